@@ -1,0 +1,14 @@
+//! blatt: a full-screen terminal reader for news articles kept in a folder with an `INDEX.md`.
+//!
+//! Data flows one way: bytes are decoded and sanitized into clean text ([`document`]), parsed
+//! into a [`document::Document`] of blocks grouped into sections, wrapped per width into a
+//! [`layout::Layout`] whose lines map back to content [`anchor::Anchor`]s, and drawn by the
+//! views in [`ui`]. Keys become [`app::Action`]s, a pure [`app::update`] changes the state and
+//! returns effects that the run loop performs. Files are read in [`library`] and written in
+//! [`store`]; the terminal is touched only in [`terminal`].
+#![forbid(unsafe_code)]
+
+pub mod anchor;
+pub mod document;
+pub mod library;
+pub mod store;
