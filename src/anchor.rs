@@ -20,3 +20,118 @@ pub struct Anchor {
     #[serde(default)]
     pub offset: usize,
 }
+
+use crate::document::Document;
+
+impl Anchor {
+    /// The anchor of byte `offset` in `block` of `doc`.
+    pub fn at(doc: &Document, block: usize, offset: usize) -> Anchor {
+        let Some(b) = doc.blocks.get(block) else {
+            return Anchor::default();
+        };
+        let section = &doc.sections[doc.section_of(block)];
+        Anchor {
+            section_path: section.path.clone(),
+            block,
+            fingerprint: b.fingerprint(),
+            offset: offset.min(b.text.len()),
+        }
+    }
+
+    /// Finds the anchored place in `doc`, which may have been edited since: the same block
+    /// if its text is unchanged; else the nearest block with the same text; else the start
+    /// of the section with the same heading path (or the deepest surviving part of it); else
+    /// the same block index, clamped. Returns the block and a byte offset inside it.
+    pub fn resolve(&self, doc: &Document) -> Option<(usize, usize)> {
+        let last = doc.blocks.len().checked_sub(1)?;
+        let offset_in = |block: usize| {
+            let text = &doc.blocks[block].text;
+            let mut offset = self.offset.min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            offset
+        };
+        if self.block <= last && doc.blocks[self.block].fingerprint() == self.fingerprint {
+            return Some((self.block, offset_in(self.block)));
+        }
+        if !self.fingerprint.is_empty() {
+            let nearest = doc
+                .blocks
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.fingerprint() == self.fingerprint)
+                .min_by_key(|(i, _)| i.abs_diff(self.block))
+                .map(|(i, _)| i);
+            if let Some(block) = nearest {
+                return Some((block, offset_in(block)));
+            }
+        }
+        for depth in (1..=self.section_path.len()).rev() {
+            let path = &self.section_path[..depth];
+            if let Some(section) = doc.sections.iter().find(|s| s.path == path) {
+                return Some((section.blocks.start.min(last), 0));
+            }
+        }
+        Some((self.block.min(last), 0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Format, parse};
+
+    fn doc(text: &str) -> Document {
+        parse(text, Format::Markdown, "t", None)
+    }
+
+    #[test]
+    fn unchanged_document_resolves_exactly() {
+        let d = doc("# T\n\nintro\n\n## A\n\nalpha text\n\n## B\n\nbeta text");
+        let a = Anchor::at(&d, 3, 3);
+        assert_eq!(a.section_path, ["A"]);
+        assert_eq!(a.resolve(&d), Some((3, 3)));
+    }
+
+    #[test]
+    fn moved_block_is_found_by_its_text() {
+        let before = doc("# T\n\n## A\n\nalpha\n\n## B\n\nbeta text");
+        let anchor = Anchor::at(&before, 4, 2);
+        let after = doc("# T\n\nnew intro\n\n## New\n\nmore\n\n## B\n\nbeta text\n\n## A\n\nalpha");
+        let (block, offset) = anchor.resolve(&after).unwrap();
+        assert_eq!(after.blocks[block].text, "beta text");
+        assert_eq!(offset, 2);
+    }
+
+    #[test]
+    fn edited_block_falls_back_to_its_section() {
+        let before = doc("# T\n\n## A\n\nalpha\n\n## B\n\nbeta text");
+        let anchor = Anchor::at(&before, 4, 2);
+        let after = doc("# T\n\n## B\n\nbeta text, rewritten\n\n## A\n\nalpha");
+        let (block, offset) = anchor.resolve(&after).unwrap();
+        assert_eq!(after.blocks[block].text, "B");
+        assert_eq!(offset, 0);
+    }
+
+    #[test]
+    fn vanished_section_clamps_and_empty_document_has_no_place() {
+        let before = doc("# T\n\n## A\n\nalpha\n\n## B\n\nbeta text");
+        let anchor = Anchor::at(&before, 4, 2);
+        let after = doc("# T\n\nonly this");
+        assert_eq!(anchor.resolve(&after), Some((1, 0)));
+        assert_eq!(anchor.resolve(&doc("")), None);
+    }
+
+    #[test]
+    fn offset_is_kept_on_a_char_boundary() {
+        let d = doc("ä ö ü");
+        let a = Anchor {
+            block: 0,
+            fingerprint: d.blocks[0].fingerprint(),
+            offset: 1,
+            ..Anchor::default()
+        };
+        assert_eq!(a.resolve(&d), Some((0, 0)));
+    }
+}

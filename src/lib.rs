@@ -9,6 +9,8 @@
 #![forbid(unsafe_code)]
 
 pub mod anchor;
+pub mod config;
 pub mod document;
+pub mod layout;
 pub mod library;
 pub mod store;

@@ -1,0 +1,239 @@
+//! Configuration: the documented default (`config/blatt.toml`, compiled in) overlaid with the
+//! user's `config.toml`. A broken user file never stops blatt: each setting that does not fit
+//! falls back to its default, and the user is told where and why, with line and column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The default configuration, as shipped.
+pub const DEFAULT_TOML: &str = include_str!("../config/blatt.toml");
+
+/// The user's file name inside the config directory.
+pub const FILE_NAME: &str = "config.toml";
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub library: String,
+    pub max_width: u16,
+    pub hyphenation: bool,
+    pub justify: bool,
+    pub mouse: bool,
+    pub max_article_mb: u64,
+    pub theme: BTreeMap<String, String>,
+    pub keys: BTreeMap<String, Vec<String>>,
+}
+
+impl Config {
+    /// The library path, if one is configured.
+    pub fn library_path(&self) -> Option<PathBuf> {
+        let trimmed = self.library.trim();
+        if trimmed.is_empty() {
+            return None;
+        }
+        let expanded = match trimmed.strip_prefix("~/") {
+            Some(rest) => directories::BaseDirs::new()
+                .map(|d| d.home_dir().join(rest))
+                .unwrap_or_else(|| PathBuf::from(trimmed)),
+            None => PathBuf::from(trimmed),
+        };
+        Some(expanded)
+    }
+
+    pub fn max_article_bytes(&self) -> u64 {
+        self.max_article_mb.saturating_mul(1024 * 1024)
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        // The shipped default is checked by a test, so this cannot fail in a release.
+        toml::from_str(DEFAULT_TOML).unwrap_or_else(|e| panic!("config/blatt.toml is invalid: {e}"))
+    }
+}
+
+/// Builds the configuration from the user's TOML text, collecting warnings for everything
+/// that was ignored. `source` names the file in the messages.
+pub fn from_user_toml(text: &str, source: &str) -> (Config, Vec<String>) {
+    let mut warnings = Vec::new();
+    let defaults: toml::Table = match toml::from_str(DEFAULT_TOML) {
+        Ok(table) => table,
+        Err(_) => return (Config::default(), warnings),
+    };
+    let user: toml::Table = match toml::from_str(text) {
+        Ok(table) => table,
+        Err(e) => {
+            warnings.push(format!(
+                "{source}{}: {} — using the defaults",
+                location(text, e.span()),
+                e.message()
+            ));
+            return (Config::default(), warnings);
+        }
+    };
+    let mut merged = defaults.clone();
+    for (key, value) in user {
+        let Some(default) = defaults.get(&key) else {
+            warnings.push(format!("{source}: unknown setting `{key}` ignored"));
+            continue;
+        };
+        match (default, value) {
+            (toml::Value::Table(default_table), toml::Value::Table(user_table)) => {
+                let mut table = default_table.clone();
+                for (sub, value) in user_table {
+                    if key == "theme" && !default_table.contains_key(&sub) {
+                        warnings.push(format!("{source}: unknown theme colour `{sub}` ignored"));
+                        continue;
+                    }
+                    if key == "keys" && !default_table.contains_key(&sub) {
+                        warnings.push(format!(
+                            "{source}: unknown action `{sub}` in [keys] ignored"
+                        ));
+                        continue;
+                    }
+                    let mut candidate = merged.clone();
+                    let mut trial = table.clone();
+                    trial.insert(sub.clone(), value.clone());
+                    candidate.insert(key.clone(), toml::Value::Table(trial));
+                    match candidate.try_into::<Config>() {
+                        Ok(_) => {
+                            table.insert(sub, value);
+                        }
+                        Err(e) => warnings.push(format!(
+                            "{source}{}: `{key}.{sub}`: {} — using the default",
+                            find_key(text, &sub),
+                            e.message()
+                        )),
+                    }
+                }
+                merged.insert(key, toml::Value::Table(table));
+            }
+            (_, value) => {
+                let mut candidate = merged.clone();
+                candidate.insert(key.clone(), value.clone());
+                match candidate.try_into::<Config>() {
+                    Ok(_) => {
+                        merged.insert(key, value);
+                    }
+                    Err(e) => warnings.push(format!(
+                        "{source}{}: `{key}`: {} — using the default",
+                        find_key(text, &key),
+                        e.message()
+                    )),
+                }
+            }
+        }
+    }
+    let config = merged.try_into::<Config>().unwrap_or_default();
+    (config, warnings)
+}
+
+/// Reads `config.toml` from `dir` if there is one. A missing file is not a problem.
+pub fn load(dir: Option<&Path>) -> (Config, Vec<String>) {
+    let Some(path) = dir.map(|d| d.join(FILE_NAME)) else {
+        return (Config::default(), Vec::new());
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => from_user_toml(&text, &path.display().to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), Vec::new()),
+        Err(e) => (
+            Config::default(),
+            vec![format!(
+                "cannot read {}: {e} — using the defaults",
+                path.display()
+            )],
+        ),
+    }
+}
+
+/// `:line:column` of a byte span, for messages.
+fn location(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let Some(span) = span else {
+        return String::new();
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!(":{line}:{column}")
+}
+
+/// `:line:column` of the first line that sets `key`, for messages about a value.
+fn find_key(text: &str, key: &str) -> String {
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let column = line.len() - trimmed.len() + 1;
+            return format!(":{}:{}", i + 1, column);
+        }
+    }
+    String::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_default_parses() {
+        let config: Config = toml::from_str(DEFAULT_TOML).expect("default config");
+        assert_eq!(config.max_width, 80);
+        assert!(config.hyphenation);
+        assert!(config.keys.contains_key("next_section"));
+        assert_eq!(config.library_path(), None);
+    }
+
+    #[test]
+    fn user_values_override_defaults() {
+        let (config, warnings) = from_user_toml(
+            "max_width = 66\n[keys]\ndown = [\"n\"]\n[theme]\nlink = \"red\"\n",
+            "c",
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.max_width, 66);
+        assert_eq!(config.keys["down"], ["n"]);
+        assert_eq!(config.keys["up"], ["k", "Up"]);
+        assert_eq!(config.theme["link"], "red");
+        assert_eq!(config.theme["heading"], "lightblue");
+    }
+
+    #[test]
+    fn invalid_values_fall_back_with_line_and_column() {
+        let (config, warnings) = from_user_toml("justify = true\nmax_width = \"wide\"\n", "c.toml");
+        assert!(config.justify);
+        assert_eq!(config.max_width, 80);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("c.toml:2:1: `max_width`"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn syntax_error_names_the_place() {
+        let (config, warnings) = from_user_toml("max_width = 70\njustify = tru\n", "c.toml");
+        assert_eq!(config, Config::default());
+        assert!(warnings[0].starts_with("c.toml:2:"), "{warnings:?}");
+    }
+
+    #[test]
+    fn unknown_keys_warn_but_do_not_stop() {
+        let (config, warnings) = from_user_toml(
+            "colour = 1\n[keys]\nfly = [\"f\"]\n[theme]\nsky = \"blue\"\n",
+            "c",
+        );
+        assert_eq!(config, Config::default());
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+    }
+
+    #[test]
+    fn library_path_expands_home() {
+        let (config, _) = from_user_toml("library = \"~/news\"\n", "c");
+        let path = config.library_path().expect("path");
+        assert!(path.ends_with("news"));
+        assert!(!path.starts_with("~"));
+    }
+}

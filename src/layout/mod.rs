@@ -1,0 +1,576 @@
+//! Layout: a document wrapped to one width, as lines that each map back to a content
+//! position (block and byte offset) and forth again.
+//!
+//! Lines are made per block, lazily: opening a huge document lays out only the blocks that
+//! the first screen shows, and moving lays out what comes into view. A position on screen is
+//! a [`LinePos`] (block, line within the block), never a global line number, so nothing needs
+//! counting all lines first; progress is measured in text through [`Document::fraction_at`].
+//! [`LayoutCache`] keeps the layouts of recent widths, so a resize storm does not re-wrap.
+
+pub mod wrap;
+
+use std::borrow::Cow;
+
+use hyphenation::Standard;
+
+use crate::document::{Block, BlockKind, Document, Role};
+pub use wrap::text_width;
+
+/// How to lay a document out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WrapOptions {
+    /// Column width in cells, at least 1.
+    pub width: usize,
+    pub hyphenate: bool,
+    pub justify: bool,
+}
+
+impl WrapOptions {
+    pub fn new(width: usize) -> Self {
+        WrapOptions {
+            width: width.max(1),
+            hyphenate: true,
+            justify: false,
+        }
+    }
+}
+
+/// One laid-out line of a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    /// Byte range of the block text shown on this line.
+    pub start: u32,
+    pub end: u32,
+    flags: u8,
+}
+
+const GAP: u8 = 1;
+const FIRST: u8 = 2;
+const HYPHEN: u8 = 4;
+/// The last line of a hard line: never justified.
+const BREAK: u8 = 8;
+
+impl Line {
+    /// A blank line that separates this block from the one before.
+    pub fn is_gap(&self) -> bool {
+        self.flags & GAP != 0
+    }
+    /// The first text line of the block (carries the list marker).
+    pub fn is_first(&self) -> bool {
+        self.flags & FIRST != 0
+    }
+    /// A word was split after this line: draw a hyphen.
+    pub fn hyphen(&self) -> bool {
+        self.flags & HYPHEN != 0
+    }
+    fn ends_hard_line(&self) -> bool {
+        self.flags & BREAK != 0
+    }
+    fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A line on screen: block index and line index within the block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct LinePos {
+    pub block: usize,
+    pub line: usize,
+}
+
+/// What a piece of a drawn line is, for the theme to colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paint {
+    Body,
+    Title,
+    Heading(u8),
+    Code,
+    TableHeader,
+    Table,
+    /// Quote bars, list markers and the hyphen after a split word.
+    Decoration,
+    Rule,
+}
+
+/// A piece of a drawn line: text, the block's paint and an inline role if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment<'a> {
+    pub text: Cow<'a, str>,
+    pub paint: Paint,
+    pub role: Option<Role>,
+}
+
+/// A document laid out at one width.
+#[derive(Debug)]
+pub struct Layout {
+    options: WrapOptions,
+    dict: Option<&'static Standard>,
+    blocks: Vec<Option<Box<[Line]>>>,
+}
+
+impl Layout {
+    /// An empty layout: nothing is wrapped until a block is asked for.
+    pub fn new(doc: &Document, options: WrapOptions) -> Self {
+        let dict = if options.hyphenate {
+            doc.language.as_deref().and_then(wrap::dictionary)
+        } else {
+            None
+        };
+        Layout {
+            options,
+            dict,
+            blocks: vec![None; doc.blocks.len()],
+        }
+    }
+
+    pub fn options(&self) -> WrapOptions {
+        self.options
+    }
+
+    pub fn width(&self) -> usize {
+        self.options.width
+    }
+
+    /// How many blocks have been laid out so far.
+    pub fn laid_out(&self) -> usize {
+        self.blocks.iter().filter(|b| b.is_some()).count()
+    }
+
+    /// Lays out `block` if it was not yet.
+    pub fn ensure(&mut self, doc: &Document, block: usize) {
+        if let Some(slot @ None) = self.blocks.get_mut(block) {
+            *slot = Some(lay_out_block(doc, block, self.options.width, self.dict));
+        }
+    }
+
+    /// The lines of a block that has been laid out.
+    pub fn lines(&self, block: usize) -> Option<&[Line]> {
+        self.blocks.get(block)?.as_deref()
+    }
+
+    /// Number of lines of `block`, laying it out if needed.
+    pub fn line_count(&mut self, doc: &Document, block: usize) -> usize {
+        self.ensure(doc, block);
+        self.lines(block).map_or(0, <[Line]>::len)
+    }
+
+    /// The first line of the document, or `None` for a document without blocks.
+    pub fn first(&mut self, doc: &Document) -> Option<LinePos> {
+        (!doc.blocks.is_empty()).then_some(LinePos { block: 0, line: 0 })
+    }
+
+    /// The last line of the document.
+    pub fn last(&mut self, doc: &Document) -> Option<LinePos> {
+        let block = doc.blocks.len().checked_sub(1)?;
+        let n = self.line_count(doc, block);
+        Some(LinePos {
+            block,
+            line: n.saturating_sub(1),
+        })
+    }
+
+    pub fn next(&mut self, doc: &Document, pos: LinePos) -> Option<LinePos> {
+        if pos.line + 1 < self.line_count(doc, pos.block) {
+            return Some(LinePos {
+                line: pos.line + 1,
+                ..pos
+            });
+        }
+        let mut block = pos.block + 1;
+        while block < doc.blocks.len() {
+            if self.line_count(doc, block) > 0 {
+                return Some(LinePos { block, line: 0 });
+            }
+            block += 1;
+        }
+        None
+    }
+
+    pub fn prev(&mut self, doc: &Document, pos: LinePos) -> Option<LinePos> {
+        if pos.line > 0 {
+            return Some(LinePos {
+                line: pos.line - 1,
+                ..pos
+            });
+        }
+        let mut block = pos.block;
+        while block > 0 {
+            block -= 1;
+            let n = self.line_count(doc, block);
+            if n > 0 {
+                return Some(LinePos { block, line: n - 1 });
+            }
+        }
+        None
+    }
+
+    /// `n` lines further on, stopping at the last line.
+    pub fn forward(&mut self, doc: &Document, mut pos: LinePos, n: usize) -> LinePos {
+        for _ in 0..n {
+            match self.next(doc, pos) {
+                Some(next) => pos = next,
+                None => break,
+            }
+        }
+        pos
+    }
+
+    /// `n` lines back, stopping at the first line.
+    pub fn backward(&mut self, doc: &Document, mut pos: LinePos, n: usize) -> LinePos {
+        for _ in 0..n {
+            match self.prev(doc, pos) {
+                Some(prev) => pos = prev,
+                None => break,
+            }
+        }
+        pos
+    }
+
+    /// The content position a line shows: its block and the byte offset where it starts. A
+    /// gap line stands for the start of the block after it.
+    pub fn content_at(&self, pos: LinePos) -> (usize, usize) {
+        let offset = self
+            .lines(pos.block)
+            .and_then(|lines| lines.get(pos.line))
+            .map_or(0, |l| l.start as usize);
+        (pos.block, offset)
+    }
+
+    /// The line that shows byte `offset` of `block` (the first text line for offset 0).
+    pub fn line_at(&mut self, doc: &Document, block: usize, offset: usize) -> Option<LinePos> {
+        let block = block.min(doc.blocks.len().checked_sub(1)?);
+        self.ensure(doc, block);
+        let lines = self.lines(block)?;
+        let line = lines
+            .iter()
+            .rposition(|l| !l.is_gap() && (l.start as usize) <= offset)
+            .or_else(|| lines.iter().position(|l| !l.is_gap()))
+            .unwrap_or(0);
+        Some(LinePos { block, line })
+    }
+
+    /// The first line of `block`'s text (after its gap).
+    pub fn block_start(&mut self, doc: &Document, block: usize) -> Option<LinePos> {
+        self.line_at(doc, block, 0)
+    }
+
+    /// Lays out and returns up to `height` lines from `top` on.
+    pub fn window(&mut self, doc: &Document, top: LinePos, height: usize) -> Vec<LinePos> {
+        let mut out = Vec::with_capacity(height);
+        if height == 0 || top.block >= doc.blocks.len() {
+            return out;
+        }
+        self.ensure(doc, top.block);
+        let mut pos = Some(top);
+        while let Some(p) = pos {
+            if out.len() == height {
+                break;
+            }
+            out.push(p);
+            pos = self.next(doc, p);
+        }
+        out
+    }
+
+    /// The top line that shows the last screenful of `height` lines.
+    pub fn last_page_top(&mut self, doc: &Document, height: usize) -> Option<LinePos> {
+        let last = self.last(doc)?;
+        Some(self.backward(doc, last, height.saturating_sub(1)))
+    }
+
+    /// The segments to draw for a laid-out line (empty if the block is not laid out).
+    pub fn segments<'d>(&self, doc: &'d Document, pos: LinePos) -> Vec<Segment<'d>> {
+        let (Some(block), Some(line)) = (
+            doc.blocks.get(pos.block),
+            self.lines(pos.block).and_then(|l| l.get(pos.line)),
+        ) else {
+            return Vec::new();
+        };
+        line_segments(block, line, self.options)
+    }
+
+    /// A line as plain text, as `blatt render` prints it.
+    pub fn plain_text(&self, doc: &Document, pos: LinePos) -> String {
+        self.segments(doc, pos)
+            .iter()
+            .map(|s| s.text.as_ref())
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+    }
+
+    /// Every line, laying out the whole document: for `blatt render` and tests.
+    pub fn all_lines(&mut self, doc: &Document) -> Vec<LinePos> {
+        let mut out = Vec::new();
+        for block in 0..doc.blocks.len() {
+            for line in 0..self.line_count(doc, block) {
+                out.push(LinePos { block, line });
+            }
+        }
+        out
+    }
+}
+
+/// The decoration before a block's lines: quote bars, list indent and marker.
+fn prefix(block: &Block, first: bool) -> String {
+    let mut prefix = "│ ".repeat(usize::from(block.quote));
+    match &block.kind {
+        BlockKind::ListItem { depth, marker } => {
+            prefix.push_str(&"  ".repeat(usize::from(*depth)));
+            if marker.is_empty() {
+                prefix.push_str("  ");
+            } else if first {
+                prefix.push_str(marker);
+                prefix.push(' ');
+            } else {
+                prefix.push_str(&" ".repeat(text_width(marker) + 1));
+            }
+        }
+        BlockKind::Code => prefix.push_str("  "),
+        _ => {}
+    }
+    prefix
+}
+
+/// The prefix actually drawn at `width`: dropped when it would leave no room for text.
+fn fitted_prefix(block: &Block, first: bool, width: usize) -> String {
+    let prefix = prefix(block, first);
+    if text_width(&prefix) + 1 > width || text_width(&prefix) * 2 > width + 8 {
+        String::new()
+    } else {
+        prefix
+    }
+}
+
+fn needs_gap(doc: &Document, block: usize) -> bool {
+    let Some(prev) = block.checked_sub(1).and_then(|b| doc.blocks.get(b)) else {
+        return false;
+    };
+    let this = &doc.blocks[block];
+    let tight = |kind: &BlockKind| match kind {
+        BlockKind::ListItem { marker, .. } => !marker.is_empty(),
+        _ => false,
+    };
+    let same_table = matches!(prev.kind, BlockKind::TableRow { .. })
+        && matches!(this.kind, BlockKind::TableRow { .. });
+    !(same_table || (tight(&this.kind) && matches!(prev.kind, BlockKind::ListItem { .. })))
+}
+
+fn lay_out_block(
+    doc: &Document,
+    index: usize,
+    width: usize,
+    dict: Option<&Standard>,
+) -> Box<[Line]> {
+    let block = &doc.blocks[index];
+    let mut lines = Vec::new();
+    if needs_gap(doc, index) {
+        lines.push(Line {
+            start: 0,
+            end: 0,
+            flags: GAP,
+        });
+    }
+    let prefix_width = text_width(&fitted_prefix(block, true, width))
+        .max(text_width(&fitted_prefix(block, false, width)));
+    let avail = width.saturating_sub(prefix_width).max(1);
+    let mut pieces = Vec::new();
+    match block.kind {
+        BlockKind::Rule => pieces.push(wrap::Piece {
+            start: 0,
+            end: 0,
+            hyphen: false,
+        }),
+        BlockKind::Code | BlockKind::TableRow { .. } => {
+            wrap::wrap_preformatted(&block.text, avail, &mut pieces)
+        }
+        _ => wrap::wrap_flow(&block.text, avail, dict, &mut pieces),
+    }
+    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let count = pieces.len();
+    for (i, piece) in pieces.iter().enumerate() {
+        let mut flags = 0;
+        if i == 0 {
+            flags |= FIRST;
+        }
+        if piece.hyphen {
+            flags |= HYPHEN;
+        }
+        let next_start = pieces.get(i + 1).map_or(block.text.len(), |p| p.start);
+        if i + 1 == count || block.text[piece.end..next_start].contains('\n') {
+            flags |= BREAK;
+        }
+        lines.push(Line {
+            start: to_u32(piece.start),
+            end: to_u32(piece.end),
+            flags,
+        });
+    }
+    lines.into_boxed_slice()
+}
+
+fn paint_of(kind: &BlockKind) -> Paint {
+    match kind {
+        BlockKind::Title => Paint::Title,
+        BlockKind::Heading { level } => Paint::Heading(*level),
+        BlockKind::Code => Paint::Code,
+        BlockKind::TableRow { header: true } => Paint::TableHeader,
+        BlockKind::TableRow { header: false } => Paint::Table,
+        BlockKind::Rule => Paint::Rule,
+        BlockKind::Paragraph | BlockKind::ListItem { .. } => Paint::Body,
+    }
+}
+
+fn line_segments<'d>(block: &'d Block, line: &Line, options: WrapOptions) -> Vec<Segment<'d>> {
+    let mut out = Vec::new();
+    if line.is_gap() {
+        return out;
+    }
+    let paint = paint_of(&block.kind);
+    let prefix = fitted_prefix(block, line.is_first(), options.width);
+    let prefix_width = text_width(&prefix);
+    if !prefix.is_empty() {
+        out.push(Segment {
+            text: Cow::Owned(prefix),
+            paint: Paint::Decoration,
+            role: None,
+        });
+    }
+    if block.kind == BlockKind::Rule {
+        let n = options.width.saturating_sub(prefix_width);
+        out.push(Segment {
+            text: Cow::Owned("─".repeat(n)),
+            paint: Paint::Rule,
+            role: None,
+        });
+        return out;
+    }
+    let range = line.range();
+    let Some(text) = block.text.get(range.clone()) else {
+        return out;
+    };
+    let justify = options.justify
+        && matches!(
+            block.kind,
+            BlockKind::Paragraph | BlockKind::ListItem { .. }
+        )
+        && !line.ends_hard_line();
+    let extra = if justify {
+        options
+            .width
+            .saturating_sub(prefix_width + text_width(text) + usize::from(line.hyphen()))
+    } else {
+        0
+    };
+    // Split the line where inline roles change, then spread justification spaces.
+    let mut cuts = vec![range.start, range.end];
+    for span in &block.spans {
+        for at in [span.range.start, span.range.end] {
+            if at > range.start && at < range.end {
+                cuts.push(at);
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let role_at = |at: usize| {
+        block
+            .spans
+            .iter()
+            .filter(|s| s.range.start <= at && at < s.range.end)
+            .map(|s| s.role)
+            .last()
+    };
+    let mut pieces: Vec<Segment<'d>> = cuts
+        .windows(2)
+        .filter_map(|w| {
+            block.text.get(w[0]..w[1]).map(|t| Segment {
+                text: Cow::Borrowed(t),
+                paint,
+                role: role_at(w[0]),
+            })
+        })
+        .collect();
+    if extra > 0 {
+        justify_segments(&mut pieces, extra);
+    }
+    out.extend(pieces);
+    if line.hyphen() {
+        out.push(Segment {
+            text: Cow::Borrowed("-"),
+            paint: Paint::Decoration,
+            role: None,
+        });
+    }
+    out
+}
+
+/// Widens the spaces between words so the line fills `extra` more cells, spreading them
+/// evenly from the left.
+fn justify_segments(segments: &mut [Segment<'_>], extra: usize) {
+    let gaps: usize = segments.iter().map(|s| s.text.matches(' ').count()).sum();
+    if gaps == 0 {
+        return;
+    }
+    let (each, mut rest) = (extra / gaps, extra % gaps);
+    for segment in segments.iter_mut() {
+        if !segment.text.contains(' ') {
+            continue;
+        }
+        let mut widened = String::with_capacity(segment.text.len() + extra);
+        for c in segment.text.chars() {
+            widened.push(c);
+            if c == ' ' {
+                widened.extend(std::iter::repeat_n(' ', each + usize::from(rest > 0)));
+                rest = rest.saturating_sub(1);
+            }
+        }
+        segment.text = Cow::Owned(widened);
+    }
+}
+
+/// Layouts of recent widths, so that resizing back and forth re-wraps nothing.
+#[derive(Debug, Default)]
+pub struct LayoutCache {
+    layouts: Vec<Layout>,
+}
+
+impl LayoutCache {
+    const KEEP: usize = 4;
+
+    /// The layout for `options`, made (empty, lazy) if it is not cached.
+    pub fn get(&mut self, doc: &Document, options: WrapOptions) -> &mut Layout {
+        match self.layouts.iter().position(|l| l.options == options) {
+            Some(i) => {
+                let layout = self.layouts.remove(i);
+                self.layouts.push(layout);
+            }
+            None => {
+                if self.layouts.len() >= Self::KEEP {
+                    self.layouts.remove(0);
+                }
+                self.layouts.push(Layout::new(doc, options));
+            }
+        }
+        let last = self.layouts.len() - 1;
+        &mut self.layouts[last]
+    }
+
+    /// The layout for `options` if it is cached.
+    pub fn peek(&self, options: WrapOptions) -> Option<&Layout> {
+        self.layouts.iter().find(|l| l.options == options)
+    }
+}
+
+/// The whole document as plain text lines, for `blatt render`.
+pub fn render_plain(doc: &Document, options: WrapOptions) -> Vec<String> {
+    let mut layout = Layout::new(doc, options);
+    layout
+        .all_lines(doc)
+        .into_iter()
+        .map(|pos| layout.plain_text(doc, pos))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,179 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::document::{Format, parse};
+
+fn doc(text: &str) -> Document {
+    parse(text, Format::Plain, "t", None)
+}
+
+fn md(text: &str) -> Document {
+    parse(text, Format::Markdown, "t", None)
+}
+
+#[test]
+fn lays_out_lazily() {
+    let text = (0..1000)
+        .map(|i| format!("Paragraph number {i} with some words in it."))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let d = doc(&text);
+    let mut layout = Layout::new(&d, WrapOptions::new(40));
+    assert_eq!(layout.laid_out(), 0);
+    let first = layout.first(&d).unwrap();
+    let window = layout.window(&d, first, 24);
+    assert_eq!(window.len(), 24);
+    assert!(layout.laid_out() < 20, "{}", layout.laid_out());
+    let end = layout.last_page_top(&d, 24).unwrap();
+    assert!(end.block > 990);
+    assert!(layout.laid_out() < 40, "{}", layout.laid_out());
+}
+
+#[test]
+fn gaps_between_blocks_but_not_inside_tight_lists() {
+    let d = md("# T\n\npara\n\n- a\n- b\n\nend");
+    let lines = render_plain(&d, WrapOptions::new(20));
+    assert_eq!(lines, ["T", "", "para", "", "• a", "• b", "", "end"]);
+}
+
+#[test]
+fn quotes_lists_code_and_rules_are_decorated() {
+    let d = md("> a quote\n\n1. one\n2. two long enough to wrap here\n\n```\ncode\n```\n\n---");
+    let lines = render_plain(&d, WrapOptions::new(16));
+    assert_eq!(
+        lines,
+        [
+            "│ a quote",
+            "",
+            "1. one",
+            "2. two long",
+            "   enough to",
+            "   wrap here",
+            "",
+            "  code",
+            "",
+            "────────────────"
+        ]
+    );
+}
+
+#[test]
+fn justify_fills_all_but_the_last_line() {
+    let d = doc("T\n\naaa bb c dddd eee ff gggg hh iii.");
+    let mut options = WrapOptions::new(12);
+    options.justify = true;
+    let lines = render_plain(&d, options);
+    let body = &lines[2..];
+    for line in &body[..body.len() - 1] {
+        assert_eq!(text_width(line), 12, "{line:?}");
+    }
+    assert!(text_width(body.last().unwrap()) <= 12);
+}
+
+#[test]
+fn anchors_survive_a_width_change() {
+    let text = (0..50)
+        .map(|i| format!("Absatz {i}: ein Satz mit mehreren Wörtern, der umbrochen werden muss."))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let d = doc(&format!("Titel\n\n{text}"));
+    let mut wide = Layout::new(&d, WrapOptions::new(70));
+    let first = wide.first(&d).unwrap();
+    let top = wide.forward(&d, first, 37);
+    let (block, offset) = wide.content_at(top);
+    let mut narrow = Layout::new(&d, WrapOptions::new(23));
+    let pos = narrow.line_at(&d, block, offset).unwrap();
+    let (b2, o2) = narrow.content_at(pos);
+    assert_eq!(b2, block);
+    assert!(o2 <= offset && offset - o2 < 23, "{o2} {offset}");
+}
+
+#[test]
+fn cache_keeps_recent_widths() {
+    let d = doc("T\n\nsome text");
+    let mut cache = LayoutCache::default();
+    cache.get(&d, WrapOptions::new(10)).ensure(&d, 1);
+    cache.get(&d, WrapOptions::new(20));
+    assert_eq!(
+        cache.peek(WrapOptions::new(10)).map(Layout::laid_out),
+        Some(1)
+    );
+    for w in 30..40 {
+        cache.get(&d, WrapOptions::new(w));
+    }
+    assert!(cache.peek(WrapOptions::new(10)).is_none());
+}
+
+#[test]
+fn empty_document_has_no_lines() {
+    let d = doc("");
+    let mut layout = Layout::new(&d, WrapOptions::new(10));
+    assert_eq!(layout.first(&d), None);
+    assert_eq!(layout.last(&d), None);
+    assert!(layout.window(&d, LinePos::default(), 10).is_empty());
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_string).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Every line fits the width, and the words come out in order with none lost.
+    #[test]
+    fn lines_fit_and_keep_every_word(
+        text in "([a-zäöü]{1,12}|[你好世界人权]{1,6}|สวัสดีครับ|👨‍👩‍👧|🇩🇪|[ ]{1,3}|\n\n|-){0,60}",
+        width in 1usize..50,
+        hyphenate in any::<bool>(),
+    ) {
+        let d = Document::from_blocks(
+            "t".into(),
+            vec![crate::document::Block::new(crate::document::BlockKind::Paragraph, text.clone())],
+            Some("de".into()),
+        );
+        let mut options = WrapOptions::new(width);
+        options.hyphenate = hyphenate;
+        let mut layout = Layout::new(&d, options);
+        let mut joined = String::new();
+        for pos in layout.all_lines(&d) {
+            let line = layout.plain_text(&d, pos);
+            // Only a single grapheme wider than the column (a wide character in a 1-cell
+            // column) may stick out: it cannot be split.
+            let single = unicode_segmentation::UnicodeSegmentation::graphemes(line.as_str(), true).count() == 1;
+            prop_assert!(text_width(&line) <= width || single, "{:?} wider than {}", line, width);
+            let lines = layout.lines(pos.block).unwrap();
+            let l = lines[pos.line];
+            joined.push_str(&d.blocks[0].text[l.start as usize..l.end as usize]);
+            joined.push(if l.hyphen() { '\u{0}' } else { ' ' });
+        }
+        let rejoined = joined.replace("\u{0} ", "").replace('\u{0}', "");
+        prop_assert_eq!(words(&rejoined).concat(), words(&text).concat());
+    }
+
+    /// line -> content position -> line is the identity for text lines, at any width.
+    #[test]
+    fn anchors_round_trip(
+        paragraphs in proptest::collection::vec("[a-z]{1,9}( [a-z]{1,9}){0,30}", 1..8),
+        width in 1usize..40,
+    ) {
+        let d = doc(&paragraphs.join("\n\n"));
+        let mut layout = Layout::new(&d, WrapOptions::new(width));
+        for pos in layout.all_lines(&d) {
+            if layout.lines(pos.block).unwrap()[pos.line].is_gap() {
+                continue;
+            }
+            let (block, offset) = layout.content_at(pos);
+            prop_assert_eq!(layout.line_at(&d, block, offset), Some(pos));
+        }
+    }
+
+    /// Markdown of any shape lays out within the width.
+    #[test]
+    fn markdown_lines_fit(text in "([-*>#`| ]|[a-z]{1,8}|\n|1\\. |```){0,80}", width in 1usize..30) {
+        let d = md(&text);
+        for line in render_plain(&d, WrapOptions::new(width)) {
+            prop_assert!(text_width(&line) <= width, "{:?}", line);
+        }
+    }
+}
