@@ -9,8 +9,13 @@
 #![forbid(unsafe_code)]
 
 pub mod anchor;
+pub mod app;
+pub mod cli;
 pub mod config;
 pub mod document;
+pub mod headless;
 pub mod layout;
 pub mod library;
 pub mod store;
+pub mod terminal;
+pub mod ui;

@@ -1,1 +1,181 @@
-fn main() {}
+//! The `blatt` binary: parses the command line and runs the reader or a headless command.
+//! Errors go to stderr with exit code 1; usage errors exit with 2 (clap).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+
+use blatt::app::{self, Effect, Keymap, Overlay, Settings, State};
+use blatt::cli::{Cli, Headless};
+use blatt::config::{self, Config};
+use blatt::library::{self, Entry, Library, Origin, Target};
+use blatt::store::{self, Store};
+use blatt::ui::Theme;
+use blatt::{headless, terminal};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            terminal::restore_if_needed();
+            let _ = writeln!(std::io::stderr(), "blatt: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    if cli.print_default_config {
+        print(config::DEFAULT_TOML)?;
+        return Ok(());
+    }
+    let config_dir = store::resolve_config_dir(cli.config_dir.as_deref());
+    let (config, mut warnings) = config::load(config_dir.as_ref().ok().map(PathBuf::as_path));
+    match cli.command {
+        Some(Headless::List { library, json }) => {
+            let library = headless::open_library(library.as_deref())?;
+            print(&headless::list(&library, json)?)
+        }
+        Some(Headless::Toc { document }) => {
+            let doc = headless::read_document(&document, &config)?;
+            print(&headless::toc(&doc))
+        }
+        Some(Headless::Render { document, width }) => {
+            let doc = headless::read_document(&document, &config)?;
+            print(&headless::render(&doc, width, &config))
+        }
+        Some(Headless::Bookmarks { json, markdown }) => {
+            let dir = config_dir.context("no config directory, so no bookmarks")?;
+            let (store, notices) = Store::open(Some(dir));
+            for notice in notices {
+                eprintln!("blatt: {notice}");
+            }
+            print(&headless::bookmarks(store.state(), json, markdown)?)
+        }
+        None => {
+            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+                anyhow::bail!(
+                    "the reader needs a terminal; for plain text use `blatt render ARTICLE` or `blatt list`"
+                );
+            }
+            let (store, notices) = Store::open_resolved(config_dir);
+            warnings.extend(notices.iter().map(ToString::to_string));
+            reader(cli.path.as_deref(), cli.fresh, config, store, warnings)
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`blatt list | head`) is not an error.
+fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+fn reader(
+    path: Option<&Path>,
+    fresh: bool,
+    config: Config,
+    store: Store,
+    mut warnings: Vec<String>,
+) -> anyhow::Result<()> {
+    let (keymap, key_warnings) = Keymap::from_config(&config.keys);
+    warnings.extend(key_warnings);
+    let (mut theme, theme_warnings) = Theme::new(&config.theme, Theme::color_from_env());
+    theme.color &= Theme::color_from_env();
+    warnings.extend(theme_warnings);
+
+    let (library, single) = match path {
+        Some(path) if path.is_file() && !is_index(path) => (single_article(path)?, true),
+        Some(path) => (library::load_library(path)?, false),
+        None => match config.library_path() {
+            Some(configured) => match library::load_library(&configured) {
+                Ok(library) => (library, false),
+                Err(e) => {
+                    warnings.push(format!(
+                        "the configured library cannot be opened: {e}; showing the bundled one"
+                    ));
+                    (library::bundled_library(), false)
+                }
+            },
+            None => (library::bundled_library(), false),
+        },
+    };
+    let settings = Settings {
+        max_width: config.max_width.max(10),
+        hyphenate: config.hyphenation,
+        justify: config.justify,
+    };
+    let mut state = State::new(library, settings, keymap);
+    state.single = single;
+    state.saved_docs = store.state().docs.clone().into_iter().collect();
+    state.bookmarks = store.state().bookmarks.clone();
+    if let Some(reason) = store.saving_disabled() {
+        warnings.push(format!("reading state will not be saved: {reason}"));
+    }
+    let mut initial = Vec::new();
+    if single {
+        initial.push(Effect::Load { entry: 0 });
+    } else if !fresh
+        && path.is_none()
+        && let Some(last) = &store.state().last_open
+        && let Some(entry) = (0..state.library.entries.len())
+            .find(|&i| state.entry_key(i).as_deref() == Some(last.doc.as_str()))
+    {
+        state.selected = entry;
+        initial.push(Effect::Load { entry });
+    }
+    if !warnings.is_empty() {
+        state.overlay = Some(Overlay::Message {
+            title: "Please note".into(),
+            lines: warnings,
+        });
+    }
+    let runtime = app::run::Runtime {
+        store,
+        theme,
+        mouse: config.mouse,
+        read_cap: config.max_article_bytes(),
+    };
+    app::run::run(state, runtime, initial)
+}
+
+fn is_index(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.eq_ignore_ascii_case(library::INDEX_FILE))
+}
+
+/// A library of one article, for `blatt ARTICLE`.
+fn single_article(path: &Path) -> anyhow::Result<Library> {
+    let canonical = path
+        .canonicalize()
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    let root = canonical
+        .parent()
+        .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
+    let title = canonical
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    Ok(Library {
+        origin: Origin::Dir {
+            root: root.clone(),
+            index: root.join(library::INDEX_FILE),
+        },
+        title: None,
+        entries: vec![Entry {
+            title: blatt::document::sanitize::sanitize_line(&title),
+            description: String::new(),
+            group: Vec::new(),
+            language: None,
+            link: canonical.to_string_lossy().into_owned(),
+            line: 0,
+            target: Target::File(canonical),
+        }],
+    })
+}

@@ -119,7 +119,8 @@ pub struct Chord {
 impl Chord {
     /// Normalises a key event: a typed character carries its case, not a SHIFT flag.
     pub fn from_event(event: &KeyEvent) -> Chord {
-        let mut modifiers = event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let mut modifiers =
+            event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match event.code {
             KeyCode::Char(c) => {
                 if c != ' ' {
@@ -183,7 +184,9 @@ impl Chord {
                 "space" => KeyCode::Char(' '),
                 "delete" | "del" => KeyCode::Delete,
                 "insert" => KeyCode::Insert,
-                f if f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=24).contains(&n)) => {
+                f if f.starts_with('f')
+                    && f[1..].parse::<u8>().is_ok_and(|n| (1..=24).contains(&n)) =>
+                {
                     KeyCode::F(f[1..].parse().unwrap_or(1))
                 }
                 _ => return Err(format!("unknown key `{text}`")),
@@ -313,21 +316,37 @@ mod tests {
             (KeyCode::Char(']'), KeyModifiers::NONE, Command::NextSection),
             (KeyCode::Char('?'), KeyModifiers::SHIFT, Command::Help),
             (KeyCode::Char('c'), KeyModifiers::CONTROL, Command::Quit),
-            (KeyCode::Char('C'), KeyModifiers::CONTROL | KeyModifiers::SHIFT, Command::Quit),
+            (
+                KeyCode::Char('C'),
+                KeyModifiers::CONTROL | KeyModifiers::SHIFT,
+                Command::Quit,
+            ),
             (KeyCode::Esc, KeyModifiers::NONE, Command::Back),
         ];
         for (code, mods, command) in cases {
             assert_eq!(map.command(&key(code, mods)), Some(command), "{code:?}");
         }
-        assert_eq!(map.command(&key(KeyCode::Char('x'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            map.command(&key(KeyCode::Char('x'), KeyModifiers::NONE)),
+            None
+        );
     }
 
     #[test]
     fn chords_parse_and_display() {
-        assert_eq!(Chord::parse("ctrl-C").map(|c| c.to_string()), Ok("Ctrl-c".into()));
-        assert_eq!(Chord::parse("PageDown").map(|c| c.to_string()), Ok("PgDn".into()));
+        assert_eq!(
+            Chord::parse("ctrl-C").map(|c| c.to_string()),
+            Ok("Ctrl-c".into())
+        );
+        assert_eq!(
+            Chord::parse("PageDown").map(|c| c.to_string()),
+            Ok("PgDn".into())
+        );
         assert_eq!(Chord::parse("F12").map(|c| c.code), Ok(KeyCode::F(12)));
-        assert_eq!(Chord::parse("shift-Space").map(|c| c.to_string()), Ok("Shift-Space".into()));
+        assert_eq!(
+            Chord::parse("shift-Space").map(|c| c.to_string()),
+            Ok("Shift-Space".into())
+        );
         assert!(Chord::parse("hyper-x").is_err());
         assert!(Chord::parse("F99").is_err());
         assert!(Chord::parse("").is_err());
@@ -341,10 +360,19 @@ mod tests {
         keys.insert("jump".into(), vec!["x".into()]);
         let (map, warnings) = Keymap::from_config(&keys);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
-        assert_eq!(map.command(&key(KeyCode::Char('n'), KeyModifiers::NONE)), Some(Command::Down));
-        assert_eq!(map.command(&key(KeyCode::Char('j'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            map.command(&key(KeyCode::Char('n'), KeyModifiers::NONE)),
+            Some(Command::Down)
+        );
+        assert_eq!(
+            map.command(&key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            None
+        );
         // Ctrl-C keeps quitting even when unbound.
-        assert_eq!(map.command(&key(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Command::Quit));
+        assert_eq!(
+            map.command(&key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Command::Quit)
+        );
         assert_eq!(map.hint(Command::Down), "n");
     }
 }

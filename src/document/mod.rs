@@ -142,17 +142,20 @@ impl Format {
     }
 }
 
-/// The whole way in: bytes to a document. `name` picks the format and is the title of last
-/// resort; `language` comes from the library entry when it names one.
+/// The whole way in: bytes to a document. `name` (a file name) picks the format;
+/// `fallback_title` is used when the text names none; `language` comes from the library
+/// entry when it names one.
 pub fn load(
     bytes: &[u8],
     name: &str,
+    fallback_title: &str,
     language: Option<&str>,
 ) -> Result<Document, decode::DecodeError> {
     let decoded = decode::decode(bytes)?;
     let clean = sanitize::sanitize(&decoded.text);
     drop(decoded);
-    Ok(parse(&clean, Format::from_name(name), name, language))
+    let title = sanitize::sanitize_line(fallback_title);
+    Ok(parse(&clean, Format::from_name(name), &title, language))
 }
 
 /// Parses clean (already sanitized) text.

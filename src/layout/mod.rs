@@ -479,7 +479,7 @@ fn line_segments<'d>(block: &'d Block, line: &Line, options: WrapOptions) -> Vec
             .iter()
             .filter(|s| s.range.start <= at && at < s.range.end)
             .map(|s| s.role)
-            .last()
+            .next_back()
     };
     let mut pieces: Vec<Segment<'d>> = cuts
         .windows(2)

@@ -1,0 +1,962 @@
+//! The application: one [`State`], keys turned into [`Action`]s, and a pure [`update`] that
+//! changes the state and returns [`Effect`]s (load an article, save progress, quit) for the
+//! run loop to perform. Nothing here touches files or the terminal, so every behaviour is a
+//! test that feeds actions and looks at the state.
+
+pub mod geometry;
+pub mod keymap;
+mod reader;
+pub mod run;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::document::Document;
+use crate::library::{Library, Target};
+use crate::store::{Bookmark, DocState, Op};
+pub use keymap::{Command, Keymap};
+pub use reader::Reader;
+
+/// Settings that shape what is shown, from the configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub max_width: u16,
+    pub hyphenate: bool,
+    pub justify: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            max_width: 80,
+            hyphenate: true,
+            justify: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Library,
+    Reader,
+}
+
+/// A window over the current screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    /// Table of contents: the selected section and the first row shown.
+    Contents {
+        selected: usize,
+        offset: usize,
+    },
+    Help {
+        offset: usize,
+    },
+    /// All bookmarks: the selected row and the first row shown.
+    Bookmarks {
+        selected: usize,
+        offset: usize,
+    },
+    /// Editing the note of the current section's bookmark.
+    Note {
+        text: String,
+    },
+    /// A message that any key dismisses (an article that cannot be opened, a warning).
+    Message {
+        title: String,
+        lines: Vec<String>,
+    },
+}
+
+/// One display line of the library list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LibraryRow {
+    Group { title: String, depth: usize },
+    Title(usize),
+    Description(usize),
+    Blank,
+}
+
+/// How far a document has been read, for the library's marks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    pub percent: f32,
+    pub finished: bool,
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub library: Library,
+    pub rows: Vec<LibraryRow>,
+    /// Selected entry (index into `library.entries`).
+    pub selected: usize,
+    /// First library row shown.
+    pub offset: usize,
+    pub screen: Screen,
+    pub reader: Option<Reader>,
+    pub overlay: Option<Overlay>,
+    pub width: u16,
+    pub height: u16,
+    pub settings: Settings,
+    pub keymap: Keymap,
+    pub saved_docs: HashMap<String, DocState>,
+    pub bookmarks: BTreeMap<String, Bookmark>,
+    /// The last bookmark deleted, for undo.
+    pub deleted: Option<(String, Bookmark)>,
+    /// A short line shown in the status bar until the next key.
+    pub flash: Option<String>,
+    /// Opened on a single article: going back quits.
+    pub single: bool,
+    pub quit: bool,
+}
+
+/// Everything that can happen to the state.
+#[derive(Debug)]
+pub enum Action {
+    Command(Command),
+    /// A typed character while editing a note.
+    Input(char),
+    /// Backspace while editing a note.
+    Erase,
+    Resize(u16, u16),
+    Scroll {
+        down: bool,
+        column: u16,
+        row: u16,
+    },
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// An article finished loading (or failed to).
+    Loaded {
+        entry: usize,
+        result: Result<Arc<Document>, String>,
+    },
+}
+
+/// What the run loop must do after an update.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Read and parse the article of this entry, then send [`Action::Loaded`].
+    Load {
+        entry: usize,
+    },
+    /// Record a change for saving (the run loop batches and debounces).
+    Store(Box<Op>),
+    /// Save now (leaving a document, quitting).
+    Flush,
+    Suspend,
+    Quit,
+}
+
+impl State {
+    pub fn new(library: Library, settings: Settings, keymap: Keymap) -> Self {
+        let rows = library_rows(&library);
+        State {
+            library,
+            rows,
+            selected: 0,
+            offset: 0,
+            screen: Screen::Library,
+            reader: None,
+            overlay: None,
+            width: 80,
+            height: 24,
+            settings,
+            keymap,
+            saved_docs: HashMap::new(),
+            bookmarks: BTreeMap::new(),
+            deleted: None,
+            flash: None,
+            single: false,
+            quit: false,
+        }
+    }
+
+    /// The saved-state key of an entry.
+    pub fn entry_key(&self, entry: usize) -> Option<String> {
+        self.library
+            .entries
+            .get(entry)
+            .map(|e| e.key(&self.library.origin))
+    }
+
+    pub fn progress(&self, entry: usize) -> Option<Progress> {
+        let key = self.entry_key(entry)?;
+        self.saved_docs.get(&key).map(|d| Progress {
+            percent: d.percent,
+            finished: d.finished,
+        })
+    }
+
+    fn entry_of_key(&self, key: &str) -> Option<usize> {
+        (0..self.library.entries.len()).find(|&i| self.entry_key(i).as_deref() == Some(key))
+    }
+
+    /// Bookmarks of the open document, by section path.
+    pub fn bookmarked(&self, section_path: &[String]) -> Option<&Bookmark> {
+        let reader = self.reader.as_ref()?;
+        self.bookmarks
+            .get(&Bookmark::id_for(&reader.key, section_path))
+    }
+
+    /// Bookmarks in display order: grouped by document (documents of the library first, in
+    /// library order, orphans after), then by position in the document.
+    pub fn bookmark_list(&self) -> Vec<(&String, &Bookmark)> {
+        let mut list: Vec<_> = self.bookmarks.iter().collect();
+        list.sort_by_key(|(_, b)| {
+            (
+                self.entry_of_key(&b.doc).unwrap_or(usize::MAX),
+                b.doc.clone(),
+                b.anchor.block,
+            )
+        });
+        list
+    }
+
+    /// Whether a bookmark's document is no longer in the library.
+    pub fn is_orphan(&self, bookmark: &Bookmark) -> bool {
+        self.entry_of_key(&bookmark.doc).is_none()
+    }
+
+    fn list_height(&self) -> usize {
+        geometry::library(self.width, self.height).map_or(1, |a| usize::from(a.list.height).max(1))
+    }
+}
+
+/// The display rows of a library: group headings where the group changes, then per entry
+/// a title row, a description row (when there is one) and a blank row.
+pub fn library_rows(library: &Library) -> Vec<LibraryRow> {
+    let mut rows = Vec::new();
+    let mut group: &[String] = &[];
+    for (i, entry) in library.entries.iter().enumerate() {
+        if entry.group != group {
+            let common = entry
+                .group
+                .iter()
+                .zip(group)
+                .take_while(|(a, b)| a == b)
+                .count();
+            for (depth, title) in entry.group.iter().enumerate().skip(common) {
+                rows.push(LibraryRow::Group {
+                    title: title.clone(),
+                    depth,
+                });
+            }
+            group = &entry.group;
+        }
+        rows.push(LibraryRow::Title(i));
+        if !entry.description.is_empty() || entry.target.problem().is_some() {
+            rows.push(LibraryRow::Description(i));
+        }
+        rows.push(LibraryRow::Blank);
+    }
+    rows
+}
+
+/// Applies one action. Pure: all I/O is returned as effects.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if !matches!(action, Action::Resize(..) | Action::Loaded { .. }) {
+        state.flash = None;
+    }
+    match action {
+        Action::Resize(width, height) => {
+            state.width = width;
+            state.height = height;
+            if let Some(reader) = state.reader.as_mut() {
+                reader.resize(width, height, &state.settings);
+            }
+            keep_selection_visible(state);
+            clamp_overlay(state);
+        }
+        Action::Loaded { entry, result } => loaded(state, entry, result, &mut effects),
+        Action::Input(c) => {
+            if let Some(Overlay::Note { text }) = state.overlay.as_mut()
+                && text.chars().count() < 500
+                && !c.is_control()
+            {
+                text.push(c);
+            }
+        }
+        Action::Erase => {
+            if let Some(Overlay::Note { text }) = state.overlay.as_mut() {
+                text.pop();
+            }
+        }
+        Action::Command(command) => command_action(state, command, &mut effects),
+        Action::Scroll { down, column, row } => scroll(state, down, column, row, &mut effects),
+        Action::Click { column, row } => click(state, column, row, &mut effects),
+    }
+    effects
+}
+
+fn command_action(state: &mut State, command: Command, effects: &mut Vec<Effect>) {
+    match command {
+        Command::Quit => {
+            quit(state, effects);
+            return;
+        }
+        Command::Suspend => {
+            effects.push(Effect::Suspend);
+            return;
+        }
+        _ => {}
+    }
+    if state.overlay.is_some() {
+        overlay_command(state, command, effects);
+        return;
+    }
+    match state.screen {
+        Screen::Library => library_command(state, command, effects),
+        Screen::Reader => reader_command(state, command, effects),
+    }
+}
+
+fn quit(state: &mut State, effects: &mut Vec<Effect>) {
+    if let Some(reader) = state.reader.as_ref() {
+        remember_position(state, reader.key.clone(), effects);
+    }
+    state.quit = true;
+    effects.push(Effect::Flush);
+    effects.push(Effect::Quit);
+}
+
+fn library_command(state: &mut State, command: Command, effects: &mut Vec<Effect>) {
+    let count = state.library.entries.len();
+    let page = (state.list_height() / 3).max(1);
+    let last = count.saturating_sub(1);
+    match command {
+        Command::Down => state.selected = (state.selected + 1).min(last),
+        Command::Up => state.selected = state.selected.saturating_sub(1),
+        Command::PageDown => state.selected = (state.selected + page).min(last),
+        Command::PageUp => state.selected = state.selected.saturating_sub(page),
+        Command::HalfPageDown => state.selected = (state.selected + page / 2 + 1).min(last),
+        Command::HalfPageUp => state.selected = state.selected.saturating_sub(page / 2 + 1),
+        Command::Top => state.selected = 0,
+        Command::Bottom => state.selected = last,
+        Command::Open => open_entry(state, state.selected, effects),
+        Command::Back => quit(state, effects),
+        Command::Help => state.overlay = Some(Overlay::Help { offset: 0 }),
+        Command::Bookmarks => open_bookmarks(state),
+        Command::NextSection
+        | Command::PreviousSection
+        | Command::Contents
+        | Command::Bookmark
+        | Command::Note => {
+            state.flash = Some("open an article first (Enter)".into());
+        }
+        Command::Quit | Command::Suspend => {}
+    }
+    keep_selection_visible(state);
+}
+
+fn open_entry(state: &mut State, entry: usize, effects: &mut Vec<Effect>) {
+    let Some(e) = state.library.entries.get(entry) else {
+        return;
+    };
+    state.selected = entry;
+    if let Target::Problem(problem) = &e.target {
+        state.overlay = Some(Overlay::Message {
+            title: "Cannot open this entry".into(),
+            lines: vec![
+                e.title.clone(),
+                String::new(),
+                problem.to_string(),
+                String::new(),
+                format!("(INDEX.md line {})", e.line),
+            ],
+        });
+        return;
+    }
+    state.flash = Some(format!("opening {}…", e.title));
+    effects.push(Effect::Load { entry });
+}
+
+fn loaded(
+    state: &mut State,
+    entry: usize,
+    result: Result<Arc<Document>, String>,
+    effects: &mut Vec<Effect>,
+) {
+    let title = state
+        .library
+        .entries
+        .get(entry)
+        .map(|e| e.title.clone())
+        .unwrap_or_default();
+    let Some(key) = state.entry_key(entry) else {
+        return;
+    };
+    match result {
+        Err(message) => {
+            state.flash = None;
+            state.overlay = Some(Overlay::Message {
+                title: "Cannot open this article".into(),
+                lines: vec![title, String::new(), message],
+            });
+            state.screen = Screen::Library;
+        }
+        Ok(doc) => {
+            if let Some(previous) = state.reader.as_ref() {
+                remember_position(state, previous.key.clone(), effects);
+            }
+            let mut reader = Reader::new(
+                key.clone(),
+                entry,
+                doc,
+                state.width,
+                state.height,
+                &state.settings,
+            );
+            if let Some(saved) = state.saved_docs.get(&key) {
+                reader.restore(&saved.anchor);
+                reader.read_sections = saved.read_sections.clone();
+                reader.finished = saved.finished;
+            }
+            state.reader = Some(reader);
+            state.screen = Screen::Reader;
+            state.overlay = None;
+            state.flash = None;
+            remember_position(state, key.clone(), effects);
+            effects.push(store_op(Op::SetLastOpen(Some(crate::store::LastOpen {
+                doc: key,
+                updated: now_ms(),
+            }))));
+        }
+    }
+}
+
+fn reader_command(state: &mut State, command: Command, effects: &mut Vec<Effect>) {
+    let Some(reader) = state.reader.as_mut() else {
+        state.screen = Screen::Library;
+        return;
+    };
+    match command {
+        Command::Down => reader.scroll_down(1),
+        Command::Up => reader.scroll_up(1),
+        Command::PageDown => reader.scroll_down(reader.page()),
+        Command::PageUp => reader.scroll_up(reader.page()),
+        Command::HalfPageDown => reader.scroll_down(reader.half_page()),
+        Command::HalfPageUp => reader.scroll_up(reader.half_page()),
+        Command::Top => reader.to_top(),
+        Command::Bottom => reader.to_bottom(),
+        Command::NextSection => {
+            if !reader.next_section() {
+                state.flash = Some("this is the last section".into());
+            }
+        }
+        Command::PreviousSection => reader.previous_section(),
+        Command::Contents => {
+            let selected = reader.current_section();
+            state.overlay = Some(Overlay::Contents {
+                selected,
+                offset: 0,
+            });
+            clamp_overlay(state);
+            return;
+        }
+        Command::Help => {
+            state.overlay = Some(Overlay::Help { offset: 0 });
+            return;
+        }
+        Command::Bookmarks => {
+            open_bookmarks(state);
+            return;
+        }
+        Command::Bookmark => {
+            toggle_bookmark(state, effects);
+            return;
+        }
+        Command::Note => {
+            let reader = &*reader;
+            let path = reader.section_path();
+            let text = state
+                .bookmarked(&path)
+                .map(|b| b.note.clone())
+                .unwrap_or_default();
+            state.overlay = Some(Overlay::Note { text });
+            return;
+        }
+        Command::Back => {
+            let key = reader.key.clone();
+            remember_position(state, key, effects);
+            effects.push(store_op(Op::SetLastOpen(None)));
+            effects.push(Effect::Flush);
+            if state.single {
+                state.quit = true;
+                effects.push(Effect::Quit);
+            }
+            state.screen = Screen::Library;
+            keep_selection_visible(state);
+            return;
+        }
+        Command::Open | Command::Quit | Command::Suspend => return,
+    }
+    let key = reader.key.clone();
+    remember_position(state, key, effects);
+}
+
+/// Records the open document's position and read marks, for the library and for saving.
+fn remember_position(state: &mut State, key: String, effects: &mut Vec<Effect>) {
+    let Some(reader) = state.reader.as_mut() else {
+        return;
+    };
+    if reader.key != key {
+        return;
+    }
+    reader.mark_read();
+    let doc_state = DocState {
+        title: reader.doc.title.clone(),
+        anchor: reader.anchor(),
+        percent: reader.percent(),
+        read_sections: reader.read_sections.clone(),
+        sections_total: reader.doc.sections.len(),
+        finished: reader.finished,
+        updated: now_ms(),
+    };
+    if state
+        .saved_docs
+        .get(&key)
+        .is_some_and(|old| same_place(old, &doc_state))
+    {
+        return;
+    }
+    state.saved_docs.insert(key.clone(), doc_state.clone());
+    effects.push(store_op(Op::SetDoc {
+        key,
+        state: doc_state,
+    }));
+}
+
+fn same_place(a: &DocState, b: &DocState) -> bool {
+    a.anchor == b.anchor
+        && a.read_sections == b.read_sections
+        && a.finished == b.finished
+        && a.percent == b.percent
+}
+
+fn toggle_bookmark(state: &mut State, effects: &mut Vec<Effect>) {
+    let Some(reader) = state.reader.as_ref() else {
+        return;
+    };
+    let path = reader.section_path();
+    let id = Bookmark::id_for(&reader.key, &path);
+    if let Some(old) = state.bookmarks.remove(&id) {
+        state.flash = Some(format!("bookmark removed: {}", old.section_title));
+        state.deleted = Some((id.clone(), old));
+        effects.push(store_op(Op::DeleteBookmark { id }));
+    } else {
+        let bookmark = new_bookmark(reader, String::new());
+        state.flash = Some(format!("bookmarked: {}", bookmark.section_title));
+        state.bookmarks.insert(id.clone(), bookmark.clone());
+        effects.push(store_op(Op::UpsertBookmark { id, bookmark }));
+    }
+    effects.push(Effect::Flush);
+}
+
+fn new_bookmark(reader: &Reader, note: String) -> Bookmark {
+    let section = &reader.doc.sections[reader.current_section()];
+    let now = now_ms();
+    Bookmark {
+        doc: reader.key.clone(),
+        doc_title: reader.doc.title.clone(),
+        section_path: section.path.clone(),
+        section_title: section.title.clone().unwrap_or_else(|| "(opening)".into()),
+        anchor: crate::anchor::Anchor::at(&reader.doc, section.blocks.start, 0),
+        note,
+        created: now,
+        updated: now,
+    }
+}
+
+fn save_note(state: &mut State, text: String, effects: &mut Vec<Effect>) {
+    let Some(reader) = state.reader.as_ref() else {
+        return;
+    };
+    let path = reader.section_path();
+    let id = Bookmark::id_for(&reader.key, &path);
+    let bookmark = match state.bookmarks.get(&id) {
+        Some(existing) => Bookmark {
+            note: text,
+            updated: now_ms(),
+            ..existing.clone()
+        },
+        None => new_bookmark(reader, text),
+    };
+    state.flash = Some(format!("note saved on {}", bookmark.section_title));
+    state.bookmarks.insert(id.clone(), bookmark.clone());
+    effects.push(store_op(Op::UpsertBookmark { id, bookmark }));
+    effects.push(Effect::Flush);
+}
+
+fn open_bookmarks(state: &mut State) {
+    if state.bookmarks.is_empty() {
+        state.flash = Some(format!(
+            "no bookmarks yet: {} bookmarks a section",
+            state.keymap.hint(Command::Bookmark)
+        ));
+        return;
+    }
+    state.overlay = Some(Overlay::Bookmarks {
+        selected: 0,
+        offset: 0,
+    });
+}
+
+fn overlay_command(state: &mut State, command: Command, effects: &mut Vec<Effect>) {
+    let Some(overlay) = state.overlay.take() else {
+        return;
+    };
+    let rows = overlay_rows(state, &overlay);
+    let height = overlay_height(state, &overlay);
+    let next = match overlay {
+        Overlay::Message { .. } => None,
+        Overlay::Note { text } => match command {
+            Command::Open => {
+                save_note(state, text, effects);
+                None
+            }
+            Command::Back => None,
+            _ => Some(Overlay::Note { text }),
+        },
+        Overlay::Help { offset } => match command {
+            Command::Back | Command::Help | Command::Open => None,
+            other => Some(Overlay::Help {
+                offset: move_selection(offset, rows.saturating_sub(height), other, height).0,
+            }),
+        },
+        Overlay::Contents { selected, offset } => match command {
+            Command::Back | Command::Contents => None,
+            Command::Open => {
+                if let Some(reader) = state.reader.as_mut() {
+                    reader.go_to_section(selected);
+                    let key = reader.key.clone();
+                    remember_position(state, key, effects);
+                }
+                None
+            }
+            other => {
+                let (selected, _) = move_selection(selected, rows.saturating_sub(1), other, height);
+                Some(Overlay::Contents { selected, offset })
+            }
+        },
+        Overlay::Bookmarks { selected, offset } => match command {
+            Command::Back | Command::Bookmarks => None,
+            Command::Open => {
+                open_bookmark(state, selected, effects);
+                None
+            }
+            // `d` is half_page_down by default: in this list it deletes.
+            Command::HalfPageDown => {
+                delete_bookmark(state, selected, effects);
+                (!state.bookmarks.is_empty()).then_some(Overlay::Bookmarks {
+                    selected: selected.min(state.bookmarks.len().saturating_sub(1)),
+                    offset,
+                })
+            }
+            // `u` undoes the last delete.
+            Command::HalfPageUp => {
+                undo_delete(state, effects);
+                Some(Overlay::Bookmarks { selected, offset })
+            }
+            other => {
+                let (selected, _) = move_selection(selected, rows.saturating_sub(1), other, height);
+                Some(Overlay::Bookmarks { selected, offset })
+            }
+        },
+    };
+    // An action may have opened another overlay (a message): that one wins.
+    if state.overlay.is_none() {
+        state.overlay = next;
+    }
+    clamp_overlay(state);
+}
+
+fn open_bookmark(state: &mut State, selected: usize, effects: &mut Vec<Effect>) {
+    let Some((_, bookmark)) = state
+        .bookmark_list()
+        .get(selected)
+        .map(|(k, b)| ((*k).clone(), (*b).clone()))
+    else {
+        return;
+    };
+    if state.reader.as_ref().is_some_and(|r| r.key == bookmark.doc) {
+        if let Some(reader) = state.reader.as_mut() {
+            reader.go_to_anchor(&bookmark.anchor);
+            state.screen = Screen::Reader;
+            let key = reader.key.clone();
+            remember_position(state, key, effects);
+        }
+        return;
+    }
+    match state.entry_of_key(&bookmark.doc) {
+        Some(entry) => {
+            // Open the document at the bookmark: the saved position is set to it first.
+            let mut doc_state = state
+                .saved_docs
+                .get(&bookmark.doc)
+                .cloned()
+                .unwrap_or(DocState {
+                    title: bookmark.doc_title.clone(),
+                    anchor: bookmark.anchor.clone(),
+                    percent: 0.0,
+                    read_sections: Default::default(),
+                    sections_total: 0,
+                    finished: false,
+                    updated: 0,
+                });
+            doc_state.anchor = bookmark.anchor.clone();
+            state.saved_docs.insert(bookmark.doc.clone(), doc_state);
+            open_entry(state, entry, effects);
+        }
+        None => {
+            state.overlay = Some(Overlay::Message {
+                title: "Document not in the library".into(),
+                lines: vec![
+                    format!("{} — {}", bookmark.doc_title, bookmark.section_title),
+                    String::new(),
+                    format!(
+                        "{} is no longer listed in this library's INDEX.md.",
+                        bookmark.doc
+                    ),
+                    "The bookmark is kept.".into(),
+                ],
+            });
+        }
+    }
+}
+
+fn delete_bookmark(state: &mut State, selected: usize, effects: &mut Vec<Effect>) {
+    let Some(id) = state
+        .bookmark_list()
+        .get(selected)
+        .map(|(k, _)| (*k).clone())
+    else {
+        return;
+    };
+    if let Some(old) = state.bookmarks.remove(&id) {
+        state.flash = Some(format!(
+            "deleted bookmark {} — {} undoes",
+            old.section_title,
+            state.keymap.hint(Command::HalfPageUp)
+        ));
+        state.deleted = Some((id.clone(), old));
+        effects.push(store_op(Op::DeleteBookmark { id }));
+        effects.push(Effect::Flush);
+    }
+}
+
+fn undo_delete(state: &mut State, effects: &mut Vec<Effect>) {
+    if let Some((id, bookmark)) = state.deleted.take() {
+        state.flash = Some(format!("restored bookmark {}", bookmark.section_title));
+        state.bookmarks.insert(id.clone(), bookmark.clone());
+        effects.push(store_op(Op::UpsertBookmark { id, bookmark }));
+        effects.push(Effect::Flush);
+    }
+}
+
+/// Moves a selection among `0..=last` by a list command; returns it and whether it moved.
+fn move_selection(selected: usize, last: usize, command: Command, height: usize) -> (usize, bool) {
+    let page = height.max(1);
+    let new = match command {
+        Command::Down => selected.saturating_add(1),
+        Command::Up => selected.saturating_sub(1),
+        Command::PageDown => selected.saturating_add(page),
+        Command::PageUp => selected.saturating_sub(page),
+        Command::Top => 0,
+        Command::Bottom => last,
+        _ => selected,
+    }
+    .min(last);
+    (new, new != selected)
+}
+
+/// Number of rows an overlay lists.
+fn overlay_rows(state: &State, overlay: &Overlay) -> usize {
+    match overlay {
+        Overlay::Contents { .. } => state.reader.as_ref().map_or(0, |r| r.doc.sections.len()),
+        Overlay::Help { .. } => crate::ui::help::lines(&state.keymap).len(),
+        Overlay::Bookmarks { .. } => state.bookmarks.len(),
+        Overlay::Message { lines, .. } => lines.len(),
+        Overlay::Note { .. } => 3,
+    }
+}
+
+/// The inner height of an overlay's box at the current size.
+pub fn overlay_height(state: &State, overlay: &Overlay) -> usize {
+    let rows = overlay_rows(state, overlay);
+    let rect = geometry::overlay(state.width, state.height, overlay_width(overlay), rows);
+    usize::from(geometry::inner(rect).height).max(1)
+}
+
+pub fn overlay_width(overlay: &Overlay) -> u16 {
+    match overlay {
+        Overlay::Contents { .. } => 72,
+        Overlay::Help { .. } => 64,
+        Overlay::Bookmarks { .. } => 90,
+        Overlay::Message { .. } | Overlay::Note { .. } => 64,
+    }
+}
+
+/// Keeps list overlays' selections inside the shown rows.
+fn clamp_overlay(state: &mut State) {
+    let Some(overlay) = state.overlay.clone() else {
+        return;
+    };
+    let height = overlay_height(state, &overlay);
+    let rows = overlay_rows(state, &overlay);
+    let fix = |selected: usize, offset: usize| {
+        let selected = selected.min(rows.saturating_sub(1));
+        let offset = if selected < offset {
+            selected
+        } else if selected >= offset + height {
+            selected + 1 - height
+        } else {
+            offset
+        };
+        (selected, offset.min(rows.saturating_sub(height)))
+    };
+    state.overlay = Some(match overlay {
+        Overlay::Contents { selected, offset } => {
+            let (selected, offset) = fix(selected, offset);
+            Overlay::Contents { selected, offset }
+        }
+        Overlay::Bookmarks { selected, offset } => {
+            let (selected, offset) = fix(selected, offset);
+            Overlay::Bookmarks { selected, offset }
+        }
+        Overlay::Help { offset } => Overlay::Help {
+            offset: offset.min(rows.saturating_sub(height)),
+        },
+        other => other,
+    });
+}
+
+/// Scrolls the library so the selected entry's rows are in view.
+fn keep_selection_visible(state: &mut State) {
+    let height = state.list_height();
+    let Some(first) = state
+        .rows
+        .iter()
+        .position(|r| *r == LibraryRow::Title(state.selected))
+    else {
+        state.offset = 0;
+        return;
+    };
+    // Show the group headings just above the first entry of a group too.
+    let mut top = first;
+    while top > 0 && matches!(state.rows[top - 1], LibraryRow::Group { .. }) {
+        top -= 1;
+    }
+    let last = state.rows[first + 1..]
+        .iter()
+        .position(|r| !matches!(r, LibraryRow::Description(_)))
+        .map_or(state.rows.len() - 1, |p| first + p);
+    if top < state.offset {
+        state.offset = top;
+    } else if last >= state.offset + height {
+        state.offset = last + 1 - height.min(last + 1);
+    }
+}
+
+fn scroll(state: &mut State, down: bool, column: u16, row: u16, effects: &mut Vec<Effect>) {
+    // The wheel acts where the pointer is not needed yet: lists move their selection, the
+    // reader scrolls three lines.
+    let _ = (column, row);
+    match (&state.overlay, state.screen) {
+        (Some(_), _) | (None, Screen::Library) => {
+            let command = if down { Command::Down } else { Command::Up };
+            command_action(state, command, effects);
+        }
+        (None, Screen::Reader) => {
+            if let Some(reader) = state.reader.as_mut() {
+                if down {
+                    reader.scroll_down(3);
+                } else {
+                    reader.scroll_up(3);
+                }
+                let key = reader.key.clone();
+                remember_position(state, key, effects);
+            }
+        }
+    }
+}
+
+fn click(state: &mut State, column: u16, row: u16, effects: &mut Vec<Effect>) {
+    match state.overlay.clone() {
+        Some(overlay @ (Overlay::Contents { .. } | Overlay::Bookmarks { .. })) => {
+            let rows = overlay_rows(state, &overlay);
+            let rect = geometry::inner(geometry::overlay(
+                state.width,
+                state.height,
+                overlay_width(&overlay),
+                rows,
+            ));
+            if !rect.contains(ratatui::layout::Position::new(column, row)) {
+                state.overlay = None;
+                return;
+            }
+            let (offset, selected) = match overlay {
+                Overlay::Contents { offset, selected }
+                | Overlay::Bookmarks { offset, selected } => (offset, selected),
+                _ => return,
+            };
+            let index = offset + usize::from(row - rect.y);
+            if index >= rows {
+                return;
+            }
+            let is_contents = matches!(overlay, Overlay::Contents { .. });
+            if index == selected {
+                // A second click on the selected row opens it.
+                command_action(state, Command::Open, effects);
+            } else if is_contents {
+                state.overlay = Some(Overlay::Contents {
+                    selected: index,
+                    offset,
+                });
+            } else {
+                state.overlay = Some(Overlay::Bookmarks {
+                    selected: index,
+                    offset,
+                });
+            }
+        }
+        Some(_) => state.overlay = None,
+        None if state.screen == Screen::Library => {
+            let Some(areas) = geometry::library(state.width, state.height) else {
+                return;
+            };
+            if row < areas.list.y || row >= areas.list.bottom() {
+                return;
+            }
+            let index = state.offset + usize::from(row - areas.list.y);
+            let entry = match state.rows.get(index) {
+                Some(LibraryRow::Title(i) | LibraryRow::Description(i)) => *i,
+                _ => return,
+            };
+            if entry == state.selected {
+                open_entry(state, entry, effects);
+            } else {
+                state.selected = entry;
+                keep_selection_visible(state);
+            }
+        }
+        None => {}
+    }
+}
+
+fn store_op(op: Op) -> Effect {
+    Effect::Store(Box::new(op))
+}
+
+/// Milliseconds since the Unix epoch (0 if the clock is before it).
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+#[cfg(test)]
+mod tests;

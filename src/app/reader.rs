@@ -1,0 +1,331 @@
+//! The open article: its document, the layouts of recent widths, and the line at the top of
+//! the screen. Moving never re-wraps; a new width lays out only what comes into view and
+//! puts the same text back at the top.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::Settings;
+use super::geometry;
+use crate::anchor::Anchor;
+use crate::document::Document;
+use crate::layout::{Layout, LayoutCache, LinePos, WrapOptions};
+
+#[derive(Debug)]
+pub struct Reader {
+    /// Saved-state key of the document.
+    pub key: String,
+    pub entry: usize,
+    pub doc: Arc<Document>,
+    cache: LayoutCache,
+    options: WrapOptions,
+    /// The line at the top of the text area.
+    pub top: LinePos,
+    /// Height of the text area in lines.
+    height: usize,
+    /// The content at the top when the width last changed: resizing goes back to it, so a
+    /// resize storm does not drift. Any move forgets it.
+    resize_anchor: Option<(usize, usize, bool)>,
+    /// Keys of the sections read to their end.
+    pub read_sections: BTreeSet<String>,
+    pub finished: bool,
+}
+
+/// The key a section is remembered by in read marks: its heading path.
+pub fn section_key(path: &[String]) -> String {
+    path.join(" › ")
+}
+
+impl Reader {
+    pub fn new(
+        key: String,
+        entry: usize,
+        doc: Arc<Document>,
+        width: u16,
+        height: u16,
+        settings: &Settings,
+    ) -> Self {
+        let mut reader = Reader {
+            key,
+            entry,
+            doc,
+            cache: LayoutCache::default(),
+            options: WrapOptions::new(1),
+            top: LinePos::default(),
+            height: 1,
+            resize_anchor: None,
+            read_sections: BTreeSet::new(),
+            finished: false,
+        };
+        reader.set_size(width, height, settings);
+        reader.prepare();
+        reader
+    }
+
+    fn set_size(&mut self, width: u16, height: u16, settings: &Settings) {
+        let (column, rows) = match geometry::reader(width, height, settings.max_width) {
+            Some(areas) => (areas.text.width, areas.text.height),
+            None => (settings.max_width.min(width.max(1)), height.max(1)),
+        };
+        self.options = WrapOptions {
+            width: usize::from(column).max(1),
+            hyphenate: settings.hyphenate,
+            justify: settings.justify,
+        };
+        self.height = usize::from(rows).max(1);
+    }
+
+    /// The layout for the current width (lazily filled).
+    fn layout(&mut self) -> &mut Layout {
+        self.cache.get(&self.doc, self.options)
+    }
+
+    /// The current layout, read-only, for the views; every visible line is laid out.
+    pub fn view(&self) -> Option<&Layout> {
+        self.cache.peek(self.options)
+    }
+
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// Lays out what the screen shows, so the view only reads.
+    fn prepare(&mut self) {
+        self.resize_anchor = None;
+        let (doc, top, height) = (Arc::clone(&self.doc), self.top, self.height);
+        self.layout().window(&doc, top, height + 1);
+    }
+
+    /// The lines on screen.
+    pub fn visible(&self) -> Vec<LinePos> {
+        let Some(layout) = self.view() else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(self.height);
+        let mut pos = self.top;
+        while out.len() < self.height {
+            let Some(lines) = layout.lines(pos.block) else {
+                break;
+            };
+            if pos.line < lines.len() {
+                out.push(pos);
+                pos.line += 1;
+            } else {
+                pos = LinePos {
+                    block: pos.block + 1,
+                    line: 0,
+                };
+            }
+        }
+        out
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16, settings: &Settings) {
+        let doc = Arc::clone(&self.doc);
+        let (block, offset, gap) = match self.resize_anchor {
+            Some(anchor) => anchor,
+            None => {
+                let top = self.top;
+                let gap = self
+                    .view()
+                    .and_then(|l| l.lines(top.block))
+                    .and_then(|lines| lines.get(top.line))
+                    .is_some_and(|l| l.is_gap());
+                let (block, offset) = self.view().map_or((0, 0), |l| l.content_at(top));
+                (block, offset, gap)
+            }
+        };
+        self.set_size(width, height, settings);
+        let layout = self.layout();
+        let top = if gap {
+            LinePos { block, line: 0 }
+        } else {
+            layout.line_at(&doc, block, offset).unwrap_or_default()
+        };
+        self.top = top;
+        self.prepare();
+        self.resize_anchor = Some((block, offset, gap));
+    }
+
+    pub fn page(&self) -> usize {
+        self.height.saturating_sub(1).max(1)
+    }
+
+    pub fn half_page(&self) -> usize {
+        (self.height / 2).max(1)
+    }
+
+    /// The furthest the top line goes by scrolling: the last screenful.
+    fn max_top(&mut self) -> LinePos {
+        let (doc, height) = (Arc::clone(&self.doc), self.height);
+        self.layout()
+            .last_page_top(&doc, height)
+            .unwrap_or_default()
+    }
+
+    pub fn scroll_down(&mut self, n: usize) {
+        let doc = Arc::clone(&self.doc);
+        let limit = self.max_top().max(self.top);
+        let top = self.top;
+        let next = self.layout().forward(&doc, top, n);
+        self.top = next.min(limit);
+        self.prepare();
+    }
+
+    pub fn scroll_up(&mut self, n: usize) {
+        let doc = Arc::clone(&self.doc);
+        let top = self.top;
+        self.top = self.layout().backward(&doc, top, n);
+        self.prepare();
+    }
+
+    pub fn to_top(&mut self) {
+        self.top = LinePos::default();
+        self.prepare();
+    }
+
+    pub fn to_bottom(&mut self) {
+        self.top = self.max_top();
+        self.prepare();
+    }
+
+    /// The section shown at the top of the screen.
+    pub fn current_section(&self) -> usize {
+        self.doc.section_of(self.top.block)
+    }
+
+    pub fn section_path(&self) -> Vec<String> {
+        self.doc
+            .sections
+            .get(self.current_section())
+            .map(|s| s.path.clone())
+            .unwrap_or_default()
+    }
+
+    /// Puts the heading of section `index` at the top of the screen. A section near the end
+    /// may leave the rest of the screen empty: the heading is what was asked for.
+    pub fn go_to_section(&mut self, index: usize) {
+        let Some(section) = self.doc.sections.get(index) else {
+            return;
+        };
+        let doc = Arc::clone(&self.doc);
+        let block = section.blocks.start;
+        if let Some(pos) = self.layout().block_start(&doc, block) {
+            self.top = if index == 0 { LinePos::default() } else { pos };
+        }
+        self.prepare();
+    }
+
+    /// Moves to the next section; false if there is none.
+    pub fn next_section(&mut self) -> bool {
+        let next = self.current_section() + 1;
+        if next < self.doc.sections.len() {
+            self.go_to_section(next);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Moves to the start of the current section, or to the previous one when already there.
+    pub fn previous_section(&mut self) {
+        let current = self.current_section();
+        let doc = Arc::clone(&self.doc);
+        let start = self.doc.sections[current].blocks.start;
+        let at_start = self
+            .layout()
+            .block_start(&doc, start)
+            .is_some_and(|pos| self.top <= pos);
+        if at_start && current > 0 {
+            self.go_to_section(current - 1);
+        } else {
+            self.go_to_section(current);
+        }
+    }
+
+    pub fn anchor(&self) -> Anchor {
+        let (block, offset) = self.view().map_or((0, 0), |l| l.content_at(self.top));
+        Anchor::at(&self.doc, block, offset)
+    }
+
+    pub fn restore(&mut self, anchor: &Anchor) {
+        self.go_to_anchor(anchor);
+    }
+
+    pub fn go_to_anchor(&mut self, anchor: &Anchor) {
+        let doc = Arc::clone(&self.doc);
+        if let Some((block, offset)) = anchor.resolve(&doc)
+            && let Some(pos) = self.layout().line_at(&doc, block, offset)
+        {
+            self.top = pos;
+        }
+        self.prepare();
+    }
+
+    /// Whether the last line of the document is on screen.
+    pub fn at_end(&self) -> bool {
+        let visible = self.visible();
+        match (visible.last(), self.view()) {
+            (Some(last), Some(layout)) => {
+                last.block + 1 >= self.doc.blocks.len()
+                    && layout
+                        .lines(last.block)
+                        .is_some_and(|lines| last.line + 1 >= lines.len())
+            }
+            (None, _) => true,
+            _ => false,
+        }
+    }
+
+    /// Percent through the document, measured at the bottom of the screen.
+    pub fn percent(&self) -> f32 {
+        if self.at_end() {
+            return 100.0;
+        }
+        let visible = self.visible();
+        let Some(bottom) = visible.last() else {
+            return 0.0;
+        };
+        let offset = self
+            .view()
+            .and_then(|l| l.lines(bottom.block))
+            .and_then(|lines| lines.get(bottom.line))
+            .map_or(0, |l| l.end as usize);
+        (self.doc.fraction_at(bottom.block, offset) * 100.0) as f32
+    }
+
+    /// Marks as read the sections whose last line is on screen, and everything once the end
+    /// of the document is: a section skipped over with a jump is not read.
+    pub fn mark_read(&mut self) {
+        let visible = self.visible();
+        if self.at_end() {
+            for section in &self.doc.sections {
+                self.read_sections.insert(section_key(&section.path));
+            }
+            self.finished = true;
+            return;
+        }
+        let Some(layout) = self.view() else {
+            return;
+        };
+        let mut read = Vec::new();
+        for pos in &visible {
+            let section = &self.doc.sections[self.doc.section_of(pos.block)];
+            let last_block = section.blocks.end.saturating_sub(1);
+            let last_line = layout
+                .lines(pos.block)
+                .map_or(0, |l| l.len().saturating_sub(1));
+            if pos.block == last_block && pos.line == last_line {
+                read.push(section_key(&section.path));
+            }
+        }
+        self.read_sections.extend(read);
+    }
+
+    pub fn is_read(&self, section: usize) -> bool {
+        self.doc
+            .sections
+            .get(section)
+            .is_some_and(|s| self.read_sections.contains(&section_key(&s.path)))
+    }
+}

@@ -1,0 +1,213 @@
+//! The run loop: terminal events become actions, `update` turns them into effects, and the
+//! effects that touch the world (reading articles, saving state, suspending) happen here.
+//! Saving is debounced: changes are written at most about once a second while reading,
+//! and always on leaving an article, on quitting and on a terminating signal.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
+
+use super::{Action, Command, Effect, Overlay, State, update};
+use crate::document;
+use crate::library::{self, Target};
+use crate::store::Store;
+use crate::terminal::{self, Signals, Tui};
+use crate::ui::{self, Theme};
+
+/// How long unsaved reading progress may wait.
+const SAVE_DELAY: Duration = Duration::from_secs(1);
+/// How often the loop wakes to check signals and pending saves.
+const TICK: Duration = Duration::from_millis(50);
+
+pub struct Runtime {
+    pub store: Store,
+    pub theme: Theme,
+    pub mouse: bool,
+    pub read_cap: u64,
+}
+
+/// Runs the full-screen reader until the user quits or a signal ends it. The terminal is
+/// restored on every way out.
+pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyhow::Result<()> {
+    let signals = Signals::register()?;
+    let mut term = terminal::init(runtime.mouse)?;
+    let result = event_loop(&mut term, &mut state, &mut runtime, &signals, initial);
+    let saved = save(&mut runtime.store, &mut state);
+    terminal::restore();
+    result?;
+    if let Err(e) = saved {
+        eprintln!("blatt: could not save reading state: {e}");
+    }
+    Ok(())
+}
+
+fn event_loop(
+    term: &mut Tui,
+    state: &mut State,
+    runtime: &mut Runtime,
+    signals: &Signals,
+    initial: Vec<Effect>,
+) -> anyhow::Result<()> {
+    let size = term.size()?;
+    update(state, Action::Resize(size.width, size.height));
+    let mut last_change: Option<Instant> = None;
+    if perform(term, state, runtime, initial, &mut last_change)? {
+        return Ok(());
+    }
+    let mut dirty = true;
+    loop {
+        if signals.terminate() {
+            return Ok(());
+        }
+        if signals.take_continued() {
+            term.clear()?;
+            dirty = true;
+        }
+        if dirty {
+            term.draw(|frame| ui::draw(frame, state, &runtime.theme))?;
+            dirty = false;
+        }
+        if last_change.is_some_and(|t| t.elapsed() >= SAVE_DELAY) {
+            if let Err(e) = runtime.store.save() {
+                state.flash = Some(format!("not saved: {e}"));
+                dirty = true;
+            }
+            last_change = None;
+        }
+        if !event::poll(TICK)? {
+            continue;
+        }
+        // Take every event that is already waiting before drawing again, so a burst of
+        // resizes or wheel events costs one frame.
+        loop {
+            let ev = event::read()?;
+            for action in actions(state, ev) {
+                let effects = update(state, action);
+                if perform(term, state, runtime, effects, &mut last_change)? {
+                    return Ok(());
+                }
+                dirty = true;
+            }
+            if state.quit || !event::poll(Duration::ZERO)? {
+                break;
+            }
+        }
+        if state.quit {
+            return Ok(());
+        }
+    }
+}
+
+/// Turns a terminal event into actions. Only key presses count: some terminals also report
+/// repeats and releases, which would double every key.
+fn actions(state: &State, ev: Event) -> Vec<Action> {
+    match ev {
+        Event::Key(key) if key.kind == KeyEventKind::Press => {
+            let command = state.keymap.command(&key);
+            if let Some(Overlay::Note { .. }) = state.overlay {
+                return match (command, key.code) {
+                    (Some(Command::Quit), _) => vec![Action::Command(Command::Quit)],
+                    (_, KeyCode::Enter) => vec![Action::Command(Command::Open)],
+                    (_, KeyCode::Esc) => vec![Action::Command(Command::Back)],
+                    (_, KeyCode::Backspace) => vec![Action::Erase],
+                    (_, KeyCode::Char(c)) => vec![Action::Input(c)],
+                    _ => Vec::new(),
+                };
+            }
+            if let Some(Overlay::Message { .. }) = state.overlay {
+                // Any key closes a message; Ctrl-C still quits.
+                return vec![Action::Command(
+                    command
+                        .filter(|c| *c == Command::Quit)
+                        .unwrap_or(Command::Back),
+                )];
+            }
+            command.map(Action::Command).into_iter().collect()
+        }
+        Event::Resize(width, height) => vec![Action::Resize(width, height)],
+        Event::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::ScrollDown => vec![Action::Scroll {
+                down: true,
+                column: mouse.column,
+                row: mouse.row,
+            }],
+            MouseEventKind::ScrollUp => vec![Action::Scroll {
+                down: false,
+                column: mouse.column,
+                row: mouse.row,
+            }],
+            MouseEventKind::Down(MouseButton::Left) => vec![Action::Click {
+                column: mouse.column,
+                row: mouse.row,
+            }],
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Carries out effects; returns true when the program should end.
+fn perform(
+    term: &mut Tui,
+    state: &mut State,
+    runtime: &mut Runtime,
+    effects: Vec<Effect>,
+    last_change: &mut Option<Instant>,
+) -> anyhow::Result<bool> {
+    let mut queue: std::collections::VecDeque<Effect> = effects.into();
+    while let Some(effect) = queue.pop_front() {
+        match effect {
+            Effect::Load { entry } => {
+                // Show "opening…" before a long read.
+                term.draw(|frame| ui::draw(frame, state, &runtime.theme))?;
+                let result = load(state, entry, runtime.read_cap);
+                queue.extend(update(state, Action::Loaded { entry, result }));
+            }
+            Effect::Store(op) => {
+                runtime.store.apply(*op);
+                last_change.get_or_insert_with(Instant::now);
+            }
+            Effect::Flush => {
+                if let Err(e) = save(&mut runtime.store, state) {
+                    state.flash = Some(format!("not saved: {e}"));
+                }
+                *last_change = None;
+            }
+            Effect::Suspend => {
+                terminal::suspend(term, runtime.mouse)?;
+            }
+            Effect::Quit => return Ok(true),
+        }
+    }
+    Ok(false)
+}
+
+fn save(store: &mut Store, state: &mut State) -> Result<(), crate::store::StoreError> {
+    if !store.is_dirty() {
+        return Ok(());
+    }
+    let result = store.save();
+    for notice in store.take_notices() {
+        state.flash = Some(notice.to_string());
+    }
+    result
+}
+
+/// Reads and parses the article of an entry.
+pub fn load(state: &State, entry: usize, cap: u64) -> Result<Arc<document::Document>, String> {
+    let e = state
+        .library
+        .entries
+        .get(entry)
+        .ok_or_else(|| "no such entry".to_string())?;
+    let bytes = library::read_target(&e.target, cap).map_err(|err| err.to_string())?;
+    let name = match &e.target {
+        Target::File(path) => path.to_string_lossy().into_owned(),
+        Target::Bundled(name) => (*name).to_string(),
+        Target::Problem(p) => return Err(p.to_string()),
+    };
+    document::load(&bytes, &name, &e.title, e.language.as_deref())
+        .map(Arc::new)
+        .map_err(|err| format!("{name}: {err}"))
+}

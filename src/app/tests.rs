@@ -1,0 +1,420 @@
+//! `update` as sequences of actions, with assertions on the state.
+
+use std::sync::Arc;
+
+use super::*;
+use crate::document::{Format, parse};
+use crate::library::bundled_library;
+
+fn long_doc() -> Arc<Document> {
+    let mut md = String::from("# Long article\n\nOpening words of the article.\n\n");
+    for s in 1..=6 {
+        md.push_str(&format!("## Section {s}\n\n"));
+        for p in 0..8 {
+            md.push_str(&format!(
+                "Paragraph {p} of section {s}, with enough words in it to wrap over more than one line at forty columns.\n\n"
+            ));
+        }
+    }
+    Arc::new(parse(&md, Format::Markdown, "t", Some("en")))
+}
+
+fn state_with(doc: Arc<Document>) -> State {
+    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    update(&mut state, Action::Resize(80, 24));
+    let effects = update(&mut state, Action::Command(Command::Open));
+    assert_eq!(effects, [Effect::Load { entry: 0 }]);
+    update(
+        &mut state,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(doc),
+        },
+    );
+    state
+}
+
+fn cmd(state: &mut State, command: Command) -> Vec<Effect> {
+    update(state, Action::Command(command))
+}
+
+fn reader(state: &State) -> &Reader {
+    state.reader.as_ref().expect("a reader")
+}
+
+fn top_text(state: &State) -> String {
+    let r = reader(state);
+    let layout = r.view().expect("layout");
+    let (block, offset) = layout.content_at(r.top);
+    r.doc.blocks[block].text[offset..]
+        .chars()
+        .take(30)
+        .collect()
+}
+
+#[test]
+fn open_next_section_page_resize_back() {
+    let mut state = state_with(long_doc());
+    assert_eq!(state.screen, Screen::Reader);
+    assert_eq!(reader(&state).current_section(), 0);
+
+    cmd(&mut state, Command::NextSection);
+    cmd(&mut state, Command::NextSection);
+    cmd(&mut state, Command::NextSection);
+    assert_eq!(reader(&state).current_section(), 3);
+    assert_eq!(top_text(&state), "Section 3");
+
+    cmd(&mut state, Command::PageDown);
+    let before = top_text(&state);
+    assert_ne!(before, "Section 3");
+    let top_before = reader(&state).top;
+    let (block, offset) = reader(&state)
+        .view()
+        .expect("layout")
+        .content_at(top_before);
+
+    update(&mut state, Action::Resize(50, 30));
+    let r = reader(&state);
+    let line = r
+        .view()
+        .expect("layout")
+        .lines(r.top.block)
+        .expect("laid out")[r.top.line];
+    assert_eq!(
+        r.top.block, block,
+        "the same text stays at the top after a resize"
+    );
+    assert!(
+        line.start as usize <= offset && offset < line.end as usize,
+        "{line:?} {offset}"
+    );
+
+    update(&mut state, Action::Resize(80, 24));
+    assert_eq!(reader(&state).top, top_before, "and back again");
+
+    let effects = cmd(&mut state, Command::Back);
+    assert_eq!(state.screen, Screen::Library);
+    assert!(effects.contains(&Effect::Flush));
+    assert!(!state.quit);
+    assert!(
+        state
+            .progress(0)
+            .is_some_and(|p| p.percent > 0.0 && !p.finished)
+    );
+}
+
+#[test]
+fn previous_section_goes_to_start_then_back_one() {
+    let mut state = state_with(long_doc());
+    cmd(&mut state, Command::NextSection);
+    cmd(&mut state, Command::NextSection);
+    cmd(&mut state, Command::Down);
+    cmd(&mut state, Command::Down);
+    cmd(&mut state, Command::PreviousSection);
+    assert_eq!(top_text(&state), "Section 2");
+    cmd(&mut state, Command::PreviousSection);
+    assert_eq!(top_text(&state), "Section 1");
+    cmd(&mut state, Command::PreviousSection);
+    assert_eq!(reader(&state).current_section(), 0);
+    assert_eq!(reader(&state).top, LinePosAlias::default());
+}
+
+type LinePosAlias = crate::layout::LinePos;
+
+#[test]
+fn last_section_says_so() {
+    let mut state = state_with(long_doc());
+    for _ in 0..6 {
+        cmd(&mut state, Command::NextSection);
+    }
+    assert_eq!(top_text(&state), "Section 6");
+    cmd(&mut state, Command::NextSection);
+    assert_eq!(state.flash.as_deref(), Some("this is the last section"));
+    assert_eq!(top_text(&state), "Section 6");
+}
+
+#[test]
+fn end_and_top_and_scrolling_stop_at_the_edges() {
+    let mut state = state_with(long_doc());
+    cmd(&mut state, Command::Up);
+    assert_eq!(reader(&state).top, LinePosAlias::default());
+    cmd(&mut state, Command::Bottom);
+    assert!(reader(&state).at_end());
+    assert_eq!(reader(&state).percent(), 100.0);
+    let bottom = reader(&state).top;
+    cmd(&mut state, Command::PageDown);
+    cmd(&mut state, Command::Down);
+    assert_eq!(reader(&state).top, bottom);
+    assert_eq!(reader(&state).visible().len(), reader(&state).height());
+    cmd(&mut state, Command::Top);
+    assert_eq!(reader(&state).top, LinePosAlias::default());
+}
+
+#[test]
+fn reaching_the_end_finishes_the_document() {
+    let mut state = state_with(long_doc());
+    let effects = cmd(&mut state, Command::Bottom);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Store(op) if matches!(**op, Op::SetDoc { ref state, .. } if state.finished)))
+    );
+    cmd(&mut state, Command::Back);
+    assert!(state.progress(0).is_some_and(|p| p.finished));
+    let r = reader(&state);
+    assert_eq!(r.read_sections.len(), r.doc.sections.len());
+}
+
+#[test]
+fn jumping_over_sections_does_not_mark_them_read() {
+    let mut state = state_with(long_doc());
+    cmd(&mut state, Command::NextSection);
+    cmd(&mut state, Command::NextSection);
+    cmd(&mut state, Command::NextSection);
+    assert!(!reader(&state).is_read(1));
+}
+
+#[test]
+fn contents_overlay_jumps_to_the_selected_section() {
+    let mut state = state_with(long_doc());
+    cmd(&mut state, Command::Contents);
+    assert_eq!(
+        state.overlay,
+        Some(Overlay::Contents {
+            selected: 0,
+            offset: 0
+        })
+    );
+    cmd(&mut state, Command::Down);
+    cmd(&mut state, Command::Down);
+    cmd(&mut state, Command::Open);
+    assert_eq!(state.overlay, None);
+    assert_eq!(top_text(&state), "Section 2");
+    cmd(&mut state, Command::Contents);
+    assert_eq!(
+        state.overlay,
+        Some(Overlay::Contents {
+            selected: 2,
+            offset: 0
+        })
+    );
+    cmd(&mut state, Command::Bottom);
+    assert!(matches!(
+        state.overlay,
+        Some(Overlay::Contents { selected: 6, .. })
+    ));
+    cmd(&mut state, Command::Back);
+    assert_eq!(state.overlay, None);
+    assert_eq!(top_text(&state), "Section 2");
+}
+
+#[test]
+fn help_opens_and_closes_and_q_in_library_quits() {
+    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    cmd(&mut state, Command::Help);
+    assert!(matches!(state.overlay, Some(Overlay::Help { .. })));
+    cmd(&mut state, Command::Back);
+    assert_eq!(state.overlay, None);
+    let effects = cmd(&mut state, Command::Back);
+    assert!(state.quit);
+    assert_eq!(effects.last(), Some(&Effect::Quit));
+}
+
+#[test]
+fn ctrl_c_quits_from_an_overlay_and_saves() {
+    let mut state = state_with(long_doc());
+    cmd(&mut state, Command::Contents);
+    let effects = cmd(&mut state, Command::Quit);
+    assert!(state.quit);
+    assert!(effects.contains(&Effect::Flush));
+}
+
+#[test]
+fn load_failure_shows_the_reason_and_stays_in_the_library() {
+    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    cmd(&mut state, Command::Open);
+    update(
+        &mut state,
+        Action::Loaded {
+            entry: 0,
+            result: Err("binary file".into()),
+        },
+    );
+    assert_eq!(state.screen, Screen::Library);
+    match &state.overlay {
+        Some(Overlay::Message { lines, .. }) => assert!(lines.contains(&"binary file".to_string())),
+        other => panic!("{other:?}"),
+    }
+    cmd(&mut state, Command::Down);
+    assert_eq!(state.overlay, None, "any key closes the message");
+}
+
+#[test]
+fn saved_position_is_restored_on_open() {
+    let doc = long_doc();
+    let mut state = state_with(Arc::clone(&doc));
+    cmd(&mut state, Command::NextSection);
+    cmd(&mut state, Command::NextSection);
+    cmd(&mut state, Command::Down);
+    let expected = top_text(&state);
+    cmd(&mut state, Command::Back);
+    cmd(&mut state, Command::Open);
+    update(
+        &mut state,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(doc),
+        },
+    );
+    assert_eq!(top_text(&state), expected);
+}
+
+#[test]
+fn tiny_and_zero_sizes_are_survived() {
+    let mut state = state_with(long_doc());
+    for (w, h) in [(0, 0), (1, 1), (1, 40), (200, 1), (3, 3), (20, 5), (0, 10)] {
+        update(&mut state, Action::Resize(w, h));
+        for command in [
+            Command::PageDown,
+            Command::NextSection,
+            Command::Bottom,
+            Command::Contents,
+            Command::Down,
+            Command::Back,
+        ] {
+            cmd(&mut state, command);
+        }
+        cmd(&mut state, Command::Open);
+        update(
+            &mut state,
+            Action::Loaded {
+                entry: 0,
+                result: Ok(long_doc()),
+            },
+        );
+    }
+}
+
+#[test]
+fn bookmarks_toggle_note_delete_undo() {
+    let mut state = state_with(long_doc());
+    cmd(&mut state, Command::NextSection);
+    let effects = cmd(&mut state, Command::Bookmark);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Store(op) if matches!(**op, Op::UpsertBookmark { .. })))
+    );
+    assert_eq!(state.bookmarks.len(), 1);
+    let path = reader(&state).section_path();
+    assert!(state.bookmarked(&path).is_some());
+
+    cmd(&mut state, Command::Note);
+    for c in "wichtig".chars() {
+        update(&mut state, Action::Input(c));
+    }
+    update(&mut state, Action::Erase);
+    cmd(&mut state, Command::Open);
+    assert_eq!(
+        state.bookmarked(&path).map(|b| b.note.as_str()),
+        Some("wichti")
+    );
+
+    cmd(&mut state, Command::NextSection);
+    cmd(&mut state, Command::Note);
+    update(&mut state, Action::Input('x'));
+    cmd(&mut state, Command::Open);
+    assert_eq!(
+        state.bookmarks.len(),
+        2,
+        "a note on an unbookmarked section bookmarks it"
+    );
+
+    cmd(&mut state, Command::Bookmarks);
+    assert!(matches!(
+        state.overlay,
+        Some(Overlay::Bookmarks { selected: 0, .. })
+    ));
+    cmd(&mut state, Command::HalfPageDown);
+    assert_eq!(state.bookmarks.len(), 1);
+    cmd(&mut state, Command::HalfPageUp);
+    assert_eq!(state.bookmarks.len(), 2);
+    cmd(&mut state, Command::Open);
+    assert_eq!(state.overlay, None);
+    assert_eq!(top_text(&state), "Section 1");
+
+    cmd(&mut state, Command::Bookmark);
+    assert_eq!(state.bookmarks.len(), 1, "b again removes it");
+}
+
+#[test]
+fn orphaned_bookmark_is_kept_and_explained() {
+    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    let bookmark = Bookmark {
+        doc: "/gone/article.txt".into(),
+        doc_title: "Gone".into(),
+        section_path: vec!["S".into()],
+        section_title: "S".into(),
+        anchor: Default::default(),
+        note: String::new(),
+        created: 0,
+        updated: 0,
+    };
+    state.bookmarks.insert("x".into(), bookmark.clone());
+    assert!(state.is_orphan(&bookmark));
+    cmd(&mut state, Command::Bookmarks);
+    let effects = cmd(&mut state, Command::Open);
+    assert!(effects.is_empty());
+    assert!(matches!(state.overlay, Some(Overlay::Message { .. })));
+    assert_eq!(state.bookmarks.len(), 1);
+}
+
+#[test]
+fn mouse_wheel_scrolls_and_clicks_select() {
+    let mut state = state_with(long_doc());
+    update(
+        &mut state,
+        Action::Scroll {
+            down: true,
+            column: 10,
+            row: 10,
+        },
+    );
+    // Title (1 line), gap + opening paragraph (2 lines): three lines down is block 2.
+    assert_eq!(reader(&state).top, LinePosAlias { block: 2, line: 0 });
+    cmd(&mut state, Command::Contents);
+    // Click the third row of the contents box, then click it again to open it.
+    let rect = geometry::inner(geometry::overlay(80, 24, 72, 7));
+    update(
+        &mut state,
+        Action::Click {
+            column: rect.x + 3,
+            row: rect.y + 2,
+        },
+    );
+    assert!(matches!(
+        state.overlay,
+        Some(Overlay::Contents { selected: 2, .. })
+    ));
+    update(
+        &mut state,
+        Action::Click {
+            column: rect.x + 3,
+            row: rect.y + 2,
+        },
+    );
+    assert_eq!(state.overlay, None);
+    assert_eq!(top_text(&state), "Section 2");
+
+    cmd(&mut state, Command::Back);
+    // In the library, the entry's title row is at list row 1 (after its group heading).
+    let list = geometry::library(80, 24).expect("fits").list;
+    let effects = update(
+        &mut state,
+        Action::Click {
+            column: list.x + 5,
+            row: list.y + 1,
+        },
+    );
+    assert_eq!(effects, [Effect::Load { entry: 0 }]);
+}

@@ -1,0 +1,63 @@
+//! Command-line interface: the reader by default, and headless commands for scripts.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "blatt",
+    version,
+    about = "A full-screen terminal reader for news articles kept in a folder with an INDEX.md",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// A library folder, an INDEX.md, or a single article to open. Without it: the library
+    /// from the config, else the bundled one (and the article you were reading, if any).
+    pub path: Option<PathBuf>,
+
+    /// Start at the library instead of reopening the last article.
+    #[arg(long)]
+    pub fresh: bool,
+
+    /// Where config.toml and the reading state live (also: BLATT_CONFIG_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+
+    /// Print the default configuration, with comments, and exit.
+    #[arg(long)]
+    pub print_default_config: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Headless>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Headless {
+    /// List the entries of a library: title, path and status, one per line.
+    List {
+        /// A library folder or its INDEX.md; the bundled library if left out.
+        library: Option<PathBuf>,
+        /// One JSON array of entries, for programs.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the section headings of an article, in order.
+    Toc { document: PathBuf },
+    /// Print an article as the reader lays it out, as plain text.
+    Render {
+        document: PathBuf,
+        /// Column width in cells.
+        #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(1..))]
+        width: u16,
+    },
+    /// Print all bookmarks.
+    Bookmarks {
+        /// As JSON.
+        #[arg(long, conflicts_with = "markdown")]
+        json: bool,
+        /// As a Markdown list with one link per bookmark.
+        #[arg(long)]
+        markdown: bool,
+    },
+}

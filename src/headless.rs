@@ -1,0 +1,238 @@
+//! The headless commands (`list`, `toc`, `render`, `bookmarks`): plain text (or JSON) on
+//! stdout for scripts and benchmarks, never an escape sequence.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::document::{self, Document};
+use crate::layout::{WrapOptions, render_plain};
+use crate::library::{self, Library, Target};
+use crate::store::SavedState;
+
+/// The library at `path`, or the bundled one.
+pub fn open_library(path: Option<&Path>) -> anyhow::Result<Library> {
+    match path {
+        Some(path) => Ok(library::load_library(path)?),
+        None => Ok(library::bundled_library()),
+    }
+}
+
+#[derive(Serialize)]
+struct JsonEntry<'a> {
+    title: &'a str,
+    link: &'a str,
+    path: Option<String>,
+    description: &'a str,
+    group: &'a [String],
+    language: Option<&'a str>,
+    line: usize,
+    status: &'static str,
+    problem: Option<String>,
+}
+
+/// `blatt list`: one line per entry (title, path, status, separated by tabs), or JSON.
+pub fn list(library: &Library, json: bool) -> anyhow::Result<String> {
+    if json {
+        let entries: Vec<_> = library
+            .entries
+            .iter()
+            .map(|e| JsonEntry {
+                title: &e.title,
+                link: &e.link,
+                path: match &e.target {
+                    Target::File(p) => Some(p.to_string_lossy().into_owned()),
+                    Target::Bundled(name) => Some(format!("bundled:{name}")),
+                    Target::Problem(_) => None,
+                },
+                description: &e.description,
+                group: &e.group,
+                language: e.language.as_deref(),
+                line: e.line,
+                status: if e.target.problem().is_some() {
+                    "problem"
+                } else {
+                    "ok"
+                },
+                problem: e.target.problem().map(ToString::to_string),
+            })
+            .collect();
+        return Ok(serde_json::to_string_pretty(&entries)? + "\n");
+    }
+    let mut out = String::new();
+    for e in &library.entries {
+        let status = e
+            .target
+            .problem()
+            .map_or_else(|| "ok".to_string(), |p| format!("problem: {p}"));
+        let path = match &e.target {
+            Target::File(p) => p.display().to_string(),
+            Target::Bundled(name) => format!("bundled:{name}"),
+            Target::Problem(_) => escape_control(&e.link),
+        };
+        writeln!(out, "{}\t{}\t{}", e.title, path, status)?;
+    }
+    Ok(out)
+}
+
+/// Shows control characters in a raw link as `\u{..}`, so a hostile file name cannot reach
+/// the terminal.
+fn escape_control(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control()
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+            {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Reads and parses an article given by path.
+pub fn read_document(path: &Path, config: &Config) -> anyhow::Result<Document> {
+    let bytes = library::read_path(path, config.max_article_bytes())?;
+    let name = path.to_string_lossy();
+    let fallback = path
+        .file_stem()
+        .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
+    document::load(&bytes, &name, &fallback, None)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// `blatt toc`: the section headings, indented by level.
+pub fn toc(doc: &Document) -> String {
+    let min_level = doc.headings().map(|(_, s)| s.level).min().unwrap_or(1);
+    let mut out = String::new();
+    for (_, section) in doc.headings() {
+        let indent = "  ".repeat(usize::from(section.level.saturating_sub(min_level)));
+        let _ = writeln!(
+            out,
+            "{indent}{}",
+            section.title.as_deref().unwrap_or_default()
+        );
+    }
+    out
+}
+
+/// `blatt render`: the article laid out at `width`.
+pub fn render(doc: &Document, width: u16, config: &Config) -> String {
+    let options = WrapOptions {
+        width: usize::from(width).max(1),
+        hyphenate: config.hyphenation,
+        justify: config.justify,
+    };
+    let mut out = String::new();
+    for line in render_plain(doc, options) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `blatt bookmarks`: every bookmark, as text, JSON or Markdown.
+pub fn bookmarks(state: &SavedState, json: bool, markdown: bool) -> anyhow::Result<String> {
+    let mut list: Vec<_> = state.bookmarks.values().collect();
+    list.sort_by(|a, b| (&a.doc, a.anchor.block).cmp(&(&b.doc, b.anchor.block)));
+    if json {
+        return Ok(serde_json::to_string_pretty(&list)? + "\n");
+    }
+    let mut out = String::new();
+    if markdown {
+        writeln!(out, "# Bookmarks\n")?;
+        for b in &list {
+            let target = format!("{}#{}", link_path(&b.doc), slug(&b.section_title));
+            let note = if b.note.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", b.note)
+            };
+            writeln!(
+                out,
+                "- [{} › {}](<{}>){}",
+                md_escape(&b.doc_title),
+                md_escape(&b.section_title),
+                target,
+                md_escape(&note)
+            )?;
+        }
+        return Ok(out);
+    }
+    for b in &list {
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}",
+            crate::ui::date(b.updated),
+            b.doc_title,
+            b.section_title,
+            b.note,
+            b.doc
+        )?;
+    }
+    Ok(out)
+}
+
+/// A document key as a link target: a file path stays a path.
+fn link_path(key: &str) -> String {
+    key.replace(' ', "%20")
+        .replace('>', "%3E")
+        .replace('<', "%3C")
+}
+
+/// A GitHub-style heading slug: lowercase, spaces to dashes, punctuation dropped.
+pub fn slug(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '[' | ']' | '*' | '_' | '`' | '<' | '>' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toc_indents_by_level() {
+        let doc = document::parse(
+            "# T\n\n## A\n\n### A1\n\n## B\n",
+            document::Format::Markdown,
+            "t",
+            None,
+        );
+        assert_eq!(toc(&doc), "A\n  A1\nB\n");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slug("Borrell wünscht sich \"robustere\" EU-Strategie"),
+            "borrell-wünscht-sich-robustere-eu-strategie"
+        );
+    }
+
+    #[test]
+    fn list_escapes_hostile_links() {
+        assert_eq!(escape_control("a\u{1b}]0;x\u{7}b"), "a\\u{1b}]0;x\\u{7}b");
+    }
+}

@@ -1,0 +1,241 @@
+//! Bounded, non-blocking reading of an entry's bytes.
+//!
+//! A file may change between resolution and reading (a FIFO swapped in, a file grown), so
+//! reading checks again: the path is stat'ed before opening (so a device is never opened),
+//! opened with `O_NONBLOCK` (so opening a FIFO cannot block), and the opened handle is
+//! fstat'ed and refused unless it is a regular file. At most `cap + 1` bytes are read.
+
+use std::borrow::Cow;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use super::bundled::bundled_file;
+use super::resolve::{EntryProblem, Target, io_reason, special_kind};
+
+/// Large enough for a 100 MB article, small enough to refuse a runaway file.
+pub const DEFAULT_READ_CAP: u64 = 256 * 1024 * 1024;
+
+/// Why an entry or file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{} is too large: {size} bytes, more than the limit of {cap} bytes", path.display())]
+    TooLarge { path: PathBuf, size: u64, cap: u64 },
+    #[error("{} is a {kind}, not a regular file", path.display())]
+    NotRegularFile { path: PathBuf, kind: &'static str },
+    #[error("{} is a folder, not a file", path.display())]
+    Directory { path: PathBuf },
+    #[error("file not found: {}", path.display())]
+    NotFound { path: PathBuf },
+    #[error("cannot read {}: {}", path.display(), io_reason(source))]
+    Io { path: PathBuf, source: io::Error },
+    #[error("no bundled article named {0}")]
+    UnknownBundled(String),
+    /// The entry was refused when the library was loaded.
+    #[error(transparent)]
+    Entry(#[from] EntryProblem),
+}
+
+impl ReadError {
+    fn from_io(path: &Path, source: io::Error) -> Self {
+        match source.kind() {
+            io::ErrorKind::NotFound => ReadError::NotFound {
+                path: path.to_owned(),
+            },
+            io::ErrorKind::IsADirectory => ReadError::Directory {
+                path: path.to_owned(),
+            },
+            _ => ReadError::Io {
+                path: path.to_owned(),
+                source,
+            },
+        }
+    }
+}
+
+/// Reads an entry's bytes: a file from disk (see [`read_path`]), or the embedded bytes of a
+/// bundled article. A [`Target::Problem`] comes back as [`ReadError::Entry`].
+pub fn read_target(target: &Target, cap: u64) -> Result<Cow<'static, [u8]>, ReadError> {
+    match target {
+        Target::File(path) => read_path(path, cap).map(Cow::Owned),
+        Target::Bundled(name) => {
+            let bytes =
+                bundled_file(name).ok_or_else(|| ReadError::UnknownBundled((*name).to_owned()))?;
+            let size = bytes.len() as u64;
+            if size > cap {
+                return Err(ReadError::TooLarge {
+                    path: PathBuf::from(name),
+                    size,
+                    cap,
+                });
+            }
+            Ok(Cow::Borrowed(bytes))
+        }
+        Target::Problem(problem) => Err(ReadError::Entry(problem.clone())),
+    }
+}
+
+/// Reads at most `cap` bytes of a regular file, never blocking on a FIFO or device. For a
+/// document named on the command line, with the same rules as library entries (minus the
+/// confinement to the library folder).
+pub fn read_path(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
+    // Stat first so a device is refused without being opened (opening some has effects).
+    let before = std::fs::metadata(path).map_err(|e| ReadError::from_io(path, e))?;
+    check_regular(path, &before)?;
+    let file = open_nonblocking(path).map_err(|e| ReadError::from_io(path, e))?;
+    // Check the handle itself: the name may point elsewhere by now.
+    let meta = file.metadata().map_err(|e| ReadError::from_io(path, e))?;
+    check_regular(path, &meta)?;
+    let size = meta.len();
+    if size > cap {
+        return Err(ReadError::TooLarge {
+            path: path.to_owned(),
+            size,
+            cap,
+        });
+    }
+    let mut bytes = Vec::new();
+    // The length may be stale; it only sizes the buffer, the cap still bounds the read.
+    if let Ok(hint) = usize::try_from(size) {
+        let _ = bytes.try_reserve_exact(hint);
+    }
+    file.take(cap.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::from_io(path, e))?;
+    let read = bytes.len() as u64;
+    if read > cap {
+        return Err(ReadError::TooLarge {
+            path: path.to_owned(),
+            size: read.max(size),
+            cap,
+        });
+    }
+    Ok(bytes)
+}
+
+fn check_regular(path: &Path, meta: &std::fs::Metadata) -> Result<(), ReadError> {
+    let file_type = meta.file_type();
+    if file_type.is_dir() {
+        return Err(ReadError::Directory {
+            path: path.to_owned(),
+        });
+    }
+    match special_kind(&file_type) {
+        Some(kind) => Err(ReadError::NotRegularFile {
+            path: path.to_owned(),
+            kind,
+        }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    OpenOptions::new().read(true).open(path)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::fs;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn reads_a_file_within_the_cap() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a.txt");
+        fs::write(&path, b"hello").expect("write");
+        assert_eq!(read_path(&path, 5).expect("read"), b"hello");
+        let target = Target::File(path.clone());
+        assert_eq!(&*read_target(&target, 100).expect("read"), b"hello");
+    }
+
+    #[test]
+    fn over_the_cap_is_too_large() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("big.txt");
+        fs::write(&path, vec![b'x'; 1000]).expect("write");
+        match read_path(&path, 999) {
+            Err(ReadError::TooLarge { size, cap, .. }) => assert_eq!((size, cap), (1000, 999)),
+            other => panic!("expected TooLarge, got {other:?}"),
+        }
+        let message = read_path(&path, 10).map(|_| ()).unwrap_err().to_string();
+        assert!(message.contains("too large"), "{message}");
+    }
+
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pipe = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("note: mkfifo unavailable, FIFO read test skipped");
+            return;
+        }
+        let started = Instant::now();
+        let result = read_path(&pipe, DEFAULT_READ_CAP);
+        assert!(started.elapsed() < Duration::from_secs(2));
+        match result {
+            Err(ReadError::NotRegularFile { kind, .. }) => assert_eq!(kind, "FIFO"),
+            other => panic!("expected NotRegularFile, got {other:?}"),
+        }
+        // Also when the FIFO is swapped in after resolution: the handle is checked.
+        let target = Target::File(pipe);
+        assert!(read_target(&target, DEFAULT_READ_CAP).is_err());
+    }
+
+    #[test]
+    fn devices_folders_and_missing_files_are_refused() {
+        match read_path(Path::new("/dev/zero"), DEFAULT_READ_CAP) {
+            Err(ReadError::NotRegularFile { kind, .. }) => assert_eq!(kind, "device"),
+            other => panic!("expected NotRegularFile, got {other:?}"),
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        assert!(matches!(
+            read_path(dir.path(), DEFAULT_READ_CAP),
+            Err(ReadError::Directory { .. })
+        ));
+        let missing = dir.path().join("nope.txt");
+        let err = read_path(&missing, DEFAULT_READ_CAP).unwrap_err();
+        assert!(matches!(err, ReadError::NotFound { .. }));
+        assert!(err.to_string().starts_with("file not found: "), "{err}");
+    }
+
+    #[test]
+    fn a_problem_target_reads_as_its_problem() {
+        let target = Target::Problem(EntryProblem::Missing("x.txt".into()));
+        let err = read_target(&target, DEFAULT_READ_CAP).unwrap_err();
+        assert_eq!(err.to_string(), "file not found: x.txt");
+    }
+
+    #[test]
+    fn bundled_bytes_equal_the_seed_file() {
+        let name = "000_886ae8deff7ee228.txt";
+        let bytes = read_target(&Target::Bundled(name), DEFAULT_READ_CAP).expect("bundled");
+        assert!(matches!(bytes, Cow::Borrowed(_)));
+        let on_disk = fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("seeds")
+                .join(name),
+        )
+        .expect("seed file");
+        assert_eq!(&*bytes, on_disk.as_slice());
+        assert!(matches!(
+            read_target(&Target::Bundled(name), 10),
+            Err(ReadError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            read_target(&Target::Bundled("nope.txt"), DEFAULT_READ_CAP),
+            Err(ReadError::UnknownBundled(_))
+        ));
+    }
+}

@@ -1,0 +1,113 @@
+//! The terminal: entering and leaving full-screen mode, and making sure every way out
+//! restores it — normal quit, error, panic (a hook installed before the screen is taken),
+//! SIGTERM, SIGHUP and SIGINT (flags the run loop checks), and Ctrl-Z, which restores,
+//! stops the process, and takes the screen back with a full redraw on `fg`.
+
+use std::io::{self, Stdout, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::cursor::{Hide, Show};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+/// Whether mouse capture was turned on, so that restoring turns it off again.
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// Takes the screen: raw mode, alternate screen, hidden cursor, mouse capture if wanted.
+pub fn init(mouse: bool) -> io::Result<Tui> {
+    install_panic_hook();
+    enable_raw_mode()?;
+    let mut out = io::stdout();
+    crossterm::execute!(out, EnterAlternateScreen, Hide)?;
+    if mouse {
+        crossterm::execute!(out, EnableMouseCapture)?;
+    }
+    MOUSE.store(mouse, Ordering::SeqCst);
+    let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
+    terminal.clear()?;
+    Ok(terminal)
+}
+
+/// Gives the screen back. Safe to call more than once and when nothing was taken.
+pub fn restore() {
+    let mut out = io::stdout();
+    if MOUSE.swap(false, Ordering::SeqCst) {
+        let _ = crossterm::execute!(out, DisableMouseCapture);
+    }
+    let _ = crossterm::execute!(out, LeaveAlternateScreen, Show);
+    let _ = disable_raw_mode();
+    let _ = out.flush();
+}
+
+fn install_panic_hook() {
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}
+
+/// Ctrl-Z: give the terminal back, stop until `fg` (SIGCONT), then take it again.
+pub fn suspend(terminal: &mut Tui, mouse: bool) -> io::Result<()> {
+    restore();
+    // SIGSTOP rather than SIGTSTP: a self-sent SIGTSTP is discarded in an orphaned process
+    // group, and SIGSTOP cannot be caught or ignored.
+    signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+    enable_raw_mode()?;
+    crossterm::execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+    if mouse {
+        crossterm::execute!(io::stdout(), EnableMouseCapture)?;
+        MOUSE.store(true, Ordering::SeqCst);
+    }
+    terminal.clear()
+}
+
+/// Signal flags for the run loop.
+pub struct Signals {
+    terminate: Arc<AtomicBool>,
+    continued: Arc<AtomicBool>,
+}
+
+impl Signals {
+    pub fn register() -> io::Result<Signals> {
+        use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM};
+        let terminate = Arc::new(AtomicBool::new(false));
+        let continued = Arc::new(AtomicBool::new(false));
+        for signal in [SIGTERM, SIGHUP, SIGINT] {
+            signal_hook::flag::register(signal, Arc::clone(&terminate))?;
+        }
+        signal_hook::flag::register(SIGCONT, Arc::clone(&continued))?;
+        Ok(Signals {
+            terminate,
+            continued,
+        })
+    }
+
+    /// A signal asked blatt to end.
+    pub fn terminate(&self) -> bool {
+        self.terminate.load(Ordering::SeqCst)
+    }
+
+    /// The process was continued after a stop (by someone else's SIGSTOP, say): redraw.
+    pub fn take_continued(&self) -> bool {
+        self.continued.swap(false, Ordering::SeqCst)
+    }
+}
+
+/// Restores the terminal if the reader had taken it (for error paths in `main`).
+pub fn restore_if_needed() {
+    if crossterm::terminal::is_raw_mode_enabled().unwrap_or(false) {
+        restore();
+    }
+}

@@ -1,0 +1,118 @@
+//! Views: functions that draw the [`State`] into a frame. They only read; everything they
+//! show was laid out by `update` before. One file per view; [`theme`] maps roles to styles.
+
+pub mod help;
+mod library;
+mod overlays;
+mod reader;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+
+use crate::app::{Screen, State, geometry};
+pub use theme::Theme;
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    if geometry::too_small(area.width, area.height) {
+        too_small(buf, area);
+        return;
+    }
+    match (state.screen, state.reader.as_ref()) {
+        (Screen::Reader, Some(reader)) => reader::draw(buf, area, state, reader, theme),
+        _ => library::draw(buf, area, state, theme),
+    }
+    if let Some(overlay) = &state.overlay {
+        overlays::draw(buf, area, state, overlay, theme);
+    }
+}
+
+fn too_small(buf: &mut Buffer, area: Rect) {
+    let lines = ["Terminal too small", "blatt needs 20×5"];
+    for (i, text) in lines.iter().enumerate() {
+        let Ok(row) = u16::try_from(i) else { break };
+        if row >= area.height {
+            break;
+        }
+        let width = usize::from(area.width);
+        let len = crate::layout::text_width(text).min(width);
+        let x = area.x + u16::try_from((width - len) / 2).unwrap_or(0);
+        buf.set_stringn(x, area.y + row, text, width, Style::new());
+    }
+}
+
+/// Writes a line clipped to `width` cells at (x, y), if the row is inside `area`.
+fn put(buf: &mut Buffer, area: Rect, x: u16, y: u16, line: &Line<'_>, width: u16) {
+    if y < area.bottom() && x < area.right() {
+        let width = width.min(area.right() - x);
+        buf.set_line(x, y, line, width);
+    }
+}
+
+/// Fills a row with a style (for status bars and selections).
+fn fill(buf: &mut Buffer, rect: Rect, style: Style) {
+    buf.set_style(rect.intersection(buf.area), style);
+}
+
+/// Cuts `text` to at most `width` cells, with an ellipsis when it was cut.
+fn ellipsize(text: &str, width: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    if crate::layout::text_width(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for g in text.graphemes(true) {
+        let w = crate::layout::text_width(g);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push_str(g);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// `yyyy-mm-dd` of a Unix time in milliseconds (UTC).
+pub fn date(ms: u64) -> String {
+    let days = i64::try_from(ms / 86_400_000).unwrap_or(0);
+    // Civil-from-days, after Howard Hinnant's public-domain algorithm description.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(date(0), "1970-01-01");
+        assert_eq!(date(1_594_684_800_000), "2020-07-14");
+        assert_eq!(date(951_782_400_000), "2000-02-29");
+    }
+
+    #[test]
+    fn ellipsis() {
+        assert_eq!(ellipsize("abcdef", 4), "abc…");
+        assert_eq!(ellipsize("abc", 4), "abc");
+        assert_eq!(ellipsize("你好世界", 5), "你好…");
+    }
+}

@@ -1,0 +1,164 @@
+//! The reader screen: the title, the article in a centred column, a status line with the
+//! current section, its number, the percentage read and key hints, and a scrollbar.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::{Theme, ellipsize, fill, put};
+use crate::app::{Command, Reader, State, geometry};
+use crate::layout::text_width;
+
+pub fn draw(buf: &mut Buffer, area: Rect, state: &State, reader: &Reader, theme: &Theme) {
+    let Some(areas) = geometry::reader(area.width, area.height, state.settings.max_width) else {
+        return;
+    };
+    let doc = &reader.doc;
+    // A running header: the title stays in view while the text scrolls.
+    let title = ellipsize(&doc.title, usize::from(areas.text.width));
+    let title_x = areas.text.x;
+    put(
+        buf,
+        area,
+        title_x,
+        0,
+        &Line::styled(title, theme.dim()),
+        areas.text.width,
+    );
+
+    let visible = reader.visible();
+    if let Some(layout) = reader.view() {
+        for (i, pos) in visible.iter().enumerate() {
+            let y = areas.text.y + u16::try_from(i).unwrap_or(u16::MAX);
+            let spans: Vec<Span<'_>> = layout
+                .segments(doc, *pos)
+                .into_iter()
+                .map(|s| {
+                    let mut style = theme.paint(s.paint);
+                    if let Some(role) = s.role {
+                        style = style.patch(theme.role(role));
+                    }
+                    Span::styled(s.text, style)
+                })
+                .collect();
+            put(
+                buf,
+                area,
+                areas.text.x,
+                y,
+                &Line::from(spans),
+                areas.text.width,
+            );
+            // A bookmark mark in the margin beside a bookmarked section's heading.
+            let block = &doc.blocks[pos.block];
+            let first_text = layout
+                .lines(pos.block)
+                .and_then(|lines| lines.get(pos.line))
+                .is_some_and(|l| l.is_first() && !l.is_gap());
+            if block.is_heading() && first_text && areas.text.x >= 2 {
+                let section = &doc.sections[doc.section_of(pos.block)];
+                if state.bookmarked(&section.path).is_some() {
+                    put(
+                        buf,
+                        area,
+                        areas.text.x - 2,
+                        y,
+                        &Line::styled("★", theme.bookmark()),
+                        1,
+                    );
+                }
+            }
+        }
+    }
+    if doc.blocks.is_empty() {
+        put(
+            buf,
+            area,
+            areas.text.x,
+            areas.text.y,
+            &Line::styled("(this article is empty)", theme.dim()),
+            areas.text.width,
+        );
+    }
+    scrollbar(buf, area, areas.scrollbar, reader, theme);
+    status(buf, area, areas.status, state, reader, theme);
+}
+
+fn scrollbar(buf: &mut Buffer, area: Rect, bar: Rect, reader: &Reader, theme: &Theme) {
+    if bar.height == 0 {
+        return;
+    }
+    let height = f64::from(bar.height);
+    let (block, offset) = reader.view().map_or((0, 0), |l| l.content_at(reader.top));
+    let start = reader.doc.fraction_at(block, offset);
+    let end = f64::from(reader.percent()) / 100.0;
+    let first = (start * height).floor() as u16;
+    let last = ((end * height).ceil() as u16)
+        .max(first + 1)
+        .min(bar.height);
+    for row in 0..bar.height {
+        let (symbol, style) = if row >= first && row < last {
+            ("┃", Style::new())
+        } else {
+            ("│", theme.dim())
+        };
+        put(
+            buf,
+            area,
+            bar.x,
+            bar.y + row,
+            &Line::styled(symbol, style),
+            1,
+        );
+    }
+}
+
+fn status(buf: &mut Buffer, area: Rect, row: Rect, state: &State, reader: &Reader, theme: &Theme) {
+    fill(buf, row, theme.status());
+    let doc = &reader.doc;
+    let current = reader.current_section();
+    let section = doc
+        .sections
+        .get(current)
+        .and_then(|s| s.title.clone())
+        .unwrap_or_else(|| doc.title.clone());
+    let bookmark = doc
+        .sections
+        .get(current)
+        .and_then(|s| state.bookmarked(&s.path))
+        .map_or("", |_| "★ ");
+    let right = format!(
+        " {}/{} · {:>3}% ",
+        current + 1,
+        doc.sections.len(),
+        reader.percent().floor() as u32
+    );
+    let hints = state.flash.clone().unwrap_or_else(|| {
+        format!(
+            "{}/{} section  {} contents  {} help",
+            state.keymap.hint(Command::PreviousSection),
+            state.keymap.hint(Command::NextSection),
+            state.keymap.hint(Command::Contents),
+            state.keymap.hint(Command::Help),
+        )
+    });
+    let width = usize::from(row.width);
+    let right_width = text_width(&right);
+    let hints_width = text_width(&hints) + 4;
+    let room = width.saturating_sub(right_width);
+    let (left_room, show_hints) = if room >= 24 + hints_width {
+        (room - hints_width, true)
+    } else {
+        (room, false)
+    };
+    let left = ellipsize(&format!(" {bookmark}{section}"), left_room);
+    let mut spans = vec![Span::styled(left.clone(), theme.status())];
+    let pad = left_room.saturating_sub(text_width(&left));
+    spans.push(Span::styled(" ".repeat(pad), theme.status()));
+    if show_hints {
+        spans.push(Span::styled(format!("  {hints}  "), theme.status()));
+    }
+    spans.push(Span::styled(right, theme.status()));
+    put(buf, area, row.x, row.y, &Line::from(spans), row.width);
+}
