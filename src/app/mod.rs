@@ -794,7 +794,7 @@ pub fn overlay_height(state: &State, overlay: &Overlay) -> usize {
 pub fn overlay_width(overlay: &Overlay) -> u16 {
     match overlay {
         Overlay::Contents { .. } => 72,
-        Overlay::Help { .. } => 64,
+        Overlay::Help { .. } => 80,
         Overlay::Bookmarks { .. } => 90,
         Overlay::Message { .. } | Overlay::Note { .. } => 64,
     }

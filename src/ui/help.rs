@@ -5,22 +5,30 @@ use crate::app::{Command, Keymap};
 /// The lines of the help overlay.
 pub fn lines(keymap: &Keymap) -> Vec<String> {
     let mut out = Vec::new();
-    let column: usize = 20;
-    for command in Command::ALL {
-        let keys = keymap
-            .keys(command)
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(" ");
-        let keys = if keys.is_empty() {
-            "(unbound)".to_string()
-        } else {
-            keys
-        };
-        let pad = column
-            .saturating_sub(crate::layout::text_width(&keys))
-            .max(1);
+    let keys: Vec<String> = Command::ALL
+        .iter()
+        .map(|&command| {
+            let keys = keymap
+                .keys(command)
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" ");
+            if keys.is_empty() {
+                "(unbound)".to_string()
+            } else {
+                keys
+            }
+        })
+        .collect();
+    let column = keys
+        .iter()
+        .map(|k| crate::layout::text_width(k))
+        .max()
+        .unwrap_or(0)
+        + 2;
+    for (command, keys) in Command::ALL.iter().zip(keys) {
+        let pad = column.saturating_sub(crate::layout::text_width(&keys));
         out.push(format!("{keys}{}{}", " ".repeat(pad), command.describe()));
     }
     out.push(String::new());

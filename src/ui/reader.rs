@@ -15,19 +15,32 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, reader: &Reader, theme:
         return;
     };
     let doc = &reader.doc;
-    // A running header: the title stays in view while the text scrolls.
-    let title = ellipsize(&doc.title, usize::from(areas.text.width));
-    let title_x = areas.text.x;
+    let visible = reader.visible();
+    // A running header: the title stays in view while the text scrolls; while the title
+    // itself is on screen, the header shows where the article comes from instead.
+    let title_on_screen = visible
+        .iter()
+        .any(|p| doc.blocks[p.block].kind == crate::document::BlockKind::Title);
+    let header = if title_on_screen {
+        state
+            .library
+            .entries
+            .get(reader.entry)
+            .map(|e| e.description.clone())
+            .unwrap_or_default()
+    } else {
+        doc.title.clone()
+    };
+    let header = ellipsize(&header, usize::from(areas.text.width));
     put(
         buf,
         area,
-        title_x,
+        areas.text.x,
         0,
-        &Line::styled(title, theme.dim()),
+        &Line::styled(header, theme.dim()),
         areas.text.width,
     );
 
-    let visible = reader.visible();
     if let Some(layout) = reader.view() {
         for (i, pos) in visible.iter().enumerate() {
             let y = areas.text.y + u16::try_from(i).unwrap_or(u16::MAX);

@@ -1,0 +1,157 @@
+//! One insta snapshot per screen (library, reader, contents, help, bookmarks, too small) at
+//! 80x24, 40x12 and 120x40, drawn with ratatui's TestBackend from the bundled library and
+//! the fixture library in tests/fixtures.
+
+use std::path::Path;
+
+use blatt::app::run::load;
+use blatt::app::{Action, Command, Effect, Keymap, Settings, State, update};
+use blatt::library::{Library, bundled_library, load_library};
+use blatt::ui::{self, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (40, 12), (120, 40)];
+
+fn fixtures() -> Library {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    load_library(&path).expect("fixture library")
+}
+
+fn state(library: Library, size: (u16, u16)) -> State {
+    let mut state = State::new(library, Settings::default(), Keymap::default());
+    update(&mut state, Action::Resize(size.0, size.1));
+    state
+}
+
+fn open(state: &mut State, entry: usize) {
+    state.selected = entry;
+    let effects = update(state, Action::Command(Command::Open));
+    assert_eq!(effects, [Effect::Load { entry }]);
+    let result = load(state, entry, 1 << 30);
+    update(state, Action::Loaded { entry, result });
+    assert!(state.reader.is_some(), "article {entry} opened");
+}
+
+fn screen(state: &State, size: (u16, u16)) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+    let theme = Theme::new(&blatt::config::Config::default().theme, false).0;
+    terminal
+        .draw(|frame| ui::draw(frame, state, &theme))
+        .expect("draw");
+    format!("{}", terminal.backend())
+}
+
+fn name(screen: &str, size: (u16, u16)) -> String {
+    format!("{screen}_{}x{}", size.0, size.1)
+}
+
+#[test]
+fn library_screens() {
+    for size in SIZES {
+        insta::assert_snapshot!(
+            name("library_bundled", size),
+            screen(&state(bundled_library(), size), size)
+        );
+        insta::assert_snapshot!(
+            name("library_fixtures", size),
+            screen(&state(fixtures(), size), size)
+        );
+    }
+}
+
+#[test]
+fn reader_screens() {
+    for size in SIZES {
+        let mut s = state(bundled_library(), size);
+        open(&mut s, 0);
+        insta::assert_snapshot!(name("reader_seed_top", size), screen(&s, size));
+        for _ in 0..3 {
+            update(&mut s, Action::Command(Command::NextSection));
+        }
+        update(&mut s, Action::Command(Command::Bookmark));
+        insta::assert_snapshot!(name("reader_seed_third_section", size), screen(&s, size));
+
+        let mut s = state(fixtures(), size);
+        open(&mut s, 0);
+        insta::assert_snapshot!(name("reader_styles", size), screen(&s, size));
+    }
+}
+
+#[test]
+fn overlay_screens() {
+    for size in SIZES {
+        let mut s = state(bundled_library(), size);
+        open(&mut s, 0);
+        update(&mut s, Action::Command(Command::NextSection));
+        update(&mut s, Action::Command(Command::Bookmark));
+        update(&mut s, Action::Command(Command::Contents));
+        insta::assert_snapshot!(name("contents", size), screen(&s, size));
+        update(&mut s, Action::Command(Command::Back));
+        update(&mut s, Action::Command(Command::Help));
+        insta::assert_snapshot!(name("help", size), screen(&s, size));
+        update(&mut s, Action::Command(Command::Back));
+        update(&mut s, Action::Command(Command::Bookmarks));
+        insta::assert_snapshot!(name("bookmarks", size), screen(&s, size));
+    }
+    // An entry with a problem shows its reason instead of failing.
+    let size = (80, 24);
+    let mut s = state(fixtures(), size);
+    s.selected = 1;
+    let effects = update(&mut s, Action::Command(Command::Open));
+    assert!(effects.is_empty());
+    insta::assert_snapshot!("problem_entry_80x24", screen(&s, size));
+}
+
+#[test]
+fn too_small_screens() {
+    for size in [(19, 10), (60, 4), (10, 2), (1, 1)] {
+        let mut s = state(bundled_library(), size);
+        open(&mut s, 0);
+        insta::assert_snapshot!(name("too_small", size), screen(&s, size));
+    }
+    // 0x0 draws nothing and does not panic (TestBackend cannot print an empty buffer, so
+    // only the draw is checked).
+    let mut s = state(bundled_library(), (0, 0));
+    open(&mut s, 0);
+    let mut terminal = Terminal::new(TestBackend::new(0, 0)).expect("terminal");
+    let theme = Theme::default();
+    terminal
+        .draw(|frame| ui::draw(frame, &s, &theme))
+        .expect("draw");
+    assert!(terminal.backend().buffer().content().is_empty());
+}
+
+#[test]
+fn no_color_still_marks_roles() {
+    // With colour off, headings are bold+underlined and code reversed in the buffer.
+    let size = (80, 24);
+    let mut s = state(fixtures(), size);
+    open(&mut s, 0);
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+    let theme = Theme::new(&blatt::config::Config::default().theme, false).0;
+    terminal
+        .draw(|frame| ui::draw(frame, &s, &theme))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut modifiers = std::collections::HashSet::new();
+    for cell in buffer.content() {
+        assert_eq!(
+            cell.fg,
+            ratatui::style::Color::Reset,
+            "no colour with NO_COLOR"
+        );
+        modifiers.insert(cell.modifier.bits());
+    }
+    use ratatui::style::Modifier;
+    for wanted in [
+        Modifier::BOLD | Modifier::UNDERLINED,
+        Modifier::REVERSED,
+        Modifier::ITALIC,
+    ] {
+        assert!(
+            modifiers.iter().any(|m| m & wanted.bits() == wanted.bits()),
+            "{wanted:?} in use"
+        );
+    }
+}
