@@ -146,6 +146,8 @@ pub enum Effect {
     Store(Box<Op>),
     /// Save now (leaving a document, quitting).
     Flush,
+    /// Take in what other blatt processes saved (before showing all bookmarks).
+    Refresh,
     Suspend,
     Quit,
 }
@@ -339,7 +341,7 @@ fn library_command(state: &mut State, command: Command, effects: &mut Vec<Effect
         Command::Open => open_entry(state, state.selected, effects),
         Command::Back => quit(state, effects),
         Command::Help => state.overlay = Some(Overlay::Help { offset: 0 }),
-        Command::Bookmarks => open_bookmarks(state),
+        Command::Bookmarks => open_bookmarks(state, effects),
         Command::NextSection
         | Command::PreviousSection
         | Command::Contents
@@ -462,7 +464,7 @@ fn reader_command(state: &mut State, command: Command, effects: &mut Vec<Effect>
             return;
         }
         Command::Bookmarks => {
-            open_bookmarks(state);
+            open_bookmarks(state, effects);
             return;
         }
         Command::Bookmark => {
@@ -591,7 +593,8 @@ fn save_note(state: &mut State, text: String, effects: &mut Vec<Effect>) {
     effects.push(Effect::Flush);
 }
 
-fn open_bookmarks(state: &mut State) {
+fn open_bookmarks(state: &mut State, effects: &mut Vec<Effect>) {
+    effects.push(Effect::Refresh);
     if state.bookmarks.is_empty() {
         state.flash = Some(format!(
             "no bookmarks yet: {} bookmarks a section",

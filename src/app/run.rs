@@ -32,9 +32,17 @@ pub struct Runtime {
 pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyhow::Result<()> {
     let signals = Signals::register()?;
     let mut term = terminal::init(runtime.mouse)?;
-    let result = event_loop(&mut term, &mut state, &mut runtime, &signals, initial);
+    // A panic inside the loop still saves what was read before the terminal is restored
+    // (the panic hook restores it) and the panic goes on.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        event_loop(&mut term, &mut state, &mut runtime, &signals, initial)
+    }));
     let saved = save(&mut runtime.store, &mut state);
     terminal::restore();
+    let result = match result {
+        Ok(result) => result,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
     result?;
     if let Err(e) = saved {
         eprintln!("blatt: could not save reading state: {e}");
@@ -174,6 +182,11 @@ fn perform(
                 }
                 *last_change = None;
             }
+            Effect::Refresh => {
+                if runtime.store.reload().is_ok() {
+                    share(&runtime.store, state);
+                }
+            }
             Effect::Suspend => {
                 terminal::suspend(term, runtime.mouse)?;
             }
@@ -191,7 +204,22 @@ fn save(store: &mut Store, state: &mut State) -> Result<(), crate::store::StoreE
     for notice in store.take_notices() {
         state.flash = Some(notice.to_string());
     }
+    if result.is_ok() {
+        share(store, state);
+    }
     result
+}
+
+/// Takes in what other blatt processes saved (the store merged it): their bookmarks, and
+/// their positions in documents other than the one open here.
+fn share(store: &Store, state: &mut State) {
+    let open = state.reader.as_ref().map(|r| r.key.clone());
+    state.bookmarks = store.state().bookmarks.clone();
+    for (key, doc) in &store.state().docs {
+        if Some(key) != open.as_ref() {
+            state.saved_docs.insert(key.clone(), doc.clone());
+        }
+    }
 }
 
 /// Reads and parses the article of an entry.
