@@ -138,7 +138,7 @@ fn reader(
         });
     }
     let runtime = app::run::Runtime {
-        store,
+        store: std::sync::Arc::new(std::sync::Mutex::new(store)),
         theme,
         mouse: config.mouse,
         read_cap: config.max_article_bytes(),

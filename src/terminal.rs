@@ -73,24 +73,58 @@ pub fn suspend(terminal: &mut Tui, mouse: bool) -> io::Result<()> {
     terminal.clear()
 }
 
-/// Signal flags for the run loop.
+/// Signal handling for the run loop. SIGTERM, SIGHUP and SIGINT set a flag that the loop
+/// checks every tick, so it can save and restore the terminal itself. When the terminal is
+/// gone (a closed window sends SIGHUP), crossterm can spin inside `poll` and never come back
+/// to the loop; so a watcher thread gives the loop a moment and then runs the `fallback`
+/// (save, restore) itself and exits.
 pub struct Signals {
     terminate: Arc<AtomicBool>,
     continued: Arc<AtomicBool>,
+    finished: Arc<AtomicBool>,
 }
 
+/// How long the watcher waits for the run loop to end by itself after a signal.
+const GRACE: std::time::Duration = std::time::Duration::from_millis(700);
+
 impl Signals {
-    pub fn register() -> io::Result<Signals> {
+    pub fn register(fallback: impl Fn() + Send + 'static) -> io::Result<Signals> {
         use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM};
         let terminate = Arc::new(AtomicBool::new(false));
         let continued = Arc::new(AtomicBool::new(false));
-        for signal in [SIGTERM, SIGHUP, SIGINT] {
-            signal_hook::flag::register(signal, Arc::clone(&terminate))?;
-        }
-        signal_hook::flag::register(SIGCONT, Arc::clone(&continued))?;
+        let finished = Arc::new(AtomicBool::new(false));
+        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGCONT])?;
+        let (t, c, f) = (
+            Arc::clone(&terminate),
+            Arc::clone(&continued),
+            Arc::clone(&finished),
+        );
+        std::thread::Builder::new()
+            .name("signals".into())
+            .spawn(move || {
+                for signal in signals.forever() {
+                    if signal == SIGCONT {
+                        c.store(true, Ordering::SeqCst);
+                        continue;
+                    }
+                    t.store(true, Ordering::SeqCst);
+                    let start = std::time::Instant::now();
+                    while start.elapsed() < GRACE {
+                        if f.load(Ordering::SeqCst) {
+                            return;
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                    }
+                    if !f.load(Ordering::SeqCst) {
+                        fallback();
+                        std::process::exit(0);
+                    }
+                }
+            })?;
         Ok(Signals {
             terminate,
             continued,
+            finished,
         })
     }
 
@@ -102,6 +136,11 @@ impl Signals {
     /// The process was continued after a stop (by someone else's SIGSTOP, say): redraw.
     pub fn take_continued(&self) -> bool {
         self.continued.swap(false, Ordering::SeqCst)
+    }
+
+    /// The run loop has saved and restored: the watcher need not step in.
+    pub fn finish(&self) {
+        self.finished.store(true, Ordering::SeqCst);
     }
 }
 

@@ -483,8 +483,9 @@ fn reader_command(state: &mut State, command: Command, effects: &mut Vec<Effect>
         }
         Command::Back => {
             let key = reader.key.clone();
+            // The article stays the "last open" one: quitting from the library and
+            // starting again tomorrow reopens it (`--fresh` starts at the library).
             remember_position(state, key, effects);
-            effects.push(store_op(Op::SetLastOpen(None)));
             effects.push(Effect::Flush);
             if state.single {
                 state.quit = true;

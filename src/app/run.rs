@@ -3,7 +3,7 @@
 //! Saving is debounced: changes are written at most about once a second while reading,
 //! and always on leaving an article, on quitting and on a terminating signal.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
@@ -21,7 +21,8 @@ const SAVE_DELAY: Duration = Duration::from_secs(1);
 const TICK: Duration = Duration::from_millis(50);
 
 pub struct Runtime {
-    pub store: Store,
+    /// Shared with the signal watcher, which saves if the loop cannot.
+    pub store: Arc<Mutex<Store>>,
     pub theme: Theme,
     pub mouse: bool,
     pub read_cap: u64,
@@ -30,15 +31,26 @@ pub struct Runtime {
 /// Runs the full-screen reader until the user quits or a signal ends it. The terminal is
 /// restored on every way out.
 pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyhow::Result<()> {
-    let signals = Signals::register()?;
+    let shared = Arc::clone(&runtime.store);
+    let signals = Signals::register(move || {
+        for _ in 0..50 {
+            if let Ok(mut store) = shared.try_lock() {
+                let _ = store.save();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        terminal::restore();
+    })?;
     let mut term = terminal::init(runtime.mouse)?;
     // A panic inside the loop still saves what was read before the terminal is restored
     // (the panic hook restores it) and the panic goes on.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         event_loop(&mut term, &mut state, &mut runtime, &signals, initial)
     }));
-    let saved = save(&mut runtime.store, &mut state);
+    let saved = save(&runtime.store, &mut state);
     terminal::restore();
+    signals.finish();
     let result = match result {
         Ok(result) => result,
         Err(panic) => std::panic::resume_unwind(panic),
@@ -77,7 +89,7 @@ fn event_loop(
             dirty = false;
         }
         if last_change.is_some_and(|t| t.elapsed() >= SAVE_DELAY) {
-            if let Err(e) = runtime.store.save() {
+            if let Err(e) = save(&runtime.store, state) {
                 state.flash = Some(format!("not saved: {e}"));
                 dirty = true;
             }
@@ -173,18 +185,19 @@ fn perform(
                 queue.extend(update(state, Action::Loaded { entry, result }));
             }
             Effect::Store(op) => {
-                runtime.store.apply(*op);
+                lock(&runtime.store).apply(*op);
                 last_change.get_or_insert_with(Instant::now);
             }
             Effect::Flush => {
-                if let Err(e) = save(&mut runtime.store, state) {
+                if let Err(e) = save(&runtime.store, state) {
                     state.flash = Some(format!("not saved: {e}"));
                 }
                 *last_change = None;
             }
             Effect::Refresh => {
-                if runtime.store.reload().is_ok() {
-                    share(&runtime.store, state);
+                let mut store = lock(&runtime.store);
+                if store.reload().is_ok() {
+                    share(&store, state);
                 }
             }
             Effect::Suspend => {
@@ -196,7 +209,16 @@ fn perform(
     Ok(false)
 }
 
-fn save(store: &mut Store, state: &mut State) -> Result<(), crate::store::StoreError> {
+/// The store, even if a panic elsewhere poisoned its lock (its data stays consistent: every
+/// change is one `apply` or one `save`).
+fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    store
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn save(store: &Mutex<Store>, state: &mut State) -> Result<(), crate::store::StoreError> {
+    let mut store = lock(store);
     if !store.is_dirty() {
         return Ok(());
     }
@@ -205,7 +227,7 @@ fn save(store: &mut Store, state: &mut State) -> Result<(), crate::store::StoreE
         state.flash = Some(notice.to_string());
     }
     if result.is_ok() {
-        share(store, state);
+        share(&store, state);
     }
     result
 }

@@ -34,7 +34,18 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
 }
 
 fn too_small(buf: &mut Buffer, area: Rect) {
-    let lines = ["Terminal too small", "blatt needs 20×5"];
+    let need = format!("{}×{}", geometry::MIN_WIDTH, geometry::MIN_HEIGHT);
+    let long = [
+        "Terminal too small".to_string(),
+        format!("blatt needs {need}"),
+    ];
+    let short = ["too small".to_string(), format!("need {need}")];
+    let fits = |lines: &[String]| {
+        lines
+            .iter()
+            .all(|l| crate::layout::text_width(l) <= usize::from(area.width))
+    };
+    let lines = if fits(&long) { &long } else { &short };
     for (i, text) in lines.iter().enumerate() {
         let Ok(row) = u16::try_from(i) else { break };
         if row >= area.height {

@@ -1,0 +1,391 @@
+//! End-to-end tests: the real `blatt` binary in a real terminal (tmux), driven by keys and
+//! signals, with the screen read back. They cover what only a terminal shows: drawing,
+//! resizing, and giving the terminal back on every way out (quit, signals, Ctrl-Z).
+//!
+//! tmux must be installed; without it these tests fail (on purpose) with a message saying so.
+
+mod tmux;
+
+use std::process::Command;
+use std::time::Duration;
+
+use tmux::{Pane, Tmux, show};
+
+const TITLE: &str = "Kommission kritisiert Zoom";
+const THIRD_HEADING: &str = "Gesundheitsministerium prüft Verzicht auf Video-App TikTok";
+const DOC_KEY: &str = "bundled:000_886ae8deff7ee228.txt";
+/// How long a screen must stay unchanged to count as what blatt settled on.
+const SETTLE: Duration = Duration::from_millis(1500);
+
+/// Waits for the bundled library, opens its one article and waits for the reader.
+fn open_article(pane: &Pane<'_>) {
+    pane.wait_for(TITLE);
+    pane.wait_for("bundled library");
+    pane.key("Enter");
+    pane.wait_for_status("1/8");
+}
+
+/// Presses `]` until the status line shows section `to` of 8, one key per redraw.
+fn next_sections(pane: &Pane<'_>, from: usize, to: usize) {
+    for section in from + 1..=to {
+        pane.key("]");
+        pane.wait_for_status(&format!("{section}/8"));
+    }
+}
+
+/// The first `n` words of a text row, without the scrollbar drawn at its right edge.
+fn leading_words(row: &str, n: usize) -> Vec<String> {
+    row.split_whitespace()
+        .filter(|w| !w.chars().all(|c| matches!(c, '│' | '┃' | '║' | '█' | '▐')))
+        .take(n)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Sends a signal to a process through the shell's `kill`, which every system has.
+fn send_signal(pid: u32, signal: &str) {
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("kill -{signal} {pid}"))
+        .status()
+        .expect("run sh");
+    assert!(status.success(), "kill -{signal} {pid} failed");
+}
+
+#[test]
+fn read_navigate_contents_resize_and_quit() {
+    let tmux = Tmux::new();
+    let pane = tmux.run_blatt("main", 100, 30, &[]);
+    open_article(&pane);
+
+    next_sections(&pane, 1, 4);
+    let screen = pane.wait_for(THIRD_HEADING);
+    assert!(
+        screen.iter().any(|l| l.contains("4/8")),
+        "status line should show 4/8:\n{}",
+        show(&screen)
+    );
+
+    pane.key("t");
+    let screen = pane.wait_for("Contents");
+    for heading in [
+        "Digitale Diplomatie: Staaten gehen online",
+        "Die Angst vor China und Zooms Sicherheitsbilanz",
+        THIRD_HEADING,
+    ] {
+        assert!(
+            screen.iter().any(|l| l.contains(heading)),
+            "the contents should list {heading:?}:\n{}",
+            show(&screen)
+        );
+    }
+    pane.key("Escape");
+    pane.wait_until("the contents to close", |s| {
+        !s.iter().any(|l| l.contains("Contents"))
+    });
+
+    // Row 0 is the title bar; row 1 is the top of the text.
+    let top_before = pane.row(1);
+    let words = leading_words(&top_before, 3);
+    assert!(!words.is_empty(), "row 1 is empty before the resize");
+
+    pane.resize(70, 25);
+    assert_eq!(
+        pane.format("#{window_width}x#{window_height}"),
+        "70x25",
+        "tmux did not resize the window"
+    );
+    // The status line on the new last row means blatt has drawn at the new size.
+    let screen = pane.wait_until("a redraw at 70x25 with the status line on row 24", |s| {
+        s.len() == 25 && s[24].contains("4/8")
+    });
+    let top_after = leading_words(&screen[1], words.len());
+    assert_eq!(
+        top_after,
+        words,
+        "the text at the top moved on resize: row 1 was {top_before:?}, now {:?}\n{}",
+        screen[1],
+        show(&screen)
+    );
+
+    pane.key("q");
+    pane.wait_for("bundled library");
+    pane.key("q");
+    assert_eq!(pane.wait_for_exit(), 0, "blatt should exit with status 0");
+    pane.assert_terminal_restored();
+}
+
+/// A terminating signal while reading: blatt ends, gives the terminal back and saves the
+/// reading position.
+fn signal_while_reading(signal: &str) {
+    let tmux = Tmux::new();
+    let pane = tmux.run_blatt("sig", 100, 30, &[]);
+    open_article(&pane);
+    next_sections(&pane, 1, 2);
+    send_signal(pane.blatt_pid(), signal);
+    pane.wait_for_exit();
+    pane.assert_terminal_restored();
+
+    let state_path = tmux.config_dir().join("state.json");
+    let state = std::fs::read_to_string(&state_path)
+        .unwrap_or_else(|e| panic!("SIG{signal}: no {}: {e}", state_path.display()));
+    assert!(
+        state.contains(DOC_KEY),
+        "SIG{signal}: state.json does not mention {DOC_KEY}:\n{state}"
+    );
+}
+
+#[test]
+fn sigterm_restores_terminal_and_saves_position() {
+    signal_while_reading("TERM");
+}
+
+#[test]
+fn sighup_restores_terminal_and_saves_position() {
+    signal_while_reading("HUP");
+}
+
+#[test]
+fn sigint_restores_terminal_and_saves_position() {
+    signal_while_reading("INT");
+}
+
+#[test]
+fn ctrl_z_suspends_and_fg_redraws() {
+    let tmux = Tmux::new();
+    let pane = tmux.run_shell("job", 100, 30);
+    pane.wait_for("PROMPT$");
+    pane.type_text(&pane.blatt_command(&[]));
+    pane.key("Enter");
+    open_article(&pane);
+
+    pane.key("C-z");
+    let screen = pane.wait_for("Stopped");
+    pane.wait_for_format("#{alternate_on}", "0");
+    assert_eq!(
+        pane.format("#{cursor_flag}"),
+        "1",
+        "the cursor is hidden while blatt is suspended:\n{}",
+        show(&screen)
+    );
+
+    pane.type_text("fg");
+    pane.key("Enter");
+    // The alternate screen starts blank, so text there means blatt drew it all again.
+    let screen = pane.wait_until("the article redrawn after fg", |s| {
+        s.iter()
+            .any(|l| l.contains("Seit Monaten gibt es Bedenken"))
+            && s.iter()
+                .rev()
+                .find(|l| !l.is_empty())
+                .is_some_and(|l| l.contains("1/8"))
+    });
+    assert_eq!(pane.format("#{alternate_on}"), "1", "{}", show(&screen));
+    assert!(
+        !screen.iter().any(|l| l.contains("Stopped")),
+        "the shell's output shows through after fg:\n{}",
+        show(&screen)
+    );
+
+    // Still responsive, and quits cleanly back to the shell.
+    pane.key("]");
+    pane.wait_for_status("2/8");
+    pane.key("q");
+    pane.wait_for("bundled library");
+    pane.key("q");
+    pane.wait_for_format("#{alternate_on}", "0");
+    pane.type_text("echo EXIT=$?");
+    pane.key("Enter");
+    pane.wait_for("EXIT=0");
+    pane.forget_pid();
+    assert_eq!(pane.format("#{cursor_flag}"), "1");
+}
+
+/// Closing the terminal (here: killing the tmux session, which hangs up its pty) is what
+/// SIGHUP is really about: blatt must end and save, not outlive the terminal.
+#[test]
+fn terminal_hang_up_ends_blatt_and_saves() {
+    let tmux = Tmux::new();
+    let pane = tmux.run_blatt("hup", 100, 30, &[]);
+    open_article(&pane);
+    next_sections(&pane, 1, 3);
+    let pid = pane.blatt_pid();
+    tmux.tmux(&["kill-session", "-t", "hup"]);
+    assert!(
+        pane.wait_for_process_end(Duration::from_secs(5)),
+        "blatt (pid {pid}) is still running 5 s after its terminal was closed \
+         (it spins on the dead tty; it is killed now)"
+    );
+    let state_path = tmux.config_dir().join("state.json");
+    let state = std::fs::read_to_string(&state_path)
+        .unwrap_or_else(|e| panic!("no {}: {e}", state_path.display()));
+    assert!(
+        state.contains("Die Angst vor China"),
+        "the position (section 3) was not saved on hang-up:\n{state}"
+    );
+}
+
+/// Reads to section 3, quits the usual way (reader, then library) and starts again.
+#[test]
+fn restart_reopens_the_article_at_the_same_section() {
+    let tmux = Tmux::new();
+    let first = tmux.run_blatt("first", 100, 30, &[]);
+    open_article(&first);
+    next_sections(&first, 1, 3);
+    first.key("q");
+    first.wait_for("bundled library");
+    first.key("q");
+    assert_eq!(first.wait_for_exit(), 0);
+
+    let again = tmux.run_blatt("again", 100, 30, &[]);
+    // Wait for what blatt settles on, then judge it.
+    let screen = again.wait_settled("blatt's screen", SETTLE, |s| {
+        s.iter().any(|l| l.contains(TITLE))
+    });
+    let status = screen
+        .iter()
+        .rev()
+        .find(|l| !l.is_empty())
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        status.contains("3/8"),
+        "started again without arguments, blatt should reopen the article at section 3/8; \
+         it shows:\n{}",
+        show(&screen)
+    );
+}
+
+/// The same with Ctrl-C, which quits from the reader directly: the resume point itself works.
+#[test]
+fn restart_after_ctrl_c_reopens_the_article_at_the_same_section() {
+    let tmux = Tmux::new();
+    let first = tmux.run_blatt("first", 100, 30, &[]);
+    open_article(&first);
+    next_sections(&first, 1, 3);
+    first.key("C-c");
+    assert_eq!(first.wait_for_exit(), 0);
+    first.assert_terminal_restored();
+
+    let again = tmux.run_blatt("again", 100, 30, &[]);
+    let screen = again.wait_settled("blatt's screen", SETTLE, |s| {
+        s.iter().any(|l| l.contains(TITLE))
+    });
+    let status = screen
+        .iter()
+        .rev()
+        .find(|l| !l.is_empty())
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        status.contains("3/8"),
+        "started again after Ctrl-C, blatt should reopen the article at 3/8; it shows:\n{}",
+        show(&screen)
+    );
+}
+
+/// `--fresh` starts at the library; the position is kept all the same.
+#[test]
+fn fresh_shows_the_library_and_keeps_the_position() {
+    let tmux = Tmux::new();
+    let first = tmux.run_blatt("first", 100, 30, &[]);
+    open_article(&first);
+    next_sections(&first, 1, 3);
+    first.key("q");
+    first.wait_for("bundled library");
+    first.key("q");
+    assert_eq!(first.wait_for_exit(), 0);
+
+    let fresh = tmux.run_blatt("fresh", 100, 30, &["--fresh"]);
+    let screen = fresh.wait_for("bundled library");
+    assert!(
+        screen.iter().any(|l| l.contains(TITLE)),
+        "the library should list the article:\n{}",
+        show(&screen)
+    );
+    assert!(
+        !screen.iter().any(|l| l.contains("/8")),
+        "--fresh should not open the article:\n{}",
+        show(&screen)
+    );
+    fresh.key("Enter");
+    fresh.wait_for_status("3/8");
+    fresh.key("q");
+    fresh.wait_for("bundled library");
+    fresh.key("q");
+    assert_eq!(fresh.wait_for_exit(), 0);
+    fresh.assert_terminal_restored();
+}
+
+/// At 15x4 the whole message must be readable, not cut off at the right edge.
+#[test]
+fn tiny_terminal_says_too_small() {
+    let tmux = Tmux::new();
+    let pane = tmux.run_blatt("tiny", 15, 4, &[]);
+    let screen = pane.wait_settled("the message", SETTLE, |s| {
+        s.iter().any(|l| l.contains("too small"))
+    });
+    assert!(
+        screen.join(" ").contains("too small") && screen.join(" ").contains("need 20×5"),
+        "at 15x4 the screen should say \"too small\"; it shows:\n{}",
+        show(&screen)
+    );
+    assert!(
+        tmux::is_blatt(pane.blatt_pid()),
+        "blatt died:\n{}",
+        show(&screen)
+    );
+    // Wide enough for the wrapper's exit line to fit on one row.
+    pane.resize(60, 10);
+    pane.key("C-c");
+    assert_eq!(pane.wait_for_exit(), 0);
+    pane.assert_terminal_restored();
+}
+
+#[test]
+fn tiny_terminal_then_grow_and_resize_storm() {
+    let tmux = Tmux::new();
+    let pane = tmux.run_blatt("storm", 15, 4, &[]);
+    assert_eq!(pane.format("#{window_width}x#{window_height}"), "15x4");
+    // The short form of the message, which fits in 15 columns.
+    pane.wait_for("too small");
+
+    pane.resize(80, 24);
+    assert_eq!(pane.format("#{window_width}x#{window_height}"), "80x24");
+    pane.wait_for(TITLE);
+    pane.wait_for("bundled library");
+
+    let sizes = [(15, 4), (80, 24), (40, 10), (120, 40), (19, 5), (100, 30)];
+    for i in 0..200 {
+        let (w, h) = sizes[i % sizes.len()];
+        pane.resize(w, h);
+    }
+    pane.resize(80, 24);
+    assert!(
+        tmux::is_blatt(pane.blatt_pid()),
+        "blatt died in the resizes:\n{}",
+        show(&pane.screen())
+    );
+    let screen = pane.wait_until("the library redrawn at 80x24", |s| {
+        s.len() == 24
+            && s[0].contains("bundled library")
+            && s.iter()
+                .rev()
+                .find(|l| !l.is_empty())
+                .is_some_and(|l| l.contains("q quit"))
+    });
+    assert!(
+        screen.iter().all(|l| !l.contains("too small")),
+        "{}",
+        show(&screen)
+    );
+
+    // Responsive: it still opens the article and quits cleanly.
+    pane.key("Enter");
+    pane.wait_for_status("1/8");
+    pane.key("q");
+    pane.wait_for("bundled library");
+    pane.key("q");
+    assert_eq!(pane.wait_for_exit(), 0, "blatt should exit with status 0");
+    pane.assert_terminal_restored();
+}
