@@ -22,7 +22,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             terminal::restore_if_needed();
-            let _ = writeln!(std::io::stderr(), "blatt: {e:#}");
+            // Paths in messages may name hostile files: never print their controls raw.
+            let message = blatt::document::sanitize::escape_controls(&format!("{e:#}"));
+            let _ = writeln!(std::io::stderr(), "blatt: {message}");
             ExitCode::from(1)
         }
     }

@@ -10,6 +10,7 @@ use crossterm::event::{self, Event, KeyCode, KeyEventKind, MouseButton, MouseEve
 
 use super::{Action, Command, Effect, Overlay, State, update};
 use crate::document;
+use crate::document::sanitize::escape_controls;
 use crate::library::{self, Target};
 use crate::store::Store;
 use crate::terminal::{self, Signals, Tui};
@@ -251,13 +252,14 @@ pub fn load(state: &State, entry: usize, cap: u64) -> Result<Arc<document::Docum
         .entries
         .get(entry)
         .ok_or_else(|| "no such entry".to_string())?;
-    let bytes = library::read_target(&e.target, cap).map_err(|err| err.to_string())?;
+    let shown = |err: &dyn std::fmt::Display| escape_controls(&err.to_string());
+    let bytes = library::read_target(&e.target, cap).map_err(|err| shown(&err))?;
     let name = match &e.target {
         Target::File(path) => path.to_string_lossy().into_owned(),
         Target::Bundled(name) => (*name).to_string(),
-        Target::Problem(p) => return Err(p.to_string()),
+        Target::Problem(p) => return Err(shown(p)),
     };
     document::load(&bytes, &name, &e.title, e.language.as_deref())
         .map(Arc::new)
-        .map_err(|err| format!("{name}: {err}"))
+        .map_err(|err| shown(&format!("{name}: {err}")))
 }

@@ -37,7 +37,6 @@ struct Builder {
     /// Item nesting, to know whether a paragraph belongs to a list item.
     items: usize,
     quote: u8,
-    in_code: bool,
     /// Rows of the table being read: cells per row, and whether it is the header.
     table: Vec<(bool, Vec<String>)>,
     table_header: bool,
@@ -81,7 +80,6 @@ impl Builder {
             }
             Tag::CodeBlock(_) => {
                 self.flush();
-                self.in_code = true;
                 self.current = Some(self.block(BlockKind::Code));
             }
             Tag::List(start) => {
@@ -138,7 +136,6 @@ impl Builder {
                         block.text.pop();
                     }
                 }
-                self.in_code = false;
                 self.flush();
             }
             TagEnd::BlockQuote(_) => {
@@ -256,6 +253,8 @@ impl Builder {
             *start = 0;
         }
         block.spans.sort_by_key(|s| (s.range.start, s.range.end));
+        clean_block(&mut block);
+        let len = block.text.len();
         let trimmed_end = block.text.trim_end().len();
         if block.kind != BlockKind::Code && trimmed_end < len {
             block.text.truncate(trimmed_end);
@@ -306,6 +305,7 @@ impl Builder {
             }
             let mut block = self.block(BlockKind::TableRow { header });
             block.text = text.trim_end().to_string();
+            clean_block(&mut block);
             if header {
                 let len = block.text.len();
                 block.spans.push(Span {
@@ -331,6 +331,42 @@ impl Builder {
         }
         (self.title, self.blocks)
     }
+}
+
+/// Character references (`&#x1b;`) are decoded by the parser after the source was cleaned,
+/// and a sequence may be spread over several of its text events; so a block whose text has
+/// anything to clean is cleaned again as a whole. Span boundaries are moved to where the
+/// cleaned text before them ends.
+fn clean_block(block: &mut Block) {
+    use super::sanitize::sanitize;
+    let risky = |c: char| {
+        c.is_control() && c != '\n'
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{00AD}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            || unicode_width::UnicodeWidthChar::width(c) == Some(0)
+                && !matches!(c, '\u{200D}' | '\u{FE00}'..='\u{FE0F}')
+    };
+    if !block.text.chars().any(risky) {
+        return;
+    }
+    let clean = sanitize(&block.text);
+    let moved = |at: usize| {
+        let mut at = sanitize(&block.text[..at]).len().min(clean.len());
+        while !clean.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let spans = block
+        .spans
+        .iter()
+        .map(|s| Span {
+            range: moved(s.range.start)..moved(s.range.end),
+            role: s.role,
+        })
+        .filter(|s| s.range.start < s.range.end)
+        .collect();
+    block.spans = spans;
+    block.text = clean;
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {

@@ -346,6 +346,31 @@ fn skip_string(bytes: &[u8], pos: usize, bel_ends: bool) -> usize {
     bytes.len()
 }
 
+/// Shows control, bidi and other format characters of a raw string (a file name, a path in
+/// an error message) as `\u{..}` escapes, so that it can be printed without any effect on
+/// the terminal while still naming the real file.
+pub fn escape_controls(text: &str) -> String {
+    let risky = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            )
+    };
+    if !text.chars().any(risky) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if risky(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -705,5 +730,14 @@ mod tests {
             let before_rest = &out[..out.len() - rest.len()];
             prop_assert_eq!(before_rest.width() % TAB_WIDTH, 0);
         }
+    }
+
+    #[test]
+    fn escape_controls_names_every_risky_char() {
+        assert_eq!(escape_controls("plain näme.txt"), "plain näme.txt");
+        assert_eq!(
+            escape_controls("a\u{1b}]0;x\u{7}\u{9b}\u{202e}b"),
+            "a\\u{1b}]0;x\\u{7}\\u{9b}\\u{202e}b"
+        );
     }
 }

@@ -3,17 +3,15 @@
 //! Words and break opportunities come from textwrap (Unicode line breaking, so Chinese,
 //! Japanese and Thai break between characters or words without spaces); widths are measured
 //! here, in cells over grapheme clusters with unicode-width, the way the terminal draws them.
-//! Hyphenation points come from the hyphenation crate's embedded dictionaries. Lines are
-//! chosen by textwrap's optimal-fit algorithm. Every line refers back to a byte range of the
-//! block text, so a line always maps to a content position.
+//! Lines are filled greedily; only the word that does not fit at the end of a line is
+//! hyphenated, with the hyphenation crate's embedded dictionaries. Every line refers back to
+//! a byte range of the block text, so a line always maps to a content position.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use hyphenation::{Hyphenator, Language, Load, Standard};
 use textwrap::WordSeparator;
-use textwrap::core::Fragment;
-use textwrap::wrap_algorithms::{Penalties, wrap_first_fit, wrap_optimal_fit};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
@@ -32,28 +30,6 @@ pub struct Piece {
     pub start: usize,
     pub end: usize,
     pub hyphen: bool,
-}
-
-/// A word (or part of one) with the spaces that follow it.
-#[derive(Debug, Clone, Copy)]
-struct Frag {
-    start: usize,
-    end: usize,
-    width: usize,
-    space: usize,
-    hyphen: bool,
-}
-
-impl Fragment for Frag {
-    fn width(&self) -> f64 {
-        self.width as f64
-    }
-    fn whitespace_width(&self) -> f64 {
-        self.space as f64
-    }
-    fn penalty_width(&self) -> f64 {
-        if self.hyphen { 1.0 } else { 0.0 }
-    }
 }
 
 /// The hyphenation dictionary for an ISO 639 code, loaded once per process.
@@ -114,6 +90,10 @@ pub fn wrap_preformatted(text: &str, width: usize, out: &mut Vec<Piece>) {
     }
 }
 
+/// Greedy line filling: each word goes on the current line if it fits; the word that does
+/// not fit is hyphenated (or split after a dash or slash) to fill the line when it can, and
+/// otherwise starts the next line. Hyphenation is looked up only for those line-end words,
+/// so its cost is per line, not per word.
 fn wrap_hard_line(
     line: &str,
     base: usize,
@@ -121,126 +101,240 @@ fn wrap_hard_line(
     dict: Option<&Standard>,
     out: &mut Vec<Piece>,
 ) {
-    let frags = fragments(line, width, dict);
-    if frags.is_empty() {
+    let before = out.len();
+    let mut push = |start: usize, end: usize, hyphen: bool| {
+        out.push(Piece {
+            start: base + start,
+            end: base + end,
+            hyphen,
+        })
+    };
+    // The current line: byte range and width in cells, and the spaces after its last word.
+    let mut current: Option<(usize, usize, usize)> = None;
+    let mut pending_space = 0;
+    for (word_start, word_end, space) in words(line) {
+        let mut from = word_start;
+        while from < word_end {
+            let part = &line[from..word_end];
+            match current {
+                Some((line_start, line_end, used)) => {
+                    let room = width.saturating_sub(used + pending_space);
+                    if let Some(part_width) = width_within(part, room) {
+                        current = Some((line_start, word_end, used + pending_space + part_width));
+                        from = word_end;
+                    } else if let Some((cut, hyphen)) =
+                        best_cut(part, room, dict.filter(|_| room >= hyphenation_room(width)))
+                    {
+                        push(line_start, from + cut, hyphen);
+                        current = None;
+                        from += cut;
+                    } else {
+                        push(line_start, line_end, false);
+                        current = None;
+                    }
+                }
+                None => match width_within(part, width) {
+                    Some(part_width) => {
+                        current = Some((from, word_end, part_width));
+                        from = word_end;
+                    }
+                    None => {
+                        // Longer than a whole line: split where allowed, else between
+                        // graphemes.
+                        let (cut, hyphen) = best_cut(part, width, dict).unwrap_or_else(|| {
+                            let (_, end) = chunks(part, width).next().unwrap_or((0, part.len()));
+                            (end.max(1), false)
+                        });
+                        push(from, from + cut, hyphen);
+                        from += cut;
+                    }
+                },
+            }
+        }
+        pending_space = space;
+    }
+    if let Some((line_start, line_end, _)) = current {
+        push(line_start, line_end, false);
+    }
+    if out.len() == before {
         out.push(Piece {
             start: base,
             end: base,
             hyphen: false,
         });
-        return;
-    }
-    let widths = [width as f64];
-    let fits = |line: &&[Frag]| {
-        let spaces: usize = line.iter().rev().skip(1).map(|f| f.space).sum();
-        let words: usize = line.iter().map(|f| f.width).sum();
-        let hyphen = line.last().is_some_and(|f| f.hyphen);
-        words + spaces + usize::from(hyphen) <= width
-    };
-    // Optimal fit may, in rare cases, prefer a line that overflows; first fit never does
-    // when every fragment fits on its own, as they do here.
-    let lines = match wrap_optimal_fit(&frags, &widths, &Penalties::default()) {
-        Ok(lines) if lines.iter().all(fits) => lines,
-        _ => wrap_first_fit(&frags, &widths),
-    };
-    for line in lines {
-        if let (Some(first), Some(last)) = (line.first(), line.last()) {
-            out.push(Piece {
-                start: base + first.start,
-                end: base + last.end,
-                hyphen: last.hyphen,
-            });
-        }
     }
 }
 
-/// Words of one line, split at hyphenation points and, when still wider than `width`,
-/// between grapheme clusters. Leading spaces are kept as part of the first word.
-fn fragments(line: &str, width: usize, dict: Option<&Standard>) -> Vec<Frag> {
-    let mut frags = Vec::new();
-    let origin = line.as_ptr() as usize;
-    for word in WordSeparator::UnicodeBreakProperties.find_words(line) {
-        let start = word.word.as_ptr() as usize - origin;
-        let end = start + word.word.len();
-        let space = word.whitespace.len();
-        let mut pieces = split_points(word.word, dict);
-        pieces.push(word.word.len());
-        let mut from = 0;
-        let last = pieces.len() - 1;
-        for (i, to) in pieces.into_iter().enumerate() {
-            if to <= from {
-                continue;
+/// The words of one line as (start, end, spaces after): split at spaces for text in
+/// scripts that separate words with spaces, by Unicode line breaking (textwrap) for text
+/// with Chinese, Japanese, Korean, Thai and other scripts that do not.
+fn words(line: &str) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    if line.chars().any(needs_line_breaking) {
+        let origin = line.as_ptr() as usize;
+        for word in WordSeparator::UnicodeBreakProperties.find_words(line) {
+            let start = word.word.as_ptr() as usize - origin;
+            let trimmed = word.word.trim_start_matches(' ');
+            let start = start + (word.word.len() - trimmed.len());
+            if !trimmed.is_empty() {
+                out.push((start, start + trimmed.len(), word.whitespace.len()));
             }
-            let part = &word.word[from..to];
-            let is_last = i == last;
-            let hyphen = !is_last && !part.ends_with('-');
-            let trailing = if is_last { space } else { 0 };
-            let part_width = text_width(part);
-            if part_width + usize::from(hyphen) <= width {
-                frags.push(Frag {
-                    start: start + from,
-                    end: start + to,
-                    width: part_width,
-                    space: trailing,
-                    hyphen,
-                });
-            } else {
-                let pieces: Vec<_> = chunks(part, width).collect();
-                let n = pieces.len();
-                for (j, (a, b)) in pieces.into_iter().enumerate() {
-                    frags.push(Frag {
-                        start: start + from + a,
-                        end: start + from + b,
-                        width: text_width(&part[a..b]),
-                        space: if j + 1 == n { trailing } else { 0 },
-                        hyphen: false,
-                    });
-                }
-            }
-            from = to;
         }
-        debug_assert!(from <= end - start);
+        return out;
     }
-    frags
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i] != b' ' {
+            i += 1;
+        }
+        let end = i;
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
+        }
+        if end > start {
+            out.push((start, end, i - end));
+        }
+    }
+    out
 }
 
-/// Places inside `word` where it may be split: after a hyphen between letters, and at the
-/// dictionary's hyphenation points of its alphabetic core.
-fn split_points(word: &str, dict: Option<&Standard>) -> Vec<usize> {
-    let mut points = Vec::new();
-    for (i, _) in word.match_indices('-') {
-        let before = word[..i].chars().next_back();
-        let after = word[i + 1..].chars().next();
-        if before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric) {
-            points.push(i + 1);
+/// Characters of scripts written without spaces between words (or with other break rules),
+/// which need Unicode line breaking: everything from Thai on, except the Latin, Greek,
+/// punctuation and symbol blocks of U+1E00..U+2DFF.
+fn needs_line_breaking(c: char) -> bool {
+    c >= '\u{0E00}' && !('\u{1E00}'..='\u{2DFF}').contains(&c)
+}
+
+/// The longest start of `part` that fits in `room` cells, ending at an allowed split point:
+/// after a hyphen, dash or slash inside the word (no hyphen added), or at a hyphenation
+/// point of the dictionary (a hyphen added). Returns the byte length and whether a hyphen
+/// must be drawn.
+fn best_cut(part: &str, room: usize, dict: Option<&Standard>) -> Option<(usize, bool)> {
+    if room < 2 {
+        return None;
+    }
+    // Only the start that can fit matters (plus one character, for a dash right at the
+    // edge, and the rest of a word that reaches over it, for hyphenation): looking further
+    // would make a very long word cost quadratic time.
+    let fits = prefix_within(part, room);
+    let mut scan = fits;
+    for c in part[fits..].chars().take(MAX_WORD) {
+        if !c.is_alphabetic() && scan > fits {
+            break;
+        }
+        scan += c.len_utf8();
+    }
+    let part = &part[..scan];
+    let mut best: Option<(usize, bool)> = None;
+    let mut consider = |at: usize, hyphen: bool| {
+        if at == 0 || at >= part.len() || !part.is_char_boundary(at) {
+            return;
+        }
+        if text_width(&part[..at]) + usize::from(hyphen) <= room && best.is_none_or(|(b, _)| at > b)
+        {
+            best = Some((at, hyphen));
+        }
+    };
+    for (i, c) in part.char_indices() {
+        if matches!(c, '-' | '‐' | '–' | '—' | '/') {
+            let after = i + c.len_utf8();
+            let before_ok = part[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
+            let after_ok = part[after..]
+                .chars()
+                .next()
+                .is_some_and(|n| n.is_alphanumeric());
+            if (before_ok || c == '—') && after_ok {
+                consider(after, false);
+            }
         }
     }
     if let Some(dict) = dict {
-        let mut offset = 0;
-        for part in word.split('-') {
-            let core_start = part
-                .char_indices()
-                .find(|(_, c)| c.is_alphabetic())
-                .map(|(i, _)| i);
-            let core_end = part
-                .char_indices()
-                .rev()
-                .find(|(_, c)| c.is_alphabetic())
-                .map(|(i, c)| i + c.len_utf8());
-            if let (Some(a), Some(b)) = (core_start, core_end) {
-                let core = &part[a..b];
-                if core.chars().count() >= 5 && core.chars().all(char::is_alphabetic) {
-                    for p in dict.hyphenate(core).breaks {
-                        points.push(offset + a + p);
-                    }
-                }
-            }
-            offset += part.len() + 1;
+        for point in hyphenation_points(part, dict) {
+            consider(point, true);
         }
-        points.sort_unstable();
-        points.dedup();
+    }
+    best
+}
+
+/// Dictionary hyphenation points of the alphabetic runs of `part`.
+fn hyphenation_points(part: &str, dict: &Standard) -> Vec<usize> {
+    let mut points = Vec::new();
+    let mut run_start = None;
+    let check = |start: usize, end: usize, points: &mut Vec<usize>| {
+        let run = &part[start..end];
+        let letters = run.chars().count();
+        if (5..=MAX_WORD).contains(&letters) {
+            points.extend(dict.hyphenate(run).breaks.into_iter().map(|p| start + p));
+        }
+    };
+    for (i, c) in part.char_indices() {
+        match (c.is_alphabetic(), run_start) {
+            (true, None) => run_start = Some(i),
+            (false, Some(start)) => {
+                check(start, i, &mut points);
+                run_start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(start) = run_start {
+        check(start, part.len(), &mut points);
     }
     points
+}
+
+/// Hyphenating to gain only a few cells at the end of a line makes text harder to read for
+/// little gain: a word is split by the dictionary only when at least this much room is left.
+fn hyphenation_room(width: usize) -> usize {
+    (width / 8).max(3)
+}
+
+/// The longest run of letters treated as a word for hyphenation; longer runs are not words.
+const MAX_WORD: usize = 64;
+
+/// The width of `text` if it is at most `room` cells; stops measuring as soon as it is not.
+fn width_within(text: &str, room: usize) -> Option<usize> {
+    // ASCII letters are one cell each (the text holds no control characters); the rest is
+    // measured by grapheme cluster.
+    let ascii = text.bytes().take(room + 1).take_while(u8::is_ascii).count();
+    if ascii > room {
+        return None;
+    }
+    if ascii == text.len() {
+        return Some(ascii);
+    }
+    // Back up one character: an ASCII letter may start a cluster with a combining mark.
+    let start = ascii.saturating_sub(1);
+    let mut used = start;
+    for g in text[start..].graphemes(true) {
+        used += g.width();
+        if used > room {
+            return None;
+        }
+    }
+    Some(used)
+}
+
+/// Byte length of the longest start of `text` that is at most `room` cells wide.
+fn prefix_within(text: &str, room: usize) -> usize {
+    let mut used = 0;
+    let mut end = 0;
+    for (i, g) in text.grapheme_indices(true) {
+        used += g.width();
+        if used > room {
+            break;
+        }
+        end = i + g.len();
+    }
+    end
 }
 
 /// Byte ranges of `text` of at most `width` cells each, cut between grapheme clusters. A

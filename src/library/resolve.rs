@@ -142,15 +142,7 @@ fn has_scheme(link: &str) -> bool {
 
 /// The link as it may be shown: control and bidi characters escaped as `\u{..}`.
 pub(crate) fn shown_link(link: &str) -> String {
-    let mut out = String::with_capacity(link.len());
-    for c in link.chars() {
-        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::document::sanitize::escape_controls(link)
 }
 
 /// What kind of special file this is, or `None` for a regular file (or a kind the platform

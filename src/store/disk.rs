@@ -34,8 +34,10 @@ pub(crate) struct LockGuard {
 
 /// Takes the lock on `dir/state.lock`, waiting at most `timeout`.
 ///
-/// `try_lock` is polled with a growing pause instead of a blocking `lock`, because a blocking
-/// call cannot be given a deadline and a hung process holding the lock must not freeze blatt.
+/// The wait is a blocking `lock` on a helper thread, so the kernel hands the lock over in
+/// turn (polling `try_lock` starves a waiter while another process saves in a tight loop);
+/// the deadline is kept by waiting on a channel. When it passes, the helper thread gives up
+/// the lock as soon as it gets it, so a hung process holding the lock cannot freeze blatt.
 pub(crate) fn lock(dir: &Path, timeout: Duration) -> Result<LockGuard, StoreError> {
     let path = dir.join(LOCK_FILE);
     let file = match OpenOptions::new()
@@ -61,20 +63,31 @@ pub(crate) fn lock(dir: &Path, timeout: Duration) -> Result<LockGuard, StoreErro
         }
         Err(source) => return Err(StoreError::LockOpen { path, source }),
     };
+    match file.try_lock() {
+        Ok(()) => return Ok(LockGuard { _file: file }),
+        Err(TryLockError::WouldBlock) => {}
+        Err(TryLockError::Error(source)) => return Err(StoreError::Lock { path, source }),
+    }
     let start = Instant::now();
-    let mut pause = Duration::from_millis(1);
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(LockGuard { _file: file }),
-            Err(TryLockError::WouldBlock) => {}
-            Err(TryLockError::Error(source)) => return Err(StoreError::Lock { path, source }),
-        }
-        let waited = start.elapsed();
-        if waited >= timeout {
-            return Err(StoreError::LockTimeout { path, waited });
-        }
-        thread::sleep(pause.min(timeout - waited));
-        pause = (pause * 2).min(Duration::from_millis(5));
+    let (sender, receiver) = std::sync::mpsc::channel();
+    thread::Builder::new()
+        .name("state-lock".into())
+        .spawn(move || {
+            let result = file.lock().map(|()| file);
+            // If nobody waits any more, dropping the file releases the lock at once.
+            let _ = sender.send(result);
+        })
+        .map_err(|source| StoreError::Lock {
+            path: path.clone(),
+            source,
+        })?;
+    match receiver.recv_timeout(timeout) {
+        Ok(Ok(file)) => Ok(LockGuard { _file: file }),
+        Ok(Err(source)) => Err(StoreError::Lock { path, source }),
+        Err(_) => Err(StoreError::LockTimeout {
+            path,
+            waited: start.elapsed(),
+        }),
     }
 }
 
