@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::document::sanitize::escape_controls;
 use crate::document::{self, Document};
-use crate::layout::{WrapOptions, render_plain};
+use crate::layout::WrapOptions;
 use crate::library::{self, Library, Target};
 use crate::store::SavedState;
 
@@ -78,14 +78,16 @@ pub fn list(library: &Library, json: bool) -> anyhow::Result<String> {
     Ok(out)
 }
 
-/// Reads and parses an article given by path.
+/// Reads and parses an article given by path (a large one in pieces, so that memory holds
+/// the parsed text once, not several copies of it).
 pub fn read_document(path: &Path, config: &Config) -> anyhow::Result<Document> {
-    let bytes = library::read_path(path, config.max_article_bytes())?;
+    let cap = config.max_article_bytes();
+    let (source, size) = library::open_path(path, cap)?;
     let name = path.to_string_lossy();
     let fallback = path
         .file_stem()
         .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
-    document::load(&bytes, &name, &fallback, None)
+    document::open_all(Box::new(source), size, &name, &fallback, cap)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
@@ -104,19 +106,20 @@ pub fn toc(doc: &Document) -> String {
     out
 }
 
-/// `blatt render`: the article laid out at `width`.
-pub fn render(doc: &Document, width: u16, config: &Config) -> String {
+/// `blatt render`: the article laid out at `width`, written as it is laid out (on both
+/// cores: see [`crate::layout::render_parallel`]).
+pub fn render(
+    doc: &Document,
+    width: u16,
+    config: &Config,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let options = WrapOptions {
         width: usize::from(width).max(1),
         hyphenate: config.hyphenation,
         justify: config.justify,
     };
-    let mut out = String::new();
-    for line in render_plain(doc, options) {
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
+    crate::layout::render_parallel(doc, options, out)
 }
 
 /// `blatt bookmarks`: every bookmark, as text, JSON or Markdown.

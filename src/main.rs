@@ -48,7 +48,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Headless::Render { document, width }) => {
             let doc = headless::read_document(&document, &config)?;
-            print(&headless::render(&doc, width, &config))
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let written =
+                headless::render(&doc, width, &config, &mut out).and_then(|()| out.flush());
+            match written {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => Ok(other?),
+            }
         }
         Some(Headless::Bookmarks { json, markdown }) => {
             let dir = config_dir.context("no config directory, so no bookmarks")?;

@@ -133,6 +133,14 @@ pub enum Action {
         entry: usize,
         result: Result<Arc<Document>, String>,
     },
+    /// More of a large article, read in the background.
+    More {
+        entry: usize,
+        blocks: Vec<crate::document::Block>,
+        done: bool,
+        /// Reading failed part way: what was read stays readable.
+        error: Option<String>,
+    },
 }
 
 /// What the run loop must do after an update.
@@ -260,7 +268,10 @@ pub fn library_rows(library: &Library) -> Vec<LibraryRow> {
 /// Applies one action. Pure: all I/O is returned as effects.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let mut effects = Vec::new();
-    if !matches!(action, Action::Resize(..) | Action::Loaded { .. }) {
+    if !matches!(
+        action,
+        Action::Resize(..) | Action::Loaded { .. } | Action::More { .. }
+    ) {
         state.flash = None;
     }
     match action {
@@ -274,6 +285,22 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             clamp_overlay(state);
         }
         Action::Loaded { entry, result } => loaded(state, entry, result, &mut effects),
+        Action::More {
+            entry,
+            blocks,
+            done,
+            error,
+        } => {
+            if let Some(reader) = state.reader.as_mut()
+                && reader.entry == entry
+                && !reader.doc.complete
+            {
+                reader.append(blocks, done);
+                if let Some(error) = error {
+                    state.flash = Some(format!("the rest could not be read: {error}"));
+                }
+            }
+        }
         Action::Input(c) => {
             if let Some(Overlay::Note { text }) = state.overlay.as_mut()
                 && text.chars().count() < 500

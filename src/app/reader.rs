@@ -29,6 +29,8 @@ pub struct Reader {
     /// Keys of the sections read to their end.
     pub read_sections: BTreeSet<String>,
     pub finished: bool,
+    /// `G` was pressed while the article was still loading: go to the end when it is in.
+    bottom_when_loaded: bool,
 }
 
 /// The key a section is remembered by in read marks: its heading path.
@@ -56,6 +58,7 @@ impl Reader {
             resize_anchor: None,
             read_sections: BTreeSet::new(),
             finished: false,
+            bottom_when_loaded: false,
         };
         reader.set_size(width, height, settings);
         reader.prepare();
@@ -164,6 +167,7 @@ impl Reader {
     }
 
     pub fn scroll_down(&mut self, n: usize) {
+        self.bottom_when_loaded = false;
         let doc = Arc::clone(&self.doc);
         let limit = self.max_top().max(self.top);
         let top = self.top;
@@ -173,6 +177,7 @@ impl Reader {
     }
 
     pub fn scroll_up(&mut self, n: usize) {
+        self.bottom_when_loaded = false;
         let doc = Arc::clone(&self.doc);
         let top = self.top;
         self.top = self.layout().backward(&doc, top, n);
@@ -186,7 +191,31 @@ impl Reader {
 
     pub fn to_bottom(&mut self) {
         self.top = self.max_top();
+        self.bottom_when_loaded = !self.doc.complete;
         self.prepare();
+    }
+
+    /// More of a large article arrived. The top line stays where it is.
+    pub fn append(&mut self, blocks: Vec<crate::document::Block>, done: bool) {
+        let doc = Arc::make_mut(&mut self.doc);
+        doc.append(blocks);
+        doc.complete = done;
+        if done && self.bottom_when_loaded {
+            self.to_bottom();
+        } else {
+            // Keep a pending resize anchor: appending is no move.
+            let anchor = self.resize_anchor;
+            self.prepare();
+            self.resize_anchor = anchor;
+        }
+    }
+
+    /// How much of a large article is read so far (100 when complete).
+    pub fn loaded_percent(&self) -> Option<u32> {
+        (!self.doc.complete).then(|| {
+            let total = self.doc.expected.max(1) as f64;
+            ((self.doc.total as f64 / total) * 100.0).min(99.0) as u32
+        })
     }
 
     /// The section shown at the top of the screen.
@@ -264,6 +293,9 @@ impl Reader {
 
     /// Whether the last line of the document is on screen.
     pub fn at_end(&self) -> bool {
+        if !self.doc.complete {
+            return false;
+        }
         let visible = self.visible();
         match (visible.last(), self.view()) {
             (Some(last), Some(layout)) => {

@@ -3,14 +3,17 @@
 //! Saving is debounced: changes are written at most about once a second while reading,
 //! and always on leaving an article, on quitting and on a terminating signal.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
 
 use super::{Action, Command, Effect, Overlay, State, update};
-use crate::document;
 use crate::document::sanitize::escape_controls;
+use crate::document::stream::Loader;
+use crate::document::{self, stream};
 use crate::library::{self, Target};
 use crate::store::Store;
 use crate::terminal::{self, Signals, Tui};
@@ -72,14 +75,27 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     let size = term.size()?;
     update(state, Action::Resize(size.width, size.height));
-    let mut last_change: Option<Instant> = None;
-    if perform(term, state, runtime, initial, &mut last_change)? {
+    let (sender, receiver) = channel();
+    let mut pending = Pending {
+        last_change: None,
+        sender,
+        cancel: None,
+    };
+    if perform(term, state, runtime, initial, &mut pending)? {
         return Ok(());
     }
     let mut dirty = true;
     loop {
         if signals.terminate() {
             return Ok(());
+        }
+        // Pieces of a large article read in the background.
+        while let Ok(action) = receiver.try_recv() {
+            let effects = update(state, action);
+            if perform(term, state, runtime, effects, &mut pending)? {
+                return Ok(());
+            }
+            dirty = true;
         }
         if signals.take_continued() {
             term.clear()?;
@@ -89,12 +105,15 @@ fn event_loop(
             term.draw(|frame| ui::draw(frame, state, &runtime.theme))?;
             dirty = false;
         }
-        if last_change.is_some_and(|t| t.elapsed() >= SAVE_DELAY) {
+        if pending
+            .last_change
+            .is_some_and(|t| t.elapsed() >= SAVE_DELAY)
+        {
             if let Err(e) = save(&runtime.store, state) {
                 state.flash = Some(format!("not saved: {e}"));
                 dirty = true;
             }
-            last_change = None;
+            pending.last_change = None;
         }
         if !event::poll(TICK)? {
             continue;
@@ -105,7 +124,7 @@ fn event_loop(
             let ev = event::read()?;
             for action in actions(state, ev) {
                 let effects = update(state, action);
-                if perform(term, state, runtime, effects, &mut last_change)? {
+                if perform(term, state, runtime, effects, &mut pending)? {
                     return Ok(());
                 }
                 dirty = true;
@@ -169,12 +188,20 @@ fn actions(state: &State, ev: Event) -> Vec<Action> {
 }
 
 /// Carries out effects; returns true when the program should end.
+/// What the loop keeps between effects: when unsaved changes began, where background
+/// readers send their pieces, and how to stop the current one.
+struct Pending {
+    last_change: Option<Instant>,
+    sender: Sender<Action>,
+    cancel: Option<Arc<AtomicBool>>,
+}
+
 fn perform(
     term: &mut Tui,
     state: &mut State,
     runtime: &mut Runtime,
     effects: Vec<Effect>,
-    last_change: &mut Option<Instant>,
+    pending: &mut Pending,
 ) -> anyhow::Result<bool> {
     let mut queue: std::collections::VecDeque<Effect> = effects.into();
     while let Some(effect) = queue.pop_front() {
@@ -182,18 +209,42 @@ fn perform(
             Effect::Load { entry } => {
                 // Show "opening…" before a long read.
                 term.draw(|frame| ui::draw(frame, state, &runtime.theme))?;
-                let result = load(state, entry, runtime.read_cap);
-                queue.extend(update(state, Action::Loaded { entry, result }));
+                if let Some(cancel) = pending.cancel.take() {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+                match start_load(state, entry, runtime.read_cap) {
+                    Ok((doc, loader)) => {
+                        queue.extend(update(
+                            state,
+                            Action::Loaded {
+                                entry,
+                                result: Ok(doc),
+                            },
+                        ));
+                        if let Some(loader) = loader {
+                            let cancel = Arc::new(AtomicBool::new(false));
+                            read_rest(loader, entry, pending.sender.clone(), Arc::clone(&cancel));
+                            pending.cancel = Some(cancel);
+                        }
+                    }
+                    Err(e) => queue.extend(update(
+                        state,
+                        Action::Loaded {
+                            entry,
+                            result: Err(e),
+                        },
+                    )),
+                }
             }
             Effect::Store(op) => {
                 lock(&runtime.store).apply(*op);
-                last_change.get_or_insert_with(Instant::now);
+                pending.last_change.get_or_insert_with(Instant::now);
             }
             Effect::Flush => {
                 if let Err(e) = save(&runtime.store, state) {
                     state.flash = Some(format!("not saved: {e}"));
                 }
-                *last_change = None;
+                pending.last_change = None;
             }
             Effect::Refresh => {
                 let mut store = lock(&runtime.store);
@@ -245,21 +296,82 @@ fn share(store: &Store, state: &mut State) {
     }
 }
 
-/// Reads and parses the article of an entry.
+/// Reads and parses the whole article of an entry.
 pub fn load(state: &State, entry: usize, cap: u64) -> Result<Arc<document::Document>, String> {
+    let (mut doc, loader) = start_load(state, entry, cap)?;
+    if let Some(mut loader) = loader {
+        let d = Arc::make_mut(&mut doc);
+        loop {
+            let piece = loader
+                .next(stream::PIECE)
+                .map_err(|e| escape_controls(&e.to_string()))?;
+            d.append(piece.blocks);
+            if piece.done {
+                break;
+            }
+        }
+        d.complete = true;
+    }
+    Ok(doc)
+}
+
+/// Opens the article of an entry: all of a small one, the first piece of a large one and a
+/// loader for the rest.
+pub fn start_load(
+    state: &State,
+    entry: usize,
+    cap: u64,
+) -> Result<(Arc<document::Document>, Option<Loader>), String> {
     let e = state
         .library
         .entries
         .get(entry)
         .ok_or_else(|| "no such entry".to_string())?;
     let shown = |err: &dyn std::fmt::Display| escape_controls(&err.to_string());
-    let bytes = library::read_target(&e.target, cap).map_err(|err| shown(&err))?;
     let name = match &e.target {
         Target::File(path) => path.to_string_lossy().into_owned(),
         Target::Bundled(name) => (*name).to_string(),
         Target::Problem(p) => return Err(shown(p)),
     };
-    document::load(&bytes, &name, &e.title, e.language.as_deref())
-        .map(Arc::new)
+    let (source, size) = library::open_target(&e.target, cap).map_err(|err| shown(&err))?;
+    document::open(source, size, &name, &e.title, e.language.as_deref(), cap)
+        .map(|(doc, loader)| (Arc::new(doc), loader))
         .map_err(|err| shown(&format!("{name}: {err}")))
+}
+
+/// Reads the rest of a large article on its own thread, sending each piece to the loop,
+/// until it is done or `cancel` is set (another article was opened).
+fn read_rest(mut loader: Loader, entry: usize, sender: Sender<Action>, cancel: Arc<AtomicBool>) {
+    let sender_on_failure = sender.clone();
+    let spawned = std::thread::Builder::new()
+        .name("loader".into())
+        .spawn(move || {
+            loop {
+                if cancel.load(Ordering::Relaxed) {
+                    return;
+                }
+                let (blocks, done, error) = match loader.next(stream::PIECE) {
+                    Ok(piece) => (piece.blocks, piece.done, None),
+                    Err(e) => (Vec::new(), true, Some(escape_controls(&e.to_string()))),
+                };
+                let more = Action::More {
+                    entry,
+                    blocks,
+                    done,
+                    error,
+                };
+                if sender.send(more).is_err() || done {
+                    return;
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        // No thread: the article stays as far as it was read, and the reader says why.
+        let _ = sender_on_failure.send(Action::More {
+            entry,
+            blocks: Vec::new(),
+            done: true,
+            error: Some(format!("cannot start reading the rest: {e}")),
+        });
+    }
 }

@@ -74,7 +74,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     Ok(decode_with(guess_legacy(bytes), bytes))
 }
 
-fn reject_binary(bytes: &[u8]) -> Result<(), DecodeError> {
+pub(crate) fn reject_binary(bytes: &[u8]) -> Result<(), DecodeError> {
     let head = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
     if head.contains(&0) {
         Err(DecodeError::Binary)
@@ -102,7 +102,7 @@ fn is_truncated_utf8(bytes: &[u8], err: &std::str::Utf8Error) -> bool {
 
 /// Asks chardetng for a legacy encoding, looking at a window that starts a little before
 /// the first non-ASCII byte (pure ASCII teaches the detector nothing).
-fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
+pub(crate) fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
     let first_non_ascii = bytes
         .iter()
         .position(|b| !b.is_ascii())

@@ -6,6 +6,17 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::{Block, BlockKind, Role, Span};
 
+/// Parses a later part of a text read in pieces: its first heading is no title.
+pub fn parse_more(text: &str) -> Vec<Block> {
+    let (_, mut blocks) = parse(text);
+    for block in &mut blocks {
+        if block.kind == BlockKind::Title {
+            block.kind = BlockKind::Heading { level: 1 };
+        }
+    }
+    blocks
+}
+
 /// Returns the title (a level-1 heading before any other content) and the blocks.
 pub fn parse(text: &str) -> (Option<String>, Vec<Block>) {
     let mut builder = Builder::default();

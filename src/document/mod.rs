@@ -9,6 +9,7 @@ pub mod decode;
 pub mod markdown;
 pub mod plain;
 pub mod sanitize;
+pub mod stream;
 
 use std::ops::Range;
 
@@ -118,6 +119,12 @@ pub struct Document {
     pub total: u64,
     /// ISO 639 language code, from the library entry or guessed from the text.
     pub language: Option<String>,
+    /// False while a large article is still being read in the background.
+    pub complete: bool,
+    /// The expected final `total` while loading (from the file size), for progress.
+    pub expected: u64,
+    /// Headings enclosing the end of the document, for appending sections.
+    open_headings: Vec<(u8, String)>,
 }
 
 /// Which parser a document needs.
@@ -158,6 +165,72 @@ pub fn load(
     Ok(parse(&clean, Format::from_name(name), &title, language))
 }
 
+/// Opens an article from a reader of its bytes (see `library::open_target`, which limits it
+/// to `cap + 1` bytes). A small article is read at once; a large one (more than
+/// [`stream::PIECES_ABOVE`]) only as far as its first piece, and the returned loader reads
+/// the rest ([`Document::append`] each piece, then set `complete`).
+pub fn open(
+    mut source: Box<dyn std::io::Read + Send>,
+    size: u64,
+    name: &str,
+    fallback_title: &str,
+    language: Option<&str>,
+    cap: u64,
+) -> Result<(Document, Option<stream::Loader>), stream::LoadError> {
+    if size <= stream::PIECES_ABOVE {
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        source.read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > cap {
+            return Err(stream::LoadError::TooLarge { cap });
+        }
+        return Ok((load(&bytes, name, fallback_title, language)?, None));
+    }
+    let mut loader = stream::Loader::new(source, Format::from_name(name), cap);
+    let piece = loader.next(stream::FIRST_PIECE)?;
+    let title = piece
+        .title
+        .unwrap_or_else(|| sanitize::sanitize_line(fallback_title));
+    let language = language.map(str::to_string).or_else(|| {
+        let sample: String = piece
+            .blocks
+            .iter()
+            .take(200)
+            .map(|b| b.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        guess_language(&sample).map(str::to_string)
+    });
+    let mut doc = Document::from_blocks(title, piece.blocks, language);
+    doc.expected = size;
+    if piece.done {
+        return Ok((doc, None));
+    }
+    doc.complete = false;
+    Ok((doc, Some(loader)))
+}
+
+/// Opens an article and reads all of it (for the headless commands).
+pub fn open_all(
+    source: Box<dyn std::io::Read + Send>,
+    size: u64,
+    name: &str,
+    fallback_title: &str,
+    cap: u64,
+) -> Result<Document, stream::LoadError> {
+    let (mut doc, loader) = open(source, size, name, fallback_title, None, cap)?;
+    if let Some(mut loader) = loader {
+        loop {
+            let piece = loader.next(stream::PIECE)?;
+            doc.append(piece.blocks);
+            if piece.done {
+                break;
+            }
+        }
+        doc.complete = true;
+    }
+    Ok(doc)
+}
+
 /// Parses clean (already sanitized) text.
 pub fn parse(
     clean: &str,
@@ -178,19 +251,80 @@ pub fn parse(
 
 impl Document {
     /// Builds sections and positions from the blocks.
-    pub fn from_blocks(title: String, mut blocks: Vec<Block>, language: Option<String>) -> Self {
-        let mut total = 0u64;
-        for block in &mut blocks {
-            block.pos = total;
-            total += block.text.len() as u64 + 1;
-        }
-        let sections = build_sections(&blocks);
-        Document {
+    pub fn from_blocks(title: String, blocks: Vec<Block>, language: Option<String>) -> Self {
+        let mut doc = Document {
             title,
-            blocks,
-            sections,
-            total,
+            blocks: Vec::new(),
+            sections: vec![Section {
+                title: None,
+                level: 0,
+                path: Vec::new(),
+                blocks: 0..0,
+                words: 0,
+            }],
+            total: 0,
             language,
+            complete: true,
+            expected: 0,
+            open_headings: Vec::new(),
+        };
+        doc.append(blocks);
+        doc
+    }
+
+    /// Adds blocks at the end (a large article arrives in pieces): positions and sections
+    /// continue from what is there.
+    pub fn append(&mut self, blocks: Vec<Block>) {
+        let first = self.blocks.len();
+        self.blocks.extend(blocks);
+        // An empty opening part was dropped when the document started with a heading.
+        if first == 0
+            && self.sections.len() == 1
+            && self.sections[0].title.is_none()
+            && self.blocks.first().is_some_and(Block::is_heading)
+        {
+            self.sections.clear();
+        }
+        for i in first..self.blocks.len() {
+            let block = &mut self.blocks[i];
+            block.pos = self.total;
+            self.total += block.text.len() as u64 + 1;
+            if let BlockKind::Heading { level } = block.kind {
+                while self.open_headings.last().is_some_and(|(l, _)| *l >= level) {
+                    self.open_headings.pop();
+                }
+                self.open_headings.push((level, block.text.clone()));
+                self.sections.push(Section {
+                    title: Some(block.text.clone()),
+                    level,
+                    path: self.open_headings.iter().map(|(_, t)| t.clone()).collect(),
+                    blocks: i..i,
+                    words: 0,
+                });
+            }
+            let words = self.blocks[i].text.split_whitespace().count();
+            if let Some(last) = self.sections.last_mut() {
+                last.words += words;
+                last.blocks.end = i + 1;
+            }
+        }
+        if self.sections.is_empty() {
+            self.sections.push(Section {
+                title: None,
+                level: 0,
+                path: Vec::new(),
+                blocks: 0..0,
+                words: 0,
+            });
+        }
+    }
+
+    /// The denominator for progress: the text so far, or what is expected while loading.
+    fn progress_total(&self) -> u64 {
+        if self.complete {
+            self.total
+        } else {
+            self.total.max(self.expected)
         }
     }
 
@@ -212,54 +346,13 @@ impl Document {
     /// Fraction of the document before byte `offset` of `block`, 0.0..=1.0.
     pub fn fraction_at(&self, block: usize, offset: usize) -> f64 {
         match self.blocks.get(block) {
-            Some(b) if self.total > 0 => {
+            Some(b) if self.progress_total() > 0 => {
                 let at = b.pos + offset.min(b.text.len()) as u64;
-                (at as f64 / self.total as f64).clamp(0.0, 1.0)
+                (at as f64 / self.progress_total() as f64).clamp(0.0, 1.0)
             }
             _ => 0.0,
         }
     }
-}
-
-fn build_sections(blocks: &[Block]) -> Vec<Section> {
-    let mut sections = vec![Section {
-        title: None,
-        level: 0,
-        path: Vec::new(),
-        blocks: 0..0,
-        words: 0,
-    }];
-    // (level, title) of the headings enclosing the current one.
-    let mut stack: Vec<(u8, String)> = Vec::new();
-    for (i, block) in blocks.iter().enumerate() {
-        if let BlockKind::Heading { level } = block.kind {
-            while stack.last().is_some_and(|(l, _)| *l >= level) {
-                stack.pop();
-            }
-            stack.push((level, block.text.clone()));
-            if let Some(last) = sections.last_mut() {
-                last.blocks.end = i;
-            }
-            sections.push(Section {
-                title: Some(block.text.clone()),
-                level,
-                path: stack.iter().map(|(_, t)| t.clone()).collect(),
-                blocks: i..i,
-                words: 0,
-            });
-        }
-        if let Some(last) = sections.last_mut() {
-            last.words += block.text.split_whitespace().count();
-        }
-    }
-    if let Some(last) = sections.last_mut() {
-        last.blocks.end = blocks.len();
-    }
-    // An empty opening part (the document starts with a heading) is not a section.
-    if sections.len() > 1 && sections[0].blocks.is_empty() {
-        sections.remove(0);
-    }
-    sections
 }
 
 /// A cheap guess between German and English from common function words in the first few

@@ -11,12 +11,21 @@ const SHORT_LINE_CHARS: usize = 45;
 
 /// Returns the title (if the text starts with a one-line paragraph) and the blocks.
 pub fn parse(text: &str) -> (Option<String>, Vec<Block>) {
+    parse_part(text, true)
+}
+
+/// Parses a later part of a text read in pieces: no title there.
+pub fn parse_more(text: &str) -> Vec<Block> {
+    parse_part(text, false).1
+}
+
+fn parse_part(text: &str, first: bool) -> (Option<String>, Vec<Block>) {
     let mut blocks = Vec::new();
     let mut title = None;
     for (index, lines) in paragraphs(text).enumerate() {
         if lines.len() == 1 {
             let line = lines[0].trim();
-            if index == 0 {
+            if index == 0 && first {
                 title = Some(line.to_string());
                 blocks.push(Block::new(BlockKind::Title, line.to_string()));
             } else if is_heading(line) {

@@ -136,6 +136,15 @@ impl Layout {
         self.blocks.iter().filter(|b| b.is_some()).count()
     }
 
+    /// Makes room for blocks appended to the document since (a large article arrives in
+    /// pieces). Earlier blocks keep their lines: a block's gap depends only on the block
+    /// before it.
+    pub fn sync(&mut self, doc: &Document) {
+        if self.blocks.len() < doc.blocks.len() {
+            self.blocks.resize(doc.blocks.len(), None);
+        }
+    }
+
     /// Lays out `block` if it was not yet.
     pub fn ensure(&mut self, doc: &Document, block: usize) {
         if let Some(slot @ None) = self.blocks.get_mut(block) {
@@ -553,7 +562,9 @@ impl LayoutCache {
             }
         }
         let last = self.layouts.len() - 1;
-        &mut self.layouts[last]
+        let layout = &mut self.layouts[last];
+        layout.sync(doc);
+        layout
     }
 
     /// The layout for `options` if it is cached.
@@ -570,6 +581,71 @@ pub fn render_plain(doc: &Document, options: WrapOptions) -> Vec<String> {
         .into_iter()
         .map(|pos| layout.plain_text(doc, pos))
         .collect()
+}
+
+/// Writes the whole document laid out at `options`, one line per text line. The blocks are
+/// laid out in batches, each batch split between the available cores, and written in order;
+/// memory holds one batch of lines at a time.
+pub fn render_parallel(
+    doc: &Document,
+    options: WrapOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    const BATCH: usize = 4096;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let dict = if options.hyphenate {
+        doc.language.as_deref().and_then(wrap::dictionary)
+    } else {
+        None
+    };
+    let render_range = |range: std::ops::Range<usize>| {
+        let mut text = String::new();
+        for index in range {
+            let lines = lay_out_block(doc, index, options.width, dict);
+            for line in lines.iter() {
+                let line_start = text.len();
+                for segment in line_segments(&doc.blocks[index], line, options) {
+                    text.push_str(&segment.text);
+                }
+                let trimmed = line_start + text[line_start..].trim_end().len();
+                text.truncate(trimmed);
+                text.push('\n');
+            }
+        }
+        text
+    };
+    let mut start = 0;
+    while start < doc.blocks.len() {
+        let end = (start + BATCH).min(doc.blocks.len());
+        let per = (end - start).div_ceil(threads);
+        let parts: Vec<String> = if threads > 1 && end - start > 64 {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (start..end)
+                    .step_by(per)
+                    .map(|from| {
+                        let to = (from + per).min(end);
+                        scope.spawn(move || render_range(from..to))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            })
+        } else {
+            vec![render_range(start..end)]
+        };
+        for part in parts {
+            out.write_all(part.as_bytes())?;
+        }
+        start = end;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

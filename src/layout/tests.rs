@@ -113,6 +113,33 @@ fn empty_document_has_no_lines() {
     assert!(layout.window(&d, LinePos::default(), 10).is_empty());
 }
 
+#[test]
+fn parallel_render_equals_line_by_line_render() {
+    let mut md = String::from("# T\n\n");
+    for i in 0..9000 {
+        md.push_str(&format!(
+            "- item {i} with *some* words that wrap at a narrow width\n"
+        ));
+        if i % 50 == 0 {
+            md.push_str(&format!("\n## Part {i}\n\n> quoted text {i}\n\n"));
+        }
+    }
+    let d = super::super::document::parse(&md, Format::Markdown, "t", Some("en"));
+    for width in [7, 33, 80] {
+        let options = WrapOptions::new(width);
+        let mut out = Vec::new();
+        render_parallel(&d, options, &mut out).expect("write");
+        let expected: String = render_plain(&d, options)
+            .into_iter()
+            .map(|l| l + "\n")
+            .collect();
+        assert!(
+            String::from_utf8(out).expect("utf-8") == expected,
+            "width {width}"
+        );
+    }
+}
+
 fn words(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_string).collect()
 }

@@ -79,6 +79,30 @@ pub fn read_target(target: &Target, cap: u64) -> Result<Cow<'static, [u8]>, Read
 /// document named on the command line, with the same rules as library entries (minus the
 /// confinement to the library folder).
 pub fn read_path(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
+    let (mut source, size) = open_path(path, cap)?;
+    let mut bytes = Vec::new();
+    // The length may be stale; it only sizes the buffer, the cap still bounds the read.
+    if let Ok(hint) = usize::try_from(size) {
+        let _ = bytes.try_reserve_exact(hint);
+    }
+    source
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::from_io(path, e))?;
+    let read = bytes.len() as u64;
+    if read > cap {
+        return Err(ReadError::TooLarge {
+            path: path.to_owned(),
+            size: read.max(size),
+            cap,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Opens a file for reading in pieces, with the same checks as [`read_path`]. The reader
+/// yields at most `cap + 1` bytes, so a reader of it can tell that the cap was passed; the
+/// size is the file's length when it was opened.
+pub fn open_path(path: &Path, cap: u64) -> Result<(io::Take<File>, u64), ReadError> {
     // Stat first so a device is refused without being opened (opening some has effects).
     let before = std::fs::metadata(path).map_err(|e| ReadError::from_io(path, e))?;
     check_regular(path, &before)?;
@@ -94,23 +118,23 @@ pub fn read_path(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
             cap,
         });
     }
-    let mut bytes = Vec::new();
-    // The length may be stale; it only sizes the buffer, the cap still bounds the read.
-    if let Ok(hint) = usize::try_from(size) {
-        let _ = bytes.try_reserve_exact(hint);
+    Ok((file.take(cap.saturating_add(1)), size))
+}
+
+/// Opens an entry for reading in pieces: a checked file (see [`open_path`]) or the
+/// embedded bytes of a bundled article. Returns the reader and the expected size.
+pub fn open_target(target: &Target, cap: u64) -> Result<(Box<dyn Read + Send>, u64), ReadError> {
+    match target {
+        Target::File(path) => {
+            let (file, size) = open_path(path, cap)?;
+            Ok((Box::new(file), size))
+        }
+        Target::Bundled(_) | Target::Problem(_) => {
+            let bytes = read_target(target, cap)?;
+            let size = bytes.len() as u64;
+            Ok((Box::new(io::Cursor::new(bytes)), size))
+        }
     }
-    file.take(cap.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::from_io(path, e))?;
-    let read = bytes.len() as u64;
-    if read > cap {
-        return Err(ReadError::TooLarge {
-            path: path.to_owned(),
-            size: read.max(size),
-            cap,
-        });
-    }
-    Ok(bytes)
 }
 
 fn check_regular(path: &Path, meta: &std::fs::Metadata) -> Result<(), ReadError> {

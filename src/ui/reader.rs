@@ -141,8 +141,11 @@ fn status(buf: &mut Buffer, area: Rect, row: Rect, state: &State, reader: &Reade
         .get(current)
         .and_then(|s| state.bookmarked(&s.path))
         .map_or("", |_| "★ ");
+    let loading = reader
+        .loaded_percent()
+        .map_or_else(String::new, |p| format!(" loading {p}% ·"));
     let right = format!(
-        " {}/{} · {:>3}% ",
+        "{loading} {}/{} · {:>3}% ",
         current + 1,
         doc.sections.len(),
         reader.percent().floor() as u32

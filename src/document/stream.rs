@@ -1,0 +1,366 @@
+//! Reading a large article in pieces: bytes are read, decoded, cleaned and parsed a piece at
+//! a time, so the first screen of a 100 MB article needs only its first piece, and memory
+//! holds the parsed blocks plus one piece, not several copies of the whole text.
+//!
+//! The pieces are cut where nothing spans the cut: the decoder carries an incomplete
+//! character over; cleaning is cut after a line break (escape sequences, tab columns and
+//! line ends never reach past one); parsing is cut at a blank line (outside a Markdown code
+//! fence). The encoding is chosen from the first piece like [`super::decode::decode`] does;
+//! while everything read is ASCII the choice stays open, so a legacy-encoded file whose first
+//! accented letter comes late is still read right.
+
+use std::io::{self, Read};
+
+use encoding_rs::{Decoder, Encoding, UTF_8};
+
+use super::decode::{DecodeError, guess_legacy, reject_binary};
+use super::sanitize::sanitize;
+use super::{Block, Format, markdown, plain};
+
+/// Articles larger than this are read in pieces (smaller ones at once).
+pub const PIECES_ABOVE: u64 = 1024 * 1024;
+/// Bytes read for the first screen of a large article.
+pub const FIRST_PIECE: usize = 256 * 1024;
+/// Bytes read per piece after that.
+pub const PIECE: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    #[error("cannot read the article: {0}")]
+    Read(#[from] io::Error),
+    #[error("the article is larger than the limit of {cap} bytes (max_article_mb)")]
+    TooLarge { cap: u64 },
+}
+
+/// What one step of reading gave.
+#[derive(Debug, Default)]
+pub struct Piece {
+    /// The title, from the first piece only.
+    pub title: Option<String>,
+    pub blocks: Vec<Block>,
+    /// The end of the article was reached.
+    pub done: bool,
+}
+
+pub struct Loader {
+    source: Box<dyn Read + Send>,
+    cap: u64,
+    format: Format,
+    decoder: Option<Decoder>,
+    /// Only ASCII so far: the encoding is provisionally UTF-8.
+    undecided: bool,
+    /// Decoded text not yet cleaned (after the last line break).
+    text: String,
+    /// Cleaned text not yet parsed (after the last paragraph break).
+    clean: String,
+    read: u64,
+    first: bool,
+    done: bool,
+}
+
+impl Loader {
+    /// A loader over `source`, which yields at most `cap + 1` bytes (see `open_target`).
+    pub fn new(source: Box<dyn Read + Send>, format: Format, cap: u64) -> Self {
+        Loader {
+            source,
+            cap,
+            format,
+            decoder: None,
+            undecided: false,
+            text: String::new(),
+            clean: String::new(),
+            read: 0,
+            first: true,
+            done: false,
+        }
+    }
+
+    /// Bytes read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.read
+    }
+
+    /// Reads about `budget` more bytes and parses what they complete.
+    pub fn next(&mut self, budget: usize) -> Result<Piece, LoadError> {
+        let mut piece = Piece::default();
+        if self.done {
+            piece.done = true;
+            return Ok(piece);
+        }
+        let bytes = self.read_bytes(budget.max(4096))?;
+        let eof = bytes.len() < budget.max(4096);
+        self.decode(&bytes, eof)?;
+        drop(bytes);
+        // Clean up to the last line break (everything at the end).
+        let cut = if eof {
+            self.text.len()
+        } else {
+            self.text.rfind('\n').map_or(0, |i| i + 1)
+        };
+        if cut > 0 {
+            let rest = self.text.split_off(cut);
+            let cleaned = sanitize(&self.text);
+            self.clean.push_str(&cleaned);
+            self.text = rest;
+        }
+        // Parse up to the last paragraph break.
+        let cut = if eof {
+            self.clean.len()
+        } else {
+            paragraph_cut(&self.clean, self.format)
+        };
+        if cut > 0 {
+            let rest = self.clean.split_off(cut);
+            let part = std::mem::replace(&mut self.clean, rest);
+            if self.first {
+                let (title, blocks) = match self.format {
+                    Format::Plain => plain::parse(&part),
+                    Format::Markdown => markdown::parse(&part),
+                };
+                piece.title = title;
+                piece.blocks = blocks;
+                self.first = false;
+            } else {
+                piece.blocks = match self.format {
+                    Format::Plain => plain::parse_more(&part),
+                    Format::Markdown => markdown::parse_more(&part),
+                };
+            }
+        }
+        self.done = eof;
+        piece.done = eof;
+        Ok(piece)
+    }
+
+    /// Reads everything that is left.
+    pub fn finish(&mut self) -> Result<Vec<Block>, LoadError> {
+        let mut blocks = Vec::new();
+        loop {
+            let piece = self.next(PIECE)?;
+            blocks.extend(piece.blocks);
+            if piece.done {
+                return Ok(blocks);
+            }
+        }
+    }
+
+    fn read_bytes(&mut self, budget: usize) -> Result<Vec<u8>, LoadError> {
+        let mut bytes = Vec::with_capacity(budget);
+        (&mut self.source)
+            .take(budget as u64)
+            .read_to_end(&mut bytes)?;
+        self.read += bytes.len() as u64;
+        if self.read > self.cap {
+            return Err(LoadError::TooLarge { cap: self.cap });
+        }
+        Ok(bytes)
+    }
+
+    fn decode(&mut self, mut bytes: &[u8], eof: bool) -> Result<(), LoadError> {
+        if self.decoder.is_none() {
+            let (encoding, bom) = match Encoding::for_bom(bytes) {
+                Some((encoding, len)) => (encoding, len),
+                None => {
+                    reject_binary(bytes)?;
+                    if bytes.is_ascii() {
+                        self.undecided = true;
+                        (UTF_8, 0)
+                    } else if utf8_but_cut(bytes) {
+                        (UTF_8, 0)
+                    } else {
+                        (guess_legacy(bytes), 0)
+                    }
+                }
+            };
+            if encoding == UTF_8 && bom > 0 {
+                reject_binary(&bytes[bom..])?;
+            }
+            bytes = &bytes[bom..];
+            self.decoder = Some(encoding.new_decoder_without_bom_handling());
+        } else if self.undecided && !bytes.is_ascii() {
+            // All before was ASCII, which every candidate encoding reads alike: choose now.
+            self.undecided = false;
+            if !utf8_but_cut(bytes) {
+                self.decoder = Some(guess_legacy(bytes).new_decoder_without_bom_handling());
+            }
+        }
+        if let Some(decoder) = self.decoder.as_mut() {
+            let needed = decoder
+                .max_utf8_buffer_length(bytes.len())
+                .unwrap_or(bytes.len().saturating_mul(3));
+            self.text.reserve(needed);
+            let (_, _, _) = decoder.decode_to_string(bytes, &mut self.text, eof);
+        }
+        Ok(())
+    }
+}
+
+/// Valid UTF-8, except perhaps for a character cut off at the end of the piece.
+fn utf8_but_cut(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4,
+    }
+}
+
+/// Where a piece of clean text can be cut so that no block spans the cut: after the last
+/// blank line (for Markdown, one outside a fenced code block). 0 if there is none.
+fn paragraph_cut(text: &str, format: Format) -> usize {
+    match format {
+        Format::Plain => text.rfind("\n\n").map_or(0, |i| i + 2),
+        Format::Markdown => {
+            let mut in_fence: Option<&str> = None;
+            let mut cut = 0;
+            let mut offset = 0;
+            for line in text.split_inclusive('\n') {
+                let trimmed = line.trim_start();
+                match in_fence {
+                    Some(fence) if trimmed.starts_with(fence) => in_fence = None,
+                    Some(_) => {}
+                    None if trimmed.starts_with("```") => in_fence = Some("```"),
+                    None if trimmed.starts_with("~~~") => in_fence = Some("~~~"),
+                    None if line.trim().is_empty() && line.ends_with('\n') => {
+                        cut = offset + line.len();
+                    }
+                    None => {}
+                }
+                offset += line.len();
+            }
+            cut
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Document, Format, load};
+
+    fn blocks_in_pieces(
+        bytes: &[u8],
+        format: Format,
+        budget: usize,
+    ) -> (Option<String>, Vec<Block>) {
+        let mut loader = Loader::new(
+            Box::new(io::Cursor::new(bytes.to_vec())),
+            format,
+            u64::MAX - 1,
+        );
+        let mut title = None;
+        let mut blocks = Vec::new();
+        loop {
+            let piece = loader.next(budget).expect("piece");
+            if piece.title.is_some() {
+                title = piece.title;
+            }
+            blocks.extend(piece.blocks);
+            if piece.done {
+                return (title, blocks);
+            }
+        }
+    }
+
+    fn whole(bytes: &[u8], name: &str) -> Document {
+        load(bytes, name, "t", None).expect("load")
+    }
+
+    #[test]
+    fn pieces_give_the_same_blocks_as_reading_at_once() {
+        let mut text = String::from("Titel\n\n");
+        for i in 0..400 {
+            text.push_str(&format!("Absatz {i} mit Grüßen\tund Tabs\r\nzweite Zeile, lang genug um verbunden zu werden.\r\n\r\n"));
+            if i % 37 == 0 {
+                text.push_str(&format!("Überschrift {i}\n\n"));
+            }
+        }
+        let doc = whole(text.as_bytes(), "a.txt");
+        for budget in [4096, 5000, 70_000] {
+            let (title, blocks) = blocks_in_pieces(text.as_bytes(), Format::Plain, budget);
+            assert_eq!(title.as_deref(), Some("Titel"));
+            assert_eq!(
+                blocks,
+                doc.blocks
+                    .iter()
+                    .map(|b| Block {
+                        pos: 0,
+                        ..b.clone()
+                    })
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
+    fn markdown_pieces_keep_code_fences_whole() {
+        let mut md = String::from("# Titel\n\n");
+        for i in 0..300 {
+            md.push_str(&format!(
+                "## Teil {i}\n\nText *betont* {i}.\n\n```\ncode {i}\n\n  mehr\n```\n\n"
+            ));
+        }
+        let doc = whole(md.as_bytes(), "a.md");
+        let (title, blocks) = blocks_in_pieces(md.as_bytes(), Format::Markdown, 4096);
+        assert_eq!(title.as_deref(), Some("Titel"));
+        assert_eq!(blocks.len(), doc.blocks.len());
+        assert!(
+            blocks
+                .iter()
+                .zip(&doc.blocks)
+                .all(|(a, b)| a.kind == b.kind && a.text == b.text && a.spans == b.spans)
+        );
+    }
+
+    #[test]
+    fn a_late_legacy_character_is_decoded_right() {
+        let mut bytes = b"Titel\n\n".to_vec();
+        bytes.extend(b"plain ascii words here.\n\n".repeat(2000));
+        bytes.extend(b"Gr\xfc\xdfe aus K\xf6ln.\n");
+        let (_, blocks) = blocks_in_pieces(&bytes, Format::Plain, 4096);
+        assert_eq!(
+            blocks.last().map(|b| b.text.as_str()),
+            Some("Grüße aus Köln.")
+        );
+    }
+
+    #[test]
+    fn utf8_split_inside_a_character_and_escapes_across_lines() {
+        let text = "Titel\n\n".to_string() + &"äöü € 東京 \u{1b}]0;x\u{7}ok\n".repeat(3000);
+        let doc = whole(text.as_bytes(), "a.txt");
+        let (_, blocks) = blocks_in_pieces(text.as_bytes(), Format::Plain, 4099);
+        let joined: String = blocks.iter().map(|b| b.text.as_str()).collect();
+        let expected: String = doc.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert!(joined == expected, "pieces differ from the whole");
+        assert!(!joined.contains('\u{fffd}') && !joined.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn binary_and_bom_and_cap() {
+        let mut loader = Loader::new(
+            Box::new(io::Cursor::new(b"ab\0cd".to_vec())),
+            Format::Plain,
+            100,
+        );
+        assert!(matches!(
+            loader.next(4096),
+            Err(LoadError::Decode(DecodeError::Binary))
+        ));
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in "Titel\n\nText".encode_utf16() {
+            utf16.extend_from_slice(&unit.to_le_bytes());
+        }
+        let (title, blocks) = blocks_in_pieces(&utf16, Format::Plain, 4096);
+        assert_eq!(title.as_deref(), Some("Titel"));
+        assert_eq!(blocks[1].text, "Text");
+        let mut loader = Loader::new(
+            Box::new(io::Cursor::new(vec![b'a'; 5000])),
+            Format::Plain,
+            4000,
+        );
+        assert!(matches!(
+            loader.next(8192),
+            Err(LoadError::TooLarge { cap: 4000 })
+        ));
+    }
+}
