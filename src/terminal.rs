@@ -31,8 +31,22 @@ pub fn init(mouse: bool) -> io::Result<Tui> {
     }
     MOUSE.store(mouse, Ordering::SeqCst);
     let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
-    terminal.clear()?;
+    redraw_fully(&mut terminal)?;
     Ok(terminal)
+}
+
+/// Clears the screen and makes the next draw write every cell. Unlike `Terminal::clear`, it
+/// does not ask the terminal for the cursor position, which a terminal that never answers
+/// would turn into a two-second stall and an error.
+pub fn redraw_fully(terminal: &mut Tui) -> io::Result<()> {
+    crossterm::execute!(
+        io::stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )?;
+    // Both buffers reset: the next frame is compared with an empty one.
+    terminal.swap_buffers();
+    terminal.swap_buffers();
+    Ok(())
 }
 
 /// Gives the screen back. Safe to call more than once and when nothing was taken.
@@ -70,7 +84,7 @@ pub fn suspend(terminal: &mut Tui, mouse: bool) -> io::Result<()> {
         crossterm::execute!(io::stdout(), EnableMouseCapture)?;
         MOUSE.store(true, Ordering::SeqCst);
     }
-    terminal.clear()
+    redraw_fully(terminal)
 }
 
 /// Signal handling for the run loop. SIGTERM, SIGHUP and SIGINT set a flag that the loop

@@ -98,7 +98,7 @@ fn event_loop(
             dirty = true;
         }
         if signals.take_continued() {
-            term.clear()?;
+            terminal::redraw_fully(term)?;
             dirty = true;
         }
         if dirty {
