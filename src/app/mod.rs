@@ -805,12 +805,12 @@ fn move_selection(selected: usize, last: usize, command: Command, height: usize)
 }
 
 /// Number of rows an overlay lists.
-fn overlay_rows(state: &State, overlay: &Overlay) -> usize {
+pub fn overlay_rows(state: &State, overlay: &Overlay) -> usize {
     match overlay {
         Overlay::Contents { .. } => state.reader.as_ref().map_or(0, |r| r.doc.sections.len()),
         Overlay::Help { .. } => crate::ui::help::lines(&state.keymap).len(),
         Overlay::Bookmarks { .. } => state.bookmarks.len(),
-        Overlay::Message { lines, .. } => lines.len(),
+        Overlay::Message { lines, .. } => lines.len() + 2,
         Overlay::Note { .. } => 3,
     }
 }

@@ -9,26 +9,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Widget};
 
 use super::{Theme, date, ellipsize, fill, help, put};
-use crate::app::{Command, Overlay, State, geometry, overlay_width};
+use crate::app::{Command, Overlay, State, geometry, overlay_rows, overlay_width};
 use crate::layout::text_width;
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, theme: &Theme) {
-    let (title, rows, selected, offset) = match overlay {
-        Overlay::Contents { selected, offset } => (
-            " Contents ".to_string(),
-            contents_rows(state),
-            Some(*selected),
-            *offset,
-        ),
-        Overlay::Help { offset } => (
-            " Keys ".to_string(),
-            help::lines(&state.keymap)
-                .into_iter()
-                .map(Line::raw)
-                .collect(),
-            None,
-            *offset,
-        ),
+    let count = overlay_rows(state, overlay);
+    let rect = geometry::overlay(area.width, area.height, overlay_width(overlay), count);
+    let rect = rect.intersection(area);
+    let inner = geometry::inner(rect);
+    let (title, selected, offset) = match overlay {
+        Overlay::Contents { selected, offset } => {
+            (" Contents ".to_string(), Some(*selected), *offset)
+        }
+        Overlay::Help { offset } => (" Keys ".to_string(), None, *offset),
         Overlay::Bookmarks { selected, offset } => (
             format!(
                 " Bookmarks · {} open · {} delete · {} undo ",
@@ -36,29 +29,31 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, them
                 state.keymap.hint(Command::HalfPageDown),
                 state.keymap.hint(Command::HalfPageUp)
             ),
-            bookmark_rows(state, theme),
             Some(*selected),
             *offset,
         ),
-        Overlay::Note { text } => (
-            " Note · Enter saves · Esc cancels ".to_string(),
-            note_rows(state, text, theme),
-            None,
-            0,
-        ),
-        Overlay::Message { title, lines } => (
-            format!(" {title} "),
-            lines
-                .iter()
-                .map(|l| Line::raw(l.clone()))
-                .chain([Line::raw(""), Line::styled("any key closes", theme.dim())])
-                .collect(),
-            None,
-            0,
-        ),
+        Overlay::Note { .. } => (" Note · Enter saves · Esc cancels ".to_string(), None, 0),
+        Overlay::Message { title, .. } => (format!(" {title} "), None, 0),
     };
-    let rect = geometry::overlay(area.width, area.height, overlay_width(overlay), rows.len());
-    let rect = rect.intersection(area);
+    // Only the rows in view are made: a book has thousands of sections.
+    let window = offset..(offset + usize::from(inner.height)).min(count);
+    let rows: Vec<Line<'static>> = match overlay {
+        Overlay::Contents { .. } => contents_rows(state, usize::from(inner.width), window.clone()),
+        Overlay::Bookmarks { .. } => bookmark_rows(state, theme, window.clone()),
+        Overlay::Help { .. } => help::lines(&state.keymap)
+            .into_iter()
+            .skip(window.start)
+            .take(window.len())
+            .map(Line::raw)
+            .collect(),
+        Overlay::Note { text } => note_rows(state, text, theme),
+        Overlay::Message { lines, .. } => lines
+            .iter()
+            .map(|l| Line::raw(l.clone()))
+            .chain([Line::raw(""), Line::styled("any key closes", theme.dim())])
+            .take(usize::from(inner.height))
+            .collect(),
+    };
     Clear.render(rect, buf);
     Block::bordered()
         .border_type(BorderType::Rounded)
@@ -67,14 +62,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, them
             Style::new().add_modifier(Modifier::BOLD),
         ))
         .render(rect, buf);
-    let inner = geometry::inner(rect);
-    for (i, line) in rows
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(usize::from(inner.height))
-    {
-        let y = inner.y + u16::try_from(i - offset).unwrap_or(u16::MAX);
+    let first = if matches!(overlay, Overlay::Note { .. } | Overlay::Message { .. }) {
+        0
+    } else {
+        window.start
+    };
+    for (row, line) in rows.iter().enumerate() {
+        let i = first + row;
+        let y = inner.y + u16::try_from(row).unwrap_or(u16::MAX);
         if Some(i) == selected {
             fill(
                 buf,
@@ -102,25 +97,22 @@ fn reading_time(words: usize) -> String {
     }
 }
 
-fn contents_rows(state: &State) -> Vec<Line<'static>> {
+fn contents_rows(
+    state: &State,
+    width: usize,
+    window: std::ops::Range<usize>,
+) -> Vec<Line<'static>> {
     let Some(reader) = state.reader.as_ref() else {
         return Vec::new();
     };
     let doc = &reader.doc;
     let current = reader.current_section();
     let min_level = doc.headings().map(|(_, s)| s.level).min().unwrap_or(1);
-    let width = usize::from(
-        geometry::inner(geometry::overlay(
-            state.width,
-            state.height,
-            72,
-            doc.sections.len(),
-        ))
-        .width,
-    );
     doc.sections
         .iter()
         .enumerate()
+        .skip(window.start)
+        .take(window.len())
         .map(|(i, section)| {
             let marker = if i == current { "▸" } else { " " };
             let read = if reader.is_read(i) { "✓" } else { " " };
@@ -154,11 +146,21 @@ fn contents_rows(state: &State) -> Vec<Line<'static>> {
         .collect()
 }
 
-fn bookmark_rows(state: &State, theme: &Theme) -> Vec<Line<'static>> {
-    let mut previous_doc: Option<String> = None;
-    state
-        .bookmark_list()
-        .into_iter()
+fn bookmark_rows(
+    state: &State,
+    theme: &Theme,
+    window: std::ops::Range<usize>,
+) -> Vec<Line<'static>> {
+    let list = state.bookmark_list();
+    // The document's title is shown on the first of its bookmarks in view.
+    let mut previous_doc: Option<String> = window
+        .start
+        .checked_sub(1)
+        .and_then(|i| list.get(i))
+        .map(|(_, b)| b.doc.clone());
+    list.into_iter()
+        .skip(window.start)
+        .take(window.len())
         .map(|(_, b)| {
             let doc = if previous_doc.as_deref() == Some(b.doc.as_str()) {
                 String::new()
