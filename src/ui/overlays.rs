@@ -173,12 +173,13 @@ fn bookmark_rows(
             } else {
                 ""
             };
+            // Document, date, then the section and its note, which may run long.
+            let doc = ellipsize(&doc, 28);
+            let pad = 29usize.saturating_sub(text_width(&doc));
             let mut spans = vec![
-                Span::styled(
-                    ellipsize(&doc, 28),
-                    Style::new().add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(" ".repeat(29usize.saturating_sub(text_width(&ellipsize(&doc, 28))))),
+                Span::styled(doc, Style::new().add_modifier(Modifier::BOLD)),
+                Span::raw(" ".repeat(pad)),
+                Span::styled(format!("{}{orphan} ", date(b.updated)), theme.dim()),
                 Span::styled("★ ", theme.bookmark()),
                 Span::raw(b.section_title.clone()),
             ];
@@ -188,10 +189,6 @@ fn bookmark_rows(
                     Style::new().add_modifier(Modifier::ITALIC),
                 ));
             }
-            spans.push(Span::styled(
-                format!("  {}{orphan}", date(b.updated)),
-                theme.dim(),
-            ));
             Line::from(spans)
         })
         .collect()
