@@ -219,14 +219,7 @@ pub fn open_all(
 ) -> Result<Document, stream::LoadError> {
     let (mut doc, loader) = open(source, size, name, fallback_title, None, cap)?;
     if let Some(mut loader) = loader {
-        loop {
-            let piece = loader.next(stream::PIECE)?;
-            doc.append(piece.blocks);
-            if piece.done {
-                break;
-            }
-        }
-        doc.complete = true;
+        doc.read_rest(&mut loader)?;
     }
     Ok(doc)
 }
@@ -316,6 +309,18 @@ impl Document {
                 blocks: 0..0,
                 words: 0,
             });
+        }
+    }
+
+    /// Reads the rest of an article opened in pieces, here and now.
+    pub fn read_rest(&mut self, loader: &mut stream::Loader) -> Result<(), stream::LoadError> {
+        loop {
+            let piece = loader.next(stream::PIECE)?;
+            self.append(piece.blocks);
+            if piece.done {
+                self.complete = true;
+                return Ok(());
+            }
         }
     }
 
