@@ -223,7 +223,12 @@ fn perform(
                         ));
                         if let Some(loader) = loader {
                             let cancel = Arc::new(AtomicBool::new(false));
-                            read_rest(loader, entry, pending.sender.clone(), Arc::clone(&cancel));
+                            read_in_background(
+                                loader,
+                                entry,
+                                pending.sender.clone(),
+                                Arc::clone(&cancel),
+                            );
                             pending.cancel = Some(cancel);
                         }
                     }
@@ -300,17 +305,9 @@ fn share(store: &Store, state: &mut State) {
 pub fn load(state: &State, entry: usize, cap: u64) -> Result<Arc<document::Document>, String> {
     let (mut doc, loader) = start_load(state, entry, cap)?;
     if let Some(mut loader) = loader {
-        let d = Arc::make_mut(&mut doc);
-        loop {
-            let piece = loader
-                .next(stream::PIECE)
-                .map_err(|e| escape_controls(&e.to_string()))?;
-            d.append(piece.blocks);
-            if piece.done {
-                break;
-            }
-        }
-        d.complete = true;
+        Arc::make_mut(&mut doc)
+            .read_rest(&mut loader)
+            .map_err(|e| escape_controls(&e.to_string()))?;
     }
     Ok(doc)
 }
@@ -341,7 +338,12 @@ pub fn start_load(
 
 /// Reads the rest of a large article on its own thread, sending each piece to the loop,
 /// until it is done or `cancel` is set (another article was opened).
-fn read_rest(mut loader: Loader, entry: usize, sender: Sender<Action>, cancel: Arc<AtomicBool>) {
+fn read_in_background(
+    mut loader: Loader,
+    entry: usize,
+    sender: Sender<Action>,
+    cancel: Arc<AtomicBool>,
+) {
     let sender_on_failure = sender.clone();
     let spawned = std::thread::Builder::new()
         .name("loader".into())
