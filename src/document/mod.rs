@@ -206,6 +206,12 @@ pub fn open(
         return Ok((doc, None));
     }
     doc.complete = false;
+    // Size the block list once from the first piece, rather than doubling it (and briefly
+    // holding both copies) again and again while the rest arrives.
+    let per_byte = doc.blocks.len() as f64 / loader.bytes_read().max(1) as f64;
+    let estimate = (per_byte * size as f64 * 1.05) as usize;
+    doc.blocks
+        .reserve(estimate.saturating_sub(doc.blocks.len()).min(1 << 24));
     Ok((doc, Some(loader)))
 }
 
