@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
     name = "blatt",
     version,
     about = "A full-screen terminal reader for news articles kept in a folder with an INDEX.md",
-    args_conflicts_with_subcommands = true
+    subcommand_precedence_over_arg = true
 )]
 pub struct Cli {
     /// A library folder, an INDEX.md, or a single article to open. Without it: the library

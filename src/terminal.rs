@@ -98,8 +98,10 @@ pub struct Signals {
     finished: Arc<AtomicBool>,
 }
 
-/// How long the watcher waits for the run loop to end by itself after a signal.
-const GRACE: std::time::Duration = std::time::Duration::from_millis(700);
+/// How long the watcher waits for the run loop to end by itself after a signal: the loop
+/// looks at the flags every 50 ms tick, and a closed terminal makes crossterm spin, so the
+/// wait is short.
+const GRACE: std::time::Duration = std::time::Duration::from_millis(200);
 
 impl Signals {
     pub fn register(fallback: impl Fn() + Send + 'static) -> io::Result<Signals> {

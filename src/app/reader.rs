@@ -329,6 +329,10 @@ impl Reader {
     /// Marks as read the sections whose last line is on screen, and everything once the end
     /// of the document is: a section skipped over with a jump is not read.
     pub fn mark_read(&mut self) {
+        if self.finished && self.read_sections.len() >= self.doc.sections.len() {
+            // Everything is read already; at the end of a book this runs on every key.
+            return;
+        }
         let visible = self.visible();
         if self.at_end() {
             for section in &self.doc.sections {

@@ -170,6 +170,22 @@ fn wrap_hard_line(
 /// with Chinese, Japanese, Korean, Thai and other scripts that do not.
 fn words(line: &str) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
+    if line.chars().any(is_complex_script) {
+        // Thai, Lao, Khmer and Myanmar need a dictionary to find word boundaries; ICU's
+        // dictionary segmenter is many times faster than its LSTM model (which textwrap's
+        // complex-script feature would use) at the same job.
+        let mut start = 0;
+        for end in complex_segmenter().segment_str(line).filter(|&i| i > 0) {
+            let piece = &line[start..end];
+            let word = piece.trim_end_matches(' ');
+            let lead = word.len() - word.trim_start_matches(' ').len();
+            if word.len() > lead {
+                out.push((start + lead, start + word.len(), piece.len() - word.len()));
+            }
+            start = end;
+        }
+        return out;
+    }
     if line.chars().any(needs_line_breaking) {
         let origin = line.as_ptr() as usize;
         for word in WordSeparator::UnicodeBreakProperties.find_words(line) {
@@ -201,6 +217,20 @@ fn words(line: &str) -> Vec<(usize, usize, usize)> {
         }
     }
     out
+}
+
+/// Scripts whose words are found with a dictionary: Thai, Lao, Myanmar, Khmer.
+fn is_complex_script(c: char) -> bool {
+    matches!(c, '\u{0E00}'..='\u{0EFF}' | '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}')
+}
+
+fn complex_segmenter() -> &'static icu_segmenter::LineSegmenterBorrowed<'static> {
+    static SEGMENTER: OnceLock<icu_segmenter::LineSegmenterBorrowed<'static>> = OnceLock::new();
+    SEGMENTER.get_or_init(|| {
+        icu_segmenter::LineSegmenter::new_dictionary(
+            icu_segmenter::options::LineBreakOptions::default(),
+        )
+    })
 }
 
 /// Characters of scripts written without spaces between words (or with other break rules),
