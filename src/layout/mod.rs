@@ -616,31 +616,46 @@ pub fn render_parallel(
         }
         text
     };
+    // Blocks differ widely in cost (a Thai paragraph needs the dictionary), so each batch is
+    // cut into small chunks dealt round-robin to the threads, and written back in order.
+    const CHUNK: usize = 32;
     let mut start = 0;
     while start < doc.blocks.len() {
         let end = (start + BATCH).min(doc.blocks.len());
-        let per = (end - start).div_ceil(threads);
-        let parts: Vec<String> = if threads > 1 && end - start > 64 {
+        let chunks: Vec<std::ops::Range<usize>> = (start..end)
+            .step_by(CHUNK)
+            .map(|from| from..(from + CHUNK).min(end))
+            .collect();
+        let mut parts: Vec<(usize, String)> = if threads > 1 && chunks.len() > 1 {
             std::thread::scope(|scope| {
-                let handles: Vec<_> = (start..end)
-                    .step_by(per)
-                    .map(|from| {
-                        let to = (from + per).min(end);
-                        scope.spawn(move || render_range(from..to))
+                let handles: Vec<_> = (0..threads)
+                    .map(|t| {
+                        let chunks = &chunks;
+                        let render_range = &render_range;
+                        scope.spawn(move || {
+                            chunks
+                                .iter()
+                                .enumerate()
+                                .skip(t)
+                                .step_by(threads)
+                                .map(|(i, range)| (i, render_range(range.clone())))
+                                .collect::<Vec<_>>()
+                        })
                     })
                     .collect();
                 handles
                     .into_iter()
-                    .map(|h| {
+                    .flat_map(|h| {
                         h.join()
                             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
                     })
                     .collect()
             })
         } else {
-            vec![render_range(start..end)]
+            vec![(0, render_range(start..end))]
         };
-        for part in parts {
+        parts.sort_unstable_by_key(|(i, _)| *i);
+        for (_, part) in parts {
             out.write_all(part.as_bytes())?;
         }
         start = end;

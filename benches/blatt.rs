@@ -1,0 +1,349 @@
+//! Benchmarks for the targets of the performance issue: INDEX.md parsing, opening an article
+//! to its first screen, keystroke-to-frame in a 100 MB article, resizing, and `blatt render`
+//! throughput. Every input is generated (see `common`), so runs are comparable across
+//! machines. Groups can be run alone: `cargo bench --bench blatt -- keys/`.
+//!
+//! Keystroke and resize benchmarks time `update` plus a full `Terminal::draw` into a 100×30
+//! `TestBackend`, which is what the run loop does for one key. They are warm: the state is
+//! put back at the same place before every timed keystroke (untimed), so blocks laid out by
+//! an earlier iteration stay laid out. Cold first-time costs (the first `G`, the first
+//! resize to a new width) are printed by `cargo run --release --example stages`.
+
+mod common;
+
+use std::hint::black_box;
+use std::sync::{Arc, LazyLock};
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use blatt::app::{Action, Command, Keymap, Settings, State, update};
+use blatt::config::Config;
+use blatt::document::{self, Document, Format};
+use blatt::layout::{Layout, LinePos, WrapOptions, render_plain};
+use blatt::library::{bundled_library, parse_index};
+use blatt::ui::{self, Theme};
+
+const KB: usize = 1024;
+const MB: usize = 1024 * 1024;
+const WIDTH: u16 = 100;
+const HEIGHT: u16 = 30;
+
+// The big inputs are made on first use, inside the benchmark closures, so that a filtered
+// run (`cargo bench -- resize`) does not generate and parse 100 MB it does not need, and
+// the groups that need them share one copy.
+static ARTICLE_100MB: LazyLock<String> = LazyLock::new(|| common::article(100 * MB, 1));
+static DOC_100MB: LazyLock<Arc<Document>> = LazyLock::new(|| Arc::new(load(&ARTICLE_100MB)));
+static MIXED_10MB: LazyLock<String> = LazyLock::new(|| common::mixed(10 * MB, 3));
+static MIXED_10MB_DOC: LazyLock<Document> = LazyLock::new(|| load(&MIXED_10MB));
+
+fn label(size: usize) -> String {
+    if size >= MB {
+        format!("{}MB", size / MB)
+    } else {
+        format!("{}KB", size / KB)
+    }
+}
+
+fn theme() -> Theme {
+    Theme::new(&Config::default().theme, true).0
+}
+
+/// A state with `doc` open in the reader at 100×30, as the run loop leaves it after loading.
+fn reader_state(doc: Arc<Document>) -> State {
+    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    update(&mut state, Action::Resize(WIDTH, HEIGHT));
+    update(
+        &mut state,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(doc),
+        },
+    );
+    state
+}
+
+fn terminal() -> Terminal<TestBackend> {
+    match Terminal::new(TestBackend::new(WIDTH, HEIGHT)) {
+        Ok(t) => t,
+        Err(e) => panic!("test backend: {e}"),
+    }
+}
+
+fn draw(term: &mut Terminal<TestBackend>, state: &State, theme: &Theme) {
+    if let Err(e) = term.draw(|frame| ui::draw(frame, state, theme)) {
+        panic!("draw: {e}");
+    }
+}
+
+fn load(text: &str) -> Document {
+    match document::load(text.as_bytes(), "article.txt", "Article", None) {
+        Ok(doc) => doc,
+        Err(e) => panic!("generated article does not load: {e}"),
+    }
+}
+
+fn index_parse(c: &mut Criterion) {
+    let mut group = c.benchmark_group("index_parse");
+    for entries in [100usize, 10_000, 100_000] {
+        let text = common::index(entries, 7);
+        group.throughput(Throughput::Elements(entries as u64));
+        if entries >= 100_000 {
+            group.sample_size(10);
+        }
+        group.bench_with_input(BenchmarkId::from_parameter(entries), &text, |b, text| {
+            b.iter(|| parse_index(black_box(text)));
+        });
+    }
+    group.finish();
+}
+
+/// Bytes to the first screen: `document::load` (decode, sanitize, parse), then a fresh
+/// layout and the 24 lines of a first screen.
+fn open(c: &mut Criterion) {
+    let mut group = c.benchmark_group("open");
+    group.warm_up_time(Duration::from_secs(1));
+    for size in [KB, 35 * KB, 3 * MB, 100 * MB] {
+        let text = common::article(size, 1);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        if size >= MB {
+            group.sample_size(10);
+            group.measurement_time(Duration::from_secs(if size >= 100 * MB { 20 } else { 5 }));
+        }
+        group.bench_with_input(
+            BenchmarkId::from_parameter(label(size)),
+            &text,
+            |b, text| {
+                b.iter(|| {
+                    let doc = load(black_box(text));
+                    let mut layout = Layout::new(&doc, WrapOptions::new(80));
+                    let first = layout.window(&doc, LinePos::default(), 24);
+                    black_box(first.len());
+                    doc
+                });
+            },
+        );
+    }
+    group.finish();
+}
+
+/// The stages of `open` at 100 MB, each alone, to show where the time goes.
+fn open_stages(c: &mut Criterion) {
+    let mut group = c.benchmark_group("open_stages_100MB");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(10));
+    group.throughput(Throughput::Bytes(100 * MB as u64));
+    group.bench_function("decode", |b| {
+        let bytes = ARTICLE_100MB.as_bytes();
+        b.iter(|| document::decode::decode(bytes))
+    });
+    group.bench_function("sanitize", |b| {
+        let text = ARTICLE_100MB.as_str();
+        b.iter(|| document::sanitize::sanitize(black_box(text)))
+    });
+    group.bench_function("parse_plain", |b| {
+        let text = ARTICLE_100MB.as_str();
+        b.iter(|| document::parse(black_box(text), Format::Plain, "Article", None))
+    });
+    group.bench_function("first_screen_layout", |b| {
+        let doc = &**DOC_100MB;
+        b.iter(|| {
+            let mut layout = Layout::new(doc, WrapOptions::new(80));
+            layout.window(doc, LinePos::default(), 24).len()
+        })
+    });
+    let theme = theme();
+    group.bench_function("reader_new_and_first_draw", |b| {
+        let mut term = terminal();
+        let doc = &*DOC_100MB;
+        b.iter_with_large_drop(|| {
+            let state = reader_state(Arc::clone(doc));
+            draw(&mut term, &state, &theme);
+            state
+        })
+    });
+    group.bench_function("drop_document", |b| {
+        b.iter_batched(
+            || load(&ARTICLE_100MB),
+            drop,
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+/// Where a keystroke benchmark starts.
+#[derive(Clone, Copy)]
+enum Place {
+    Start,
+    Middle,
+    End,
+}
+
+fn place(state: &mut State, at: Place) -> LinePos {
+    match at {
+        Place::Start => {}
+        Place::Middle => {
+            if let Some(reader) = state.reader.as_mut() {
+                let middle = reader.doc.sections.len() / 2;
+                reader.go_to_section(middle);
+                // Into the section's text, so that `[` has somewhere to go back to.
+                reader.scroll_down(5);
+            }
+        }
+        Place::End => {
+            update(state, Action::Command(Command::Bottom));
+        }
+    }
+    state
+        .reader
+        .as_ref()
+        .map_or_else(LinePos::default, |r| r.top)
+}
+
+/// Keystroke to frame at the start, middle and end of a 100 MB article.
+fn keys(c: &mut Criterion) {
+    let theme = theme();
+    let mut group = c.benchmark_group("keys_100MB");
+    group.sample_size(20);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
+    let commands = [
+        ("down", Command::Down),
+        ("up", Command::Up),
+        ("page_down", Command::PageDown),
+        ("page_up", Command::PageUp),
+        ("next_section", Command::NextSection),
+        ("previous_section", Command::PreviousSection),
+        ("end_G", Command::Bottom),
+        ("top_g", Command::Top),
+    ];
+    for (at, name) in [
+        (Place::Start, "start"),
+        (Place::Middle, "middle"),
+        (Place::End, "end"),
+    ] {
+        // (state, place, terminal), made when the first benchmark of this place runs.
+        let mut setup: Option<(State, LinePos, Terminal<TestBackend>)> = None;
+        for (command_name, command) in commands {
+            group.bench_function(BenchmarkId::new(command_name, name), |b| {
+                let (state, home, term) = setup.get_or_insert_with(|| {
+                    let mut state = reader_state(Arc::clone(&DOC_100MB));
+                    let home = place(&mut state, at);
+                    let mut term = terminal();
+                    draw(&mut term, &state, &theme);
+                    (state, home, term)
+                });
+                let home = *home;
+                b.iter_custom(|iters| {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        if let Some(reader) = state.reader.as_mut() {
+                            reader.top = home;
+                        }
+                        let t = Instant::now();
+                        let effects = update(state, Action::Command(command));
+                        draw(term, state, &theme);
+                        total += t.elapsed();
+                        black_box(effects);
+                    }
+                    total
+                })
+            });
+        }
+    }
+    // Just the draw, without any change of state: the floor under every keystroke.
+    group.bench_function("draw_only", |b| {
+        let state = reader_state(Arc::clone(&DOC_100MB));
+        let mut term = terminal();
+        b.iter(|| draw(&mut term, &state, &theme))
+    });
+    group.finish();
+}
+
+/// `update(Resize)` plus a draw, at 35 KB and 3 MB. `two_widths` alternates 100 and 70
+/// columns (both layouts stay in the cache after the first round); `many_widths` cycles
+/// through 12 text widths, more than the cache keeps, so every resize lays out anew.
+fn resize(c: &mut Criterion) {
+    let theme = theme();
+    let mut group = c.benchmark_group("resize");
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
+    for size in [35 * KB, 3 * MB] {
+        let doc = Arc::new(load(&common::article(size, 1)));
+        for (name, widths) in [
+            ("two_widths", vec![100u16, 70]),
+            ("many_widths", (0..12).map(|i| 40 + 3 * i).collect()),
+        ] {
+            let mut state = reader_state(Arc::clone(&doc));
+            // Somewhere in the middle, where a re-layout has to find its place again.
+            place(&mut state, Place::Middle);
+            let mut term = terminal();
+            let mut i = 0usize;
+            group.bench_function(BenchmarkId::new(name, label(size)), |b| {
+                b.iter(|| {
+                    let w = widths[i % widths.len()];
+                    i += 1;
+                    update(&mut state, Action::Resize(w, HEIGHT));
+                    // The backend must match the terminal size, as after a real resize.
+                    term.backend_mut().resize(w, HEIGHT);
+                    if let Err(e) = term.resize(ratatui::layout::Rect::new(0, 0, w, HEIGHT)) {
+                        panic!("resize: {e}");
+                    }
+                    draw(&mut term, &state, &theme);
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+/// `blatt render --width 80` without the output I/O: lay out and format every line of 10 MB
+/// of mixed-language text (German, English, Chinese, Japanese, Thai, ...), as the command
+/// does it (batches of blocks on all cores), writing into a sink.
+fn render(c: &mut Criterion) {
+    let mut group = c.benchmark_group("render_mixed");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(100));
+    group.measurement_time(Duration::from_secs(10));
+    group.throughput(Throughput::Bytes(10 * MB as u64));
+    let config = Config::default();
+    group.bench_function("10MB/headless_render_w80", |b| {
+        let doc = &*MIXED_10MB_DOC;
+        b.iter(|| blatt::headless::render(doc, 80, &config, &mut std::io::sink()))
+    });
+    group.bench_function("10MB/one_core_render_plain_w80", |b| {
+        let doc = &*MIXED_10MB_DOC;
+        b.iter(|| render_plain(doc, WrapOptions::new(80)))
+    });
+    let small = common::mixed(MB, 3);
+    group.throughput(Throughput::Bytes(small.len() as u64));
+    group.bench_function("1MB/load_and_headless_render_w80", |b| {
+        b.iter(|| {
+            blatt::headless::render(&load(black_box(&small)), 80, &config, &mut std::io::sink())
+        })
+    });
+    let doc = load(&small);
+    group.bench_function("1MB/render_w80_no_hyphenation", |b| {
+        let config = Config {
+            hyphenation: false,
+            ..Config::default()
+        };
+        b.iter(|| blatt::headless::render(&doc, 80, &config, &mut std::io::sink()))
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    index_parse,
+    open,
+    open_stages,
+    keys,
+    resize,
+    render
+);
+criterion_main!(benches);
