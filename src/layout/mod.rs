@@ -41,6 +41,9 @@ pub struct Line {
     /// Byte range of the block text shown on this line.
     pub start: u32,
     pub end: u32,
+    /// The first of the block's spans (sorted by start) that can reach this line: drawing a
+    /// line looks at the spans from here on, not at all of them.
+    span_from: u32,
     flags: u8,
 }
 
@@ -377,6 +380,7 @@ fn lay_out_block(
         lines.push(Line {
             start: 0,
             end: 0,
+            span_from: 0,
             flags: GAP,
         });
     }
@@ -396,6 +400,16 @@ fn lay_out_block(
         _ => wrap::wrap_flow(&block.text, avail, dict, &mut pieces),
     }
     let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    // The furthest end of the spans up to each index: a line starting at `s` can only be
+    // reached by spans from the first index whose running end passes `s`.
+    let reach: Vec<usize> = block
+        .spans
+        .iter()
+        .scan(0, |furthest, span| {
+            *furthest = (*furthest).max(span.range.end);
+            Some(*furthest)
+        })
+        .collect();
     let count = pieces.len();
     for (i, piece) in pieces.iter().enumerate() {
         let mut flags = 0;
@@ -412,6 +426,7 @@ fn lay_out_block(
         lines.push(Line {
             start: to_u32(piece.start),
             end: to_u32(piece.end),
+            span_from: to_u32(reach.partition_point(|&end| end <= piece.start)),
             flags,
         });
     }
@@ -472,8 +487,16 @@ fn line_segments<'d>(block: &'d Block, line: &Line, options: WrapOptions) -> Vec
         0
     };
     // Split the line where inline roles change, then spread justification spaces.
+    // The spans that touch this line: from the line's first reachable span up to the first
+    // span that starts after the line.
+    let from = (line.span_from as usize).min(block.spans.len());
+    let spans: Vec<&crate::document::Span> = block.spans[from..]
+        .iter()
+        .take_while(|s| s.range.start < range.end)
+        .filter(|s| s.range.end > range.start)
+        .collect();
     let mut cuts = vec![range.start, range.end];
-    for span in &block.spans {
+    for span in &spans {
         for at in [span.range.start, span.range.end] {
             if at > range.start && at < range.end {
                 cuts.push(at);
@@ -483,8 +506,7 @@ fn line_segments<'d>(block: &'d Block, line: &Line, options: WrapOptions) -> Vec
     cuts.sort_unstable();
     cuts.dedup();
     let role_at = |at: usize| {
-        block
-            .spans
+        spans
             .iter()
             .filter(|s| s.range.start <= at && at < s.range.end)
             .map(|s| s.role)
