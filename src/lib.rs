@@ -6,6 +6,16 @@
 //! views in [`ui`]. Keys become [`app::Action`]s, a pure [`app::update`] changes the state and
 //! returns effects that the run loop performs. Files are read in [`library`] and written in
 //! [`store`]; the terminal is touched only in [`terminal`].
+//!
+//! ```
+//! use blatt::document::{Format, parse};
+//! use blatt::layout::{WrapOptions, render_plain};
+//!
+//! let doc = parse("Titel\n\nEin Absatz.\n\nEin Abschnitt\n\nMehr Text.", Format::Plain, "t", None);
+//! let headings: Vec<_> = doc.headings().filter_map(|(_, s)| s.title.clone()).collect();
+//! assert_eq!(headings, ["Ein Abschnitt"]);
+//! assert_eq!(render_plain(&doc, WrapOptions::new(40))[0], "Titel");
+//! ```
 #![forbid(unsafe_code)]
 
 pub mod anchor;
