@@ -169,3 +169,25 @@ fn markdown_entity_vt_overflows_line() {
     };
     check_layout(bytes, true, Some("en"), options);
 }
+
+// Found by `layout` after the entity fix: at width 1, a word of width 0 (a lone combining
+// mark, U+0900) after a full line was put on that line together with the space before it,
+// making the line "H \u{900}" 2 cells wide. The spaces must fit as well as the word. The
+// fuzzer's block text, decoded from its UTF-16 input:
+#[test]
+fn zero_width_word_after_a_full_line() {
+    let text = "HiH \u{900} 嬀\u{3100}洀\u{fffd}";
+    for width in [1, 2, 3] {
+        for (hyphenate, justify) in [(false, false), (true, true)] {
+            let options = WrapOptions {
+                width,
+                hyphenate,
+                justify,
+            };
+            for markdown in [false, true] {
+                check_layout(text.as_bytes(), markdown, None, options);
+            }
+        }
+    }
+    check_all("H \u{900} x \u{301}\u{301} y".as_bytes());
+}

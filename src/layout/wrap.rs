@@ -118,13 +118,15 @@ fn wrap_hard_line(
             let part = &line[from..word_end];
             match current {
                 Some((line_start, line_end, used)) => {
-                    let room = width.saturating_sub(used + pending_space);
-                    if let Some(part_width) = width_within(part, room) {
+                    // The spaces before the word must fit too: a zero-width word (a lone
+                    // combining mark) after a full line still starts the next one.
+                    let room = width.checked_sub(used + pending_space);
+                    if let Some(part_width) = room.and_then(|room| width_within(part, room)) {
                         current = Some((line_start, word_end, used + pending_space + part_width));
                         from = word_end;
-                    } else if let Some((cut, hyphen)) =
+                    } else if let Some((cut, hyphen)) = room.and_then(|room| {
                         best_cut(part, room, dict.filter(|_| room >= hyphenation_room(width)))
-                    {
+                    }) {
                         push(line_start, from + cut, hyphen);
                         current = None;
                         from += cut;
