@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::document::Document;
 use crate::library::{Library, Target};
-use crate::store::{Bookmark, DocState, Op};
+use crate::store::{Bookmark, DocState, Op, now_ms};
 pub use keymap::{Command, Keymap};
 pub use reader::Reader;
 
@@ -980,13 +980,6 @@ fn click(state: &mut State, column: u16, row: u16, effects: &mut Vec<Effect>) {
 
 fn store_op(op: Op) -> Effect {
     Effect::Store(Box::new(op))
-}
-
-/// Milliseconds since the Unix epoch (0 if the clock is before it).
-pub fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 #[cfg(test)]

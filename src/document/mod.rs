@@ -83,17 +83,10 @@ impl Block {
     /// A short, stable fingerprint of the block's text, used to find the block again after
     /// the article was edited (FNV-1a, 64 bits, as hex).
     pub fn fingerprint(&self) -> String {
-        format!("{:016x}", fnv1a(self.text.as_bytes()))
+        let mut hash = crate::anchor::Fnv1a::new();
+        hash.write(self.text.as_bytes());
+        format!("{:016x}", hash.finish())
     }
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
 }
 
 /// A run of blocks under one heading (or the untitled opening part).

@@ -85,33 +85,13 @@ impl Bookmark {
     /// differ), written as `bm-` and 16 hex digits. Written out here rather than taken from
     /// `std::hash`, whose output may change between Rust releases.
     pub fn id_for(doc: &str, section_path: &[String]) -> String {
-        let mut hash = Fnv1a::new();
+        let mut hash = crate::anchor::Fnv1a::new();
         hash.part(doc.as_bytes());
         hash.write(&(section_path.len() as u64).to_le_bytes());
         for part in section_path {
             hash.part(part.as_bytes());
         }
-        format!("bm-{:016x}", hash.0)
-    }
-}
-
-struct Fnv1a(u64);
-
-impl Fnv1a {
-    fn new() -> Self {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-
-    fn part(&mut self, bytes: &[u8]) {
-        self.write(&(bytes.len() as u64).to_le_bytes());
-        self.write(bytes);
+        format!("bm-{:016x}", hash.finish())
     }
 }
 
