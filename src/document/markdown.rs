@@ -349,14 +349,8 @@ impl Builder {
 /// anything to clean is cleaned again as a whole. Span boundaries are moved to where the
 /// cleaned text before them ends.
 fn clean_block(block: &mut Block) {
-    use super::sanitize::sanitize;
-    let risky = |c: char| {
-        c.is_control() && c != '\n'
-            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{00AD}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-            || unicode_width::UnicodeWidthChar::width(c) == Some(0)
-                && !matches!(c, '\u{200D}' | '\u{FE00}'..='\u{FE0F}')
-    };
-    if !block.text.chars().any(risky) {
+    use super::sanitize::{is_clean, sanitize};
+    if is_clean(&block.text) {
         return;
     }
     let clean = sanitize(&block.text);

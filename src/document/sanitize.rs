@@ -68,6 +68,11 @@ pub fn sanitize(text: &str) -> String {
     s.out
 }
 
+/// Whether [`sanitize`] would leave `text` as it is (its fast path, without copying).
+pub fn is_clean(text: &str) -> bool {
+    scan_clean(text, 0, 0).end == text.len()
+}
+
 /// For one-line fields (titles, descriptions from INDEX.md): like sanitize, then every run of
 /// whitespace incl. newlines becomes one space, trimmed.
 ///
