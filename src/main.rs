@@ -133,8 +133,7 @@ fn reader(
     } else if !fresh
         && path.is_none()
         && let Some(last) = &store.state().last_open
-        && let Some(entry) = (0..state.library.entries.len())
-            .find(|&i| state.entry_key(i).as_deref() == Some(last.doc.as_str()))
+        && let Some(entry) = state.entry_of_key(&last.doc)
     {
         state.selected = entry;
         initial.push(Effect::Load { entry });

@@ -88,6 +88,10 @@ pub struct Progress {
 pub struct State {
     pub library: Library,
     pub rows: Vec<LibraryRow>,
+    /// Saved-state key of each entry, and the entry of each key: made once, since the
+    /// library does not change while blatt runs.
+    keys: Vec<String>,
+    entry_of: HashMap<String, usize>,
     /// Selected entry (index into `library.entries`).
     pub selected: usize,
     /// First library row shown.
@@ -163,9 +167,20 @@ pub enum Effect {
 impl State {
     pub fn new(library: Library, settings: Settings, keymap: Keymap) -> Self {
         let rows = library_rows(&library);
+        let keys: Vec<String> = library
+            .entries
+            .iter()
+            .map(|e| e.key(&library.origin))
+            .collect();
+        let mut entry_of = HashMap::with_capacity(keys.len());
+        for (i, key) in keys.iter().enumerate() {
+            entry_of.entry(key.clone()).or_insert(i);
+        }
         State {
             library,
             rows,
+            keys,
+            entry_of,
             selected: 0,
             offset: 0,
             screen: Screen::Library,
@@ -185,23 +200,21 @@ impl State {
     }
 
     /// The saved-state key of an entry.
-    pub fn entry_key(&self, entry: usize) -> Option<String> {
-        self.library
-            .entries
-            .get(entry)
-            .map(|e| e.key(&self.library.origin))
+    pub fn entry_key(&self, entry: usize) -> Option<&str> {
+        self.keys.get(entry).map(String::as_str)
     }
 
     pub fn progress(&self, entry: usize) -> Option<Progress> {
         let key = self.entry_key(entry)?;
-        self.saved_docs.get(&key).map(|d| Progress {
+        self.saved_docs.get(key).map(|d| Progress {
             percent: d.percent,
             finished: d.finished,
         })
     }
 
-    fn entry_of_key(&self, key: &str) -> Option<usize> {
-        (0..self.library.entries.len()).find(|&i| self.entry_key(i).as_deref() == Some(key))
+    /// The entry whose saved-state key is `key` (the first, if INDEX.md lists it twice).
+    pub fn entry_of_key(&self, key: &str) -> Option<usize> {
+        self.entry_of.get(key).copied()
     }
 
     /// Bookmarks of the open document, by section path.
@@ -415,7 +428,7 @@ fn loaded(
         .get(entry)
         .map(|e| e.title.clone())
         .unwrap_or_default();
-    let Some(key) = state.entry_key(entry) else {
+    let Some(key) = state.entry_key(entry).map(str::to_string) else {
         return;
     };
     match result {
