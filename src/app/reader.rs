@@ -293,10 +293,14 @@ impl Reader {
 
     /// Whether the last line of the document is on screen.
     pub fn at_end(&self) -> bool {
+        self.ends_on(&self.visible())
+    }
+
+    /// Whether `visible` (the lines on screen) reaches the last line of a complete document.
+    fn ends_on(&self, visible: &[LinePos]) -> bool {
         if !self.doc.complete {
             return false;
         }
-        let visible = self.visible();
         match (visible.last(), self.view()) {
             (Some(last), Some(layout)) => {
                 last.block + 1 >= self.doc.blocks.len()
@@ -311,10 +315,10 @@ impl Reader {
 
     /// Percent through the document, measured at the bottom of the screen.
     pub fn percent(&self) -> f32 {
-        if self.at_end() {
+        let visible = self.visible();
+        if self.ends_on(&visible) {
             return 100.0;
         }
-        let visible = self.visible();
         let Some(bottom) = visible.last() else {
             return 0.0;
         };
@@ -334,7 +338,7 @@ impl Reader {
             return;
         }
         let visible = self.visible();
-        if self.at_end() {
+        if self.ends_on(&visible) {
             for section in &self.doc.sections {
                 self.read_sections.insert(section_key(&section.path));
             }

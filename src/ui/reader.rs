@@ -94,18 +94,27 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, reader: &Reader, theme:
             areas.text.width,
         );
     }
-    scrollbar(buf, area, areas.scrollbar, reader, theme);
-    status(buf, area, areas.status, state, reader, theme);
+    // Measured once per frame; the scrollbar and the status line both show it.
+    let percent = reader.percent();
+    scrollbar(buf, area, areas.scrollbar, reader, percent, theme);
+    status(buf, area, areas.status, state, reader, percent, theme);
 }
 
-fn scrollbar(buf: &mut Buffer, area: Rect, bar: Rect, reader: &Reader, theme: &Theme) {
+fn scrollbar(
+    buf: &mut Buffer,
+    area: Rect,
+    bar: Rect,
+    reader: &Reader,
+    percent: f32,
+    theme: &Theme,
+) {
     if bar.height == 0 {
         return;
     }
     let height = f64::from(bar.height);
     let (block, offset) = reader.view().map_or((0, 0), |l| l.content_at(reader.top));
     let start = reader.doc.fraction_at(block, offset);
-    let end = f64::from(reader.percent()) / 100.0;
+    let end = f64::from(percent) / 100.0;
     let first = (start * height).floor() as u16;
     let last = ((end * height).ceil() as u16)
         .max(first + 1)
@@ -127,7 +136,15 @@ fn scrollbar(buf: &mut Buffer, area: Rect, bar: Rect, reader: &Reader, theme: &T
     }
 }
 
-fn status(buf: &mut Buffer, area: Rect, row: Rect, state: &State, reader: &Reader, theme: &Theme) {
+fn status(
+    buf: &mut Buffer,
+    area: Rect,
+    row: Rect,
+    state: &State,
+    reader: &Reader,
+    percent: f32,
+    theme: &Theme,
+) {
     fill(buf, row, theme.status());
     let doc = &reader.doc;
     let current = reader.current_section();
@@ -148,7 +165,7 @@ fn status(buf: &mut Buffer, area: Rect, row: Rect, state: &State, reader: &Reade
         "{loading} {}/{} · {:>3}% ",
         current + 1,
         doc.sections.len(),
-        reader.percent().floor() as u32
+        percent.floor() as u32
     );
     let hints = state.flash.clone().unwrap_or_else(|| {
         format!(
