@@ -4,6 +4,7 @@
 //!
 //! tmux must be installed; without it these tests fail (on purpose) with a message saying so.
 
+mod common;
 mod tmux;
 
 use std::process::Command;

@@ -190,3 +190,12 @@ pub fn assert_no_controls(what: &str, bytes: &[u8], allowed: &[char]) {
         panic!("{what}: {problem}");
     }
 }
+
+/// A screen for a failure message, framed so that blank rows are visible.
+pub fn show(screen: &[String]) -> String {
+    screen
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{i:>3}|{l}\n"))
+        .collect()
+}

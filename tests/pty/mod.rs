@@ -367,11 +367,4 @@ pub fn status_line(screen: &[String]) -> &str {
         .map_or("", String::as_str)
 }
 
-/// A screen for a failure message, framed so that blank rows are visible.
-pub fn show(screen: &[String]) -> String {
-    screen
-        .iter()
-        .enumerate()
-        .map(|(i, l)| format!("{i:>3}|{l}\n"))
-        .collect()
-}
+pub use crate::common::show;

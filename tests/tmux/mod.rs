@@ -430,11 +430,4 @@ impl Pane<'_> {
     }
 }
 
-/// A screen for a failure message, framed so that blank rows are visible.
-pub fn show(screen: &[String]) -> String {
-    screen
-        .iter()
-        .enumerate()
-        .map(|(i, l)| format!("{i:>3}|{l}\n"))
-        .collect()
-}
+pub use crate::common::show;
