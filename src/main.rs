@@ -95,8 +95,7 @@ fn reader(
 ) -> anyhow::Result<()> {
     let (keymap, key_warnings) = Keymap::from_config(&config.keys);
     warnings.extend(key_warnings);
-    let (mut theme, theme_warnings) = Theme::new(&config.theme, Theme::color_from_env());
-    theme.color &= Theme::color_from_env();
+    let (theme, theme_warnings) = Theme::new(&config.theme, Theme::color_from_env());
     warnings.extend(theme_warnings);
 
     let (library, single) = match path {

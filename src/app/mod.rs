@@ -453,7 +453,7 @@ fn loaded(
                 &state.settings,
             );
             if let Some(saved) = state.saved_docs.get(&key) {
-                reader.restore(&saved.anchor);
+                reader.go_to_anchor(&saved.anchor);
                 reader.read_sections = saved.read_sections.clone();
                 reader.finished = saved.finished;
             }

@@ -277,10 +277,6 @@ impl Reader {
         Anchor::at(&self.doc, block, offset)
     }
 
-    pub fn restore(&mut self, anchor: &Anchor) {
-        self.go_to_anchor(anchor);
-    }
-
     pub fn go_to_anchor(&mut self, anchor: &Anchor) {
         let doc = Arc::clone(&self.doc);
         if let Some((block, offset)) = anchor.resolve(&doc)
