@@ -169,7 +169,7 @@ fn open(megabytes: usize) -> Result<()> {
     let doc = Arc::new(document::load(&bytes, "article.txt", "Article", None)?);
     println!(
         "   ({} blocks, {} sections, language {:?})",
-        doc.blocks.len(),
+        doc.block_count(),
         doc.sections.len(),
         doc.language
     );

@@ -53,7 +53,7 @@ impl Fnv1a {
 impl Anchor {
     /// The anchor of byte `offset` in `block` of `doc`.
     pub fn at(doc: &Document, block: usize, offset: usize) -> Anchor {
-        let Some(b) = doc.blocks.get(block) else {
+        let Some(b) = doc.get(block) else {
             return Anchor::default();
         };
         let section = &doc.sections[doc.section_of(block)];
@@ -70,22 +70,21 @@ impl Anchor {
     /// of the section with the same heading path (or the deepest surviving part of it); else
     /// the same block index, clamped. Returns the block and a byte offset inside it.
     pub fn resolve(&self, doc: &Document) -> Option<(usize, usize)> {
-        let last = doc.blocks.len().checked_sub(1)?;
+        let last = doc.block_count().checked_sub(1)?;
         let offset_in = |block: usize| {
-            let text = &doc.blocks[block].text;
+            let text = doc.block(block).text;
             let mut offset = self.offset.min(text.len());
             while !text.is_char_boundary(offset) {
                 offset -= 1;
             }
             offset
         };
-        if self.block <= last && doc.blocks[self.block].fingerprint() == self.fingerprint {
+        if self.block <= last && doc.block(self.block).fingerprint() == self.fingerprint {
             return Some((self.block, offset_in(self.block)));
         }
         if !self.fingerprint.is_empty() {
             let nearest = doc
-                .blocks
-                .iter()
+                .blocks()
                 .enumerate()
                 .filter(|(_, b)| b.fingerprint() == self.fingerprint)
                 .min_by_key(|(i, _)| i.abs_diff(self.block))
@@ -127,7 +126,7 @@ mod tests {
         let anchor = Anchor::at(&before, 4, 2);
         let after = doc("# T\n\nnew intro\n\n## New\n\nmore\n\n## B\n\nbeta text\n\n## A\n\nalpha");
         let (block, offset) = anchor.resolve(&after).unwrap();
-        assert_eq!(after.blocks[block].text, "beta text");
+        assert_eq!(after.block(block).text, "beta text");
         assert_eq!(offset, 2);
     }
 
@@ -137,7 +136,7 @@ mod tests {
         let anchor = Anchor::at(&before, 4, 2);
         let after = doc("# T\n\n## B\n\nbeta text, rewritten\n\n## A\n\nalpha");
         let (block, offset) = anchor.resolve(&after).unwrap();
-        assert_eq!(after.blocks[block].text, "B");
+        assert_eq!(after.block(block).text, "B");
         assert_eq!(offset, 0);
     }
 
@@ -155,7 +154,7 @@ mod tests {
         let d = doc("ä ö ü");
         let a = Anchor {
             block: 0,
-            fingerprint: d.blocks[0].fingerprint(),
+            fingerprint: d.block(0).fingerprint(),
             offset: 1,
             ..Anchor::default()
         };

@@ -66,7 +66,7 @@ fn command(state: &mut State, store: &mut Store, command: Command) {
 fn top_block_text(state: &State) -> String {
     let reader = state.reader.as_ref().expect("reader");
     let (block, _) = reader.view().expect("layout").content_at(reader.top);
-    reader.doc.blocks[block].text.clone()
+    reader.doc.block(block).text.to_string()
 }
 
 fn current_section(state: &State) -> Option<String> {

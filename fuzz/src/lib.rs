@@ -78,12 +78,16 @@ pub fn check_sanitize(text: &str) {
 pub fn check_document_model(doc: &Document) {
     assert_clean("document title", &doc.title, forbidden_in_text);
     let mut total = 0u64;
-    for (i, block) in doc.blocks.iter().enumerate() {
-        assert_clean(&format!("block {i} text"), &block.text, forbidden_in_text);
-        if let BlockKind::ListItem { marker, .. } = &block.kind {
-            assert_clean(&format!("block {i} marker"), marker, forbidden_in_line);
+    for (i, block) in doc.blocks().enumerate() {
+        assert_clean(&format!("block {i} text"), block.text, forbidden_in_text);
+        if let BlockKind::ListItem { .. } = block.kind {
+            assert_clean(
+                &format!("block {i} marker"),
+                block.marker,
+                forbidden_in_line,
+            );
         }
-        for span in &block.spans {
+        for span in block.spans {
             assert!(
                 span.range.start <= span.range.end && block.text.get(span.range.clone()).is_some(),
                 "block {i}: span {:?} is not a char range of {:?}",
@@ -111,9 +115,9 @@ pub fn check_document_model(doc: &Document) {
         );
         if let Some(title) = &section.title {
             assert_clean(&format!("section {s} title"), title, forbidden_in_text);
-            let first = doc.blocks.get(section.blocks.start);
+            let first = doc.get(section.blocks.start);
             assert!(
-                first.is_some_and(|b| b.is_heading() && &b.text == title),
+                first.is_some_and(|b| b.is_heading() && b.text == title),
                 "section {s} ({title:?}) does not start with its heading"
             );
             assert_eq!(section.path.last(), Some(title), "section {s}: path");
@@ -125,7 +129,7 @@ pub fn check_document_model(doc: &Document) {
     }
     assert_eq!(
         next,
-        doc.blocks.len(),
+        doc.block_count(),
         "sections do not reach the last block"
     );
     assert!(!doc.sections.is_empty(), "no sections at all");
@@ -156,7 +160,7 @@ pub fn check_layout(bytes: &[u8], markdown: bool, language: Option<&str>, option
     let mut layout = Layout::new(&doc, options);
     let all = layout.all_lines(&doc);
 
-    for (b, block) in doc.blocks.iter().enumerate() {
+    for (b, block) in doc.blocks().enumerate() {
         let lines = layout.lines(b).unwrap_or_default().to_vec();
         let mut prev_end = 0;
         let mut shown = String::new();
@@ -194,11 +198,11 @@ pub fn check_layout(bytes: &[u8], markdown: bool, language: Option<&str>, option
             let back = layout.line_at(&doc, cb, offset);
             assert_eq!(back, Some(pos), "line_at(content_at({pos:?})) = {back:?}");
         }
-        if block.kind != BlockKind::Rule {
+        if *block.kind != BlockKind::Rule {
             let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
             assert_eq!(
                 squeeze(&shown),
-                squeeze(&block.text),
+                squeeze(block.text),
                 "block {b}: text lost in layout"
             );
         }

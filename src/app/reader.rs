@@ -299,7 +299,7 @@ impl Reader {
         }
         match (visible.last(), self.view()) {
             (Some(last), Some(layout)) => {
-                last.block + 1 >= self.doc.blocks.len()
+                last.block + 1 >= self.doc.block_count()
                     && layout
                         .lines(last.block)
                         .is_some_and(|lines| last.line + 1 >= lines.len())

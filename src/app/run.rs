@@ -4,7 +4,7 @@
 //! and always on leaving an article, on quitting and on a terminating signal.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Sender, channel};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -23,6 +23,12 @@ use crate::ui::{self, Theme};
 const SAVE_DELAY: Duration = Duration::from_secs(1);
 /// How often the loop wakes to check signals and pending saves.
 const TICK: Duration = Duration::from_millis(50);
+/// How long to wait for input while a large article is read in the background: short, so
+/// that its pieces are taken in as fast as the loader makes them.
+const LOADING_TICK: Duration = Duration::from_millis(4);
+/// Pieces of a large article that may wait for the loop. The loader blocks beyond that, so
+/// memory holds the document plus at most this many pieces, however slow the loop is.
+const PIECES_IN_FLIGHT: usize = 1;
 
 pub struct Runtime {
     /// Shared with the signal watcher, which saves if the loop cannot.
@@ -75,11 +81,9 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     let size = term.size()?;
     update(state, Action::Resize(size.width, size.height));
-    let (sender, receiver) = channel();
     let mut pending = Pending {
         last_change: None,
-        sender,
-        cancel: None,
+        loading: None,
     };
     if perform(term, state, runtime, initial, &mut pending)? {
         return Ok(());
@@ -90,7 +94,15 @@ fn event_loop(
             return Ok(());
         }
         // Pieces of a large article read in the background.
-        while let Ok(action) = receiver.try_recv() {
+        while let Some(loading) = &pending.loading {
+            let action = match loading.pieces.try_recv() {
+                Ok(action) => action,
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    pending.loading = None;
+                    break;
+                }
+            };
             let effects = update(state, action);
             if perform(term, state, runtime, effects, &mut pending)? {
                 return Ok(());
@@ -115,7 +127,12 @@ fn event_loop(
             }
             pending.last_change = None;
         }
-        if !event::poll(TICK)? {
+        let tick = if pending.loading.is_some() {
+            LOADING_TICK
+        } else {
+            TICK
+        };
+        if !event::poll(tick)? {
             continue;
         }
         // Take every event that is already waiting before drawing again, so a burst of
@@ -187,15 +204,27 @@ fn actions(state: &State, ev: Event) -> Vec<Action> {
     }
 }
 
-/// Carries out effects; returns true when the program should end.
-/// What the loop keeps between effects: when unsaved changes began, where background
-/// readers send their pieces, and how to stop the current one.
+/// What the loop keeps between effects: when unsaved changes began, and the background
+/// reader of a large article, if one is at work.
 struct Pending {
     last_change: Option<Instant>,
-    sender: Sender<Action>,
-    cancel: Option<Arc<AtomicBool>>,
+    loading: Option<Loading>,
 }
 
+/// A large article being read on the loader thread.
+struct Loading {
+    pieces: Receiver<Action>,
+    /// Set to stop the loader (another article was opened).
+    cancel: Arc<AtomicBool>,
+}
+
+impl Drop for Loading {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Carries out effects; returns true when the program should end.
 fn perform(
     term: &mut Tui,
     state: &mut State,
@@ -209,9 +238,8 @@ fn perform(
             Effect::Load { entry } => {
                 // Show "opening…" before a long read.
                 term.draw(|frame| ui::draw(frame, state, &runtime.theme))?;
-                if let Some(cancel) = pending.cancel.take() {
-                    cancel.store(true, Ordering::Relaxed);
-                }
+                // Stop reading the article before, if it was still being read.
+                pending.loading = None;
                 match start_load(state, entry, runtime.read_cap) {
                     Ok((doc, loader)) => {
                         queue.extend(update(
@@ -222,14 +250,10 @@ fn perform(
                             },
                         ));
                         if let Some(loader) = loader {
-                            let cancel = Arc::new(AtomicBool::new(false));
-                            read_in_background(
-                                loader,
-                                entry,
-                                pending.sender.clone(),
-                                Arc::clone(&cancel),
-                            );
-                            pending.cancel = Some(cancel);
+                            match read_in_background(loader, entry) {
+                                Ok(loading) => pending.loading = Some(loading),
+                                Err(failed) => queue.extend(update(state, failed)),
+                            }
                         }
                     }
                     Err(e) => queue.extend(update(
@@ -337,43 +361,41 @@ pub fn start_load(
 }
 
 /// Reads the rest of a large article on its own thread, sending each piece to the loop,
-/// until it is done or `cancel` is set (another article was opened).
-fn read_in_background(
-    mut loader: Loader,
-    entry: usize,
-    sender: Sender<Action>,
-    cancel: Arc<AtomicBool>,
-) {
-    let sender_on_failure = sender.clone();
+/// until it is done, the loop stops listening or `cancel` is set (another article was
+/// opened). If no thread can be started, returns the action that says so.
+fn read_in_background(mut loader: Loader, entry: usize) -> Result<Loading, Action> {
+    let (sender, pieces) = sync_channel(PIECES_IN_FLIGHT);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let stop = Arc::clone(&cancel);
     let spawned = std::thread::Builder::new()
         .name("loader".into())
-        .spawn(move || {
-            loop {
-                if cancel.load(Ordering::Relaxed) {
-                    return;
-                }
-                let (blocks, done, error) = match loader.next(stream::PIECE) {
-                    Ok(piece) => (piece.blocks, piece.done, None),
-                    Err(e) => (Vec::new(), true, Some(escape_controls(&e.to_string()))),
-                };
-                let more = Action::More {
-                    entry,
-                    blocks,
-                    done,
-                    error,
-                };
-                if sender.send(more).is_err() || done {
-                    return;
-                }
-            }
-        });
-    if let Err(e) = spawned {
+        .spawn(move || read_pieces(&mut loader, entry, &sender, &stop));
+    match spawned {
+        Ok(_) => Ok(Loading { pieces, cancel }),
         // No thread: the article stays as far as it was read, and the reader says why.
-        let _ = sender_on_failure.send(Action::More {
+        Err(e) => Err(Action::More {
             entry,
             blocks: Vec::new(),
             done: true,
             error: Some(format!("cannot start reading the rest: {e}")),
-        });
+        }),
+    }
+}
+
+fn read_pieces(loader: &mut Loader, entry: usize, sender: &SyncSender<Action>, stop: &AtomicBool) {
+    while !stop.load(Ordering::Relaxed) {
+        let (blocks, done, error) = match loader.next(stream::PIECE) {
+            Ok(piece) => (piece.blocks, piece.done, None),
+            Err(e) => (Vec::new(), true, Some(escape_controls(&e.to_string()))),
+        };
+        let more = Action::More {
+            entry,
+            blocks,
+            done,
+            error,
+        };
+        if sender.send(more).is_err() || done {
+            return;
+        }
     }
 }

@@ -46,10 +46,7 @@ fn top_text(state: &State) -> String {
     let r = reader(state);
     let layout = r.view().expect("layout");
     let (block, offset) = layout.content_at(r.top);
-    r.doc.blocks[block].text[offset..]
-        .chars()
-        .take(30)
-        .collect()
+    r.doc.block(block).text[offset..].chars().take(30).collect()
 }
 
 #[test]

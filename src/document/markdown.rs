@@ -203,14 +203,19 @@ impl Builder {
 
     fn open(&mut self, kind: BlockKind) {
         self.flush();
+        let mut marker = String::new();
         let kind = match (kind, self.items > 0) {
-            (BlockKind::Paragraph, true) => BlockKind::ListItem {
-                depth: u8::try_from(self.lists.len().max(1) - 1).unwrap_or(u8::MAX),
-                marker: self.item_marker.take().unwrap_or_default(),
-            },
+            (BlockKind::Paragraph, true) => {
+                marker = self.item_marker.take().unwrap_or_default();
+                BlockKind::ListItem {
+                    depth: u8::try_from(self.lists.len().max(1) - 1).unwrap_or(u8::MAX),
+                }
+            }
             (kind, _) => kind,
         };
-        self.current = Some(self.block(kind));
+        let mut block = self.block(kind);
+        block.marker = marker;
+        self.current = Some(block);
     }
 
     fn open_heading(&mut self, level: u8) {
@@ -404,7 +409,7 @@ mod tests {
             .collect();
         assert_eq!(titles, ["One", "One.a", "Two"]);
         assert_eq!(d.sections[0].title, None);
-        assert_eq!(d.blocks[0].kind, BlockKind::Title);
+        assert_eq!(*d.block(0).kind, BlockKind::Title);
         assert_eq!(d.sections[2].path, ["One", "One.a"]);
         assert_eq!(d.sections[2].level, 3);
     }
@@ -421,7 +426,7 @@ mod tests {
     #[test]
     fn inline_roles() {
         let d = doc("a *em* **strong** `code` [link](http://x) ~~gone~~");
-        let b = &d.blocks[0];
+        let b = d.block(0);
         assert_eq!(b.text, "a em strong code link gone");
         let roles: Vec<_> = b
             .spans
@@ -446,57 +451,21 @@ mod tests {
             "- a\n- b\n  - c\n\n1. x\n2. y\n\n> quoted\n> > deeper\n\n```\nfn x() {}\n\n  y\n```\n\n---\n",
         );
         let kinds: Vec<_> = d
-            .blocks
-            .iter()
-            .map(|b| (b.kind.clone(), b.text.as_str(), b.quote))
+            .blocks()
+            .map(|b| (*b.kind, b.marker, b.text, b.quote))
             .collect();
         assert_eq!(
             kinds,
             [
-                (
-                    BlockKind::ListItem {
-                        depth: 0,
-                        marker: "•".into()
-                    },
-                    "a",
-                    0
-                ),
-                (
-                    BlockKind::ListItem {
-                        depth: 0,
-                        marker: "•".into()
-                    },
-                    "b",
-                    0
-                ),
-                (
-                    BlockKind::ListItem {
-                        depth: 1,
-                        marker: "•".into()
-                    },
-                    "c",
-                    0
-                ),
-                (
-                    BlockKind::ListItem {
-                        depth: 0,
-                        marker: "1.".into()
-                    },
-                    "x",
-                    0
-                ),
-                (
-                    BlockKind::ListItem {
-                        depth: 0,
-                        marker: "2.".into()
-                    },
-                    "y",
-                    0
-                ),
-                (BlockKind::Paragraph, "quoted", 1),
-                (BlockKind::Paragraph, "deeper", 2),
-                (BlockKind::Code, "fn x() {}\n\n  y", 0),
-                (BlockKind::Rule, "", 0),
+                (BlockKind::ListItem { depth: 0 }, "•", "a", 0),
+                (BlockKind::ListItem { depth: 0 }, "•", "b", 0),
+                (BlockKind::ListItem { depth: 1 }, "•", "c", 0),
+                (BlockKind::ListItem { depth: 0 }, "1.", "x", 0),
+                (BlockKind::ListItem { depth: 0 }, "2.", "y", 0),
+                (BlockKind::Paragraph, "", "quoted", 1),
+                (BlockKind::Paragraph, "", "deeper", 2),
+                (BlockKind::Code, "", "fn x() {}\n\n  y", 0),
+                (BlockKind::Rule, "", "", 0),
             ]
         );
     }
@@ -505,10 +474,9 @@ mod tests {
     fn loose_list_item_second_paragraph_has_no_marker() {
         let d = doc("- first\n\n  second\n- next\n");
         let markers: Vec<_> = d
-            .blocks
-            .iter()
-            .map(|b| match &b.kind {
-                BlockKind::ListItem { marker, .. } => marker.as_str(),
+            .blocks()
+            .map(|b| match b.kind {
+                BlockKind::ListItem { .. } => b.marker,
                 _ => "?",
             })
             .collect();
@@ -518,15 +486,15 @@ mod tests {
     #[test]
     fn tables_line_up() {
         let d = doc("| a | bbb |\n|---|---|\n| cc | d |\n");
-        let rows: Vec<_> = d.blocks.iter().map(|b| b.text.as_str()).collect();
+        let rows: Vec<_> = d.blocks().map(|b| b.text).collect();
         assert_eq!(rows, ["a  │ bbb", "cc │ d"]);
-        assert_eq!(d.blocks[0].kind, BlockKind::TableRow { header: true });
+        assert_eq!(*d.block(0).kind, BlockKind::TableRow { header: true });
     }
 
     #[test]
     fn html_is_dropped_and_images_named() {
         let d = doc("<div>raw</div>\n\ntext <b>bold</b> ![alt text](i.png)\n\n<!-- hidden -->");
-        let texts: Vec<_> = d.blocks.iter().map(|b| b.text.as_str()).collect();
+        let texts: Vec<_> = d.blocks().map(|b| b.text).collect();
         assert_eq!(texts, ["text bold [image: alt text]"]);
     }
 
@@ -534,11 +502,11 @@ mod tests {
     fn deep_nesting_does_not_overflow() {
         let md = "> ".repeat(5000) + "deep";
         let d = doc(&md);
-        assert!(d.blocks.iter().any(|b| b.text == "deep"));
+        assert!(d.blocks().any(|b| b.text == "deep"));
         let md = (0..3000)
             .map(|i| format!("{}- x\n", "  ".repeat(i)))
             .collect::<String>();
         let d = doc(&md);
-        assert!(!d.blocks.is_empty());
+        assert!(!d.is_empty());
     }
 }

@@ -30,7 +30,7 @@ pub struct Span {
     pub role: Role,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlockKind {
     /// The document's title, shown at the top of the opening part.
     Title,
@@ -38,10 +38,9 @@ pub enum BlockKind {
         level: u8,
     },
     Paragraph,
-    /// A list item; `marker` is `"•"`, `"3."` or empty for a continuation paragraph.
+    /// A list item (its marker is the block's `marker`).
     ListItem {
         depth: u8,
-        marker: String,
     },
     /// Preformatted text: its line breaks are kept, long lines are broken, never re-flowed.
     Code,
@@ -52,6 +51,8 @@ pub enum BlockKind {
     Rule,
 }
 
+/// A block as a parser makes it, owning its text. A [`Document`] keeps its blocks more
+/// compactly (all text in one buffer) and hands them out as [`BlockRef`]s.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
     pub kind: BlockKind,
@@ -60,9 +61,8 @@ pub struct Block {
     pub spans: Vec<Span>,
     /// Block-quote nesting depth.
     pub quote: u8,
-    /// Where the block starts, counted in bytes of block text before it: the basis for
-    /// "percent through the document" without laying out every line.
-    pub pos: u64,
+    /// A list item's marker: `"•"`, `"3."`, or empty for a continuation paragraph.
+    pub marker: String,
 }
 
 impl Block {
@@ -72,7 +72,41 @@ impl Block {
             text,
             spans: Vec::new(),
             quote: 0,
-            pos: 0,
+            marker: String::new(),
+        }
+    }
+
+    pub fn is_heading(&self) -> bool {
+        matches!(self.kind, BlockKind::Heading { .. })
+    }
+}
+
+/// A block of a [`Document`], borrowed from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockRef<'a> {
+    pub kind: &'a BlockKind,
+    /// Clean text; `\n` only where a line break is meant (code, verse, hard breaks).
+    pub text: &'a str,
+    /// Styled ranges of `text`, sorted by start.
+    pub spans: &'a [Span],
+    /// Block-quote nesting depth.
+    pub quote: u8,
+    /// A list item's marker: `"•"`, `"3."`, or empty for a continuation paragraph.
+    pub marker: &'a str,
+    /// Where the block starts, counted in bytes of block text (plus one per block) before
+    /// it: the basis for "percent through the document" without laying out every line.
+    pub pos: u64,
+}
+
+impl BlockRef<'_> {
+    /// An owned copy, as a parser would have made it.
+    pub fn to_block(&self) -> Block {
+        Block {
+            kind: *self.kind,
+            text: self.text.to_string(),
+            spans: self.spans.to_vec(),
+            quote: self.quote,
+            marker: self.marker.to_string(),
         }
     }
 
@@ -87,6 +121,21 @@ impl Block {
         hash.write(self.text.as_bytes());
         format!("{:016x}", hash.finish())
     }
+}
+
+/// How a document keeps a block: its text and spans are ranges of the document's shared
+/// buffers, each starting where the previous block's ended. One allocation for all the text
+/// instead of one per block keeps a 100 MB article near 100 MB in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stored {
+    /// End of the block's text in `Document::text`.
+    end: usize,
+    /// End of the block's spans in `Document::spans`.
+    spans_end: u32,
+    /// End of the block's list marker in `Document::markers`.
+    marker_end: u32,
+    kind: BlockKind,
+    quote: u8,
 }
 
 /// A run of blocks under one heading (or the untitled opening part).
@@ -106,9 +155,15 @@ pub struct Section {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub title: String,
-    pub blocks: Vec<Block>,
+    /// The text of all blocks, one after another.
+    text: String,
+    /// Spans of all blocks, one block's after another's; ranges relative to their block.
+    spans: Vec<Span>,
+    /// List markers of all blocks, one after another.
+    markers: String,
+    blocks: Vec<Stored>,
     pub sections: Vec<Section>,
-    /// Sum of the block text lengths: the denominator of "percent read".
+    /// Sum of the block text lengths plus one per block: the denominator of "percent read".
     pub total: u64,
     /// ISO 639 language code, from the library entry or guessed from the text.
     pub language: Option<String>,
@@ -198,13 +253,11 @@ pub fn open(
     if piece.done {
         return Ok((doc, None));
     }
+    // Size the buffers once from the first piece, rather than doubling them (and briefly
+    // holding both copies) again and again while the rest arrives. Reserved pages that are
+    // never written are never resident, so a generous guess costs nothing.
+    doc.reserve_for(size, loader.bytes_read());
     doc.complete = false;
-    // Size the block list once from the first piece, rather than doubling it (and briefly
-    // holding both copies) again and again while the rest arrives.
-    let per_byte = doc.blocks.len() as f64 / loader.bytes_read().max(1) as f64;
-    let estimate = (per_byte * size as f64 * 1.05) as usize;
-    doc.blocks
-        .reserve(estimate.saturating_sub(doc.blocks.len()).min(1 << 24));
     Ok((doc, Some(loader)))
 }
 
@@ -246,6 +299,9 @@ impl Document {
     pub fn from_blocks(title: String, blocks: Vec<Block>, language: Option<String>) -> Self {
         let mut doc = Document {
             title,
+            text: String::new(),
+            spans: Vec::new(),
+            markers: String::new(),
             blocks: Vec::new(),
             sections: vec![Section {
                 title: None,
@@ -268,18 +324,17 @@ impl Document {
     /// continue from what is there.
     pub fn append(&mut self, blocks: Vec<Block>) {
         let first = self.blocks.len();
-        self.blocks.extend(blocks);
         // An empty opening part was dropped when the document started with a heading.
         if first == 0
             && self.sections.len() == 1
             && self.sections[0].title.is_none()
-            && self.blocks.first().is_some_and(Block::is_heading)
+            && blocks.first().is_some_and(Block::is_heading)
         {
             self.sections.clear();
         }
-        for i in first..self.blocks.len() {
-            let block = &mut self.blocks[i];
-            block.pos = self.total;
+        self.blocks.reserve(blocks.len());
+        self.text.reserve(blocks.iter().map(|b| b.text.len()).sum());
+        for (i, block) in (first..).zip(blocks) {
             self.total += block.text.len() as u64 + 1;
             if let BlockKind::Heading { level } = block.kind {
                 while self.open_headings.last().is_some_and(|(l, _)| *l >= level) {
@@ -294,11 +349,26 @@ impl Document {
                     words: 0,
                 });
             }
-            let words = self.blocks[i].text.split_whitespace().count();
+            let words = block.text.split_whitespace().count();
             if let Some(last) = self.sections.last_mut() {
                 last.words += words;
                 last.blocks.end = i + 1;
             }
+            self.text.push_str(&block.text);
+            // Styling only: past 4 billion spans (far beyond any article) the rest are dropped.
+            let room = (u32::MAX as usize).saturating_sub(self.spans.len());
+            self.spans.extend(block.spans.into_iter().take(room));
+            // Markers are a few bytes each; past 4 GiB of them the rest are left out.
+            if self.markers.len() + block.marker.len() <= u32::MAX as usize {
+                self.markers.push_str(&block.marker);
+            }
+            self.blocks.push(Stored {
+                end: self.text.len(),
+                spans_end: u32::try_from(self.spans.len()).unwrap_or(u32::MAX),
+                marker_end: u32::try_from(self.markers.len()).unwrap_or(u32::MAX),
+                kind: block.kind,
+                quote: block.quote,
+            });
         }
         if self.sections.is_empty() {
             self.sections.push(Section {
@@ -309,6 +379,67 @@ impl Document {
                 words: 0,
             });
         }
+    }
+
+    /// Reserves room for the rest of an article of `size` bytes, of which `read` bytes gave
+    /// the blocks so far.
+    fn reserve_for(&mut self, size: u64, read: u64) {
+        let scale = size as f64 / read.max(1) as f64 * 1.05;
+        let estimate = |have: usize| ((have as f64 * scale) as usize).min(u32::MAX as usize);
+        self.blocks
+            .reserve(estimate(self.blocks.len()).saturating_sub(self.blocks.len()));
+        self.spans
+            .reserve(estimate(self.spans.len()).saturating_sub(self.spans.len()));
+        let text = usize::try_from(size).unwrap_or(usize::MAX);
+        self.text.reserve(text.saturating_sub(self.text.len()));
+    }
+
+    /// Number of blocks.
+    pub fn block_count(&self) -> usize {
+        self.blocks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
+    /// Block `index`, or `None` past the end.
+    pub fn get(&self, index: usize) -> Option<BlockRef<'_>> {
+        let stored = self.blocks.get(index)?;
+        let (start, spans_start, marker_start) = match index.checked_sub(1) {
+            Some(prev) => {
+                let prev = &self.blocks[prev];
+                (prev.end, prev.spans_end, prev.marker_end)
+            }
+            None => (0, 0, 0),
+        };
+        Some(BlockRef {
+            kind: &stored.kind,
+            text: &self.text[start..stored.end],
+            spans: &self.spans[spans_start as usize..stored.spans_end as usize],
+            quote: stored.quote,
+            marker: &self.markers[marker_start as usize..stored.marker_end as usize],
+            pos: (start + index) as u64,
+        })
+    }
+
+    /// Block `index`.
+    ///
+    /// # Panics
+    /// If there is no such block, like indexing a slice.
+    pub fn block(&self, index: usize) -> BlockRef<'_> {
+        match self.get(index) {
+            Some(block) => block,
+            None => panic!(
+                "block {index} of a document with {} blocks",
+                self.blocks.len()
+            ),
+        }
+    }
+
+    /// All blocks in order.
+    pub fn blocks(&self) -> impl DoubleEndedIterator<Item = BlockRef<'_>> + '_ {
+        (0..self.blocks.len()).map(|i| self.block(i))
     }
 
     /// Reads the rest of an article opened in pieces, here and now.
@@ -349,7 +480,7 @@ impl Document {
 
     /// Fraction of the document before byte `offset` of `block`, 0.0..=1.0.
     pub fn fraction_at(&self, block: usize, offset: usize) -> f64 {
-        match self.blocks.get(block) {
+        match self.get(block) {
             Some(b) if self.progress_total() > 0 => {
                 let at = b.pos + offset.min(b.text.len()) as u64;
                 (at as f64 / self.progress_total() as f64).clamp(0.0, 1.0)
@@ -448,9 +579,43 @@ mod tests {
 
     #[test]
     fn fingerprint_is_stable_and_text_dependent() {
-        assert_eq!(para("abc").fingerprint(), para("abc").fingerprint());
-        assert_ne!(para("abc").fingerprint(), para("abd").fingerprint());
-        assert_eq!(para("").fingerprint(), "cbf29ce484222325");
+        let doc = Document::from_blocks(
+            "T".into(),
+            vec![para("abc"), para("abc"), para("abd"), para("")],
+            None,
+        );
+        assert_eq!(doc.block(0).fingerprint(), doc.block(1).fingerprint());
+        assert_ne!(doc.block(0).fingerprint(), doc.block(2).fingerprint());
+        assert_eq!(doc.block(3).fingerprint(), "cbf29ce484222325");
+    }
+
+    #[test]
+    fn a_stored_block_stays_small() {
+        // 150,000 paragraphs of a 100 MB article cost 3.6 MB at this size; memory targets
+        // (document size + 20 MiB) depend on it.
+        assert!(std::mem::size_of::<Stored>() <= 24);
+    }
+
+    #[test]
+    fn blocks_read_back_as_they_were_appended() {
+        let mut item = Block::new(BlockKind::ListItem { depth: 1 }, "item".into());
+        item.marker = "3.".into();
+        item.quote = 2;
+        item.spans.push(Span {
+            range: 0..2,
+            role: Role::Strong,
+        });
+        let blocks = vec![heading(2, "A"), item, para(""), para("tail")];
+        let mut doc = Document::from_blocks("T".into(), blocks[..2].to_vec(), None);
+        doc.append(blocks[2..].to_vec());
+        let back: Vec<Block> = doc.blocks().map(|b| b.to_block()).collect();
+        assert_eq!(back, blocks);
+        assert_eq!(doc.block(3).pos, ("A".len() + "item".len() + 3) as u64);
+        assert_eq!(
+            doc.total,
+            ("A".len() + "item".len() + "tail".len() + 4) as u64
+        );
+        assert!(doc.get(4).is_none());
     }
 
     #[test]

@@ -68,6 +68,15 @@ pub fn sanitize(text: &str) -> String {
     s.out
 }
 
+/// [`sanitize`], appending to `out`: text that is already clean is copied once, not twice.
+pub fn sanitize_into(text: &str, out: &mut String) {
+    if is_clean(text) {
+        out.push_str(text);
+    } else {
+        out.push_str(&sanitize(text));
+    }
+}
+
 /// Whether [`sanitize`] would leave `text` as it is (its fast path, without copying).
 pub fn is_clean(text: &str) -> bool {
     scan_clean(text, 0, 0).end == text.len()

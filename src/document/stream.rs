@@ -14,15 +14,16 @@ use std::io::{self, Read};
 use encoding_rs::{Decoder, Encoding, UTF_8};
 
 use super::decode::{DecodeError, guess_legacy, reject_binary};
-use super::sanitize::sanitize;
+use super::sanitize::sanitize_into;
 use super::{Block, Format, markdown, plain};
 
 /// Articles larger than this are read in pieces (smaller ones at once).
 pub const PIECES_ABOVE: u64 = 1024 * 1024;
 /// Bytes read for the first screen of a large article.
 pub const FIRST_PIECE: usize = 256 * 1024;
-/// Bytes read per piece after that.
-pub const PIECE: usize = 4 * 1024 * 1024;
+/// Bytes read per piece after that: small, so that the few pieces on their way (being read,
+/// waiting for the reader, being appended) add little to the memory the document needs.
+pub const PIECE: usize = 512 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -51,6 +52,8 @@ pub struct Loader {
     decoder: Option<Decoder>,
     /// Only ASCII so far: the encoding is provisionally UTF-8.
     undecided: bool,
+    /// The bytes of the piece being read (kept to be reused).
+    bytes: Vec<u8>,
     /// Decoded text not yet cleaned (after the last line break).
     text: String,
     /// Cleaned text not yet parsed (after the last paragraph break).
@@ -69,6 +72,7 @@ impl Loader {
             format,
             decoder: None,
             undecided: false,
+            bytes: Vec::new(),
             text: String::new(),
             clean: String::new(),
             read: 0,
@@ -89,21 +93,23 @@ impl Loader {
             piece.done = true;
             return Ok(piece);
         }
-        let bytes = self.read_bytes(budget.max(4096))?;
-        let eof = bytes.len() < budget.max(4096);
-        self.decode(&bytes, eof)?;
-        drop(bytes);
-        // Clean up to the last line break (everything at the end).
+        let budget = budget.max(4096);
+        let mut bytes = std::mem::take(&mut self.bytes);
+        self.read_bytes(budget, &mut bytes)?;
+        let eof = bytes.len() < budget;
+        let decoded = self.decode(&bytes, eof);
+        self.bytes = bytes;
+        decoded?;
+        // Clean up to the last line break (everything at the end). The buffers keep their
+        // room for the next piece.
         let cut = if eof {
             self.text.len()
         } else {
             self.text.rfind('\n').map_or(0, |i| i + 1)
         };
         if cut > 0 {
-            let rest = self.text.split_off(cut);
-            let cleaned = sanitize(&self.text);
-            self.clean.push_str(&cleaned);
-            self.text = rest;
+            sanitize_into(&self.text[..cut], &mut self.clean);
+            self.text.drain(..cut);
         }
         // Parse up to the last paragraph break.
         let cut = if eof {
@@ -112,22 +118,22 @@ impl Loader {
             paragraph_cut(&self.clean, self.format)
         };
         if cut > 0 {
-            let rest = self.clean.split_off(cut);
-            let part = std::mem::replace(&mut self.clean, rest);
+            let part = &self.clean[..cut];
             if self.first {
                 let (title, blocks) = match self.format {
-                    Format::Plain => plain::parse(&part),
-                    Format::Markdown => markdown::parse(&part),
+                    Format::Plain => plain::parse(part),
+                    Format::Markdown => markdown::parse(part),
                 };
                 piece.title = title;
                 piece.blocks = blocks;
                 self.first = false;
             } else {
                 piece.blocks = match self.format {
-                    Format::Plain => plain::parse_more(&part),
-                    Format::Markdown => markdown::parse_more(&part),
+                    Format::Plain => plain::parse_more(part),
+                    Format::Markdown => markdown::parse_more(part),
                 };
             }
+            self.clean.drain(..cut);
         }
         self.done = eof;
         piece.done = eof;
@@ -146,16 +152,16 @@ impl Loader {
         }
     }
 
-    fn read_bytes(&mut self, budget: usize) -> Result<Vec<u8>, LoadError> {
-        let mut bytes = Vec::with_capacity(budget);
-        (&mut self.source)
-            .take(budget as u64)
-            .read_to_end(&mut bytes)?;
+    /// Reads up to `budget` bytes into `bytes` (emptied first).
+    fn read_bytes(&mut self, budget: usize, bytes: &mut Vec<u8>) -> Result<(), LoadError> {
+        bytes.clear();
+        bytes.reserve(budget);
+        (&mut self.source).take(budget as u64).read_to_end(bytes)?;
         self.read += bytes.len() as u64;
         if self.read > self.cap {
             return Err(LoadError::TooLarge { cap: self.cap });
         }
-        Ok(bytes)
+        Ok(())
     }
 
     fn decode(&mut self, mut bytes: &[u8], eof: bool) -> Result<(), LoadError> {
@@ -281,13 +287,7 @@ mod tests {
             assert_eq!(title.as_deref(), Some("Titel"));
             assert_eq!(
                 blocks,
-                doc.blocks
-                    .iter()
-                    .map(|b| Block {
-                        pos: 0,
-                        ..b.clone()
-                    })
-                    .collect::<Vec<_>>()
+                doc.blocks().map(|b| b.to_block()).collect::<Vec<_>>()
             );
         }
     }
@@ -303,12 +303,12 @@ mod tests {
         let doc = whole(md.as_bytes(), "a.md");
         let (title, blocks) = blocks_in_pieces(md.as_bytes(), Format::Markdown, 4096);
         assert_eq!(title.as_deref(), Some("Titel"));
-        assert_eq!(blocks.len(), doc.blocks.len());
+        assert_eq!(blocks.len(), doc.block_count());
         assert!(
             blocks
                 .iter()
-                .zip(&doc.blocks)
-                .all(|(a, b)| a.kind == b.kind && a.text == b.text && a.spans == b.spans)
+                .zip(doc.blocks())
+                .all(|(a, b)| a == &b.to_block())
         );
     }
 
@@ -330,7 +330,7 @@ mod tests {
         let doc = whole(text.as_bytes(), "a.txt");
         let (_, blocks) = blocks_in_pieces(text.as_bytes(), Format::Plain, 4099);
         let joined: String = blocks.iter().map(|b| b.text.as_str()).collect();
-        let expected: String = doc.blocks.iter().map(|b| b.text.as_str()).collect();
+        let expected: String = doc.blocks().map(|b| b.text).collect();
         assert!(joined == expected, "pieces differ from the whole");
         assert!(!joined.contains('\u{fffd}') && !joined.contains('\u{1b}'));
     }

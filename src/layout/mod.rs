@@ -10,10 +10,11 @@
 pub mod wrap;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use hyphenation::Standard;
 
-use crate::document::{Block, BlockKind, Document, Role};
+use crate::document::{BlockKind, BlockRef, Document, Role};
 pub use wrap::text_width;
 
 /// How to lay a document out.
@@ -108,7 +109,9 @@ pub struct Segment<'a> {
 pub struct Layout {
     options: WrapOptions,
     dict: Option<&'static Standard>,
-    blocks: Vec<Option<Box<[Line]>>>,
+    /// Lines of the blocks laid out so far, by block index. A map, not a slot per block:
+    /// memory follows what was looked at, not the length of the document.
+    blocks: HashMap<usize, Box<[Line]>>,
 }
 
 impl Layout {
@@ -122,7 +125,7 @@ impl Layout {
         Layout {
             options,
             dict,
-            blocks: vec![None; doc.blocks.len()],
+            blocks: HashMap::new(),
         }
     }
 
@@ -136,28 +139,22 @@ impl Layout {
 
     /// How many blocks have been laid out so far.
     pub fn laid_out(&self) -> usize {
-        self.blocks.iter().filter(|b| b.is_some()).count()
-    }
-
-    /// Makes room for blocks appended to the document since (a large article arrives in
-    /// pieces). Earlier blocks keep their lines: a block's gap depends only on the block
-    /// before it.
-    pub fn sync(&mut self, doc: &Document) {
-        if self.blocks.len() < doc.blocks.len() {
-            self.blocks.resize(doc.blocks.len(), None);
-        }
+        self.blocks.len()
     }
 
     /// Lays out `block` if it was not yet.
     pub fn ensure(&mut self, doc: &Document, block: usize) {
-        if let Some(slot @ None) = self.blocks.get_mut(block) {
-            *slot = Some(lay_out_block(doc, block, self.options.width, self.dict));
+        // Blocks appended later (a large article arrives in pieces) do not change the lines
+        // of earlier ones: a block's gap depends only on the block before it.
+        if block < doc.block_count() && !self.blocks.contains_key(&block) {
+            let lines = lay_out_block(doc, block, self.options.width, self.dict);
+            self.blocks.insert(block, lines);
         }
     }
 
     /// The lines of a block that has been laid out.
     pub fn lines(&self, block: usize) -> Option<&[Line]> {
-        self.blocks.get(block)?.as_deref()
+        self.blocks.get(&block).map(|lines| &**lines)
     }
 
     /// Number of lines of `block`, laying it out if needed.
@@ -168,12 +165,12 @@ impl Layout {
 
     /// The first line of the document, or `None` for a document without blocks.
     pub fn first(&mut self, doc: &Document) -> Option<LinePos> {
-        (!doc.blocks.is_empty()).then_some(LinePos { block: 0, line: 0 })
+        (!doc.is_empty()).then_some(LinePos { block: 0, line: 0 })
     }
 
     /// The last line of the document.
     pub fn last(&mut self, doc: &Document) -> Option<LinePos> {
-        let block = doc.blocks.len().checked_sub(1)?;
+        let block = doc.block_count().checked_sub(1)?;
         let n = self.line_count(doc, block);
         Some(LinePos {
             block,
@@ -189,7 +186,7 @@ impl Layout {
             });
         }
         let mut block = pos.block + 1;
-        while block < doc.blocks.len() {
+        while block < doc.block_count() {
             if self.line_count(doc, block) > 0 {
                 return Some(LinePos { block, line: 0 });
             }
@@ -250,7 +247,7 @@ impl Layout {
 
     /// The line that shows byte `offset` of `block` (the first text line for offset 0).
     pub fn line_at(&mut self, doc: &Document, block: usize, offset: usize) -> Option<LinePos> {
-        let block = block.min(doc.blocks.len().checked_sub(1)?);
+        let block = block.min(doc.block_count().checked_sub(1)?);
         self.ensure(doc, block);
         let lines = self.lines(block)?;
         let line = lines
@@ -269,7 +266,7 @@ impl Layout {
     /// Lays out and returns up to `height` lines from `top` on.
     pub fn window(&mut self, doc: &Document, top: LinePos, height: usize) -> Vec<LinePos> {
         let mut out = Vec::with_capacity(height);
-        if height == 0 || top.block >= doc.blocks.len() {
+        if height == 0 || top.block >= doc.block_count() {
             return out;
         }
         self.ensure(doc, top.block);
@@ -293,12 +290,12 @@ impl Layout {
     /// The segments to draw for a laid-out line (empty if the block is not laid out).
     pub fn segments<'d>(&self, doc: &'d Document, pos: LinePos) -> Vec<Segment<'d>> {
         let (Some(block), Some(line)) = (
-            doc.blocks.get(pos.block),
+            doc.get(pos.block),
             self.lines(pos.block).and_then(|l| l.get(pos.line)),
         ) else {
             return Vec::new();
         };
-        line_segments(block, line, self.options)
+        line_segments(&block, line, self.options)
     }
 
     /// A line as plain text, as `blatt render` prints it.
@@ -314,7 +311,7 @@ impl Layout {
     /// Every line, laying out the whole document: for `blatt render` and tests.
     pub fn all_lines(&mut self, doc: &Document) -> Vec<LinePos> {
         let mut out = Vec::new();
-        for block in 0..doc.blocks.len() {
+        for block in 0..doc.block_count() {
             for line in 0..self.line_count(doc, block) {
                 out.push(LinePos { block, line });
             }
@@ -324,10 +321,11 @@ impl Layout {
 }
 
 /// The decoration before a block's lines: quote bars, list indent and marker.
-fn prefix(block: &Block, first: bool) -> String {
+fn prefix(block: &BlockRef, first: bool) -> String {
     let mut prefix = "│ ".repeat(usize::from(block.quote));
-    match &block.kind {
-        BlockKind::ListItem { depth, marker } => {
+    match block.kind {
+        BlockKind::ListItem { depth } => {
+            let marker = block.marker;
             prefix.push_str(&"  ".repeat(usize::from(*depth)));
             if marker.is_empty() {
                 prefix.push_str("  ");
@@ -345,7 +343,7 @@ fn prefix(block: &Block, first: bool) -> String {
 }
 
 /// The prefix actually drawn at `width`: dropped when it would leave no room for text.
-fn fitted_prefix(block: &Block, first: bool, width: usize) -> String {
+fn fitted_prefix(block: &BlockRef, first: bool, width: usize) -> String {
     let prefix = prefix(block, first);
     if text_width(&prefix) + 1 > width || text_width(&prefix) * 2 > width + 8 {
         String::new()
@@ -355,17 +353,14 @@ fn fitted_prefix(block: &Block, first: bool, width: usize) -> String {
 }
 
 fn needs_gap(doc: &Document, block: usize) -> bool {
-    let Some(prev) = block.checked_sub(1).and_then(|b| doc.blocks.get(b)) else {
+    let Some(prev) = block.checked_sub(1).and_then(|b| doc.get(b)) else {
         return false;
     };
-    let this = &doc.blocks[block];
-    let tight = |kind: &BlockKind| match kind {
-        BlockKind::ListItem { marker, .. } => !marker.is_empty(),
-        _ => false,
-    };
+    let this = doc.block(block);
+    let tight = matches!(this.kind, BlockKind::ListItem { .. }) && !this.marker.is_empty();
     let same_table = matches!(prev.kind, BlockKind::TableRow { .. })
         && matches!(this.kind, BlockKind::TableRow { .. });
-    !(same_table || (tight(&this.kind) && matches!(prev.kind, BlockKind::ListItem { .. })))
+    !(same_table || (tight && matches!(prev.kind, BlockKind::ListItem { .. })))
 }
 
 fn lay_out_block(
@@ -374,7 +369,7 @@ fn lay_out_block(
     width: usize,
     dict: Option<&Standard>,
 ) -> Box<[Line]> {
-    let block = &doc.blocks[index];
+    let block = doc.block(index);
     let mut lines = Vec::new();
     if needs_gap(doc, index) {
         lines.push(Line {
@@ -384,8 +379,8 @@ fn lay_out_block(
             flags: GAP,
         });
     }
-    let prefix_width = text_width(&fitted_prefix(block, true, width))
-        .max(text_width(&fitted_prefix(block, false, width)));
+    let prefix_width = text_width(&fitted_prefix(&block, true, width))
+        .max(text_width(&fitted_prefix(&block, false, width)));
     let avail = width.saturating_sub(prefix_width).max(1);
     let mut pieces = Vec::new();
     match block.kind {
@@ -395,9 +390,9 @@ fn lay_out_block(
             hyphen: false,
         }),
         BlockKind::Code | BlockKind::TableRow { .. } => {
-            wrap::wrap_preformatted(&block.text, avail, &mut pieces)
+            wrap::wrap_preformatted(block.text, avail, &mut pieces)
         }
-        _ => wrap::wrap_flow(&block.text, avail, dict, &mut pieces),
+        _ => wrap::wrap_flow(block.text, avail, dict, &mut pieces),
     }
     let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     // The furthest end of the spans up to each index: a line starting at `s` can only be
@@ -445,12 +440,12 @@ fn paint_of(kind: &BlockKind) -> Paint {
     }
 }
 
-fn line_segments<'d>(block: &'d Block, line: &Line, options: WrapOptions) -> Vec<Segment<'d>> {
+fn line_segments<'d>(block: &BlockRef<'d>, line: &Line, options: WrapOptions) -> Vec<Segment<'d>> {
     let mut out = Vec::new();
     if line.is_gap() {
         return out;
     }
-    let paint = paint_of(&block.kind);
+    let paint = paint_of(block.kind);
     let prefix = fitted_prefix(block, line.is_first(), options.width);
     let prefix_width = text_width(&prefix);
     if !prefix.is_empty() {
@@ -460,7 +455,7 @@ fn line_segments<'d>(block: &'d Block, line: &Line, options: WrapOptions) -> Vec
             role: None,
         });
     }
-    if block.kind == BlockKind::Rule {
+    if *block.kind == BlockKind::Rule {
         let n = options.width.saturating_sub(prefix_width);
         out.push(Segment {
             text: Cow::Owned("─".repeat(n)),
@@ -584,9 +579,7 @@ impl LayoutCache {
             }
         }
         let last = self.layouts.len() - 1;
-        let layout = &mut self.layouts[last];
-        layout.sync(doc);
-        layout
+        &mut self.layouts[last]
     }
 
     /// The layout for `options` if it is cached.
@@ -628,7 +621,7 @@ pub fn render_parallel(
             let lines = lay_out_block(doc, index, options.width, dict);
             for line in lines.iter() {
                 let line_start = text.len();
-                for segment in line_segments(&doc.blocks[index], line, options) {
+                for segment in line_segments(&doc.block(index), line, options) {
                     text.push_str(&segment.text);
                 }
                 let trimmed = line_start + text[line_start..].trim_end().len();
@@ -642,8 +635,8 @@ pub fn render_parallel(
     // cut into small chunks dealt round-robin to the threads, and written back in order.
     const CHUNK: usize = 32;
     let mut start = 0;
-    while start < doc.blocks.len() {
-        let end = (start + BATCH).min(doc.blocks.len());
+    while start < doc.block_count() {
+        let end = (start + BATCH).min(doc.block_count());
         let chunks: Vec<std::ops::Range<usize>> = (start..end)
             .step_by(CHUNK)
             .map(|from| from..(from + CHUNK).min(end))

@@ -171,7 +171,7 @@ proptest! {
             prop_assert!(text_width(&line) <= width || single, "{:?} wider than {}", line, width);
             let lines = layout.lines(pos.block).unwrap();
             let l = lines[pos.line];
-            joined.push_str(&d.blocks[0].text[l.start as usize..l.end as usize]);
+            joined.push_str(&d.block(0).text[l.start as usize..l.end as usize]);
             joined.push(if l.hyphen() { '\u{0}' } else { ' ' });
         }
         let rejoined = joined.replace("\u{0} ", "").replace('\u{0}', "");

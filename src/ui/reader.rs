@@ -20,7 +20,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, reader: &Reader, theme:
     // itself is on screen, the header shows where the article comes from instead.
     let title_on_screen = visible
         .iter()
-        .any(|p| doc.blocks[p.block].kind == crate::document::BlockKind::Title);
+        .any(|p| *doc.block(p.block).kind == crate::document::BlockKind::Title);
     let header = if title_on_screen {
         state
             .library
@@ -64,7 +64,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, reader: &Reader, theme:
                 areas.text.width,
             );
             // A bookmark mark in the margin beside a bookmarked section's heading.
-            let block = &doc.blocks[pos.block];
+            let block = doc.block(pos.block);
             let first_text = layout
                 .lines(pos.block)
                 .and_then(|lines| lines.get(pos.line))
@@ -84,7 +84,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, reader: &Reader, theme:
             }
         }
     }
-    if doc.blocks.is_empty() {
+    if doc.is_empty() {
         put(
             buf,
             area,
