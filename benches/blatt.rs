@@ -22,7 +22,7 @@ use ratatui::backend::TestBackend;
 use blatt::app::{Action, Command, Keymap, Settings, State, update};
 use blatt::config::Config;
 use blatt::document::{self, Document, Format};
-use blatt::layout::{Layout, LinePos, WrapOptions, render_plain};
+use blatt::layout::{Layout, LinePos, WrapOptions, render_parallel, render_plain};
 use blatt::library::{bundled_library, parse_index};
 use blatt::ui::{self, Theme};
 
@@ -318,9 +318,10 @@ fn resize(c: &mut Criterion) {
     group.finish();
 }
 
-/// `blatt render --width 80` without the output I/O: lay out and format every line of 10 MB
-/// of mixed-language text (German, English, Chinese, Japanese, Thai, ...), as the command
-/// does it (batches of blocks on all cores), writing into a sink.
+/// `blatt render --width 80` on 10 MB of mixed-language text (German, English, Chinese,
+/// Japanese, Thai, ...) as the command does it: read from a file (in the page cache) a
+/// piece at a time, each piece laid out on all cores while the next is read, written into
+/// a sink instead of stdout. Also the layout alone, on both cores and on one.
 fn render(c: &mut Criterion) {
     let mut group = c.benchmark_group("render_mixed");
     group.sample_size(10);
@@ -328,28 +329,33 @@ fn render(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(10));
     group.throughput(Throughput::Bytes(10 * MB as u64));
     let config = Config::default();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("mixed.txt");
+    std::fs::write(&path, &*MIXED_10MB).expect("write the input");
     group.bench_function("10MB/headless_render_w80", |b| {
+        b.iter(|| blatt::headless::render(&path, 80, &config, &mut std::io::sink()))
+    });
+    group.bench_function("10MB/render_parallel_w80", |b| {
         let doc = &*MIXED_10MB_DOC;
-        b.iter(|| blatt::headless::render(doc, 80, &config, &mut std::io::sink()))
+        b.iter(|| render_parallel(doc, WrapOptions::new(80), &mut std::io::sink()))
     });
     group.bench_function("10MB/one_core_render_plain_w80", |b| {
         let doc = &*MIXED_10MB_DOC;
         b.iter(|| render_plain(doc, WrapOptions::new(80)))
     });
     let small = common::mixed(MB, 3);
+    let small_path = dir.path().join("small.txt");
+    std::fs::write(&small_path, &small).expect("write the input");
     group.throughput(Throughput::Bytes(small.len() as u64));
-    group.bench_function("1MB/load_and_headless_render_w80", |b| {
-        b.iter(|| {
-            blatt::headless::render(&load(black_box(&small)), 80, &config, &mut std::io::sink())
-        })
+    group.bench_function("1MB/headless_render_w80", |b| {
+        b.iter(|| blatt::headless::render(&small_path, 80, &config, &mut std::io::sink()))
     });
-    let doc = load(&small);
-    group.bench_function("1MB/render_w80_no_hyphenation", |b| {
-        let config = Config {
-            hyphenation: false,
-            ..Config::default()
-        };
-        b.iter(|| blatt::headless::render(&doc, 80, &config, &mut std::io::sink()))
+    let no_hyphenation = Config {
+        hyphenation: false,
+        ..Config::default()
+    };
+    group.bench_function("1MB/headless_render_w80_no_hyphenation", |b| {
+        b.iter(|| blatt::headless::render(&small_path, 80, &no_hyphenation, &mut std::io::sink()))
     });
     group.finish();
 }

@@ -8,8 +8,9 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::document::sanitize::escape_controls;
+use crate::document::stream::Loader;
 use crate::document::{self, Document};
-use crate::layout::WrapOptions;
+use crate::layout::{WrapOptions, render_parallel, render_parallel_from};
 use crate::library::{self, Library, Target};
 use crate::store::SavedState;
 
@@ -81,13 +82,24 @@ pub fn list(library: &Library, json: bool) -> anyhow::Result<String> {
 /// Reads and parses an article given by path (a large one in pieces, so that memory holds
 /// the parsed text once, not several copies of it).
 pub fn read_document(path: &Path, config: &Config) -> anyhow::Result<Document> {
+    let (mut doc, loader) = open_document(path, config)?;
+    if let Some(mut loader) = loader {
+        doc.read_rest(&mut loader)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
+    Ok(doc)
+}
+
+/// Opens an article given by path: all of a small one; the first piece of a large one, and
+/// a loader for the rest.
+fn open_document(path: &Path, config: &Config) -> anyhow::Result<(Document, Option<Loader>)> {
     let cap = config.max_article_bytes();
     let (source, size) = library::open_path(path, cap)?;
     let name = path.to_string_lossy();
     let fallback = path
         .file_stem()
         .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
-    document::open_all(Box::new(source), size, &name, &fallback, cap)
+    document::open(Box::new(source), size, &name, &fallback, None, cap)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
@@ -106,20 +118,53 @@ pub fn toc(doc: &Document) -> String {
     out
 }
 
-/// `blatt render`: the article laid out at `width`, written as it is laid out (on both
-/// cores: see [`crate::layout::render_parallel`]).
+/// `blatt render`: the article at `path` laid out at `width`, written as it is laid out (on
+/// both cores: see [`crate::layout::render_parallel`]). A large article is read, laid out
+/// and written a piece at a time, the next piece read on another thread meanwhile, so
+/// memory holds a piece or two however long the article is.
 pub fn render(
-    doc: &Document,
+    path: &Path,
     width: u16,
     config: &Config,
     out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
+) -> anyhow::Result<()> {
     let options = WrapOptions {
         width: usize::from(width).max(1),
         hyphenate: config.hyphenation,
         justify: config.justify,
     };
-    crate::layout::render_parallel(doc, options, out)
+    let (doc, loader) = open_document(path, config)?;
+    render_parallel(&doc, options, out)?;
+    let Some(mut loader) = loader else {
+        return Ok(());
+    };
+    let (sender, pieces) = std::sync::mpsc::sync_channel(1);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            loop {
+                let piece = loader.next(document::stream::PIECE);
+                let done = piece.as_ref().map_or(true, |p| p.done);
+                // The receiver is gone when writing failed (a closed pipe): stop.
+                if sender.send(piece).is_err() || done {
+                    return;
+                }
+            }
+        });
+        let mut window = doc;
+        for piece in pieces {
+            let piece = piece.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            // The last block so far goes first, only to set the gap before the new ones.
+            let carried = window
+                .block_count()
+                .checked_sub(1)
+                .map(|i| window.block(i).to_block());
+            let first = usize::from(carried.is_some());
+            let blocks: Vec<_> = carried.into_iter().chain(piece.blocks).collect();
+            window = Document::from_blocks(String::new(), blocks, window.language.clone());
+            render_parallel_from(&window, first, options, out)?;
+        }
+        Ok(())
+    })
 }
 
 /// `blatt bookmarks`: every bookmark, as text, JSON or Markdown.
@@ -216,5 +261,49 @@ mod tests {
             slug("Borrell wünscht sich \"robustere\" EU-Strategie"),
             "borrell-wünscht-sich-robustere-eu-strategie"
         );
+    }
+
+    /// A text long enough to be read in several pieces, with blocks whose gaps depend on
+    /// the block before (list items, table rows) at every possible place of a cut.
+    fn long_markdown() -> String {
+        let mut text = String::from("# Long\n\n");
+        let mut i = 0;
+        while text.len() < 3 * 1024 * 1024 {
+            text.push_str(&format!(
+                "## Part {i}\n\nSome *words* and `code` in paragraph {i}, long enough to wrap \
+                 at forty columns at least once or twice.\n\n- one {i}\n- two\n\n  more of two\n\n\
+                 | a | b |\n|---|---|\n| {i} | x |\n\n```\ncode {i}\n\n  kept\n```\n\n> quoted {i}\n\n"
+            ));
+            i += 1;
+        }
+        text
+    }
+
+    #[test]
+    fn render_in_pieces_is_the_whole_document_rendered() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = Config::default();
+        for (name, text) in [
+            ("long.md", long_markdown()),
+            (
+                "long.txt",
+                long_markdown().replace(['#', '*', '`', '|', '>'], ""),
+            ),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &text).expect("write");
+            let mut streamed = Vec::new();
+            render(&path, 40, &config, &mut streamed).expect("render");
+            let doc = read_document(&path, &config).expect("read");
+            let options = WrapOptions {
+                width: 40,
+                hyphenate: config.hyphenation,
+                justify: config.justify,
+            };
+            let mut whole = Vec::new();
+            render_parallel(&doc, options, &mut whole).expect("render whole");
+            assert!(doc.block_count() > 10_000, "{name}: a long document");
+            assert!(streamed == whole, "{name}: rendering in pieces differs");
+        }
     }
 }

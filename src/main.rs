@@ -47,13 +47,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print(&headless::toc(&doc))
         }
         Some(Headless::Render { document, width }) => {
-            let doc = headless::read_document(&document, &config)?;
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let written =
-                headless::render(&doc, width, &config, &mut out).and_then(|()| out.flush());
+            let written = headless::render(&document, width, &config, &mut out)
+                .and_then(|()| Ok(out.flush()?));
             match written {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => Ok(other?),
+                // The reader of the output went away (`blatt render … | head`): done.
+                Err(e)
+                    if e.downcast_ref::<std::io::Error>()
+                        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+                {
+                    Ok(())
+                }
+                other => other,
             }
         }
         Some(Headless::Bookmarks { json, markdown }) => {

@@ -606,6 +606,18 @@ pub fn render_parallel(
     options: WrapOptions,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    render_parallel_from(doc, 0, options, out)
+}
+
+/// [`render_parallel`] from block `first` on: the blocks before it only decide the gap
+/// before `first` (a document read in pieces is written a piece at a time, each piece
+/// after the last block of the one before).
+pub fn render_parallel_from(
+    doc: &Document,
+    first: usize,
+    options: WrapOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     const BATCH: usize = 4096;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -634,7 +646,7 @@ pub fn render_parallel(
     // Blocks differ widely in cost (a Thai paragraph needs the dictionary), so each batch is
     // cut into small chunks dealt round-robin to the threads, and written back in order.
     const CHUNK: usize = 32;
-    let mut start = 0;
+    let mut start = first;
     while start < doc.block_count() {
         let end = (start + BATCH).min(doc.block_count());
         let chunks: Vec<std::ops::Range<usize>> = (start..end)

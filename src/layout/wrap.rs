@@ -13,14 +13,46 @@ use std::sync::{Mutex, OnceLock};
 use hyphenation::{Hyphenator, Language, Load, Standard};
 use textwrap::WordSeparator;
 use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Width of text in terminal cells, summed over grapheme clusters.
 pub fn text_width(text: &str) -> usize {
     if text.is_ascii() {
         return text.len();
     }
+    if text.chars().all(adds_up) {
+        return text.chars().map(char_width).sum();
+    }
     text.graphemes(true).map(UnicodeWidthStr::width).sum()
+}
+
+/// Characters whose widths simply add up: a grapheme cluster made only of them is exactly
+/// as wide as the sum of its characters (combining marks count 0), so text made of them
+/// needs no cluster segmentation to be measured. Latin, Greek, Cyrillic, Thai, Lao, CJK,
+/// kana, Hangul syllables and common punctuation are; emoji, joiners, variation selectors,
+/// regional indicators, Hangul jamo and Arabic (whose lam-alef ligature is narrower than its
+/// letters) are not. `adds_up_like_clusters` in the tests checks this against unicode-width.
+fn adds_up(c: char) -> bool {
+    matches!(c,
+        '\u{20}'..='\u{7E}'
+        // Latin-1, Latin Extended, IPA, combining diacritics, Greek, Cyrillic
+        | '\u{A0}'..='\u{52F}'
+        // Thai, Lao
+        | '\u{E00}'..='\u{EFF}'
+        // Dashes, quotes, bullets, ellipsis; not the joiners and marks around them
+        | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}'
+        // CJK symbols and punctuation, Hiragana, Katakana
+        | '\u{3000}'..='\u{30FF}'
+        // CJK ideographs
+        | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        // Hangul syllables
+        | '\u{AC00}'..='\u{D7A3}'
+        // Full-width forms
+        | '\u{FF01}'..='\u{FF60}')
+}
+
+fn char_width(c: char) -> usize {
+    c.width().unwrap_or(0)
 }
 
 /// One wrapped line: a byte range of the block text, and whether a hyphen must be drawn
@@ -334,8 +366,8 @@ const MAX_WORD: usize = 64;
 
 /// The width of `text` if it is at most `room` cells; stops measuring as soon as it is not.
 fn width_within(text: &str, room: usize) -> Option<usize> {
-    // ASCII letters are one cell each (the text holds no control characters); the rest is
-    // measured by grapheme cluster.
+    // ASCII letters are one cell each (the text holds no control characters), and other
+    // characters that add up are measured one by one; the rest by grapheme cluster.
     let ascii = text.bytes().take(room + 1).take_while(u8::is_ascii).count();
     if ascii > room {
         return None;
@@ -343,10 +375,26 @@ fn width_within(text: &str, room: usize) -> Option<usize> {
     if ascii == text.len() {
         return Some(ascii);
     }
-    // Back up one character: an ASCII letter may start a cluster with a combining mark.
-    let start = ascii.saturating_sub(1);
-    let mut used = start;
-    for g in text[start..].graphemes(true) {
+    let mut used = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !adds_up(c) {
+            return clusters_within(text, room);
+        }
+        used += char_width(c);
+        // Only a character that does not add up (a joiner, a selector) could still change
+        // the width of the cluster before it.
+        if used > room && chars.peek().is_none_or(|&next| adds_up(next)) {
+            return None;
+        }
+    }
+    (used <= room).then_some(used)
+}
+
+/// [`width_within`] by grapheme cluster.
+fn clusters_within(text: &str, room: usize) -> Option<usize> {
+    let mut used = 0;
+    for g in text.graphemes(true) {
         used += g.width();
         if used > room {
             return None;
@@ -393,6 +441,7 @@ fn chunks(text: &str, width: usize) -> impl Iterator<Item = (usize, usize)> + '_
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn lines(text: &str, width: usize, lang: Option<&str>) -> Vec<String> {
         let mut out = Vec::new();
@@ -484,5 +533,78 @@ mod tests {
     fn hard_breaks_and_empty_text() {
         assert_eq!(lines("a\nb", 10, None), ["a", "b"]);
         assert_eq!(lines("", 10, None), [""]);
+    }
+
+    /// The reference measure: grapheme clusters, each measured by unicode-width.
+    fn by_clusters(text: &str) -> usize {
+        text.graphemes(true).map(UnicodeWidthStr::width).sum()
+    }
+
+    #[test]
+    fn every_character_that_adds_up_is_one_cluster_of_its_own_width() {
+        let all = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| adds_up(c));
+        for c in all {
+            let text = c.to_string();
+            assert_eq!(char_width(c), by_clusters(&text), "U+{:04X}", u32::from(c));
+        }
+    }
+
+    fn adding_up() -> impl Strategy<Value = char> {
+        prop_oneof![
+            0x20u32..=0x7E,
+            0xA0u32..=0x52F,
+            0x300u32..=0x36F,
+            0xE00u32..=0xEFF,
+            0x2010u32..=0x205E,
+            0x3000u32..=0x30FF,
+            0x4E00u32..=0x9FFF,
+            0xAC00u32..=0xD7A3,
+            0xFF01u32..=0xFF60,
+        ]
+        .prop_filter_map("a character that adds up", |n| {
+            char::from_u32(n).filter(|&c| adds_up(c))
+        })
+    }
+
+    /// Pieces of text: characters that add up, sequences that form one cluster of a width
+    /// other than the sum of its characters (emoji with joiners, modifiers and selectors,
+    /// flags, keycaps, jamo), and any other character.
+    fn anything() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => adding_up().prop_map(String::from),
+            2 => prop::sample::select(vec![
+                "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}", "\u{1F1E9}\u{1F1EA}",
+                "#\u{FE0F}\u{20E3}", "\u{2764}\u{FE0F}", "\u{00A9}\u{FE0F}", "\u{1F44D}\u{1F3FD}",
+                "\u{1100}\u{1161}\u{11A8}", "e\u{301}", "\u{E01}\u{E33}", "\u{644}\u{627}",
+                "\u{200D}", "\u{FE0F}", "\u{FE0E}", "\u{1F300}\u{FE0E}", "a\u{200D}b",
+            ])
+            .prop_map(String::from),
+            1 => any::<char>()
+                .prop_filter("no controls", |c| !c.is_control())
+                .prop_map(String::from),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn adds_up_like_clusters(chars in prop::collection::vec(adding_up(), 0..24)) {
+            let text: String = chars.into_iter().collect();
+            prop_assert_eq!(text.chars().map(char_width).sum::<usize>(), by_clusters(&text));
+            prop_assert_eq!(text_width(&text), by_clusters(&text));
+        }
+
+        #[test]
+        fn the_quick_measure_agrees_with_clusters(
+            pieces in prop::collection::vec(anything(), 0..16),
+            room in 0usize..40,
+        ) {
+            let text: String = pieces.concat();
+            prop_assert_eq!(text_width(&text), by_clusters(&text));
+            prop_assert_eq!(width_within(&text, room), clusters_within(&text, room));
+        }
     }
 }
