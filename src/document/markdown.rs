@@ -7,12 +7,19 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use super::{Block, BlockKind, Role, Span};
 
 /// Parses a later part of a text read in pieces: its first heading is no title.
-pub fn parse_more(text: &str) -> Vec<Block> {
+/// `continues`: the part before was cut inside a block (a paragraph or code block longer
+/// than a piece), which goes on at the start of this one.
+pub fn parse_more(text: &str, continues: bool) -> Vec<Block> {
     let (_, mut blocks) = parse(text);
     for block in &mut blocks {
         if block.kind == BlockKind::Title {
             block.kind = BlockKind::Heading { level: 1 };
         }
+    }
+    if let Some(first) = super::continuing(&mut blocks, text, continues)
+        && matches!(first.kind, BlockKind::Paragraph | BlockKind::Code)
+    {
+        first.continued = true;
     }
     blocks
 }

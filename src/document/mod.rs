@@ -63,7 +63,15 @@ pub struct Block {
     pub quote: u8,
     /// A list item's marker: `"•"`, `"3."`, or empty for a continuation paragraph.
     pub marker: String,
+    /// The block goes on from the one before: a paragraph too long to be one block, cut
+    /// for layout (see [`LONGEST_BLOCK`]). Drawn without a gap before it.
+    pub continued: bool,
 }
+
+/// Blocks longer than this many bytes are kept as several blocks, each one `continued`
+/// from the one before, so that laying out (or re-wrapping after a resize) one block never
+/// takes more than a moment, however long a paragraph without breaks is.
+pub const LONGEST_BLOCK: usize = 64 * 1024;
 
 impl Block {
     pub fn new(kind: BlockKind, text: String) -> Self {
@@ -73,7 +81,59 @@ impl Block {
             spans: Vec::new(),
             quote: 0,
             marker: String::new(),
+            continued: false,
         }
+    }
+
+    /// Cuts a block longer than [`LONGEST_BLOCK`] into blocks of at most that length, at
+    /// line breaks where it has them, else at spaces, else between characters; the break
+    /// where it is cut is dropped (the next block starts a new line anyway). Spans are cut
+    /// with the text.
+    fn split_long(self) -> Vec<Block> {
+        if self.text.len() <= LONGEST_BLOCK {
+            return vec![self];
+        }
+        let text = self.text.as_str();
+        let mut parts = Vec::new();
+        let mut start = 0;
+        while start < text.len() {
+            let (end, next) = if text.len() - start <= LONGEST_BLOCK {
+                (text.len(), text.len())
+            } else {
+                let mut limit = start + LONGEST_BLOCK;
+                while !text.is_char_boundary(limit) {
+                    limit -= 1;
+                }
+                let window = &text[start..limit];
+                match window.rfind('\n').or_else(|| window.rfind(' ')) {
+                    Some(at) if at > 0 => (start + at, start + at + 1),
+                    _ => (limit, limit),
+                }
+            };
+            let spans = self
+                .spans
+                .iter()
+                .filter(|s| s.range.start < end && s.range.end > start)
+                .map(|s| Span {
+                    range: s.range.start.max(start) - start..s.range.end.min(end) - start,
+                    role: s.role,
+                })
+                .collect();
+            parts.push(Block {
+                kind: self.kind,
+                text: text[start..end].to_string(),
+                spans,
+                quote: self.quote,
+                marker: if start == 0 {
+                    self.marker.clone()
+                } else {
+                    String::new()
+                },
+                continued: self.continued || start > 0,
+            });
+            start = next;
+        }
+        parts
     }
 
     pub fn is_heading(&self) -> bool {
@@ -93,6 +153,8 @@ pub struct BlockRef<'a> {
     pub quote: u8,
     /// A list item's marker: `"•"`, `"3."`, or empty for a continuation paragraph.
     pub marker: &'a str,
+    /// The block goes on from the one before (see [`Block::continued`]).
+    pub continued: bool,
     /// Where the block starts, counted in bytes of block text (plus one per block) before
     /// it: the basis for "percent through the document" without laying out every line.
     pub pos: u64,
@@ -107,6 +169,7 @@ impl BlockRef<'_> {
             spans: self.spans.to_vec(),
             quote: self.quote,
             marker: self.marker.to_string(),
+            continued: self.continued,
         }
     }
 
@@ -136,6 +199,7 @@ struct Stored {
     marker_end: u32,
     kind: BlockKind,
     quote: u8,
+    continued: bool,
 }
 
 /// A run of blocks under one heading (or the untitled opening part).
@@ -173,6 +237,17 @@ pub struct Document {
     pub expected: u64,
     /// Headings enclosing the end of the document, for appending sections.
     open_headings: Vec<(u8, String)>,
+}
+
+/// The first block of a later part of a text read in pieces, if it goes on from the block
+/// at the end of the part before: that part was cut inside a block (`continues`), and this
+/// one does not start with a blank line.
+fn continuing<'b>(blocks: &'b mut [Block], text: &str, continues: bool) -> Option<&'b mut Block> {
+    let starts_inside = text
+        .split('\n')
+        .next()
+        .is_some_and(|l| !l.trim().is_empty());
+    blocks.first_mut().filter(|_| continues && starts_inside)
 }
 
 /// Which parser a document needs.
@@ -334,9 +409,12 @@ impl Document {
         }
         self.blocks.reserve(blocks.len());
         self.text.reserve(blocks.iter().map(|b| b.text.len()).sum());
+        let blocks = blocks.into_iter().flat_map(Block::split_long);
         for (i, block) in (first..).zip(blocks) {
             self.total += block.text.len() as u64 + 1;
-            if let BlockKind::Heading { level } = block.kind {
+            if let BlockKind::Heading { level } = block.kind
+                && !block.continued
+            {
                 while self.open_headings.last().is_some_and(|(l, _)| *l >= level) {
                     self.open_headings.pop();
                 }
@@ -368,6 +446,7 @@ impl Document {
                 marker_end: u32::try_from(self.markers.len()).unwrap_or(u32::MAX),
                 kind: block.kind,
                 quote: block.quote,
+                continued: block.continued,
             });
         }
         if self.sections.is_empty() {
@@ -419,6 +498,7 @@ impl Document {
             spans: &self.spans[spans_start as usize..stored.spans_end as usize],
             quote: stored.quote,
             marker: &self.markers[marker_start as usize..stored.marker_end as usize],
+            continued: stored.continued,
             pos: (start + index) as u64,
         })
     }
@@ -616,6 +696,38 @@ mod tests {
             ("A".len() + "item".len() + "tail".len() + 4) as u64
         );
         assert!(doc.get(4).is_none());
+    }
+
+    #[test]
+    fn a_long_block_is_cut_with_its_spans() {
+        let mut long = Block::new(BlockKind::Heading { level: 2 }, "wort ".repeat(30_000));
+        long.spans.push(Span {
+            range: 5..LONGEST_BLOCK + 10,
+            role: Role::Emphasis,
+        });
+        let doc = Document::from_blocks("T".into(), vec![long.clone(), para("danach")], None);
+        let parts: Vec<BlockRef> = doc.blocks().collect();
+        assert_eq!(
+            parts.len(),
+            4,
+            "150,000 bytes in blocks of at most 64 KiB, then one"
+        );
+        assert!(parts.iter().all(|b| b.text.len() <= LONGEST_BLOCK));
+        assert!(!parts[0].continued && parts[1].continued && parts[2].continued);
+        assert!(!parts[3].continued);
+        // Cut at spaces, which are dropped: the words are all there.
+        let joined: Vec<&str> = parts[..3].iter().map(|b| b.text).collect();
+        assert!(
+            joined.join(" ") == long.text,
+            "the parts joined are the block"
+        );
+        // The emphasis runs on into the second part, shifted.
+        assert_eq!(parts[0].spans[0].range, 5..parts[0].text.len());
+        let second = parts[0].text.len() + 1;
+        assert_eq!(parts[1].spans[0].range, 0..LONGEST_BLOCK + 10 - second);
+        assert!(parts[2].spans.is_empty());
+        // One heading, one section.
+        assert_eq!(doc.sections.len(), 1);
     }
 
     #[test]

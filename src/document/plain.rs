@@ -14,9 +14,17 @@ pub fn parse(text: &str) -> (Option<String>, Vec<Block>) {
     parse_part(text, true)
 }
 
-/// Parses a later part of a text read in pieces: no title there.
-pub fn parse_more(text: &str) -> Vec<Block> {
-    parse_part(text, false).1
+/// Parses a later part of a text read in pieces: no title there. `continues`: the part
+/// before was cut inside a paragraph, which goes on at the start of this one.
+pub fn parse_more(text: &str, continues: bool) -> Vec<Block> {
+    let mut blocks = parse_part(text, false).1;
+    if let Some(first) = super::continuing(&mut blocks, text, continues) {
+        if first.is_heading() {
+            first.kind = BlockKind::Paragraph;
+        }
+        first.continued = true;
+    }
+    blocks
 }
 
 fn parse_part(text: &str, first: bool) -> (Option<String>, Vec<Block>) {

@@ -61,7 +61,14 @@ pub struct Loader {
     read: u64,
     first: bool,
     done: bool,
+    /// The last piece was cut inside a block (one longer than a piece): the next piece's
+    /// first block goes on from it.
+    continues: bool,
 }
+
+/// Clean text this long without a place to cut between blocks is cut inside one (at a line
+/// break where it can), so that a paragraph without end never has to be read whole.
+const LONGEST_UNCUT: usize = PIECE;
 
 impl Loader {
     /// A loader over `source`, which yields at most `cap + 1` bytes (see `open_target`).
@@ -78,6 +85,7 @@ impl Loader {
             read: 0,
             first: true,
             done: false,
+            continues: false,
         }
     }
 
@@ -104,21 +112,36 @@ impl Loader {
         // room for the next piece.
         let cut = if eof {
             self.text.len()
+        } else if let Some(newline) = self.text.rfind('\n') {
+            newline + 1
+        } else if self.text.len() >= LONGEST_UNCUT {
+            // A line without end: cut after a space (or anywhere). An escape sequence cut
+            // in two loses its introducer with the first half, so the rest is plain text.
+            self.text.rfind(' ').map_or(self.text.len(), |i| i + 1)
         } else {
-            self.text.rfind('\n').map_or(0, |i| i + 1)
+            0
         };
         if cut > 0 {
             sanitize_into(&self.text[..cut], &mut self.clean);
             self.text.drain(..cut);
         }
-        // Parse up to the last paragraph break.
-        let cut = if eof {
+        // Parse up to the last paragraph break; inside a paragraph if there is none.
+        let mut cut = if eof {
             self.clean.len()
         } else {
             paragraph_cut(&self.clean, self.format)
         };
+        let mut cut_inside = false;
+        let mut reopen = None;
+        if cut == 0 && !eof && self.clean.len() >= LONGEST_UNCUT {
+            cut = self.clean.rfind('\n').map_or(self.clean.len(), |i| i + 1);
+            cut_inside = true;
+            // Cut inside a fenced code block: the rest is code too.
+            reopen = open_fence(&self.clean[..cut], self.format).map(str::to_string);
+        }
         if cut > 0 {
             let part = &self.clean[..cut];
+            let continues = std::mem::replace(&mut self.continues, cut_inside);
             if self.first {
                 let (title, blocks) = match self.format {
                     Format::Plain => plain::parse(part),
@@ -129,11 +152,14 @@ impl Loader {
                 self.first = false;
             } else {
                 piece.blocks = match self.format {
-                    Format::Plain => plain::parse_more(part),
-                    Format::Markdown => markdown::parse_more(part),
+                    Format::Plain => plain::parse_more(part, continues),
+                    Format::Markdown => markdown::parse_more(part, continues),
                 };
             }
             self.clean.drain(..cut);
+            if let Some(fence) = reopen {
+                self.clean.insert_str(0, &fence);
+            }
         }
         self.done = eof;
         piece.done = eof;
@@ -211,6 +237,26 @@ fn utf8_but_cut(bytes: &[u8]) -> bool {
     }
 }
 
+/// The opening line of the fenced code block that is still open at the end of `text`, if
+/// any (Markdown only).
+fn open_fence(text: &str, format: Format) -> Option<&str> {
+    if format != Format::Markdown {
+        return None;
+    }
+    let mut open: Option<(&str, &str)> = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        match open {
+            Some((fence, _)) if trimmed.starts_with(fence) => open = None,
+            Some(_) => {}
+            None if trimmed.starts_with("```") => open = Some(("```", line)),
+            None if trimmed.starts_with("~~~") => open = Some(("~~~", line)),
+            None => {}
+        }
+    }
+    open.map(|(_, line)| line)
+}
+
 /// Where a piece of clean text can be cut so that no block spans the cut: after the last
 /// blank line (for Markdown, one outside a fenced code block). 0 if there is none.
 fn paragraph_cut(text: &str, format: Format) -> usize {
@@ -242,7 +288,7 @@ fn paragraph_cut(text: &str, format: Format) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Document, Format, load};
+    use crate::document::{BlockKind, Document, Format, load};
 
     fn blocks_in_pieces(
         bytes: &[u8],
@@ -333,6 +379,96 @@ mod tests {
         let expected: String = doc.blocks().map(|b| b.text).collect();
         assert!(joined == expected, "pieces differ from the whole");
         assert!(!joined.contains('\u{fffd}') && !joined.contains('\u{1b}'));
+    }
+
+    fn words(blocks: &[Block]) -> Vec<&str> {
+        blocks
+            .iter()
+            .flat_map(|b| b.text.split_whitespace())
+            .collect()
+    }
+
+    #[test]
+    fn a_paragraph_without_end_is_read_in_pieces_and_kept_in_short_blocks() {
+        let line = "ein Satz ohne Ende und ohne Leerzeile, der immer weiter geht\n";
+        let text = format!("Titel\n\n{}", line.repeat(3 * PIECE / line.len()));
+        let mut loader = Loader::new(
+            Box::new(io::Cursor::new(text.clone().into_bytes())),
+            Format::Plain,
+            u64::MAX - 1,
+        );
+        let first = loader.next(FIRST_PIECE).expect("piece");
+        let second = loader.next(PIECE).expect("piece");
+        let third = loader.next(PIECE).expect("piece");
+        // Pieces give what they read, not nothing until the paragraph ends.
+        assert!(!second.blocks.is_empty() && !third.done && !third.blocks.is_empty());
+        assert!(!second.blocks[0].continued && third.blocks[0].continued);
+        let mut blocks = first.blocks;
+        blocks.extend(second.blocks);
+        blocks.extend(third.blocks);
+        blocks.extend(loader.finish().expect("rest"));
+        let doc = Document::from_blocks("Titel".into(), blocks, None);
+        let whole = whole(text.as_bytes(), "a.txt");
+        let streamed: Vec<Block> = doc.blocks().map(|b| b.to_block()).collect();
+        let at_once: Vec<Block> = whole.blocks().map(|b| b.to_block()).collect();
+        assert_eq!(words(&streamed), words(&at_once));
+        for doc in [&doc, &whole] {
+            assert_eq!(doc.sections.len(), 1, "no heading made up");
+            assert!(
+                doc.blocks()
+                    .all(|b| b.text.len() <= crate::document::LONGEST_BLOCK)
+            );
+            assert!(doc.blocks().skip(2).all(|b| b.continued));
+            assert!(!doc.block(1).continued);
+        }
+    }
+
+    #[test]
+    fn a_line_without_end_is_read_in_pieces() {
+        let text = "Wort \t\u{1b}[31mrot ".repeat(6 * PIECE / 15);
+        let mut loader = Loader::new(
+            Box::new(io::Cursor::new(text.clone().into_bytes())),
+            Format::Plain,
+            u64::MAX - 1,
+        );
+        let mut pieces = Vec::new();
+        loop {
+            let piece = loader.next(PIECE).expect("piece");
+            let done = piece.done;
+            pieces.push(piece.blocks);
+            if done {
+                break;
+            }
+        }
+        let before_the_end = pieces[..pieces.len() - 1].iter().filter(|p| !p.is_empty());
+        assert!(before_the_end.count() >= 2, "blocks before the end");
+        let blocks: Vec<Block> = pieces.concat();
+        let doc = whole(text.as_bytes(), "a.txt");
+        let at_once: Vec<Block> = doc.blocks().map(|b| b.to_block()).collect();
+        assert!(
+            words(&blocks) == words(&at_once),
+            "the same words either way"
+        );
+        assert!(blocks.iter().all(|b| !b.text.contains('\u{1b}')));
+    }
+
+    #[test]
+    fn a_code_block_longer_than_a_piece_stays_code() {
+        let mut md = String::from("# Titel\n\nvorher\n\n```text\n");
+        md.push_str(&"let x = 1;\n\n".repeat(3 * PIECE / 12));
+        md.push_str("```\n\nnachher\n");
+        let (_, blocks) = blocks_in_pieces(md.as_bytes(), Format::Markdown, PIECE);
+        let doc = whole(md.as_bytes(), "a.md");
+        let at_once: Vec<Block> = doc.blocks().map(|b| b.to_block()).collect();
+        assert_eq!(words(&blocks), words(&at_once));
+        let code: Vec<&Block> = blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Code)
+            .collect();
+        assert!(code.len() > 2, "cut into several pieces");
+        assert!(!code[0].continued && code[1..].iter().all(|b| b.continued));
+        assert_eq!(blocks.last().map(|b| b.text.as_str()), Some("nachher"));
+        assert!(!blocks.iter().any(|b| b.text.contains("```")));
     }
 
     #[test]

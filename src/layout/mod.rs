@@ -357,6 +357,9 @@ fn needs_gap(doc: &Document, block: usize) -> bool {
         return false;
     };
     let this = doc.block(block);
+    if this.continued {
+        return false;
+    }
     let tight = matches!(this.kind, BlockKind::ListItem { .. }) && !this.marker.is_empty();
     let same_table = matches!(prev.kind, BlockKind::TableRow { .. })
         && matches!(this.kind, BlockKind::TableRow { .. });

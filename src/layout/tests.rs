@@ -37,6 +37,28 @@ fn gaps_between_blocks_but_not_inside_tight_lists() {
 }
 
 #[test]
+fn a_paragraph_cut_for_length_reads_on_without_a_gap() {
+    use crate::document::LONGEST_BLOCK;
+    let sentence = "Ein Wort nach dem anderen, immer weiter. ";
+    let long = sentence.repeat(2 * LONGEST_BLOCK / sentence.len() + 10);
+    let text = format!("Titel\n\n{}\n\nEnde.", long.trim_end());
+    let d = doc(&text);
+    assert!(
+        d.block_count() >= 5,
+        "the long paragraph is cut: {}",
+        d.block_count()
+    );
+    assert!(d.blocks().all(|b| b.text.len() <= LONGEST_BLOCK));
+    let lines = render_plain(&d, WrapOptions::new(60));
+    // Title, gap, the paragraph without any gap inside, gap, the end.
+    let gaps: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].is_empty()).collect();
+    assert_eq!(gaps, [1, lines.len() - 2]);
+    let rendered: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+    let source: Vec<&str> = text.split_whitespace().collect();
+    assert_eq!(rendered, source);
+}
+
+#[test]
 fn quotes_lists_code_and_rules_are_decorated() {
     let d = md("> a quote\n\n1. one\n2. two long enough to wrap here\n\n```\ncode\n```\n\n---");
     let lines = render_plain(&d, WrapOptions::new(16));
