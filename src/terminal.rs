@@ -3,19 +3,25 @@
 //! SIGTERM, SIGHUP and SIGINT (flags the run loop checks), and Ctrl-Z, which restores,
 //! stops the process, and takes the screen back with a full redraw on `fg`.
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode,
 };
-use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::{Frame, Terminal};
 
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+/// The screen, written through a buffer that holds a whole frame: each frame leaves in one
+/// write, not in the 1 KiB pieces of stdout's own line buffer.
+pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Room for a full frame of a large terminal with colours.
+const FRAME_BUFFER: usize = 256 * 1024;
 
 /// Whether mouse capture was turned on, so that restoring turns it off again.
 static MOUSE: AtomicBool = AtomicBool::new(false);
@@ -30,9 +36,18 @@ pub fn init(mouse: bool) -> io::Result<Tui> {
         crossterm::execute!(out, EnableMouseCapture)?;
     }
     MOUSE.store(mouse, Ordering::SeqCst);
+    let out = BufWriter::with_capacity(FRAME_BUFFER, out);
     let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
     redraw_fully(&mut terminal)?;
     Ok(terminal)
+}
+
+/// Draws a frame as one synchronized update: terminals that know the mode (DEC 2026) show
+/// it at once, never half old and half new; others ignore the mode.
+pub fn draw(terminal: &mut Tui, render: impl FnOnce(&mut Frame)) -> io::Result<()> {
+    crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal.draw(render)?;
+    crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)
 }
 
 /// Clears the screen and makes the next draw write every cell. Unlike `Terminal::clear`, it
@@ -40,7 +55,7 @@ pub fn init(mouse: bool) -> io::Result<Tui> {
 /// would turn into a two-second stall and an error.
 pub fn redraw_fully(terminal: &mut Tui) -> io::Result<()> {
     crossterm::execute!(
-        io::stdout(),
+        terminal.backend_mut(),
         crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
     )?;
     // Both buffers reset: the next frame is compared with an empty one.
@@ -55,7 +70,8 @@ pub fn restore() {
     if MOUSE.swap(false, Ordering::SeqCst) {
         let _ = crossterm::execute!(out, DisableMouseCapture);
     }
-    let _ = crossterm::execute!(out, LeaveAlternateScreen, Show);
+    // Also ends a synchronized update that a signal or panic cut short.
+    let _ = crossterm::execute!(out, EndSynchronizedUpdate, LeaveAlternateScreen, Show);
     let _ = disable_raw_mode();
     let _ = out.flush();
 }

@@ -40,6 +40,8 @@ const SLOW: &[(&str, Duration)] = &[
 ///
 /// - `?1049h` / `?1049l`: EnterAlternateScreen / LeaveAlternateScreen (terminal::init, restore).
 /// - `?25l` / `?25h`: Hide / Show the cursor.
+/// - `?2026h` / `?2026l`: Begin / EndSynchronizedUpdate around every frame (terminal::draw);
+///   they must pair up, never nest, and the output must not end inside one.
 /// - `?1000h`, `?1002h`, `?1003h`, `?1015h`, `?1006h` and their `l`: EnableMouseCapture /
 ///   DisableMouseCapture (normal, button-event and any-event tracking; urxvt and SGR encodings).
 /// - `6n`: the cursor position request (DSR) that ratatui's `Terminal::new` makes to learn where
@@ -55,6 +57,8 @@ const ALLOWED_CSI: &[(&str, &str, char)] = &[
     ("?", "1049", 'l'),
     ("?", "25", 'l'),
     ("?", "25", 'h'),
+    ("?", "2026", 'h'),
+    ("?", "2026", 'l'),
     ("?", "1000", 'h'),
     ("?", "1000", 'l'),
     ("?", "1002", 'h'),
@@ -98,6 +102,8 @@ struct Wire {
     /// Bounds on cursor addressing and printing apply (a fixed size is known for this stream).
     check_bounds: bool,
     alternate: bool,
+    /// Inside a synchronized update (the terminal holds what it shows).
+    synchronized: bool,
     row: u16,
     /// Column where the current run of printed text started (1-based).
     run_col: u16,
@@ -115,6 +121,7 @@ impl Wire {
             rows,
             check_bounds,
             alternate: false,
+            synchronized: false,
             row: 1,
             run_col: 1,
             run: String::new(),
@@ -231,6 +238,13 @@ impl vte::Perform for Wire {
         match (marker.as_str(), action) {
             ("?", 'h') if joined == "1049" => self.alternate = true,
             ("?", 'l') if joined == "1049" => self.alternate = false,
+            ("?", 'h') if joined == "2026" => {
+                if self.synchronized {
+                    self.problem("a synchronized update begun inside another".to_string());
+                }
+                self.synchronized = true;
+            }
+            ("?", 'l') if joined == "2026" => self.synchronized = false,
             ("", 'H') => {
                 let row = values.first().copied().unwrap_or(1).max(1);
                 let col = values.get(1).copied().unwrap_or(1).max(1);
@@ -259,6 +273,9 @@ fn check_wire(bytes: &[u8], size: Option<(u16, u16)>) -> Wire {
     let mut parser = vte::Parser::new();
     parser.advance(&mut wire, bytes);
     wire.flush();
+    if wire.synchronized {
+        wire.problem("the output ends inside a synchronized update".to_string());
+    }
     // vte swallows SOS, PM and APC strings without a callback: look for their introducers.
     for (at, w) in bytes.windows(2).enumerate() {
         if w[0] == 0x1b && matches!(w[1], b'X' | b'^' | b'_') {

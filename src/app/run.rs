@@ -26,6 +26,9 @@ const TICK: Duration = Duration::from_millis(50);
 /// How long to wait for input while a large article is read in the background: short, so
 /// that its pieces are taken in as fast as the loader makes them.
 const LOADING_TICK: Duration = Duration::from_millis(4);
+/// While a large article is read in, the pieces it adds are drawn at most this often; what
+/// the user does is drawn at once.
+const BACKGROUND_FRAME: Duration = Duration::from_millis(50);
 /// Pieces of a large article that may wait for the loop. The loader blocks beyond that, so
 /// memory holds the document plus at most this many pieces, however slow the loop is.
 const PIECES_IN_FLIGHT: usize = 1;
@@ -88,7 +91,11 @@ fn event_loop(
     if perform(term, state, runtime, initial, &mut pending)? {
         return Ok(());
     }
+    // The user (or the start) changed the screen: draw now.
     let mut dirty = true;
+    // The background reader changed it: draw soon.
+    let mut stale = false;
+    let mut last_draw = Instant::now();
     loop {
         if signals.terminate() {
             return Ok(());
@@ -107,15 +114,18 @@ fn event_loop(
             if perform(term, state, runtime, effects, &mut pending)? {
                 return Ok(());
             }
-            dirty = true;
+            stale = true;
         }
         if signals.take_continued() {
             terminal::redraw_fully(term)?;
             dirty = true;
         }
-        if dirty {
-            term.draw(|frame| ui::draw(frame, state, &runtime.theme))?;
+        let settled = pending.loading.is_none() || last_draw.elapsed() >= BACKGROUND_FRAME;
+        if dirty || (stale && settled) {
+            terminal::draw(term, |frame| ui::draw(frame, state, &runtime.theme))?;
             dirty = false;
+            stale = false;
+            last_draw = Instant::now();
         }
         if pending
             .last_change
@@ -237,7 +247,7 @@ fn perform(
         match effect {
             Effect::Load { entry } => {
                 // Show "opening…" before a long read.
-                term.draw(|frame| ui::draw(frame, state, &runtime.theme))?;
+                terminal::draw(term, |frame| ui::draw(frame, state, &runtime.theme))?;
                 // Stop reading the article before, if it was still being read.
                 pending.loading = None;
                 match start_load(state, entry, runtime.read_cap) {

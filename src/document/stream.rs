@@ -19,8 +19,9 @@ use super::{Block, Format, markdown, plain};
 
 /// Articles larger than this are read in pieces (smaller ones at once).
 pub const PIECES_ABOVE: u64 = 1024 * 1024;
-/// Bytes read for the first screen of a large article.
-pub const FIRST_PIECE: usize = 256 * 1024;
+/// Bytes read for the first screen of a large article: many screens' worth, and enough to
+/// guess the language from.
+pub const FIRST_PIECE: usize = 64 * 1024;
 /// Bytes read per piece after that: small, so that the few pieces on their way (being read,
 /// waiting for the reader, being appended) add little to the memory the document needs.
 pub const PIECE: usize = 512 * 1024;
