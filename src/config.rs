@@ -13,6 +13,10 @@ pub const DEFAULT_TOML: &str = include_str!("../config/blatt.toml");
 /// The user's file name inside the config directory.
 pub const FILE_NAME: &str = "config.toml";
 
+/// The largest `max_article_mb` that counts: decoded, such an article fits a document's
+/// 4 GiB of text (see `document::MAX_TEXT`) even if every byte becomes three.
+pub const MAX_ARTICLE_MB: u64 = 1024;
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -42,8 +46,11 @@ impl Config {
         Some(expanded)
     }
 
+    /// `max_article_mb` in bytes, at most [`MAX_ARTICLE_MB`] MB.
     pub fn max_article_bytes(&self) -> u64 {
-        self.max_article_mb.saturating_mul(1024 * 1024)
+        self.max_article_mb
+            .min(MAX_ARTICLE_MB)
+            .saturating_mul(1024 * 1024)
     }
 }
 
@@ -235,5 +242,14 @@ mod tests {
         let path = config.library_path().expect("path");
         assert!(path.ends_with("news"));
         assert!(!path.starts_with("~"));
+    }
+
+    #[test]
+    fn the_article_limit_is_capped() {
+        let (config, warnings) = from_user_toml("max_article_mb = 100000\n", "c.toml");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.max_article_bytes(), MAX_ARTICLE_MB * 1024 * 1024);
+        let (config, _) = from_user_toml("max_article_mb = 3\n", "c.toml");
+        assert_eq!(config.max_article_bytes(), 3 * 1024 * 1024);
     }
 }

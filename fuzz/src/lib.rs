@@ -89,9 +89,9 @@ pub fn check_document_model(doc: &Document) {
         }
         for span in block.spans {
             assert!(
-                span.range.start <= span.range.end && block.text.get(span.range.clone()).is_some(),
+                span.range().start <= span.range().end && block.text.get(span.range()).is_some(),
                 "block {i}: span {:?} is not a char range of {:?}",
-                span.range,
+                span.range(),
                 block.text
             );
         }

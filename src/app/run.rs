@@ -25,13 +25,13 @@ const SAVE_DELAY: Duration = Duration::from_secs(1);
 const TICK: Duration = Duration::from_millis(50);
 /// How long to wait for input while a large article is read in the background: short, so
 /// that its pieces are taken in as fast as the loader makes them.
-const LOADING_TICK: Duration = Duration::from_millis(4);
+const LOADING_TICK: Duration = Duration::from_millis(2);
 /// While a large article is read in, the pieces it adds are drawn at most this often; what
 /// the user does is drawn at once.
 const BACKGROUND_FRAME: Duration = Duration::from_millis(50);
 /// Pieces of a large article that may wait for the loop. The loader blocks beyond that, so
 /// memory holds the document plus at most this many pieces, however slow the loop is.
-const PIECES_IN_FLIGHT: usize = 1;
+const PIECES_IN_FLIGHT: usize = 2;
 
 pub struct Runtime {
     /// Shared with the signal watcher, which saves if the loop cannot.

@@ -253,10 +253,7 @@ impl Builder {
             && start < end
             && end <= block.text.len()
         {
-            block.spans.push(Span {
-                range: start..end,
-                role,
-            });
+            block.spans.push(Span::new(start..end, role));
         }
     }
 
@@ -268,22 +265,19 @@ impl Builder {
         let len = block.text.len();
         for (role, start) in self.open_spans.iter_mut() {
             if *start < len {
-                block.spans.push(Span {
-                    range: *start..len,
-                    role: *role,
-                });
+                block.spans.push(Span::new(*start..len, *role));
             }
             *start = 0;
         }
-        block.spans.sort_by_key(|s| (s.range.start, s.range.end));
+        block.spans.sort_by_key(|s| (s.start, s.end));
         clean_block(&mut block);
         let len = block.text.len();
         let trimmed_end = block.text.trim_end().len();
         if block.kind != BlockKind::Code && trimmed_end < len {
             block.text.truncate(trimmed_end);
             block.spans.retain_mut(|s| {
-                s.range.end = s.range.end.min(trimmed_end);
-                s.range.start < s.range.end
+                *s = Span::new(s.range().start..s.range().end.min(trimmed_end), s.role);
+                s.start < s.end
             });
         }
         if block.text.is_empty() && block.kind != BlockKind::Code {
@@ -331,10 +325,7 @@ impl Builder {
             clean_block(&mut block);
             if header {
                 let len = block.text.len();
-                block.spans.push(Span {
-                    range: 0..len,
-                    role: Role::Strong,
-                });
+                block.spans.push(Span::new(0..len, Role::Strong));
             }
             self.push(block);
         }
@@ -376,11 +367,8 @@ fn clean_block(block: &mut Block) {
     let spans = block
         .spans
         .iter()
-        .map(|s| Span {
-            range: moved(s.range.start)..moved(s.range.end),
-            role: s.role,
-        })
-        .filter(|s| s.range.start < s.range.end)
+        .map(|s| Span::new(moved(s.range().start)..moved(s.range().end), s.role))
+        .filter(|s| s.start < s.end)
         .collect();
     block.spans = spans;
     block.text = clean;
@@ -438,7 +426,7 @@ mod tests {
         let roles: Vec<_> = b
             .spans
             .iter()
-            .map(|s| (&b.text[s.range.clone()], s.role))
+            .map(|s| (&b.text[s.range()], s.role))
             .collect();
         assert_eq!(
             roles,

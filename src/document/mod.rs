@@ -23,11 +23,30 @@ pub enum Role {
     Strike,
 }
 
-/// A styled byte range of a block's text.
+/// A styled byte range of a block's text. Kept in 12 bytes (a Markdown article can have
+/// millions): offsets are `u32`, as a block is at most [`LONGEST_BLOCK`] long once in a
+/// document, and parsed a piece at a time before.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
-    pub range: Range<usize>,
+    start: u32,
+    end: u32,
     pub role: Role,
+}
+
+impl Span {
+    /// A span of `range` (offsets past 4 GiB are clamped; no block is that long).
+    pub fn new(range: Range<usize>, role: Role) -> Span {
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span {
+            start: clamp(range.start),
+            end: clamp(range.end),
+            role,
+        }
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +86,11 @@ pub struct Block {
     /// for layout (see [`LONGEST_BLOCK`]). Drawn without a gap before it.
     pub continued: bool,
 }
+
+/// The most text a document holds: offsets are `u32`. Articles are capped far below (see
+/// `Config::max_article_bytes`: 1 GiB, at most 3 GiB once decoded); blocks past it would
+/// be left out.
+pub const MAX_TEXT: usize = u32::MAX as usize;
 
 /// Blocks longer than this many bytes are kept as several blocks, each one `continued`
 /// from the one before, so that laying out (or re-wrapping after a resize) one block never
@@ -113,10 +137,13 @@ impl Block {
             let spans = self
                 .spans
                 .iter()
-                .filter(|s| s.range.start < end && s.range.end > start)
-                .map(|s| Span {
-                    range: s.range.start.max(start) - start..s.range.end.min(end) - start,
-                    role: s.role,
+                .filter(|s| s.range().start < end && s.range().end > start)
+                .map(|s| {
+                    let range = s.range();
+                    Span::new(
+                        range.start.max(start) - start..range.end.min(end) - start,
+                        s.role,
+                    )
                 })
                 .collect();
             parts.push(Block {
@@ -188,11 +215,12 @@ impl BlockRef<'_> {
 
 /// How a document keeps a block: its text and spans are ranges of the document's shared
 /// buffers, each starting where the previous block's ended. One allocation for all the text
-/// instead of one per block keeps a 100 MB article near 100 MB in memory.
+/// instead of one per block keeps a 100 MB article near 100 MB in memory; 16 bytes a block
+/// keep the rest small.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Stored {
-    /// End of the block's text in `Document::text`.
-    end: usize,
+    /// End of the block's text in `Document::text` (which stays below [`MAX_TEXT`]).
+    end: u32,
     /// End of the block's spans in `Document::spans`.
     spans_end: u32,
     /// End of the block's list marker in `Document::markers`.
@@ -411,6 +439,9 @@ impl Document {
         self.text.reserve(blocks.iter().map(|b| b.text.len()).sum());
         let blocks = blocks.into_iter().flat_map(Block::split_long);
         for (i, block) in (first..).zip(blocks) {
+            if self.text.len() + block.text.len() > MAX_TEXT {
+                break;
+            }
             self.total += block.text.len() as u64 + 1;
             if let BlockKind::Heading { level } = block.kind
                 && !block.continued
@@ -441,7 +472,7 @@ impl Document {
                 self.markers.push_str(&block.marker);
             }
             self.blocks.push(Stored {
-                end: self.text.len(),
+                end: u32::try_from(self.text.len()).unwrap_or(u32::MAX),
                 spans_end: u32::try_from(self.spans.len()).unwrap_or(u32::MAX),
                 marker_end: u32::try_from(self.markers.len()).unwrap_or(u32::MAX),
                 kind: block.kind,
@@ -488,13 +519,13 @@ impl Document {
         let (start, spans_start, marker_start) = match index.checked_sub(1) {
             Some(prev) => {
                 let prev = &self.blocks[prev];
-                (prev.end, prev.spans_end, prev.marker_end)
+                (prev.end as usize, prev.spans_end, prev.marker_end)
             }
             None => (0, 0, 0),
         };
         Some(BlockRef {
             kind: &stored.kind,
-            text: &self.text[start..stored.end],
+            text: &self.text[start..stored.end as usize],
             spans: &self.spans[spans_start as usize..stored.spans_end as usize],
             quote: stored.quote,
             marker: &self.markers[marker_start as usize..stored.marker_end as usize],
@@ -670,10 +701,15 @@ mod tests {
     }
 
     #[test]
+    fn a_span_stays_small() {
+        assert!(std::mem::size_of::<Span>() <= 12);
+    }
+
+    #[test]
     fn a_stored_block_stays_small() {
-        // 150,000 paragraphs of a 100 MB article cost 3.6 MB at this size; memory targets
+        // 150,000 paragraphs of a 100 MB article cost 2.4 MB at this size; memory targets
         // (document size + 20 MiB) depend on it.
-        assert!(std::mem::size_of::<Stored>() <= 24);
+        assert!(std::mem::size_of::<Stored>() <= 16);
     }
 
     #[test]
@@ -681,10 +717,7 @@ mod tests {
         let mut item = Block::new(BlockKind::ListItem { depth: 1 }, "item".into());
         item.marker = "3.".into();
         item.quote = 2;
-        item.spans.push(Span {
-            range: 0..2,
-            role: Role::Strong,
-        });
+        item.spans.push(Span::new(0..2, Role::Strong));
         let blocks = vec![heading(2, "A"), item, para(""), para("tail")];
         let mut doc = Document::from_blocks("T".into(), blocks[..2].to_vec(), None);
         doc.append(blocks[2..].to_vec());
@@ -701,10 +734,8 @@ mod tests {
     #[test]
     fn a_long_block_is_cut_with_its_spans() {
         let mut long = Block::new(BlockKind::Heading { level: 2 }, "wort ".repeat(30_000));
-        long.spans.push(Span {
-            range: 5..LONGEST_BLOCK + 10,
-            role: Role::Emphasis,
-        });
+        long.spans
+            .push(Span::new(5..LONGEST_BLOCK + 10, Role::Emphasis));
         let doc = Document::from_blocks("T".into(), vec![long.clone(), para("danach")], None);
         let parts: Vec<BlockRef> = doc.blocks().collect();
         assert_eq!(
@@ -722,9 +753,9 @@ mod tests {
             "the parts joined are the block"
         );
         // The emphasis runs on into the second part, shifted.
-        assert_eq!(parts[0].spans[0].range, 5..parts[0].text.len());
+        assert_eq!(parts[0].spans[0].range(), 5..parts[0].text.len());
         let second = parts[0].text.len() + 1;
-        assert_eq!(parts[1].spans[0].range, 0..LONGEST_BLOCK + 10 - second);
+        assert_eq!(parts[1].spans[0].range(), 0..LONGEST_BLOCK + 10 - second);
         assert!(parts[2].spans.is_empty());
         // One heading, one section.
         assert_eq!(doc.sections.len(), 1);

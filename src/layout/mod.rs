@@ -404,7 +404,7 @@ fn lay_out_block(
         .spans
         .iter()
         .scan(0, |furthest, span| {
-            *furthest = (*furthest).max(span.range.end);
+            *furthest = (*furthest).max(span.range().end);
             Some(*furthest)
         })
         .collect();
@@ -490,12 +490,12 @@ fn line_segments<'d>(block: &BlockRef<'d>, line: &Line, options: WrapOptions) ->
     let from = (line.span_from as usize).min(block.spans.len());
     let spans: Vec<&crate::document::Span> = block.spans[from..]
         .iter()
-        .take_while(|s| s.range.start < range.end)
-        .filter(|s| s.range.end > range.start)
+        .take_while(|s| s.range().start < range.end)
+        .filter(|s| s.range().end > range.start)
         .collect();
     let mut cuts = vec![range.start, range.end];
     for span in &spans {
-        for at in [span.range.start, span.range.end] {
+        for at in [span.range().start, span.range().end] {
             if at > range.start && at < range.end {
                 cuts.push(at);
             }
@@ -506,7 +506,7 @@ fn line_segments<'d>(block: &BlockRef<'d>, line: &Line, options: WrapOptions) ->
     let role_at = |at: usize| {
         spans
             .iter()
-            .filter(|s| s.range.start <= at && at < s.range.end)
+            .filter(|s| s.range().contains(&at))
             .map(|s| s.role)
             .next_back()
     };
