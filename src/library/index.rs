@@ -122,22 +122,53 @@ struct OpenHeading {
     text: String,
 }
 
+/// What the event pass carries from one part of an INDEX.md to the next: the title, once
+/// found, and the headings that group the entries that follow.
+#[derive(Debug, Clone, Default)]
+struct Carry {
+    title: Option<String>,
+    /// (level, sanitized text) of the headings that group what follows; at most six deep.
+    headings: Vec<(HeadingLevel, String)>,
+}
+
 /// Parses INDEX.md text. Pure: no I/O, never panics, linear in the input.
 pub fn parse_index(markdown: &str) -> ParsedIndex {
     let markdown = markdown.strip_prefix('\u{feff}').unwrap_or(markdown);
+    let mut carry = Carry::default();
+    let (entries, _) = parse_part(markdown, 0, &mut carry);
+    ParsedIndex {
+        title: carry.title,
+        entries,
+    }
+}
+
+/// The event pass over one part of an INDEX.md that starts at a line start, after
+/// `lines_before` lines. Returns the entries and whether the part's last top-level block is
+/// a code or HTML block, which might have gone on past the part's end (see [`IndexParts`]).
+fn parse_part(markdown: &str, lines_before: usize, carry: &mut Carry) -> (Vec<RawEntry>, bool) {
     let lines = LineIndex::new(markdown);
     let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES).into_offset_iter();
 
-    let mut title: Option<String> = None;
-    // (level, sanitized text) of the headings that group what follows; at most six deep.
-    let mut headings: Vec<(HeadingLevel, String)> = Vec::new();
     let mut heading: Option<OpenHeading> = None;
     let mut frames: Vec<Frame> = Vec::new();
     // One slot per entry, reserved when its link starts so that entries keep link order
     // even though an outer item ends after the items nested in it.
     let mut slots: Vec<Option<RawEntry>> = Vec::new();
+    let mut depth = 0usize;
+    let mut open_ended = false;
 
     for (event, range) in parser {
+        match &event {
+            Event::End(_) => depth = depth.saturating_sub(1),
+            other => {
+                if depth == 0 {
+                    open_ended = matches!(other, Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock));
+                }
+                if matches!(other, Event::Start(_)) {
+                    depth += 1;
+                }
+            }
+        }
         match event {
             Event::Start(Tag::Heading { level, .. }) if frames.is_empty() => {
                 heading = Some(OpenHeading {
@@ -148,11 +179,11 @@ pub fn parse_index(markdown: &str) -> ParsedIndex {
             Event::End(TagEnd::Heading(_)) if frames.is_empty() => {
                 if let Some(done) = heading.take() {
                     let text = sanitize_line(&done.text);
-                    headings.retain(|(l, _)| *l < done.level);
-                    if done.level == HeadingLevel::H1 && title.is_none() {
-                        title = Some(text);
+                    carry.headings.retain(|(l, _)| *l < done.level);
+                    if done.level == HeadingLevel::H1 && carry.title.is_none() {
+                        carry.title = Some(text);
                     } else {
-                        headings.push((done.level, text));
+                        carry.headings.push((done.level, text));
                     }
                 }
             }
@@ -163,7 +194,8 @@ pub fn parse_index(markdown: &str) -> ParsedIndex {
                     && frame.phase != Phase::Before
                 {
                     let slot = frame.slot;
-                    let group = headings
+                    let group = carry
+                        .headings
                         .iter()
                         .filter(|(_, t)| !t.is_empty())
                         .map(|(_, t)| t.clone())
@@ -192,7 +224,7 @@ pub fn parse_index(markdown: &str) -> ParsedIndex {
                     frame.phase = Phase::Title;
                     frame.slot = slots.len();
                     slots.push(None);
-                    frame.line = lines.line_of(range.start);
+                    frame.line = lines_before + lines.line_of(range.start);
                     let decoded = percent_decode_str(&dest_url).decode_utf8_lossy();
                     frame.link = if link_type == LinkType::Email {
                         format!("mailto:{decoded}")
@@ -230,10 +262,144 @@ pub fn parse_index(markdown: &str) -> ParsedIndex {
         }
     }
 
-    ParsedIndex {
-        title,
-        entries: slots.into_iter().flatten().collect(),
+    (slots.into_iter().flatten().collect(), open_ended)
+}
+
+/// An INDEX.md parsed a part at a time, so that a reader can show the first entries of a
+/// long index before the rest is parsed.
+///
+/// The parts give exactly the entries, lines, groups and title of [`parse_index`] over the
+/// whole text. A part ends only where Markdown keeps nothing open across the cut: before a
+/// line that follows a blank line and starts in the first column with something other than
+/// a list marker (`-`, `+`, `*`, a digit) or a block quote (`>`). There, every container
+/// (list, block quote) and every paragraph, table and indented code block has ended, so the
+/// text after the cut parses as it would in the whole. Two things could still reach across:
+/// a fenced code block or an HTML block (a comment, say) left open, which would swallow the
+/// next line; so a part whose last top-level block is a code or HTML block is not cut there.
+/// And link reference definitions, which apply to the whole document; an index that may
+/// hold one (any `]:` in the text) is parsed in one part.
+#[derive(Debug)]
+pub struct IndexParts {
+    text: String,
+    /// Where the next part starts (a line start).
+    pos: usize,
+    /// Lines before `pos`.
+    lines: usize,
+    carry: Carry,
+    /// Reference definitions may exist: no cuts.
+    whole: bool,
+}
+
+impl IndexParts {
+    pub fn new(mut text: String) -> Self {
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+        let whole = text.contains("]:");
+        IndexParts {
+            text,
+            pos: 0,
+            lines: 0,
+            carry: Carry::default(),
+            whole,
+        }
     }
+
+    /// The index title, once a part has reached it.
+    pub fn title(&self) -> Option<&str> {
+        self.carry.title.as_deref()
+    }
+
+    /// Whether every part has been parsed.
+    pub fn is_done(&self) -> bool {
+        self.pos >= self.text.len()
+    }
+
+    /// Bytes of the index not parsed yet.
+    pub fn remaining(&self) -> usize {
+        self.text.len() - self.pos
+    }
+
+    /// Parses the next part, at least `min_bytes` long (up to the next place it may be cut,
+    /// or the end), and returns its entries. Empty once done.
+    pub fn next_part(&mut self, min_bytes: usize) -> Vec<RawEntry> {
+        let mut want = min_bytes.max(1);
+        loop {
+            let end = if self.whole {
+                self.text.len()
+            } else {
+                next_cut(&self.text, self.pos, self.pos.saturating_add(want))
+            };
+            let part = &self.text[self.pos..end];
+            let mut carry = self.carry.clone();
+            let (entries, open_ended) = parse_part(part, self.lines, &mut carry);
+            if open_ended && end < self.text.len() {
+                // A code or HTML block may go on past the cut: try a longer part. Doubling
+                // keeps the work linear however long the block is.
+                want = want.saturating_mul(2);
+                continue;
+            }
+            self.lines += line_ends(part);
+            self.pos = end;
+            self.carry = carry;
+            return entries;
+        }
+    }
+}
+
+/// The first place at or after `from` where a part starting at `start` may end (see
+/// [`IndexParts`]), or the end of the text.
+fn next_cut(text: &str, start: usize, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    if from >= bytes.len() {
+        return bytes.len();
+    }
+    let mut line = start;
+    let mut previous_blank = false;
+    while line < bytes.len() {
+        let (content_end, next) = line_end(bytes, line);
+        let content = &bytes[line..content_end];
+        if line >= from && previous_blank && may_start_part(content) {
+            return line;
+        }
+        previous_blank = content.iter().all(|&b| b == b' ' || b == b'\t');
+        line = next;
+    }
+    bytes.len()
+}
+
+/// Whether a line after a blank line may begin a part: it starts in the first column and
+/// cannot continue a list or a block quote.
+fn may_start_part(line: &[u8]) -> bool {
+    match line.first() {
+        None => false,
+        Some(b) => !matches!(b, b' ' | b'\t' | b'-' | b'+' | b'*' | b'>' | b'0'..=b'9'),
+    }
+}
+
+/// The end of the line starting at `start` (before its line break) and the start of the
+/// next line. LF, CRLF and a lone CR end a line, as in CommonMark.
+fn line_end(bytes: &[u8], start: usize) -> (usize, usize) {
+    let mut i = start;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\n' => return (i, i + 1),
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => return (i, i + 2),
+            b'\r' => return (i, i + 1),
+            _ => i += 1,
+        }
+    }
+    (i, i)
+}
+
+/// The number of line breaks in `text`, counted as [`LineIndex`] counts them.
+fn line_ends(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
 }
 
 /// The language named in a description, if any.
@@ -585,6 +751,123 @@ mod tests {
         let parsed = parse_index(&many);
         assert_eq!(parsed.entries.len(), 100_000);
         assert_eq!(parsed.entries[99_999].line, 100_000);
+    }
+
+    /// Parses `md` in parts of at least `step` bytes; returns the result and the part count.
+    fn in_parts(md: &str, step: usize) -> (ParsedIndex, usize) {
+        let mut parts = IndexParts::new(md.to_owned());
+        let mut entries = Vec::new();
+        let mut count = 0;
+        while !parts.is_done() {
+            entries.extend(parts.next_part(step));
+            count += 1;
+        }
+        assert_eq!(parts.remaining(), 0);
+        let title = parts.title().map(str::to_owned);
+        (ParsedIndex { title, entries }, count)
+    }
+
+    #[test]
+    fn parts_cut_before_headings_and_paragraphs() {
+        let md = "\u{feff}# Title\n\nIntro.\n\n## One\n\n- [A](a.txt) — x, de — y\n- [B](b.txt)\n\n## Two\n\n### Deep\n\n- [C](c.txt)\n\nSome prose.\n\n- [D](d.txt)\n";
+        let (parsed, count) = in_parts(md, 1);
+        assert_eq!(parsed, parse_index(md));
+        assert_eq!(
+            count, 6,
+            "a part before each heading and paragraph after a blank line"
+        );
+        assert_eq!(parsed.entries[2].group, ["Two", "Deep"]);
+        assert_eq!(parsed.entries[3].line, 18);
+    }
+
+    #[test]
+    fn parts_never_cut_inside_a_list() {
+        // Blank lines between items make a loose list; the line after a blank line that is
+        // indented or a list marker continues it.
+        let md = "- [A](a.txt)\n\n- [B](b.txt)\n\n  more about B\n\n      code in B\n\n1. [C](c.txt)\n\n> [q](q.txt)\n\n* [D](d.txt)\n";
+        let (parsed, count) = in_parts(md, 1);
+        assert_eq!(parsed, parse_index(md));
+        assert_eq!(count, 1);
+    }
+
+    #[test]
+    fn parts_never_cut_between_the_items_of_a_loose_list() {
+        // The blank line makes the whole list loose (its item paragraphs end, adding a space
+        // before the code); the first item alone would be a tight list.
+        let md = "- [A](a.txt) x\n  ```\n  code\n  ```\n\n- [B](b.txt)\n";
+        let whole = parse_index(md);
+        assert_eq!(whole.entries[0].description, "x code");
+        assert_eq!(in_parts(md, 1).0, whole);
+    }
+
+    #[test]
+    fn parts_do_not_cut_open_code_or_html() {
+        let md = "# T\n\n```\n\n# not a heading\n\n- [no](no.txt)\n```\n\n## Real\n\n- [A](a.txt)\n\n<!--\n\n## hidden\n\n- [no](no.txt)\n\n-->\n\n## After\n\n- [B](b.txt)\n\n~~~\n\nstill code at the end\n";
+        let whole = parse_index(md);
+        assert_eq!(whole.entries.len(), 2);
+        for step in 1..md.len() {
+            assert_eq!(
+                in_parts(md, step).0,
+                whole,
+                "parts of at least {step} bytes"
+            );
+        }
+    }
+
+    #[test]
+    fn reference_definitions_keep_the_index_whole() {
+        let md = "## A\n\n- [Full][one]\n\n## B\n\n- [x](x.txt)\n\n[one]: one.txt\n";
+        let (parsed, count) = in_parts(md, 1);
+        assert_eq!(parsed, parse_index(md));
+        assert_eq!(parsed.entries[0].link, "one.txt");
+        assert_eq!(count, 1);
+    }
+
+    #[test]
+    fn parts_count_crlf_and_cr_lines() {
+        let md = "# T\r\n\r\n- [A](a.txt)\r\n\r\nText\r\r- [B](b.txt)\r\rMore\n\n- [C](c.txt)\n";
+        let (parsed, count) = in_parts(md, 1);
+        assert_eq!(parsed, parse_index(md));
+        assert!(count > 1);
+        let lines: Vec<_> = parsed.entries.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [3, 7, 11]);
+    }
+
+    #[test]
+    fn a_generated_index_comes_in_many_parts() {
+        let mut md = String::from("# Big\n\n");
+        for i in 0..2_000 {
+            if i % 50 == 0 {
+                md.push_str(&format!("\n## Group {}\n\n", i / 50));
+            }
+            md.push_str(&format!(
+                "- [Article {i}](a/{i}.txt) — Source, de — words\n"
+            ));
+        }
+        let (parsed, count) = in_parts(&md, 4096);
+        assert_eq!(parsed, parse_index(&md));
+        assert!(count > 10, "{count} parts");
+    }
+
+    proptest::proptest! {
+        /// Cut anywhere the rules allow, the parts give what the whole gives.
+        #[test]
+        fn parts_equal_the_whole(
+            lines in proptest::collection::vec(proptest::sample::select(vec![
+                "", "", "", "# Title", "## Group", "### Sub", "Para text", "- [A](a.txt) — de — d",
+                "* [B](b%20c.txt)", "1. [C](c.txt): x", "  - [D](d.txt)", "  continued",
+                "    indented", "> [Q](q.txt)", "```", "~~~", "<!--", "-->", "<div>", "</div>",
+                "| [T](t.txt) | de |", "|---|---|", "Setext", "===", "---", "- ", "- [R][ref]",
+                "\t- [E](e.txt)", "<pre>", "</pre>", "<script>", "</script>", "<?x", "?>",
+                "<![CDATA[", "]]>", "<!X", ">", "#tag", "#", "    - [F](f.txt)", "[G](g.txt)",
+                "Term — [H](h.txt)", "  ```", "   <!--", "+ [I](i.txt)",
+            ]), 0..60),
+            crlf in proptest::bool::ANY,
+            step in 1usize..80,
+        ) {
+            let md = lines.join(if crlf { "\r\n" } else { "\n" });
+            proptest::prop_assert_eq!(in_parts(&md, step).0, parse_index(&md));
+        }
     }
 
     proptest::proptest! {

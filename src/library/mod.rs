@@ -16,7 +16,7 @@ mod resolve;
 use std::path::{Path, PathBuf};
 
 pub use bundled::{BUNDLED_INDEX, bundled_file, bundled_library};
-pub use index::{ParsedIndex, RawEntry, language_of, parse_index};
+pub use index::{IndexParts, ParsedIndex, RawEntry, language_of, parse_index};
 pub use read::{DEFAULT_READ_CAP, ReadError, open_path, open_target, read_path, read_target};
 pub use resolve::{EntryProblem, Target, resolve};
 
