@@ -278,9 +278,14 @@ fn parse_part(markdown: &str, lines_before: usize, carry: &mut Carry) -> (Vec<Ra
 /// next line; so a part whose last top-level block is a code or HTML block is not cut there.
 /// And link reference definitions, which apply to the whole document; an index that may
 /// hold one (any `]:` in the text) is parsed in one part.
+///
+/// The text is kept as bytes and each part decoded as UTF-8 (invalid bytes replaced) when
+/// it is parsed, which gives the same text as decoding the whole: a part ends after a line
+/// break, which no UTF-8 sequence spans. So the first part need not wait for the whole
+/// index to be decoded.
 #[derive(Debug)]
 pub struct IndexParts {
-    text: String,
+    text: Vec<u8>,
     /// Where the next part starts (a line start).
     pos: usize,
     /// Lines before `pos`.
@@ -291,11 +296,14 @@ pub struct IndexParts {
 }
 
 impl IndexParts {
-    pub fn new(mut text: String) -> Self {
-        if text.starts_with('\u{feff}') {
-            text.drain(..'\u{feff}'.len_utf8());
+    /// Parts of `text`, an INDEX.md as read (UTF-8 expected, a byte order mark allowed).
+    pub fn new(text: impl Into<Vec<u8>>) -> Self {
+        let mut text = text.into();
+        const BOM: &[u8] = "\u{feff}".as_bytes();
+        if text.starts_with(BOM) {
+            text.drain(..BOM.len());
         }
-        let whole = text.contains("]:");
+        let whole = memchr::memmem::find(&text, b"]:").is_some();
         IndexParts {
             text,
             pos: 0,
@@ -323,6 +331,17 @@ impl IndexParts {
     /// Parses the next part, at least `min_bytes` long (up to the next place it may be cut,
     /// or the end), and returns its entries. Empty once done.
     pub fn next_part(&mut self, min_bytes: usize) -> Vec<RawEntry> {
+        self.next_part_within(min_bytes, usize::MAX)
+            .unwrap_or_default()
+    }
+
+    /// Like [`next_part`](Self::next_part), but only if that part is at most `max_bytes`
+    /// long; otherwise nothing is parsed and `None` comes back.
+    pub fn next_part_within(
+        &mut self,
+        min_bytes: usize,
+        max_bytes: usize,
+    ) -> Option<Vec<RawEntry>> {
         let mut want = min_bytes.max(1);
         loop {
             let end = if self.whole {
@@ -330,9 +349,13 @@ impl IndexParts {
             } else {
                 next_cut(&self.text, self.pos, self.pos.saturating_add(want))
             };
+            if end - self.pos > max_bytes {
+                return None;
+            }
             let part = &self.text[self.pos..end];
             let mut carry = self.carry.clone();
-            let (entries, open_ended) = parse_part(part, self.lines, &mut carry);
+            let (entries, open_ended) =
+                parse_part(&String::from_utf8_lossy(part), self.lines, &mut carry);
             if open_ended && end < self.text.len() {
                 // A code or HTML block may go on past the cut: try a longer part. Doubling
                 // keeps the work linear however long the block is.
@@ -342,15 +365,14 @@ impl IndexParts {
             self.lines += line_ends(part);
             self.pos = end;
             self.carry = carry;
-            return entries;
+            return Some(entries);
         }
     }
 }
 
 /// The first place at or after `from` where a part starting at `start` may end (see
 /// [`IndexParts`]), or the end of the text.
-fn next_cut(text: &str, start: usize, from: usize) -> usize {
-    let bytes = text.as_bytes();
+fn next_cut(bytes: &[u8], start: usize, from: usize) -> usize {
     if from >= bytes.len() {
         return bytes.len();
     }
@@ -392,9 +414,8 @@ fn line_end(bytes: &[u8], start: usize) -> (usize, usize) {
     (i, i)
 }
 
-/// The number of line breaks in `text`, counted as [`LineIndex`] counts them.
-fn line_ends(text: &str) -> usize {
-    let bytes = text.as_bytes();
+/// The number of line breaks in `bytes`, counted as [`LineIndex`] counts them.
+fn line_ends(bytes: &[u8]) -> usize {
     bytes
         .iter()
         .enumerate()
@@ -812,6 +833,35 @@ mod tests {
                 "parts of at least {step} bytes"
             );
         }
+    }
+
+    #[test]
+    fn parts_decode_as_the_whole_does() {
+        let md: &[u8] = b"\xEF\xBB\xBF# T\xFF\xC3\n\nText \xE2\x82\n\n## G\xF0\x9F\n\n- [A\xC3\xA4](a\xFF.txt) \xE2\n\nMore\n";
+        let whole = parse_index(&String::from_utf8_lossy(md));
+        let mut parts = IndexParts::new(md);
+        let mut entries = Vec::new();
+        let mut count = 0;
+        while !parts.is_done() {
+            entries.extend(parts.next_part(1));
+            count += 1;
+        }
+        assert_eq!(count, 4);
+        assert_eq!(parts.title(), whole.title.as_deref());
+        assert_eq!(entries, whole.entries);
+        assert_eq!(entries[0].title, "A\u{e4}");
+        assert_eq!(entries[0].group, ["G\u{FFFD}"]);
+    }
+
+    #[test]
+    fn a_part_longer_than_allowed_is_not_parsed() {
+        let md = "# T\n\n- [A](a.txt)\n- [B](b.txt)\n\n## G\n\n- [C](c.txt)\n";
+        let mut parts = IndexParts::new(md.to_owned());
+        assert_eq!(parts.next_part_within(1, 10), None);
+        assert_eq!(parts.remaining(), md.len());
+        assert_eq!(parts.next_part_within(1, 100).map(|e| e.len()), Some(2));
+        assert_eq!(parts.next_part_within(1, 100).map(|e| e.len()), Some(1));
+        assert!(parts.is_done());
     }
 
     #[test]
