@@ -47,16 +47,16 @@ pub fn list(library: &Library, json: bool) -> anyhow::Result<String> {
                 path: match &e.target {
                     Target::File(p) => Some(escape_controls(&p.to_string_lossy())),
                     Target::Bundled(name) => Some(format!("bundled:{name}")),
-                    Target::Problem(_) => None,
+                    Target::Problem(_) | Target::Unchecked => None,
                 },
                 description: &e.description,
                 group: &e.group,
                 language: e.language.as_deref(),
                 line: e.line,
-                status: if e.target.problem().is_some() {
-                    "problem"
-                } else {
-                    "ok"
+                status: match &e.target {
+                    Target::Problem(_) => "problem",
+                    Target::Unchecked => "unchecked",
+                    Target::File(_) | Target::Bundled(_) => "ok",
                 },
                 problem: e.target.problem().map(ToString::to_string),
             })
@@ -65,14 +65,15 @@ pub fn list(library: &Library, json: bool) -> anyhow::Result<String> {
     }
     let mut out = String::new();
     for e in &library.entries {
-        let status = e
-            .target
-            .problem()
-            .map_or_else(|| "ok".to_string(), |p| format!("problem: {p}"));
+        let status = match &e.target {
+            Target::Problem(p) => format!("problem: {p}"),
+            Target::Unchecked => "unchecked".to_string(),
+            Target::File(_) | Target::Bundled(_) => "ok".to_string(),
+        };
         let path = match &e.target {
             Target::File(p) => escape_controls(&p.to_string_lossy()),
             Target::Bundled(name) => format!("bundled:{name}"),
-            Target::Problem(_) => escape_controls(&e.link),
+            Target::Problem(_) | Target::Unchecked => escape_controls(&e.link),
         };
         writeln!(out, "{}\t{}\t{}", e.title, path, status)?;
     }

@@ -103,20 +103,22 @@ fn reader(
     let (theme, theme_warnings) = Theme::new(&config.theme, Theme::color_from_env());
     warnings.extend(theme_warnings);
 
-    let (library, single) = match path {
-        Some(path) if path.is_file() && !is_index(path) => (single_article(path)?, true),
-        Some(path) => (library::load_library(path)?, false),
+    // A large INDEX.md is parsed and checked only as far as the first screen needs; the
+    // rest follows in the background once the first frame is drawn.
+    let ((library, rest), single) = match path {
+        Some(path) if path.is_file() && !is_index(path) => ((single_article(path)?, None), true),
+        Some(path) => (library::open_library(path)?, false),
         None => match config.library_path() {
-            Some(configured) => match library::load_library(&configured) {
-                Ok(library) => (library, false),
+            Some(configured) => match library::open_library(&configured) {
+                Ok(opened) => (opened, false),
                 Err(e) => {
                     warnings.push(format!(
                         "the configured library cannot be opened: {e}; showing the bundled one"
                     ));
-                    (library::bundled_library(), false)
+                    ((library::bundled_library(), None), false)
                 }
             },
-            None => (library::bundled_library(), false),
+            None => ((library::bundled_library(), None), false),
         },
     };
     let settings = Settings {
@@ -126,6 +128,7 @@ fn reader(
     };
     let mut state = State::new(library, settings, keymap);
     state.single = single;
+    state.reading_index = rest.as_ref().is_some_and(|r| !r.is_done());
     state.saved_docs = store.state().docs.clone().into_iter().collect();
     state.bookmarks = store.state().bookmarks.clone();
     if let Some(reason) = store.saving_disabled() {
@@ -137,10 +140,8 @@ fn reader(
     } else if !fresh
         && path.is_none()
         && let Some(last) = &store.state().last_open
-        && let Some(entry) = state.entry_of_key(&last.doc)
     {
-        state.selected = entry;
-        initial.push(Effect::Load { entry });
+        initial.extend(state.reopen(last.doc.clone()));
     }
     if !warnings.is_empty() {
         state.overlay = Some(Overlay::Message {
@@ -153,6 +154,7 @@ fn reader(
         theme,
         mouse: config.mouse,
         read_cap: config.max_article_bytes(),
+        library_rest: rest,
     };
     app::run::run(state, runtime, initial)
 }

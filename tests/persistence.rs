@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use blatt::app::run::load;
+use blatt::app::run::{check_entries, load};
 use blatt::app::{Action, Command, Effect, Keymap, Overlay, Settings, State, update};
 use blatt::library::load_library;
 use blatt::store::Store;
@@ -50,6 +50,10 @@ fn perform(state: &mut State, store: &mut Store, effects: Vec<Effect>) {
             Effect::Load { entry } => {
                 let result = load(state, entry, 1 << 30);
                 queue.extend(update(state, Action::Loaded { entry, result }));
+            }
+            Effect::Check { entries } => {
+                let checked = check_entries(state, &entries);
+                queue.extend(update(state, checked));
             }
             Effect::Store(op) => store.apply(*op),
             Effect::Flush => store.save().expect("save"),

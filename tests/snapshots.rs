@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use blatt::app::run::load;
+use blatt::app::run::{check_entries, load};
 use blatt::app::{Action, Command, Effect, Keymap, Settings, State, update};
-use blatt::library::{Library, bundled_library, load_library};
+use blatt::library::{Entry, Library, Target, bundled_library, load_library};
 use blatt::ui::{self, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -42,6 +42,35 @@ fn screen(state: &State, size: (u16, u16)) -> String {
     format!("{}", terminal.backend())
 }
 
+fn buffer(state: &State, size: (u16, u16)) -> ratatui::buffer::Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+    let theme = Theme::new(&blatt::config::Config::default().theme, true).0;
+    terminal
+        .draw(|frame| ui::draw(frame, state, &theme))
+        .expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+/// Applies an action and carries out the link checks it asks for, as the run loop does
+/// before drawing.
+fn settle(state: &mut State, action: Action) {
+    let mut queue = std::collections::VecDeque::from(update(state, action));
+    while let Some(effect) = queue.pop_front() {
+        if let Effect::Check { entries } = effect {
+            let checked = check_entries(state, &entries);
+            queue.extend(update(state, checked));
+        }
+    }
+}
+
+fn unchecked(entries: &[Entry]) -> Vec<Entry> {
+    let mut entries = entries.to_vec();
+    for e in &mut entries {
+        e.target = Target::Unchecked;
+    }
+    entries
+}
+
 fn name(screen: &str, size: (u16, u16)) -> String {
     format!("{screen}_{}x{}", size.0, size.1)
 }
@@ -57,6 +86,32 @@ fn library_screens() {
             name("library_fixtures", size),
             screen(&state(fixtures(), size), size)
         );
+    }
+}
+
+/// A library whose INDEX.md arrives in parts and whose links are checked only when on
+/// screen draws, colours and marks included, exactly as the same library loaded at once.
+#[test]
+fn library_read_in_parts_draws_as_loaded_at_once() {
+    for size in SIZES {
+        let eager = state(fixtures(), size);
+        let mut first = fixtures();
+        let rest = first.entries.split_off(1);
+        first.entries = unchecked(&first.entries);
+        let mut lazy = State::new(first, Settings::default(), Keymap::default());
+        lazy.reading_index = true;
+        settle(&mut lazy, Action::Resize(size.0, size.1));
+        insta::assert_snapshot!(name("library_reading_index", size), screen(&lazy, size));
+        settle(
+            &mut lazy,
+            Action::MoreEntries {
+                title: None,
+                entries: unchecked(&rest),
+                done: true,
+                error: None,
+            },
+        );
+        assert_eq!(buffer(&lazy, size), buffer(&eager, size), "at {size:?}");
     }
 }
 

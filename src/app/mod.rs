@@ -1,10 +1,11 @@
 //! The application: one [`State`], keys turned into [`Action`]s, and a pure [`update`] that
-//! changes the state and returns [`Effect`]s (load an article, save progress, quit) for the
-//! run loop to perform. Nothing here touches files or the terminal, so every behaviour is a
-//! test that feeds actions and looks at the state.
+//! changes the state and returns [`Effect`]s (load an article, check links, save progress,
+//! quit) for the run loop to perform. Nothing here touches files or the terminal, so every
+//! behaviour is a test that feeds actions and looks at the state.
 
 pub mod geometry;
 pub mod keymap;
+mod library;
 mod reader;
 pub mod run;
 
@@ -12,9 +13,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::document::Document;
-use crate::library::{Library, Target};
+use crate::library::{Entry, Library, Target};
 use crate::store::{Bookmark, DocState, Op, now_ms};
 pub use keymap::{Command, Keymap};
+pub use library::{Lookup, PendingOpen, library_rows};
 pub use reader::Reader;
 
 /// Settings that shape what is shown, from the configuration.
@@ -88,10 +90,16 @@ pub struct Progress {
 pub struct State {
     pub library: Library,
     pub rows: Vec<LibraryRow>,
-    /// Saved-state key of each entry, and the entry of each key: made once, since the
-    /// library does not change while blatt runs.
-    keys: Vec<String>,
+    /// Saved-state key of each entry (none while it is unchecked), and the first checked
+    /// entry of each key: made as entries arrive and are checked, not on every lookup.
+    keys: Vec<Option<String>>,
     entry_of: HashMap<String, usize>,
+    /// Entries before this one are all checked.
+    checked: usize,
+    /// INDEX.md is still being parsed: more entries will come ([`Action::MoreEntries`]).
+    pub reading_index: bool,
+    /// An open waiting for the library to be read or checked further.
+    pub pending_open: Option<PendingOpen>,
     /// Selected entry (index into `library.entries`).
     pub selected: usize,
     /// First library row shown.
@@ -145,6 +153,20 @@ pub enum Action {
         /// Reading failed part way: what was read stays readable.
         error: Option<String>,
     },
+    /// More entries of a large INDEX.md, parsed in the background (unchecked).
+    MoreEntries {
+        /// The index title, if known by now.
+        title: Option<String>,
+        entries: Vec<Entry>,
+        /// INDEX.md has been parsed to its end (or cannot be, see `error`).
+        done: bool,
+        /// Parsing the rest could not go on: the entries so far stay.
+        error: Option<String>,
+    },
+    /// Entries' links, checked: by the run loop for [`Effect::Check`], or in the background.
+    Checked {
+        targets: Vec<(usize, Target)>,
+    },
 }
 
 /// What the run loop must do after an update.
@@ -153,6 +175,11 @@ pub enum Effect {
     /// Read and parse the article of this entry, then send [`Action::Loaded`].
     Load {
         entry: usize,
+    },
+    /// Check these entries' links now (they are on screen or being opened), then send
+    /// [`Action::Checked`].
+    Check {
+        entries: Vec<usize>,
     },
     /// Record a change for saving (the run loop batches and debounces).
     Store(Box<Op>),
@@ -166,21 +193,15 @@ pub enum Effect {
 
 impl State {
     pub fn new(library: Library, settings: Settings, keymap: Keymap) -> Self {
-        let rows = library_rows(&library);
-        let keys: Vec<String> = library
-            .entries
-            .iter()
-            .map(|e| e.key(&library.origin))
-            .collect();
-        let mut entry_of = HashMap::with_capacity(keys.len());
-        for (i, key) in keys.iter().enumerate() {
-            entry_of.entry(key.clone()).or_insert(i);
-        }
-        State {
+        let count = library.entries.len();
+        let mut state = State {
             library,
-            rows,
-            keys,
-            entry_of,
+            rows: Vec::new(),
+            keys: Vec::with_capacity(count),
+            entry_of: HashMap::with_capacity(count),
+            checked: 0,
+            reading_index: false,
+            pending_open: None,
             selected: 0,
             offset: 0,
             screen: Screen::Library,
@@ -196,12 +217,14 @@ impl State {
             flash: None,
             single: false,
             quit: false,
-        }
+        };
+        state.take_in_entries(0);
+        state
     }
 
-    /// The saved-state key of an entry.
+    /// The saved-state key of an entry; none while its link is unchecked.
     pub fn entry_key(&self, entry: usize) -> Option<&str> {
-        self.keys.get(entry).map(String::as_str)
+        self.keys.get(entry).and_then(Option::as_deref)
     }
 
     pub fn progress(&self, entry: usize) -> Option<Progress> {
@@ -210,11 +233,6 @@ impl State {
             percent: d.percent,
             finished: d.finished,
         })
-    }
-
-    /// The entry whose saved-state key is `key` (the first, if INDEX.md lists it twice).
-    pub fn entry_of_key(&self, key: &str) -> Option<usize> {
-        self.entry_of.get(key).copied()
     }
 
     /// Bookmarks of the open document, by section path.
@@ -228,9 +246,10 @@ impl State {
     /// library order, orphans after), then by position in the document.
     pub fn bookmark_list(&self) -> Vec<(&String, &Bookmark)> {
         let mut list: Vec<_> = self.bookmarks.iter().collect();
+        // While the library is still being checked, an entry found so far stands in.
         list.sort_by_key(|(_, b)| {
             (
-                self.entry_of_key(&b.doc).unwrap_or(usize::MAX),
+                self.entry_of.get(&b.doc).copied().unwrap_or(usize::MAX),
                 b.doc.clone(),
                 b.anchor.block,
             )
@@ -238,9 +257,9 @@ impl State {
         list
     }
 
-    /// Whether a bookmark's document is no longer in the library.
+    /// Whether a bookmark's document is no longer in the library (as far as is known).
     pub fn is_orphan(&self, bookmark: &Bookmark) -> bool {
-        self.entry_of_key(&bookmark.doc).is_none()
+        self.entry_of_key(&bookmark.doc) == Lookup::NotListed
     }
 
     fn list_height(&self) -> usize {
@@ -248,42 +267,17 @@ impl State {
     }
 }
 
-/// The display rows of a library: group headings where the group changes, then per entry
-/// a title row, a description row (when there is one) and a blank row.
-pub fn library_rows(library: &Library) -> Vec<LibraryRow> {
-    let mut rows = Vec::new();
-    let mut group: &[String] = &[];
-    for (i, entry) in library.entries.iter().enumerate() {
-        if entry.group != group {
-            let common = entry
-                .group
-                .iter()
-                .zip(group)
-                .take_while(|(a, b)| a == b)
-                .count();
-            for (depth, title) in entry.group.iter().enumerate().skip(common) {
-                rows.push(LibraryRow::Group {
-                    title: title.clone(),
-                    depth,
-                });
-            }
-            group = &entry.group;
-        }
-        rows.push(LibraryRow::Title(i));
-        if !entry.description.is_empty() || entry.target.problem().is_some() {
-            rows.push(LibraryRow::Description(i));
-        }
-        rows.push(LibraryRow::Blank);
-    }
-    rows
-}
-
 /// Applies one action. Pure: all I/O is returned as effects.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let mut effects = Vec::new();
+    // Only what the person does clears the status line, not what arrives in the background.
     if !matches!(
         action,
-        Action::Resize(..) | Action::Loaded { .. } | Action::More { .. }
+        Action::Resize(..)
+            | Action::Loaded { .. }
+            | Action::More { .. }
+            | Action::MoreEntries { .. }
+            | Action::Checked { .. }
     ) {
         state.flash = None;
     }
@@ -327,10 +321,23 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 text.pop();
             }
         }
+        Action::MoreEntries {
+            title,
+            entries,
+            done,
+            error,
+        } => {
+            library::more_entries(state, title, entries, done, &mut effects);
+            if let Some(error) = error {
+                state.flash = Some(format!("the rest of INDEX.md could not be read: {error}"));
+            }
+        }
+        Action::Checked { targets } => library::checked(state, targets, &mut effects),
         Action::Command(command) => command_action(state, command, &mut effects),
         Action::Scroll { down, column, row } => scroll(state, down, column, row, &mut effects),
         Action::Click { column, row } => click(state, column, row, &mut effects),
     }
+    library::check_view(state, &mut effects);
     effects
 }
 
@@ -366,6 +373,7 @@ fn quit(state: &mut State, effects: &mut Vec<Effect>) {
 }
 
 fn library_command(state: &mut State, command: Command, effects: &mut Vec<Effect>) {
+    library::cancel_pending_open(state);
     let count = state.library.entries.len();
     let page = (state.list_height() / 3).max(1);
     let last = count.saturating_sub(1);
@@ -399,6 +407,14 @@ fn open_entry(state: &mut State, entry: usize, effects: &mut Vec<Effect>) {
         return;
     };
     state.selected = entry;
+    if !e.target.is_checked() {
+        // Never open an unchecked link: check it first, then open (or show its problem).
+        state.pending_open = Some(PendingOpen::Entry(entry));
+        effects.push(Effect::Check {
+            entries: vec![entry],
+        });
+        return;
+    }
     if let Target::Problem(problem) = &e.target {
         state.overlay = Some(Overlay::Message {
             title: "Cannot open this entry".into(),
@@ -735,8 +751,20 @@ fn open_bookmark(state: &mut State, selected: usize, effects: &mut Vec<Effect>) 
         }
         return;
     }
+    open_bookmark_doc(state, bookmark, effects);
+}
+
+/// Opens a bookmark's document at the bookmark, once the library says which entry it is.
+fn open_bookmark_doc(state: &mut State, bookmark: Bookmark, effects: &mut Vec<Effect>) {
     match state.entry_of_key(&bookmark.doc) {
-        Some(entry) => {
+        Lookup::NotYetKnown => {
+            state.flash = Some(format!(
+                "looking for {} in the library…",
+                bookmark.doc_title
+            ));
+            state.pending_open = Some(PendingOpen::Bookmark(Box::new(bookmark)));
+        }
+        Lookup::Found(entry) => {
             // Open the document at the bookmark: the saved position is set to it first.
             let mut doc_state = state
                 .saved_docs
@@ -755,7 +783,7 @@ fn open_bookmark(state: &mut State, selected: usize, effects: &mut Vec<Effect>) 
             state.saved_docs.insert(bookmark.doc.clone(), doc_state);
             open_entry(state, entry, effects);
         }
-        None => {
+        Lookup::NotListed => {
             state.overlay = Some(Overlay::Message {
                 title: "Document not in the library".into(),
                 lines: vec![
@@ -980,6 +1008,7 @@ fn click(state: &mut State, column: u16, row: u16, effects: &mut Vec<Effect>) {
                 Some(LibraryRow::Title(i) | LibraryRow::Description(i)) => *i,
                 _ => return,
             };
+            library::cancel_pending_open(state);
             if entry == state.selected {
                 open_entry(state, entry, effects);
             } else {

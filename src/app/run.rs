@@ -1,10 +1,12 @@
 //! The run loop: terminal events become actions, `update` turns them into effects, and the
-//! effects that touch the world (reading articles, saving state, suspending) happen here.
-//! Saving is debounced: changes are written at most about once a second while reading,
-//! and always on leaving an article, on quitting and on a terminating signal.
+//! effects that touch the world (reading articles, checking links, saving state,
+//! suspending) happen here. Saving is debounced: changes are written at most about once a
+//! second while reading, and always on leaving an article, on quitting and on a terminating
+//! signal. Background threads read the rest of a large article or INDEX.md and send it in
+//! pieces, which the loop takes in between keys.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,7 +16,7 @@ use super::{Action, Command, Effect, Overlay, State, update};
 use crate::document::sanitize::escape_controls;
 use crate::document::stream::Loader;
 use crate::document::{self, stream};
-use crate::library::{self, Target};
+use crate::library::{self, LibraryRest, Target};
 use crate::store::Store;
 use crate::terminal::{self, Signals, Tui};
 use crate::ui::{self, Theme};
@@ -32,6 +34,14 @@ const BACKGROUND_FRAME: Duration = Duration::from_millis(50);
 /// Pieces of a large article that may wait for the loop. The loader blocks beyond that, so
 /// memory holds the document plus at most this many pieces, however slow the loop is.
 const PIECES_IN_FLIGHT: usize = 2;
+/// The most time spent taking in parts of INDEX.md and checked links per turn of the loop.
+const INTAKE_BUDGET: Duration = Duration::from_millis(8);
+/// Links checked in the background per [`Action::Checked`].
+const CHECK_BATCH: usize = 1024;
+/// How long the library thread leaves the machine to the terminal after the first frame
+/// was written: on two cores, starting at once delays the terminal showing that frame by
+/// about as long again.
+const FIRST_FRAME_GRACE: Duration = Duration::from_millis(30);
 
 pub struct Runtime {
     /// Shared with the signal watcher, which saves if the loop cannot.
@@ -39,6 +49,9 @@ pub struct Runtime {
     pub theme: Theme,
     pub mouse: bool,
     pub read_cap: u64,
+    /// The rest of a large INDEX.md, parsed and checked in the background once the first
+    /// frame is drawn.
+    pub library_rest: Option<LibraryRest>,
 }
 
 /// Runs the full-screen reader until the user quits or a signal ends it. The terminal is
@@ -83,10 +96,14 @@ fn event_loop(
     initial: Vec<Effect>,
 ) -> anyhow::Result<()> {
     let size = term.size()?;
-    update(state, Action::Resize(size.width, size.height));
+    let initial: Vec<Effect> = update(state, Action::Resize(size.width, size.height))
+        .into_iter()
+        .chain(initial)
+        .collect();
     let mut pending = Pending {
         last_change: None,
         loading: None,
+        library: None,
     };
     if perform(term, state, runtime, initial, &mut pending)? {
         return Ok(());
@@ -96,6 +113,7 @@ fn event_loop(
     // The background reader changed it: draw soon.
     let mut stale = false;
     let mut last_draw = Instant::now();
+    let mut library_rest = runtime.library_rest.take();
     loop {
         if signals.terminate() {
             return Ok(());
@@ -120,12 +138,56 @@ fn event_loop(
             terminal::redraw_fully(term)?;
             dirty = true;
         }
-        let settled = pending.loading.is_none() || last_draw.elapsed() >= BACKGROUND_FRAME;
+        let background = pending.loading.is_some() || pending.library.is_some();
+        let settled = !background || last_draw.elapsed() >= BACKGROUND_FRAME;
         if dirty || (stale && settled) {
             terminal::draw(term, |frame| ui::draw(frame, state, &runtime.theme))?;
             dirty = false;
             stale = false;
             last_draw = Instant::now();
+        }
+        // The first frame is up: now the rest of the library may take a core.
+        if let Some(rest) = library_rest.take() {
+            let unchecked = state
+                .library
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| !e.target.is_checked())
+                .map(|(i, e)| (i, e.link.clone()))
+                .collect();
+            match read_library_in_background(rest, unchecked, state.library.entries.len()) {
+                Ok(parts) => pending.library = Some(parts),
+                Err(failed) => {
+                    let effects = update(state, failed);
+                    if perform(term, state, runtime, effects, &mut pending)? {
+                        return Ok(());
+                    }
+                    dirty = true;
+                }
+            }
+        }
+        // Parts of a large INDEX.md and checked links, taken in after what the user did
+        // was drawn, and for a bounded time so that keys stay quick (the entries on screen
+        // are checked as they come into view, so nothing waits for these).
+        let intake = Instant::now();
+        while let Some(library) = &pending.library {
+            let action = match library.try_recv() {
+                Ok(action) => action,
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    pending.library = None;
+                    break;
+                }
+            };
+            let effects = update(state, action);
+            if perform(term, state, runtime, effects, &mut pending)? {
+                return Ok(());
+            }
+            stale = true;
+            if intake.elapsed() >= INTAKE_BUDGET {
+                break;
+            }
         }
         if pending
             .last_change
@@ -137,7 +199,7 @@ fn event_loop(
             }
             pending.last_change = None;
         }
-        let tick = if pending.loading.is_some() {
+        let tick = if pending.loading.is_some() || pending.library.is_some() {
             LOADING_TICK
         } else {
             TICK
@@ -214,11 +276,12 @@ fn actions(state: &State, ev: Event) -> Vec<Action> {
     }
 }
 
-/// What the loop keeps between effects: when unsaved changes began, and the background
-/// reader of a large article, if one is at work.
+/// What the loop keeps between effects: when unsaved changes began, the background reader
+/// of a large article, if one is at work, and the parts and checks of a large library.
 struct Pending {
     last_change: Option<Instant>,
     loading: Option<Loading>,
+    library: Option<Receiver<Action>>,
 }
 
 /// A large article being read on the loader thread.
@@ -274,6 +337,9 @@ fn perform(
                         },
                     )),
                 }
+            }
+            Effect::Check { entries } => {
+                queue.extend(update(state, check_entries(state, &entries)));
             }
             Effect::Store(op) => {
                 lock(&runtime.store).apply(*op);
@@ -363,11 +429,74 @@ pub fn start_load(
         Target::File(path) => path.to_string_lossy().into_owned(),
         Target::Bundled(name) => (*name).to_string(),
         Target::Problem(p) => return Err(shown(p)),
+        Target::Unchecked => return Err(shown(&library::ReadError::Unchecked)),
     };
     let (source, size) = library::open_target(&e.target, cap).map_err(|err| shown(&err))?;
     document::open(source, size, &name, &e.title, e.language.as_deref(), cap)
         .map(|(doc, loader)| (Arc::new(doc), loader))
         .map_err(|err| shown(&format!("{name}: {err}")))
+}
+
+/// Checks the links of these entries (file-system work): the action that records them.
+pub fn check_entries(state: &State, entries: &[usize]) -> Action {
+    let targets = entries
+        .iter()
+        .filter_map(|&entry| Some((entry, state.library.check_entry(entry)?)))
+        .collect();
+    Action::Checked { targets }
+}
+
+/// Parses the rest of a large INDEX.md on its own thread and sends its entries a part at a
+/// time (the first of them is entry `next`), then checks the links of those and of the
+/// `unchecked` entries already in the library, in INDEX.md order, and sends the results in
+/// batches. Stops early if the loop stops listening. If no thread can be started, returns
+/// the action that says so.
+fn read_library_in_background(
+    mut rest: LibraryRest,
+    mut unchecked: Vec<(usize, String)>,
+    mut next: usize,
+) -> Result<Receiver<Action>, Action> {
+    let (sender, parts) = channel();
+    let spawned = std::thread::Builder::new()
+        .name("library".into())
+        .spawn(move || {
+            std::thread::sleep(FIRST_FRAME_GRACE);
+            while !rest.is_done() {
+                let part = rest.next_part();
+                for entry in &part.entries {
+                    unchecked.push((next, entry.link.clone()));
+                    next += 1;
+                }
+                let more = Action::MoreEntries {
+                    title: part.title,
+                    entries: part.entries,
+                    done: part.done,
+                    error: None,
+                };
+                if sender.send(more).is_err() {
+                    return;
+                }
+            }
+            for batch in unchecked.chunks(CHECK_BATCH) {
+                let targets = batch
+                    .iter()
+                    .map(|(entry, link)| (*entry, rest.check(link)))
+                    .collect();
+                if sender.send(Action::Checked { targets }).is_err() {
+                    return;
+                }
+            }
+        });
+    match spawned {
+        Ok(_) => Ok(parts),
+        // No thread: the library stays as far as it was read, and the status line says why.
+        Err(e) => Err(Action::MoreEntries {
+            title: None,
+            entries: Vec::new(),
+            done: true,
+            error: Some(format!("cannot start reading the rest: {e}")),
+        }),
+    }
 }
 
 /// Reads the rest of a large article on its own thread, sending each piece to the loop,

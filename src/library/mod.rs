@@ -1,12 +1,16 @@
 //! The library: a folder with an `INDEX.md` that lists articles, or the one built in.
 //!
-//! [`parse_index`] turns INDEX.md text into raw entries (pure, see `index`); [`resolve`]
-//! checks each link against the folder without opening anything and gives either a
-//! canonical path inside the library or an [`EntryProblem`] a person can fix; [`read_target`]
-//! and [`read_path`] read bytes with a size cap and without ever blocking on a FIFO or
-//! device. [`load_library`] ties these together for a folder, [`bundled_library`] for the
-//! articles compiled into blatt. A bad entry stays in the list with its problem, so the
-//! reader can show why it cannot be opened.
+//! [`parse_index`] turns INDEX.md text into raw entries (pure, see `index`), and
+//! [`IndexParts`] does the same a part at a time; [`resolve`] checks each link against the
+//! folder without opening anything and gives either a canonical path inside the library or
+//! an [`EntryProblem`] a person can fix; [`read_target`] and [`read_path`] read bytes with a
+//! size cap and without ever blocking on a FIFO or device. [`load_library`] ties these
+//! together for a folder, [`bundled_library`] for the articles compiled into blatt. A bad
+//! entry stays in the list with its problem, so the reader can show why it cannot be opened.
+//!
+//! A large index is not worth waiting for: [`open_library`] parses and checks only a first
+//! part, enough for a screen, and hands back a [`LibraryRest`] that parses the rest, whose
+//! entries come [`Target::Unchecked`] until [`Library::check_entry`] resolves them.
 
 mod bundled;
 mod index;
@@ -26,7 +30,20 @@ pub const INDEX_FILE: &str = "INDEX.md";
 /// The most an INDEX.md may weigh: far more than 100,000 entries need.
 pub const INDEX_READ_CAP: u64 = 64 * 1024 * 1024;
 
-/// One entry of a library, resolved.
+/// Entries [`open_library`] parses and checks before the first frame, when the index has
+/// that many and can be cut there: more than a screen of any height shows.
+pub const FIRST_ENTRIES: usize = 256;
+
+/// Bytes of INDEX.md parsed per step of the first part.
+const FIRST_STEP: usize = 16 * 1024;
+/// The longest step of the first part (a few milliseconds of parsing): an index that
+/// cannot be cut sooner is left to the background whole.
+const FIRST_STEP_MAX: usize = 256 * 1024;
+/// Bytes of INDEX.md per part after the first.
+pub const PART_BYTES: usize = 256 * 1024;
+
+/// One entry of a library, with its link resolved (or, while a large library is loading,
+/// not checked yet).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub title: String,
@@ -55,9 +72,10 @@ impl Entry {
 
     /// A stable id for saved state: `bundled:<name>` for a bundled article, the canonical
     /// path for a file, so that reading positions survive edits to INDEX.md. An entry with
-    /// a problem gets the path its link names (or `bundled:<link>`).
-    pub fn key(&self, origin: &Origin) -> String {
-        match (&self.target, origin) {
+    /// a problem gets the path its link names (or `bundled:<link>`). An unchecked entry has
+    /// none yet: its canonical path is not known.
+    pub fn key(&self, origin: &Origin) -> Option<String> {
+        Some(match (&self.target, origin) {
             (Target::File(path), _) => path.to_string_lossy().into_owned(),
             (Target::Bundled(name), _) => format!("bundled:{name}"),
             (Target::Problem(_), Origin::Dir { root, .. }) => {
@@ -65,7 +83,8 @@ impl Entry {
                 root.join(path).to_string_lossy().into_owned()
             }
             (Target::Problem(_), Origin::Bundled) => format!("bundled:{}", self.link),
-        }
+            (Target::Unchecked, _) => return None,
+        })
     }
 }
 
@@ -84,6 +103,75 @@ pub struct Library {
     pub origin: Origin,
     pub title: Option<String>,
     pub entries: Vec<Entry>,
+}
+
+impl Library {
+    /// Resolves an entry's link (file-system work, see [`resolve`]): what its target is now.
+    /// `None` for an entry that does not exist.
+    pub fn check_entry(&self, entry: usize) -> Option<Target> {
+        let link = &self.entries.get(entry)?.link;
+        Some(match &self.origin {
+            Origin::Dir { root, .. } => resolve(link, root),
+            Origin::Bundled => bundled::resolve_bundled(link),
+        })
+    }
+
+    /// Resolves every entry not checked yet.
+    pub fn check_all(&mut self) {
+        for i in 0..self.entries.len() {
+            if !self.entries[i].target.is_checked()
+                && let Some(target) = self.check_entry(i)
+            {
+                self.entries[i].target = target;
+            }
+        }
+    }
+}
+
+/// What [`open_library`] left for later: the rest of INDEX.md, if any, and the checking of
+/// the entries it did not check.
+#[derive(Debug)]
+pub struct LibraryRest {
+    parts: IndexParts,
+    /// The library folder, canonical.
+    root: PathBuf,
+}
+
+/// The entries of the next part of an index, unchecked.
+#[derive(Debug)]
+pub struct RestPart {
+    /// The index title, if known by now.
+    pub title: Option<String>,
+    pub entries: Vec<Entry>,
+    /// This was the last part.
+    pub done: bool,
+}
+
+impl LibraryRest {
+    /// Parses the next part (pure: the text was read by [`open_library`]). Its entries are
+    /// [`Target::Unchecked`].
+    pub fn next_part(&mut self) -> RestPart {
+        let entries = self
+            .parts
+            .next_part(PART_BYTES)
+            .into_iter()
+            .map(|raw| Entry::from_raw(raw, Target::Unchecked))
+            .collect();
+        RestPart {
+            title: self.parts.title().map(str::to_owned),
+            entries,
+            done: self.parts.is_done(),
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.parts.is_done()
+    }
+
+    /// Resolves a link of this library (file-system work, see [`resolve`]).
+    pub fn check(&self, link: &str) -> Target {
+        resolve(link, &self.root)
+    }
 }
 
 /// Why a library could not be loaded at all.
@@ -105,8 +193,26 @@ pub enum LibraryError {
 
 /// Loads the library at `path`: a folder holding INDEX.md, or the INDEX.md file itself
 /// (any name; its folder is the library). INDEX.md is read as UTF-8, with invalid bytes
-/// replaced, so one bad byte does not lose the whole list.
+/// replaced, so one bad byte does not lose the whole list. Every entry is parsed and checked.
 pub fn load_library(path: &Path) -> Result<Library, LibraryError> {
+    let (mut library, rest) = open_library(path)?;
+    if let Some(mut rest) = rest {
+        while !rest.is_done() {
+            let part = rest.next_part();
+            library.title = part.title;
+            library.entries.extend(part.entries);
+        }
+    }
+    library.check_all();
+    Ok(library)
+}
+
+/// Opens the library at `path` as [`load_library`] does, but parses only a first part of
+/// INDEX.md (about [`FIRST_ENTRIES`] entries, fewer if the index cannot be cut soon, or all
+/// of a small one) and checks only its first [`FIRST_ENTRIES`] entries; the others come
+/// [`Target::Unchecked`]. The rest of the index, if any, is left to the returned
+/// [`LibraryRest`].
+pub fn open_library(path: &Path) -> Result<(Library, Option<LibraryRest>), LibraryError> {
     let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => LibraryError::NotFound {
             path: path.to_owned(),
@@ -139,21 +245,38 @@ pub fn load_library(path: &Path) -> Result<Library, LibraryError> {
     };
     let root = canonical(&folder)?;
     let index = canonical(&index)?;
-    let text = String::from_utf8_lossy(&bytes);
-    let parsed = parse_index(&text);
-    let entries = parsed
-        .entries
+    let mut parts = IndexParts::new(bytes);
+    let mut raw = Vec::new();
+    while !parts.is_done() && raw.len() < FIRST_ENTRIES {
+        match parts.next_part_within(FIRST_STEP, FIRST_STEP_MAX) {
+            Some(entries) => raw.extend(entries),
+            None => break,
+        }
+    }
+    let entries: Vec<Entry> = raw
         .into_iter()
-        .map(|raw| {
-            let target = resolve(&raw.link, &root);
+        .enumerate()
+        .map(|(i, raw)| {
+            let target = if i < FIRST_ENTRIES {
+                resolve(&raw.link, &root)
+            } else {
+                Target::Unchecked
+            };
             Entry::from_raw(raw, target)
         })
         .collect();
-    Ok(Library {
+    let parts_title = parts.title().map(str::to_owned);
+    let rest =
+        (!parts.is_done() || entries.iter().any(|e| !e.target.is_checked())).then(|| LibraryRest {
+            parts,
+            root: root.clone(),
+        });
+    let library = Library {
         origin: Origin::Dir { root, index },
-        title: parsed.title,
+        title: parts_title,
         entries,
-    })
+    };
+    Ok((library, rest))
 }
 
 #[cfg(all(test, unix))]
@@ -190,8 +313,8 @@ mod tests {
         assert_eq!(e[0].language.as_deref(), Some("en"));
         assert_eq!(e[0].line, 5);
         assert_eq!(
-            e[0].key(&library.origin),
-            root.join("notes/a.txt").to_string_lossy()
+            e[0].key(&library.origin).as_deref(),
+            Some(&*root.join("notes/a.txt").to_string_lossy())
         );
         assert_eq!(
             e[1].target,
@@ -256,6 +379,94 @@ mod tests {
                 .ends_with("INDEX.md is a folder, not a file"),
             "{err}"
         );
+    }
+
+    /// A library folder of `entries` entries, every third one's file present, a heading
+    /// every 20 entries unless `flat`, and `tail` appended to INDEX.md.
+    fn large(entries: usize, flat: bool, tail: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = fs::canonicalize(dir.path()).expect("canonical");
+        let mut index = String::from("# Large\n\n");
+        for i in 0..entries {
+            if !flat && i % 20 == 0 {
+                index.push_str(&format!("\n## Group {i}\n\n"));
+            }
+            if i % 3 == 0 {
+                fs::write(root.join(format!("{i}.txt")), "x").expect("write");
+            }
+            index.push_str(&format!("- [E{i}]({i}.txt) — about {i}\n"));
+        }
+        index.push_str(tail);
+        fs::write(root.join(INDEX_FILE), index).expect("write");
+        (dir, root)
+    }
+
+    /// `open_library`, then the rest parsed and everything checked.
+    fn completed(root: &Path) -> Library {
+        let (mut library, rest) = open_library(root).expect("library");
+        if let Some(mut rest) = rest {
+            while !rest.is_done() {
+                let part = rest.next_part();
+                assert!(part.entries.iter().all(|e| e.target == Target::Unchecked));
+                library.title = part.title;
+                library.entries.extend(part.entries);
+            }
+        }
+        library.check_all();
+        library
+    }
+
+    #[test]
+    fn a_large_index_opens_with_a_checked_first_part() {
+        let (_dir, root) = large(2_000, false, "");
+        let (first, rest) = open_library(&root).expect("library");
+        let rest = rest.expect("a rest");
+        assert!(!rest.is_done());
+        assert!((FIRST_ENTRIES..2_000).contains(&first.entries.len()));
+        let (checked, unchecked) = first.entries.split_at(FIRST_ENTRIES);
+        assert!(checked.iter().all(|e| e.target.is_checked()));
+        assert!(unchecked.iter().all(|e| e.target == Target::Unchecked));
+        assert_eq!(first.title.as_deref(), Some("Large"));
+        let eager = load_library(&root).expect("library");
+        assert_eq!(eager.entries.len(), 2_000);
+        assert_eq!(checked, &eager.entries[..FIRST_ENTRIES]);
+        assert_eq!(completed(&root), eager);
+    }
+
+    #[test]
+    fn an_index_that_cannot_be_cut_is_left_to_the_background() {
+        // A reference definition anywhere keeps the index in one part, too long to parse
+        // before the first frame.
+        let (_dir, root) = large(8_000, false, "\n- [Ref][r]\n\n[r]: 3.txt\n");
+        let (first, rest) = open_library(&root).expect("library");
+        assert!(first.entries.is_empty());
+        assert!(!rest.expect("a rest").is_done());
+        let eager = load_library(&root).expect("library");
+        assert_eq!(eager.entries.len(), 8_001);
+        assert_eq!(
+            eager.entries[8_000].target,
+            Target::File(root.join("3.txt"))
+        );
+        assert_eq!(completed(&root), eager);
+    }
+
+    #[test]
+    fn a_first_part_that_reaches_the_end_leaves_the_rest_unchecked() {
+        let (_dir, root) = large(300, true, "");
+        let (first, rest) = open_library(&root).expect("library");
+        assert_eq!(first.entries.len(), 300);
+        assert!(
+            first.entries[..FIRST_ENTRIES]
+                .iter()
+                .all(|e| e.target.is_checked())
+        );
+        assert!(
+            first.entries[FIRST_ENTRIES..]
+                .iter()
+                .all(|e| e.target == Target::Unchecked)
+        );
+        assert!(rest.expect("checking left").is_done());
+        assert_eq!(completed(&root), load_library(&root).expect("library"));
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub enum ReadError {
     /// The entry was refused when the library was loaded.
     #[error(transparent)]
     Entry(#[from] EntryProblem),
+    /// The entry's link has not been checked yet, so it names nothing to read.
+    #[error("this entry's link has not been checked yet")]
+    Unchecked,
 }
 
 impl ReadError {
@@ -72,6 +75,7 @@ pub fn read_target(target: &Target, cap: u64) -> Result<Cow<'static, [u8]>, Read
             Ok(Cow::Borrowed(bytes))
         }
         Target::Problem(problem) => Err(ReadError::Entry(problem.clone())),
+        Target::Unchecked => Err(ReadError::Unchecked),
     }
 }
 
@@ -129,7 +133,7 @@ pub fn open_target(target: &Target, cap: u64) -> Result<(Box<dyn Read + Send>, u
             let (file, size) = open_path(path, cap)?;
             Ok((Box::new(file), size))
         }
-        Target::Bundled(_) | Target::Problem(_) => {
+        Target::Bundled(_) | Target::Problem(_) | Target::Unchecked => {
             let bytes = read_target(target, cap)?;
             let size = bytes.len() as u64;
             Ok((Box::new(io::Cursor::new(bytes)), size))
@@ -239,6 +243,18 @@ mod tests {
         let target = Target::Problem(EntryProblem::Missing("x.txt".into()));
         let err = read_target(&target, DEFAULT_READ_CAP).unwrap_err();
         assert_eq!(err.to_string(), "file not found: x.txt");
+    }
+
+    #[test]
+    fn an_unchecked_target_reads_nothing() {
+        assert!(matches!(
+            read_target(&Target::Unchecked, DEFAULT_READ_CAP),
+            Err(ReadError::Unchecked)
+        ));
+        assert!(matches!(
+            open_target(&Target::Unchecked, DEFAULT_READ_CAP),
+            Err(ReadError::Unchecked)
+        ));
     }
 
     #[test]

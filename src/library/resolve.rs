@@ -17,6 +17,10 @@ pub enum Target {
     Bundled(&'static str),
     /// The entry cannot be opened, and why.
     Problem(EntryProblem),
+    /// The link has been parsed but not checked against the folder yet (a large library is
+    /// checked after its first screen is shown). It names no path, so nothing can be read
+    /// through it: it must be resolved first (see [`crate::library::Library::check_entry`]).
+    Unchecked,
 }
 
 impl Target {
@@ -26,6 +30,11 @@ impl Target {
             Target::Problem(p) => Some(p),
             _ => None,
         }
+    }
+
+    /// Whether the link has been checked (it is a readable target or a known problem).
+    pub fn is_checked(&self) -> bool {
+        !matches!(self, Target::Unchecked)
     }
 }
 

@@ -1,5 +1,7 @@
 //! The library screen: the entries of INDEX.md under their group headings, each with its
-//! reading progress, or the reason it cannot be opened.
+//! reading progress, or the reason it cannot be opened. While a large INDEX.md is still
+//! being read the header says so; an entry whose link is not checked yet (the run loop
+//! checks those on screen before drawing, so this is rare) shows no mark.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -24,9 +26,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
         });
     let count = state.library.entries.len();
     let header = format!(
-        " {} · {count} {}",
+        " {} · {count} {}{}",
         name,
-        if count == 1 { "article" } else { "articles" }
+        if count == 1 { "article" } else { "articles" },
+        if state.reading_index {
+            " so far, reading INDEX.md…"
+        } else {
+            ""
+        }
     );
     fill(buf, areas.header, theme.status());
     put(
@@ -40,12 +47,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
 
     let list = areas.list;
     if state.rows.is_empty() {
-        let lines = [
-            "This INDEX.md lists no articles.",
-            "",
-            "An entry is a link in a list item or a table row:",
-            "  - [Title](article.txt) — Source, de — summary",
-        ];
+        let lines: &[&str] = if state.reading_index {
+            &["Reading INDEX.md…"]
+        } else {
+            &[
+                "This INDEX.md lists no articles.",
+                "",
+                "An entry is a link in a list item or a table row:",
+                "  - [Title](article.txt) — Source, de — summary",
+            ]
+        };
         for (i, text) in lines.iter().enumerate() {
             let y = list.y + u16::try_from(i).unwrap_or(0) + 1;
             put(buf, area, list.x, y, &Line::raw(*text), list.width);
@@ -101,15 +112,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
     );
 }
 
-/// The progress mark of an entry: `!` problem, `new`, a percentage, or `✓` when finished.
+/// The progress mark of an entry: `!` problem, `new`, a percentage, or `✓` when finished;
+/// nothing while its link is unchecked (its key, and so its progress, is not known yet).
 pub fn mark(state: &State, entry: usize) -> String {
-    let problem = state
-        .library
-        .entries
-        .get(entry)
-        .is_some_and(|e| e.target.problem().is_some());
-    if problem {
+    let Some(e) = state.library.entries.get(entry) else {
+        return "    ".into();
+    };
+    if e.target.problem().is_some() {
         return "  ! ".into();
+    }
+    if !e.target.is_checked() {
+        return "    ".into();
     }
     match state.progress(entry) {
         None => " new".into(),

@@ -2,7 +2,7 @@
 //! show was laid out by `update` before. One file per view; [`theme`] maps roles to styles.
 
 pub mod help;
-mod library;
+pub(crate) mod library;
 mod overlays;
 mod reader;
 pub mod theme;
