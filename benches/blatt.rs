@@ -1,6 +1,6 @@
-//! Benchmarks for the targets of the performance issue: INDEX.md parsing, opening an article
-//! to its first screen, keystroke-to-frame in a 100 MB article, resizing, and `blatt render`
-//! throughput. Every input is generated (see `common`), so runs are comparable across
+//! Benchmarks for the targets of the performance issue: INDEX.md parsing, a 100,000-entry
+//! library to its first screen, opening an article to its first screen, keystroke-to-frame
+//! in a 100 MB article, resizing, and `blatt render` throughput. Every input is generated (see `common`), so runs are comparable across
 //! machines. Groups can be run alone: `cargo bench --bench blatt -- keys/`.
 //!
 //! Keystroke and resize benchmarks time `update` plus a full `Terminal::draw` into a 100×30
@@ -23,7 +23,7 @@ use blatt::app::{Action, Command, Keymap, Settings, State, update};
 use blatt::config::Config;
 use blatt::document::{self, Document, Format};
 use blatt::layout::{Layout, LinePos, WrapOptions, render_parallel, render_plain};
-use blatt::library::{bundled_library, parse_index};
+use blatt::library::{bundled_library, open_library, parse_index};
 use blatt::ui::{self, Theme};
 
 const KB: usize = 1024;
@@ -95,6 +95,46 @@ fn index_parse(c: &mut Criterion) {
         }
         group.bench_with_input(BenchmarkId::from_parameter(entries), &text, |b, text| {
             b.iter(|| parse_index(black_box(text)));
+        });
+    }
+    group.finish();
+}
+
+/// What the reader does before the first frame of a library with an article file for every
+/// entry: read INDEX.md, parse and check a first part (`open_library`), make the state and
+/// draw. The rest of the index is parsed and checked on a background thread afterwards.
+fn library_first_screen(c: &mut Criterion) {
+    let mut group = c.benchmark_group("library_first_screen");
+    group.sample_size(20);
+    let theme = theme();
+    for entries in [1_000usize, 100_000] {
+        let dir = match tempfile::tempdir() {
+            Ok(dir) => dir,
+            Err(e) => panic!("temp dir: {e}"),
+        };
+        let written = std::fs::create_dir(dir.path().join("articles"))
+            .and_then(|()| std::fs::write(dir.path().join("INDEX.md"), common::index(entries, 7)))
+            .and_then(|()| {
+                (0..entries).try_for_each(|i| {
+                    std::fs::write(dir.path().join(format!("articles/{i:06}.txt")), "A\n")
+                })
+            });
+        if let Err(e) = written {
+            panic!("library: {e}");
+        }
+        let mut term = terminal();
+        group.bench_function(BenchmarkId::from_parameter(entries), |b| {
+            b.iter(|| {
+                let (first, rest) = match open_library(dir.path()) {
+                    Ok(opened) => opened,
+                    Err(e) => panic!("library: {e}"),
+                };
+                let mut state = State::new(first, Settings::default(), Keymap::default());
+                state.reading_index = rest.is_some();
+                update(&mut state, Action::Resize(WIDTH, HEIGHT));
+                draw(&mut term, &state, &theme);
+                (state, rest)
+            });
         });
     }
     group.finish();
@@ -363,6 +403,7 @@ fn render(c: &mut Criterion) {
 criterion_group!(
     benches,
     index_parse,
+    library_first_screen,
     open,
     open_stages,
     keys,

@@ -1,6 +1,8 @@
 //! Cold, one-off timings that criterion cannot take well: each stage of opening a 100 MB
 //! article (read, decode, sanitize, parse, reader, first draw), the first keystroke at a
-//! fresh place, the first resize to a width not laid out yet, and a 100,000-entry library.
+//! fresh place, the first resize to a width not laid out yet, and a 100,000-entry library
+//! (eager loading, and what the reader does before its first frame and while the rest of
+//! INDEX.md arrives).
 //! Prints the median (and min/max) of `BLATT_RUNS` runs (default 5).
 //!
 //! ```text
@@ -321,12 +323,16 @@ fn small() {
 fn library(entries: usize) -> Result<()> {
     println!("== a library of {entries} entries");
     let text = common::index(entries, 7);
-    time("parse_index", || (), |()| library::parse_index(&text));
+    time(
+        "parse_index (all of it)",
+        || (),
+        |()| library::parse_index(&text),
+    );
     let dir = std::env::temp_dir().join(format!("blatt-stages-lib-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("articles"))?;
     std::fs::write(dir.join("INDEX.md"), &text)?;
     time(
-        "load_library (articles missing: one failed stat each)",
+        "load_library, eager (articles missing: one failed stat each)",
         || (),
         |()| library::load_library(&dir),
     );
@@ -334,14 +340,126 @@ fn library(entries: usize) -> Result<()> {
         std::fs::write(dir.join(format!("articles/{i:06}.txt")), "A\n\nb\n")?;
     }
     time(
-        "load_library (articles present: canonicalize + stat)",
+        "load_library, eager (articles present: canonicalize + stat)",
         || (),
         |()| library::load_library(&dir),
     );
     let lib = library::load_library(&dir)?;
-    std::fs::remove_dir_all(&dir)?;
+    let theme = theme();
+    let mut term = terminal(WIDTH, HEIGHT)?;
+
+    // What the reader does before its first frame: read INDEX.md, parse and check a first
+    // part, make the state, check what is on screen (nothing left to check), draw.
     time(
-        "State::new (library rows) + Resize",
+        "open_library (read INDEX.md, first part parsed+checked)",
+        || (),
+        |()| library::open_library(&dir),
+    );
+    time(
+        "first frame: open_library + State::new + Resize + draw",
+        || (),
+        |()| -> Result<State> {
+            let (first, rest) = library::open_library(&dir)?;
+            let mut state = State::new(first, Settings::default(), Keymap::default());
+            state.reading_index = rest.is_some();
+            let effects = update(&mut state, Action::Resize(WIDTH, HEIGHT));
+            assert!(
+                effects.is_empty(),
+                "the first screen is checked: {effects:?}"
+            );
+            draw(&mut term, &state, &theme)?;
+            Ok(state)
+        },
+    );
+
+    // What the run loop takes in between keys while the rest arrives.
+    let (first, rest) = library::open_library(&dir)?;
+    let mut rest = rest.ok_or("a rest")?;
+    let part = rest.next_part();
+    let part_len = part.entries.len();
+    time(
+        "LibraryRest::next_part (background thread, one part)",
+        || library::open_library(&dir).ok().and_then(|(_, rest)| rest),
+        |rest| rest.map(|mut r| r.next_part().entries.len()),
+    );
+    let loading = || {
+        let mut state = State::new(first.clone(), Settings::default(), Keymap::default());
+        state.reading_index = true;
+        update(&mut state, Action::Resize(WIDTH, HEIGHT));
+        state
+    };
+    time(
+        &format!("MoreEntries of {part_len} entries (main thread)"),
+        || (loading(), part.entries.clone()),
+        |(mut state, entries)| {
+            update(
+                &mut state,
+                Action::MoreEntries {
+                    title: None,
+                    entries,
+                    done: false,
+                    error: None,
+                },
+            );
+            state
+        },
+    );
+    let with_all = || {
+        let mut state = loading();
+        let mut all = lib.clone();
+        all.entries.drain(..state.library.entries.len());
+        for e in &mut all.entries {
+            e.target = library::Target::Unchecked;
+        }
+        update(
+            &mut state,
+            Action::MoreEntries {
+                title: None,
+                entries: all.entries,
+                done: true,
+                error: None,
+            },
+        );
+        state
+    };
+    let batch: Vec<(usize, library::Target)> = (1000..2024)
+        .map(|i| (i, lib.entries[i].target.clone()))
+        .collect();
+    time(
+        "Checked, 1024 links (main thread)",
+        || (with_all(), batch.clone()),
+        |(mut state, targets)| {
+            update(&mut state, Action::Checked { targets });
+            state
+        },
+    );
+    time(
+        "j + draw while the rest is arriving",
+        with_all,
+        |mut state| {
+            update(&mut state, Action::Command(Command::Down));
+            draw(&mut term, &state, &theme).map(|()| state)
+        },
+    );
+    time(
+        "G + check the screen + draw while the rest is arriving",
+        with_all,
+        |mut state| -> Result<State> {
+            let effects = update(&mut state, Action::Command(Command::Bottom));
+            for effect in effects {
+                if let blatt::app::Effect::Check { entries } = effect {
+                    let checked = blatt::app::run::check_entries(&state, &entries);
+                    update(&mut state, checked);
+                }
+            }
+            draw(&mut term, &state, &theme)?;
+            Ok(state)
+        },
+    );
+    std::fs::remove_dir_all(&dir)?;
+
+    time(
+        "State::new (eager library of all entries) + Resize",
         || lib.clone(),
         |lib| {
             let mut state = State::new(lib, Settings::default(), Keymap::default());
@@ -349,8 +467,6 @@ fn library(entries: usize) -> Result<()> {
             state
         },
     );
-    let theme = theme();
-    let mut term = terminal(WIDTH, HEIGHT)?;
     let fresh = || {
         let mut state = State::new(lib.clone(), Settings::default(), Keymap::default());
         update(&mut state, Action::Resize(WIDTH, HEIGHT));
