@@ -390,3 +390,83 @@ fn tiny_terminal_then_grow_and_resize_storm() {
     assert_eq!(pane.wait_for_exit(), 0, "blatt should exit with status 0");
     pane.assert_terminal_restored();
 }
+
+/// A library of 5,000 entries, its last three broken (a missing file without a
+/// description, a FIFO, a symbolic link out of the library): the first screen comes from
+/// the first part of INDEX.md, the rest arrives in the background, and what comes into view
+/// shows the marks and reasons a full check gives. Opening a broken entry shows its reason.
+#[cfg(unix)]
+#[test]
+fn a_large_library_arrives_in_parts_and_checks_what_comes_into_view() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lib = dir.path().join("lib");
+    std::fs::create_dir_all(lib.join("a")).expect("mkdir");
+    std::fs::write(dir.path().join("secret.txt"), "outside").expect("write");
+    std::os::unix::fs::symlink(dir.path().join("secret.txt"), lib.join("out.txt"))
+        .expect("symlink");
+    let made = Command::new("mkfifo")
+        .arg(lib.join("pipe"))
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut index = String::from("# Large test library\n\n");
+    for i in 0..4_997 {
+        if i % 50 == 0 {
+            index.push_str(&format!("\n## Group {}\n\n", i / 50));
+        }
+        std::fs::write(
+            lib.join(format!("a/{i}.txt")),
+            format!("Article {i}\n\nText.\n"),
+        )
+        .expect("write");
+        index.push_str(&format!(
+            "- [Entry {i}](a/{i}.txt) — test, en — about {i}\n"
+        ));
+    }
+    index.push_str("- [Entry 4997](gone.txt)\n");
+    index.push_str(if made {
+        "- [Entry 4998](pipe) — a FIFO\n"
+    } else {
+        "- [Entry 4998](gone-too.txt) — missing\n"
+    });
+    index.push_str("- [Entry 4999](out.txt) — a symbolic link out\n");
+    std::fs::write(lib.join("INDEX.md"), index).expect("write");
+
+    let tmux = Tmux::new();
+    let lib_arg = lib.to_string_lossy().into_owned();
+    let pane = tmux.run_blatt("large", 100, 30, &[&lib_arg]);
+    pane.wait_for("Entry 0");
+    pane.wait_until("all 5000 entries", |s| {
+        s.first()
+            .is_some_and(|l| l.ends_with("Large test library · 5000 articles"))
+    });
+    pane.key("G");
+    let screen = pane.wait_for("link points outside the library: out.txt");
+    let text = show(&screen);
+    assert!(text.contains("file not found: gone.txt"), "{text}");
+    if made {
+        assert!(
+            text.contains("pipe is a FIFO, not a regular file"),
+            "{text}"
+        );
+    }
+    let marks = screen
+        .iter()
+        .filter(|l| l.trim_start().starts_with("! "))
+        .count();
+    assert_eq!(marks, 3, "{text}");
+    assert!(text.contains(" new  Entry 4996"), "{text}");
+
+    pane.key("Enter");
+    pane.wait_for("Cannot open this entry");
+    pane.key("Escape");
+    for _ in 0..3 {
+        pane.key("k");
+    }
+    pane.key("Enter");
+    pane.wait_for("Article 4996");
+    pane.key("q");
+    pane.wait_for("Large test library · 5000 articles");
+    pane.key("q");
+    assert_eq!(pane.wait_for_exit(), 0);
+    pane.assert_terminal_restored();
+}
