@@ -182,26 +182,35 @@ if section 2; then
     if have less; then ff "$LA" "$MARKER" "${LESS_ENV[@]}" -- less "$WORK/article.txt"; fi
     ff "$L" "$SEED_TITLE" "${BLATT_ENV[@]}" -- "$BLATT" --fresh
     if have less; then ff "$LS" "$SEED_TITLE" "${LESS_ENV[@]}" -- less "$SEED"; fi
-    ff "blatt --fresh, 100000-entry INDEX.md" "100000 articles" "${BLATT_ENV[@]}" -- "$BLATT" --fresh "$WORK/lib"
-    python3 - "$MB" "${FF[$A]}" "${FF[$LA]:-}" "${FF[$L]}" "${FF[$LS]:-}" <<'PY'
+    I="blatt --fresh, 100000-entry INDEX.md"
+    LI="less, that INDEX.md"
+    ff "$I" "Article 0:" "${BLATT_ENV[@]}" -- "$BLATT" --fresh "$WORK/lib"
+    if have less; then ff "$LI" "Article 0:" "${LESS_ENV[@]}" -- less "$WORK/lib/INDEX.md"; fi
+    # The rest of a large INDEX.md is parsed after the first frame; the header counts it.
+    ff "  ... until all 100000 are listed" "100000 articles" "${BLATT_ENV[@]}" -- "$BLATT" --fresh "$WORK/lib"
+    python3 - "$MB" "${FF[$A]}" "${FF[$LA]:-}" "${FF[$L]}" "${FF[$LS]:-}" "${FF[$I]}" "${FF[$LI]:-}" <<'PY'
 import sys
-mb, article, less_article, library, less_seed = sys.argv[1:]
+mb, article, less_article, library, less_seed, index, less_index = sys.argv[1:]
 def num(s):
     try:
         return float(s)
     except ValueError:
         return None
-article, less_article, library, less_seed = map(num, (article, less_article, library, less_seed))
+article, less_article, library, less_seed, index, less_index = map(
+    num, (article, less_article, library, less_seed, index, less_index))
 if article and less_article:
     print(f"   {f'blatt / less, {mb} MB article:':44} {article / less_article:.2f}x the time")
 if library and less_seed:
     print(f"   {'blatt bundled library / less seed article:':44} {library / less_seed:.2f}x the time")
+if index and less_index:
+    print(f"   {'blatt / less, 100000-entry INDEX.md:':44} {index / less_index:.2f}x the time")
 def target(name, value, limit, note=""):
     if value is not None:
         verdict = "met" if value <= limit else "NOT met"
         print(f"   {f'issue 5 target, {name}:':44} {value:.1f} ms (<= {limit} ms): {verdict}{note}")
 target(f"{mb} MB article", article, 50, "" if mb == "100" else " (the target is for 100 MB)")
 target("bundled library", library, 20)
+target("100000-entry INDEX.md", index, 100)
 PY
 fi
 
