@@ -416,14 +416,7 @@ mod tests {
         let mut lazy = state_of(first);
         lazy.reading_index = true;
         // As the background thread does: every part, then every unchecked link in order.
-        let mut unchecked: Vec<(usize, String)> = lazy
-            .library
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| !e.target.is_checked())
-            .map(|(i, e)| (i, e.link.clone()))
-            .collect();
+        let mut unchecked = lazy.library.unchecked();
         while !rest.is_done() {
             let part = rest.next_part();
             let from = lazy.library.entries.len();

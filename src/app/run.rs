@@ -148,14 +148,7 @@ fn event_loop(
         }
         // The first frame is up: now the rest of the library may take a core.
         if let Some(rest) = library_rest.take() {
-            let unchecked = state
-                .library
-                .entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| !e.target.is_checked())
-                .map(|(i, e)| (i, e.link.clone()))
-                .collect();
+            let unchecked = state.library.unchecked();
             match read_library_in_background(rest, unchecked, state.library.entries.len()) {
                 Ok(parts) => pending.library = Some(parts),
                 Err(failed) => {

@@ -116,6 +116,17 @@ impl Library {
         })
     }
 
+    /// The entries not checked yet, with their links, in order: what the background thread
+    /// is given to check.
+    pub fn unchecked(&self) -> Vec<(usize, String)> {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !e.target.is_checked())
+            .map(|(i, e)| (i, e.link.clone()))
+            .collect()
+    }
+
     /// Resolves every entry not checked yet.
     pub fn check_all(&mut self) {
         for i in 0..self.entries.len() {
