@@ -33,7 +33,7 @@ const LOADING_TICK: Duration = Duration::from_millis(2);
 const BACKGROUND_FRAME: Duration = Duration::from_millis(50);
 /// Pieces of a large article that may wait for the loop. The loader blocks beyond that, so
 /// memory holds the document plus at most this many pieces, however slow the loop is.
-const PIECES_IN_FLIGHT: usize = 2;
+const PIECES_IN_FLIGHT: usize = 4;
 /// The most time spent taking in parts of INDEX.md and checked links per turn of the loop.
 const INTAKE_BUDGET: Duration = Duration::from_millis(8);
 /// Links checked in the background per [`Action::Checked`].

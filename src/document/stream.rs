@@ -24,7 +24,7 @@ pub const PIECES_ABOVE: u64 = 1024 * 1024;
 pub const FIRST_PIECE: usize = 64 * 1024;
 /// Bytes read per piece after that: small, so that the few pieces on their way (being read,
 /// waiting for the reader, being appended) add little to the memory the document needs.
-pub const PIECE: usize = 256 * 1024;
+pub const PIECE: usize = 128 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
