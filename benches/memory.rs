@@ -216,7 +216,8 @@ fn reader_peak(article: &Path, config: &Path) -> u64 {
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
             std::thread::sleep(Duration::from_millis(50));
-            let since = start.elapsed().as_millis() as u64 - last.load(Ordering::SeqCst);
+            let now = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let since = now.saturating_sub(last.load(Ordering::SeqCst));
             if since >= for_at_least.as_millis() as u64 && last.load(Ordering::SeqCst) > 0 {
                 return;
             }

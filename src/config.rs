@@ -14,7 +14,8 @@ pub const DEFAULT_TOML: &str = include_str!("../config/blatt.toml");
 pub const FILE_NAME: &str = "config.toml";
 
 /// The largest `max_article_mb` that counts: decoded, such an article fits a document's
-/// 4 GiB of text (see `document::MAX_TEXT`) even if every byte becomes three.
+/// 4 GiB of text (see `document::MAX_TEXT`) even if every byte becomes three (only an
+/// article made mostly of tabs, which are expanded, could pass it; the rest is left out).
 pub const MAX_ARTICLE_MB: u64 = 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

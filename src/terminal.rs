@@ -16,8 +16,9 @@ use crossterm::terminal::{
 use ratatui::backend::CrosstermBackend;
 use ratatui::{Frame, Terminal};
 
-/// The screen, written through a buffer that holds a whole frame: each frame leaves in one
-/// write, not in the 1 KiB pieces of stdout's own line buffer.
+/// The screen, written through a buffer that holds a whole frame: a frame leaves in one
+/// write (and the end of its synchronized update in a second), not in the 1 KiB pieces of
+/// stdout's own line buffer.
 pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
 /// Room for a full frame of a large terminal with colours.

@@ -75,6 +75,14 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
         event_loop(&mut term, &mut state, &mut runtime, &signals, initial)
     }));
     let saved = save(&runtime.store, &mut state);
+    if matches!(result, Ok(Ok(()))) {
+        drop(term);
+    } else {
+        // A panic or error may have left half a frame (and the start of a synchronized
+        // update) in the screen's buffer; dropping it would write that out after the
+        // screen is given back. The process ends soon, so the buffer is just let go.
+        std::mem::forget(term);
+    }
     terminal::restore();
     signals.finish();
     let result = match result {

@@ -4,34 +4,38 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::{Block, BlockKind, Role, Span};
+use super::{Block, BlockKind, Part, Role, Span};
 
-/// Parses a later part of a text read in pieces: its first heading is no title.
-/// `continues`: the part before was cut inside a block (a paragraph or code block longer
-/// than a piece), which goes on at the start of this one.
-pub fn parse_more(text: &str, continues: bool) -> Vec<Block> {
-    let (_, mut blocks) = parse(text);
-    for block in &mut blocks {
-        if block.kind == BlockKind::Title {
-            block.kind = BlockKind::Heading { level: 1 };
+/// Parses a part of a text read in pieces (see [`Part`]): only the first part has a title;
+/// a paragraph or code block at the start of a part cut inside one goes on from the part
+/// before.
+pub fn parse_piece(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
+    let (title, mut blocks) = parse(text);
+    if !part.first {
+        for block in &mut blocks {
+            if block.kind == BlockKind::Title {
+                block.kind = BlockKind::Heading { level: 1 };
+            }
         }
     }
-    if let Some(first) = super::continuing(&mut blocks, text, continues)
+    if let Some(first) = super::continuing(&mut blocks, text, part.continues)
         && matches!(first.kind, BlockKind::Paragraph | BlockKind::Code)
     {
         first.continued = true;
     }
-    blocks
+    (title.filter(|_| part.first), blocks)
 }
+
+/// The pulldown-cmark extensions blatt reads Markdown with.
+pub(crate) const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_FOOTNOTES);
 
 /// Returns the title (a level-1 heading before any other content) and the blocks.
 pub fn parse(text: &str) -> (Option<String>, Vec<Block>) {
     let mut builder = Builder::default();
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES;
-    for event in Parser::new_ext(text, options) {
+    for event in Parser::new_ext(text, OPTIONS) {
         builder.event(event);
     }
     builder.finish()

@@ -82,14 +82,15 @@ pub struct Block {
     pub quote: u8,
     /// A list item's marker: `"•"`, `"3."`, or empty for a continuation paragraph.
     pub marker: String,
-    /// The block goes on from the one before: a paragraph too long to be one block, cut
-    /// for layout (see [`LONGEST_BLOCK`]). Drawn without a gap before it.
+    /// The block goes on from the one before: a block too long to be one, cut for layout
+    /// (see [`LONGEST_BLOCK`]), or cut where a large article was read in pieces (see
+    /// [`stream`]). Drawn without a gap before it.
     pub continued: bool,
 }
 
-/// The most text a document holds: offsets are `u32`. Articles are capped far below (see
-/// `Config::max_article_bytes`: 1 GiB, at most 3 GiB once decoded); blocks past it would
-/// be left out.
+/// The most text a document holds: offsets are `u32`. Articles are capped below (see
+/// `Config::max_article_bytes`: 1 GiB, at most 3 GiB once decoded unless it is mostly tabs,
+/// which are expanded); what comes past it is left out.
 pub const MAX_TEXT: usize = u32::MAX as usize;
 
 /// Blocks longer than this many bytes are kept as several blocks, each one `continued`
@@ -110,14 +111,13 @@ impl Block {
     }
 
     /// Cuts a block longer than [`LONGEST_BLOCK`] into blocks of at most that length, at
-    /// line breaks where it has them, else at spaces, else between characters; the break
-    /// where it is cut is dropped (the next block starts a new line anyway). Spans are cut
-    /// with the text.
+    /// line breaks where it has them, else (not in code or tables, whose spaces are kept)
+    /// at spaces, else between grapheme clusters; the line break or space where it is cut is
+    /// dropped (the next block starts a new line anyway). Spans are cut with the text.
     fn split_long(self) -> Vec<Block> {
-        if self.text.len() <= LONGEST_BLOCK {
-            return vec![self];
-        }
+        use unicode_segmentation::UnicodeSegmentation;
         let text = self.text.as_str();
+        let spaces = !matches!(self.kind, BlockKind::Code | BlockKind::TableRow { .. });
         let mut parts = Vec::new();
         let mut start = 0;
         while start < text.len() {
@@ -129,9 +129,21 @@ impl Block {
                     limit -= 1;
                 }
                 let window = &text[start..limit];
-                match window.rfind('\n').or_else(|| window.rfind(' ')) {
+                let at_space = || window.rfind(' ').filter(|_| spaces);
+                match window.rfind('\n').or_else(at_space) {
                     Some(at) if at > 0 => (start + at, start + at + 1),
-                    _ => (limit, limit),
+                    _ => {
+                        // The last cluster boundary in the window (one cluster longer
+                        // than the window is cut between characters).
+                        let cluster = text[start..]
+                            .grapheme_indices(true)
+                            .map(|(i, _)| i)
+                            .take_while(|&i| i <= window.len())
+                            .last()
+                            .filter(|&i| i > 0)
+                            .unwrap_or(window.len());
+                        (start + cluster, start + cluster)
+                    }
                 }
             };
             let spans = self
@@ -267,6 +279,17 @@ pub struct Document {
     open_headings: Vec<(u8, String)>,
 }
 
+/// Where a part of a text read in pieces (see [`stream`]) sits in the whole.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Part {
+    /// The first part: its first line may be the title.
+    pub first: bool,
+    /// The part before was cut inside a block, which goes on at the start of this one.
+    pub continues: bool,
+    /// This part is cut inside a block: its last block is only the beginning of one.
+    pub ends_inside: bool,
+}
+
 /// The first block of a later part of a text read in pieces, if it goes on from the block
 /// at the end of the part before: that part was cut inside a block (`continues`), and this
 /// one does not start with a blank line.
@@ -337,7 +360,16 @@ pub fn open(
         return Ok((load(&bytes, name, fallback_title, language)?, None));
     }
     let mut loader = stream::Loader::new(source, Format::from_name(name), cap);
-    let piece = loader.next(stream::FIRST_PIECE)?;
+    // Read on until there is something to show: the title, the language and the first
+    // screen come from the first blocks (text without a blank line in its first piece is
+    // cut inside a block only once a whole piece of it is in).
+    let mut piece = loader.next(stream::FIRST_PIECE)?;
+    while piece.blocks.is_empty() && !piece.done {
+        let more = loader.next(stream::FIRST_PIECE)?;
+        piece.title = piece.title.or(more.title);
+        piece.blocks = more.blocks;
+        piece.done = more.done;
+    }
     let title = piece
         .title
         .unwrap_or_else(|| sanitize::sanitize_line(fallback_title));
@@ -437,48 +469,15 @@ impl Document {
         }
         self.blocks.reserve(blocks.len());
         self.text.reserve(blocks.iter().map(|b| b.text.len()).sum());
-        let blocks = blocks.into_iter().flat_map(Block::split_long);
-        for (i, block) in (first..).zip(blocks) {
-            if self.text.len() + block.text.len() > MAX_TEXT {
+        for block in blocks {
+            let kept = if block.text.len() > LONGEST_BLOCK {
+                block.split_long().into_iter().all(|part| self.push(part))
+            } else {
+                self.push(block)
+            };
+            if !kept {
                 break;
             }
-            self.total += block.text.len() as u64 + 1;
-            if let BlockKind::Heading { level } = block.kind
-                && !block.continued
-            {
-                while self.open_headings.last().is_some_and(|(l, _)| *l >= level) {
-                    self.open_headings.pop();
-                }
-                self.open_headings.push((level, block.text.clone()));
-                self.sections.push(Section {
-                    title: Some(block.text.clone()),
-                    level,
-                    path: self.open_headings.iter().map(|(_, t)| t.clone()).collect(),
-                    blocks: i..i,
-                    words: 0,
-                });
-            }
-            let words = block.text.split_whitespace().count();
-            if let Some(last) = self.sections.last_mut() {
-                last.words += words;
-                last.blocks.end = i + 1;
-            }
-            self.text.push_str(&block.text);
-            // Styling only: past 4 billion spans (far beyond any article) the rest are dropped.
-            let room = (u32::MAX as usize).saturating_sub(self.spans.len());
-            self.spans.extend(block.spans.into_iter().take(room));
-            // Markers are a few bytes each; past 4 GiB of them the rest are left out.
-            if self.markers.len() + block.marker.len() <= u32::MAX as usize {
-                self.markers.push_str(&block.marker);
-            }
-            self.blocks.push(Stored {
-                end: u32::try_from(self.text.len()).unwrap_or(u32::MAX),
-                spans_end: u32::try_from(self.spans.len()).unwrap_or(u32::MAX),
-                marker_end: u32::try_from(self.markers.len()).unwrap_or(u32::MAX),
-                kind: block.kind,
-                quote: block.quote,
-                continued: block.continued,
-            });
         }
         if self.sections.is_empty() {
             self.sections.push(Section {
@@ -502,6 +501,53 @@ impl Document {
             .reserve(estimate(self.spans.len()).saturating_sub(self.spans.len()));
         let text = usize::try_from(size).unwrap_or(usize::MAX);
         self.text.reserve(text.saturating_sub(self.text.len()));
+    }
+
+    /// Adds one block at the end; false (and nothing added) once the text would pass
+    /// [`MAX_TEXT`].
+    fn push(&mut self, block: Block) -> bool {
+        if self.text.len() + block.text.len() > MAX_TEXT {
+            return false;
+        }
+        let i = self.blocks.len();
+        self.total += block.text.len() as u64 + 1;
+        if let BlockKind::Heading { level } = block.kind
+            && !block.continued
+        {
+            while self.open_headings.last().is_some_and(|(l, _)| *l >= level) {
+                self.open_headings.pop();
+            }
+            self.open_headings.push((level, block.text.clone()));
+            self.sections.push(Section {
+                title: Some(block.text.clone()),
+                level,
+                path: self.open_headings.iter().map(|(_, t)| t.clone()).collect(),
+                blocks: i..i,
+                words: 0,
+            });
+        }
+        let words = block.text.split_whitespace().count();
+        if let Some(last) = self.sections.last_mut() {
+            last.words += words;
+            last.blocks.end = i + 1;
+        }
+        self.text.push_str(&block.text);
+        // Styling only: past 4 billion spans (far beyond any article) the rest are dropped.
+        let room = (u32::MAX as usize).saturating_sub(self.spans.len());
+        self.spans.extend(block.spans.into_iter().take(room));
+        // Markers are a few bytes each; past 4 GiB of them the rest are left out.
+        if self.markers.len() + block.marker.len() <= u32::MAX as usize {
+            self.markers.push_str(&block.marker);
+        }
+        self.blocks.push(Stored {
+            end: u32::try_from(self.text.len()).unwrap_or(u32::MAX),
+            spans_end: u32::try_from(self.spans.len()).unwrap_or(u32::MAX),
+            marker_end: u32::try_from(self.markers.len()).unwrap_or(u32::MAX),
+            kind: block.kind,
+            quote: block.quote,
+            continued: block.continued,
+        });
+        true
     }
 
     /// Number of blocks.

@@ -1,7 +1,7 @@
 //! Plain-text articles: paragraphs are separated by blank lines; the first one-line paragraph
 //! is the title; a short one-line paragraph that does not end like a sentence is a heading.
 
-use super::{Block, BlockKind};
+use super::{Block, BlockKind, Part};
 
 /// Longest line, in characters, that can still be a heading.
 const HEADING_MAX_CHARS: usize = 100;
@@ -11,29 +11,47 @@ const SHORT_LINE_CHARS: usize = 45;
 
 /// Returns the title (if the text starts with a one-line paragraph) and the blocks.
 pub fn parse(text: &str) -> (Option<String>, Vec<Block>) {
-    parse_part(text, true)
+    parse_part(
+        text,
+        Part {
+            first: true,
+            ..Part::default()
+        },
+    )
 }
 
-/// Parses a later part of a text read in pieces: no title there. `continues`: the part
-/// before was cut inside a paragraph, which goes on at the start of this one.
-pub fn parse_more(text: &str, continues: bool) -> Vec<Block> {
-    let mut blocks = parse_part(text, false).1;
-    if let Some(first) = super::continuing(&mut blocks, text, continues) {
+/// Parses a part of a text read in pieces (see [`Part`]): only the first part has a title;
+/// a paragraph cut at either end is only a piece of one, never a title or heading, and the
+/// one at the start goes on from the part before.
+pub fn parse_piece(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
+    let (title, mut blocks) = parse_part(text, part);
+    if let Some(first) = super::continuing(&mut blocks, text, part.continues) {
         if first.is_heading() {
             first.kind = BlockKind::Paragraph;
         }
         first.continued = true;
     }
-    blocks
+    (title, blocks)
 }
 
-fn parse_part(text: &str, first: bool) -> (Option<String>, Vec<Block>) {
+fn parse_part(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
     let mut blocks = Vec::new();
     let mut title = None;
-    for (index, lines) in paragraphs(text).enumerate() {
+    let paragraphs: Vec<Vec<&str>> = paragraphs(text).collect();
+    let last = paragraphs.len().saturating_sub(1);
+    for (index, lines) in paragraphs.into_iter().enumerate() {
+        // The last paragraph of a part cut inside it is only its beginning.
+        let fragment = part.ends_inside && index == last;
+        if lines.len() == 1 && fragment {
+            blocks.push(Block::new(
+                BlockKind::Paragraph,
+                lines[0].trim().to_string(),
+            ));
+            continue;
+        }
         if lines.len() == 1 {
             let line = lines[0].trim();
-            if index == 0 && first {
+            if index == 0 && part.first {
                 title = Some(line.to_string());
                 blocks.push(Block::new(BlockKind::Title, line.to_string()));
             } else if is_heading(line) {

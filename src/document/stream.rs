@@ -5,22 +5,28 @@
 //! The pieces are cut where nothing spans the cut: the decoder carries an incomplete
 //! character over; cleaning is cut after a line break (escape sequences, tab columns and
 //! line ends never reach past one); parsing is cut at a blank line (outside a Markdown code
-//! fence). The encoding is chosen from the first piece like [`super::decode::decode`] does;
-//! while everything read is ASCII the choice stays open, so a legacy-encoded file whose first
-//! accented letter comes late is still read right.
+//! fence). Text without such a place for a whole piece (a paragraph or code block without
+//! end, a line without a break) is cut inside the block, at a line break where it has one:
+//! the next piece's first block then continues it, a cut Markdown code fence is opened
+//! again, and a table longer than a piece gets its header again (and is otherwise moved
+//! whole into the next piece). The encoding is chosen from the first piece like
+//! [`super::decode::decode`] does; while everything read is ASCII the choice stays open, so
+//! a legacy-encoded file whose first accented letter comes late is still read right.
 
 use std::io::{self, Read};
 
 use encoding_rs::{Decoder, Encoding, UTF_8};
 
 use super::decode::{DecodeError, guess_legacy, reject_binary};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
+
 use super::sanitize::sanitize_into;
-use super::{Block, Format, markdown, plain};
+use super::{Block, BlockKind, Format, Part, markdown, plain};
 
 /// Articles larger than this are read in pieces (smaller ones at once).
 pub const PIECES_ABOVE: u64 = 1024 * 1024;
-/// Bytes read for the first screen of a large article: many screens' worth, and enough to
-/// guess the language from.
+/// Bytes read for the first screen of a large article: many screens' worth, and usually
+/// enough to guess the language from (`document::open` reads on until there are blocks).
 pub const FIRST_PIECE: usize = 64 * 1024;
 /// Bytes read per piece after that: small, so that the few pieces on their way (being read,
 /// waiting for the reader, being appended) add little to the memory the document needs.
@@ -65,6 +71,9 @@ pub struct Loader {
     /// The last piece was cut inside a block (one longer than a piece): the next piece's
     /// first block goes on from it.
     continues: bool,
+    /// The last piece was cut inside a Markdown table, whose header was put before the rest:
+    /// the header row the next piece parses is not drawn again.
+    skip_header: bool,
 }
 
 /// Clean text this long without a place to cut between blocks is cut inside one (at a line
@@ -87,6 +96,7 @@ impl Loader {
             first: true,
             done: false,
             continues: false,
+            skip_header: false,
         }
     }
 
@@ -126,45 +136,74 @@ impl Loader {
             sanitize_into(&self.text[..cut], &mut self.clean);
             self.text.drain(..cut);
         }
-        // Parse up to the last paragraph break; inside a paragraph if there is none.
+        // Parse up to the last paragraph break; inside a block if there is none.
         let mut cut = if eof {
             self.clean.len()
         } else {
             paragraph_cut(&self.clean, self.format)
         };
-        let mut cut_inside = false;
+        let mut ends_inside = false;
         let mut reopen = None;
         if cut == 0 && !eof && self.clean.len() >= LONGEST_UNCUT {
-            cut = self.clean.rfind('\n').map_or(self.clean.len(), |i| i + 1);
-            cut_inside = true;
-            // Cut inside a fenced code block: the rest is code too.
-            reopen = open_fence(&self.clean[..cut], self.format).map(str::to_string);
+            (cut, ends_inside, reopen) = self.cut_inside();
         }
         if cut > 0 {
-            let part = &self.clean[..cut];
-            let continues = std::mem::replace(&mut self.continues, cut_inside);
-            if self.first {
-                let (title, blocks) = match self.format {
-                    Format::Plain => plain::parse(part),
-                    Format::Markdown => markdown::parse(part),
-                };
-                piece.title = title;
-                piece.blocks = blocks;
-                self.first = false;
-            } else {
-                piece.blocks = match self.format {
-                    Format::Plain => plain::parse_more(part, continues),
-                    Format::Markdown => markdown::parse_more(part, continues),
-                };
+            let part = Part {
+                first: self.first,
+                continues: std::mem::replace(&mut self.continues, ends_inside),
+                ends_inside,
+            };
+            let text = &self.clean[..cut];
+            let (title, mut blocks) = match self.format {
+                Format::Plain => plain::parse_piece(text, part),
+                Format::Markdown => markdown::parse_piece(text, part),
+            };
+            if std::mem::take(&mut self.skip_header)
+                && blocks
+                    .first()
+                    .is_some_and(|b| b.kind == BlockKind::TableRow { header: true })
+            {
+                blocks.remove(0);
             }
+            piece.title = title;
+            piece.blocks = blocks;
+            self.first = false;
             self.clean.drain(..cut);
-            if let Some(fence) = reopen {
-                self.clean.insert_str(0, &fence);
+            if let Some(head) = reopen {
+                self.clean.insert_str(0, &head);
             }
         }
         self.done = eof;
         piece.done = eof;
         Ok(piece)
+    }
+
+    /// Where to cut clean text that has no blank line to cut at: after its last line
+    /// break (or all of it). Returns the cut, whether it is inside a block, and what to put
+    /// before the rest: the opening line of a Markdown code fence cut in two, or the header
+    /// of a table (a table that starts after the beginning is left whole for the next piece).
+    fn cut_inside(&mut self) -> (usize, bool, Option<String>) {
+        let cut = self.clean.rfind('\n').map_or(self.clean.len(), |i| i + 1);
+        let text = &self.clean[..cut];
+        if self.format == Format::Markdown {
+            match open_at_end(text) {
+                Open::Fence(line) => return (cut, true, Some(line.to_string())),
+                Open::Table { start } if start > 0 => return (start, false, None),
+                Open::Table { .. } => {
+                    let head: String = text.split_inclusive('\n').take(2).collect();
+                    self.skip_header = true;
+                    return (cut, false, Some(head));
+                }
+                Open::Other => {}
+            }
+        }
+        // Right after a blank line the cut is between blocks.
+        let inside = !text.ends_with('\n')
+            || text[..text.len() - 1]
+                .rsplit('\n')
+                .next()
+                .is_some_and(|line| !line.trim().is_empty());
+        (cut, inside, None)
     }
 
     /// Reads everything that is left.
@@ -238,52 +277,102 @@ fn utf8_but_cut(bytes: &[u8]) -> bool {
     }
 }
 
-/// The opening line of the fenced code block that is still open at the end of `text`, if
-/// any (Markdown only).
-fn open_fence(text: &str, format: Format) -> Option<&str> {
-    if format != Format::Markdown {
-        return None;
-    }
-    let mut open: Option<(&str, &str)> = None;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        match open {
-            Some((fence, _)) if trimmed.starts_with(fence) => open = None,
-            Some(_) => {}
-            None if trimmed.starts_with("```") => open = Some(("```", line)),
-            None if trimmed.starts_with("~~~") => open = Some(("~~~", line)),
-            None => {}
+/// What Markdown `text` leaves open at its end.
+enum Open<'a> {
+    /// A fenced code block, with its opening line.
+    Fence(&'a str),
+    /// A table, starting at this byte.
+    Table {
+        start: usize,
+    },
+    Other,
+}
+
+/// The last top-level block of Markdown `text`, when it runs to the end: asked of
+/// pulldown-cmark itself, so that lists, indented code and backticks in text are told apart
+/// from fences exactly as the parser will. Only for cuts inside a block, which are rare.
+fn open_at_end(text: &str) -> Open<'_> {
+    let mut depth = 0usize;
+    let mut last = None;
+    for (event, range) in Parser::new_ext(text, markdown::OPTIONS).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    last = Some((tag, range));
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
         }
     }
-    open.map(|(_, line)| line)
+    let Some((tag, range)) = last else {
+        return Open::Other;
+    };
+    if range.end < text.trim_end().len() {
+        return Open::Other;
+    }
+    match tag {
+        Tag::CodeBlock(CodeBlockKind::Fenced(_)) => {
+            let block = &text[range];
+            let opener = block.split_inclusive('\n').next().unwrap_or_default();
+            let closed = block.trim_end().lines().count() > 1
+                && fence(opener).is_some_and(|open| {
+                    block
+                        .trim_end()
+                        .lines()
+                        .next_back()
+                        .is_some_and(|line| closes(line, open))
+                });
+            if closed {
+                Open::Other
+            } else {
+                Open::Fence(opener)
+            }
+        }
+        Tag::Table(_) => Open::Table { start: range.start },
+        _ => Open::Other,
+    }
+}
+
+/// A line that opens a code fence: its character and length. As CommonMark has it, but for
+/// the indentation, which lists may add to.
+fn fence(line: &str) -> Option<(char, usize)> {
+    let trimmed = line.trim_start();
+    let c = trimmed.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+    let len = trimmed.chars().take_while(|&x| x == c).count();
+    // An info string after backticks holds no backtick (else it is inline code).
+    let info_ok = c == '~' || !trimmed[len..].contains('`');
+    (len >= 3 && info_ok).then_some((c, len))
+}
+
+/// Whether `line` closes a fence opened with `c` × `len`.
+fn closes(line: &str, (c, len): (char, usize)) -> bool {
+    let trimmed = line.trim_start();
+    let run = trimmed.chars().take_while(|&x| x == c).count();
+    run >= len && trimmed[run..].trim().is_empty()
 }
 
 /// Where a piece of clean text can be cut so that no block spans the cut: after the last
-/// blank line (for Markdown, one outside a fenced code block). 0 if there is none.
+/// blank (empty or whitespace-only) line; for Markdown, one outside a fenced code block.
+/// 0 if there is none.
 fn paragraph_cut(text: &str, format: Format) -> usize {
-    match format {
-        Format::Plain => text.rfind("\n\n").map_or(0, |i| i + 2),
-        Format::Markdown => {
-            let mut in_fence: Option<&str> = None;
-            let mut cut = 0;
-            let mut offset = 0;
-            for line in text.split_inclusive('\n') {
-                let trimmed = line.trim_start();
-                match in_fence {
-                    Some(fence) if trimmed.starts_with(fence) => in_fence = None,
-                    Some(_) => {}
-                    None if trimmed.starts_with("```") => in_fence = Some("```"),
-                    None if trimmed.starts_with("~~~") => in_fence = Some("~~~"),
-                    None if line.trim().is_empty() && line.ends_with('\n') => {
-                        cut = offset + line.len();
-                    }
-                    None => {}
-                }
-                offset += line.len();
+    let mut fence_open: Option<(char, usize)> = None;
+    let mut cut = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(open) = fence_open {
+            if closes(line, open) {
+                fence_open = None;
             }
-            cut
+        } else if format == Format::Markdown && fence(line).is_some() {
+            fence_open = fence(line);
+        } else if line.trim().is_empty() && line.ends_with('\n') {
+            cut = offset + line.len();
         }
+        offset += line.len();
     }
+    cut
 }
 
 #[cfg(test)]
@@ -470,6 +559,104 @@ mod tests {
         assert!(!code[0].continued && code[1..].iter().all(|b| b.continued));
         assert_eq!(blocks.last().map(|b| b.text.as_str()), Some("nachher"));
         assert!(!blocks.iter().any(|b| b.text.contains("```")));
+    }
+
+    /// Streamed and whole: the same words, and no block continued in the streamed one
+    /// unless `continued` is allowed.
+    fn same_as_whole(text: &str, name: &str, format: Format) -> Vec<Block> {
+        let (_, blocks) = blocks_in_pieces(text.as_bytes(), format, PIECE);
+        let doc = whole(text.as_bytes(), name);
+        let at_once: Vec<Block> = doc.blocks().map(|b| b.to_block()).collect();
+        assert!(
+            words(&blocks) == words(&at_once),
+            "{name}: the words differ"
+        );
+        blocks
+    }
+
+    #[test]
+    fn backticks_that_open_no_fence_are_not_repeated() {
+        let mut md = String::from("# T\n\nIntro.\n\n```x``` steht am Zeilenanfang.\n\n");
+        for i in 0..6000 {
+            md.push_str(&format!("Absatz {i} mit etwas Text darin.\n\n"));
+        }
+        let blocks = same_as_whole(&md, "a.md", Format::Markdown);
+        assert!(blocks.iter().all(|b| !b.continued));
+    }
+
+    #[test]
+    fn a_table_longer_than_a_piece_stays_one_table() {
+        let mut md = String::from("# T\n\nvorher\n\n| a | b |\n|---|---|\n");
+        for i in 0..8000 {
+            md.push_str(&format!("| zeile {i} | wert {i} |\n"));
+        }
+        md.push_str("\nEnde\n");
+        let blocks = same_as_whole(&md, "a.md", Format::Markdown);
+        let rows = blocks
+            .iter()
+            .filter(|b| matches!(b.kind, BlockKind::TableRow { .. }));
+        assert_eq!(rows.count(), 8001);
+        let headers = blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::TableRow { header: true });
+        assert_eq!(headers.count(), 1);
+        assert!(
+            !blocks
+                .iter()
+                .any(|b| b.text.contains('|') && b.kind == BlockKind::Paragraph)
+        );
+    }
+
+    #[test]
+    fn whitespace_only_lines_part_paragraphs_in_pieces_too() {
+        let mut text = String::from("Titel\n \n");
+        for i in 0..20000 {
+            text.push_str(&format!("Absatz {i} hat einen Satz, der endet.\n \n"));
+        }
+        let mut loader = Loader::new(
+            Box::new(io::Cursor::new(text.clone().into_bytes())),
+            Format::Plain,
+            u64::MAX - 1,
+        );
+        let first = loader.next(FIRST_PIECE).expect("piece");
+        assert_eq!(first.title.as_deref(), Some("Titel"));
+        assert!(first.blocks.len() > 100);
+        let blocks = same_as_whole(&text, "a.txt", Format::Plain);
+        assert!(blocks.iter().all(|b| !b.continued));
+    }
+
+    #[test]
+    fn the_first_piece_has_blocks_and_the_title_even_without_a_blank_line() {
+        let mut md = String::from("# Der Titel\n```\n");
+        for i in 0..8000 {
+            md.push_str(&format!("code line {i}\n"));
+        }
+        md.push_str("```\n\n");
+        while md.len() < 2 * 1024 * 1024 {
+            md.push_str("Ein Absatz mit Worten darin.\n\n");
+        }
+        let size = md.len() as u64;
+        let (doc, _) = crate::document::open(
+            Box::new(io::Cursor::new(md.into_bytes())),
+            size,
+            "a.md",
+            "fallback",
+            None,
+            u64::MAX - 1,
+        )
+        .expect("open");
+        assert_eq!(doc.title, "Der Titel");
+        assert!(doc.block_count() > 1);
+    }
+
+    #[test]
+    fn a_line_cut_at_the_end_of_a_piece_is_no_heading() {
+        let text = format!(
+            "Titel\n\nErster Absatz.\n\nEinleitung ohne Punkt\n{}\n\nEnde.\n",
+            "wort ".repeat(60_000)
+        );
+        let blocks = same_as_whole(&text, "a.txt", Format::Plain);
+        assert!(!blocks.iter().any(Block::is_heading));
     }
 
     #[test]
