@@ -76,10 +76,6 @@ pub struct Loader {
     skip_header: bool,
 }
 
-/// Clean text this long without a place to cut between blocks is cut inside one (at a line
-/// break where it can), so that a paragraph without end never has to be read whole.
-const LONGEST_UNCUT: usize = PIECE;
-
 impl Loader {
     /// A loader over `source`, which yields at most `cap + 1` bytes (see `open_target`).
     pub fn new(source: Box<dyn Read + Send>, format: Format, cap: u64) -> Self {
@@ -105,7 +101,9 @@ impl Loader {
         self.read
     }
 
-    /// Reads about `budget` more bytes and parses what they complete.
+    /// Reads about `budget` more bytes and parses what they complete. Text that has had no
+    /// place to cut between blocks for `budget` bytes is cut inside one (at a line break
+    /// where it can), so that a paragraph or line without end is never read whole.
     pub fn next(&mut self, budget: usize) -> Result<Piece, LoadError> {
         let mut piece = Piece::default();
         if self.done {
@@ -125,7 +123,7 @@ impl Loader {
             self.text.len()
         } else if let Some(newline) = self.text.rfind('\n') {
             newline + 1
-        } else if self.text.len() >= LONGEST_UNCUT {
+        } else if self.text.len() >= budget {
             // A line without end: cut after a space (or anywhere). An escape sequence cut
             // in two loses its introducer with the first half, so the rest is plain text.
             self.text.rfind(' ').map_or(self.text.len(), |i| i + 1)
@@ -144,7 +142,7 @@ impl Loader {
         };
         let mut ends_inside = false;
         let mut reopen = None;
-        if cut == 0 && !eof && self.clean.len() >= LONGEST_UNCUT {
+        if cut == 0 && !eof && self.clean.len() >= budget {
             (cut, ends_inside, reopen) = self.cut_inside();
         }
         if cut > 0 {
@@ -377,6 +375,8 @@ fn paragraph_cut(text: &str, format: Format) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
     use crate::document::{BlockKind, Document, Format, load};
 
@@ -465,9 +465,14 @@ mod tests {
         let text = "Titel\n\n".to_string() + &"äöü € 東京 \u{1b}]0;x\u{7}ok\n".repeat(3000);
         let doc = whole(text.as_bytes(), "a.txt");
         let (_, blocks) = blocks_in_pieces(text.as_bytes(), Format::Plain, 4099);
+        // Without a blank line the paragraph is cut where the pieces end (and the whole one
+        // where it grows too long), so the words are compared, not the blocks.
+        let at_once: Vec<Block> = doc.blocks().map(|b| b.to_block()).collect();
+        assert!(
+            words(&blocks) == words(&at_once),
+            "pieces differ from the whole"
+        );
         let joined: String = blocks.iter().map(|b| b.text.as_str()).collect();
-        let expected: String = doc.blocks().map(|b| b.text).collect();
-        assert!(joined == expected, "pieces differ from the whole");
         assert!(!joined.contains('\u{fffd}') && !joined.contains('\u{1b}'));
     }
 
@@ -686,5 +691,96 @@ mod tests {
             loader.next(8192),
             Err(LoadError::TooLarge { cap: 4000 })
         ));
+    }
+
+    /// Lines of Markdown (and of plain text, which reads them as text): every kind of block
+    /// and inline markup that stays on one line, fences, tables and lines longer than a piece.
+    fn line() -> impl Strategy<Value = String> {
+        let word = prop::sample::select(vec![
+            "Wort",
+            "zwei",
+            "drei",
+            "*betont*",
+            "`code`",
+            "**stark**",
+            "ende.",
+            "Satz:",
+        ]);
+        let words = prop::collection::vec(word, 1..12).prop_map(|w| w.join(" "));
+        prop_oneof![
+            6 => words.clone(),
+            1 => words.clone().prop_map(|w| format!("# {w}")),
+            1 => words.clone().prop_map(|w| format!("## {w}")),
+            1 => words.clone().prop_map(|w| format!("- {w}")),
+            1 => words.clone().prop_map(|w| format!("1. {w}")),
+            1 => words.clone().prop_map(|w| format!("> {w}")),
+            1 => words.clone().prop_map(|w| format!("    {w}")),
+            1 => Just("```".to_string()),
+            1 => Just("~~~ info".to_string()),
+            1 => words.clone().prop_map(|w| format!("```x``` {w}")),
+            1 => words.clone().prop_map(|w| format!("| {w} | zelle |")),
+            1 => Just("|---|---|".to_string()),
+            1 => Just("---".to_string()),
+            // A line longer than some pieces.
+            1 => (800usize..5000).prop_map(|n| "lang ".repeat(n)),
+        ]
+    }
+
+    /// The words of the blocks, with the markup characters a cut can leave unpaired
+    /// (an emphasis or fence marker, a table pipe) taken out.
+    fn plain_words(blocks: &[Block]) -> Vec<String> {
+        blocks
+            .iter()
+            .flat_map(|b| b.text.split_whitespace())
+            .map(|w| {
+                w.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect::<String>()
+            })
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// Read in pieces of any size, a document has the words, the title and (for plain
+        /// text) the headings it has when read at once, and no block longer than allowed.
+        #[test]
+        fn pieces_keep_what_the_whole_has(
+            lines in (0u32..4).prop_flat_map(|blank| {
+                // Blank (or whitespace-only) lines in `blank` of ten, none at all for 0.
+                let line = (line(), 0u32..10).prop_map(move |(line, r)| match r {
+                    r if r < blank && r % 2 == 0 => String::new(),
+                    r if r < blank => " \u{a0} ".to_string(),
+                    _ => line,
+                });
+                prop::collection::vec(line, 200..1500)
+            }),
+            budget in 4096usize..20_000,
+            markdown in any::<bool>(),
+        ) {
+            let text = format!("Titel der Probe\n\n{}\n", lines.join("\n"));
+            let (format, name) = if markdown {
+                (Format::Markdown, "a.md")
+            } else {
+                (Format::Plain, "a.txt")
+            };
+            let (title, blocks) = blocks_in_pieces(text.as_bytes(), format, budget);
+            let doc = whole(text.as_bytes(), name);
+            let at_once: Vec<Block> = doc.blocks().map(|b| b.to_block()).collect();
+            prop_assert_eq!(plain_words(&blocks), plain_words(&at_once));
+            if markdown {
+                // The title of Markdown is its first heading: the pieces know it only if it
+                // is in the first one.
+                prop_assert!(title.is_none() || title.as_deref() == Some(doc.title.as_str()));
+            } else {
+                prop_assert_eq!(title.as_deref(), Some("Titel der Probe"));
+                let headings = |b: &[Block]| -> Vec<String> {
+                    b.iter().filter(|b| b.is_heading()).map(|b| b.text.clone()).collect()
+                };
+                prop_assert_eq!(headings(&blocks), headings(&at_once));
+            }
+        }
     }
 }
