@@ -268,16 +268,6 @@ fn keys(c: &mut Criterion) {
     group.sample_size(20);
     group.warm_up_time(Duration::from_millis(500));
     group.measurement_time(Duration::from_secs(2));
-    let commands = [
-        ("down", Command::Down),
-        ("up", Command::Up),
-        ("page_down", Command::PageDown),
-        ("page_up", Command::PageUp),
-        ("next_section", Command::NextSection),
-        ("previous_section", Command::PreviousSection),
-        ("end_G", Command::Bottom),
-        ("top_g", Command::Top),
-    ];
     for (at, name) in [
         (Place::Start, "start"),
         (Place::Middle, "middle"),
@@ -285,7 +275,7 @@ fn keys(c: &mut Criterion) {
     ] {
         // (state, place, terminal), made when the first benchmark of this place runs.
         let mut setup: Option<(State, LinePos, Terminal<TestBackend>)> = None;
-        for (command_name, command) in commands {
+        for (command_name, _, command) in common::KEYS {
             group.bench_function(BenchmarkId::new(command_name, name), |b| {
                 let (state, home, term) = setup.get_or_insert_with(|| {
                     let mut state = reader_state(Arc::clone(&DOC_100MB));

@@ -206,18 +206,8 @@ fn keys(megabytes: usize) -> Result<()> {
     )?);
     let theme = theme();
     let mut term = terminal(WIDTH, HEIGHT)?;
-    let commands = [
-        ("j (down)", Command::Down),
-        ("k (up)", Command::Up),
-        ("PgDn", Command::PageDown),
-        ("PgUp", Command::PageUp),
-        ("] next section", Command::NextSection),
-        ("[ previous section", Command::PreviousSection),
-        ("G end", Command::Bottom),
-        ("g top", Command::Top),
-    ];
     for place in ["start", "middle", "end"] {
-        for (name, command) in commands {
+        for (_, name, command) in common::KEYS {
             let setup = || {
                 let mut state = reader_state(&doc);
                 match place {

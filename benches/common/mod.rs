@@ -7,6 +7,25 @@
 
 use std::fmt::Write as _;
 
+use blatt::app::Command;
+
+/// The keys measured in a large article: a name for the benchmark, the key as shown, and
+/// the command it gives.
+pub const KEYS: [(&str, &str, Command); 8] = [
+    ("down", "j (down)", Command::Down),
+    ("up", "k (up)", Command::Up),
+    ("page_down", "PgDn", Command::PageDown),
+    ("page_up", "PgUp", Command::PageUp),
+    ("next_section", "] next section", Command::NextSection),
+    (
+        "previous_section",
+        "[ previous section",
+        Command::PreviousSection,
+    ),
+    ("end_G", "G end", Command::Bottom),
+    ("top_g", "g top", Command::Top),
+];
+
 /// The string the first paragraph of every generated article carries, so that a screen
 /// scraper can tell when the first screen has been drawn.
 pub const MARKER: &str = "Quokka-Zebrafinch";

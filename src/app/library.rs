@@ -355,6 +355,16 @@ mod tests {
         state
     }
 
+    /// A state that has the first `first` entries of `eager` while INDEX.md is still being
+    /// read, and the entries still to come.
+    fn reading(eager: &Library, first: usize) -> (State, Vec<Entry>) {
+        let mut library = eager.clone();
+        let tail = library.entries.split_off(first);
+        let mut state = State::new(library, Settings::default(), Keymap::default());
+        state.reading_index = true;
+        (state, tail)
+    }
+
     fn unchecked(entries: &[Entry]) -> Vec<Entry> {
         entries
             .iter()
@@ -452,10 +462,7 @@ mod tests {
     fn entries_on_screen_are_checked_before_drawing() {
         let (_dir, root) = temp_library(40);
         let eager = load_library(&root).expect("eager");
-        let mut head = eager.clone();
-        let tail = head.entries.split_off(5);
-        let mut state = State::new(head, Settings::default(), Keymap::default());
-        state.reading_index = true;
+        let (mut state, tail) = reading(&eager, 5);
         update(
             &mut state,
             Action::MoreEntries {
@@ -600,13 +607,7 @@ mod tests {
         let (_dir, root) = temp_library(30);
         let eager = load_library(&root).expect("eager");
         let key = eager.entries[25].key(&eager.origin).expect("key");
-        let lazy = |eager: &Library| {
-            let mut library = eager.clone();
-            let tail = library.entries.split_off(10);
-            let mut state = State::new(library, Settings::default(), Keymap::default());
-            state.reading_index = true;
-            (state, tail)
-        };
+        let lazy = |eager: &Library| reading(eager, 10);
         let (mut state, tail) = lazy(&eager);
         assert!(state.reopen(key.clone()).is_empty());
         assert_eq!(
@@ -650,10 +651,7 @@ mod tests {
     fn a_bookmark_waits_for_its_document_and_is_never_an_orphan_too_early() {
         let (_dir, root) = temp_library(30);
         let eager = load_library(&root).expect("eager");
-        let mut library = eager.clone();
-        let tail = library.entries.split_off(10);
-        let mut state = State::new(library, Settings::default(), Keymap::default());
-        state.reading_index = true;
+        let (mut state, tail) = reading(&eager, 10);
         let key = eager.entries[20].key(&eager.origin).expect("key");
         let bookmark = Bookmark {
             doc: key.clone(),

@@ -127,15 +127,7 @@ fn event_loop(
             return Ok(());
         }
         // Pieces of a large article read in the background.
-        while let Some(loading) = &pending.loading {
-            let action = match loading.pieces.try_recv() {
-                Ok(action) => action,
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    pending.loading = None;
-                    break;
-                }
-            };
+        while let Some(action) = next_sent(&mut pending.loading, |l| &l.pieces) {
             let effects = update(state, action);
             if perform(term, state, runtime, effects, &mut pending)? {
                 return Ok(());
@@ -172,15 +164,7 @@ fn event_loop(
         // was drawn, and for a bounded time so that keys stay quick (the entries on screen
         // are checked as they come into view, so nothing waits for these).
         let intake = Instant::now();
-        while let Some(library) = &pending.library {
-            let action = match library.try_recv() {
-                Ok(action) => action,
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    pending.library = None;
-                    break;
-                }
-            };
+        while let Some(action) = next_sent(&mut pending.library, |r| r) {
             let effects = update(state, action);
             if perform(term, state, runtime, effects, &mut pending)? {
                 return Ok(());
@@ -274,6 +258,20 @@ fn actions(state: &State, ev: Event) -> Vec<Action> {
             _ => Vec::new(),
         },
         _ => Vec::new(),
+    }
+}
+
+/// The next action a background thread has sent, if any; forgets the thread (empties
+/// `slot`) once it has ended.
+fn next_sent<T>(slot: &mut Option<T>, pieces: impl Fn(&T) -> &Receiver<Action>) -> Option<Action> {
+    let received = pieces(slot.as_ref()?).try_recv();
+    match received {
+        Ok(action) => Some(action),
+        Err(TryRecvError::Empty) => None,
+        Err(TryRecvError::Disconnected) => {
+            *slot = None;
+            None
+        }
     }
 }
 

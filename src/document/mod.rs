@@ -396,21 +396,6 @@ pub fn open(
     Ok((doc, Some(loader)))
 }
 
-/// Opens an article and reads all of it (for the headless commands).
-pub fn open_all(
-    source: Box<dyn std::io::Read + Send>,
-    size: u64,
-    name: &str,
-    fallback_title: &str,
-    cap: u64,
-) -> Result<Document, stream::LoadError> {
-    let (mut doc, loader) = open(source, size, name, fallback_title, None, cap)?;
-    if let Some(mut loader) = loader {
-        doc.read_rest(&mut loader)?;
-    }
-    Ok(doc)
-}
-
 /// Parses clean (already sanitized) text.
 pub fn parse(
     clean: &str,

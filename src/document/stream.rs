@@ -204,18 +204,6 @@ impl Loader {
         (cut, inside, None)
     }
 
-    /// Reads everything that is left.
-    pub fn finish(&mut self) -> Result<Vec<Block>, LoadError> {
-        let mut blocks = Vec::new();
-        loop {
-            let piece = self.next(PIECE)?;
-            blocks.extend(piece.blocks);
-            if piece.done {
-                return Ok(blocks);
-            }
-        }
-    }
-
     /// Reads up to `budget` bytes into `bytes` (emptied first).
     fn read_bytes(&mut self, budget: usize, bytes: &mut Vec<u8>) -> Result<(), LoadError> {
         bytes.clear();
@@ -501,7 +489,13 @@ mod tests {
         let mut blocks = first.blocks;
         blocks.extend(second.blocks);
         blocks.extend(third.blocks);
-        blocks.extend(loader.finish().expect("rest"));
+        loop {
+            let piece = loader.next(PIECE).expect("piece");
+            blocks.extend(piece.blocks);
+            if piece.done {
+                break;
+            }
+        }
         let doc = Document::from_blocks("Titel".into(), blocks, None);
         let whole = whole(text.as_bytes(), "a.txt");
         let streamed: Vec<Block> = doc.blocks().map(|b| b.to_block()).collect();

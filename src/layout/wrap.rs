@@ -20,10 +20,14 @@ pub fn text_width(text: &str) -> usize {
     if text.is_ascii() {
         return text.len();
     }
-    if text.chars().all(adds_up) {
-        return text.chars().map(char_width).sum();
+    let mut sum = 0;
+    for c in text.chars() {
+        if !adds_up(c) {
+            return text.graphemes(true).map(UnicodeWidthStr::width).sum();
+        }
+        sum += char_width(c);
     }
-    text.graphemes(true).map(UnicodeWidthStr::width).sum()
+    sum
 }
 
 /// Characters whose widths simply add up: a grapheme cluster made only of them is exactly
