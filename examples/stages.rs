@@ -438,7 +438,7 @@ fn library(entries: usize) -> Result<()> {
             let effects = update(&mut state, Action::Command(Command::Bottom));
             for effect in effects {
                 if let blatt::app::Effect::Check { entries } = effect {
-                    let checked = blatt::app::run::check_entries(&state, &entries);
+                    let checked = blatt::runtime::check_entries(&state, &entries);
                     update(&mut state, checked);
                 }
             }

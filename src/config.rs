@@ -28,7 +28,49 @@ pub struct Config {
     pub mouse: bool,
     pub max_article_mb: u64,
     pub theme: BTreeMap<String, String>,
-    pub keys: BTreeMap<String, Vec<String>>,
+    pub keys: KeysConfig,
+}
+
+/// The `[keys]` table: actions bound everywhere, and per-context tables (`[keys.reader]`)
+/// that override them in one place.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeysConfig {
+    /// Action name → keys, for every context.
+    pub shared: BTreeMap<String, Vec<String>>,
+    /// Context name (`library`, `reader`, …) → action name → keys.
+    pub contexts: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+}
+
+impl std::ops::Index<&str> for KeysConfig {
+    type Output = Vec<String>;
+
+    /// The shared keys of an action (panics if it has none, like a map).
+    fn index(&self, action: &str) -> &Vec<String> {
+        &self.shared[action]
+    }
+}
+
+impl<'de> Deserialize<'de> for KeysConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Entry {
+            Keys(Vec<String>),
+            Context(BTreeMap<String, Vec<String>>),
+        }
+        let mut keys = KeysConfig::default();
+        for (name, entry) in BTreeMap::<String, Entry>::deserialize(deserializer)? {
+            match entry {
+                Entry::Keys(list) => {
+                    keys.shared.insert(name, list);
+                }
+                Entry::Context(table) => {
+                    keys.contexts.insert(name, table);
+                }
+            }
+        }
+        Ok(keys)
+    }
 }
 
 impl Config {
@@ -81,6 +123,16 @@ pub fn from_user_toml(text: &str, source: &str) -> (Config, Vec<String>) {
             return (Config::default(), warnings);
         }
     };
+    let mut user = user;
+    if let Some(toml::Value::Table(keys)) = user.get_mut("keys") {
+        for (old, new) in crate::app::Command::RENAMED {
+            if keys.get(old).is_some_and(|v| !v.is_table())
+                && let Some(value) = keys.remove(old)
+            {
+                keys.insert(new.to_string(), value);
+            }
+        }
+    }
     let mut merged = defaults.clone();
     for (key, value) in user {
         let Some(default) = defaults.get(&key) else {
@@ -96,11 +148,33 @@ pub fn from_user_toml(text: &str, source: &str) -> (Config, Vec<String>) {
                         continue;
                     }
                     if key == "keys" && !default_table.contains_key(&sub) {
-                        warnings.push(format!(
-                            "{source}: unknown action `{sub}` in [keys] ignored"
-                        ));
+                        warnings.push(if value.is_table() {
+                            format!("{source}: unknown context [keys.{sub}] ignored")
+                        } else {
+                            format!("{source}: unknown action `{sub}` in [keys] ignored")
+                        });
                         continue;
                     }
+                    // A context table of [keys] is merged one level deeper, so that setting
+                    // one action there keeps the other defaults of that context.
+                    let value = match (default_table.get(&sub), value) {
+                        (Some(toml::Value::Table(default_sub)), toml::Value::Table(user_sub))
+                            if key == "keys" =>
+                        {
+                            let mut merged_sub = default_sub.clone();
+                            for (action, keys) in user_sub {
+                                if crate::app::Command::from_name(&action).is_none() {
+                                    warnings.push(format!(
+                                        "{source}: unknown action `{action}` in [keys.{sub}] ignored"
+                                    ));
+                                    continue;
+                                }
+                                merged_sub.insert(action, keys);
+                            }
+                            toml::Value::Table(merged_sub)
+                        }
+                        (_, value) => value,
+                    };
                     let mut candidate = merged.clone();
                     let mut trial = table.clone();
                     trial.insert(sub.clone(), value.clone());
@@ -190,7 +264,8 @@ mod tests {
         let config: Config = toml::from_str(DEFAULT_TOML).expect("default config");
         assert_eq!(config.max_width, 80);
         assert!(config.hyphenation);
-        assert!(config.keys.contains_key("next_section"));
+        assert!(config.keys.shared.contains_key("next_section"));
+        assert_eq!(config.keys.contexts["bookmarks"]["undo"], ["u"]);
         assert_eq!(config.library_path(), None);
     }
 
@@ -203,7 +278,7 @@ mod tests {
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(config.max_width, 66);
         assert_eq!(config.keys["down"], ["n"]);
-        assert_eq!(config.keys["up"], ["k", "Up"]);
+        assert_eq!(config.keys["up"], ["k", "Up", "ctrl-y"]);
         assert_eq!(config.theme["link"], "red");
         assert_eq!(config.theme["heading"], "lightblue");
     }
@@ -235,6 +310,32 @@ mod tests {
         );
         assert_eq!(config, Config::default());
         assert_eq!(warnings.len(), 3, "{warnings:?}");
+    }
+
+    #[test]
+    fn a_context_table_merges_with_its_defaults() {
+        let (config, warnings) = from_user_toml(
+            "[keys.bookmarks]\nundo = [\"U\"]\nfly = [\"f\"]\n[keys.reader]\ndown = [\"d\"]\n[keys.nowhere]\nup = [\"x\"]\n",
+            "c",
+        );
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("unknown action `fly` in [keys.bookmarks]"));
+        assert!(warnings[1].contains("unknown context [keys.nowhere]"));
+        assert_eq!(config.keys.contexts["bookmarks"]["undo"], ["U"]);
+        assert_eq!(
+            config.keys.contexts["bookmarks"]["delete_bookmark"],
+            ["d", "Delete"]
+        );
+        assert_eq!(config.keys.contexts["reader"]["down"], ["d"]);
+        assert_eq!(config.keys["down"], ["j", "Down", "ctrl-e"]);
+    }
+
+    #[test]
+    fn the_old_name_of_the_bookmarks_list_key_still_works() {
+        let (config, warnings) = from_user_toml("[keys]\nbookmarks = [\"M\"]\n", "c");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.keys["list_bookmarks"], ["M"]);
+        assert_eq!(config.keys.contexts["bookmarks"]["undo"], ["u"]);
     }
 
     #[test]

@@ -3,9 +3,11 @@
 //! Data flows one way: bytes are decoded and sanitized into clean text ([`document`]), parsed
 //! into a [`document::Document`] of blocks grouped into sections, wrapped per width into a
 //! [`layout::Layout`] whose lines map back to content [`anchor::Anchor`]s, and drawn by the
-//! views in [`ui`]. Keys become [`app::Action`]s, a pure [`app::update`] changes the state and
-//! returns effects that the run loop performs. Files are read in [`library`] and written in
-//! [`store`]; the terminal is touched only in [`terminal`].
+//! views in [`ui`]. Everything that happens (keys, signals, pieces read in the background, the
+//! time) reaches a pure [`app::update`] as an [`app::Action`] over the one channel of the
+//! [`runtime`], which sits above `app` and `ui`, carries out the effects `update` returns and
+//! draws. Files are read in [`library`] and written in [`store`]; the terminal is touched only
+//! in [`terminal`] and the runtime.
 //!
 //! ```
 //! use blatt::document::{Format, parse};
@@ -26,6 +28,7 @@ pub mod document;
 pub mod headless;
 pub mod layout;
 pub mod library;
+pub mod runtime;
 pub mod store;
 pub mod terminal;
 pub mod ui;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-use blatt::app::{self, Effect, Keymap, Overlay, Settings, State};
+use blatt::app::{Effect, Keymap, Settings, State};
 use blatt::cli::{Cli, Headless};
 use blatt::config::{self, Config};
 use blatt::library::{self, Entry, Library, Origin, Target};
@@ -144,19 +144,16 @@ fn reader(
         initial.extend(state.reopen(last.doc.clone()));
     }
     if !warnings.is_empty() {
-        state.overlay = Some(Overlay::Message {
-            title: "Please note".into(),
-            lines: warnings,
-        });
+        state.show_message("Please note", warnings);
     }
-    let runtime = app::run::Runtime {
+    let runtime = blatt::runtime::Runtime {
         store: std::sync::Arc::new(std::sync::Mutex::new(store)),
         theme,
         mouse: config.mouse,
         read_cap: config.max_article_bytes(),
         library_rest: rest,
     };
-    app::run::run(state, runtime, initial)
+    blatt::runtime::run(state, runtime, initial)
 }
 
 fn is_index(path: &Path) -> bool {

@@ -1,6 +1,6 @@
 //! The terminal: entering and leaving full-screen mode, and making sure every way out
 //! restores it — normal quit, error, panic (a hook installed before the screen is taken),
-//! SIGTERM, SIGHUP and SIGINT (flags the run loop checks), and Ctrl-Z, which restores,
+//! SIGTERM, SIGHUP and SIGINT (actions sent to the runtime), and Ctrl-Z, which restores,
 //! stops the process, and takes the screen back with a full redraw on `fg`.
 
 use std::io::{self, BufWriter, Stdout, Write};
@@ -15,6 +15,8 @@ use crossterm::terminal::{
 };
 use ratatui::backend::CrosstermBackend;
 use ratatui::{Frame, Terminal};
+
+use crate::app::Action;
 
 /// The screen, written through a buffer that holds a whole frame: a frame leaves in one
 /// write (and the end of its synchronized update in a second), not in the 1 KiB pieces of
@@ -104,74 +106,53 @@ pub fn suspend(terminal: &mut Tui, mouse: bool) -> io::Result<()> {
     redraw_fully(terminal)
 }
 
-/// Signal handling for the run loop. SIGTERM, SIGHUP and SIGINT set a flag that the loop
-/// checks every tick, so it can save and restore the terminal itself. When the terminal is
-/// gone (a closed window sends SIGHUP), crossterm can spin inside `poll` and never come back
-/// to the loop; so a watcher thread gives the loop a moment and then runs the `fallback`
-/// (save, restore) itself and exits.
+/// Signal handling for the runtime. SIGTERM, SIGHUP and SIGINT arrive in the loop as
+/// [`Action::Terminate`], so it can save and restore the terminal itself; SIGCONT (after a
+/// stop by someone else) as [`Action::Continued`], for a full redraw. When the terminal is
+/// gone (a closed window sends SIGHUP), the loop may never get to the action; so the watcher
+/// gives the loop a moment and then runs the `fallback` (save, restore) itself and exits.
 pub struct Signals {
-    terminate: Arc<AtomicBool>,
-    continued: Arc<AtomicBool>,
     finished: Arc<AtomicBool>,
 }
 
-/// How long the watcher waits for the run loop to end by itself after a signal: the loop
-/// looks at the flags every 50 ms tick, and a closed terminal makes crossterm spin, so the
-/// wait is short.
-const GRACE: std::time::Duration = std::time::Duration::from_millis(200);
+/// How long the watcher waits for the loop to end by itself after a terminating signal.
+const GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 impl Signals {
-    pub fn register(fallback: impl Fn() + Send + 'static) -> io::Result<Signals> {
+    pub fn register(
+        outbox: crate::runtime::workers::Outbox,
+        fallback: impl Fn() + Send + 'static,
+    ) -> io::Result<Signals> {
         use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM};
-        let terminate = Arc::new(AtomicBool::new(false));
-        let continued = Arc::new(AtomicBool::new(false));
         let finished = Arc::new(AtomicBool::new(false));
         let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGCONT])?;
-        let (t, c, f) = (
-            Arc::clone(&terminate),
-            Arc::clone(&continued),
-            Arc::clone(&finished),
-        );
+        let done = Arc::clone(&finished);
         std::thread::Builder::new()
             .name("signals".into())
             .spawn(move || {
                 for signal in signals.forever() {
                     if signal == SIGCONT {
-                        c.store(true, Ordering::SeqCst);
+                        outbox.send(Action::Continued);
                         continue;
                     }
-                    t.store(true, Ordering::SeqCst);
+                    outbox.send(Action::Terminate);
                     let start = std::time::Instant::now();
                     while start.elapsed() < GRACE {
-                        if f.load(Ordering::SeqCst) {
+                        if done.load(Ordering::SeqCst) {
                             return;
                         }
                         std::thread::sleep(std::time::Duration::from_millis(10));
                     }
-                    if !f.load(Ordering::SeqCst) {
+                    if !done.load(Ordering::SeqCst) {
                         fallback();
                         std::process::exit(0);
                     }
                 }
             })?;
-        Ok(Signals {
-            terminate,
-            continued,
-            finished,
-        })
+        Ok(Signals { finished })
     }
 
-    /// A signal asked blatt to end.
-    pub fn terminate(&self) -> bool {
-        self.terminate.load(Ordering::SeqCst)
-    }
-
-    /// The process was continued after a stop (by someone else's SIGSTOP, say): redraw.
-    pub fn take_continued(&self) -> bool {
-        self.continued.swap(false, Ordering::SeqCst)
-    }
-
-    /// The run loop has saved and restored: the watcher need not step in.
+    /// The loop has saved and restored: the watcher need not step in.
     pub fn finish(&self) {
         self.finished.store(true, Ordering::SeqCst);
     }

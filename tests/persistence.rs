@@ -5,9 +5,9 @@
 use std::fs;
 use std::path::Path;
 
-use blatt::app::run::{check_entries, load};
 use blatt::app::{Action, Command, Effect, Keymap, Overlay, Settings, State, update};
 use blatt::library::load_library;
+use blatt::runtime::{check_entries, load};
 use blatt::store::Store;
 
 fn article(sections: &[&str]) -> String {
@@ -57,7 +57,7 @@ fn perform(state: &mut State, store: &mut Store, effects: Vec<Effect>) {
             }
             Effect::Store(op) => store.apply(*op),
             Effect::Flush => store.save().expect("save"),
-            Effect::Refresh | Effect::Suspend | Effect::Quit => {}
+            Effect::Refresh | Effect::Suspend | Effect::Redraw | Effect::Quit => {}
         }
     }
 }
@@ -136,7 +136,11 @@ fn bookmarks_with_notes_survive_and_follow_their_section() {
     command(&mut state, &mut store, Command::Bookmark);
     command(&mut state, &mut store, Command::Note);
     for c in "nachlesen".chars() {
-        update(&mut state, Action::Input(c));
+        let key = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            crossterm::event::KeyModifiers::NONE,
+        );
+        update(&mut state, Action::Key(key));
     }
     command(&mut state, &mut store, Command::Open);
     command(&mut state, &mut store, Command::Quit);

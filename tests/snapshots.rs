@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use blatt::app::run::{check_entries, load};
 use blatt::app::{Action, Command, Effect, Keymap, Settings, State, update};
 use blatt::library::{Entry, Library, Target, bundled_library, load_library};
+use blatt::runtime::{check_entries, load};
 use blatt::ui::{self, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

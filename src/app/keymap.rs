@@ -1,13 +1,17 @@
-//! Key bindings: a table from key chords to [`Command`]s, built from the configuration. The
-//! help screen is generated from the same table, so it always shows the keys that work.
+//! Key bindings: per context, a table from key sequences to [`Command`]s, built from the
+//! configuration (`[keys]` for every context, `[keys.library]`, `[keys.reader]`,
+//! `[keys.bookmarks]`, `[keys.contents]`, `[keys.help]` to override one). The help screen is
+//! generated from the same tables, so it always shows the keys that work where it was opened.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// What a key asks for. Each command means the natural thing on every screen: `Down` moves
-/// the selection in a list and scrolls the text in the reader.
+use crate::config::KeysConfig;
+
+/// What a key asks for, named by intent. Each command means the natural thing on every
+/// screen: `Down` moves the selection in a list and scrolls the text in the reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Command {
     Down,
@@ -18,6 +22,11 @@ pub enum Command {
     HalfPageUp,
     Top,
     Bottom,
+    ScreenTop,
+    ScreenMiddle,
+    ScreenBottom,
+    ScrollCenter,
+    ScrollTop,
     NextSection,
     PreviousSection,
     Contents,
@@ -29,10 +38,13 @@ pub enum Command {
     Bookmark,
     Note,
     Bookmarks,
+    DeleteBookmark,
+    Undo,
+    CommandLine,
 }
 
 impl Command {
-    pub const ALL: [Command; 19] = [
+    pub const ALL: [Command; 27] = [
         Command::Down,
         Command::Up,
         Command::PageDown,
@@ -41,6 +53,11 @@ impl Command {
         Command::HalfPageUp,
         Command::Top,
         Command::Bottom,
+        Command::ScreenTop,
+        Command::ScreenMiddle,
+        Command::ScreenBottom,
+        Command::ScrollCenter,
+        Command::ScrollTop,
         Command::NextSection,
         Command::PreviousSection,
         Command::Contents,
@@ -52,9 +69,12 @@ impl Command {
         Command::Bookmark,
         Command::Note,
         Command::Bookmarks,
+        Command::DeleteBookmark,
+        Command::Undo,
+        Command::CommandLine,
     ];
 
-    /// The name used in the `[keys]` table of the configuration.
+    /// The name used in the `[keys]` tables of the configuration.
     pub fn name(self) -> &'static str {
         match self {
             Command::Down => "down",
@@ -65,6 +85,11 @@ impl Command {
             Command::HalfPageUp => "half_page_up",
             Command::Top => "top",
             Command::Bottom => "bottom",
+            Command::ScreenTop => "screen_top",
+            Command::ScreenMiddle => "screen_middle",
+            Command::ScreenBottom => "screen_bottom",
+            Command::ScrollCenter => "scroll_center",
+            Command::ScrollTop => "scroll_top",
             Command::NextSection => "next_section",
             Command::PreviousSection => "previous_section",
             Command::Contents => "contents",
@@ -75,7 +100,10 @@ impl Command {
             Command::Suspend => "suspend",
             Command::Bookmark => "bookmark",
             Command::Note => "note",
-            Command::Bookmarks => "bookmarks",
+            Command::Bookmarks => "list_bookmarks",
+            Command::DeleteBookmark => "delete_bookmark",
+            Command::Undo => "undo",
+            Command::CommandLine => "command_line",
         }
     }
 
@@ -90,6 +118,13 @@ impl Command {
             Command::HalfPageUp => "half a page up",
             Command::Top => "to the start",
             Command::Bottom => "to the end",
+            Command::ScreenTop => "first item on screen",
+            Command::ScreenMiddle => {
+                "middle line / item on screen (the reader takes it to the top)"
+            }
+            Command::ScreenBottom => "last line / item on screen (the reader takes it to the top)",
+            Command::ScrollCenter => "scroll the list so the selection is in the middle",
+            Command::ScrollTop => "scroll the list so the selection is at the top",
             Command::NextSection => "next section",
             Command::PreviousSection => "previous section",
             Command::Contents => "table of contents",
@@ -98,14 +133,157 @@ impl Command {
             Command::Help => "this help",
             Command::Quit => "quit from anywhere",
             Command::Suspend => "suspend to the shell (fg returns)",
-            Command::Bookmark => "bookmark this section (toggle)",
-            Command::Note => "add or edit the note of this section's bookmark",
+            Command::Bookmark => "bookmark this place (again: remove)",
+            Command::Note => "add or edit the note of the bookmark here",
             Command::Bookmarks => "all bookmarks",
+            Command::DeleteBookmark => "delete the selected bookmark",
+            Command::Undo => "undo the last delete (again: the one before)",
+            Command::CommandLine => "command line (:q quits)",
         }
     }
 
     pub fn from_name(name: &str) -> Option<Command> {
         Command::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// Names that earlier versions used in `[keys]`, still read: `bookmarks` became
+    /// `list_bookmarks` when `[keys.bookmarks]` became the bookmarks list's own table.
+    pub const RENAMED: [(&'static str, &'static str); 1] = [("bookmarks", "list_bookmarks")];
+
+    /// Whether a count typed before the command repeats it (`5j`, `3]`).
+    pub fn takes_count(self) -> bool {
+        matches!(
+            self,
+            Command::Down
+                | Command::Up
+                | Command::PageDown
+                | Command::PageUp
+                | Command::HalfPageDown
+                | Command::HalfPageUp
+                | Command::NextSection
+                | Command::PreviousSection
+        )
+    }
+}
+
+/// Where a key is pressed: each context has its own bindings on top of the shared ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Library,
+    Reader,
+    Contents,
+    Help,
+    Bookmarks,
+}
+
+impl Context {
+    pub const ALL: [Context; 5] = [
+        Context::Library,
+        Context::Reader,
+        Context::Contents,
+        Context::Help,
+        Context::Bookmarks,
+    ];
+
+    /// The name of the context's table in the configuration (`[keys.reader]`). The help
+    /// screen has none: it only scrolls and closes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Library => "library",
+            Context::Reader => "reader",
+            Context::Contents => "toc",
+            Context::Help => "help screen",
+            Context::Bookmarks => "bookmarks",
+        }
+    }
+
+    /// The commands that do something in this context, in help order.
+    pub fn commands(self) -> &'static [Command] {
+        use Command::*;
+        match self {
+            Context::Library => &[
+                Down,
+                Up,
+                PageDown,
+                PageUp,
+                HalfPageDown,
+                HalfPageUp,
+                Top,
+                Bottom,
+                ScreenTop,
+                ScreenMiddle,
+                ScreenBottom,
+                ScrollCenter,
+                ScrollTop,
+                Open,
+                Back,
+                Bookmarks,
+                Help,
+                CommandLine,
+                Quit,
+                Suspend,
+            ],
+            Context::Reader => &[
+                Down,
+                Up,
+                PageDown,
+                PageUp,
+                HalfPageDown,
+                HalfPageUp,
+                Top,
+                Bottom,
+                ScreenMiddle,
+                ScreenBottom,
+                NextSection,
+                PreviousSection,
+                Contents,
+                Bookmark,
+                Note,
+                Bookmarks,
+                Back,
+                Help,
+                CommandLine,
+                Quit,
+                Suspend,
+            ],
+            Context::Contents => &[
+                Down,
+                Up,
+                PageDown,
+                PageUp,
+                Top,
+                Bottom,
+                ScreenTop,
+                ScreenMiddle,
+                ScreenBottom,
+                ScrollCenter,
+                ScrollTop,
+                Open,
+                Back,
+                Contents,
+                Quit,
+            ],
+            Context::Help => &[Down, Up, PageDown, PageUp, Top, Bottom, Back, Help, Quit],
+            Context::Bookmarks => &[
+                Down,
+                Up,
+                PageDown,
+                PageUp,
+                Top,
+                Bottom,
+                ScreenTop,
+                ScreenMiddle,
+                ScreenBottom,
+                ScrollCenter,
+                ScrollTop,
+                Open,
+                DeleteBookmark,
+                Undo,
+                Back,
+                Bookmarks,
+                Quit,
+            ],
+        }
     }
 }
 
@@ -117,7 +295,8 @@ pub struct Chord {
 }
 
 impl Chord {
-    /// Normalises a key event: a typed character carries its case, not a SHIFT flag.
+    /// Normalises a key event: a typed character carries its case, not a SHIFT flag (a
+    /// terminal sends `J` with SHIFT for Shift-j, some send it without).
     pub fn from_event(event: &KeyEvent) -> Chord {
         let mut modifiers =
             event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
@@ -141,21 +320,25 @@ impl Chord {
         Chord { code, modifiers }
     }
 
-    /// Parses `"j"`, `"G"`, `"ctrl-c"`, `"PageDown"`, `"shift-Space"`, `"F1"`.
+    /// Parses `"j"`, `"G"`, `"shift-j"` (= `J`), `"ctrl-c"`, `"PageDown"`, `"shift-Space"`,
+    /// `"F1"`. Modifiers are exact: `shift-j` is the key that types `J`, never plain `j`.
     pub fn parse(text: &str) -> Result<Chord, String> {
         let mut modifiers = KeyModifiers::NONE;
         let mut rest = text;
         loop {
             let lower = rest.to_ascii_lowercase();
-            let (flag, len) = if lower.starts_with("ctrl-") {
+            let (flag, len) = if lower.starts_with("ctrl-") && rest.len() > 5 {
                 (KeyModifiers::CONTROL, 5)
-            } else if lower.starts_with("alt-") {
+            } else if lower.starts_with("alt-") && rest.len() > 4 {
                 (KeyModifiers::ALT, 4)
             } else if lower.starts_with("shift-") && rest.len() > 6 {
                 (KeyModifiers::SHIFT, 6)
             } else {
                 break;
             };
+            if modifiers.contains(flag) {
+                return Err(format!("`{text}` names a modifier twice"));
+            }
             modifiers |= flag;
             rest = &rest[len..];
         }
@@ -164,6 +347,14 @@ impl Chord {
             (Some(c), None) => {
                 if modifiers.contains(KeyModifiers::CONTROL) {
                     KeyCode::Char(c.to_ascii_lowercase())
+                } else if modifiers.contains(KeyModifiers::SHIFT) && c != ' ' {
+                    // Shift with a letter types the capital; other characters already are
+                    // what Shift types (`?`, `G`).
+                    let upper: Vec<char> = c.to_uppercase().collect();
+                    match upper.as_slice() {
+                        [u] => KeyCode::Char(*u),
+                        _ => KeyCode::Char(c),
+                    }
                 } else {
                     KeyCode::Char(c)
                 }
@@ -201,6 +392,16 @@ impl Chord {
     }
 }
 
+/// Parses a binding: one chord, or several separated by spaces (`"z z"`, `"g g"`).
+pub fn parse_sequence(text: &str) -> Result<Vec<Chord>, String> {
+    let parts: Vec<&str> = text.split(' ').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() {
+        // A lone space is the Space key.
+        return Chord::parse(text).map(|c| vec![c]);
+    }
+    parts.into_iter().map(Chord::parse).collect()
+}
+
 impl fmt::Display for Chord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.modifiers.contains(KeyModifiers::CONTROL) {
@@ -227,66 +428,238 @@ impl fmt::Display for Chord {
     }
 }
 
+/// A sequence of chords shown as the person types it (`z z` as `zz`).
+pub fn show_sequence(keys: &[Chord]) -> String {
+    let plain = keys
+        .iter()
+        .all(|c| matches!(c.code, KeyCode::Char(ch) if ch != ' ') && c.modifiers.is_empty());
+    let parts: Vec<String> = keys.iter().map(ToString::to_string).collect();
+    parts.join(if plain { "" } else { " " })
+}
+
+/// What a key sequence typed so far means in a context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    Command(Command),
+    /// The start of a longer binding (`z` of `zz`): wait for the next key.
+    Prefix,
+    Unbound,
+}
+
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    bindings: Vec<(Chord, Command)>,
+    /// Bindings per context, shared ones included.
+    tables: BTreeMap<Context, Vec<(Vec<Chord>, Command)>>,
+}
+
+fn ctrl_c() -> Chord {
+    Chord {
+        code: KeyCode::Char('c'),
+        modifiers: KeyModifiers::CONTROL,
+    }
 }
 
 impl Keymap {
-    /// Builds the table from the `[keys]` configuration. Bad key names and unknown actions
-    /// are reported and skipped; Ctrl-C always quits, so there is always a way out.
-    pub fn from_config(keys: &BTreeMap<String, Vec<String>>) -> (Keymap, Vec<String>) {
-        let mut bindings = Vec::new();
+    /// Builds the tables from the `[keys]` configuration. Bad key names and unknown actions
+    /// are reported and skipped, and so is a key bound twice in one context (the warning
+    /// names the binding that won). Ctrl-C always quits, so there is always a way out.
+    pub fn from_config(keys: &KeysConfig) -> (Keymap, Vec<String>) {
         let mut warnings = Vec::new();
-        for command in Command::ALL {
-            for key in keys.get(command.name()).into_iter().flatten() {
-                match Chord::parse(key) {
-                    Ok(chord) => {
-                        bindings.retain(|(c, _)| *c != chord);
-                        bindings.push((chord, command));
+        let shared = parse_table("[keys]", &keys.shared, &mut warnings);
+        let mut tables = BTreeMap::new();
+        for context in Context::ALL {
+            let section = format!("[keys.{}]", context.name());
+            let own = keys
+                .contexts
+                .get(context.name())
+                .map(|t| parse_table(&section, t, &mut warnings))
+                .unwrap_or_default();
+            let mut table: Vec<(Vec<Chord>, Command, String)> = Vec::new();
+            // The context's own bindings first: they win over the shared ones.
+            let overridden: Vec<Command> = own.iter().map(|(_, c, _)| *c).collect();
+            for (keys, command, from) in own.into_iter().chain(
+                shared
+                    .iter()
+                    .filter(|(_, c, _)| !overridden.contains(c))
+                    .cloned(),
+            ) {
+                if !context.commands().contains(&command) {
+                    continue;
+                }
+                match table.iter().find(|(k, _, _)| *k == keys) {
+                    // A context's own binding overriding a shared one is what the context
+                    // table is for: no warning.
+                    Some((_, winner, winner_from))
+                        if *winner != command && same_table(winner_from, &from) =>
+                    {
+                        warnings.push(format!(
+                            "{from}: `{}` is bound to both {} and {} in the {} context; {} ({winner_from}) wins",
+                            show_sequence(&keys),
+                            winner.name(),
+                            command.name(),
+                            context.name(),
+                            winner.name()
+                        ));
                     }
-                    Err(e) => warnings.push(format!("[keys] {}: {e}", command.name())),
+                    Some(_) => {}
+                    None => {
+                        if let Some((prefix, c, _)) = table.iter().find(|(k, _, _)| {
+                            k.len() != keys.len() && (k.starts_with(&keys) || keys.starts_with(k))
+                        }) {
+                            warnings.push(format!(
+                                "{from}: `{}` ({}) and `{}` ({}) start the same way in the {} context; `{}` is ignored",
+                                show_sequence(&keys),
+                                command.name(),
+                                show_sequence(prefix),
+                                c.name(),
+                                context.name(),
+                                show_sequence(&keys)
+                            ));
+                        } else {
+                            table.push((keys, command, from));
+                        }
+                    }
                 }
             }
+            if !table.iter().any(|(k, _, _)| k[..] == [ctrl_c()]) {
+                table.push((vec![ctrl_c()], Command::Quit, String::new()));
+            }
+            tables.insert(context, table.into_iter().map(|(k, c, _)| (k, c)).collect());
         }
-        for name in keys.keys() {
-            if Command::from_name(name).is_none() {
-                warnings.push(format!("[keys]: unknown action `{name}`"));
+        // The same problem in the shared table shows up in every context: say it once.
+        let mut seen = std::collections::BTreeSet::new();
+        warnings.retain(|w| {
+            let key = w.split(" in the ").next().unwrap_or(w).to_string();
+            seen.insert(key)
+        });
+        (Keymap { tables }, warnings)
+    }
+
+    /// What the keys typed so far mean in `context`.
+    pub fn lookup(&self, context: Context, typed: &[Chord]) -> Lookup {
+        let Some(table) = self.tables.get(&context) else {
+            return Lookup::Unbound;
+        };
+        let mut prefix = false;
+        for (keys, command) in table {
+            if keys[..] == *typed {
+                return Lookup::Command(*command);
+            }
+            if keys.len() > typed.len() && keys.starts_with(typed) {
+                prefix = true;
             }
         }
-        let ctrl_c = Chord {
-            code: KeyCode::Char('c'),
-            modifiers: KeyModifiers::CONTROL,
-        };
-        if !bindings.iter().any(|(c, _)| *c == ctrl_c) {
-            bindings.push((ctrl_c, Command::Quit));
+        if prefix {
+            Lookup::Prefix
+        } else {
+            Lookup::Unbound
         }
-        (Keymap { bindings }, warnings)
     }
 
-    pub fn command(&self, event: &KeyEvent) -> Option<Command> {
-        let chord = Chord::from_event(event);
-        self.bindings
-            .iter()
-            .find(|(c, _)| *c == chord)
-            .map(|(_, command)| *command)
+    /// The command of a single key in `context`, if it is bound alone.
+    pub fn command(&self, context: Context, event: &KeyEvent) -> Option<Command> {
+        match self.lookup(context, &[Chord::from_event(event)]) {
+            Lookup::Command(command) => Some(command),
+            _ => None,
+        }
     }
 
-    /// The keys bound to `command`, in configuration order.
-    pub fn keys(&self, command: Command) -> Vec<Chord> {
-        self.bindings
-            .iter()
+    /// The keys bound to `command` in `context`, in configuration order.
+    pub fn keys(&self, context: Context, command: Command) -> Vec<String> {
+        self.tables
+            .get(&context)
+            .into_iter()
+            .flatten()
             .filter(|(_, c)| *c == command)
-            .map(|(chord, _)| *chord)
+            .map(|(keys, _)| show_sequence(keys))
             .collect()
     }
 
-    /// The first key of `command`, for hints in the status line.
-    pub fn hint(&self, command: Command) -> String {
-        self.keys(command)
-            .first()
-            .map_or_else(|| "—".to_string(), ToString::to_string)
+    /// The first key of `command` in `context`, for hints in the status line.
+    pub fn hint(&self, context: Context, command: Command) -> String {
+        self.keys(context, command)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| "—".to_string())
     }
+
+    /// The lines of the help screen for `context`: its commands and their keys.
+    pub fn help_lines(&self, context: Context) -> Vec<String> {
+        let commands = context.commands();
+        let keys: Vec<String> = commands
+            .iter()
+            .map(|&command| {
+                let keys = self.keys(context, command).join(" ");
+                if keys.is_empty() {
+                    "(unbound)".to_string()
+                } else {
+                    keys
+                }
+            })
+            .collect();
+        let column = keys
+            .iter()
+            .map(|k| crate::layout::text_width(k))
+            .max()
+            .unwrap_or(0)
+            + 2;
+        let mut out = vec![
+            format!("Keys in the {}:", context_title(context)),
+            String::new(),
+        ];
+        for (command, keys) in commands.iter().zip(keys) {
+            let pad = column.saturating_sub(crate::layout::text_width(&keys));
+            out.push(format!("{keys}{}{}", " ".repeat(pad), command.describe()));
+        }
+        out.push(String::new());
+        if matches!(context, Context::Reader | Context::Library) {
+            out.push("A count before a move repeats it: 5j, 3].".into());
+        }
+        out.push("Mouse: the wheel scrolls, a click selects, a second click opens.".into());
+        out.push(
+            "Keys are set in config.toml, [keys] and [keys.<context>]: see `blatt --print-default-config`."
+                .into(),
+        );
+        out
+    }
+}
+
+/// Whether two bindings' origins (`[keys] down`, `[keys.reader] up`) are the same table.
+fn same_table(a: &str, b: &str) -> bool {
+    a.split(' ').next() == b.split(' ').next()
+}
+
+fn context_title(context: Context) -> &'static str {
+    match context {
+        Context::Library => "library",
+        Context::Reader => "reader",
+        Context::Contents => "table of contents",
+        Context::Help => "help",
+        Context::Bookmarks => "bookmarks list",
+    }
+}
+
+/// Parses one `[keys…]` table: (keys, command, where it was set) in command order.
+fn parse_table(
+    section: &str,
+    table: &BTreeMap<String, Vec<String>>,
+    warnings: &mut Vec<String>,
+) -> Vec<(Vec<Chord>, Command, String)> {
+    let mut out = Vec::new();
+    for command in Command::ALL {
+        for key in table.get(command.name()).into_iter().flatten() {
+            match parse_sequence(key) {
+                Ok(keys) => out.push((keys, command, format!("{section} {}", command.name()))),
+                Err(e) => warnings.push(format!("{section} {}: {e}", command.name())),
+            }
+        }
+    }
+    for name in table.keys() {
+        if Command::from_name(name).is_none() {
+            warnings.push(format!("{section}: unknown action `{name}`"));
+        }
+    }
+    out
 }
 
 impl Default for Keymap {
@@ -304,9 +677,19 @@ mod tests {
         KeyEvent::new_with_kind(code, modifiers, KeyEventKind::Press)
     }
 
+    fn shared(pairs: &[(&str, &[&str])]) -> KeysConfig {
+        let mut keys = crate::config::Config::default().keys;
+        for (name, list) in pairs {
+            keys.shared
+                .insert((*name).into(), list.iter().map(|s| s.to_string()).collect());
+        }
+        keys
+    }
+
     #[test]
     fn defaults_cover_the_documented_keys() {
-        let map = Keymap::default();
+        let (map, warnings) = Keymap::from_config(&crate::config::Config::default().keys);
+        assert!(warnings.is_empty(), "{warnings:?}");
         let cases = [
             (KeyCode::Char('j'), KeyModifiers::NONE, Command::Down),
             (KeyCode::Down, KeyModifiers::NONE, Command::Down),
@@ -322,13 +705,28 @@ mod tests {
                 Command::Quit,
             ),
             (KeyCode::Esc, KeyModifiers::NONE, Command::Back),
+            (KeyCode::Char('e'), KeyModifiers::CONTROL, Command::Down),
+            (KeyCode::Char('y'), KeyModifiers::CONTROL, Command::Up),
         ];
         for (code, mods, command) in cases {
-            assert_eq!(map.command(&key(code, mods)), Some(command), "{code:?}");
+            assert_eq!(
+                map.command(Context::Reader, &key(code, mods)),
+                Some(command),
+                "{code:?}"
+            );
         }
         assert_eq!(
-            map.command(&key(KeyCode::Char('x'), KeyModifiers::NONE)),
+            map.command(
+                Context::Reader,
+                &key(KeyCode::Char('x'), KeyModifiers::NONE)
+            ),
             None
+        );
+        let z = Chord::parse("z").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(map.lookup(Context::Library, &[z]), Lookup::Prefix);
+        assert_eq!(
+            map.lookup(Context::Library, &[z, z]),
+            Lookup::Command(Command::ScrollCenter)
         );
     }
 
@@ -350,29 +748,115 @@ mod tests {
         assert!(Chord::parse("hyper-x").is_err());
         assert!(Chord::parse("F99").is_err());
         assert!(Chord::parse("").is_err());
+        assert!(Chord::parse("ctrl-ctrl-x").is_err());
+        // `ctrl-` alone is no key; `-` is.
+        assert!(Chord::parse("ctrl-").is_err());
+        assert_eq!(Chord::parse("-").map(|c| c.code), Ok(KeyCode::Char('-')));
+    }
+
+    #[test]
+    fn shift_letter_binds_the_capital_not_the_plain_key() {
+        let keys = shared(&[("bookmark", &["shift-j"])]);
+        let (map, _) = Keymap::from_config(&keys);
+        assert_eq!(
+            map.command(
+                Context::Reader,
+                &key(KeyCode::Char('J'), KeyModifiers::SHIFT)
+            ),
+            Some(Command::Bookmark)
+        );
+        assert_eq!(
+            map.command(
+                Context::Reader,
+                &key(KeyCode::Char('j'), KeyModifiers::NONE)
+            ),
+            Some(Command::Down),
+            "plain j must stay down"
+        );
     }
 
     #[test]
     fn remapping_moves_keys_and_reports_bad_ones() {
-        let mut keys = crate::config::Config::default().keys;
-        keys.insert("down".into(), vec!["n".into(), "bogus-key".into()]);
-        keys.insert("quit".into(), vec!["Q".into()]);
-        keys.insert("jump".into(), vec!["x".into()]);
+        let keys = shared(&[("down", &["n", "bogus-key"]), ("quit", &["Q"])]);
+        let mut keys = keys;
+        keys.shared.insert("jump".into(), vec!["x".into()]);
         let (map, warnings) = Keymap::from_config(&keys);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
+        let reader = Context::Reader;
         assert_eq!(
-            map.command(&key(KeyCode::Char('n'), KeyModifiers::NONE)),
+            map.command(reader, &key(KeyCode::Char('n'), KeyModifiers::NONE)),
             Some(Command::Down)
         );
         assert_eq!(
-            map.command(&key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            map.command(reader, &key(KeyCode::Char('j'), KeyModifiers::NONE)),
             None
         );
         // Ctrl-C keeps quitting even when unbound.
         assert_eq!(
-            map.command(&key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            map.command(reader, &key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
             Some(Command::Quit)
         );
-        assert_eq!(map.hint(Command::Down), "n");
+        assert_eq!(map.hint(reader, Command::Down), "n");
+    }
+
+    #[test]
+    fn a_key_bound_twice_warns_and_names_the_winner() {
+        let keys = shared(&[("next_section", &["n"]), ("bookmark", &["n"])]);
+        let (map, warnings) = Keymap::from_config(&keys);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("`n` is bound to both next_section and bookmark")
+                && warnings[0].contains("next_section ([keys] next_section) wins"),
+            "{warnings:?}"
+        );
+        assert_eq!(
+            map.command(
+                Context::Reader,
+                &key(KeyCode::Char('n'), KeyModifiers::NONE)
+            ),
+            Some(Command::NextSection)
+        );
+    }
+
+    #[test]
+    fn a_context_table_overrides_only_that_context() {
+        let mut keys = crate::config::Config::default().keys;
+        keys.contexts.entry("reader".into()).or_default().extend([
+            ("down".to_string(), vec!["d".to_string()]),
+            ("up".to_string(), vec!["u".to_string()]),
+        ]);
+        let (map, warnings) = Keymap::from_config(&keys);
+        // `d` and `u` were half-page keys in the shared table: the reader's own win,
+        // silently, as that is what the table is for.
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let d = key(KeyCode::Char('d'), KeyModifiers::NONE);
+        let u = key(KeyCode::Char('u'), KeyModifiers::NONE);
+        assert_eq!(map.command(Context::Reader, &d), Some(Command::Down));
+        assert_eq!(map.command(Context::Reader, &u), Some(Command::Up));
+        assert_eq!(
+            map.command(Context::Bookmarks, &d),
+            Some(Command::DeleteBookmark)
+        );
+        assert_eq!(map.command(Context::Bookmarks, &u), Some(Command::Undo));
+        assert_eq!(
+            map.command(Context::Library, &d),
+            Some(Command::HalfPageDown)
+        );
+    }
+
+    #[test]
+    fn help_follows_remapped_keys_in_its_context() {
+        let keys = shared(&[("next_section", &["n", "F5"])]);
+        let (map, _) = Keymap::from_config(&keys);
+        let text = map.help_lines(Context::Reader).join("\n");
+        assert!(text.contains("n F5"), "{text}");
+        assert!(text.contains("next section"));
+        assert!(!text.lines().any(|l| l.starts_with(']')));
+        let bookmarks = map.help_lines(Context::Bookmarks).join("\n");
+        assert!(
+            bookmarks.contains("delete the selected bookmark"),
+            "{bookmarks}"
+        );
+        assert!(!bookmarks.contains("next section"), "{bookmarks}");
     }
 }

@@ -11,7 +11,7 @@
 //! it is checked). Once everything is checked the state is the one an eagerly loaded
 //! library gives.
 
-use super::{Effect, LibraryRow, State, keep_selection_visible, open_bookmark_doc};
+use super::{Effect, LibraryRow, State, keep_selection_visible};
 use crate::library::{Entry, Library, Target};
 use crate::store::Bookmark;
 
@@ -291,7 +291,7 @@ pub(super) fn retry_pending_open(state: &mut State, effects: &mut Vec<Effect>) {
             Lookup::NotListed => {}
             Lookup::NotYetKnown => state.pending_open = Some(PendingOpen::LastRead(key)),
         },
-        PendingOpen::Bookmark(bookmark) => open_bookmark_doc(state, *bookmark, effects),
+        PendingOpen::Bookmark(bookmark) => super::bookmarks::open_doc(state, *bookmark, effects),
     }
 }
 
@@ -309,9 +309,9 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::app::run::{check_entries, start_load};
-    use crate::app::{Action, Command, Keymap, Overlay, Screen, Settings, update};
+    use crate::app::{Action, Command, Keymap, Screen, Settings, update};
     use crate::library::{EntryProblem, load_library, open_library};
+    use crate::runtime::{check_entries, start_load};
 
     /// A library folder whose entries cycle through every case that checking decides: a
     /// good file, a missing file with and without a description (the second gains a row
@@ -530,8 +530,8 @@ mod tests {
         let effects = apply(&mut state, checked);
         assert!(effects.is_empty(), "nothing is loaded: {effects:?}");
         assert_eq!(state.screen, Screen::Library);
-        match &state.overlay {
-            Some(Overlay::Message { title, lines }) => {
+        match state.message() {
+            Some(crate::app::Message { title, lines, .. }) => {
                 assert_eq!(title, "Cannot open this entry");
                 assert!(
                     lines.contains(&"link points outside the library: out.txt".to_string()),
@@ -541,7 +541,7 @@ mod tests {
             other => panic!("expected a message, got {other:?}"),
         }
         // A good entry, opened unchecked, is checked and then loaded.
-        state.overlay = None;
+        state.mode = crate::app::Mode::Normal;
         state.selected = 35;
         let effects = apply(&mut state, Action::Command(Command::Open));
         assert_eq!(effects, [Effect::Load { entry: 35 }]);
@@ -675,7 +675,7 @@ mod tests {
             .insert(Bookmark::id_for(&gone.doc, &[]), gone.clone());
         assert!(!state.is_orphan(&bookmark) && !state.is_orphan(&gone));
         let mut effects = Vec::new();
-        open_bookmark_doc(&mut state, bookmark.clone(), &mut effects);
+        crate::app::bookmarks::open_doc(&mut state, bookmark.clone(), &mut effects);
         assert!(effects.is_empty());
         assert_eq!(
             state.flash.as_deref(),
@@ -694,10 +694,8 @@ mod tests {
         assert_eq!(effects, [Effect::Load { entry: 20 }]);
         assert!(!state.is_orphan(&bookmark) && state.is_orphan(&gone));
         let mut effects = Vec::new();
-        open_bookmark_doc(&mut state, gone, &mut effects);
-        assert!(
-            matches!(&state.overlay, Some(Overlay::Message { title, .. }) if title == "Document not in the library")
-        );
+        crate::app::bookmarks::open_doc(&mut state, gone, &mut effects);
+        assert!(matches!(state.message(), Some(m) if m.title == "Document not in the library"));
     }
 
     /// One step of a streamed load, interleaved as the run loop may interleave them.

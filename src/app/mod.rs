@@ -1,22 +1,35 @@
-//! The application: one [`State`], keys turned into [`Action`]s, and a pure [`update`] that
-//! changes the state and returns [`Effect`]s (load an article, check links, save progress,
-//! quit) for the run loop to perform. Nothing here touches files or the terminal, so every
-//! behaviour is a test that feeds actions and looks at the state.
+//! The application: one [`State`], everything that happens as an [`Action`], and a pure
+//! [`update`] that changes the state and returns [`Effect`]s (load an article, check links,
+//! save progress, quit) for the runtime to perform. Nothing here touches files, the clock or
+//! the terminal: time arrives as [`Action::Tick`], keys as [`Action::Key`] (turned into
+//! intents by [`input::interpret`]), work done in the background as actions of its own. So
+//! every behaviour is a test that feeds actions and looks at the state.
+//!
+//! The parts: [`input`] (modes and keys), [`keymap`] (bindings per context), `bookmarks`,
+//! `overlay` (contents, help, bookmarks list), `mouse`, `library` (the list while a large
+//! INDEX.md arrives), `reader` (the open article), [`geometry`] (where things go).
 
+mod bookmarks;
 pub mod geometry;
+pub mod input;
 pub mod keymap;
 mod library;
+mod mouse;
+mod overlay;
 mod reader;
-pub mod run;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use crossterm::event::KeyEvent;
+
 use crate::document::Document;
 use crate::library::{Entry, Library, Target};
-use crate::store::{Bookmark, DocState, Op, now_ms};
-pub use keymap::{Command, Keymap};
+use crate::store::{Bookmark, DocState, Op};
+pub use input::{Intent, Message, Mode, Pending, Prompt, Typing};
+pub use keymap::{Command, Context, Keymap};
 pub use library::{Lookup, PendingOpen, library_rows};
+pub use overlay::{MESSAGE_WIDTH, overlay_height, overlay_rows, overlay_width};
 pub use reader::Reader;
 
 /// Settings that shape what is shown, from the configuration.
@@ -47,27 +60,11 @@ pub enum Screen {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     /// Table of contents: the selected section and the first row shown.
-    Contents {
-        selected: usize,
-        offset: usize,
-    },
-    Help {
-        offset: usize,
-    },
+    Contents { selected: usize, offset: usize },
+    /// The keys of the context help was opened from.
+    Help { context: Context, offset: usize },
     /// All bookmarks: the selected row and the first row shown.
-    Bookmarks {
-        selected: usize,
-        offset: usize,
-    },
-    /// Editing the note of the current section's bookmark.
-    Note {
-        text: String,
-    },
-    /// A message that any key dismisses (an article that cannot be opened, a warning).
-    Message {
-        title: String,
-        lines: Vec<String>,
-    },
+    Bookmarks { selected: usize, offset: usize },
 }
 
 /// One display line of the library list.
@@ -107,29 +104,37 @@ pub struct State {
     pub screen: Screen,
     pub reader: Option<Reader>,
     pub overlay: Option<Overlay>,
+    /// How keys are taken: normally, as typed text, or closing a message.
+    pub mode: Mode,
+    /// A count or the start of a key sequence typed so far.
+    pub pending_keys: Pending,
     pub width: u16,
     pub height: u16,
     pub settings: Settings,
     pub keymap: Keymap,
     pub saved_docs: HashMap<String, DocState>,
     pub bookmarks: BTreeMap<String, Bookmark>,
-    /// The last bookmark deleted, for undo.
-    pub deleted: Option<(String, Bookmark)>,
+    /// Bookmarks deleted in this session, the last one last, for undo.
+    pub deleted: Vec<(String, Bookmark)>,
     /// A short line shown in the status bar until the next key.
     pub flash: Option<String>,
     /// Opened on a single article: going back quits.
     pub single: bool,
     pub quit: bool,
+    /// The time of the last [`Action::Tick`], Unix milliseconds: what saved changes are
+    /// stamped with.
+    pub now: u64,
 }
 
 /// Everything that can happen to the state.
 #[derive(Debug)]
 pub enum Action {
+    /// The time now, in Unix milliseconds. The runtime sends it before what happens next.
+    Tick(u64),
+    /// A key press.
+    Key(KeyEvent),
+    /// A command, as a key bound to it would run it once.
     Command(Command),
-    /// A typed character while editing a note.
-    Input(char),
-    /// Backspace while editing a note.
-    Erase,
     Resize(u16, u16),
     Scroll {
         down: bool,
@@ -163,13 +168,35 @@ pub enum Action {
         /// Parsing the rest could not go on: the entries so far stay.
         error: Option<String>,
     },
-    /// Entries' links, checked: by the run loop for [`Effect::Check`], or in the background.
+    /// Entries' links, checked: by the runtime for [`Effect::Check`], or in the background.
     Checked {
         targets: Vec<(usize, Target)>,
     },
+    /// What the store holds after merging what other blatt processes saved: their
+    /// bookmarks, and their positions in documents other than the one open here.
+    Shared {
+        bookmarks: BTreeMap<String, Bookmark>,
+        docs: BTreeMap<String, DocState>,
+    },
+    /// Something the person should know that happened outside (a save that failed).
+    Notice(String),
+    /// The process was continued after a stop: the screen must be drawn anew.
+    Continued,
+    /// A signal (or a closed terminal) asks blatt to end: save and quit.
+    Terminate,
 }
 
-/// What the run loop must do after an update.
+impl Action {
+    /// Whether the person did this (a key, the mouse), rather than the world.
+    fn is_personal(&self) -> bool {
+        matches!(
+            self,
+            Action::Key(_) | Action::Command(_) | Action::Scroll { .. } | Action::Click { .. }
+        )
+    }
+}
+
+/// What the runtime must do after an update.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Read and parse the article of this entry, then send [`Action::Loaded`].
@@ -181,13 +208,16 @@ pub enum Effect {
     Check {
         entries: Vec<usize>,
     },
-    /// Record a change for saving (the run loop batches and debounces).
+    /// Record a change for saving (the runtime batches and debounces).
     Store(Box<Op>),
     /// Save now (leaving a document, quitting).
     Flush,
-    /// Take in what other blatt processes saved (before showing all bookmarks).
+    /// Take in what other blatt processes saved (before showing all bookmarks), then send
+    /// [`Action::Shared`].
     Refresh,
     Suspend,
+    /// Draw every cell anew (after the process was stopped and continued).
+    Redraw,
     Quit,
 }
 
@@ -207,19 +237,53 @@ impl State {
             screen: Screen::Library,
             reader: None,
             overlay: None,
+            mode: Mode::Normal,
+            pending_keys: Pending::default(),
             width: 80,
             height: 24,
             settings,
             keymap,
             saved_docs: HashMap::new(),
             bookmarks: BTreeMap::new(),
-            deleted: None,
+            deleted: Vec::new(),
             flash: None,
             single: false,
             quit: false,
+            now: 0,
         };
         state.take_in_entries(0);
         state
+    }
+
+    /// Where keys are pressed: the overlay on top, else the screen.
+    pub fn context(&self) -> Context {
+        match &self.overlay {
+            Some(Overlay::Contents { .. }) => Context::Contents,
+            Some(Overlay::Help { .. }) => Context::Help,
+            Some(Overlay::Bookmarks { .. }) => Context::Bookmarks,
+            None => match self.screen {
+                Screen::Library => Context::Library,
+                Screen::Reader => Context::Reader,
+            },
+        }
+    }
+
+    /// The first key of `command` where the person is now, for hints.
+    pub fn hint(&self, command: Command) -> String {
+        self.keymap.hint(self.context(), command)
+    }
+
+    /// Shows a message that the next key closes.
+    pub fn show_message(&mut self, title: impl Into<String>, lines: Vec<String>) {
+        self.mode = Mode::Message(Message::new(title, lines));
+    }
+
+    /// The message shown, if any.
+    pub fn message(&self) -> Option<&Message> {
+        match &self.mode {
+            Mode::Message(message) => Some(message),
+            _ => None,
+        }
     }
 
     /// The saved-state key of an entry; none while its link is unchecked.
@@ -267,21 +331,18 @@ impl State {
     }
 }
 
-/// Applies one action. Pure: all I/O is returned as effects.
+/// Applies one action. Pure: all I/O is returned as effects, and the time comes from the
+/// last [`Action::Tick`].
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let mut effects = Vec::new();
     // Only what the person does clears the status line, not what arrives in the background.
-    if !matches!(
-        action,
-        Action::Resize(..)
-            | Action::Loaded { .. }
-            | Action::More { .. }
-            | Action::MoreEntries { .. }
-            | Action::Checked { .. }
-    ) {
+    if action.is_personal() {
         state.flash = None;
     }
     match action {
+        Action::Tick(now) => state.now = now,
+        Action::Key(key) => key_action(state, &key, &mut effects),
+        Action::Command(command) => command_in_mode(state, command, &mut effects),
         Action::Resize(width, height) => {
             state.width = width;
             state.height = height;
@@ -289,7 +350,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 reader.resize(width, height, &state.settings);
             }
             keep_selection_visible(state);
-            clamp_overlay(state);
+            overlay::clamp(state);
+            clamp_message(state);
         }
         Action::Loaded { entry, result } => loaded(state, entry, result, &mut effects),
         Action::More {
@@ -308,19 +370,6 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::Input(c) => {
-            if let Some(Overlay::Note { text }) = state.overlay.as_mut()
-                && text.chars().count() < 500
-                && !c.is_control()
-            {
-                text.push(c);
-            }
-        }
-        Action::Erase => {
-            if let Some(Overlay::Note { text }) = state.overlay.as_mut() {
-                text.pop();
-            }
-        }
         Action::MoreEntries {
             title,
             entries,
@@ -333,15 +382,129 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Checked { targets } => library::checked(state, targets, &mut effects),
-        Action::Command(command) => command_action(state, command, &mut effects),
-        Action::Scroll { down, column, row } => scroll(state, down, column, row, &mut effects),
-        Action::Click { column, row } => click(state, column, row, &mut effects),
+        Action::Shared { bookmarks, docs } => {
+            let open = state.reader.as_ref().map(|r| r.key.clone());
+            state.bookmarks = bookmarks;
+            for (key, doc) in docs {
+                if Some(&key) != open.as_ref() {
+                    state.saved_docs.insert(key, doc);
+                }
+            }
+            overlay::clamp(state);
+        }
+        Action::Notice(text) => state.flash = Some(text),
+        Action::Continued => effects.push(Effect::Redraw),
+        Action::Terminate => quit(state, &mut effects),
+        Action::Scroll { down, column, row } => {
+            mouse::scroll(state, down, column, row, &mut effects);
+        }
+        Action::Click { column, row } => mouse::click(state, column, row, &mut effects),
     }
     library::check_view(state, &mut effects);
     effects
 }
 
-fn command_action(state: &mut State, command: Command, effects: &mut Vec<Effect>) {
+/// A key: what it means in the current mode and context, carried out.
+fn key_action(state: &mut State, key: &KeyEvent, effects: &mut Vec<Effect>) {
+    let context = state.context();
+    let intent = input::interpret(
+        &state.mode,
+        context,
+        &state.keymap,
+        &mut state.pending_keys,
+        key,
+    );
+    match intent {
+        Intent::Run { command, count } => run_command(state, command, count, effects),
+        Intent::Edit(request) => {
+            if let Mode::Typing(typing) = &mut state.mode {
+                input::apply_edit(typing, request);
+            }
+        }
+        Intent::Submit => submit(state, effects),
+        Intent::Cancel | Intent::Dismiss => state.mode = Mode::Normal,
+        Intent::ScrollMessage(command) => scroll_message(state, command),
+        Intent::Wait | Intent::Nothing => {}
+    }
+}
+
+/// A command given directly (by a test or the mouse): in a mode, it does what its usual key
+/// does there (Enter submits typed text, any command closes a message).
+fn command_in_mode(state: &mut State, command: Command, effects: &mut Vec<Effect>) {
+    match (&state.mode, command) {
+        (_, Command::Quit) => run_command(state, command, 1, effects),
+        (Mode::Typing(_), Command::Open) => submit(state, effects),
+        (Mode::Typing(_), Command::Back) => state.mode = Mode::Normal,
+        (Mode::Typing(_), _) => {}
+        (Mode::Message(_), _) => state.mode = Mode::Normal,
+        (Mode::Normal, _) => run_command(state, command, 1, effects),
+    }
+}
+
+/// Enter while typing: the text goes where the prompt says.
+fn submit(state: &mut State, effects: &mut Vec<Effect>) {
+    let Mode::Typing(typing) = std::mem::take(&mut state.mode) else {
+        return;
+    };
+    let text = typing.text().trim().to_string();
+    match typing.prompt {
+        Prompt::Note => bookmarks::save_note(state, text, effects),
+        Prompt::CommandLine => command_line(state, &text, effects),
+    }
+}
+
+/// A command typed after `:`.
+fn command_line(state: &mut State, text: &str, effects: &mut Vec<Effect>) {
+    match text {
+        "" => {}
+        "q" | "q!" | "quit" | "qa" | "qa!" | "wq" | "x" => quit(state, effects),
+        "help" | "h" => run_command(state, Command::Help, 1, effects),
+        other => {
+            state.flash = Some(format!("unknown command `:{other}` (`:q` quits)"));
+        }
+    }
+}
+
+fn scroll_message(state: &mut State, command: Command) {
+    let rows = message_rows_now(state);
+    let height = message_height(state);
+    if let Mode::Message(message) = &mut state.mode {
+        let last = rows.saturating_sub(height);
+        message.offset = overlay::move_selection(message.offset, last, command, height, 1).0;
+    }
+}
+
+/// Keeps a scrolled message inside its rows after a resize.
+fn clamp_message(state: &mut State) {
+    let rows = message_rows_now(state);
+    let height = message_height(state);
+    if let Mode::Message(message) = &mut state.mode {
+        message.offset = message.offset.min(rows.saturating_sub(height));
+    }
+}
+
+/// The width a message's text is wrapped to at the current size.
+pub fn message_width(state: &State) -> usize {
+    let rect = geometry::overlay(state.width, state.height, overlay::MESSAGE_WIDTH, 1);
+    usize::from(geometry::inner(rect).width).max(1)
+}
+
+/// Rows of the shown message, wrapped, plus the hint below it.
+fn message_rows_now(state: &State) -> usize {
+    state.message().map_or(0, |m| {
+        input::message_rows(m, message_width(state)).len() + 2
+    })
+}
+
+/// The inner height of the message box at the current size.
+pub fn message_height(state: &State) -> usize {
+    let rows = message_rows_now(state);
+    let rect = geometry::overlay(state.width, state.height, overlay::MESSAGE_WIDTH, rows);
+    usize::from(geometry::inner(rect).height).max(1)
+}
+
+/// Runs a command `count` times where the person is.
+fn run_command(state: &mut State, command: Command, count: usize, effects: &mut Vec<Effect>) {
     match command {
         Command::Quit => {
             quit(state, effects);
@@ -351,15 +514,19 @@ fn command_action(state: &mut State, command: Command, effects: &mut Vec<Effect>
             effects.push(Effect::Suspend);
             return;
         }
+        Command::CommandLine => {
+            state.mode = Mode::Typing(Typing::new(Prompt::CommandLine, String::new()));
+            return;
+        }
         _ => {}
     }
     if state.overlay.is_some() {
-        overlay_command(state, command, effects);
+        overlay::command(state, command, count, effects);
         return;
     }
     match state.screen {
-        Screen::Library => library_command(state, command, effects),
-        Screen::Reader => reader_command(state, command, effects),
+        Screen::Library => library_command(state, command, count, effects),
+        Screen::Reader => reader_command(state, command, count, effects),
     }
 }
 
@@ -372,32 +539,86 @@ fn quit(state: &mut State, effects: &mut Vec<Effect>) {
     effects.push(Effect::Quit);
 }
 
-fn library_command(state: &mut State, command: Command, effects: &mut Vec<Effect>) {
+fn library_command(state: &mut State, command: Command, count: usize, effects: &mut Vec<Effect>) {
     library::cancel_pending_open(state);
-    let count = state.library.entries.len();
-    let page = (state.list_height() / 3).max(1);
-    let last = count.saturating_sub(1);
+    let entries = state.library.entries.len();
+    let height = state.list_height();
+    let page = (height / 3).max(1);
+    let last = entries.saturating_sub(1);
+    let down = |by: usize| {
+        state
+            .selected
+            .saturating_add(by.saturating_mul(count))
+            .min(last)
+    };
+    let up = |by: usize| state.selected.saturating_sub(by.saturating_mul(count));
     match command {
-        Command::Down => state.selected = (state.selected + 1).min(last),
-        Command::Up => state.selected = state.selected.saturating_sub(1),
-        Command::PageDown => state.selected = (state.selected + page).min(last),
-        Command::PageUp => state.selected = state.selected.saturating_sub(page),
-        Command::HalfPageDown => state.selected = (state.selected + page / 2 + 1).min(last),
-        Command::HalfPageUp => state.selected = state.selected.saturating_sub(page / 2 + 1),
+        Command::Down => state.selected = down(1),
+        Command::Up => state.selected = up(1),
+        Command::PageDown => state.selected = down(page),
+        Command::PageUp => state.selected = up(page),
+        Command::HalfPageDown => state.selected = down(page / 2 + 1),
+        Command::HalfPageUp => state.selected = up(page / 2 + 1),
         Command::Top => state.selected = 0,
         Command::Bottom => state.selected = last,
+        Command::ScreenTop | Command::ScreenMiddle | Command::ScreenBottom => {
+            let shown: Vec<usize> = state
+                .rows
+                .iter()
+                .skip(state.offset)
+                .take(height)
+                .filter_map(|r| match r {
+                    LibraryRow::Title(i) => Some(*i),
+                    _ => None,
+                })
+                .collect();
+            let pick = match command {
+                Command::ScreenTop => shown.first(),
+                Command::ScreenMiddle => shown.get(shown.len() / 2),
+                _ => shown.last(),
+            };
+            if let Some(&entry) = pick {
+                state.selected = entry;
+            }
+        }
+        Command::ScrollTop | Command::ScrollCenter => {
+            if let Some(row) = state
+                .rows
+                .iter()
+                .position(|r| *r == LibraryRow::Title(state.selected))
+            {
+                let above = if command == Command::ScrollTop {
+                    0
+                } else {
+                    height / 2
+                };
+                state.offset = row.saturating_sub(above);
+            }
+        }
         Command::Open => open_entry(state, state.selected, effects),
         Command::Back => quit(state, effects),
-        Command::Help => state.overlay = Some(Overlay::Help { offset: 0 }),
-        Command::Bookmarks => open_bookmarks(state, effects),
+        Command::Help => {
+            state.overlay = Some(Overlay::Help {
+                context: Context::Library,
+                offset: 0,
+            });
+        }
+        Command::Bookmarks => bookmarks::open_list(state, effects),
         Command::NextSection
         | Command::PreviousSection
         | Command::Contents
         | Command::Bookmark
         | Command::Note => {
-            state.flash = Some("open an article first (Enter)".into());
+            state.flash = Some(format!(
+                "open an article first ({})",
+                state.hint(Command::Open)
+            ));
         }
-        Command::Quit | Command::Suspend => {}
+        Command::DeleteBookmark
+        | Command::Undo
+        | Command::CommandLine
+        | Command::Quit
+        | Command::Suspend => {}
     }
     keep_selection_visible(state);
 }
@@ -416,16 +637,14 @@ fn open_entry(state: &mut State, entry: usize, effects: &mut Vec<Effect>) {
         return;
     }
     if let Target::Problem(problem) = &e.target {
-        state.overlay = Some(Overlay::Message {
-            title: "Cannot open this entry".into(),
-            lines: vec![
-                e.title.clone(),
-                String::new(),
-                problem.to_string(),
-                String::new(),
-                format!("(INDEX.md line {})", e.line),
-            ],
-        });
+        let lines = vec![
+            e.title.clone(),
+            String::new(),
+            problem.to_string(),
+            String::new(),
+            format!("(INDEX.md line {})", e.line),
+        ];
+        state.show_message("Cannot open this entry", lines);
         return;
     }
     state.flash = Some(format!("opening {}…", e.title));
@@ -450,10 +669,10 @@ fn loaded(
     match result {
         Err(message) => {
             state.flash = None;
-            state.overlay = Some(Overlay::Message {
-                title: "Cannot open this article".into(),
-                lines: vec![title, String::new(), message],
-            });
+            state.show_message(
+                "Cannot open this article",
+                vec![title, String::new(), message],
+            );
             state.screen = Screen::Library;
         }
         Ok(doc) => {
@@ -480,61 +699,74 @@ fn loaded(
             remember_position(state, key.clone(), effects);
             effects.push(store_op(Op::SetLastOpen(Some(crate::store::LastOpen {
                 doc: key,
-                updated: now_ms(),
+                updated: state.now,
             }))));
         }
     }
 }
 
-fn reader_command(state: &mut State, command: Command, effects: &mut Vec<Effect>) {
+fn reader_command(state: &mut State, command: Command, count: usize, effects: &mut Vec<Effect>) {
     let Some(reader) = state.reader.as_mut() else {
         state.screen = Screen::Library;
         return;
     };
+    let times = |by: usize| by.saturating_mul(count);
     match command {
-        Command::Down => reader.scroll_down(1),
-        Command::Up => reader.scroll_up(1),
-        Command::PageDown => reader.scroll_down(reader.page()),
-        Command::PageUp => reader.scroll_up(reader.page()),
-        Command::HalfPageDown => reader.scroll_down(reader.half_page()),
-        Command::HalfPageUp => reader.scroll_up(reader.half_page()),
+        Command::Down => reader.scroll_down(times(1)),
+        Command::Up => reader.scroll_up(times(1)),
+        Command::PageDown => reader.scroll_down(times(reader.page())),
+        Command::PageUp => reader.scroll_up(times(reader.page())),
+        Command::HalfPageDown => reader.scroll_down(times(reader.half_page())),
+        Command::HalfPageUp => reader.scroll_up(times(reader.half_page())),
+        Command::ScreenMiddle => reader.scroll_down(reader.height() / 2),
+        Command::ScreenBottom => reader.scroll_down(reader.height().saturating_sub(1)),
         Command::Top => reader.to_top(),
         Command::Bottom => reader.to_bottom(),
         Command::NextSection => {
-            if !reader.next_section() {
+            let mut moved = 0;
+            while moved < count && reader.next_section() {
+                moved += 1;
+            }
+            if moved == 0 {
                 state.flash = Some("this is the last section".into());
             }
         }
-        Command::PreviousSection => reader.previous_section(),
+        Command::PreviousSection => {
+            for _ in 0..count {
+                reader.previous_section();
+            }
+        }
         Command::Contents => {
             let selected = reader.current_section();
             state.overlay = Some(Overlay::Contents {
                 selected,
                 offset: 0,
             });
-            clamp_overlay(state);
+            overlay::clamp(state);
             return;
         }
         Command::Help => {
-            state.overlay = Some(Overlay::Help { offset: 0 });
+            state.overlay = Some(Overlay::Help {
+                context: Context::Reader,
+                offset: 0,
+            });
             return;
         }
         Command::Bookmarks => {
-            open_bookmarks(state, effects);
+            bookmarks::open_list(state, effects);
             return;
         }
         Command::Bookmark => {
-            toggle_bookmark(state, effects);
+            bookmarks::toggle(state, effects);
             return;
         }
         Command::Note => {
-            let reader = &*reader;
             let path = reader.section_path();
             let text = state
                 .bookmarked(&path)
                 .map(|b| b.note.clone())
                 .unwrap_or_default();
-            state.overlay = Some(Overlay::Note { text });
+            state.mode = Mode::Typing(Typing::new(Prompt::Note, text));
             return;
         }
         Command::Back => {
@@ -551,7 +783,15 @@ fn reader_command(state: &mut State, command: Command, effects: &mut Vec<Effect>
             keep_selection_visible(state);
             return;
         }
-        Command::Open | Command::Quit | Command::Suspend => return,
+        Command::Open
+        | Command::Quit
+        | Command::Suspend
+        | Command::ScreenTop
+        | Command::ScrollTop
+        | Command::ScrollCenter
+        | Command::DeleteBookmark
+        | Command::Undo
+        | Command::CommandLine => return,
     }
     let key = reader.key.clone();
     remember_position(state, key, effects);
@@ -573,7 +813,7 @@ fn remember_position(state: &mut State, key: String, effects: &mut Vec<Effect>) 
         read_sections: reader.read_sections.clone(),
         sections_total: reader.doc.sections.len(),
         finished: reader.finished,
-        updated: now_ms(),
+        updated: state.now,
     };
     if state
         .saved_docs
@@ -594,316 +834,6 @@ fn same_place(a: &DocState, b: &DocState) -> bool {
         && a.read_sections == b.read_sections
         && a.finished == b.finished
         && a.percent == b.percent
-}
-
-fn toggle_bookmark(state: &mut State, effects: &mut Vec<Effect>) {
-    let Some(reader) = state.reader.as_ref() else {
-        return;
-    };
-    let path = reader.section_path();
-    let id = Bookmark::id_for(&reader.key, &path);
-    if let Some(old) = state.bookmarks.remove(&id) {
-        state.flash = Some(format!("bookmark removed: {}", old.section_title));
-        state.deleted = Some((id.clone(), old));
-        effects.push(store_op(Op::DeleteBookmark { id }));
-    } else {
-        let bookmark = new_bookmark(reader, String::new());
-        state.flash = Some(format!("bookmarked: {}", bookmark.section_title));
-        state.bookmarks.insert(id.clone(), bookmark.clone());
-        effects.push(store_op(Op::UpsertBookmark { id, bookmark }));
-    }
-    effects.push(Effect::Flush);
-}
-
-fn new_bookmark(reader: &Reader, note: String) -> Bookmark {
-    let section = &reader.doc.sections[reader.current_section()];
-    let now = now_ms();
-    Bookmark {
-        doc: reader.key.clone(),
-        doc_title: reader.doc.title.clone(),
-        section_path: section.path.clone(),
-        section_title: section.title.clone().unwrap_or_else(|| "(opening)".into()),
-        anchor: crate::anchor::Anchor::at(&reader.doc, section.blocks.start, 0),
-        note,
-        created: now,
-        updated: now,
-    }
-}
-
-fn save_note(state: &mut State, text: String, effects: &mut Vec<Effect>) {
-    let Some(reader) = state.reader.as_ref() else {
-        return;
-    };
-    let path = reader.section_path();
-    let id = Bookmark::id_for(&reader.key, &path);
-    let bookmark = match state.bookmarks.get(&id) {
-        Some(existing) => Bookmark {
-            note: text,
-            updated: now_ms(),
-            ..existing.clone()
-        },
-        None => new_bookmark(reader, text),
-    };
-    state.flash = Some(format!("note saved on {}", bookmark.section_title));
-    state.bookmarks.insert(id.clone(), bookmark.clone());
-    effects.push(store_op(Op::UpsertBookmark { id, bookmark }));
-    effects.push(Effect::Flush);
-}
-
-fn open_bookmarks(state: &mut State, effects: &mut Vec<Effect>) {
-    effects.push(Effect::Refresh);
-    if state.bookmarks.is_empty() {
-        state.flash = Some(format!(
-            "no bookmarks yet: {} bookmarks a section",
-            state.keymap.hint(Command::Bookmark)
-        ));
-        return;
-    }
-    state.overlay = Some(Overlay::Bookmarks {
-        selected: 0,
-        offset: 0,
-    });
-}
-
-fn overlay_command(state: &mut State, command: Command, effects: &mut Vec<Effect>) {
-    let Some(overlay) = state.overlay.take() else {
-        return;
-    };
-    let rows = overlay_rows(state, &overlay);
-    let height = overlay_height(state, &overlay);
-    let next = match overlay {
-        Overlay::Message { .. } => None,
-        Overlay::Note { text } => match command {
-            Command::Open => {
-                save_note(state, text, effects);
-                None
-            }
-            Command::Back => None,
-            _ => Some(Overlay::Note { text }),
-        },
-        Overlay::Help { offset } => match command {
-            Command::Back | Command::Help | Command::Open => None,
-            other => Some(Overlay::Help {
-                offset: move_selection(offset, rows.saturating_sub(height), other, height).0,
-            }),
-        },
-        Overlay::Contents { selected, offset } => match command {
-            Command::Back | Command::Contents => None,
-            Command::Open => {
-                if let Some(reader) = state.reader.as_mut() {
-                    reader.go_to_section(selected);
-                    let key = reader.key.clone();
-                    remember_position(state, key, effects);
-                }
-                None
-            }
-            other => {
-                let (selected, _) = move_selection(selected, rows.saturating_sub(1), other, height);
-                Some(Overlay::Contents { selected, offset })
-            }
-        },
-        Overlay::Bookmarks { selected, offset } => match command {
-            Command::Back | Command::Bookmarks => None,
-            Command::Open => {
-                open_bookmark(state, selected, effects);
-                None
-            }
-            // `d` is half_page_down by default: in this list it deletes.
-            Command::HalfPageDown => {
-                delete_bookmark(state, selected, effects);
-                (!state.bookmarks.is_empty()).then_some(Overlay::Bookmarks {
-                    selected: selected.min(state.bookmarks.len().saturating_sub(1)),
-                    offset,
-                })
-            }
-            // `u` undoes the last delete.
-            Command::HalfPageUp => {
-                undo_delete(state, effects);
-                Some(Overlay::Bookmarks { selected, offset })
-            }
-            other => {
-                let (selected, _) = move_selection(selected, rows.saturating_sub(1), other, height);
-                Some(Overlay::Bookmarks { selected, offset })
-            }
-        },
-    };
-    // An action may have opened another overlay (a message): that one wins.
-    if state.overlay.is_none() {
-        state.overlay = next;
-    }
-    clamp_overlay(state);
-}
-
-fn open_bookmark(state: &mut State, selected: usize, effects: &mut Vec<Effect>) {
-    let Some((_, bookmark)) = state
-        .bookmark_list()
-        .get(selected)
-        .map(|(k, b)| ((*k).clone(), (*b).clone()))
-    else {
-        return;
-    };
-    if state.reader.as_ref().is_some_and(|r| r.key == bookmark.doc) {
-        if let Some(reader) = state.reader.as_mut() {
-            reader.go_to_anchor(&bookmark.anchor);
-            state.screen = Screen::Reader;
-            let key = reader.key.clone();
-            remember_position(state, key, effects);
-        }
-        return;
-    }
-    open_bookmark_doc(state, bookmark, effects);
-}
-
-/// Opens a bookmark's document at the bookmark, once the library says which entry it is.
-fn open_bookmark_doc(state: &mut State, bookmark: Bookmark, effects: &mut Vec<Effect>) {
-    match state.entry_of_key(&bookmark.doc) {
-        Lookup::NotYetKnown => {
-            state.flash = Some(format!(
-                "looking for {} in the library…",
-                bookmark.doc_title
-            ));
-            state.pending_open = Some(PendingOpen::Bookmark(Box::new(bookmark)));
-        }
-        Lookup::Found(entry) => {
-            // Open the document at the bookmark: the saved position is set to it first.
-            let mut doc_state = state
-                .saved_docs
-                .get(&bookmark.doc)
-                .cloned()
-                .unwrap_or(DocState {
-                    title: bookmark.doc_title.clone(),
-                    anchor: bookmark.anchor.clone(),
-                    percent: 0.0,
-                    read_sections: Default::default(),
-                    sections_total: 0,
-                    finished: false,
-                    updated: 0,
-                });
-            doc_state.anchor = bookmark.anchor.clone();
-            state.saved_docs.insert(bookmark.doc.clone(), doc_state);
-            open_entry(state, entry, effects);
-        }
-        Lookup::NotListed => {
-            state.overlay = Some(Overlay::Message {
-                title: "Document not in the library".into(),
-                lines: vec![
-                    format!("{} — {}", bookmark.doc_title, bookmark.section_title),
-                    String::new(),
-                    format!(
-                        "{} is no longer listed in this library's INDEX.md.",
-                        bookmark.doc
-                    ),
-                    "The bookmark is kept.".into(),
-                ],
-            });
-        }
-    }
-}
-
-fn delete_bookmark(state: &mut State, selected: usize, effects: &mut Vec<Effect>) {
-    let Some(id) = state
-        .bookmark_list()
-        .get(selected)
-        .map(|(k, _)| (*k).clone())
-    else {
-        return;
-    };
-    if let Some(old) = state.bookmarks.remove(&id) {
-        state.flash = Some(format!(
-            "deleted bookmark {} — {} undoes",
-            old.section_title,
-            state.keymap.hint(Command::HalfPageUp)
-        ));
-        state.deleted = Some((id.clone(), old));
-        effects.push(store_op(Op::DeleteBookmark { id }));
-        effects.push(Effect::Flush);
-    }
-}
-
-fn undo_delete(state: &mut State, effects: &mut Vec<Effect>) {
-    if let Some((id, bookmark)) = state.deleted.take() {
-        state.flash = Some(format!("restored bookmark {}", bookmark.section_title));
-        state.bookmarks.insert(id.clone(), bookmark.clone());
-        effects.push(store_op(Op::UpsertBookmark { id, bookmark }));
-        effects.push(Effect::Flush);
-    }
-}
-
-/// Moves a selection among `0..=last` by a list command; returns it and whether it moved.
-fn move_selection(selected: usize, last: usize, command: Command, height: usize) -> (usize, bool) {
-    let page = height.max(1);
-    let new = match command {
-        Command::Down => selected.saturating_add(1),
-        Command::Up => selected.saturating_sub(1),
-        Command::PageDown => selected.saturating_add(page),
-        Command::PageUp => selected.saturating_sub(page),
-        Command::Top => 0,
-        Command::Bottom => last,
-        _ => selected,
-    }
-    .min(last);
-    (new, new != selected)
-}
-
-/// Number of rows an overlay lists.
-pub fn overlay_rows(state: &State, overlay: &Overlay) -> usize {
-    match overlay {
-        Overlay::Contents { .. } => state.reader.as_ref().map_or(0, |r| r.doc.sections.len()),
-        Overlay::Help { .. } => crate::ui::help::lines(&state.keymap).len(),
-        Overlay::Bookmarks { .. } => state.bookmarks.len(),
-        Overlay::Message { lines, .. } => lines.len() + 2,
-        Overlay::Note { .. } => 3,
-    }
-}
-
-/// The inner height of an overlay's box at the current size.
-pub fn overlay_height(state: &State, overlay: &Overlay) -> usize {
-    let rows = overlay_rows(state, overlay);
-    let rect = geometry::overlay(state.width, state.height, overlay_width(overlay), rows);
-    usize::from(geometry::inner(rect).height).max(1)
-}
-
-pub fn overlay_width(overlay: &Overlay) -> u16 {
-    match overlay {
-        Overlay::Contents { .. } => 72,
-        Overlay::Help { .. } => 80,
-        Overlay::Bookmarks { .. } => 90,
-        Overlay::Message { .. } | Overlay::Note { .. } => 64,
-    }
-}
-
-/// Keeps list overlays' selections inside the shown rows.
-fn clamp_overlay(state: &mut State) {
-    let Some(overlay) = state.overlay.clone() else {
-        return;
-    };
-    let height = overlay_height(state, &overlay);
-    let rows = overlay_rows(state, &overlay);
-    let fix = |selected: usize, offset: usize| {
-        let selected = selected.min(rows.saturating_sub(1));
-        let offset = if selected < offset {
-            selected
-        } else if selected >= offset + height {
-            selected + 1 - height
-        } else {
-            offset
-        };
-        (selected, offset.min(rows.saturating_sub(height)))
-    };
-    state.overlay = Some(match overlay {
-        Overlay::Contents { selected, offset } => {
-            let (selected, offset) = fix(selected, offset);
-            Overlay::Contents { selected, offset }
-        }
-        Overlay::Bookmarks { selected, offset } => {
-            let (selected, offset) = fix(selected, offset);
-            Overlay::Bookmarks { selected, offset }
-        }
-        Overlay::Help { offset } => Overlay::Help {
-            offset: offset.min(rows.saturating_sub(height)),
-        },
-        other => other,
-    });
 }
 
 /// Scrolls the library so the selected entry's rows are in view.
@@ -930,93 +860,6 @@ fn keep_selection_visible(state: &mut State) {
         state.offset = top;
     } else if last >= state.offset + height {
         state.offset = last + 1 - height.min(last + 1);
-    }
-}
-
-fn scroll(state: &mut State, down: bool, column: u16, row: u16, effects: &mut Vec<Effect>) {
-    // The wheel acts where the pointer is not needed yet: lists move their selection, the
-    // reader scrolls three lines.
-    let _ = (column, row);
-    match (&state.overlay, state.screen) {
-        (Some(_), _) | (None, Screen::Library) => {
-            let command = if down { Command::Down } else { Command::Up };
-            command_action(state, command, effects);
-        }
-        (None, Screen::Reader) => {
-            if let Some(reader) = state.reader.as_mut() {
-                if down {
-                    reader.scroll_down(3);
-                } else {
-                    reader.scroll_up(3);
-                }
-                let key = reader.key.clone();
-                remember_position(state, key, effects);
-            }
-        }
-    }
-}
-
-fn click(state: &mut State, column: u16, row: u16, effects: &mut Vec<Effect>) {
-    match state.overlay.clone() {
-        Some(overlay @ (Overlay::Contents { .. } | Overlay::Bookmarks { .. })) => {
-            let rows = overlay_rows(state, &overlay);
-            let rect = geometry::inner(geometry::overlay(
-                state.width,
-                state.height,
-                overlay_width(&overlay),
-                rows,
-            ));
-            if !rect.contains(ratatui::layout::Position::new(column, row)) {
-                state.overlay = None;
-                return;
-            }
-            let (offset, selected) = match overlay {
-                Overlay::Contents { offset, selected }
-                | Overlay::Bookmarks { offset, selected } => (offset, selected),
-                _ => return,
-            };
-            let index = offset + usize::from(row - rect.y);
-            if index >= rows {
-                return;
-            }
-            let is_contents = matches!(overlay, Overlay::Contents { .. });
-            if index == selected {
-                // A second click on the selected row opens it.
-                command_action(state, Command::Open, effects);
-            } else if is_contents {
-                state.overlay = Some(Overlay::Contents {
-                    selected: index,
-                    offset,
-                });
-            } else {
-                state.overlay = Some(Overlay::Bookmarks {
-                    selected: index,
-                    offset,
-                });
-            }
-        }
-        Some(_) => state.overlay = None,
-        None if state.screen == Screen::Library => {
-            let Some(areas) = geometry::library(state.width, state.height) else {
-                return;
-            };
-            if row < areas.list.y || row >= areas.list.bottom() {
-                return;
-            }
-            let index = state.offset + usize::from(row - areas.list.y);
-            let entry = match state.rows.get(index) {
-                Some(LibraryRow::Title(i) | LibraryRow::Description(i)) => *i,
-                _ => return,
-            };
-            library::cancel_pending_open(state);
-            if entry == state.selected {
-                open_entry(state, entry, effects);
-            } else {
-                state.selected = entry;
-                keep_selection_visible(state);
-            }
-        }
-        None => {}
     }
 }
 

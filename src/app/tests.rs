@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use crossterm::event::KeyCode;
+
 use super::*;
 use crate::document::{Format, parse};
 use crate::library::bundled_library;
@@ -32,6 +34,14 @@ fn state_with(doc: Arc<Document>) -> State {
         },
     );
     state
+}
+
+fn press(code: KeyCode) -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new_with_kind(
+        code,
+        crossterm::event::KeyModifiers::NONE,
+        crossterm::event::KeyEventKind::Press,
+    )
 }
 
 fn cmd(state: &mut State, command: Command) -> Vec<Effect> {
@@ -238,12 +248,12 @@ fn load_failure_shows_the_reason_and_stays_in_the_library() {
         },
     );
     assert_eq!(state.screen, Screen::Library);
-    match &state.overlay {
-        Some(Overlay::Message { lines, .. }) => assert!(lines.contains(&"binary file".to_string())),
+    match state.message() {
+        Some(Message { lines, .. }) => assert!(lines.contains(&"binary file".to_string())),
         other => panic!("{other:?}"),
     }
     cmd(&mut state, Command::Down);
-    assert_eq!(state.overlay, None, "any key closes the message");
+    assert_eq!(state.message(), None, "any key closes the message");
 }
 
 #[test]
@@ -308,9 +318,9 @@ fn bookmarks_toggle_note_delete_undo() {
 
     cmd(&mut state, Command::Note);
     for c in "wichtig".chars() {
-        update(&mut state, Action::Input(c));
+        update(&mut state, Action::Key(press(KeyCode::Char(c))));
     }
-    update(&mut state, Action::Erase);
+    update(&mut state, Action::Key(press(KeyCode::Backspace)));
     cmd(&mut state, Command::Open);
     assert_eq!(
         state.bookmarked(&path).map(|b| b.note.as_str()),
@@ -319,7 +329,7 @@ fn bookmarks_toggle_note_delete_undo() {
 
     cmd(&mut state, Command::NextSection);
     cmd(&mut state, Command::Note);
-    update(&mut state, Action::Input('x'));
+    update(&mut state, Action::Key(press(KeyCode::Char('x'))));
     cmd(&mut state, Command::Open);
     assert_eq!(
         state.bookmarks.len(),
@@ -332,9 +342,9 @@ fn bookmarks_toggle_note_delete_undo() {
         state.overlay,
         Some(Overlay::Bookmarks { selected: 0, .. })
     ));
-    cmd(&mut state, Command::HalfPageDown);
+    cmd(&mut state, Command::DeleteBookmark);
     assert_eq!(state.bookmarks.len(), 1);
-    cmd(&mut state, Command::HalfPageUp);
+    cmd(&mut state, Command::Undo);
     assert_eq!(state.bookmarks.len(), 2);
     cmd(&mut state, Command::Open);
     assert_eq!(state.overlay, None);
@@ -362,7 +372,7 @@ fn orphaned_bookmark_is_kept_and_explained() {
     cmd(&mut state, Command::Bookmarks);
     let effects = cmd(&mut state, Command::Open);
     assert!(effects.is_empty());
-    assert!(matches!(state.overlay, Some(Overlay::Message { .. })));
+    assert!(state.message().is_some());
     assert_eq!(state.bookmarks.len(), 1);
 }
 

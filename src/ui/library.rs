@@ -93,12 +93,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
 
     let hints = format!(
         " {} open  {}/{} move  {} bookmarks  {} help  {} quit",
-        state.keymap.hint(Command::Open),
-        state.keymap.hint(Command::Down),
-        state.keymap.hint(Command::Up),
-        state.keymap.hint(Command::Bookmarks),
-        state.keymap.hint(Command::Help),
-        state.keymap.hint(Command::Back),
+        state.hint(Command::Open),
+        state.hint(Command::Down),
+        state.hint(Command::Up),
+        state.hint(Command::Bookmarks),
+        state.hint(Command::Help),
+        state.hint(Command::Back),
     );
     let status = state.flash.clone().map_or(hints, |f| format!(" {f}"));
     fill(buf, areas.status, theme.status());

@@ -1,7 +1,6 @@
 //! Views: functions that draw the [`State`] into a frame. They only read; everything they
 //! show was laid out by `update` before. One file per view; [`theme`] maps roles to styles.
 
-pub mod help;
 pub(crate) mod library;
 mod overlays;
 mod reader;
@@ -13,7 +12,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 
-use crate::app::{Screen, State, geometry};
+use crate::app::{Mode, Prompt, Screen, State, Typing, geometry};
 pub use theme::Theme;
 
 /// Draws the whole screen.
@@ -31,6 +30,80 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
     if let Some(overlay) = &state.overlay {
         overlays::draw(buf, area, state, overlay, theme);
     }
+    match &state.mode {
+        Mode::Typing(typing) if typing.prompt == Prompt::CommandLine => {
+            command_line(frame, typing, theme);
+        }
+        Mode::Typing(typing) => overlays::note(frame, state, typing, theme),
+        Mode::Message(message) => {
+            overlays::message(frame.buffer_mut(), area, state, message, theme)
+        }
+        Mode::Normal => {
+            if let Some(keys) = state.pending_keys.shown() {
+                pending_keys(frame.buffer_mut(), area, &keys, theme);
+            }
+        }
+    }
+}
+
+/// The bottom row while a command is typed after `:`, with the cursor in it.
+fn command_line(frame: &mut Frame<'_>, typing: &Typing, theme: &Theme) {
+    let area = frame.area();
+    let row = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
+    let buf = frame.buffer_mut();
+    fill(buf, row, Style::new());
+    buf.set_style(row, Style::reset());
+    let room = usize::from(row.width.saturating_sub(2));
+    let scroll = typing.editor.visual_scroll(room);
+    let shown = skip_cells(typing.text(), scroll);
+    put(buf, area, row.x, row.y, &Line::raw(":"), 1);
+    put(
+        buf,
+        area,
+        row.x + 1,
+        row.y,
+        &Line::raw(shown.to_string()),
+        row.width.saturating_sub(1),
+    );
+    let _ = theme;
+    let cursor = typing.editor.visual_cursor().saturating_sub(scroll);
+    let x = row.x
+        + 1
+        + u16::try_from(cursor)
+            .unwrap_or(u16::MAX)
+            .min(row.width.saturating_sub(2));
+    frame.set_cursor_position((x, row.y));
+}
+
+/// A count or key sequence being typed, at the right end of the status row.
+fn pending_keys(buf: &mut Buffer, area: Rect, keys: &str, theme: &Theme) {
+    let width = u16::try_from(crate::layout::text_width(keys)).unwrap_or(u16::MAX);
+    if width + 2 > area.width {
+        return;
+    }
+    let x = area.right() - width - 1;
+    let y = area.bottom().saturating_sub(1);
+    put(
+        buf,
+        area,
+        x,
+        y,
+        &Line::styled(keys.to_string(), theme.status()),
+        width,
+    );
+}
+
+/// The part of `text` after its first `cells` terminal cells.
+fn skip_cells(text: &str, cells: usize) -> &str {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut used = 0;
+    for (i, g) in text.grapheme_indices(true) {
+        if used >= cells {
+            return &text[i..];
+        }
+        used += crate::layout::text_width(g);
+    }
+    ""
 }
 
 fn too_small(buf: &mut Buffer, area: Rect) {

@@ -8,8 +8,13 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Widget};
 
-use super::{Theme, date, ellipsize, fill, help, put};
-use crate::app::{Command, Overlay, State, geometry, overlay_rows, overlay_width};
+use ratatui::Frame;
+
+use super::{Theme, date, ellipsize, fill, put};
+use crate::app::{
+    Command, Message, Overlay, State, Typing, geometry, input, message_height, message_width,
+    overlay_rows, overlay_width,
+};
 use crate::layout::text_width;
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, theme: &Theme) {
@@ -21,52 +26,34 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, them
         Overlay::Contents { selected, offset } => {
             (" Contents ".to_string(), Some(*selected), *offset)
         }
-        Overlay::Help { offset } => (" Keys ".to_string(), None, *offset),
+        Overlay::Help { offset, .. } => (" Keys ".to_string(), None, *offset),
         Overlay::Bookmarks { selected, offset } => (
             format!(
                 " Bookmarks · {} open · {} delete · {} undo ",
-                state.keymap.hint(Command::Open),
-                state.keymap.hint(Command::HalfPageDown),
-                state.keymap.hint(Command::HalfPageUp)
+                state.hint(Command::Open),
+                state.hint(Command::DeleteBookmark),
+                state.hint(Command::Undo)
             ),
             Some(*selected),
             *offset,
         ),
-        Overlay::Note { .. } => (" Note · Enter saves · Esc cancels ".to_string(), None, 0),
-        Overlay::Message { title, .. } => (format!(" {title} "), None, 0),
     };
     // Only the rows in view are made: a book has thousands of sections.
     let window = offset..(offset + usize::from(inner.height)).min(count);
     let rows: Vec<Line<'static>> = match overlay {
         Overlay::Contents { .. } => contents_rows(state, usize::from(inner.width), window.clone()),
         Overlay::Bookmarks { .. } => bookmark_rows(state, theme, window.clone()),
-        Overlay::Help { .. } => help::lines(&state.keymap)
+        Overlay::Help { context, .. } => state
+            .keymap
+            .help_lines(*context)
             .into_iter()
             .skip(window.start)
             .take(window.len())
             .map(Line::raw)
             .collect(),
-        Overlay::Note { text } => note_rows(state, text, theme),
-        Overlay::Message { lines, .. } => lines
-            .iter()
-            .map(|l| Line::raw(l.clone()))
-            .chain([Line::raw(""), Line::styled("any key closes", theme.dim())])
-            .take(usize::from(inner.height))
-            .collect(),
     };
-    Clear.render(rect, buf);
-    Block::bordered()
-        .border_type(BorderType::Rounded)
-        .title(Line::styled(
-            ellipsize(&title, usize::from(rect.width.saturating_sub(2))),
-            Style::new().add_modifier(Modifier::BOLD),
-        ))
-        .render(rect, buf);
-    let first = if matches!(overlay, Overlay::Note { .. } | Overlay::Message { .. }) {
-        0
-    } else {
-        window.start
-    };
+    frame_box(buf, rect, &title);
+    let first = window.start;
     for (row, line) in rows.iter().enumerate() {
         let i = first + row;
         let y = inner.y + u16::try_from(row).unwrap_or(u16::MAX);
@@ -194,7 +181,34 @@ fn bookmark_rows(
         .collect()
 }
 
-fn note_rows(state: &State, text: &str, theme: &Theme) -> Vec<Line<'static>> {
+/// Clears a box and draws its rounded border with a bold title.
+fn frame_box(buf: &mut Buffer, rect: Rect, title: &str) {
+    Clear.render(rect, buf);
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(Line::styled(
+            ellipsize(title, usize::from(rect.width.saturating_sub(2))),
+            Style::new().add_modifier(Modifier::BOLD),
+        ))
+        .render(rect, buf);
+}
+
+/// The note editor: the section, then the text with the cursor, scrolled sideways so the
+/// cursor and what is typed around it stay in view.
+pub fn note(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme: &Theme) {
+    let area = frame.area();
+    let rect = geometry::overlay(area.width, area.height, 64, 3).intersection(area);
+    let inner = geometry::inner(rect);
+    let buf = frame.buffer_mut();
+    frame_box(
+        buf,
+        rect,
+        &format!(
+            " Note · {} saves · Esc cancels ",
+            crate::app::keymap::Chord::parse("Enter")
+                .map_or_else(|_| "Enter".into(), |c| c.to_string())
+        ),
+    );
     let section = state
         .reader
         .as_ref()
@@ -205,12 +219,67 @@ fn note_rows(state: &State, text: &str, theme: &Theme) -> Vec<Line<'static>> {
                 .unwrap_or_else(|| format!("{} (opening)", r.doc.title))
         })
         .unwrap_or_default();
-    vec![
-        Line::styled(format!("Section: {section}"), theme.dim()),
-        Line::raw(""),
-        Line::from(vec![
-            Span::raw(format!("> {text}")),
-            Span::styled("▏", theme.bookmark()),
-        ]),
-    ]
+    put(
+        buf,
+        area,
+        inner.x,
+        inner.y,
+        &Line::styled(format!("Section: {section}"), theme.dim()),
+        inner.width,
+    );
+    if inner.height < 3 {
+        return;
+    }
+    let y = inner.y + 2;
+    let room = usize::from(inner.width.saturating_sub(3));
+    let scroll = typing.editor.visual_scroll(room);
+    let shown = super::skip_cells(typing.text(), scroll);
+    put(buf, area, inner.x, y, &Line::raw("> "), 2);
+    put(
+        buf,
+        area,
+        inner.x + 2,
+        y,
+        &Line::raw(shown.to_string()),
+        inner.width.saturating_sub(2),
+    );
+    let cursor = typing.editor.visual_cursor().saturating_sub(scroll);
+    let x = inner.x
+        + 2
+        + u16::try_from(cursor)
+            .unwrap_or(u16::MAX)
+            .min(inner.width.saturating_sub(3));
+    frame.set_cursor_position((x, y));
+}
+
+/// A message, wrapped to its box and scrolled; the last rows say how to close it.
+pub fn message(buf: &mut Buffer, area: Rect, state: &State, message: &Message, theme: &Theme) {
+    let rows = input::message_rows(message, message_width(state));
+    let height = message_height(state);
+    let total = rows.len() + 2;
+    let rect = geometry::overlay(area.width, area.height, crate::app::MESSAGE_WIDTH, total)
+        .intersection(area);
+    let inner = geometry::inner(rect);
+    frame_box(buf, rect, &format!(" {} ", message.title));
+    let more = total > height;
+    let hint = if more {
+        format!(
+            "{}/{} scroll · any other key closes",
+            state.hint(Command::Down),
+            state.hint(Command::Up)
+        )
+    } else {
+        "any key closes".to_string()
+    };
+    let lines: Vec<Line<'static>> = rows
+        .into_iter()
+        .map(Line::raw)
+        .chain([Line::raw(""), Line::styled(hint, theme.dim())])
+        .skip(message.offset)
+        .take(height)
+        .collect();
+    for (row, line) in lines.iter().enumerate() {
+        let y = inner.y + u16::try_from(row).unwrap_or(u16::MAX);
+        put(buf, area, inner.x, y, line, inner.width);
+    }
 }

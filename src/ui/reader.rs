@@ -170,10 +170,10 @@ fn status(
     let hints = state.flash.clone().unwrap_or_else(|| {
         format!(
             "{}/{} section  {} contents  {} help",
-            state.keymap.hint(Command::PreviousSection),
-            state.keymap.hint(Command::NextSection),
-            state.keymap.hint(Command::Contents),
-            state.keymap.hint(Command::Help),
+            state.hint(Command::PreviousSection),
+            state.hint(Command::NextSection),
+            state.hint(Command::Contents),
+            state.hint(Command::Help),
         )
     });
     let width = usize::from(row.width);

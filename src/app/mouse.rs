@@ -1,0 +1,118 @@
+//! The mouse: the wheel scrolls where the pointer is not needed yet (lists move their
+//! selection, the reader scrolls three lines, a long message scrolls), a click selects a row
+//! and a second click on it opens it; a click outside an overlay closes it.
+
+use super::{
+    Command, Effect, LibraryRow, Mode, Overlay, Screen, State, geometry, keep_selection_visible,
+    open_entry, overlay_rows, overlay_width, remember_position, run_command,
+};
+
+pub(super) fn scroll(
+    state: &mut State,
+    down: bool,
+    column: u16,
+    row: u16,
+    effects: &mut Vec<Effect>,
+) {
+    // The wheel acts where the pointer is not needed yet: lists move their selection, the
+    // reader scrolls three lines.
+    let _ = (column, row);
+    if matches!(state.mode, Mode::Typing(_)) {
+        return;
+    }
+    if state.message().is_some() {
+        let command = if down { Command::Down } else { Command::Up };
+        super::scroll_message(state, command);
+        return;
+    }
+    match (&state.overlay, state.screen) {
+        (Some(_), _) | (None, Screen::Library) => {
+            let command = if down { Command::Down } else { Command::Up };
+            run_command(state, command, 1, effects);
+        }
+        (None, Screen::Reader) => {
+            if let Some(reader) = state.reader.as_mut() {
+                if down {
+                    reader.scroll_down(3);
+                } else {
+                    reader.scroll_up(3);
+                }
+                let key = reader.key.clone();
+                remember_position(state, key, effects);
+            }
+        }
+    }
+}
+
+pub(super) fn click(state: &mut State, column: u16, row: u16, effects: &mut Vec<Effect>) {
+    // A click closes a message, as a key does; it does nothing while typing.
+    match state.mode {
+        Mode::Message(_) => {
+            state.mode = Mode::Normal;
+            return;
+        }
+        Mode::Typing(_) => return,
+        Mode::Normal => {}
+    }
+    match state.overlay.clone() {
+        Some(overlay @ (Overlay::Contents { .. } | Overlay::Bookmarks { .. })) => {
+            let rows = overlay_rows(state, &overlay);
+            let rect = geometry::inner(geometry::overlay(
+                state.width,
+                state.height,
+                overlay_width(&overlay),
+                rows,
+            ));
+            if !rect.contains(ratatui::layout::Position::new(column, row)) {
+                state.overlay = None;
+                return;
+            }
+            let (offset, selected) = match overlay {
+                Overlay::Contents { offset, selected }
+                | Overlay::Bookmarks { offset, selected } => (offset, selected),
+                Overlay::Help { .. } => return,
+            };
+            let index = offset + usize::from(row - rect.y);
+            if index >= rows {
+                return;
+            }
+            let is_contents = matches!(overlay, Overlay::Contents { .. });
+            if index == selected {
+                // A second click on the selected row opens it.
+                run_command(state, Command::Open, 1, effects);
+            } else if is_contents {
+                state.overlay = Some(Overlay::Contents {
+                    selected: index,
+                    offset,
+                });
+            } else {
+                state.overlay = Some(Overlay::Bookmarks {
+                    selected: index,
+                    offset,
+                });
+            }
+        }
+        Some(Overlay::Help { .. }) => state.overlay = None,
+        None if state.screen == Screen::Library => {
+            let Some(areas) = geometry::library(state.width, state.height) else {
+                return;
+            };
+            if row < areas.list.y || row >= areas.list.bottom() {
+                return;
+            }
+            let index = state.offset + usize::from(row - areas.list.y);
+            let entry = match state.rows.get(index) {
+                Some(LibraryRow::Title(i) | LibraryRow::Description(i)) => *i,
+                _ => return,
+            };
+            super::library::cancel_pending_open(state);
+            if entry == state.selected {
+                open_entry(state, entry, effects);
+            } else {
+                state.selected = entry;
+                keep_selection_visible(state);
+            }
+        }
+        None => {}
+    }
+}

@@ -1,0 +1,181 @@
+//! The windows over a screen: the table of contents, help and the bookmarks list. Their
+//! selections, scrolling, and the boxes they are drawn in (shared with the views and the
+//! mouse through [`geometry::overlay`]).
+
+use super::{Command, Effect, Overlay, State, bookmarks, geometry, remember_position};
+
+/// The width asked for a message box.
+pub const MESSAGE_WIDTH: u16 = 64;
+
+/// A command while an overlay is open.
+pub(super) fn command(
+    state: &mut State,
+    command: Command,
+    count: usize,
+    effects: &mut Vec<Effect>,
+) {
+    let Some(overlay) = state.overlay.take() else {
+        return;
+    };
+    let rows = overlay_rows(state, &overlay);
+    let height = overlay_height(state, &overlay);
+    let next = match overlay {
+        Overlay::Help { context, offset } => match command {
+            Command::Back | Command::Help | Command::Open => None,
+            other => Some(Overlay::Help {
+                context,
+                offset: move_selection(offset, rows.saturating_sub(height), other, height, count).0,
+            }),
+        },
+        Overlay::Contents { selected, offset } => match command {
+            Command::Back | Command::Contents => None,
+            Command::Open => {
+                if let Some(reader) = state.reader.as_mut() {
+                    reader.go_to_section(selected);
+                    let key = reader.key.clone();
+                    remember_position(state, key, effects);
+                }
+                None
+            }
+            other => {
+                let (selected, offset) = list_move(selected, offset, rows, height, other, count);
+                Some(Overlay::Contents { selected, offset })
+            }
+        },
+        Overlay::Bookmarks { selected, offset } => match command {
+            Command::Back | Command::Bookmarks => None,
+            Command::Open => {
+                bookmarks::open_selected(state, selected, effects);
+                None
+            }
+            Command::DeleteBookmark => {
+                bookmarks::delete(state, selected, effects);
+                (!state.bookmarks.is_empty()).then_some(Overlay::Bookmarks {
+                    selected: selected.min(state.bookmarks.len().saturating_sub(1)),
+                    offset,
+                })
+            }
+            Command::Undo => {
+                bookmarks::undo_delete(state, effects);
+                Some(Overlay::Bookmarks { selected, offset })
+            }
+            other => {
+                let (selected, offset) = list_move(selected, offset, rows, height, other, count);
+                Some(Overlay::Bookmarks { selected, offset })
+            }
+        },
+    };
+    // An action may have opened another overlay: that one wins.
+    if state.overlay.is_none() {
+        state.overlay = next;
+    }
+    clamp(state);
+}
+
+/// Moves a list's selection (and, for `zt`/`zz`, its first row shown).
+fn list_move(
+    selected: usize,
+    offset: usize,
+    rows: usize,
+    height: usize,
+    command: Command,
+    count: usize,
+) -> (usize, usize) {
+    let last = rows.saturating_sub(1);
+    let on_screen = |at: usize| (offset + at).min(last);
+    match command {
+        Command::ScreenTop => (on_screen(0), offset),
+        Command::ScreenMiddle => (on_screen(height.min(rows - offset.min(rows)) / 2), offset),
+        Command::ScreenBottom => (on_screen(height.saturating_sub(1)), offset),
+        Command::ScrollTop => (selected, selected),
+        Command::ScrollCenter => (selected, selected.saturating_sub(height / 2)),
+        other => (
+            move_selection(selected, last, other, height, count).0,
+            offset,
+        ),
+    }
+}
+
+/// Moves a selection among `0..=last` by a list command, `count` times; returns it and
+/// whether it moved.
+pub(super) fn move_selection(
+    selected: usize,
+    last: usize,
+    command: Command,
+    height: usize,
+    count: usize,
+) -> (usize, bool) {
+    let page = height.max(1);
+    let by = |n: usize| n.saturating_mul(count.max(1));
+    let new = match command {
+        Command::Down => selected.saturating_add(by(1)),
+        Command::Up => selected.saturating_sub(by(1)),
+        Command::PageDown => selected.saturating_add(by(page)),
+        Command::PageUp => selected.saturating_sub(by(page)),
+        Command::HalfPageDown => selected.saturating_add(by(page / 2 + 1)),
+        Command::HalfPageUp => selected.saturating_sub(by(page / 2 + 1)),
+        Command::Top => 0,
+        Command::Bottom => last,
+        _ => selected,
+    }
+    .min(last);
+    (new, new != selected)
+}
+
+/// Number of rows an overlay lists.
+pub fn overlay_rows(state: &State, overlay: &Overlay) -> usize {
+    match overlay {
+        Overlay::Contents { .. } => state.reader.as_ref().map_or(0, |r| r.doc.sections.len()),
+        Overlay::Help { context, .. } => state.keymap.help_lines(*context).len(),
+        Overlay::Bookmarks { .. } => state.bookmarks.len(),
+    }
+}
+
+/// The inner height of an overlay's box at the current size.
+pub fn overlay_height(state: &State, overlay: &Overlay) -> usize {
+    let rows = overlay_rows(state, overlay);
+    let rect = geometry::overlay(state.width, state.height, overlay_width(overlay), rows);
+    usize::from(geometry::inner(rect).height).max(1)
+}
+
+pub fn overlay_width(overlay: &Overlay) -> u16 {
+    match overlay {
+        Overlay::Contents { .. } => 72,
+        Overlay::Help { .. } => 80,
+        Overlay::Bookmarks { .. } => 100,
+    }
+}
+
+/// Keeps list overlays' selections inside the shown rows.
+pub(super) fn clamp(state: &mut State) {
+    let Some(overlay) = state.overlay.clone() else {
+        return;
+    };
+    let height = overlay_height(state, &overlay);
+    let rows = overlay_rows(state, &overlay);
+    let fix = |selected: usize, offset: usize| {
+        let selected = selected.min(rows.saturating_sub(1));
+        let offset = if selected < offset {
+            selected
+        } else if selected >= offset + height {
+            selected + 1 - height
+        } else {
+            offset
+        };
+        (selected, offset.min(rows.saturating_sub(height)))
+    };
+    state.overlay = Some(match overlay {
+        Overlay::Contents { selected, offset } => {
+            let (selected, offset) = fix(selected, offset);
+            Overlay::Contents { selected, offset }
+        }
+        Overlay::Bookmarks { selected, offset } => {
+            let (selected, offset) = fix(selected, offset);
+            Overlay::Bookmarks { selected, offset }
+        }
+        Overlay::Help { context, offset } => Overlay::Help {
+            context,
+            offset: offset.min(rows.saturating_sub(height)),
+        },
+    });
+}

@@ -1,0 +1,54 @@
+//! Opening articles and checking links for the loop: file-system work whose results go
+//! back to `update` as actions.
+
+use std::sync::Arc;
+
+use crate::app::{Action, State};
+use crate::document::sanitize::escape_controls;
+use crate::document::{self, stream::Loader};
+use crate::library::{self, Target};
+
+/// Reads and parses the whole article of an entry.
+pub fn load(state: &State, entry: usize, cap: u64) -> Result<Arc<document::Document>, String> {
+    let (mut doc, loader) = start_load(state, entry, cap)?;
+    if let Some(mut loader) = loader {
+        Arc::make_mut(&mut doc)
+            .read_rest(&mut loader)
+            .map_err(|e| escape_controls(&e.to_string()))?;
+    }
+    Ok(doc)
+}
+
+/// Opens the article of an entry: all of a small one, the first piece of a large one and a
+/// loader for the rest.
+pub fn start_load(
+    state: &State,
+    entry: usize,
+    cap: u64,
+) -> Result<(Arc<document::Document>, Option<Loader>), String> {
+    let e = state
+        .library
+        .entries
+        .get(entry)
+        .ok_or_else(|| "no such entry".to_string())?;
+    let shown = |err: &dyn std::fmt::Display| escape_controls(&err.to_string());
+    let name = match &e.target {
+        Target::File(path) => path.to_string_lossy().into_owned(),
+        Target::Bundled(name) => (*name).to_string(),
+        Target::Problem(p) => return Err(shown(p)),
+        Target::Unchecked => return Err(shown(&library::ReadError::Unchecked)),
+    };
+    let (source, size) = library::open_target(&e.target, cap).map_err(|err| shown(&err))?;
+    document::open(source, size, &name, &e.title, e.language.as_deref(), cap)
+        .map(|(doc, loader)| (Arc::new(doc), loader))
+        .map_err(|err| shown(&format!("{name}: {err}")))
+}
+
+/// Checks the links of these entries (file-system work): the action that records them.
+pub fn check_entries(state: &State, entries: &[usize]) -> Action {
+    let targets = entries
+        .iter()
+        .filter_map(|&entry| Some((entry, state.library.check_entry(entry)?)))
+        .collect();
+    Action::Checked { targets }
+}

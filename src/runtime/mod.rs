@@ -1,0 +1,428 @@
+//! The runtime, above `app` and `ui`: it owns the terminal, the worker threads and the
+//! store. Everything that happens arrives on one channel as an action — keys, mouse and
+//! resizes from the input thread, signals from the signal watcher, pieces of a large article
+//! and parts of a large INDEX.md from their workers — and goes through `update` (after an
+//! [`Action::Tick`] with the time). The runtime carries out the effects `update` returns
+//! (reading, checking, saving, suspending), feeds their results back as actions, and draws.
+//!
+//! The loop blocks on the channel: nothing wakes it while idle. It wakes early only for a
+//! deadline it set itself: a debounced save (changes are written at most about once a
+//! second while reading, and always on leaving an article, on quitting and on a terminating
+//! signal), or a frame owed to background work (drawn at most every 50 ms, while what the
+//! person does is drawn at once).
+
+mod load;
+pub mod workers;
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub use load::{check_entries, load, start_load};
+use workers::{Budget, Outbox, Sent, Source};
+
+use crate::app::{Action, Effect, State, update};
+use crate::library::LibraryRest;
+use crate::store::{Store, now_ms};
+use crate::terminal::{self, Signals, Tui};
+use crate::ui::{self, Theme};
+
+/// How long unsaved reading progress may wait.
+const SAVE_DELAY: Duration = Duration::from_secs(1);
+/// While a large article or library is read in, the pieces it adds are drawn at most this
+/// often; what the person does is drawn at once.
+const BACKGROUND_FRAME: Duration = Duration::from_millis(50);
+/// Pieces of a large article that may wait for the loop. The loader waits beyond that, so
+/// memory holds the document plus at most this many pieces, however slow the loop is.
+const PIECES_IN_FLIGHT: usize = 4;
+/// Parts of INDEX.md and batches of checked links that may wait for the loop: few, so a
+/// key never waits behind many of them.
+const LIBRARY_IN_FLIGHT: usize = 2;
+
+pub struct Runtime {
+    /// Shared with the signal watcher, which saves if the loop cannot.
+    pub store: Arc<Mutex<Store>>,
+    pub theme: Theme,
+    pub mouse: bool,
+    pub read_cap: u64,
+    /// The rest of a large INDEX.md, parsed and checked in the background once the first
+    /// frame is drawn.
+    pub library_rest: Option<LibraryRest>,
+}
+
+/// Runs the full-screen reader until the person quits or a signal ends it. The terminal is
+/// restored on every way out.
+pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyhow::Result<()> {
+    let (sender, inbox) = channel();
+    let shared = Arc::clone(&runtime.store);
+    let signals = Signals::register(
+        Outbox::new(sender.clone(), Source::Signal, None),
+        move || {
+            for _ in 0..50 {
+                if let Ok(mut store) = shared.try_lock() {
+                    let _ = store.save();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            terminal::restore();
+        },
+    )?;
+    let mut term = terminal::init(runtime.mouse)?;
+    let mut events = Loop {
+        inbox,
+        sender,
+        load: 0,
+        loading: None,
+        last_change: None,
+        last_draw: None,
+    };
+    // A panic inside the loop still saves what was read before the terminal is restored
+    // (the panic hook restores it) and the panic goes on.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        events.run(&mut term, &mut state, &mut runtime, initial)
+    }));
+    if let Some(loading) = events.loading.take() {
+        loading.close();
+    }
+    let saved = save(&runtime.store);
+    if matches!(result, Ok(Ok(()))) {
+        drop(term);
+    } else {
+        // A panic or error may have left half a frame (and the start of a synchronized
+        // update) in the screen's buffer; dropping it would write that out after the
+        // screen is given back. The process ends soon, so the buffer is just let go.
+        std::mem::forget(term);
+    }
+    terminal::restore();
+    signals.finish();
+    let result = match result {
+        Ok(result) => result,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    result?;
+    if let Err(e) = saved.result {
+        eprintln!("blatt: could not save reading state: {e}");
+    }
+    Ok(())
+}
+
+/// The loop's own bookkeeping.
+struct Loop {
+    inbox: Receiver<Sent>,
+    /// For new workers.
+    sender: std::sync::mpsc::Sender<Sent>,
+    /// The number of the newest article load: pieces of older ones are dropped.
+    load: u64,
+    /// The budget of the loader at work, closed to stop it.
+    loading: Option<Arc<Budget>>,
+    /// When the first unsaved change was made.
+    last_change: Option<Instant>,
+    last_draw: Option<Instant>,
+}
+
+/// What a turn of the loop must still do.
+#[derive(Default)]
+struct Owed {
+    /// The person changed the screen: draw now.
+    frame: bool,
+    /// Background work changed it: draw soon.
+    background: bool,
+}
+
+impl Loop {
+    fn run(
+        &mut self,
+        term: &mut Tui,
+        state: &mut State,
+        runtime: &mut Runtime,
+        initial: Vec<Effect>,
+    ) -> anyhow::Result<()> {
+        workers::read_input(Outbox::new(self.sender.clone(), Source::Terminal, None))
+            .map_err(|e| anyhow::anyhow!("cannot read the terminal: {e}"))?;
+        let size = term.size()?;
+        update(state, Action::Tick(now_ms()));
+        let mut effects = update(state, Action::Resize(size.width, size.height));
+        effects.extend(initial);
+        if self.perform(term, state, runtime, effects)? {
+            return Ok(());
+        }
+        self.draw(term, state, runtime)?;
+        // The first frame is up: now the rest of the library may take a core.
+        if let Some(rest) = runtime.library_rest.take() {
+            let outbox = Outbox::new(
+                self.sender.clone(),
+                Source::Library,
+                Some(Budget::new(LIBRARY_IN_FLIGHT)),
+            );
+            let unchecked = state.library.unchecked();
+            let next = state.library.entries.len();
+            if let Err(e) = workers::read_library(rest, unchecked, next, outbox) {
+                // The library stays as far as it was read, and the status line says why.
+                let failed = Action::MoreEntries {
+                    title: None,
+                    entries: Vec::new(),
+                    done: true,
+                    error: Some(format!("cannot start reading the rest: {e}")),
+                };
+                let effects = update(state, failed);
+                if self.perform(term, state, runtime, effects)? {
+                    return Ok(());
+                }
+                self.draw(term, state, runtime)?;
+            }
+        }
+        let mut owed = Owed::default();
+        loop {
+            let received = match self.deadline(&owed) {
+                None => self
+                    .inbox
+                    .recv()
+                    .map_err(|_| RecvTimeoutError::Disconnected),
+                Some(at) => self
+                    .inbox
+                    .recv_timeout(at.saturating_duration_since(Instant::now())),
+            };
+            match received {
+                Ok(sent) => {
+                    if self.take(term, state, runtime, sent, &mut owed)? {
+                        return Ok(());
+                    }
+                    // Take in what else is waiting before drawing, so a burst of resizes
+                    // or wheel events costs one frame; but draw at once what the person
+                    // did, and background work at least every frame's time.
+                    while !owed.frame && !self.background_frame_due(&owed) {
+                        let Ok(sent) = self.inbox.try_recv() else {
+                            break;
+                        };
+                        if self.take(term, state, runtime, sent, &mut owed)? {
+                            return Ok(());
+                        }
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+            if self.last_change.is_some_and(|t| t.elapsed() >= SAVE_DELAY) {
+                self.save_now(state, runtime);
+                owed.frame = true;
+            }
+            if owed.frame || self.background_frame_due(&owed) {
+                self.draw(term, state, runtime)?;
+                owed = Owed::default();
+            }
+        }
+    }
+
+    /// When the loop must wake even if nothing arrives: a save or a frame that is due.
+    fn deadline(&self, owed: &Owed) -> Option<Instant> {
+        let save = self.last_change.map(|t| t + SAVE_DELAY);
+        let frame = owed.background.then(|| {
+            self.last_draw
+                .map_or_else(Instant::now, |t| t + BACKGROUND_FRAME)
+        });
+        match (save, frame) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn background_frame_due(&self, owed: &Owed) -> bool {
+        owed.background
+            && self
+                .last_draw
+                .is_none_or(|t| t.elapsed() >= BACKGROUND_FRAME)
+    }
+
+    /// Takes one message in: the time, then the action. Returns true when blatt should end.
+    fn take(
+        &mut self,
+        term: &mut Tui,
+        state: &mut State,
+        runtime: &mut Runtime,
+        sent: Sent,
+        owed: &mut Owed,
+    ) -> anyhow::Result<bool> {
+        let Sent { action, from, slot } = sent;
+        if matches!(from, Source::Loader(load) if load != self.load) {
+            // A piece of an article no longer open.
+            return Ok(false);
+        }
+        #[cfg(debug_assertions)]
+        debug_panic(&action);
+        update(state, Action::Tick(now_ms()));
+        let effects = update(state, action);
+        // The message's slot is free once `update` has it: its worker may send the next.
+        drop(slot);
+        match from {
+            Source::Loader(_) | Source::Library => owed.background = true,
+            Source::Terminal | Source::Signal => owed.frame = true,
+        }
+        self.perform(term, state, runtime, effects)
+    }
+
+    fn draw(&mut self, term: &mut Tui, state: &State, runtime: &Runtime) -> anyhow::Result<()> {
+        terminal::draw(term, |frame| ui::draw(frame, state, &runtime.theme))?;
+        self.last_draw = Some(Instant::now());
+        Ok(())
+    }
+
+    /// Saves now; a problem is shown in the status line.
+    fn save_now(&mut self, state: &mut State, runtime: &Runtime) {
+        let saved = save(&runtime.store);
+        self.last_change = None;
+        let mut actions: Vec<Action> = saved.notices.into_iter().map(Action::Notice).collect();
+        match saved.result {
+            Ok(()) => actions.extend(saved.shared),
+            Err(e) => actions.push(Action::Notice(format!("not saved: {e}"))),
+        }
+        for action in actions {
+            // Notices and shared state make no effects.
+            let _ = update(state, action);
+        }
+    }
+
+    /// Carries out effects; the results go back through `update` as actions. Returns true
+    /// when blatt should end.
+    fn perform(
+        &mut self,
+        term: &mut Tui,
+        state: &mut State,
+        runtime: &mut Runtime,
+        effects: Vec<Effect>,
+    ) -> anyhow::Result<bool> {
+        let mut queue: std::collections::VecDeque<Effect> = effects.into();
+        while let Some(effect) = queue.pop_front() {
+            match effect {
+                Effect::Load { entry } => {
+                    // Show "opening…" before a long read.
+                    self.draw(term, state, runtime)?;
+                    // Stop reading the article before, if it was still being read.
+                    if let Some(loading) = self.loading.take() {
+                        loading.close();
+                    }
+                    self.load += 1;
+                    match start_load(state, entry, runtime.read_cap) {
+                        Ok((doc, loader)) => {
+                            let loaded = Action::Loaded {
+                                entry,
+                                result: Ok(doc),
+                            };
+                            queue.extend(update(state, loaded));
+                            if let Some(loader) = loader {
+                                let budget = Budget::new(PIECES_IN_FLIGHT);
+                                let outbox = Outbox::new(
+                                    self.sender.clone(),
+                                    Source::Loader(self.load),
+                                    Some(Arc::clone(&budget)),
+                                );
+                                match workers::read_article(loader, entry, outbox) {
+                                    Ok(()) => self.loading = Some(budget),
+                                    // No thread: the article stays as far as it was read,
+                                    // and the reader says why.
+                                    Err(e) => queue.extend(update(
+                                        state,
+                                        Action::More {
+                                            entry,
+                                            blocks: Vec::new(),
+                                            done: true,
+                                            error: Some(format!(
+                                                "cannot start reading the rest: {e}"
+                                            )),
+                                        },
+                                    )),
+                                }
+                            }
+                        }
+                        Err(e) => queue.extend(update(
+                            state,
+                            Action::Loaded {
+                                entry,
+                                result: Err(e),
+                            },
+                        )),
+                    }
+                }
+                Effect::Check { entries } => {
+                    queue.extend(update(state, check_entries(state, &entries)));
+                }
+                Effect::Store(op) => {
+                    lock(&runtime.store).apply(*op);
+                    self.last_change.get_or_insert_with(Instant::now);
+                }
+                Effect::Flush => self.save_now(state, runtime),
+                Effect::Refresh => {
+                    let shared = {
+                        let mut store = lock(&runtime.store);
+                        store.reload().is_ok().then(|| shared_of(&store))
+                    };
+                    if let Some(shared) = shared {
+                        queue.extend(update(state, shared));
+                    }
+                }
+                Effect::Suspend => terminal::suspend(term, runtime.mouse)?,
+                Effect::Redraw => terminal::redraw_fully(term)?,
+                Effect::Quit => return Ok(true),
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// In debug builds only: a key named by `BLATT_DEBUG_PANIC_KEY` makes the loop panic, so a
+/// test can check that a panic restores the terminal and saves.
+#[cfg(debug_assertions)]
+fn debug_panic(action: &Action) {
+    if let Action::Key(key) = action
+        && let crossterm::event::KeyCode::Char(c) = key.code
+        && std::env::var("BLATT_DEBUG_PANIC_KEY").is_ok_and(|k| k == c.to_string())
+    {
+        panic!("panic asked for by BLATT_DEBUG_PANIC_KEY");
+    }
+}
+
+/// The store, even if a panic elsewhere poisoned its lock (its data stays consistent: every
+/// change is one `apply` or one `save`).
+fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    store
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// What a save did: its result, what to tell the person, and what the store merged in.
+struct Saved {
+    result: Result<(), crate::store::StoreError>,
+    notices: Vec<String>,
+    shared: Option<Action>,
+}
+
+fn save(store: &Mutex<Store>) -> Saved {
+    let mut store = lock(store);
+    if !store.is_dirty() {
+        return Saved {
+            result: Ok(()),
+            notices: Vec::new(),
+            shared: None,
+        };
+    }
+    let result = store.save();
+    let notices = store
+        .take_notices()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let shared = result.is_ok().then(|| shared_of(&store));
+    Saved {
+        result,
+        notices,
+        shared,
+    }
+}
+
+/// What other blatt processes saved, merged by the store: their bookmarks and positions.
+fn shared_of(store: &Store) -> Action {
+    Action::Shared {
+        bookmarks: store.state().bookmarks.clone(),
+        docs: store.state().docs.clone(),
+    }
+}

@@ -1,0 +1,290 @@
+//! The threads that feed the one channel of actions: the terminal's input, the signal
+//! watcher, the reader of a large article and the reader and checker of a large INDEX.md.
+//! Each sends through an [`Outbox`]; a worker that makes data faster than the loop takes it
+//! in holds a [`Budget`] of messages in flight and waits for a slot, so memory stays bounded
+//! however slow the loop is.
+
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+
+use crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
+
+use crate::app::Action;
+use crate::document::sanitize::escape_controls;
+use crate::document::stream::{self, Loader};
+use crate::library::LibraryRest;
+
+/// Where a message comes from: the loop drops what a cancelled loader still sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Terminal,
+    Signal,
+    /// The reader of a large article; the number tells loads apart.
+    Loader(u64),
+    Library,
+}
+
+/// One message on the channel.
+pub struct Sent {
+    pub action: Action,
+    pub from: Source,
+    /// The slot the message holds in its worker's budget, freed when it is dropped (after
+    /// `update` took the action in).
+    pub slot: Option<Slot>,
+}
+
+/// How many messages a worker may have waiting for the loop; closed when the loop no longer
+/// wants them (another article was opened).
+pub struct Budget {
+    state: Mutex<(usize, bool)>,
+    freed: Condvar,
+    limit: usize,
+}
+
+/// A message's place in a [`Budget`].
+pub struct Slot(Arc<Budget>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut state = self.0.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.0 = state.0.saturating_sub(1);
+        self.0.freed.notify_all();
+    }
+}
+
+impl Budget {
+    pub fn new(limit: usize) -> Arc<Budget> {
+        Arc::new(Budget {
+            state: Mutex::new((0, false)),
+            freed: Condvar::new(),
+            limit: limit.max(1),
+        })
+    }
+
+    /// Waits for a free slot; none once the budget is closed.
+    fn acquire(self: &Arc<Self>) -> Option<Slot> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if state.1 {
+                return None;
+            }
+            if state.0 < self.limit {
+                state.0 += 1;
+                return Some(Slot(Arc::clone(self)));
+            }
+            state = self
+                .freed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// Stops the worker: it gets no more slots, and one waiting for a slot wakes.
+    pub fn close(&self) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.1 = true;
+        self.freed.notify_all();
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).1
+    }
+}
+
+/// A worker's way into the channel.
+#[derive(Clone)]
+pub struct Outbox {
+    sender: Sender<Sent>,
+    from: Source,
+    budget: Option<Arc<Budget>>,
+}
+
+impl Outbox {
+    pub fn new(sender: Sender<Sent>, from: Source, budget: Option<Arc<Budget>>) -> Outbox {
+        Outbox {
+            sender,
+            from,
+            budget,
+        }
+    }
+
+    /// Sends an action, waiting for a slot if the worker has a budget. False when the loop
+    /// is gone or no longer wants this worker's results: the worker should stop.
+    pub fn send(&self, action: Action) -> bool {
+        let slot = match &self.budget {
+            Some(budget) => match budget.acquire() {
+                Some(slot) => Some(slot),
+                None => return false,
+            },
+            None => None,
+        };
+        self.sender
+            .send(Sent {
+                action,
+                from: self.from,
+                slot,
+            })
+            .is_ok()
+    }
+
+    fn cancelled(&self) -> bool {
+        self.budget.as_ref().is_some_and(|b| b.is_closed())
+    }
+}
+
+/// Starts a named thread; if none can be started, says why.
+fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Result<(), String> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(work)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Reads the terminal's input on its own thread and sends it in as actions. Only key
+/// presses count: some terminals also report repeats and releases, which would double every
+/// key. If the terminal cannot be read any more (it was closed), asks blatt to end.
+pub fn read_input(outbox: Outbox) -> Result<(), String> {
+    spawn("input", move || {
+        loop {
+            let action = match event::read() {
+                Ok(event) => match action_of(event) {
+                    Some(action) => action,
+                    None => continue,
+                },
+                Err(_) => Action::Terminate,
+            };
+            let end = matches!(action, Action::Terminate);
+            if !outbox.send(action) || end {
+                return;
+            }
+        }
+    })
+}
+
+/// The action of a terminal event, if it is one blatt takes.
+pub fn action_of(event: Event) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind == KeyEventKind::Press => Some(Action::Key(key)),
+        Event::Resize(width, height) => Some(Action::Resize(width, height)),
+        Event::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => Some(Action::Scroll {
+                down: mouse.kind == MouseEventKind::ScrollDown,
+                column: mouse.column,
+                row: mouse.row,
+            }),
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                column: mouse.column,
+                row: mouse.row,
+            }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Reads the rest of a large article on its own thread, sending each piece in, until it is
+/// done, the loop stops listening or the budget is closed (another article was opened).
+pub fn read_article(mut loader: Loader, entry: usize, outbox: Outbox) -> Result<(), String> {
+    spawn("loader", move || {
+        while !outbox.cancelled() {
+            let (blocks, done, error) = match loader.next(stream::PIECE) {
+                Ok(piece) => (piece.blocks, piece.done, None),
+                Err(e) => (Vec::new(), true, Some(escape_controls(&e.to_string()))),
+            };
+            let more = Action::More {
+                entry,
+                blocks,
+                done,
+                error,
+            };
+            if !outbox.send(more) || done {
+                return;
+            }
+        }
+    })
+}
+
+/// Links checked in the background per [`Action::Checked`].
+const CHECK_BATCH: usize = 1024;
+
+/// How long the library thread leaves the machine to the terminal after the first frame
+/// was written: on two cores, starting at once delays the terminal showing that frame by
+/// about as long again.
+const FIRST_FRAME_GRACE: std::time::Duration = std::time::Duration::from_millis(30);
+
+/// Parses the rest of a large INDEX.md on its own thread and sends its entries a part at a
+/// time (the first of them is entry `next`), then checks the links of those and of the
+/// `unchecked` entries already in the library, in INDEX.md order, and sends the results in
+/// batches. Stops early if the loop stops listening.
+pub fn read_library(
+    mut rest: LibraryRest,
+    mut unchecked: Vec<(usize, String)>,
+    mut next: usize,
+    outbox: Outbox,
+) -> Result<(), String> {
+    spawn("library", move || {
+        std::thread::sleep(FIRST_FRAME_GRACE);
+        while !rest.is_done() {
+            let part = rest.next_part();
+            for entry in &part.entries {
+                unchecked.push((next, entry.link.clone()));
+                next += 1;
+            }
+            let more = Action::MoreEntries {
+                title: part.title,
+                entries: part.entries,
+                done: part.done,
+                error: None,
+            };
+            if !outbox.send(more) {
+                return;
+            }
+        }
+        for batch in unchecked.chunks(CHECK_BATCH) {
+            let targets = batch
+                .iter()
+                .map(|(entry, link)| (*entry, rest.check(link)))
+                .collect();
+            if !outbox.send(Action::Checked { targets }) {
+                return;
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+
+    #[test]
+    fn a_budget_holds_the_worker_until_the_loop_takes_a_message() {
+        let (sender, receiver) = channel();
+        let budget = Budget::new(2);
+        let outbox = Outbox::new(sender, Source::Library, Some(Arc::clone(&budget)));
+        let worker = std::thread::spawn(move || {
+            let mut sent = 0;
+            while outbox.send(Action::Continued) {
+                sent += 1;
+            }
+            sent
+        });
+        let first = receiver.recv().expect("a message");
+        let _second = receiver.recv().expect("a message");
+        // Two in flight: the third waits until one is taken in.
+        assert!(
+            receiver.recv_timeout(Duration::from_millis(200)).is_err(),
+            "a third message came before a slot was free"
+        );
+        drop(first);
+        let third = receiver
+            .recv()
+            .expect("a third message once a slot is free");
+        assert_eq!(third.from, Source::Library);
+        budget.close();
+        let sent = worker.join().expect("the worker ends once closed");
+        assert_eq!(sent, 3);
+    }
+}
