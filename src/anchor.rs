@@ -65,6 +65,28 @@ impl Anchor {
         }
     }
 
+    /// Finds the anchored place in a document that may still be loading: the exact block
+    /// if it is in and its text is unchanged; else, while more is to come, nothing yet (the
+    /// place, or the same text at the same index, may be further on — a book repeats
+    /// paragraphs and headings); once the document is complete, as [`Anchor::resolve`] does.
+    pub fn resolve_loading(&self, doc: &Document) -> Option<(usize, usize)> {
+        if doc.complete {
+            return self.resolve(doc);
+        }
+        let count = doc.block_count();
+        if self.block < count {
+            let block = doc.block(self.block);
+            if block.fingerprint() == self.fingerprint || self.fingerprint.is_empty() {
+                let mut offset = self.offset.min(block.text.len());
+                while !block.text.is_char_boundary(offset) {
+                    offset -= 1;
+                }
+                return Some((self.block, offset));
+            }
+        }
+        None
+    }
+
     /// Finds the anchored place in `doc`, which may have been edited since: the same block
     /// if its text is unchanged; else the nearest block with the same text; else the start
     /// of the section with the same heading path (or the deepest surviving part of it); else
@@ -147,6 +169,20 @@ mod tests {
         let after = doc("# T\n\nonly this");
         assert_eq!(anchor.resolve(&after), Some((1, 0)));
         assert_eq!(anchor.resolve(&doc("")), None);
+    }
+
+    #[test]
+    fn a_loading_document_waits_for_the_block_instead_of_taking_equal_text_early() {
+        let text = "# T\n\n## Chapter\n\nsame\n\n## Chapter\n\nsame\n\n## Chapter\n\nsame";
+        let whole = doc(text);
+        let anchor = Anchor::at(&whole, 6, 2);
+        assert_eq!(anchor.resolve(&whole), Some((6, 2)));
+        // The first four blocks are in: equal text at block 2 and 4 is not the place.
+        let mut part = doc("# T\n\n## Chapter\n\nsame\n\n## Chapter\n\nsame");
+        part.complete = false;
+        assert_eq!(anchor.resolve_loading(&part), None);
+        part.complete = true;
+        assert_eq!(anchor.resolve_loading(&whole), Some((6, 2)));
     }
 
     #[test]

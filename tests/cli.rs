@@ -279,6 +279,7 @@ fn bookmarks_as_json_and_markdown() {
                 note: note.into(),
                 created: 1_700_000_000_000,
                 updated: 1_700_000_000_000,
+                ..Bookmark::default()
             },
         });
     }

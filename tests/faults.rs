@@ -36,6 +36,7 @@ fn bookmark(doc: &str, section: &str, note: &str) -> Op {
             note: note.into(),
             created: 1,
             updated: 2,
+            ..Bookmark::default()
         },
     }
 }

@@ -5,60 +5,113 @@ use super::{
     Effect, Lookup, Overlay, PendingOpen, Reader, Screen, State, open_entry, remember_position,
     store_op,
 };
-use crate::app::Command;
+use crate::app::{Command, Context};
 use crate::store::{Bookmark, DocState, Op};
 
-/// `b`: bookmarks the section at the reading position, or removes its bookmark.
+/// `b`: bookmarks the place at the top of the screen, or removes the bookmark there (it
+/// can be brought back with undo in the bookmarks list).
 pub(super) fn toggle(state: &mut State, effects: &mut Vec<Effect>) {
     let Some(reader) = state.reader.as_ref() else {
         return;
     };
-    let path = reader.section_path();
-    let id = Bookmark::id_for(&reader.key, &path);
-    if let Some(old) = state.bookmarks.remove(&id) {
-        state.flash = Some(format!("bookmark removed: {}", old.section_title));
+    let top = reader.anchor().block;
+    if let Some(id) = state.mark_at(top).map(str::to_string)
+        && let Some(old) = state.bookmarks.remove(&id)
+    {
+        state.flash = Some(format!(
+            "bookmark removed: {} — {} then {} brings it back",
+            old.section_title,
+            state.keymap.hint(Context::Reader, Command::Bookmarks),
+            state.keymap.hint(Context::Bookmarks, Command::Undo)
+        ));
         state.deleted.push((id.clone(), old));
         effects.push(store_op(Op::DeleteBookmark { id }));
     } else {
-        let bookmark = new_bookmark(reader, String::new(), state.now);
+        let bookmark = new_bookmark(state, reader, String::new());
+        let id = Bookmark::id_at(&bookmark.doc, &bookmark.anchor);
         state.flash = Some(format!("bookmarked: {}", bookmark.section_title));
         state.bookmarks.insert(id.clone(), bookmark.clone());
         effects.push(store_op(Op::UpsertBookmark { id, bookmark }));
     }
+    state.marks_stale = true;
     effects.push(Effect::Flush);
 }
 
-fn new_bookmark(reader: &Reader, note: String, now: u64) -> Bookmark {
-    let section = &reader.doc.sections[reader.current_section()];
+/// The most characters of text kept as a bookmark's excerpt.
+const EXCERPT: usize = 60;
+
+/// A bookmark at the place at the top of the screen.
+fn new_bookmark(state: &State, reader: &Reader, note: String) -> Bookmark {
+    let anchor = reader.anchor();
+    let index = reader.doc.section_of(anchor.block);
+    let text = reader.doc.get(anchor.block).map_or("", |b| b.text);
+    let start = text
+        .get(..anchor.offset)
+        .and_then(|before| before.rfind(char::is_whitespace).map(|i| i + 1))
+        .unwrap_or(0);
+    let excerpt: String = text
+        .get(start..)
+        .unwrap_or(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(EXCERPT)
+        .collect();
     Bookmark {
         doc: reader.key.clone(),
         doc_title: reader.doc.title.clone(),
-        section_path: section.path.clone(),
-        section_title: section.title.clone().unwrap_or_else(|| "(opening)".into()),
-        anchor: crate::anchor::Anchor::at(&reader.doc, section.blocks.start, 0),
+        section_path: reader.doc.sections[index].path.clone(),
+        section_title: reader.doc.section_label(index),
+        anchor,
         note,
-        created: now,
-        updated: now,
+        excerpt,
+        percent: Some(reader.percent_at_top().round().clamp(0.0, 100.0) as u8),
+        library: state.library.origin.key(),
+        created: state.now,
+        updated: state.now,
     }
 }
 
-/// The note typed for the bookmark at the reading position (made if there is none).
+/// The bookmark the note editor works on: the first one on screen, else a new one at the
+/// top of the screen.
+pub(super) fn here(state: &State) -> Option<(String, Option<&Bookmark>)> {
+    let reader = state.reader.as_ref()?;
+    let visible = reader.visible();
+    let (first, last) = (visible.first()?.block, visible.last()?.block);
+    let on_screen = state
+        .marks
+        .iter()
+        .find(|(block, _)| (first..=last).contains(block))
+        .map(|(_, id)| id.clone());
+    Some(match on_screen {
+        Some(id) => {
+            let bookmark = state.bookmarks.get(&id);
+            (id, bookmark)
+        }
+        None => (Bookmark::id_at(&reader.key, &reader.anchor()), None),
+    })
+}
+
+/// The note typed for the bookmark on screen (made at the top if there is none).
 pub(super) fn save_note(state: &mut State, text: String, effects: &mut Vec<Effect>) {
     let Some(reader) = state.reader.as_ref() else {
         return;
     };
-    let path = reader.section_path();
-    let id = Bookmark::id_for(&reader.key, &path);
-    let bookmark = match state.bookmarks.get(&id) {
+    let Some((id, existing)) = here(state) else {
+        return;
+    };
+    let bookmark = match existing {
         Some(existing) => Bookmark {
             note: text,
             updated: state.now,
             ..existing.clone()
         },
-        None => new_bookmark(reader, text, state.now),
+        None => new_bookmark(state, reader, text),
     };
     state.flash = Some(format!("note saved on {}", bookmark.section_title));
     state.bookmarks.insert(id.clone(), bookmark.clone());
+    state.marks_stale = true;
     effects.push(store_op(Op::UpsertBookmark { id, bookmark }));
     effects.push(Effect::Flush);
 }
@@ -68,8 +121,8 @@ pub(super) fn open_list(state: &mut State, effects: &mut Vec<Effect>) {
     effects.push(Effect::Refresh);
     if state.bookmarks.is_empty() {
         state.flash = Some(format!(
-            "no bookmarks yet: {} bookmarks a section",
-            state.keymap.hint(super::Context::Reader, Command::Bookmark)
+            "no bookmarks yet: {} in an article bookmarks the place you are reading",
+            state.keymap.hint(Context::Reader, Command::Bookmark)
         ));
         return;
     }
@@ -89,7 +142,7 @@ pub(super) fn open_selected(state: &mut State, selected: usize, effects: &mut Ve
     };
     if state.reader.as_ref().is_some_and(|r| r.key == bookmark.doc) {
         if let Some(reader) = state.reader.as_mut() {
-            reader.go_to_anchor(&bookmark.anchor);
+            reader.reopen_at(&bookmark.anchor);
             state.screen = Screen::Reader;
             let key = reader.key.clone();
             remember_position(state, key, effects);
@@ -121,6 +174,7 @@ pub(super) fn open_doc(state: &mut State, bookmark: Bookmark, effects: &mut Vec<
                     percent: 0.0,
                     read_sections: Default::default(),
                     sections_total: 0,
+                    section_keys: crate::store::SECTION_KEYS,
                     finished: false,
                     updated: 0,
                 });
@@ -155,9 +209,10 @@ pub(super) fn delete(state: &mut State, selected: usize, effects: &mut Vec<Effec
         state.flash = Some(format!(
             "deleted bookmark {} — {} undoes",
             old.section_title,
-            state.keymap.hint(super::Context::Bookmarks, Command::Undo)
+            state.keymap.hint(Context::Bookmarks, Command::Undo)
         ));
         state.deleted.push((id.clone(), old));
+        state.marks_stale = true;
         effects.push(store_op(Op::DeleteBookmark { id }));
         effects.push(Effect::Flush);
     }
@@ -169,9 +224,28 @@ pub(super) fn undo_delete(state: &mut State, effects: &mut Vec<Effect>) {
         Some((id, bookmark)) => {
             state.flash = Some(format!("restored bookmark {}", bookmark.section_title));
             state.bookmarks.insert(id.clone(), bookmark.clone());
+            state.marks_stale = true;
             effects.push(store_op(Op::UpsertBookmark { id, bookmark }));
             effects.push(Effect::Flush);
         }
         None => state.flash = Some("nothing to undo".into()),
     }
+}
+
+/// Finds where the open document's bookmarks are: the block of each, sorted. A bookmark
+/// whose place is not in yet (a large article still loading) is left out until it is.
+pub(super) fn refresh_marks(state: &mut State) {
+    state.marks_stale = false;
+    state.marks.clear();
+    let Some(reader) = state.reader.as_ref() else {
+        return;
+    };
+    for (id, bookmark) in &state.bookmarks {
+        if bookmark.doc == reader.key
+            && let Some((block, _)) = bookmark.anchor.resolve_loading(&reader.doc)
+        {
+            state.marks.push((block, id.clone()));
+        }
+    }
+    state.marks.sort();
 }

@@ -662,6 +662,7 @@ mod tests {
             note: String::new(),
             created: 1,
             updated: 1,
+            ..Bookmark::default()
         };
         let gone = Bookmark {
             doc: root.join("gone.txt").to_string_lossy().into_owned(),

@@ -29,7 +29,9 @@ use crate::store::{Bookmark, DocState, Op};
 pub use input::{Intent, Message, Mode, Pending, Prompt, Typing};
 pub use keymap::{Command, Context, Keymap};
 pub use library::{Lookup, PendingOpen, library_rows};
-pub use overlay::{MESSAGE_WIDTH, overlay_height, overlay_rows, overlay_width};
+pub use overlay::{
+    MESSAGE_WIDTH, bookmark_detail_rows, overlay_box, overlay_height, overlay_rows, overlay_width,
+};
 pub use reader::Reader;
 
 /// Settings that shape what is shown, from the configuration.
@@ -116,6 +118,12 @@ pub struct State {
     pub bookmarks: BTreeMap<String, Bookmark>,
     /// Bookmarks deleted in this session, the last one last, for undo.
     pub deleted: Vec<(String, Bookmark)>,
+    /// Where the open document's bookmarks are: (block, bookmark id), sorted.
+    pub marks: Vec<(usize, String)>,
+    /// The bookmarks or the open document changed: `marks` is made anew after the update.
+    marks_stale: bool,
+    /// Documents of bookmarks whose file is gone (as found when the list was opened).
+    pub missing_docs: std::collections::BTreeSet<String>,
     /// A short line shown in the status bar until the next key.
     pub flash: Option<String>,
     /// Opened on a single article: going back quits.
@@ -246,6 +254,9 @@ impl State {
             saved_docs: HashMap::new(),
             bookmarks: BTreeMap::new(),
             deleted: Vec::new(),
+            marks: Vec::new(),
+            marks_stale: false,
+            missing_docs: Default::default(),
             flash: None,
             single: false,
             quit: false,
@@ -299,11 +310,40 @@ impl State {
         })
     }
 
-    /// Bookmarks of the open document, by section path.
+    /// A bookmark of the open document in a section with this heading path.
     pub fn bookmarked(&self, section_path: &[String]) -> Option<&Bookmark> {
         let reader = self.reader.as_ref()?;
-        self.bookmarks
-            .get(&Bookmark::id_for(&reader.key, section_path))
+        self.marks
+            .iter()
+            .find(|(block, _)| {
+                reader
+                    .doc
+                    .sections
+                    .get(reader.doc.section_of(*block))
+                    .is_some_and(|s| s.path == section_path)
+            })
+            .and_then(|(_, id)| self.bookmarks.get(id))
+    }
+
+    /// The id of the bookmark at a block of the open document.
+    pub fn mark_at(&self, block: usize) -> Option<&str> {
+        self.marks
+            .iter()
+            .find(|(b, _)| *b == block)
+            .map(|(_, id)| id.as_str())
+    }
+
+    /// Whether section `index` of the open document holds a bookmark.
+    pub fn section_marked(&self, index: usize) -> bool {
+        let Some(section) = self.reader.as_ref().and_then(|r| r.doc.sections.get(index)) else {
+            return false;
+        };
+        let first = self
+            .marks
+            .partition_point(|(b, _)| *b < section.blocks.start);
+        self.marks
+            .get(first)
+            .is_some_and(|(b, _)| *b < section.blocks.end)
     }
 
     /// Bookmarks in display order: grouped by document (documents of the library first, in
@@ -365,6 +405,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 && !reader.doc.complete
             {
                 reader.append(blocks, done);
+                state.marks_stale = true;
                 if let Some(error) = error {
                     state.flash = Some(format!("the rest could not be read: {error}"));
                 }
@@ -385,6 +426,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Shared { bookmarks, docs } => {
             let open = state.reader.as_ref().map(|r| r.key.clone());
             state.bookmarks = bookmarks;
+            state.marks_stale = true;
             for (key, doc) in docs {
                 if Some(&key) != open.as_ref() {
                     state.saved_docs.insert(key, doc);
@@ -401,6 +443,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Click { column, row } => mouse::click(state, column, row, &mut effects),
     }
     library::check_view(state, &mut effects);
+    if state.marks_stale {
+        bookmarks::refresh_marks(state);
+    }
     effects
 }
 
@@ -688,11 +733,16 @@ fn loaded(
                 &state.settings,
             );
             if let Some(saved) = state.saved_docs.get(&key) {
-                reader.go_to_anchor(&saved.anchor);
-                reader.read_sections = saved.read_sections.clone();
+                let legacy = saved.section_keys < crate::store::SECTION_KEYS;
+                reader.adopt_read_marks(&saved.read_sections, legacy);
                 reader.finished = saved.finished;
+                reader.reopen_at(&saved.anchor);
+            } else if reader.fits_on_screen() {
+                // A whole article on its first screen is read by looking at it.
+                reader.mark_read();
             }
             state.reader = Some(reader);
+            state.marks_stale = true;
             state.screen = Screen::Reader;
             state.overlay = None;
             state.flash = None;
@@ -711,15 +761,33 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
         return;
     };
     let times = |by: usize| by.saturating_mul(count);
+    // Moving through the text reads it; jumps do not (see `Reader::mark_read`).
+    let step = match command {
+        Command::Down | Command::Up => Some(1),
+        Command::PageDown | Command::PageUp => Some(reader.page()),
+        Command::HalfPageDown | Command::HalfPageUp => Some(reader.half_page()),
+        Command::ScreenMiddle => Some(reader.height() / 2),
+        Command::ScreenBottom => Some(reader.height().saturating_sub(1)),
+        _ => None,
+    };
     match command {
-        Command::Down => reader.scroll_down(times(1)),
-        Command::Up => reader.scroll_up(times(1)),
-        Command::PageDown => reader.scroll_down(times(reader.page())),
-        Command::PageUp => reader.scroll_up(times(reader.page())),
-        Command::HalfPageDown => reader.scroll_down(times(reader.half_page())),
-        Command::HalfPageUp => reader.scroll_up(times(reader.half_page())),
-        Command::ScreenMiddle => reader.scroll_down(reader.height() / 2),
-        Command::ScreenBottom => reader.scroll_down(reader.height().saturating_sub(1)),
+        Command::Down
+        | Command::PageDown
+        | Command::HalfPageDown
+        | Command::ScreenMiddle
+        | Command::ScreenBottom => {
+            // Moving on from a screen means it was read, and so is each page on the way.
+            let by = step.unwrap_or(1).max(1);
+            reader.mark_read();
+            for _ in 0..count {
+                reader.scroll_down(by);
+                reader.mark_read();
+            }
+        }
+        Command::Up | Command::PageUp | Command::HalfPageUp => {
+            reader.scroll_up(times(step.unwrap_or(1)));
+            reader.mark_read();
+        }
         Command::Top => reader.to_top(),
         Command::Bottom => reader.to_bottom(),
         Command::NextSection => {
@@ -761,10 +829,8 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
             return;
         }
         Command::Note => {
-            let path = reader.section_path();
-            let text = state
-                .bookmarked(&path)
-                .map(|b| b.note.clone())
+            let text = bookmarks::here(state)
+                .and_then(|(_, b)| b.map(|b| b.note.clone()))
                 .unwrap_or_default();
             state.mode = Mode::Typing(Typing::new(Prompt::Note, text));
             return;
@@ -802,15 +868,17 @@ fn remember_position(state: &mut State, key: String, effects: &mut Vec<Effect>) 
     let Some(reader) = state.reader.as_mut() else {
         return;
     };
-    if reader.key != key {
+    // Never save a place the person did not move to: while a saved place is still being
+    // reopened, the top of the article is not it.
+    if reader.key != key || reader.pending.is_some() {
         return;
     }
-    reader.mark_read();
     let doc_state = DocState {
         title: reader.doc.title.clone(),
         anchor: reader.anchor(),
         percent: reader.percent(),
         read_sections: reader.read_sections.clone(),
+        section_keys: crate::store::SECTION_KEYS,
         sections_total: reader.doc.sections.len(),
         finished: reader.finished,
         updated: state.now,

@@ -4,7 +4,7 @@
 
 use super::{
     Command, Effect, LibraryRow, Mode, Overlay, Screen, State, geometry, keep_selection_visible,
-    open_entry, overlay_rows, overlay_width, remember_position, run_command,
+    open_entry, overlay_box, overlay_height, overlay_rows, remember_position, run_command,
 };
 
 pub(super) fn scroll(
@@ -37,6 +37,7 @@ pub(super) fn scroll(
                 } else {
                     reader.scroll_up(3);
                 }
+                reader.mark_read();
                 let key = reader.key.clone();
                 remember_position(state, key, effects);
             }
@@ -57,14 +58,13 @@ pub(super) fn click(state: &mut State, column: u16, row: u16, effects: &mut Vec<
     match state.overlay.clone() {
         Some(overlay @ (Overlay::Contents { .. } | Overlay::Bookmarks { .. })) => {
             let rows = overlay_rows(state, &overlay);
-            let rect = geometry::inner(geometry::overlay(
-                state.width,
-                state.height,
-                overlay_width(&overlay),
-                rows,
-            ));
+            let rect = geometry::inner(overlay_box(state, &overlay));
             if !rect.contains(ratatui::layout::Position::new(column, row)) {
                 state.overlay = None;
+                return;
+            }
+            if usize::from(row - rect.y) >= overlay_height(state, &overlay) {
+                // The details of the selected bookmark, below the list.
                 return;
             }
             let (offset, selected) = match overlay {

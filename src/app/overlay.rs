@@ -7,6 +7,19 @@ use super::{Command, Effect, Overlay, State, bookmarks, geometry, remember_posit
 /// The width asked for a message box.
 pub const MESSAGE_WIDTH: u16 = 64;
 
+/// Rows under the bookmarks list that show the selected bookmark whole (a rule, where it
+/// is, its note), when the box is tall enough.
+pub const BOOKMARK_DETAIL: usize = 5;
+
+/// The rows of the selected bookmark's details at an inner box height.
+pub fn bookmark_detail_rows(inner_height: usize) -> usize {
+    if inner_height >= BOOKMARK_DETAIL + 3 {
+        BOOKMARK_DETAIL
+    } else {
+        0
+    }
+}
+
 /// A command while an overlay is open.
 pub(super) fn command(
     state: &mut State,
@@ -131,11 +144,25 @@ pub fn overlay_rows(state: &State, overlay: &Overlay) -> usize {
     }
 }
 
-/// The inner height of an overlay's box at the current size.
+/// The box of an overlay at the current size (its rows and, for bookmarks, the details).
+pub fn overlay_box(state: &State, overlay: &Overlay) -> ratatui::layout::Rect {
+    let extra = match overlay {
+        Overlay::Bookmarks { .. } => BOOKMARK_DETAIL,
+        _ => 0,
+    };
+    let rows = overlay_rows(state, overlay) + extra;
+    geometry::overlay(state.width, state.height, overlay_width(overlay), rows)
+}
+
+/// The height of an overlay's list at the current size: its box without the border (and,
+/// for bookmarks, without the details of the selected one).
 pub fn overlay_height(state: &State, overlay: &Overlay) -> usize {
-    let rows = overlay_rows(state, overlay);
-    let rect = geometry::overlay(state.width, state.height, overlay_width(overlay), rows);
-    usize::from(geometry::inner(rect).height).max(1)
+    let inner = usize::from(geometry::inner(overlay_box(state, overlay)).height);
+    let detail = match overlay {
+        Overlay::Bookmarks { .. } => bookmark_detail_rows(inner),
+        _ => 0,
+    };
+    inner.saturating_sub(detail).max(1)
 }
 
 pub fn overlay_width(overlay: &Overlay) -> u16 {

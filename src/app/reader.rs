@@ -2,7 +2,7 @@
 //! the screen. Moving never re-wraps; a new width lays out only what comes into view and
 //! puts the same text back at the top.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::Settings;
@@ -31,11 +31,27 @@ pub struct Reader {
     pub finished: bool,
     /// `G` was pressed while the article was still loading: go to the end when it is in.
     bottom_when_loaded: bool,
+    /// The saved place, waiting for the piece of a large article that holds it. Until it is
+    /// reached (or the person moves), the position is not saved: the top of the article is
+    /// not where they stopped.
+    pub pending: Option<Anchor>,
+    /// The read-mark key of each section (see [`section_key`]), and how often each heading
+    /// path came so far.
+    keys: Vec<String>,
+    paths_seen: HashMap<String, usize>,
 }
 
-/// The key a section is remembered by in read marks: its heading path.
-pub fn section_key(path: &[String]) -> String {
-    path.join(" › ")
+/// The key a section is remembered by in read marks: its heading path, and for the second
+/// and later sections with the same path (a book's fifteen `CHAPTER VII` under one heading,
+/// or with no enclosing heading), which one it is: `CHAPTER VII #2`. The first keeps the
+/// bare path, as state files of schema 1 wrote it.
+pub fn section_key(path: &[String], occurrence: usize) -> String {
+    let joined = path.join(" › ");
+    if occurrence <= 1 {
+        joined
+    } else {
+        format!("{joined} #{occurrence}")
+    }
 }
 
 impl Reader {
@@ -59,10 +75,72 @@ impl Reader {
             read_sections: BTreeSet::new(),
             finished: false,
             bottom_when_loaded: false,
+            pending: None,
+            keys: Vec::new(),
+            paths_seen: HashMap::new(),
         };
+        reader.sync_keys();
         reader.set_size(width, height, settings);
         reader.prepare();
         reader
+    }
+
+    /// Makes the keys of sections that arrived since the last call.
+    fn sync_keys(&mut self) {
+        for section in &self.doc.sections[self.keys.len().min(self.doc.sections.len())..] {
+            let joined = section.path.join(" › ");
+            let seen = self.paths_seen.entry(joined).or_insert(0);
+            *seen += 1;
+            self.keys.push(section_key(&section.path, *seen));
+        }
+    }
+
+    /// A section's name as shown: its title, or its heading path (`BOOK TWO › CHAPTER
+    /// XII`) when another section has the same title.
+    pub fn section_label(&self, index: usize) -> String {
+        self.doc.section_label(index)
+    }
+
+    /// Percent through the document at the top of the screen.
+    pub fn percent_at_top(&self) -> f32 {
+        let (block, offset) = self.view().map_or((0, 0), |l| l.content_at(self.top));
+        (self.doc.fraction_at(block, offset) * 100.0) as f32
+    }
+
+    /// The read-mark key of section `index`.
+    pub fn section_key(&self, index: usize) -> Option<&str> {
+        self.keys.get(index).map(String::as_str)
+    }
+
+    /// Takes over the read marks saved for this document. Marks saved with schema 1 named a
+    /// section by its heading path alone, so one mark stood for every section with that
+    /// path (or, now that books have levels, that title): such a mark is kept where it names
+    /// exactly one section, and dropped where it cannot tell which one was read.
+    pub fn adopt_read_marks(&mut self, saved: &BTreeSet<String>, legacy: bool) {
+        if !legacy {
+            self.read_sections = saved.clone();
+            return;
+        }
+        let mut by_path: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, section) in self.doc.sections.iter().enumerate() {
+            by_path.entry(section.path.join(" › ")).or_default().push(i);
+            if let Some(title) = section.path.last() {
+                by_title.entry(title.clone()).or_default().push(i);
+            }
+        }
+        self.read_sections.clear();
+        for key in saved {
+            let found = match by_path.get(key) {
+                Some(list) => Some(list),
+                None => by_title.get(key),
+            };
+            if let Some([only]) = found.map(Vec::as_slice)
+                && let Some(new) = self.keys.get(*only)
+            {
+                self.read_sections.insert(new.clone());
+            }
+        }
     }
 
     fn set_size(&mut self, width: u16, height: u16, settings: &Settings) {
@@ -167,6 +245,7 @@ impl Reader {
     }
 
     pub fn scroll_down(&mut self, n: usize) {
+        self.pending = None;
         self.bottom_when_loaded = false;
         let doc = Arc::clone(&self.doc);
         let limit = self.max_top().max(self.top);
@@ -177,6 +256,7 @@ impl Reader {
     }
 
     pub fn scroll_up(&mut self, n: usize) {
+        self.pending = None;
         self.bottom_when_loaded = false;
         let doc = Arc::clone(&self.doc);
         let top = self.top;
@@ -185,11 +265,13 @@ impl Reader {
     }
 
     pub fn to_top(&mut self) {
+        self.pending = None;
         self.top = LinePos::default();
         self.prepare();
     }
 
     pub fn to_bottom(&mut self) {
+        self.pending = None;
         self.top = self.max_top();
         self.bottom_when_loaded = !self.doc.complete;
         self.prepare();
@@ -200,6 +282,14 @@ impl Reader {
         let doc = Arc::make_mut(&mut self.doc);
         doc.append(blocks);
         doc.complete = done;
+        self.sync_keys();
+        if let Some(anchor) = self.pending.take() {
+            // The saved place may be in now.
+            if !self.go_to_anchor(&anchor) {
+                self.pending = Some(anchor);
+            }
+            return;
+        }
         if done && self.bottom_when_loaded {
             self.to_bottom();
         } else {
@@ -237,6 +327,7 @@ impl Reader {
         let Some(section) = self.doc.sections.get(index) else {
             return;
         };
+        self.pending = None;
         let doc = Arc::clone(&self.doc);
         let block = section.blocks.start;
         if let Some(pos) = self.layout().block_start(&doc, block) {
@@ -277,14 +368,26 @@ impl Reader {
         Anchor::at(&self.doc, block, offset)
     }
 
-    pub fn go_to_anchor(&mut self, anchor: &Anchor) {
+    /// Puts the anchored place at the top; false if the part of a large article that holds
+    /// it is not in yet (nothing moves then).
+    pub fn go_to_anchor(&mut self, anchor: &Anchor) -> bool {
         let doc = Arc::clone(&self.doc);
-        if let Some((block, offset)) = anchor.resolve(&doc)
-            && let Some(pos) = self.layout().line_at(&doc, block, offset)
-        {
+        let Some((block, offset)) = anchor.resolve_loading(&doc) else {
+            return false;
+        };
+        if let Some(pos) = self.layout().line_at(&doc, block, offset) {
             self.top = pos;
         }
         self.prepare();
+        true
+    }
+
+    /// Goes to a saved place, or waits for it (see [`Reader::pending`]).
+    pub fn reopen_at(&mut self, anchor: &Anchor) {
+        self.pending = None;
+        if !self.go_to_anchor(anchor) {
+            self.pending = Some(anchor.clone());
+        }
     }
 
     /// Whether the last line of the document is on screen.
@@ -326,42 +429,48 @@ impl Reader {
         (self.doc.fraction_at(bottom.block, offset) * 100.0) as f32
     }
 
-    /// Marks as read the sections whose last line is on screen, and everything once the end
-    /// of the document is: a section skipped over with a jump is not read.
+    /// Marks as read the sections whose last line is on screen. Called after the person
+    /// moved through the text line by line or page by page (and when a whole article fits
+    /// on its first screen): jumping (to the end, a section, a bookmark) reads nothing. The
+    /// article is finished once its last section is read.
     pub fn mark_read(&mut self) {
         if self.finished && self.read_sections.len() >= self.doc.sections.len() {
             // Everything is read already; at the end of a book this runs on every key.
             return;
         }
         let visible = self.visible();
-        if self.ends_on(&visible) {
-            for section in &self.doc.sections {
-                self.read_sections.insert(section_key(&section.path));
-            }
-            self.finished = true;
-            return;
-        }
         let Some(layout) = self.view() else {
             return;
         };
         let mut read = Vec::new();
         for pos in &visible {
-            let section = &self.doc.sections[self.doc.section_of(pos.block)];
+            let index = self.doc.section_of(pos.block);
+            let section = &self.doc.sections[index];
             let last_block = section.blocks.end.saturating_sub(1);
             let last_line = layout
                 .lines(pos.block)
                 .map_or(0, |l| l.len().saturating_sub(1));
-            if pos.block == last_block && pos.line == last_line {
-                read.push(section_key(&section.path));
+            // A section's end is known once the next section or the end of the document is.
+            let ended = index + 1 < self.doc.sections.len() || self.doc.complete;
+            if pos.block == last_block && pos.line == last_line && ended {
+                read.extend(self.keys.get(index).cloned());
             }
         }
         self.read_sections.extend(read);
+        let last = self.doc.sections.len().saturating_sub(1);
+        if self.doc.complete && self.is_read(last) {
+            self.finished = true;
+        }
+    }
+
+    /// Whether the whole article is on its first screen.
+    pub fn fits_on_screen(&self) -> bool {
+        self.top == LinePos::default() && self.at_end()
     }
 
     pub fn is_read(&self, section: usize) -> bool {
-        self.doc
-            .sections
+        self.keys
             .get(section)
-            .is_some_and(|s| self.read_sections.contains(&section_key(&s.path)))
+            .is_some_and(|key| self.read_sections.contains(key))
     }
 }

@@ -366,6 +366,7 @@ fn orphaned_bookmark_is_kept_and_explained() {
         note: String::new(),
         created: 0,
         updated: 0,
+        ..Bookmark::default()
     };
     state.bookmarks.insert("x".into(), bookmark.clone());
     assert!(state.is_orphan(&bookmark));

@@ -536,6 +536,27 @@ impl Document {
     }
 
     /// Number of blocks.
+    /// A section's name as shown: its title, or its heading path joined with ` › ` when
+    /// another section has the same title.
+    pub fn section_label(&self, index: usize) -> String {
+        let Some(section) = self.sections.get(index) else {
+            return String::new();
+        };
+        let Some(title) = &section.title else {
+            return format!("{} (opening)", self.title);
+        };
+        let repeated = self
+            .sections
+            .iter()
+            .enumerate()
+            .any(|(i, s)| i != index && s.title.as_ref() == Some(title));
+        if repeated && section.path.len() > 1 {
+            section.path.join(" › ")
+        } else {
+            title.clone()
+        }
+    }
+
     pub fn block_count(&self) -> usize {
         self.blocks.len()
     }

@@ -97,6 +97,16 @@ pub enum Origin {
     Bundled,
 }
 
+impl Origin {
+    /// The name a library is remembered by: its INDEX.md's canonical path, or `bundled`.
+    pub fn key(&self) -> String {
+        match self {
+            Origin::Dir { index, .. } => index.to_string_lossy().into_owned(),
+            Origin::Bundled => "bundled".into(),
+        }
+    }
+}
+
 /// A loaded library: its title (the first level-1 heading) and entries in INDEX.md order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Library {

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use error::StoreError;
-pub use model::{Bookmark, DocState, LastOpen, Op, SCHEMA, SavedState, apply_op};
+pub use model::{Bookmark, DocState, LastOpen, Op, SCHEMA, SECTION_KEYS, SavedState, apply_op};
 
 /// Environment variable naming the config directory; a command-line option overrides it.
 pub const ENV_CONFIG_DIR: &str = "BLATT_CONFIG_DIR";

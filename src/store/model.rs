@@ -10,7 +10,10 @@ use crate::anchor::Anchor;
 
 /// Version of the `state.json` layout this build reads and writes. A file with a higher
 /// number was written by a newer blatt and is never overwritten by this one.
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
+
+/// The current way of naming sections in read marks (see [`DocState::section_keys`]).
+pub const SECTION_KEYS: u32 = 2;
 
 /// Everything blatt remembers between runs. Missing fields load as their defaults and unknown
 /// fields are ignored, so older and newer files of the same schema both load.
@@ -55,22 +58,35 @@ pub struct DocState {
     pub percent: f32,
     /// Keys of the sections read so far.
     pub read_sections: BTreeSet<String>,
+    /// How `read_sections` names sections: 0 (schema 1) by heading path alone, which
+    /// cannot tell sections with the same path apart; [`SECTION_KEYS`] with the occurrence
+    /// of the path added (`CHAPTER VII #2`).
+    pub section_keys: u32,
     pub sections_total: usize,
     pub finished: bool,
     /// Unix time in milliseconds; the newer of two states for one document wins a merge.
     pub updated: u64,
 }
 
-/// A bookmark: at most one per section of a document (its id is derived from both).
+/// A bookmark: a place in a document (the paragraph at the top of the screen when it was
+/// made), with the section it is in and an optional note. Schema 1 had at most one per
+/// section, at the section's start; those load as places too.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Bookmark {
     pub doc: String,
     pub doc_title: String,
     pub section_path: Vec<String>,
+    /// The section's name as shown: its title, or its heading path where titles repeat.
     pub section_title: String,
     pub anchor: Anchor,
     pub note: String,
+    /// The first words at the place.
+    pub excerpt: String,
+    /// How far into the document the place is, 0 to 100 (none for schema 1 bookmarks).
+    pub percent: Option<u8>,
+    /// The library the document was read in (see `Origin::key`); empty for schema 1.
+    pub library: String,
     /// Unix time in milliseconds.
     pub created: u64,
     /// Unix time in milliseconds.
@@ -85,6 +101,21 @@ impl Bookmark {
     /// differ), written as `bm-` and 16 hex digits. Written out here rather than taken from
     /// `std::hash`, whose output may change between Rust releases.
     pub fn id_for(doc: &str, section_path: &[String]) -> String {
+        Bookmark::id_of_parts(doc, section_path)
+    }
+
+    /// The id of the bookmark at a place: the block the anchor names and its text. One place
+    /// holds one bookmark; a section holds as many as it has places.
+    pub fn id_at(doc: &str, anchor: &Anchor) -> String {
+        let place = [
+            "@place".to_string(),
+            anchor.block.to_string(),
+            anchor.fingerprint.clone(),
+        ];
+        Bookmark::id_of_parts(doc, &place)
+    }
+
+    fn id_of_parts(doc: &str, section_path: &[String]) -> String {
         let mut hash = crate::anchor::Fnv1a::new();
         hash.part(doc.as_bytes());
         hash.write(&(section_path.len() as u64).to_le_bytes());

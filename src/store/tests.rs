@@ -38,6 +38,7 @@ fn upsert(doc: &str, section: &str, note: &str) -> Op {
         note: note.into(),
         created: 1,
         updated: 2,
+        ..Bookmark::default()
     };
     Op::UpsertBookmark {
         id: Bookmark::id_for(doc, &section_path),
@@ -58,6 +59,7 @@ fn doc_state(percent: f32, updated: u64) -> DocState {
         sections_total: 4,
         finished: false,
         updated,
+        ..DocState::default()
     }
 }
 

@@ -13,15 +13,15 @@ use ratatui::Frame;
 use super::{Theme, date, ellipsize, fill, put};
 use crate::app::{
     Command, Message, Overlay, State, Typing, geometry, input, message_height, message_width,
-    overlay_rows, overlay_width,
+    overlay_box, overlay_height, overlay_rows,
 };
 use crate::layout::text_width;
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, theme: &Theme) {
     let count = overlay_rows(state, overlay);
-    let rect = geometry::overlay(area.width, area.height, overlay_width(overlay), count);
-    let rect = rect.intersection(area);
+    let rect = overlay_box(state, overlay).intersection(area);
     let inner = geometry::inner(rect);
+    let list_height = u16::try_from(overlay_height(state, overlay)).unwrap_or(u16::MAX);
     let (title, selected, offset) = match overlay {
         Overlay::Contents { selected, offset } => {
             (" Contents ".to_string(), Some(*selected), *offset)
@@ -39,10 +39,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, them
         ),
     };
     // Only the rows in view are made: a book has thousands of sections.
-    let window = offset..(offset + usize::from(inner.height)).min(count);
+    let window = offset..(offset + usize::from(list_height.min(inner.height))).min(count);
     let rows: Vec<Line<'static>> = match overlay {
         Overlay::Contents { .. } => contents_rows(state, usize::from(inner.width), window.clone()),
-        Overlay::Bookmarks { .. } => bookmark_rows(state, theme, window.clone()),
+        Overlay::Bookmarks { .. } => {
+            bookmark_rows(state, theme, usize::from(inner.width), window.clone())
+        }
         Overlay::Help { context, .. } => state
             .keymap
             .help_lines(*context)
@@ -53,6 +55,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, them
             .collect(),
     };
     frame_box(buf, rect, &title);
+    if let (Overlay::Bookmarks { selected, .. }, true) = (overlay, inner.height > list_height) {
+        let detail = Rect::new(
+            inner.x,
+            inner.y + list_height,
+            inner.width,
+            inner.height - list_height,
+        );
+        bookmark_detail(buf, area, state, *selected, detail, theme);
+    }
     let first = window.start;
     for (row, line) in rows.iter().enumerate() {
         let i = first + row;
@@ -103,11 +114,7 @@ fn contents_rows(
         .map(|(i, section)| {
             let marker = if i == current { "▸" } else { " " };
             let read = if reader.is_read(i) { "✓" } else { " " };
-            let star = if state.bookmarked(&section.path).is_some() {
-                "★"
-            } else {
-                " "
-            };
+            let star = if state.section_marked(i) { "★" } else { " " };
             let indent = "  ".repeat(usize::from(section.level.saturating_sub(min_level)));
             let title = section
                 .title
@@ -133,9 +140,12 @@ fn contents_rows(
         .collect()
 }
 
+/// One row per bookmark, its parts kept by priority as the width allows: the document's
+/// title (on the first of its bookmarks), the section, how far in, the date, the note.
 fn bookmark_rows(
     state: &State,
     theme: &Theme,
+    width: usize,
     window: std::ops::Range<usize>,
 ) -> Vec<Line<'static>> {
     let list = state.bookmark_list();
@@ -145,6 +155,7 @@ fn bookmark_rows(
         .checked_sub(1)
         .and_then(|i| list.get(i))
         .map(|(_, b)| b.doc.clone());
+    let title_width = (width / 3).clamp(8, 30);
     list.into_iter()
         .skip(window.start)
         .take(window.len())
@@ -155,30 +166,134 @@ fn bookmark_rows(
                 previous_doc = Some(b.doc.clone());
                 b.doc_title.clone()
             };
-            let orphan = if state.is_orphan(b) {
-                " (not in library)"
-            } else {
-                ""
-            };
-            // Document, date, then the section and its note, which may run long.
-            let doc = ellipsize(&doc, 28);
-            let pad = 29usize.saturating_sub(text_width(&doc));
+            let doc = ellipsize(&doc, title_width);
+            let pad = title_width.saturating_sub(text_width(&doc)) + 1;
             let mut spans = vec![
                 Span::styled(doc, Style::new().add_modifier(Modifier::BOLD)),
                 Span::raw(" ".repeat(pad)),
-                Span::styled(format!("{}{orphan} ", date(b.updated)), theme.dim()),
                 Span::styled("★ ", theme.bookmark()),
-                Span::raw(b.section_title.clone()),
             ];
-            if !b.note.is_empty() {
+            let mut room = width.saturating_sub(title_width + 1 + 2);
+            let status = bookmark_status(state, b);
+            let mut tail: Vec<(String, Style)> = Vec::new();
+            if let Some(p) = b.percent {
+                tail.push((format!(" {p}%"), theme.dim()));
+            }
+            if !status.is_empty() {
+                tail.push((format!(" ({status})"), theme.error()));
+            }
+            tail.push((format!(" {}", date(b.updated)), theme.dim()));
+            // The section gets what it needs, up to what leaves room for the position.
+            let reserve: usize = tail.first().map_or(0, |(t, _)| text_width(t));
+            let section = ellipsize(&b.section_title, room.saturating_sub(reserve).max(4));
+            room = room.saturating_sub(text_width(&section));
+            spans.push(Span::raw(section));
+            for (text, style) in tail {
+                if text_width(&text) <= room {
+                    room -= text_width(&text);
+                    spans.push(Span::styled(text, style));
+                }
+            }
+            if !b.note.is_empty() && room > 6 {
+                let note = ellipsize(&format!(" — {}", b.note), room);
                 spans.push(Span::styled(
-                    format!(" — {}", b.note),
+                    note,
                     Style::new().add_modifier(Modifier::ITALIC),
                 ));
             }
             Line::from(spans)
         })
         .collect()
+}
+
+/// Why a bookmark cannot be opened here, if it cannot: its file is gone, or it belongs to
+/// another library, or this library does not list its document.
+fn bookmark_status(state: &State, bookmark: &crate::store::Bookmark) -> String {
+    if state.missing_docs.contains(&bookmark.doc) {
+        "file is gone".into()
+    } else if !bookmark.library.is_empty() && bookmark.library != state.library.origin.key() {
+        format!("in {}", library_name(&bookmark.library))
+    } else if state.is_orphan(bookmark) {
+        "not in library".into()
+    } else {
+        String::new()
+    }
+}
+
+/// A library's name for people: the folder of its INDEX.md.
+fn library_name(key: &str) -> String {
+    let path = std::path::Path::new(key);
+    match path.parent().and_then(|p| p.file_name()) {
+        Some(name) if key != "bundled" => name.to_string_lossy().into_owned(),
+        _ => key.to_string(),
+    }
+}
+
+/// The selected bookmark in full below the list: document and section, where and when, the
+/// excerpt and the whole note, wrapped.
+fn bookmark_detail(
+    buf: &mut Buffer,
+    area: Rect,
+    state: &State,
+    selected: usize,
+    rect: Rect,
+    theme: &Theme,
+) {
+    let list = state.bookmark_list();
+    let Some((_, b)) = list.get(selected) else {
+        return;
+    };
+    let width = usize::from(rect.width).max(1);
+    let mut lines: Vec<Line<'static>> = vec![Line::styled("─".repeat(width), theme.dim())];
+    let status = bookmark_status(state, b);
+    let mut place = format!("{} › {}", b.doc_title, b.section_title);
+    if let Some(p) = b.percent {
+        place.push_str(&format!(" · {p}%"));
+    }
+    place.push_str(&format!(" · {}", date(b.updated)));
+    if !b.library.is_empty() {
+        place.push_str(&format!(" · library {}", library_name(&b.library)));
+    }
+    if !status.is_empty() {
+        place.push_str(&format!(" · {status}"));
+    }
+    let wrap = |text: &str| -> Vec<String> {
+        textwrap::wrap(text, textwrap::Options::new(width))
+            .into_iter()
+            .map(|l| l.into_owned())
+            .collect()
+    };
+    lines.extend(
+        wrap(&place)
+            .into_iter()
+            .map(|l| Line::styled(l, theme.dim())),
+    );
+    if !b.excerpt.is_empty() {
+        lines.extend(
+            wrap(&format!("“{}…”", b.excerpt))
+                .into_iter()
+                .map(Line::raw),
+        );
+    }
+    if !b.note.is_empty() {
+        lines.extend(
+            wrap(&format!("Note: {}", b.note))
+                .into_iter()
+                .map(|l| Line::styled(l, Style::new().add_modifier(Modifier::ITALIC))),
+        );
+    }
+    let rows = usize::from(rect.height);
+    if lines.len() > rows && rows > 0 {
+        lines.truncate(rows);
+        if let Some(last) = lines.last_mut() {
+            let text: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
+            *last = Line::raw(ellipsize(&format!("{text} …"), width));
+        }
+    }
+    for (i, line) in lines.iter().enumerate() {
+        let y = rect.y + u16::try_from(i).unwrap_or(u16::MAX);
+        put(buf, area, rect.x, y, line, rect.width);
+    }
 }
 
 /// Clears a box and draws its rounded border with a bold title.

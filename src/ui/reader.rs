@@ -63,24 +63,20 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, reader: &Reader, theme:
                 &Line::from(spans),
                 areas.text.width,
             );
-            // A bookmark mark in the margin beside a bookmarked section's heading.
-            let block = doc.block(pos.block);
+            // A bookmark mark in the margin beside the first line of a bookmarked place.
             let first_text = layout
                 .lines(pos.block)
                 .and_then(|lines| lines.get(pos.line))
                 .is_some_and(|l| l.is_first() && !l.is_gap());
-            if block.is_heading() && first_text && areas.text.x >= 2 {
-                let section = &doc.sections[doc.section_of(pos.block)];
-                if state.bookmarked(&section.path).is_some() {
-                    put(
-                        buf,
-                        area,
-                        areas.text.x - 2,
-                        y,
-                        &Line::styled("★", theme.bookmark()),
-                        1,
-                    );
-                }
+            if first_text && areas.text.x >= 2 && state.mark_at(pos.block).is_some() {
+                put(
+                    buf,
+                    area,
+                    areas.text.x - 2,
+                    y,
+                    &Line::styled("★", theme.bookmark()),
+                    1,
+                );
             }
         }
     }
@@ -148,16 +144,15 @@ fn status(
     fill(buf, row, theme.status());
     let doc = &reader.doc;
     let current = reader.current_section();
-    let section = doc
-        .sections
-        .get(current)
-        .and_then(|s| s.title.clone())
-        .unwrap_or_else(|| doc.title.clone());
-    let bookmark = doc
-        .sections
-        .get(current)
-        .and_then(|s| state.bookmarked(&s.path))
-        .map_or("", |_| "★ ");
+    let section = match doc.sections.get(current) {
+        Some(s) if s.title.is_some() => reader.section_label(current),
+        _ => doc.title.clone(),
+    };
+    let bookmark = if state.section_marked(current) {
+        "★ "
+    } else {
+        ""
+    };
     let loading = reader
         .loaded_percent()
         .map_or_else(String::new, |p| format!(" loading {p}% ·"));
@@ -167,7 +162,11 @@ fn status(
         doc.sections.len(),
         percent.floor() as u32
     );
-    let hints = state.flash.clone().unwrap_or_else(|| {
+    let reopening = reader
+        .pending
+        .as_ref()
+        .map(|_| "reopening where you stopped…".to_string());
+    let hints = state.flash.clone().or(reopening).unwrap_or_else(|| {
         format!(
             "{}/{} section  {} contents  {} help",
             state.hint(Command::PreviousSection),
