@@ -120,11 +120,11 @@ impl Command {
             Command::Bottom => "to the end",
             Command::ScreenTop => "first item on screen",
             Command::ScreenMiddle => {
-                "middle line / item on screen (the reader takes it to the top)"
+                "middle line / item on screen"
             }
-            Command::ScreenBottom => "last line / item on screen (the reader takes it to the top)",
-            Command::ScrollCenter => "scroll the list so the selection is in the middle",
-            Command::ScrollTop => "scroll the list so the selection is at the top",
+            Command::ScreenBottom => "last line / item on screen",
+            Command::ScrollCenter => "scroll the selection to the middle",
+            Command::ScrollTop => "scroll the selection to the top",
             Command::NextSection => "next section",
             Command::PreviousSection => "previous section",
             Command::Contents => "table of contents",

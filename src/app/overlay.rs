@@ -13,7 +13,7 @@ pub const BOOKMARK_DETAIL: usize = 5;
 
 /// The rows of the selected bookmark's details at an inner box height.
 pub fn bookmark_detail_rows(inner_height: usize) -> usize {
-    if inner_height >= BOOKMARK_DETAIL + 3 {
+    if inner_height > BOOKMARK_DETAIL {
         BOOKMARK_DETAIL
     } else {
         0

@@ -158,9 +158,19 @@ fn end_and_top_and_scrolling_stop_at_the_edges() {
 }
 
 #[test]
-fn reaching_the_end_finishes_the_document() {
+fn reading_to_the_end_finishes_the_document_and_jumping_there_does_not() {
     let mut state = state_with(long_doc());
     let effects = cmd(&mut state, Command::Bottom);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Store(op) if matches!(**op, Op::SetDoc { ref state, .. } if state.finished)))
+    );
+    cmd(&mut state, Command::Top);
+    let mut effects = Vec::new();
+    while !reader(&state).at_end() {
+        effects.extend(cmd(&mut state, Command::PageDown));
+    }
     assert!(
         effects
             .iter()
@@ -299,7 +309,15 @@ fn tiny_and_zero_sizes_are_survived() {
                 result: Ok(long_doc()),
             },
         );
+        // The article is open again at the place kept through the tiny size.
+        assert_eq!(state.screen, Screen::Reader, "at {w}x{h}");
+        let r = reader(&state);
+        assert!(r.top.block < r.doc.block_count(), "at {w}x{h}: {:?}", r.top);
     }
+    // Back at a usable size, the place is a real line on screen.
+    update(&mut state, Action::Resize(80, 24));
+    let r = reader(&state);
+    assert!(!r.visible().is_empty() && r.visible()[0] == r.top);
 }
 
 #[test]
@@ -425,4 +443,181 @@ fn mouse_wheel_scrolls_and_clicks_select() {
         },
     );
     assert_eq!(effects, [Effect::Load { entry: 0 }]);
+}
+
+fn key(code: KeyCode, modifiers: crossterm::event::KeyModifiers) -> Action {
+    Action::Key(crossterm::event::KeyEvent::new_with_kind(
+        code,
+        modifiers,
+        crossterm::event::KeyEventKind::Press,
+    ))
+}
+
+fn typed(state: &mut State, text: &str) {
+    for c in text.chars() {
+        update(state, Action::Key(press(KeyCode::Char(c))));
+    }
+}
+
+#[test]
+fn a_note_is_typed_edited_and_saved_or_cancelled_by_keys() {
+    use crossterm::event::KeyModifiers as M;
+    let mut state = state_with(long_doc());
+    cmd(&mut state, Command::NextSection);
+    update(&mut state, Action::Key(press(KeyCode::Char('B'))));
+    assert!(matches!(state.mode, Mode::Typing(_)));
+    // Keys that mean something elsewhere are text here.
+    typed(&mut state, "jüngst gelesen");
+    update(&mut state, key(KeyCode::Char('w'), M::CONTROL));
+    typed(&mut state, "geöffnet");
+    update(&mut state, key(KeyCode::Home, M::NONE));
+    update(&mut state, key(KeyCode::Delete, M::NONE));
+    update(&mut state, Action::Key(press(KeyCode::Char('J'))));
+    update(&mut state, key(KeyCode::End, M::NONE));
+    update(&mut state, Action::Key(press(KeyCode::Backspace)));
+    assert_eq!(reader(&state).current_section(), 1, "typing did not move");
+    update(&mut state, key(KeyCode::Enter, M::NONE));
+    assert_eq!(state.mode, Mode::Normal);
+    let path = reader(&state).section_path();
+    assert_eq!(
+        state.bookmarked(&path).map(|b| b.note.as_str()),
+        Some("Jüngst geöffne")
+    );
+    // Esc drops what was typed.
+    update(&mut state, Action::Key(press(KeyCode::Char('B'))));
+    typed(&mut state, " und mehr");
+    update(&mut state, key(KeyCode::Esc, M::NONE));
+    assert_eq!(state.mode, Mode::Normal);
+    assert_eq!(
+        state.bookmarked(&path).map(|b| b.note.as_str()),
+        Some("Jüngst geöffne")
+    );
+    // Ctrl-C quits even while typing.
+    update(&mut state, Action::Key(press(KeyCode::Char('B'))));
+    let effects = update(&mut state, key(KeyCode::Char('c'), M::CONTROL));
+    assert!(state.quit && effects.contains(&Effect::Quit));
+}
+
+#[test]
+fn a_message_is_closed_by_a_key_which_is_used_up() {
+    let mut state = state_with(long_doc());
+    let top = reader(&state).top;
+    state.show_message("Please note", vec!["config.toml:2:1: something".into()]);
+    update(&mut state, Action::Key(press(KeyCode::Char('j'))));
+    // `j` scrolls a long message; this one fits, so it closes it. Either way the reader
+    // did not move.
+    update(&mut state, Action::Key(press(KeyCode::Char(']'))));
+    assert_eq!(state.message(), None);
+    assert_eq!(reader(&state).top, top, "the closing key is used up");
+    update(&mut state, Action::Key(press(KeyCode::Char(']'))));
+    assert_eq!(reader(&state).current_section(), 1);
+}
+
+#[test]
+fn counts_repeat_motions_and_sections() {
+    let mut state = state_with(long_doc());
+    typed(&mut state, "5j");
+    assert_eq!(
+        reader(&state).top,
+        {
+            let mut other = state_with(long_doc());
+            for _ in 0..5 {
+                cmd(&mut other, Command::Down);
+            }
+            other.reader.as_ref().map(|r| r.top).unwrap_or_default()
+        },
+        "5j is five lines"
+    );
+    let section = reader(&state).current_section();
+    typed(&mut state, "3]");
+    assert_eq!(reader(&state).current_section(), section + 3);
+    typed(&mut state, ":q");
+    assert!(!state.quit, "the command waits for Enter");
+    update(&mut state, Action::Key(press(KeyCode::Enter)));
+    assert!(state.quit);
+}
+
+#[test]
+fn undo_goes_back_through_every_delete() {
+    let mut state = state_with(long_doc());
+    for _ in 0..3 {
+        cmd(&mut state, Command::NextSection);
+        cmd(&mut state, Command::Bookmark);
+    }
+    assert_eq!(state.bookmarks.len(), 3);
+    cmd(&mut state, Command::Bookmarks);
+    typed(&mut state, "dd");
+    assert_eq!(state.bookmarks.len(), 1);
+    typed(&mut state, "uu");
+    assert_eq!(state.bookmarks.len(), 3, "both deleted bookmarks are back");
+}
+
+#[test]
+fn remapping_d_and_u_in_the_reader_leaves_the_bookmarks_list_alone() {
+    let mut keys = crate::config::Config::default().keys;
+    keys.contexts.entry("reader".into()).or_default().extend([
+        ("down".to_string(), vec!["d".to_string()]),
+        ("up".to_string(), vec!["u".to_string()]),
+    ]);
+    let (keymap, warnings) = Keymap::from_config(&keys);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let mut state = State::new(bundled_library(), Settings::default(), keymap);
+    update(&mut state, Action::Resize(80, 24));
+    update(&mut state, Action::Command(Command::Open));
+    update(
+        &mut state,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(long_doc()),
+        },
+    );
+    typed(&mut state, "dd");
+    let mut other = state_with(long_doc());
+    cmd(&mut other, Command::Down);
+    cmd(&mut other, Command::Down);
+    assert_eq!(
+        reader(&state).top,
+        reader(&other).top,
+        "d is a line down in the reader"
+    );
+    cmd(&mut state, Command::NextSection);
+    cmd(&mut state, Command::Bookmark);
+    cmd(&mut state, Command::NextSection);
+    cmd(&mut state, Command::Bookmark);
+    cmd(&mut state, Command::Bookmarks);
+    typed(&mut state, "d");
+    assert_eq!(state.bookmarks.len(), 1, "d still deletes in the list");
+    typed(&mut state, "u");
+    assert_eq!(state.bookmarks.len(), 2, "u still undoes in the list");
+}
+
+#[test]
+fn a_warning_shown_at_start_stays_when_the_article_opens() {
+    // `blatt ARTICLE` with a bad config: the warning is up when the article arrives.
+    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    update(&mut state, Action::Resize(80, 24));
+    state.show_message("Please note", vec!["config.toml:1:1: bad".into()]);
+    update(
+        &mut state,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(long_doc()),
+        },
+    );
+    assert_eq!(state.screen, Screen::Reader);
+    assert!(state.message().is_some(), "the warning was dropped");
+}
+
+#[test]
+fn the_time_of_changes_comes_from_the_clock_action() {
+    let mut state = state_with(long_doc());
+    update(&mut state, Action::Tick(1_594_684_800_000));
+    cmd(&mut state, Command::Bookmark);
+    let bookmark = state.bookmarks.values().next().expect("a bookmark");
+    assert_eq!(bookmark.created, 1_594_684_800_000);
+    let effects = cmd(&mut state, Command::Down);
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        Effect::Store(op) if matches!(**op, Op::SetDoc { ref state, .. } if state.updated == 1_594_684_800_000)
+    )));
 }

@@ -9,7 +9,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::{Theme, ellipsize, fill, put};
-use crate::app::{Command, LibraryRow, State, geometry};
+use crate::app::{Command, Context, LibraryRow, State, geometry};
 use crate::library::Origin;
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
@@ -93,12 +93,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
 
     let hints = format!(
         " {} open  {}/{} move  {} bookmarks  {} help  {} quit",
-        state.hint(Command::Open),
-        state.hint(Command::Down),
-        state.hint(Command::Up),
-        state.hint(Command::Bookmarks),
-        state.hint(Command::Help),
-        state.hint(Command::Back),
+        state.keymap.hint(Context::Library, Command::Open),
+        state.keymap.hint(Context::Library, Command::Down),
+        state.keymap.hint(Context::Library, Command::Up),
+        state.keymap.hint(Context::Library, Command::Bookmarks),
+        state.keymap.hint(Context::Library, Command::Help),
+        state.keymap.hint(Context::Library, Command::Back),
     );
     let status = state.flash.clone().map_or(hints, |f| format!(" {f}"));
     fill(buf, areas.status, theme.status());

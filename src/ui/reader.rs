@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::{Theme, ellipsize, fill, put};
-use crate::app::{Command, Reader, State, geometry};
+use crate::app::{Command, Context, Reader, State, geometry};
 use crate::layout::text_width;
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State, reader: &Reader, theme: &Theme) {
@@ -169,10 +169,10 @@ fn status(
     let hints = state.flash.clone().or(reopening).unwrap_or_else(|| {
         format!(
             "{}/{} section  {} contents  {} help",
-            state.hint(Command::PreviousSection),
-            state.hint(Command::NextSection),
-            state.hint(Command::Contents),
-            state.hint(Command::Help),
+            state.keymap.hint(Context::Reader, Command::PreviousSection),
+            state.keymap.hint(Context::Reader, Command::NextSection),
+            state.keymap.hint(Context::Reader, Command::Contents),
+            state.keymap.hint(Context::Reader, Command::Help),
         )
     });
     let width = usize::from(row.width);
