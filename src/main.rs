@@ -12,7 +12,7 @@ use blatt::app::{Effect, Keymap, Settings, State};
 use blatt::cli::{Cli, Headless};
 use blatt::config::{self, Config};
 use blatt::library::{self, Entry, Library, Origin, Target};
-use blatt::store::{self, Store};
+use blatt::store::{self, Op, Store};
 use blatt::ui::Theme;
 use blatt::{headless, terminal};
 
@@ -104,10 +104,17 @@ fn reader(
     warnings.extend(theme_warnings);
 
     // A large INDEX.md is parsed and checked only as far as the first screen needs; the
-    // rest follows in the background once the first frame is drawn.
+    // rest follows in the background once the first frame is drawn. Without a path, the
+    // configured library opens, else the one given last on the command line, else the
+    // bundled one.
+    let mut store = store;
     let ((library, rest), single) = match path {
         Some(path) if path.is_file() && !is_index(path) => ((single_article(path)?, None), true),
-        Some(path) => (library::open_library(path)?, false),
+        Some(path) => {
+            let opened = library::open_library(path)?;
+            store.apply(Op::SetLastLibrary(opened.0.origin.key()));
+            (opened, false)
+        }
         None => match config.library_path() {
             Some(configured) => match library::open_library(&configured) {
                 Ok(opened) => (opened, false),
@@ -118,7 +125,17 @@ fn reader(
                     ((library::bundled_library(), None), false)
                 }
             },
-            None => ((library::bundled_library(), None), false),
+            None => {
+                let remembered = store
+                    .state()
+                    .last_library
+                    .as_ref()
+                    .and_then(|key| library::open_library(Path::new(key)).ok());
+                match remembered {
+                    Some(opened) => (opened, false),
+                    None => ((library::bundled_library(), None), false),
+                }
+            }
         },
     };
     let settings = Settings {
@@ -135,13 +152,23 @@ fn reader(
         warnings.push(format!("reading state will not be saved: {reason}"));
     }
     let mut initial = Vec::new();
+    // The article read last in this library (schema 1 kept one for all libraries).
+    let key = state.library.origin.key();
+    let last = store.state().libraries.get(&key).cloned().or_else(|| {
+        store
+            .state()
+            .last_open
+            .clone()
+            .filter(|last| last.library.is_empty() || last.library == key)
+    });
     if single {
         initial.push(Effect::Load { entry: 0 });
-    } else if !fresh
-        && path.is_none()
-        && let Some(last) = &store.state().last_open
-    {
-        initial.extend(state.reopen(last.doc.clone()));
+    } else if let Some(last) = last {
+        if fresh {
+            initial.extend(state.select_last(last.doc));
+        } else {
+            initial.extend(state.reopen(last.doc));
+        }
     }
     if !warnings.is_empty() {
         state.show_message("Please note", warnings);

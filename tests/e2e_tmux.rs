@@ -475,3 +475,78 @@ fn a_large_library_arrives_in_parts_and_checks_what_comes_into_view() {
     assert_eq!(pane.wait_for_exit(), 0);
     pane.assert_terminal_restored();
 }
+
+/// A library folder with two articles of a few sections each.
+fn two_article_library(dir: &std::path::Path) {
+    std::fs::write(
+        dir.join("INDEX.md"),
+        "# Nachrichten\n\n- [Erster Artikel](eins.txt) — der erste\n- [Zweiter Artikel](zwei.txt) — der zweite\n",
+    )
+    .expect("index");
+    for (file, name) in [("eins.txt", "Eins"), ("zwei.txt", "Zwei")] {
+        let mut text = format!("Artikel {name}\n\nEinleitung {name}.\n\n");
+        for s in 1..=4 {
+            text.push_str(&format!("Abschnitt {name} {s}\n\n"));
+            for p in 0..6 {
+                text.push_str(&format!(
+                    "Absatz {p} von {name} {s}, mit ein paar Wörtern.\n\n"
+                ));
+            }
+        }
+        std::fs::write(dir.join(file), text).expect("article");
+    }
+}
+
+#[test]
+fn a_library_given_by_path_reopens_its_last_article_and_is_remembered() {
+    let tmux = Tmux::new();
+    let lib = tempfile::tempdir().expect("tempdir");
+    two_article_library(lib.path());
+    let lib_arg = lib.path().to_string_lossy().into_owned();
+
+    let pane = tmux.run_blatt("first", 100, 30, &[&lib_arg]);
+    pane.wait_for("Zweiter Artikel");
+    pane.key("j");
+    pane.key("Enter");
+    pane.wait_for_status("1/5");
+    pane.key("]");
+    pane.key("]");
+    pane.wait_for_status("3/5");
+    pane.key("C-c");
+    assert_eq!(pane.wait_for_exit(), 0);
+
+    // The same library again: the second article, where it was left.
+    let again = tmux.run_blatt("again", 100, 30, &[&lib_arg]);
+    let screen = again.wait_for_status("3/5");
+    assert!(
+        screen.iter().any(|l| l.contains("Abschnitt Zwei 2")),
+        "{}",
+        show(&screen)
+    );
+    again.key("C-c");
+    assert_eq!(again.wait_for_exit(), 0);
+
+    // A bare `blatt` opens the library given last, and its last article.
+    let bare = tmux.run_blatt("bare", 100, 30, &[]);
+    let screen = bare.wait_for_status("3/5");
+    assert!(
+        screen.iter().any(|l| l.contains("Abschnitt Zwei 2")),
+        "{}",
+        show(&screen)
+    );
+    bare.key("C-c");
+    assert_eq!(bare.wait_for_exit(), 0);
+
+    // `--fresh` starts in the list, with the article read last selected.
+    let fresh = tmux.run_blatt("fresh", 100, 30, &["--fresh", &lib_arg]);
+    fresh.wait_for("Zweiter Artikel");
+    fresh.key("Enter");
+    let screen = fresh.wait_for_status("/5");
+    assert!(
+        screen.iter().any(|l| l.contains("Zwei")),
+        "Enter opened the article read last: {}",
+        show(&screen)
+    );
+    fresh.key("C-c");
+    assert_eq!(fresh.wait_for_exit(), 0);
+}

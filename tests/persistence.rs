@@ -57,7 +57,11 @@ fn perform(state: &mut State, store: &mut Store, effects: Vec<Effect>) {
             }
             Effect::Store(op) => store.apply(*op),
             Effect::Flush => store.save().expect("save"),
-            Effect::Refresh | Effect::Suspend | Effect::Redraw | Effect::Quit => {}
+            Effect::Refresh
+            | Effect::Suspend
+            | Effect::Redraw
+            | Effect::OpenLibrary { .. }
+            | Effect::Quit => {}
         }
     }
 }

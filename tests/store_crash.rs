@@ -166,6 +166,7 @@ fn kill_during_save_never_leaves_a_broken_file() {
         store.apply(Op::SetLastOpen(Some(LastOpen {
             doc: COUNTER_DOC.into(),
             updated: trial as u64,
+            ..LastOpen::default()
         })));
         let t = Instant::now();
         store

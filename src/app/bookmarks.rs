@@ -152,8 +152,32 @@ pub(super) fn open_selected(state: &mut State, selected: usize, effects: &mut Ve
     open_doc(state, bookmark, effects);
 }
 
-/// Opens a bookmark's document at the bookmark, once the library says which entry it is.
+/// Opens a bookmark's document at the bookmark: in its own library (which opens first if
+/// it is another one), once the library says which entry it is.
 pub(super) fn open_doc(state: &mut State, bookmark: Bookmark, effects: &mut Vec<Effect>) {
+    if state.missing_docs.contains(&bookmark.doc) {
+        let lines = vec![
+            format!("{} — {}", bookmark.doc_title, bookmark.section_title),
+            String::new(),
+            format!("The file {} is gone.", bookmark.doc),
+            format!(
+                "The bookmark is kept; {} in the bookmarks list deletes it.",
+                state
+                    .keymap
+                    .hint(Context::Bookmarks, Command::DeleteBookmark)
+            ),
+        ];
+        state.show_message("The bookmarked file is gone", lines);
+        return;
+    }
+    if !bookmark.library.is_empty() && bookmark.library != state.library.origin.key() {
+        state.flash = Some(format!("opening the library of {}…", bookmark.doc_title));
+        effects.push(Effect::OpenLibrary {
+            key: bookmark.library.clone(),
+            then: Box::new(bookmark),
+        });
+        return;
+    }
     match state.entry_of_key(&bookmark.doc) {
         Lookup::NotYetKnown => {
             state.flash = Some(format!(

@@ -119,9 +119,7 @@ impl Command {
             Command::Top => "to the start",
             Command::Bottom => "to the end",
             Command::ScreenTop => "first item on screen",
-            Command::ScreenMiddle => {
-                "middle line / item on screen"
-            }
+            Command::ScreenMiddle => "middle line / item on screen",
             Command::ScreenBottom => "last line / item on screen",
             Command::ScrollCenter => "scroll the selection to the middle",
             Command::ScrollTop => "scroll the selection to the top",

@@ -35,6 +35,8 @@ pub enum PendingOpen {
     LastRead(String),
     /// A bookmark's document, once its entry is known; a message if it is not listed.
     Bookmark(Box<Bookmark>),
+    /// Only select the entry of the article read last (`--fresh` starts in the list).
+    Select(String),
 }
 
 /// The display rows of a library: group headings where the group changes, then per entry
@@ -136,6 +138,15 @@ impl State {
             None if self.library_complete() => Lookup::NotListed,
             None => Lookup::NotYetKnown,
         }
+    }
+
+    /// Puts the library's selection on the article read last time, once its entry is known
+    /// (unless the person moves first).
+    pub fn select_last(&mut self, key: String) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        self.pending_open = Some(PendingOpen::Select(key));
+        retry_pending_open(self, &mut effects);
+        effects
     }
 
     /// Opens the article read last time, if the library lists it: now, or once its entry is
@@ -292,6 +303,14 @@ pub(super) fn retry_pending_open(state: &mut State, effects: &mut Vec<Effect>) {
             Lookup::NotYetKnown => state.pending_open = Some(PendingOpen::LastRead(key)),
         },
         PendingOpen::Bookmark(bookmark) => super::bookmarks::open_doc(state, *bookmark, effects),
+        PendingOpen::Select(key) => match state.entry_of_key(&key) {
+            Lookup::Found(entry) => {
+                state.selected = entry;
+                keep_selection_visible(state);
+            }
+            Lookup::NotListed => {}
+            Lookup::NotYetKnown => state.pending_open = Some(PendingOpen::Select(key)),
+        },
     }
 }
 

@@ -185,6 +185,15 @@ pub enum Action {
     Shared {
         bookmarks: BTreeMap<String, Bookmark>,
         docs: BTreeMap<String, DocState>,
+        /// Documents of bookmarks whose file is gone.
+        missing: std::collections::BTreeSet<String>,
+    },
+    /// Another library was opened (for a bookmark of it, which opens once it is found).
+    LibraryOpened {
+        library: Box<Library>,
+        /// More of its INDEX.md comes in the background.
+        reading: bool,
+        then: Box<Bookmark>,
     },
     /// Something the person should know that happened outside (a save that failed).
     Notice(String),
@@ -226,6 +235,12 @@ pub enum Effect {
     Suspend,
     /// Draw every cell anew (after the process was stopped and continued).
     Redraw,
+    /// Open the library with this key (its INDEX.md), then send [`Action::LibraryOpened`]
+    /// with `then`.
+    OpenLibrary {
+        key: String,
+        then: Box<Bookmark>,
+    },
     Quit,
 }
 
@@ -264,6 +279,26 @@ impl State {
         };
         state.take_in_entries(0);
         state
+    }
+
+    /// Shows another library, as if blatt had been started on it; what is saved stays.
+    pub fn replace_library(&mut self, library: Library, reading: bool) {
+        let count = library.entries.len();
+        self.library = library;
+        self.rows.clear();
+        self.keys = Vec::with_capacity(count);
+        self.entry_of = HashMap::with_capacity(count);
+        self.checked = 0;
+        self.reading_index = reading;
+        self.pending_open = None;
+        self.selected = 0;
+        self.offset = 0;
+        self.screen = Screen::Library;
+        self.reader = None;
+        self.overlay = None;
+        self.single = false;
+        self.marks_stale = true;
+        self.take_in_entries(0);
     }
 
     /// Where keys are pressed: the overlay on top, else the screen.
@@ -423,9 +458,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Checked { targets } => library::checked(state, targets, &mut effects),
-        Action::Shared { bookmarks, docs } => {
+        Action::Shared {
+            bookmarks,
+            docs,
+            missing,
+        } => {
             let open = state.reader.as_ref().map(|r| r.key.clone());
             state.bookmarks = bookmarks;
+            state.missing_docs = missing;
             state.marks_stale = true;
             for (key, doc) in docs {
                 if Some(&key) != open.as_ref() {
@@ -435,6 +475,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             overlay::clamp(state);
         }
         Action::Notice(text) => state.flash = Some(text),
+        Action::LibraryOpened {
+            library,
+            reading,
+            then,
+        } => {
+            if let Some(reader) = state.reader.as_ref() {
+                remember_position(state, reader.key.clone(), &mut effects);
+            }
+            state.replace_library(*library, reading);
+            bookmarks::open_doc(state, *then, &mut effects);
+        }
         Action::Continued => effects.push(Effect::Redraw),
         Action::Terminate => quit(state, &mut effects),
         Action::Scroll { down, column, row } => {
@@ -749,6 +800,7 @@ fn loaded(
             remember_position(state, key.clone(), effects);
             effects.push(store_op(Op::SetLastOpen(Some(crate::store::LastOpen {
                 doc: key,
+                library: state.library.origin.key(),
                 updated: state.now,
             }))));
         }

@@ -621,3 +621,75 @@ fn the_time_of_changes_comes_from_the_clock_action() {
         Effect::Store(op) if matches!(**op, Op::SetDoc { ref state, .. } if state.updated == 1_594_684_800_000)
     )));
 }
+
+#[test]
+fn a_bookmark_whose_file_is_gone_says_so() {
+    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    let bookmark = Bookmark {
+        doc: "/gone/article.txt".into(),
+        doc_title: "Gone".into(),
+        section_title: "S".into(),
+        ..Bookmark::default()
+    };
+    update(
+        &mut state,
+        Action::Shared {
+            bookmarks: [("x".to_string(), bookmark)].into(),
+            docs: Default::default(),
+            missing: ["/gone/article.txt".to_string()].into(),
+        },
+    );
+    cmd(&mut state, Command::Bookmarks);
+    let effects = cmd(&mut state, Command::Open);
+    assert!(effects.is_empty(), "{effects:?}");
+    let message = state.message().expect("a message");
+    assert_eq!(message.title, "The bookmarked file is gone");
+    assert!(
+        message
+            .lines
+            .iter()
+            .any(|l| l.contains("/gone/article.txt is gone"))
+    );
+    assert_eq!(state.bookmarks.len(), 1, "the bookmark is kept");
+}
+
+#[test]
+fn a_bookmark_of_another_library_opens_there() {
+    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    update(&mut state, Action::Resize(80, 24));
+    let mut other = bundled_library();
+    other.origin = crate::library::Origin::Dir {
+        root: "/news".into(),
+        index: "/news/INDEX.md".into(),
+    };
+    let doc = other.entries[0]
+        .key(&other.origin)
+        .expect("a checked entry");
+    let bookmark = Bookmark {
+        doc,
+        doc_title: "Elsewhere".into(),
+        section_title: "S".into(),
+        library: "/news/INDEX.md".into(),
+        ..Bookmark::default()
+    };
+    state.bookmarks.insert("x".into(), bookmark.clone());
+    cmd(&mut state, Command::Bookmarks);
+    let effects = cmd(&mut state, Command::Open);
+    assert_eq!(
+        effects,
+        [Effect::OpenLibrary {
+            key: "/news/INDEX.md".into(),
+            then: Box::new(bookmark.clone()),
+        }]
+    );
+    let effects = update(
+        &mut state,
+        Action::LibraryOpened {
+            library: Box::new(other),
+            reading: false,
+            then: Box::new(bookmark),
+        },
+    );
+    assert_eq!(state.library.origin.key(), "/news/INDEX.md");
+    assert_eq!(effects, [Effect::Load { entry: 0 }]);
+}

@@ -74,6 +74,8 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
         sender,
         load: 0,
         loading: None,
+        library_load: 0,
+        library: None,
         last_change: None,
         last_draw: None,
     };
@@ -82,8 +84,11 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         events.run(&mut term, &mut state, &mut runtime, initial)
     }));
-    if let Some(loading) = events.loading.take() {
-        loading.close();
+    for budget in [events.loading.take(), events.library.take()]
+        .into_iter()
+        .flatten()
+    {
+        budget.close();
     }
     let saved = save(&runtime.store);
     if matches!(result, Ok(Ok(()))) {
@@ -116,6 +121,10 @@ struct Loop {
     load: u64,
     /// The budget of the loader at work, closed to stop it.
     loading: Option<Arc<Budget>>,
+    /// The number of the library shown: parts of libraries shown before are dropped.
+    library_load: u64,
+    /// The budget of the library reader at work.
+    library: Option<Arc<Budget>>,
     /// When the first unsaved change was made.
     last_change: Option<Instant>,
     last_draw: Option<Instant>,
@@ -150,22 +159,8 @@ impl Loop {
         self.draw(term, state, runtime)?;
         // The first frame is up: now the rest of the library may take a core.
         if let Some(rest) = runtime.library_rest.take() {
-            let outbox = Outbox::new(
-                self.sender.clone(),
-                Source::Library,
-                Some(Budget::new(LIBRARY_IN_FLIGHT)),
-            );
-            let unchecked = state.library.unchecked();
-            let next = state.library.entries.len();
-            if let Err(e) = workers::read_library(rest, unchecked, next, outbox) {
-                // The library stays as far as it was read, and the status line says why.
-                let failed = Action::MoreEntries {
-                    title: None,
-                    entries: Vec::new(),
-                    done: true,
-                    error: Some(format!("cannot start reading the rest: {e}")),
-                };
-                let effects = update(state, failed);
+            let effects = self.read_library(state, rest);
+            if !effects.is_empty() || state.flash.is_some() {
                 if self.perform(term, state, runtime, effects)? {
                     return Ok(());
                 }
@@ -214,6 +209,39 @@ impl Loop {
         }
     }
 
+    /// Starts reading the rest of the library's INDEX.md in the background (stopping the
+    /// reader of a library shown before). If no thread can be started, the library stays as
+    /// far as it was read, and the status line says why.
+    fn read_library(&mut self, state: &mut State, rest: LibraryRest) -> Vec<Effect> {
+        if let Some(budget) = self.library.take() {
+            budget.close();
+        }
+        self.library_load += 1;
+        let budget = Budget::new(LIBRARY_IN_FLIGHT);
+        let outbox = Outbox::new(
+            self.sender.clone(),
+            Source::Library(self.library_load),
+            Some(Arc::clone(&budget)),
+        );
+        let unchecked = state.library.unchecked();
+        let next = state.library.entries.len();
+        match workers::read_library(rest, unchecked, next, outbox) {
+            Ok(()) => {
+                self.library = Some(budget);
+                Vec::new()
+            }
+            Err(e) => update(
+                state,
+                Action::MoreEntries {
+                    title: None,
+                    entries: Vec::new(),
+                    done: true,
+                    error: Some(format!("cannot start reading the rest: {e}")),
+                },
+            ),
+        }
+    }
+
     /// When the loop must wake even if nothing arrives: a save or a frame that is due.
     fn deadline(&self, owed: &Owed) -> Option<Instant> {
         let save = self.last_change.map(|t| t + SAVE_DELAY);
@@ -244,8 +272,13 @@ impl Loop {
         owed: &mut Owed,
     ) -> anyhow::Result<bool> {
         let Sent { action, from, slot } = sent;
-        if matches!(from, Source::Loader(load) if load != self.load) {
-            // A piece of an article no longer open.
+        let stale = match from {
+            Source::Loader(load) => load != self.load,
+            Source::Library(load) => load != self.library_load,
+            Source::Terminal | Source::Signal => false,
+        };
+        if stale {
+            // A piece of an article or a library no longer shown.
             return Ok(false);
         }
         #[cfg(debug_assertions)]
@@ -255,7 +288,7 @@ impl Loop {
         // The message's slot is free once `update` has it: its worker may send the next.
         drop(slot);
         match from {
-            Source::Loader(_) | Source::Library => owed.background = true,
+            Source::Loader(_) | Source::Library(_) => owed.background = true,
             Source::Terminal | Source::Signal => owed.frame = true,
         }
         self.perform(term, state, runtime, effects)
@@ -360,6 +393,30 @@ impl Loop {
                         queue.extend(update(state, shared));
                     }
                 }
+                Effect::OpenLibrary { key, then } => {
+                    let path = std::path::Path::new(&key);
+                    match crate::library::open_library(path) {
+                        Ok((library, rest)) => {
+                            let reading = rest.as_ref().is_some_and(|r| !r.is_done());
+                            let opened = Action::LibraryOpened {
+                                library: Box::new(library),
+                                reading,
+                                then,
+                            };
+                            queue.extend(update(state, opened));
+                            if let Some(rest) = rest {
+                                queue.extend(self.read_library(state, rest));
+                            }
+                        }
+                        Err(e) => {
+                            let notice = format!(
+                                "cannot open the library of this bookmark: {}",
+                                crate::document::sanitize::escape_controls(&e.to_string())
+                            );
+                            queue.extend(update(state, Action::Notice(notice)));
+                        }
+                    }
+                }
                 Effect::Suspend => terminal::suspend(term, runtime.mouse)?,
                 Effect::Redraw => terminal::redraw_fully(term)?,
                 Effect::Quit => return Ok(true),
@@ -421,8 +478,16 @@ fn save(store: &Mutex<Store>) -> Saved {
 
 /// What other blatt processes saved, merged by the store: their bookmarks and positions.
 fn shared_of(store: &Store) -> Action {
+    let bookmarks = store.state().bookmarks.clone();
+    // A document key is its file's canonical path (or `bundled:…`, always there).
+    let missing = bookmarks
+        .values()
+        .map(|b| b.doc.clone())
+        .filter(|doc| !doc.starts_with("bundled:") && !std::path::Path::new(doc).exists())
+        .collect();
     Action::Shared {
-        bookmarks: store.state().bookmarks.clone(),
+        bookmarks,
         docs: store.state().docs.clone(),
+        missing,
     }
 }

@@ -21,7 +21,8 @@ pub enum Source {
     Signal,
     /// The reader of a large article; the number tells loads apart.
     Loader(u64),
-    Library,
+    /// The reader and checker of a large INDEX.md; the number tells libraries apart.
+    Library(u64),
 }
 
 /// One message on the channel.
@@ -263,7 +264,7 @@ mod tests {
     fn a_budget_holds_the_worker_until_the_loop_takes_a_message() {
         let (sender, receiver) = channel();
         let budget = Budget::new(2);
-        let outbox = Outbox::new(sender, Source::Library, Some(Arc::clone(&budget)));
+        let outbox = Outbox::new(sender, Source::Library(1), Some(Arc::clone(&budget)));
         let worker = std::thread::spawn(move || {
             let mut sent = 0;
             while outbox.send(Action::Continued) {
@@ -282,7 +283,7 @@ mod tests {
         let third = receiver
             .recv()
             .expect("a third message once a slot is free");
-        assert_eq!(third.from, Source::Library);
+        assert_eq!(third.from, Source::Library(1));
         budget.close();
         let sent = worker.join().expect("the worker ends once closed");
         assert_eq!(sent, 3);

@@ -266,6 +266,10 @@ fn salvage(obj: &serde_json::Map<String, Value>) -> Loaded {
         }
     }
     salvage_map(obj, "docs", &mut state.docs, &mut dropped);
+    salvage_map(obj, "libraries", &mut state.libraries, &mut dropped);
+    if let Some(Value::String(path)) = obj.get("last_library") {
+        state.last_library = Some(path.clone());
+    }
     salvage_map(obj, "bookmarks", &mut state.bookmarks, &mut dropped);
     if dropped.is_empty() {
         Loaded::Good(state)

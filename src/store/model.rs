@@ -21,7 +21,13 @@ pub const SECTION_KEYS: u32 = 2;
 #[serde(default)]
 pub struct SavedState {
     pub schema: u32,
+    /// The document open last, in whichever library.
     pub last_open: Option<LastOpen>,
+    /// The document open last in each library, by library (see `Origin::key`).
+    pub libraries: BTreeMap<String, LastOpen>,
+    /// The library given last on the command line: a bare `blatt` opens it (unless the
+    /// configuration names one).
+    pub last_library: Option<String>,
     /// Reading state per document, by document key.
     pub docs: BTreeMap<String, DocState>,
     /// Bookmarks by id (see [`Bookmark::id_for`]).
@@ -33,6 +39,8 @@ impl Default for SavedState {
         SavedState {
             schema: SCHEMA,
             last_open: None,
+            libraries: BTreeMap::new(),
+            last_library: None,
             docs: BTreeMap::new(),
             bookmarks: BTreeMap::new(),
         }
@@ -44,6 +52,8 @@ impl Default for SavedState {
 #[serde(default)]
 pub struct LastOpen {
     pub doc: String,
+    /// The library it was read in; empty in schema 1.
+    pub library: String,
     /// Unix time in milliseconds.
     pub updated: u64,
 }
@@ -133,7 +143,10 @@ pub enum Op {
     /// Set the reading state of one document; the newer `updated` wins against the disk.
     SetDoc { key: String, state: DocState },
     /// Set (or clear) the last open document; a `Some` older than the disk's is ignored.
+    /// It is also the last open document of its library.
     SetLastOpen(Option<LastOpen>),
+    /// Remember the library given on the command line.
+    SetLastLibrary(String),
     /// Add or replace the bookmark with this id.
     UpsertBookmark { id: String, bookmark: Bookmark },
     /// Remove the bookmark with this id (nothing happens if it is gone already).
@@ -146,7 +159,9 @@ pub enum Op {
 /// - `SetDoc`: the state with the larger `updated` wins whole (ties go to `op`). If `op` is the
 ///   older one, the sections it read are added to the newer state's `read_sections`, so reading
 ///   done in two windows at once is kept, while a deliberate reset (which is newer) still clears.
-/// - `SetLastOpen`: `Some` wins unless the state holds a newer one; `None` always clears.
+/// - `SetLastOpen`: `Some` wins unless the state holds a newer one, for the whole state and
+///   for its library; `None` always clears the whole state's.
+/// - `SetLastLibrary` replaces.
 /// - `UpsertBookmark` replaces by id; `DeleteBookmark` removes by id.
 pub fn apply_op(state: &mut SavedState, op: &Op) {
     match op {
@@ -165,10 +180,21 @@ pub fn apply_op(state: &mut SavedState, op: &Op) {
             }
         }
         Op::SetLastOpen(None) => state.last_open = None,
-        Op::SetLastOpen(Some(new)) => match &state.last_open {
-            Some(existing) if existing.updated > new.updated => {}
-            _ => state.last_open = Some(new.clone()),
-        },
+        Op::SetLastOpen(Some(new)) => {
+            match &state.last_open {
+                Some(existing) if existing.updated > new.updated => {}
+                _ => state.last_open = Some(new.clone()),
+            }
+            if !new.library.is_empty() {
+                match state.libraries.get(&new.library) {
+                    Some(existing) if existing.updated > new.updated => {}
+                    _ => {
+                        state.libraries.insert(new.library.clone(), new.clone());
+                    }
+                }
+            }
+        }
+        Op::SetLastLibrary(path) => state.last_library = Some(path.clone()),
         Op::UpsertBookmark { id, bookmark } => {
             state.bookmarks.insert(id.clone(), bookmark.clone());
         }
@@ -285,6 +311,7 @@ mod tests {
             Some(LastOpen {
                 doc: doc.into(),
                 updated,
+                ..LastOpen::default()
             })
         };
         apply_op(&mut s, &Op::SetLastOpen(lo("new", 5)));

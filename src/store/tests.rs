@@ -107,6 +107,7 @@ fn round_trip() {
     store.apply(Op::SetLastOpen(Some(LastOpen {
         doc: "news/a.md".into(),
         updated: 10,
+        ..LastOpen::default()
     })));
     store.apply(upsert(
         "news/a.md",
