@@ -1,7 +1,7 @@
 //! The `blatt` binary: parses the command line and runs the reader or a headless command.
 //! Errors go to stderr with exit code 1; usage errors exit with 2 (clap).
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -106,7 +106,10 @@ fn reader(
     // A large INDEX.md is parsed and checked only as far as the first screen needs; the
     // rest follows in the background once the first frame is drawn.
     let ((library, rest), single) = match path {
-        Some(path) if path.is_file() && !is_index(path) => ((single_article(path)?, None), true),
+        Some(path) if path.is_file() && !is_index(path) => {
+            refuse_binary(path)?;
+            ((single_article(path)?, None), true)
+        }
         Some(path) => (library::open_library(path)?, false),
         None => match config.library_path() {
             Some(configured) => match library::open_library(&configured) {
@@ -163,6 +166,21 @@ fn is_index(path: &Path) -> bool {
     path.file_name()
         .is_some_and(|n| n.eq_ignore_ascii_case(library::INDEX_FILE))
 }
+
+/// Refuses a file that is not text (a program, an image) before the terminal is taken: it
+/// would only open as a library of one entry that cannot be read.
+fn refuse_binary(path: &Path) -> anyhow::Result<()> {
+    let (file, _) = library::open_path(path, u64::MAX)?;
+    let mut head = Vec::new();
+    file.take(SNIFF_LEN)
+        .read_to_end(&mut head)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    blatt::document::decode::decode(&head).with_context(|| path.display().to_string())?;
+    Ok(())
+}
+
+/// As much as the article decoder looks at to tell binary data from text.
+const SNIFF_LEN: u64 = 8 * 1024;
 
 /// A library of one article, for `blatt ARTICLE`.
 fn single_article(path: &Path) -> anyhow::Result<Library> {

@@ -4,6 +4,7 @@
 //! checked for terminal control characters.
 
 mod common;
+mod pty;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -188,6 +189,87 @@ fn error_messages_escape_hostile_paths() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// `blatt list ARTICLE` is a mistake (an article is not a library): it says so and fails,
+/// rather than listing nothing and succeeding.
+#[test]
+fn list_of_an_article_is_an_error() {
+    let config = config_dir();
+    for json in [false, true] {
+        let mut args = vec!["list", SEED];
+        if json {
+            args.push("--json");
+        }
+        let run = blatt(config.path(), &args);
+        run.expect_code(1);
+        let err = run.err();
+        assert!(err.starts_with("blatt: "), "{err}");
+        assert!(err.contains(SEED_NAME), "the message names the file: {err}");
+        assert!(err.contains("not a library"), "{err}");
+        assert!(run.stdout.is_empty(), "{}", run.out());
+    }
+}
+
+/// A binary file given to the reader is refused with a message naming it, before the
+/// terminal is taken (no alternate screen), not opened as a one-entry library.
+#[test]
+fn a_binary_file_for_the_reader_is_refused_before_the_terminal() {
+    let config = config_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let binary = dir.path().join("program.bin");
+    let mut bytes = b"\x7fELF\x02\x01\x01\0\0\0".to_vec();
+    bytes.extend((0..4096u32).map(|i| (i % 251) as u8));
+    fs::write(&binary, bytes).expect("write binary");
+    let mut s = pty::Session::start(config.path(), &[&binary], 80, 24);
+    let code = s.wait_exit(pty::TIMEOUT);
+    // The reader may still be draining the last bytes after the exit.
+    s.wait_quiet(std::time::Duration::from_millis(200));
+    let out = String::from_utf8_lossy(&s.bytes()).into_owned();
+    assert_eq!(code, Some(1), "blatt should exit 1; it wrote: {out:?}");
+    assert!(
+        out.contains("program.bin"),
+        "the message names the file: {out:?}"
+    );
+    assert!(out.contains("not text"), "{out:?}");
+    assert!(
+        !out.contains("\x1b[?1049h"),
+        "the terminal was taken before the refusal: {out:?}"
+    );
+}
+
+/// The paths `blatt list` prints are accepted by `toc` and `render`, `bundled:` ones
+/// included.
+#[test]
+fn toc_and_render_accept_what_list_prints() {
+    let config = config_dir();
+    let expected_render = blatt(config.path(), ["render", "--width", "60", SEED]);
+    expected_render.expect_code(0);
+    for library in [None, Some(SEEDS)] {
+        let mut args = vec!["list"];
+        args.extend(library);
+        let run = blatt(config.path(), &args);
+        run.expect_code(0);
+        let rows = list_rows(&run);
+        assert!(!rows.is_empty(), "{}: no rows", run.args);
+        for row in rows {
+            let path = &row[1];
+            let toc = blatt(config.path(), ["toc", path.as_str()]);
+            toc.expect_code(0);
+            let lines: Vec<_> = toc.out().lines().map(str::to_owned).collect();
+            assert_eq!(lines, SEED_HEADINGS, "{}", toc.args);
+            let render = blatt(config.path(), ["render", "--width", "60", path.as_str()]);
+            render.expect_code(0);
+            assert!(
+                render.stdout == expected_render.stdout,
+                "{}: not the seed's rendering",
+                render.args
+            );
+        }
+    }
+    let run = blatt(config.path(), ["toc", "bundled:nothing-like-it.txt"]);
+    run.expect_code(1);
+    assert!(run.err().contains("nothing-like-it.txt"), "{}", run.err());
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let config = config_dir();
@@ -234,12 +316,17 @@ fn the_default_config_is_toml_with_max_width() {
 
 // --- bookmarks ---
 
+/// No bookmarks is said in words (a blank output reads as a failure); JSON stays an
+/// empty array for programs.
 #[test]
-fn no_bookmarks_prints_nothing() {
+fn no_bookmarks_says_so() {
     let config = config_dir();
     let run = blatt(config.path(), ["bookmarks"]);
     run.expect_code(0);
-    assert_eq!(run.out(), "");
+    assert_eq!(run.out(), "no bookmarks yet\n");
+    let run = blatt(config.path(), ["bookmarks", "--markdown"]);
+    run.expect_code(0);
+    assert!(run.out().contains("No bookmarks yet"), "{}", run.out());
     let run = blatt(config.path(), ["bookmarks", "--json"]);
     run.expect_code(0);
     assert_eq!(parse_json(&run), serde_json::json!([]));
