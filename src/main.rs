@@ -37,6 +37,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let config_dir = store::resolve_config_dir(cli.config_dir.as_deref());
     let (config, mut warnings) = config::load(config_dir.as_ref().ok().map(PathBuf::as_path));
+    if cli.command.is_some() {
+        // No screen to show them on: config problems go to stderr, and the command runs on
+        // with the defaults in their place.
+        for warning in headless_config_warnings(&config, &warnings) {
+            let warning = blatt::document::sanitize::escape_controls(&warning);
+            eprintln!("blatt: config: {warning}");
+        }
+    }
     match cli.command {
         Some(Headless::List { library, json }) => {
             let library = headless::open_library(library.as_deref())?;
@@ -80,6 +88,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             reader(cli.path.as_deref(), cli.fresh, config, store, warnings)
         }
     }
+}
+
+/// Every problem with the configuration a headless command would otherwise not notice: those
+/// found reading config.toml, and bad keys and colours, which the reader finds when it builds
+/// its keymap and theme.
+fn headless_config_warnings(config: &Config, loaded: &[String]) -> Vec<String> {
+    let mut warnings = loaded.to_vec();
+    warnings.extend(Keymap::from_config(&config.keys).1);
+    warnings.extend(Theme::new(&config.theme, true).1);
+    warnings
 }
 
 /// Writes to stdout; a closed pipe (`blatt list | head`) is not an error.

@@ -270,6 +270,49 @@ fn toc_and_render_accept_what_list_prints() {
     assert!(run.err().contains("nothing-like-it.txt"), "{}", run.err());
 }
 
+/// Problems in config.toml are shown by the headless commands too, on stderr, without
+/// changing their output or exit code.
+#[test]
+fn headless_commands_show_config_problems() {
+    let config = config_dir();
+    fs::write(
+        config.path().join("config.toml"),
+        "frobnicate = 1\n[theme]\nsparkle = \"red\"\n",
+    )
+    .expect("write config.toml");
+    let clean = config_dir();
+    for args in [
+        vec!["list"],
+        vec!["list", "--json"],
+        vec!["toc", SEED],
+        vec!["render", "--width", "40", SEED],
+        vec!["bookmarks"],
+        vec!["bookmarks", "--json"],
+    ] {
+        let run = blatt(config.path(), &args);
+        run.expect_code(0);
+        let err = run.err();
+        let lines: Vec<&str> = err.lines().collect();
+        for word in ["frobnicate", "sparkle"] {
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.starts_with("blatt: config: ") && l.contains(word)),
+                "{}: no `blatt: config:` line about {word} on stderr: {err:?}",
+                run.args
+            );
+        }
+        let without = blatt(clean.path(), &args);
+        without.expect_code(0);
+        assert_eq!(without.err(), "", "{}", without.args);
+        assert!(
+            run.stdout == without.stdout,
+            "{}: the warnings changed the output",
+            run.args
+        );
+    }
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let config = config_dir();
