@@ -510,13 +510,10 @@ fn a_library_given_as_a_symlink_with_10000_entries() {
 
 // --- the hostile library ---
 
+/// How long building takes is measured by `cargo bench --bench lifecycle -- fixture`.
 #[test]
-fn hostile_fixture_builds_fast() {
-    let started = Instant::now();
+fn hostile_fixture_builds() {
     let lib = hostile::build();
-    let took = started.elapsed();
-    eprintln!("hostile library built in {took:?}");
-    assert!(took.as_millis() < 1000, "building took {took:?}");
     assert!(lib.root.join("INDEX.md").is_file());
     assert!(lib.entries.len() >= 30, "{}", lib.entries.len());
 }
@@ -653,7 +650,7 @@ fn squeeze(text: &str) -> String {
 }
 
 #[test]
-fn hostile_documents_toc_and_render_exit_cleanly_in_time() {
+fn hostile_documents_toc_and_render_exit_cleanly() {
     let config = config_dir();
     let lib = hostile::build();
     let mut failures = Vec::new();
@@ -774,8 +771,11 @@ fn hostile_renders_fit_their_width() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Refused without reading them: a FIFO would block for ever and /dev/zero never ends, so
+/// a run that reads them is killed by the hang guard of [`blatt`] and fails `expect_code`.
+/// How long a refusal takes is measured by `cargo bench --bench lifecycle -- refuse`.
 #[test]
-fn special_files_are_refused_quickly() {
+fn special_files_are_refused() {
     let config = config_dir();
     let lib = hostile::build();
     for (path, reason) in [
@@ -788,12 +788,6 @@ fn special_files_are_refused_quickly() {
             let run = blatt(config.path(), [command.as_ref(), path.as_os_str()]);
             run.expect_code(1);
             assert!(run.err().contains(reason), "{}: {}", run.args, run.err());
-            assert!(
-                run.elapsed.as_secs() < 5,
-                "{}: took {:?}",
-                run.args,
-                run.elapsed
-            );
         }
     }
 }
@@ -869,15 +863,27 @@ fn thirty_thousand_headings_in_the_toc() {
     eprintln!("{}: {:?}", run.args, run.elapsed);
 }
 
-/// The time limit counts processor time from /proc; make sure it can be read, or the
-/// limit silently falls back to wall time.
+/// The time limit counts processor time from /proc; make sure it can be read and grows
+/// with work, or the limit silently falls back to wall time. Spins until it has grown
+/// rather than for a fixed time, so that a loaded machine only makes it slower.
 #[test]
 fn processor_time_is_measured() {
-    let spin = Instant::now();
+    let me = std::process::id();
+    let before = common::cpu_time(me).expect("/proc/PID/stat readable");
+    let started = Instant::now();
     let mut x = 0u64;
-    while spin.elapsed().as_millis() < 300 {
-        x = std::hint::black_box(x.wrapping_add(1));
+    loop {
+        for _ in 0..1_000_000 {
+            x = std::hint::black_box(x.wrapping_add(1));
+        }
+        let used = common::cpu_time(me).expect("/proc/PID/stat readable");
+        if used >= before + std::time::Duration::from_millis(100) {
+            break;
+        }
+        assert!(
+            started.elapsed() < common::HANG_GUARD,
+            "processor time stayed at {used:?} while this test spun for {:?}",
+            started.elapsed()
+        );
     }
-    let used = common::cpu_time(std::process::id()).expect("/proc/PID/stat readable");
-    assert!(used.as_millis() >= 100, "{used:?}");
 }
