@@ -14,12 +14,26 @@ use crate::layout::{WrapOptions, render_parallel, render_parallel_from};
 use crate::library::{self, Library, Target};
 use crate::store::SavedState;
 
-/// The library at `path`, or the bundled one.
+/// The library at `path` (a folder holding INDEX.md, or INDEX.md itself), or the bundled
+/// one. Any other file is refused: the reader opens it as an article, so listing it as an
+/// index would only ever show an empty or a nonsense library.
 pub fn open_library(path: Option<&Path>) -> anyhow::Result<Library> {
-    match path {
-        Some(path) => Ok(library::load_library(path)?),
-        None => Ok(library::bundled_library()),
+    let Some(path) = path else {
+        return Ok(library::bundled_library());
+    };
+    let is_index = path
+        .file_name()
+        .is_some_and(|n| n.eq_ignore_ascii_case(library::INDEX_FILE));
+    if path.is_file() && !is_index {
+        anyhow::bail!(
+            "{} is an article, not a library: give a folder holding {} or the {} itself \
+             (`blatt render` prints an article)",
+            path.display(),
+            library::INDEX_FILE,
+            library::INDEX_FILE
+        );
     }
+    Ok(library::load_library(path)?)
 }
 
 #[derive(Serialize)]
@@ -46,7 +60,7 @@ pub fn list(library: &Library, json: bool) -> anyhow::Result<String> {
                 link: escape_controls(&e.link),
                 path: match &e.target {
                     Target::File(p) => Some(escape_controls(&p.to_string_lossy())),
-                    Target::Bundled(name) => Some(format!("bundled:{name}")),
+                    Target::Bundled(name) => Some(format!("{BUNDLED_PREFIX}{name}")),
                     Target::Problem(_) | Target::Unchecked => None,
                 },
                 description: &e.description,
@@ -72,7 +86,7 @@ pub fn list(library: &Library, json: bool) -> anyhow::Result<String> {
         };
         let path = match &e.target {
             Target::File(p) => escape_controls(&p.to_string_lossy()),
-            Target::Bundled(name) => format!("bundled:{name}"),
+            Target::Bundled(name) => format!("{BUNDLED_PREFIX}{name}"),
             Target::Problem(_) | Target::Unchecked => escape_controls(&e.link),
         };
         writeln!(out, "{}\t{}\t{}", e.title, path, status)?;
@@ -93,16 +107,40 @@ pub fn read_document(path: &Path, config: &Config) -> anyhow::Result<Document> {
 
 /// Opens an article given by path: all of a small one; the first piece of a large one, and
 /// a loader for the rest.
+///
+/// `bundled:NAME`, as `blatt list` prints the bundled library's entries, names the article
+/// compiled into blatt; a file of that name on disk can still be given as `./bundled:NAME`.
 fn open_document(path: &Path, config: &Config) -> anyhow::Result<(Document, Option<Loader>)> {
     let cap = config.max_article_bytes();
-    let (source, size) = library::open_path(path, cap)?;
+    let (source, size): (Box<dyn std::io::Read + Send>, u64) = match bundled_name(path) {
+        Some(name) => {
+            let bytes = library::bundled_file(name).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no bundled article is named {name} (`blatt list` shows the bundled library)"
+                )
+            })?;
+            (Box::new(bytes), bytes.len() as u64)
+        }
+        None => {
+            let (file, size) = library::open_path(path, cap)?;
+            (Box::new(file), size)
+        }
+    };
     let name = path.to_string_lossy();
     let fallback = path
         .file_stem()
         .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
-    document::open(Box::new(source), size, &name, &fallback, None, cap)
+    document::open(source, size, &name, &fallback, None, cap)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
+
+/// The name after `bundled:`, the prefix `blatt list` gives the bundled library's entries.
+fn bundled_name(path: &Path) -> Option<&str> {
+    path.to_str()?.strip_prefix(BUNDLED_PREFIX)
+}
+
+/// How `blatt list` names an article of the bundled library.
+const BUNDLED_PREFIX: &str = "bundled:";
 
 /// `blatt toc`: the section headings, indented by level.
 pub fn toc(doc: &Document) -> String {
@@ -178,6 +216,9 @@ pub fn bookmarks(state: &SavedState, json: bool, markdown: bool) -> anyhow::Resu
     let mut out = String::new();
     if markdown {
         writeln!(out, "# Bookmarks\n")?;
+        if list.is_empty() {
+            writeln!(out, "No bookmarks yet.")?;
+        }
         for b in &list {
             let target = format!("{}#{}", link_path(&b.doc), slug(&b.section_title));
             let note = if b.note.is_empty() {
@@ -195,6 +236,10 @@ pub fn bookmarks(state: &SavedState, json: bool, markdown: bool) -> anyhow::Resu
             )?;
         }
         return Ok(out);
+    }
+    if list.is_empty() {
+        // Said in words: an empty output reads as a failure.
+        return Ok("no bookmarks yet\n".to_string());
     }
     for b in &list {
         writeln!(

@@ -1,7 +1,7 @@
 //! The `blatt` binary: parses the command line and runs the reader or a headless command.
 //! Errors go to stderr with exit code 1; usage errors exit with 2 (clap).
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -37,6 +37,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let config_dir = store::resolve_config_dir(cli.config_dir.as_deref());
     let (config, mut warnings) = config::load(config_dir.as_ref().ok().map(PathBuf::as_path));
+    if cli.command.is_some() {
+        // No screen to show them on: config problems go to stderr, and the command runs on
+        // with the defaults in their place.
+        for warning in headless_config_warnings(&config, &warnings) {
+            let warning = blatt::document::sanitize::escape_controls(&warning);
+            eprintln!("blatt: config: {warning}");
+        }
+    }
     match cli.command {
         Some(Headless::List { library, json }) => {
             let library = headless::open_library(library.as_deref())?;
@@ -82,6 +90,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// Every problem with the configuration a headless command would otherwise not notice: those
+/// found reading config.toml, and bad keys and colours, which the reader finds when it builds
+/// its keymap and theme.
+fn headless_config_warnings(config: &Config, loaded: &[String]) -> Vec<String> {
+    let mut warnings = loaded.to_vec();
+    warnings.extend(Keymap::from_config(&config.keys).1);
+    warnings.extend(Theme::new(&config.theme, true).1);
+    warnings
+}
+
 /// Writes to stdout; a closed pipe (`blatt list | head`) is not an error.
 fn print(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
@@ -109,7 +127,10 @@ fn reader(
     // bundled one.
     let mut store = store;
     let ((library, rest), single) = match path {
-        Some(path) if path.is_file() && !is_index(path) => ((single_article(path)?, None), true),
+        Some(path) if path.is_file() && !is_index(path) => {
+            refuse_binary(path)?;
+            ((single_article(path)?, None), true)
+        }
         Some(path) => {
             let opened = library::open_library(path)?;
             store.apply(Op::SetLastLibrary(opened.0.origin.key()));
@@ -187,6 +208,21 @@ fn is_index(path: &Path) -> bool {
     path.file_name()
         .is_some_and(|n| n.eq_ignore_ascii_case(library::INDEX_FILE))
 }
+
+/// Refuses a file that is not text (a program, an image) before the terminal is taken: it
+/// would only open as a library of one entry that cannot be read.
+fn refuse_binary(path: &Path) -> anyhow::Result<()> {
+    let (file, _) = library::open_path(path, u64::MAX)?;
+    let mut head = Vec::new();
+    file.take(SNIFF_LEN)
+        .read_to_end(&mut head)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    blatt::document::decode::decode(&head).with_context(|| path.display().to_string())?;
+    Ok(())
+}
+
+/// As much as the article decoder looks at to tell binary data from text.
+const SNIFF_LEN: u64 = 8 * 1024;
 
 /// A library of one article, for `blatt ARTICLE`.
 fn single_article(path: &Path) -> anyhow::Result<Library> {

@@ -4,6 +4,7 @@
 //! checked for terminal control characters.
 
 mod common;
+mod pty;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -188,6 +189,130 @@ fn error_messages_escape_hostile_paths() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// `blatt list ARTICLE` is a mistake (an article is not a library): it says so and fails,
+/// rather than listing nothing and succeeding.
+#[test]
+fn list_of_an_article_is_an_error() {
+    let config = config_dir();
+    for json in [false, true] {
+        let mut args = vec!["list", SEED];
+        if json {
+            args.push("--json");
+        }
+        let run = blatt(config.path(), &args);
+        run.expect_code(1);
+        let err = run.err();
+        assert!(err.starts_with("blatt: "), "{err}");
+        assert!(err.contains(SEED_NAME), "the message names the file: {err}");
+        assert!(err.contains("not a library"), "{err}");
+        assert!(run.stdout.is_empty(), "{}", run.out());
+    }
+}
+
+/// A binary file given to the reader is refused with a message naming it, before the
+/// terminal is taken (no alternate screen), not opened as a one-entry library.
+#[test]
+fn a_binary_file_for_the_reader_is_refused_before_the_terminal() {
+    let config = config_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let binary = dir.path().join("program.bin");
+    let mut bytes = b"\x7fELF\x02\x01\x01\0\0\0".to_vec();
+    bytes.extend((0..4096u32).map(|i| (i % 251) as u8));
+    fs::write(&binary, bytes).expect("write binary");
+    let mut s = pty::Session::start(config.path(), &[&binary], 80, 24);
+    let code = s.wait_exit(pty::TIMEOUT);
+    // The reader may still be draining the last bytes after the exit.
+    s.wait_quiet(std::time::Duration::from_millis(200));
+    let out = String::from_utf8_lossy(&s.bytes()).into_owned();
+    assert_eq!(code, Some(1), "blatt should exit 1; it wrote: {out:?}");
+    assert!(
+        out.contains("program.bin"),
+        "the message names the file: {out:?}"
+    );
+    assert!(out.contains("not text"), "{out:?}");
+    assert!(
+        !out.contains("\x1b[?1049h"),
+        "the terminal was taken before the refusal: {out:?}"
+    );
+}
+
+/// The paths `blatt list` prints are accepted by `toc` and `render`, `bundled:` ones
+/// included.
+#[test]
+fn toc_and_render_accept_what_list_prints() {
+    let config = config_dir();
+    let expected_render = blatt(config.path(), ["render", "--width", "60", SEED]);
+    expected_render.expect_code(0);
+    for library in [None, Some(SEEDS)] {
+        let mut args = vec!["list"];
+        args.extend(library);
+        let run = blatt(config.path(), &args);
+        run.expect_code(0);
+        let rows = list_rows(&run);
+        assert!(!rows.is_empty(), "{}: no rows", run.args);
+        for row in rows {
+            let path = &row[1];
+            let toc = blatt(config.path(), ["toc", path.as_str()]);
+            toc.expect_code(0);
+            let lines: Vec<_> = toc.out().lines().map(str::to_owned).collect();
+            assert_eq!(lines, SEED_HEADINGS, "{}", toc.args);
+            let render = blatt(config.path(), ["render", "--width", "60", path.as_str()]);
+            render.expect_code(0);
+            assert!(
+                render.stdout == expected_render.stdout,
+                "{}: not the seed's rendering",
+                render.args
+            );
+        }
+    }
+    let run = blatt(config.path(), ["toc", "bundled:nothing-like-it.txt"]);
+    run.expect_code(1);
+    assert!(run.err().contains("nothing-like-it.txt"), "{}", run.err());
+}
+
+/// Problems in config.toml are shown by the headless commands too, on stderr, without
+/// changing their output or exit code.
+#[test]
+fn headless_commands_show_config_problems() {
+    let config = config_dir();
+    fs::write(
+        config.path().join("config.toml"),
+        "frobnicate = 1\n[theme]\nsparkle = \"red\"\n",
+    )
+    .expect("write config.toml");
+    let clean = config_dir();
+    for args in [
+        vec!["list"],
+        vec!["list", "--json"],
+        vec!["toc", SEED],
+        vec!["render", "--width", "40", SEED],
+        vec!["bookmarks"],
+        vec!["bookmarks", "--json"],
+    ] {
+        let run = blatt(config.path(), &args);
+        run.expect_code(0);
+        let err = run.err();
+        let lines: Vec<&str> = err.lines().collect();
+        for word in ["frobnicate", "sparkle"] {
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.starts_with("blatt: config: ") && l.contains(word)),
+                "{}: no `blatt: config:` line about {word} on stderr: {err:?}",
+                run.args
+            );
+        }
+        let without = blatt(clean.path(), &args);
+        without.expect_code(0);
+        assert_eq!(without.err(), "", "{}", without.args);
+        assert!(
+            run.stdout == without.stdout,
+            "{}: the warnings changed the output",
+            run.args
+        );
+    }
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let config = config_dir();
@@ -234,12 +359,17 @@ fn the_default_config_is_toml_with_max_width() {
 
 // --- bookmarks ---
 
+/// No bookmarks is said in words (a blank output reads as a failure); JSON stays an
+/// empty array for programs.
 #[test]
-fn no_bookmarks_prints_nothing() {
+fn no_bookmarks_says_so() {
     let config = config_dir();
     let run = blatt(config.path(), ["bookmarks"]);
     run.expect_code(0);
-    assert_eq!(run.out(), "");
+    assert_eq!(run.out(), "no bookmarks yet\n");
+    let run = blatt(config.path(), ["bookmarks", "--markdown"]);
+    run.expect_code(0);
+    assert!(run.out().contains("No bookmarks yet"), "{}", run.out());
     let run = blatt(config.path(), ["bookmarks", "--json"]);
     run.expect_code(0);
     assert_eq!(parse_json(&run), serde_json::json!([]));
@@ -381,13 +511,10 @@ fn a_library_given_as_a_symlink_with_10000_entries() {
 
 // --- the hostile library ---
 
+/// How long building takes is measured by `cargo bench --bench lifecycle -- fixture`.
 #[test]
-fn hostile_fixture_builds_fast() {
-    let started = Instant::now();
+fn hostile_fixture_builds() {
     let lib = hostile::build();
-    let took = started.elapsed();
-    eprintln!("hostile library built in {took:?}");
-    assert!(took.as_millis() < 1000, "building took {took:?}");
     assert!(lib.root.join("INDEX.md").is_file());
     assert!(lib.entries.len() >= 30, "{}", lib.entries.len());
 }
@@ -524,7 +651,7 @@ fn squeeze(text: &str) -> String {
 }
 
 #[test]
-fn hostile_documents_toc_and_render_exit_cleanly_in_time() {
+fn hostile_documents_toc_and_render_exit_cleanly() {
     let config = config_dir();
     let lib = hostile::build();
     let mut failures = Vec::new();
@@ -645,8 +772,11 @@ fn hostile_renders_fit_their_width() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Refused without reading them: a FIFO would block for ever and /dev/zero never ends, so
+/// a run that reads them is killed by the hang guard of [`blatt`] and fails `expect_code`.
+/// How long a refusal takes is measured by `cargo bench --bench lifecycle -- refuse`.
 #[test]
-fn special_files_are_refused_quickly() {
+fn special_files_are_refused() {
     let config = config_dir();
     let lib = hostile::build();
     for (path, reason) in [
@@ -659,12 +789,6 @@ fn special_files_are_refused_quickly() {
             let run = blatt(config.path(), [command.as_ref(), path.as_os_str()]);
             run.expect_code(1);
             assert!(run.err().contains(reason), "{}: {}", run.args, run.err());
-            assert!(
-                run.elapsed.as_secs() < 5,
-                "{}: took {:?}",
-                run.args,
-                run.elapsed
-            );
         }
     }
 }
@@ -740,15 +864,27 @@ fn thirty_thousand_headings_in_the_toc() {
     eprintln!("{}: {:?}", run.args, run.elapsed);
 }
 
-/// The time limit counts processor time from /proc; make sure it can be read, or the
-/// limit silently falls back to wall time.
+/// The time limit counts processor time from /proc; make sure it can be read and grows
+/// with work, or the limit silently falls back to wall time. Spins until it has grown
+/// rather than for a fixed time, so that a loaded machine only makes it slower.
 #[test]
 fn processor_time_is_measured() {
-    let spin = Instant::now();
+    let me = std::process::id();
+    let before = common::cpu_time(me).expect("/proc/PID/stat readable");
+    let started = Instant::now();
     let mut x = 0u64;
-    while spin.elapsed().as_millis() < 300 {
-        x = std::hint::black_box(x.wrapping_add(1));
+    loop {
+        for _ in 0..1_000_000 {
+            x = std::hint::black_box(x.wrapping_add(1));
+        }
+        let used = common::cpu_time(me).expect("/proc/PID/stat readable");
+        if used >= before + std::time::Duration::from_millis(100) {
+            break;
+        }
+        assert!(
+            started.elapsed() < common::HANG_GUARD,
+            "processor time stayed at {used:?} while this test spun for {:?}",
+            started.elapsed()
+        );
     }
-    let used = common::cpu_time(std::process::id()).expect("/proc/PID/stat readable");
-    assert!(used.as_millis() >= 100, "{used:?}");
 }

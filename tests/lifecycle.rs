@@ -1,7 +1,11 @@
 //! The ways a reading session ends or is shaken, in a pseudo-terminal the test owns (no tmux):
 //! the terminal closing under blatt, terminating signals, and a storm of resizes. blatt must
-//! end promptly without spinning, give the terminal back (the bytes say so), save what was
-//! read, and after the storm draw exactly what a fresh blatt draws at the final size.
+//! end without spinning, give the terminal back (the bytes say so), save what was read, and
+//! after the storm draw exactly what a fresh blatt draws at the final size.
+//!
+//! Waits are hang guards ([`common::HANG_GUARD`]): a test fails when something never
+//! happens, not when it is slow. How fast blatt ends, and how much processor time it uses
+//! on the way, is measured by `cargo bench --bench lifecycle`.
 
 mod common;
 mod pty;
@@ -9,7 +13,8 @@ mod pty;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use pty::{Session, TIMEOUT, show, status_line};
+use common::HANG_GUARD;
+use pty::{Session, show, status_line};
 
 const DOC_KEY: &str = "bundled:000_886ae8deff7ee228.txt";
 const TITLE: &str = "Kommission kritisiert Zoom";
@@ -19,14 +24,16 @@ const SHOW_CURSOR: &str = "\x1b[?25h";
 /// Starts blatt on the bundled library and opens its article at section `section` of 8.
 fn reading(config: &Path, cols: u16, rows: u16, section: usize) -> Session {
     let mut s = Session::start(config, &[], cols, rows);
-    s.wait_until("the bundled library", TIMEOUT, |sc| {
+    s.wait_until("the bundled library", HANG_GUARD, |sc| {
         sc.iter().any(|l| l.contains(TITLE)) && sc.iter().any(|l| l.contains("bundled library"))
     });
     s.send(b"\r");
-    s.wait_until("the article", TIMEOUT, |sc| status_line(sc).contains("1/8"));
+    s.wait_until("the article", HANG_GUARD, |sc| {
+        status_line(sc).contains("1/8")
+    });
     for n in 2..=section {
         s.send(b"]");
-        s.wait_until(&format!("section {n}"), TIMEOUT, |sc| {
+        s.wait_until(&format!("section {n}"), HANG_GUARD, |sc| {
             status_line(sc).contains(&format!("{n}/8"))
         });
     }
@@ -38,8 +45,14 @@ fn state_json(config: &Path) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("no {}: {e}", path.display()))
 }
 
+/// Processor time blatt may use between its terminal closing and its end before it counts
+/// as spinning. Far above what ending takes (tens of milliseconds even in a debug build on
+/// a loaded machine, since a busy machine adds wall time, not processor time), far below
+/// what a loop spinning on the dead terminal until [`HANG_GUARD`] burns.
+const SPIN_GUARD: Duration = Duration::from_secs(5);
+
 #[test]
-fn closed_terminal_ends_blatt_promptly_without_spinning() {
+fn closed_terminal_ends_blatt_without_spinning() {
     let config = tempfile::tempdir().expect("config dir");
     let mut s = reading(config.path(), 100, 30, 3);
     let pid = s.pid();
@@ -49,22 +62,20 @@ fn closed_terminal_ends_blatt_promptly_without_spinning() {
     // Sample the processor time until the process is gone; the last sample before the end
     // is what it burnt after the terminal closed.
     let mut cpu_last = cpu_before;
-    while !s.has_ended() && closed.elapsed() < Duration::from_secs(5) {
+    while !s.has_ended() && closed.elapsed() < HANG_GUARD {
         if let Some(cpu) = common::cpu_time(pid) {
             cpu_last = cpu;
         }
         std::thread::sleep(Duration::from_millis(10));
     }
     let took = closed.elapsed();
-    let ended = s.has_ended();
     let burnt = cpu_last.saturating_sub(cpu_before);
-    println!("closed terminal: ended {ended} after {took:?}, {burnt:?} of processor time");
     assert!(
-        ended && took < Duration::from_secs(2),
+        s.has_ended(),
         "blatt (pid {pid}) still ran {took:?} after its terminal closed (it is killed now)"
     );
     assert!(
-        burnt < Duration::from_millis(400),
+        burnt < SPIN_GUARD,
         "blatt used {burnt:?} of processor time in the {took:?} between its terminal closing \
          and its end: it spins"
     );
@@ -82,10 +93,10 @@ fn signal_while_reading(signal: libc::c_int, name: &str) {
     let mut s = reading(config.path(), 100, 30, 2);
     let mark = s.len();
     pty::signal(s.pid(), signal);
-    let code = s.wait_exit(Duration::from_secs(3));
+    let code = s.wait_exit(HANG_GUARD);
     assert!(
         code.is_some(),
-        "{name}: blatt still runs 3 s after the signal; screen:\n{}",
+        "{name}: blatt still runs {HANG_GUARD:?} after the signal; screen:\n{}",
         show(&s.screen())
     );
     // The reader may still be draining the last bytes; the end of the pty is not needed.
@@ -93,7 +104,7 @@ fn signal_while_reading(signal: libc::c_int, name: &str) {
     let after = loop {
         let after = String::from_utf8_lossy(&s.bytes()[mark..]).into_owned();
         if (after.contains(LEAVE_ALTERNATE) && after.contains(SHOW_CURSOR))
-            || started.elapsed() > Duration::from_secs(2)
+            || started.elapsed() > HANG_GUARD
         {
             break after;
         }
@@ -136,7 +147,7 @@ fn sigint_restores_the_terminal_and_saves() {
 }
 
 #[test]
-fn a_thousand_resizes_in_a_second_end_in_the_right_screen() {
+fn a_storm_of_a_thousand_resizes_ends_in_the_right_screen() {
     let config = tempfile::tempdir().expect("config dir");
     let mut s = reading(config.path(), 100, 30, 1);
     let sizes: [(u16, u16); 7] = [
@@ -148,7 +159,6 @@ fn a_thousand_resizes_in_a_second_end_in_the_right_screen() {
         (1, 1),
         (100, 30),
     ];
-    let started = Instant::now();
     for i in 0..1000 {
         let (cols, rows) = sizes[i % sizes.len()];
         s.resize(cols, rows).expect("resize the pty");
@@ -157,8 +167,6 @@ fn a_thousand_resizes_in_a_second_end_in_the_right_screen() {
         }
     }
     s.resize(80, 24).expect("final resize");
-    let storm = started.elapsed();
-    println!("1,000 resizes took {storm:?}");
     assert!(
         !s.has_ended(),
         "blatt died in the resizes:\n{}",
@@ -168,21 +176,23 @@ fn a_thousand_resizes_in_a_second_end_in_the_right_screen() {
     // What a fresh blatt draws at 80x24 with the article open at the top.
     let fresh_config = tempfile::tempdir().expect("config dir");
     let fresh = reading(fresh_config.path(), 80, 24, 1);
-    let (want, _) = fresh.wait_until("the fresh article", TIMEOUT, |sc| {
+    let (want, _) = fresh.wait_until("the fresh article", HANG_GUARD, |sc| {
         status_line(sc).contains("1/8")
     });
     assert_eq!(want.len(), 24);
 
-    let (got, _) = s.wait_until("the article redrawn at 80x24", TIMEOUT, |sc| sc == want);
+    let (got, _) = s.wait_until("the article redrawn at 80x24", HANG_GUARD, |sc| sc == want);
     assert_eq!(got, want);
 
     // Still responsive, and quits cleanly.
     s.send(b"]");
-    s.wait_until("section 2", TIMEOUT, |sc| status_line(sc).contains("2/8"));
+    s.wait_until("section 2", HANG_GUARD, |sc| {
+        status_line(sc).contains("2/8")
+    });
     s.send(b"q");
-    s.wait_until("the library", TIMEOUT, |sc| {
+    s.wait_until("the library", HANG_GUARD, |sc| {
         sc.iter().any(|l| l.contains("bundled library"))
     });
     s.send(b"q");
-    assert_eq!(s.wait_exit(TIMEOUT), Some(0));
+    assert_eq!(s.wait_exit(HANG_GUARD), Some(0));
 }

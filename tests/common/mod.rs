@@ -20,6 +20,11 @@ pub const TIME_LIMIT: Duration = Duration::from_secs(10);
 /// a FIFO or a lock uses none.
 pub const WALL_LIMIT: Duration = Duration::from_secs(30);
 
+/// How long a test waits for something that must happen (an exit, a screen, a saved file)
+/// before it counts as never happening. Only a hang reaches it: tests assert that things
+/// happen, and how fast they happen is measured by `cargo bench --bench lifecycle`.
+pub const HANG_GUARD: Duration = Duration::from_secs(60);
+
 /// What one run of the binary did.
 #[derive(Debug)]
 pub struct Run {
