@@ -381,3 +381,60 @@ mod random_books {
         }
     }
 }
+
+/// A `state.json` written by the release before this one (schema 1, made with it on War and
+/// Peace: a bookmark with a note on the second CHAPTER VI, read marks by heading path, the
+/// place in the second CHAPTER VII), with `@DOC@` for the book's path.
+const SCHEMA_1: &str = include_str!("fixtures/state-schema1-war-and-peace.json");
+
+#[test]
+fn a_schema_1_state_file_loads_and_its_marks_land_on_the_right_sections() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = fs::read(corpus("pg2600-war-and-peace.txt")).expect("book");
+    library_with(dir.path(), "war.txt", &text);
+    let book = fs::canonicalize(dir.path().join("war.txt")).expect("canonical");
+    let config = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        config.path().join("state.json"),
+        SCHEMA_1.replace("@DOC@", &book.to_string_lossy()),
+    )
+    .expect("state");
+    let (store, notices) = blatt::store::Store::open(Some(config.path().to_path_buf()));
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(store.state().bookmarks.len(), 1);
+
+    let mut saved = Saved {
+        docs: store.state().docs.clone(),
+        ops: Vec::new(),
+    };
+    let mut state = session(dir.path(), 100, &saved);
+    state.bookmarks = store.state().bookmarks.clone();
+    open(&mut state, &mut saved);
+    let r = reader(&state);
+    // The sections with a title seen before: the second CHAPTER VI and VII.
+    let nth = |title: &str, n: usize| {
+        r.doc
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.title.as_deref() == Some(title))
+            .nth(n)
+            .map(|(i, _)| i)
+            .expect("the section")
+    };
+    assert_eq!(r.current_section(), nth("CHAPTER VII", 1), "the saved place");
+    assert_eq!(state.marks.len(), 1, "the bookmark is found");
+    let (block, _) = state.marks[0];
+    assert_eq!(r.doc.section_of(block), nth("CHAPTER VI", 1), "on its section");
+    assert!(state.section_marked(nth("CHAPTER VI", 1)));
+    assert!(!state.section_marked(nth("CHAPTER VI", 0)), "and on no other");
+    // "CHAPTER VI" read, in schema 1, could be any of them: none is claimed.
+    for n in 0..3 {
+        assert!(!r.is_read(nth("CHAPTER VI", n)));
+    }
+    // The note is kept, and the bookmark opens where it was.
+    assert_eq!(
+        state.bookmarks.values().next().map(|b| b.note.as_str()),
+        Some("the second seven")
+    );
+}

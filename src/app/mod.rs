@@ -925,12 +925,13 @@ fn remember_position(state: &mut State, key: String, effects: &mut Vec<Effect>) 
     if reader.key != key || reader.pending.is_some() {
         return;
     }
+    let (read_sections, section_keys) = reader.marks_to_save();
     let doc_state = DocState {
         title: reader.doc.title.clone(),
         anchor: reader.anchor(),
         percent: reader.percent(),
-        read_sections: reader.read_sections.clone(),
-        section_keys: crate::store::SECTION_KEYS,
+        read_sections,
+        section_keys,
         sections_total: reader.doc.sections.len(),
         finished: reader.finished,
         updated: state.now,

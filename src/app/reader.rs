@@ -39,6 +39,8 @@ pub struct Reader {
     /// path came so far.
     keys: Vec<String>,
     paths_seen: HashMap<String, usize>,
+    /// Read marks of schema 1, taken in once the whole article is in.
+    legacy_marks: Option<BTreeSet<String>>,
 }
 
 /// The key a section is remembered by in read marks: its heading path, and for the second
@@ -78,6 +80,7 @@ impl Reader {
             pending: None,
             keys: Vec::new(),
             paths_seen: HashMap::new(),
+            legacy_marks: None,
         };
         reader.sync_keys();
         reader.set_size(width, height, settings);
@@ -92,6 +95,19 @@ impl Reader {
             let seen = self.paths_seen.entry(joined).or_insert(0);
             *seen += 1;
             self.keys.push(section_key(&section.path, *seen));
+        }
+    }
+
+    /// The read marks to save and how they name sections: while schema-1 marks wait for the
+    /// whole article, they are kept as they were (with what was read since), so quitting
+    /// early loses none.
+    pub fn marks_to_save(&self) -> (BTreeSet<String>, u32) {
+        match &self.legacy_marks {
+            Some(legacy) => (
+                legacy.union(&self.read_sections).cloned().collect(),
+                0,
+            ),
+            None => (self.read_sections.clone(), crate::store::SECTION_KEYS),
         }
     }
 
@@ -116,9 +132,14 @@ impl Reader {
     /// section by its heading path alone, so one mark stood for every section with that
     /// path (or, now that books have levels, that title): such a mark is kept where it names
     /// exactly one section, and dropped where it cannot tell which one was read.
+    /// While a large article is still loading, that waits until all of it is in.
     pub fn adopt_read_marks(&mut self, saved: &BTreeSet<String>, legacy: bool) {
         if !legacy {
             self.read_sections = saved.clone();
+            return;
+        }
+        if !self.doc.complete {
+            self.legacy_marks = Some(saved.clone());
             return;
         }
         let mut by_path: HashMap<String, Vec<usize>> = HashMap::new();
@@ -283,6 +304,11 @@ impl Reader {
         doc.append(blocks);
         doc.complete = done;
         self.sync_keys();
+        if done && let Some(marks) = self.legacy_marks.take() {
+            let read = std::mem::take(&mut self.read_sections);
+            self.adopt_read_marks(&marks, true);
+            self.read_sections.extend(read);
+        }
         if let Some(anchor) = self.pending.take() {
             // The saved place may be in now.
             if !self.go_to_anchor(&anchor) {
