@@ -422,12 +422,23 @@ fn a_schema_1_state_file_loads_and_its_marks_land_on_the_right_sections() {
             .map(|(i, _)| i)
             .expect("the section")
     };
-    assert_eq!(r.current_section(), nth("CHAPTER VII", 1), "the saved place");
+    assert_eq!(
+        r.current_section(),
+        nth("CHAPTER VII", 1),
+        "the saved place"
+    );
     assert_eq!(state.marks.len(), 1, "the bookmark is found");
     let (block, _) = state.marks[0];
-    assert_eq!(r.doc.section_of(block), nth("CHAPTER VI", 1), "on its section");
+    assert_eq!(
+        r.doc.section_of(block),
+        nth("CHAPTER VI", 1),
+        "on its section"
+    );
     assert!(state.section_marked(nth("CHAPTER VI", 1)));
-    assert!(!state.section_marked(nth("CHAPTER VI", 0)), "and on no other");
+    assert!(
+        !state.section_marked(nth("CHAPTER VI", 0)),
+        "and on no other"
+    );
     // "CHAPTER VI" read, in schema 1, could be any of them: none is claimed.
     for n in 0..3 {
         assert!(!r.is_read(nth("CHAPTER VI", n)));

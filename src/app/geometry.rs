@@ -1,7 +1,7 @@
 //! Where things go on the screen, as pure functions of the terminal size, shared by `update`
 //! (to map clicks and keep selections in view) and the views (to draw).
 
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Margin, Rect};
 
 /// Smallest terminal blatt draws into; below it a short message is shown instead.
 pub const MIN_WIDTH: u16 = 20;
@@ -27,11 +27,13 @@ pub fn reader(width: u16, height: u16, max_width: u16) -> Option<ReaderAreas> {
     // One cell of margin on the left and the scrollbar on the right.
     let room = width.saturating_sub(3).max(1);
     let column = room.min(max_width.max(10));
-    let x = (width.saturating_sub(column)) / 2;
     let text_height = height - 2;
+    // Centred in what the scrollbar leaves.
+    let text =
+        Rect::new(0, 1, width - 1, text_height).centered_horizontally(Constraint::Length(column));
     Some(ReaderAreas {
         title: Rect::new(0, 0, width, 1),
-        text: Rect::new(x, 1, column, text_height),
+        text,
         status: Rect::new(0, height - 1, width, 1),
         scrollbar: Rect::new(width - 1, 1, 1, text_height),
     })
@@ -50,10 +52,11 @@ pub fn library(width: u16, height: u16) -> Option<LibraryAreas> {
         return None;
     }
     let list_width = width.saturating_sub(2).min(110);
-    let x = (width - list_width) / 2;
+    let list =
+        Rect::new(0, 1, width, height - 2).centered_horizontally(Constraint::Length(list_width));
     Some(LibraryAreas {
         header: Rect::new(0, 0, width, 1),
-        list: Rect::new(x, 1, list_width, height - 2),
+        list,
         status: Rect::new(0, height - 1, width, 1),
     })
 }
@@ -65,22 +68,12 @@ pub fn overlay(width: u16, height: u16, wanted_width: u16, rows: usize) -> Rect 
         .unwrap_or(u16::MAX)
         .min(height.saturating_sub(2))
         .max(height.min(3));
-    Rect::new(
-        width.saturating_sub(w) / 2,
-        height.saturating_sub(h) / 2,
-        w,
-        h,
-    )
+    Rect::new(0, 0, width, height).centered(Constraint::Length(w), Constraint::Length(h))
 }
 
 /// The inside of an overlay box (without its border).
 pub fn inner(rect: Rect) -> Rect {
-    Rect::new(
-        rect.x.saturating_add(1),
-        rect.y.saturating_add(1),
-        rect.width.saturating_sub(2),
-        rect.height.saturating_sub(2),
-    )
+    rect.inner(Margin::new(1, 1))
 }
 
 #[cfg(test)]

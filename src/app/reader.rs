@@ -103,10 +103,7 @@ impl Reader {
     /// early loses none.
     pub fn marks_to_save(&self) -> (BTreeSet<String>, u32) {
         match &self.legacy_marks {
-            Some(legacy) => (
-                legacy.union(&self.read_sections).cloned().collect(),
-                0,
-            ),
+            Some(legacy) => (legacy.union(&self.read_sections).cloned().collect(), 0),
             None => (self.read_sections.clone(), crate::store::SECTION_KEYS),
         }
     }
