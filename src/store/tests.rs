@@ -129,7 +129,10 @@ fn round_trip() {
 
     // Human-readable: pretty-printed with the schema up front.
     let text = fs::read_to_string(tmp.path().join(STATE_FILE)).unwrap_or_default();
-    assert!(text.starts_with("{\n  \"schema\": 1,"), "{text}");
+    assert!(
+        text.starts_with(&format!("{{\n  \"schema\": {},", super::SCHEMA)),
+        "{text}"
+    );
 }
 
 #[test]
@@ -427,7 +430,11 @@ fn a_newer_blatts_file_is_never_overwritten_at_save() {
     let tmp = tempdir();
     let path = tmp.path().join(STATE_FILE);
     let mut store = open_quiet(tmp.path());
-    let newer = b"{\"schema\": 2, \"docs\": {}, \"shiny\": true}";
+    let newer = format!(
+        "{{\"schema\": {}, \"docs\": {{}}, \"shiny\": true}}",
+        super::SCHEMA + 1
+    );
+    let newer = newer.as_bytes();
     let _ = fs::write(&path, newer);
     store.apply(upsert("doc", "one", ""));
     match store.save() {
