@@ -131,6 +131,11 @@ fn reader(
             refuse_binary(path)?;
             ((single_article(path)?, None), true)
         }
+        // What `blatt list` prints for a bundled article.
+        Some(path) if bundled_article(path).is_some() => {
+            let library = bundled_article(path).unwrap_or_else(library::bundled_library);
+            ((library, None), true)
+        }
         Some(path) => {
             let opened = library::open_library(path)?;
             store.apply(Op::SetLastLibrary(opened.0.origin.key()));
@@ -223,6 +228,21 @@ fn refuse_binary(path: &Path) -> anyhow::Result<()> {
 
 /// As much as the article decoder looks at to tell binary data from text.
 const SNIFF_LEN: u64 = 8 * 1024;
+
+/// The bundled library with only the article `bundled:NAME` (as `blatt list` prints it),
+/// when `path` names one and no file of that name exists.
+fn bundled_article(path: &Path) -> Option<Library> {
+    if path.exists() {
+        return None;
+    }
+    let key = path.to_str()?;
+    let mut library = library::bundled_library();
+    let origin = library.origin.clone();
+    library
+        .entries
+        .retain(|e| e.key(&origin).as_deref() == Some(key));
+    (library.entries.len() == 1).then_some(library)
+}
 
 /// A library of one article, for `blatt ARTICLE`.
 fn single_article(path: &Path) -> anyhow::Result<Library> {

@@ -550,3 +550,18 @@ fn a_library_given_by_path_reopens_its_last_article_and_is_remembered() {
     fresh.key("C-c");
     assert_eq!(fresh.wait_for_exit(), 0);
 }
+
+#[test]
+fn a_bundled_article_opens_by_the_name_list_prints() {
+    let tmux = Tmux::new();
+    let pane = tmux.run_blatt("bundled", 100, 30, &[DOC_KEY]);
+    let screen = pane.wait_for_status("1/8");
+    assert!(
+        screen.iter().any(|l| l.contains(TITLE)),
+        "{}",
+        show(&screen)
+    );
+    // One article: going back quits.
+    pane.key("q");
+    assert_eq!(pane.wait_for_exit(), 0);
+}

@@ -308,7 +308,7 @@ impl Reader {
         }
         if let Some(anchor) = self.pending.take() {
             // The saved place may be in now.
-            if !self.go_to_anchor(&anchor) {
+            if !self.go_to_anchor(&anchor) && !done {
                 self.pending = Some(anchor);
             }
             return;
@@ -408,7 +408,8 @@ impl Reader {
     /// Goes to a saved place, or waits for it (see [`Reader::pending`]).
     pub fn reopen_at(&mut self, anchor: &Anchor) {
         self.pending = None;
-        if !self.go_to_anchor(anchor) {
+        // A complete document that has no place for it (it is empty) has nothing to wait for.
+        if !self.go_to_anchor(anchor) && !self.doc.complete {
             self.pending = Some(anchor.clone());
         }
     }

@@ -298,18 +298,35 @@ impl Session {
     }
 
     /// Waits until the process has ended (or `within` passed); `Some(exit code)` if it ended,
-    /// with 128+N for death by signal N as a shell would say.
+    /// with 128+N for death by signal N as a shell would say. Once it has, what it wrote last
+    /// is read in too (the reader thread polls), so `bytes` holds all of its output.
     pub fn wait_exit(&mut self, within: Duration) -> Option<u32> {
         let start = Instant::now();
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
                 self.exited = true;
+                self.wait_eof(within);
                 return Some(status.exit_code());
             }
             if start.elapsed() > within {
                 return None;
             }
             std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits (at most `within`) until the reader thread has read everything the ended
+    /// process wrote: every slave descriptor is closed, so the master reads end.
+    fn wait_eof(&self, within: Duration) {
+        let start = Instant::now();
+        let mut out = lock(&self.shared);
+        while !out.eof && start.elapsed() < within {
+            out = self
+                .shared
+                .changed
+                .wait_timeout(out, Duration::from_millis(20))
+                .map(|(guard, _)| guard)
+                .unwrap_or_else(|e| e.into_inner().0);
         }
     }
 
