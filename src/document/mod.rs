@@ -219,7 +219,7 @@ impl BlockRef<'_> {
     /// A short, stable fingerprint of the block's text, used to find the block again after
     /// the article was edited (FNV-1a, 64 bits, as hex).
     pub fn fingerprint(&self) -> String {
-        let mut hash = crate::anchor::Fnv1a::new();
+        let mut hash = crate::hash::Fnv1a::new();
         hash.write(self.text.as_bytes());
         format!("{:016x}", hash.finish())
     }

@@ -85,7 +85,7 @@ impl Bookmark {
     /// differ), written as `bm-` and 16 hex digits. Written out here rather than taken from
     /// `std::hash`, whose output may change between Rust releases.
     pub fn id_for(doc: &str, section_path: &[String]) -> String {
-        let mut hash = crate::anchor::Fnv1a::new();
+        let mut hash = crate::hash::Fnv1a::new();
         hash.part(doc.as_bytes());
         hash.write(&(section_path.len() as u64).to_le_bytes());
         for part in section_path {
