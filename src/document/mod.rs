@@ -5,6 +5,7 @@
 //! can reach the terminal as a control sequence, then parse it as plain text ([`plain`]) or
 //! Markdown ([`markdown`]). The model knows style *roles* (emphasis, code, link), never colours.
 
+pub(crate) mod cuts;
 pub mod decode;
 pub mod markdown;
 pub mod plain;

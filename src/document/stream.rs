@@ -20,6 +20,7 @@ use encoding_rs::{Decoder, Encoding, UTF_8};
 use super::decode::{DecodeError, guess_legacy, reject_binary};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
 
+use super::cuts::{self, closes, fence};
 use super::sanitize::sanitize_into;
 use super::{Block, BlockKind, Format, Part, markdown, plain};
 
@@ -200,7 +201,7 @@ impl Loader {
             || text[..text.len() - 1]
                 .rsplit('\n')
                 .next()
-                .is_some_and(|line| !line.trim().is_empty());
+                .is_some_and(|line| !cuts::is_blank(line.as_bytes(), self.format));
         (cut, inside, None)
     }
 
@@ -303,12 +304,12 @@ fn open_at_end(text: &str) -> Open<'_> {
             let block = &text[range];
             let opener = block.split_inclusive('\n').next().unwrap_or_default();
             let closed = block.trim_end().lines().count() > 1
-                && fence(opener).is_some_and(|open| {
+                && fence(opener.as_bytes()).is_some_and(|open| {
                     block
                         .trim_end()
                         .lines()
                         .next_back()
-                        .is_some_and(|line| closes(line, open))
+                        .is_some_and(|line| closes(line.as_bytes(), open))
                 });
             if closed {
                 Open::Other
@@ -321,44 +322,12 @@ fn open_at_end(text: &str) -> Open<'_> {
     }
 }
 
-/// A line that opens a code fence: its character and length. As CommonMark has it, but for
-/// the indentation, which lists may add to.
-fn fence(line: &str) -> Option<(char, usize)> {
-    let trimmed = line.trim_start();
-    let c = trimmed.chars().next().filter(|c| matches!(c, '`' | '~'))?;
-    let len = trimmed.chars().take_while(|&x| x == c).count();
-    // An info string after backticks holds no backtick (else it is inline code).
-    let info_ok = c == '~' || !trimmed[len..].contains('`');
-    (len >= 3 && info_ok).then_some((c, len))
-}
-
-/// Whether `line` closes a fence opened with `c` × `len`.
-fn closes(line: &str, (c, len): (char, usize)) -> bool {
-    let trimmed = line.trim_start();
-    let run = trimmed.chars().take_while(|&x| x == c).count();
-    run >= len && trimmed[run..].trim().is_empty()
-}
-
 /// Where a piece of clean text can be cut so that no block spans the cut: after the last
-/// blank (empty or whitespace-only) line; for Markdown, one outside a fenced code block.
-/// 0 if there is none.
+/// blank line (outside a fenced code block); 0 if there is none.
 fn paragraph_cut(text: &str, format: Format) -> usize {
-    let mut fence_open: Option<(char, usize)> = None;
-    let mut cut = 0;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if let Some(open) = fence_open {
-            if closes(line, open) {
-                fence_open = None;
-            }
-        } else if format == Format::Markdown && fence(line).is_some() {
-            fence_open = fence(line);
-        } else if line.trim().is_empty() && line.ends_with('\n') {
-            cut = offset + line.len();
-        }
-        offset += line.len();
-    }
-    cut
+    cuts::after_blank_lines(text.as_bytes(), format)
+        .last()
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
