@@ -23,33 +23,6 @@ pub struct Anchor {
 
 use crate::document::Document;
 
-/// FNV-1a, 64 bits: a small, stable hash for fingerprints and ids that are saved to disk
-/// (`std::hash` output may change between Rust releases).
-pub(crate) struct Fnv1a(u64);
-
-impl Fnv1a {
-    pub(crate) fn new() -> Self {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
-    }
-
-    pub(crate) fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-
-    /// Writes a length-prefixed part, so that ("ab", "c") and ("a", "bc") differ.
-    pub(crate) fn part(&mut self, bytes: &[u8]) {
-        self.write(&(bytes.len() as u64).to_le_bytes());
-        self.write(bytes);
-    }
-
-    pub(crate) fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 impl Anchor {
     /// The anchor of byte `offset` in `block` of `doc`.
     pub fn at(doc: &Document, block: usize, offset: usize) -> Anchor {

@@ -25,6 +25,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod document;
+mod hash;
 pub mod headless;
 pub mod layout;
 pub mod library;

@@ -1,19 +1,29 @@
-//! Turning the raw bytes of an article into text: this module owns charset detection.
+//! Turning the raw bytes of an article into text: this module owns charset detection, for
+//! the whole file at once ([`decode`]) and a piece at a time ([`Decoder`]) alike; the first
+//! is the second fed everything in one go, so both read the same bytes as the same text
+//! wherever the pieces end.
 //!
-//! A byte-order mark wins; then anything with NUL bytes near the start is refused as binary;
-//! valid UTF-8 is taken as is (also when only its last character was cut off, as happens
-//! with bounded reads); everything else goes to `chardetng` and is decoded with
-//! `encoding_rs`, malformed sequences becoming U+FFFD. The result is not yet safe to show:
-//! it still has to go through [`super::sanitize`].
+//! A byte-order mark wins; then anything with NUL bytes near the start is refused as binary.
+//! ASCII reads the same in every candidate encoding, so the choice is made at the first
+//! non-ASCII byte, from a fixed window starting a little before it: valid UTF-8 there (also
+//! when only a character at the very end of the file is cut off) is taken as UTF-8,
+//! everything else goes to `chardetng`. The text is decoded with `encoding_rs`, malformed
+//! sequences becoming U+FFFD. The result is not yet safe to show: it still has to go
+//! through [`super::sanitize`].
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
-use encoding_rs::{Encoding, ISO_2022_JP, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use encoding_rs::{CoderResult, Encoding, ISO_2022_JP, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 /// How far into the text we look for NUL bytes.
 const BINARY_SNIFF_LEN: usize = 8 * 1024;
-/// How many bytes chardetng gets to see; it settles long before this and a 100 MB file
-/// should not cost a full second pass just for the guess.
-const DETECT_LEN: usize = 64 * 1024;
+/// Bytes looked at before anything is decoded: a byte-order mark and the NUL check.
+const SNIFF_LEN: usize = BINARY_SNIFF_LEN + 3;
+/// How many bytes chardetng gets to see (the context included). It settles long before a
+/// 100 MB file ends, which should not cost a second pass just for the guess; and half the
+/// first piece that `document::open` reads means that piece alone decides when the first
+/// non-ASCII byte is in its first half. More is not better: 64 KiB of Crime and Punishment
+/// in cp1252 (`Svidrigaïlov`) tip chardetng to windows-1257, 32 KiB and the whole book do not.
+const DETECT_LEN: usize = 32 * 1024;
 /// ASCII context handed to chardetng in front of the first non-ASCII byte.
 const DETECT_CONTEXT: usize = 1024;
 
@@ -34,47 +44,201 @@ pub struct Decoded {
 
 /// Decodes bytes of unknown encoding into text.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        let body = bytes.get(bom_len..).unwrap_or_default();
-        if encoding == UTF_8 {
-            // The BOM is a declaration; trust it rather than guessing, but still refuse
-            // binary junk that happens to start with EF BB BF.
-            reject_binary(body)?;
-            return Ok(Decoded {
-                text: String::from_utf8_lossy(body).into_owned(),
-                encoding: UTF_8.name(),
-            });
-        }
-        // UTF-16: NUL bytes are expected here (every ASCII character has one).
-        return Ok(decode_with(encoding, body));
-    }
-
-    reject_binary(bytes)?;
-
-    match std::str::from_utf8(bytes) {
-        Ok(text) => {
-            return Ok(Decoded {
-                text: text.to_owned(),
-                encoding: UTF_8.name(),
-            });
-        }
-        Err(err) if is_truncated_utf8(bytes, &err) => {
-            let valid = bytes.get(..err.valid_up_to()).unwrap_or_default();
-            let mut text = String::with_capacity(valid.len() + 3);
-            text.push_str(&String::from_utf8_lossy(valid));
-            text.push(char::REPLACEMENT_CHARACTER);
-            return Ok(Decoded {
-                text,
-                encoding: UTF_8.name(),
-            });
-        }
-        Err(_) => {}
-    }
-
-    Ok(decode_with(guess_legacy(bytes), bytes))
+    let mut decoder = Decoder::new();
+    let mut text = String::new();
+    decoder.feed(bytes, true, &mut text)?;
+    Ok(Decoded {
+        text,
+        encoding: decoder.encoding().name(),
+    })
 }
 
-pub(crate) fn reject_binary(bytes: &[u8]) -> Result<(), DecodeError> {
+/// Where an incremental decode stands.
+enum State {
+    /// Fewer than [`SNIFF_LEN`] bytes seen (kept in `pending`): BOM and NUL check to come.
+    Start,
+    /// No BOM, no NUL, and nothing but ASCII so far (decoded as it comes).
+    Ascii,
+    /// A non-ASCII byte came: `pending` keeps the bytes from it on until the window to
+    /// choose the encoding from is complete.
+    Choosing,
+    /// UTF-8 is chosen: `pending` keeps a character cut off at the end of the last bytes.
+    /// Decoded with the standard library, which validates several times faster than
+    /// `encoding_rs` without its nightly-only SIMD (and replaces malformed sequences alike).
+    Utf8,
+    /// Another encoding is chosen.
+    Decoding(encoding_rs::Decoder),
+}
+
+/// Decodes a file fed in pieces of any size, choosing the encoding as [`decode`] does.
+///
+/// Text comes out as soon as it is certain: while waiting for the bytes to choose from (at
+/// most [`DETECT_LEN`] of them), [`waiting`](Self::waiting) is true and a reader should
+/// read on before expecting more text.
+pub struct Decoder {
+    state: State,
+    /// Bytes held back (see [`State`]).
+    pending: Vec<u8>,
+    /// The last ASCII bytes before the first non-ASCII one, for the detector.
+    context: Vec<u8>,
+    encoding: &'static Encoding,
+}
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Decoder {
+    pub fn new() -> Self {
+        Decoder {
+            state: State::Start,
+            pending: Vec::new(),
+            context: Vec::new(),
+            encoding: UTF_8,
+        }
+    }
+
+    /// The encoding chosen (UTF-8 while nothing but ASCII came).
+    pub fn encoding(&self) -> &'static Encoding {
+        self.encoding
+    }
+
+    /// Bytes are held back until there are enough to choose the encoding (or the last ones
+    /// came). A character cut off at the end of the bytes fed does not count.
+    pub fn waiting(&self) -> bool {
+        matches!(self.state, State::Start | State::Choosing) && !self.pending.is_empty()
+    }
+
+    /// Decodes the next `bytes` of the file onto `out`; `last` when they end it.
+    pub fn feed(&mut self, bytes: &[u8], last: bool, out: &mut String) -> Result<(), DecodeError> {
+        if self.pending.is_empty() {
+            self.step(bytes, last, out)
+        } else {
+            let mut joined = std::mem::take(&mut self.pending);
+            joined.extend_from_slice(bytes);
+            self.step(&joined, last, out)
+        }
+    }
+
+    fn step(&mut self, mut input: &[u8], last: bool, out: &mut String) -> Result<(), DecodeError> {
+        loop {
+            match &mut self.state {
+                State::Start => {
+                    if input.len() < SNIFF_LEN && !last {
+                        self.pending.extend_from_slice(input);
+                        return Ok(());
+                    }
+                    if let Some((encoding, bom)) = Encoding::for_bom(input) {
+                        input = input.get(bom..).unwrap_or_default();
+                        // The BOM is a declaration; trust it rather than guessing, but still
+                        // refuse binary junk that happens to start with EF BB BF. In UTF-16
+                        // NUL bytes are expected (every ASCII character has one).
+                        if encoding == UTF_8 {
+                            reject_binary(input)?;
+                        }
+                        self.choose(encoding);
+                    } else {
+                        reject_binary(input)?;
+                        self.state = State::Ascii;
+                    }
+                }
+                State::Ascii => {
+                    let ascii = Encoding::ascii_valid_up_to(input);
+                    let (head, rest) = input.split_at(ascii);
+                    if let Ok(head) = std::str::from_utf8(head) {
+                        out.push_str(head);
+                    }
+                    let keep = DETECT_CONTEXT.min(head.len());
+                    if keep == DETECT_CONTEXT {
+                        self.context.clear();
+                    } else {
+                        let excess = (self.context.len() + keep).saturating_sub(DETECT_CONTEXT);
+                        self.context.drain(..excess);
+                    }
+                    self.context.extend_from_slice(&head[head.len() - keep..]);
+                    if rest.is_empty() {
+                        if last {
+                            self.choose(UTF_8);
+                        }
+                        return Ok(());
+                    }
+                    input = rest;
+                    self.state = State::Choosing;
+                }
+                State::Choosing => {
+                    let wanted = DETECT_LEN - self.context.len();
+                    if input.len() < wanted && !last {
+                        self.pending.extend_from_slice(input);
+                        return Ok(());
+                    }
+                    let window = &input[..input.len().min(wanted)];
+                    let at_end = last && window.len() == input.len();
+                    let encoding = choose(&self.context, window, at_end);
+                    self.context = Vec::new();
+                    self.choose(encoding);
+                }
+                State::Utf8 => {
+                    self.pending = utf8_into(input, last, out).to_vec();
+                    return Ok(());
+                }
+                State::Decoding(decoder) => {
+                    decode_into(decoder, input, last, out);
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    fn choose(&mut self, encoding: &'static Encoding) {
+        self.encoding = encoding;
+        self.state = if encoding == UTF_8 {
+            State::Utf8
+        } else {
+            State::Decoding(encoding.new_decoder_without_bom_handling())
+        };
+    }
+}
+
+/// Appends the text of UTF-8 `bytes` to `out`, each malformed sequence (its longest
+/// valid-looking prefix) replaced by one U+FFFD; returns the start of a character cut off at
+/// the end, which is kept for the next bytes unless they were the `last`.
+fn utf8_into<'a>(bytes: &'a [u8], last: bool, out: &mut String) -> &'a [u8] {
+    out.reserve(bytes.len());
+    let mut chunks = bytes.utf8_chunks().peekable();
+    while let Some(chunk) = chunks.next() {
+        out.push_str(chunk.valid());
+        let invalid = chunk.invalid();
+        if invalid.is_empty() {
+            continue;
+        }
+        let cut_off = chunks.peek().is_none()
+            && std::str::from_utf8(invalid).is_err_and(|e| e.error_len().is_none());
+        if cut_off && !last {
+            return invalid;
+        }
+        out.push(char::REPLACEMENT_CHARACTER);
+    }
+    &[]
+}
+
+/// Appends the text of `bytes` to `out`.
+fn decode_into(decoder: &mut encoding_rs::Decoder, mut bytes: &[u8], last: bool, out: &mut String) {
+    loop {
+        let needed = decoder
+            .max_utf8_buffer_length(bytes.len())
+            .unwrap_or(bytes.len().saturating_mul(3));
+        out.reserve(needed);
+        let (result, read, _) = decoder.decode_to_string(bytes, out, last);
+        match result {
+            CoderResult::InputEmpty => return,
+            CoderResult::OutputFull => bytes = bytes.get(read..).unwrap_or_default(),
+        }
+    }
+}
+
+fn reject_binary(bytes: &[u8]) -> Result<(), DecodeError> {
     let head = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
     if head.contains(&0) {
         Err(DecodeError::Binary)
@@ -83,38 +247,26 @@ pub(crate) fn reject_binary(bytes: &[u8]) -> Result<(), DecodeError> {
     }
 }
 
-/// True when the bytes are valid UTF-8 except for an incomplete character at the very end
-/// (a file cut off mid-character).
-///
-/// One exception: if everything before the cut is plain ASCII and the cut-off part is a
-/// single byte, that byte is far more likely a legacy character (`Caf\xE9`, `Gru\xDF`)
-/// than a UTF-8 file truncated exactly at its first non-ASCII character, so the bytes go
-/// to detection instead.
-fn is_truncated_utf8(bytes: &[u8], err: &std::str::Utf8Error) -> bool {
-    if err.error_len().is_some() {
-        return false;
+/// The encoding of a file whose first non-ASCII byte starts `window`, after the ASCII
+/// `context`. `at_end`: the window runs to the end of the file.
+fn choose(context: &[u8], window: &[u8], at_end: bool) -> &'static Encoding {
+    match std::str::from_utf8(window) {
+        Ok(_) => UTF_8,
+        // Cut off inside a character: where the window ends, that says nothing; at the end
+        // of the file it is a file cut off mid-character. Unless the cut-off part is the
+        // one non-ASCII byte: that is far more likely a legacy character (`Caf\xE9`,
+        // `Gru\xDF`) than a UTF-8 file truncated exactly at its first non-ASCII character.
+        Err(err) if err.error_len().is_none() && !(at_end && window.len() == 1) => UTF_8,
+        Err(_) => guess_legacy(context, window, at_end),
     }
-    let valid_up_to = err.valid_up_to();
-    let tail_len = bytes.len() - valid_up_to;
-    let prefix_is_ascii = bytes.get(..valid_up_to).is_some_and(<[u8]>::is_ascii);
-    !(prefix_is_ascii && tail_len == 1)
 }
 
-/// Asks chardetng for a legacy encoding, looking at a window that starts a little before
-/// the first non-ASCII byte (pure ASCII teaches the detector nothing).
-pub(crate) fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
-    let first_non_ascii = bytes
-        .iter()
-        .position(|b| !b.is_ascii())
-        .unwrap_or(bytes.len());
-    // Everything before the first non-ASCII byte is genuine ASCII (a multi-byte lead
-    // always comes first), so any offset in there is a clean place to start.
-    let start = first_non_ascii.saturating_sub(DETECT_CONTEXT);
-    let end = bytes.len().min(start + DETECT_LEN);
-    let window = bytes.get(start..end).unwrap_or_default();
-
+/// Asks chardetng for a legacy encoding (pure ASCII teaches the detector nothing, so it
+/// sees only a little of it).
+fn guess_legacy(context: &[u8], window: &[u8], at_end: bool) -> &'static Encoding {
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
-    detector.feed(window, end == bytes.len());
+    detector.feed(context, false);
+    detector.feed(window, at_end);
     let guess = detector.guess(None, Utf8Detection::Deny);
     // ISO-2022-JP is denied above and chardetng never guesses UTF-16, but keep the
     // promise explicit: neither may come out of a guess.
@@ -122,14 +274,6 @@ pub(crate) fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
         WINDOWS_1252
     } else {
         guess
-    }
-}
-
-fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
-    let (text, _had_errors) = encoding.decode_without_bom_handling(bytes);
-    Decoded {
-        text: text.into_owned(),
-        encoding: encoding.name(),
     }
 }
 
@@ -274,6 +418,101 @@ mod tests {
             DecodeError::Binary.to_string(),
             "this looks like a binary file (NUL bytes near the start), not text"
         );
+    }
+
+    /// `bytes` fed in pieces of `size`.
+    fn in_pieces(bytes: &[u8], size: usize) -> String {
+        let mut decoder = Decoder::new();
+        let mut text = String::new();
+        let mut pieces = bytes.chunks(size).peekable();
+        while let Some(piece) = pieces.next() {
+            decoder
+                .feed(piece, pieces.peek().is_none(), &mut text)
+                .expect("decode");
+        }
+        if bytes.is_empty() {
+            decoder.feed(b"", true, &mut text).expect("decode");
+        }
+        text
+    }
+
+    #[test]
+    fn pieces_of_any_size_decode_as_the_whole() {
+        let mut cases: Vec<Vec<u8>> = vec![
+            "Grüße „Zitat“ — 東京 👨‍👩‍👧‍👦\n".repeat(3000).into_bytes(),
+            b"Gr\xfc\xdfe aus K\xf6ln, \x84Zitat\x93\n".repeat(3000),
+            b"Preis: 5 \xE2\x82".to_vec(),
+            b"Caf\xE9".to_vec(),
+            b"\xEF\xBB\xBFHallo \xC3\xBC \xff \xE2\x28\xA1 \xF0\x9F\x98".to_vec(),
+            b"\xFF\xFEa\0b".to_vec(),
+            Vec::new(),
+        ];
+        let mut late = b"plain ascii line\n".repeat(5000);
+        late.extend("Grüße \u{1F600}".as_bytes());
+        late.extend(b" \xff\xc3 und \xe2\x82\xac".repeat(100));
+        cases.push(late);
+        for bytes in &cases {
+            let whole = ok(bytes).text;
+            for size in [1, 2, 3, 7, 4096, 9000, 40_000] {
+                assert_eq!(in_pieces(bytes, size), whole, "pieces of {size}");
+            }
+        }
+    }
+
+    #[test]
+    fn malformed_utf8_is_replaced_as_encoding_rs_does() {
+        let mut bytes = "ü".repeat(DETECT_LEN).into_bytes();
+        for bad in [
+            &b"\xff"[..],
+            b"\xE2\x28\xA1",
+            b"\xF0\x9F\x98 ",
+            b"\xC0\xAF",
+            b"\xED\xA0\x80",
+        ] {
+            bytes.extend_from_slice(bad);
+        }
+        bytes.extend(b"\xF0\x9F");
+        let d = ok(&bytes);
+        assert_eq!(d.encoding, "UTF-8");
+        let (expected, _) = UTF_8.decode_without_bom_handling(&bytes);
+        assert_eq!(d.text, expected);
+    }
+
+    #[test]
+    fn only_choosing_holds_bytes_back() {
+        let mut decoder = Decoder::new();
+        let mut text = String::new();
+        decoder.feed(b"Titel\n", false, &mut text).expect("decode");
+        assert!(decoder.waiting() && text.is_empty(), "BOM and NUL check");
+        decoder
+            .feed(&[b'a'; BINARY_SNIFF_LEN], false, &mut text)
+            .expect("decode");
+        assert!(!decoder.waiting() && text.len() == BINARY_SNIFF_LEN + 6);
+        decoder
+            .feed("Grüße".as_bytes(), false, &mut text)
+            .expect("decode");
+        assert!(decoder.waiting(), "choosing");
+        decoder
+            .feed(&[b'b'; DETECT_LEN], false, &mut text)
+            .expect("decode");
+        assert!(!decoder.waiting() && text.contains("Grüße"));
+        decoder.feed(b"\xE2\x82", false, &mut text).expect("decode");
+        assert!(!decoder.waiting(), "a cut character is not waited for");
+        decoder.feed(b"\xAC", true, &mut text).expect("decode");
+        assert!(text.ends_with("b€"));
+    }
+
+    #[test]
+    fn nul_after_the_first_piece_but_in_the_first_8k_is_binary() {
+        let mut decoder = Decoder::new();
+        let mut text = String::new();
+        assert_eq!(decoder.feed(&[b'a'; 4096], false, &mut text), Ok(()));
+        assert_eq!(decoder.feed(b"a\0", false, &mut text), Ok(()));
+        assert_eq!(
+            decoder.feed(&[b'a'; BINARY_SNIFF_LEN], false, &mut text),
+            Err(DecodeError::Binary)
+        );
+        assert!(text.is_empty());
     }
 
     #[test]

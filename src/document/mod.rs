@@ -5,6 +5,7 @@
 //! can reach the terminal as a control sequence, then parse it as plain text ([`plain`]) or
 //! Markdown ([`markdown`]). The model knows style *roles* (emphasis, code, link), never colours.
 
+pub(crate) mod cuts;
 pub mod decode;
 pub mod markdown;
 pub mod plain;
@@ -219,7 +220,7 @@ impl BlockRef<'_> {
     /// A short, stable fingerprint of the block's text, used to find the block again after
     /// the article was edited (FNV-1a, 64 bits, as hex).
     pub fn fingerprint(&self) -> String {
-        let mut hash = crate::anchor::Fnv1a::new();
+        let mut hash = crate::hash::Fnv1a::new();
         hash.write(self.text.as_bytes());
         format!("{:016x}", hash.finish())
     }

@@ -9,17 +9,17 @@
 //! end, a line without a break) is cut inside the block, at a line break where it has one:
 //! the next piece's first block then continues it, a cut Markdown code fence is opened
 //! again, and a table longer than a piece gets its header again (and is otherwise moved
-//! whole into the next piece). The encoding is chosen from the first piece like
-//! [`super::decode::decode`] does; while everything read is ASCII the choice stays open, so
-//! a legacy-encoded file whose first accented letter comes late is still read right.
+//! whole into the next piece). The encoding is chosen by the very decoder
+//! [`super::decode::decode`] uses: while everything read is ASCII the choice stays open, so
+//! a legacy-encoded file whose first accented letter comes late is still read right, and
+//! where the pieces end changes nothing.
 
 use std::io::{self, Read};
 
-use encoding_rs::{Decoder, Encoding, UTF_8};
-
-use super::decode::{DecodeError, guess_legacy, reject_binary};
+use super::decode::{DecodeError, Decoder};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
 
+use super::cuts::{self, closes, fence};
 use super::sanitize::sanitize_into;
 use super::{Block, BlockKind, Format, Part, markdown, plain};
 
@@ -56,9 +56,7 @@ pub struct Loader {
     source: Box<dyn Read + Send>,
     cap: u64,
     format: Format,
-    decoder: Option<Decoder>,
-    /// Only ASCII so far: the encoding is provisionally UTF-8.
-    undecided: bool,
+    decoder: Decoder,
     /// The bytes of the piece being read (kept to be reused).
     bytes: Vec<u8>,
     /// Decoded text not yet cleaned (after the last line break).
@@ -83,8 +81,7 @@ impl Loader {
             source,
             cap,
             format,
-            decoder: None,
-            undecided: false,
+            decoder: Decoder::new(),
             bytes: Vec::new(),
             text: String::new(),
             clean: String::new(),
@@ -112,11 +109,17 @@ impl Loader {
         }
         let budget = budget.max(4096);
         let mut bytes = std::mem::take(&mut self.bytes);
-        self.read_bytes(budget, &mut bytes)?;
-        let eof = bytes.len() < budget;
-        let decoded = self.decode(&bytes, eof);
+        let eof = loop {
+            self.read_bytes(budget, &mut bytes)?;
+            let eof = bytes.len() < budget;
+            self.decoder.feed(&bytes, eof, &mut self.text)?;
+            // The decoder holds bytes back until it can choose the encoding (a window of
+            // at most 64 KiB): read on rather than return a piece without them.
+            if eof || !self.decoder.waiting() {
+                break eof;
+            }
+        };
         self.bytes = bytes;
-        decoded?;
         // Clean up to the last line break (everything at the end). The buffers keep their
         // room for the next piece.
         let cut = if eof {
@@ -200,7 +203,7 @@ impl Loader {
             || text[..text.len() - 1]
                 .rsplit('\n')
                 .next()
-                .is_some_and(|line| !line.trim().is_empty());
+                .is_some_and(|line| !cuts::is_blank(line.as_bytes(), self.format));
         (cut, inside, None)
     }
 
@@ -214,52 +217,6 @@ impl Loader {
             return Err(LoadError::TooLarge { cap: self.cap });
         }
         Ok(())
-    }
-
-    fn decode(&mut self, mut bytes: &[u8], eof: bool) -> Result<(), LoadError> {
-        if self.decoder.is_none() {
-            let (encoding, bom) = match Encoding::for_bom(bytes) {
-                Some((encoding, len)) => (encoding, len),
-                None => {
-                    reject_binary(bytes)?;
-                    if bytes.is_ascii() {
-                        self.undecided = true;
-                        (UTF_8, 0)
-                    } else if utf8_but_cut(bytes) {
-                        (UTF_8, 0)
-                    } else {
-                        (guess_legacy(bytes), 0)
-                    }
-                }
-            };
-            if encoding == UTF_8 && bom > 0 {
-                reject_binary(&bytes[bom..])?;
-            }
-            bytes = &bytes[bom..];
-            self.decoder = Some(encoding.new_decoder_without_bom_handling());
-        } else if self.undecided && !bytes.is_ascii() {
-            // All before was ASCII, which every candidate encoding reads alike: choose now.
-            self.undecided = false;
-            if !utf8_but_cut(bytes) {
-                self.decoder = Some(guess_legacy(bytes).new_decoder_without_bom_handling());
-            }
-        }
-        if let Some(decoder) = self.decoder.as_mut() {
-            let needed = decoder
-                .max_utf8_buffer_length(bytes.len())
-                .unwrap_or(bytes.len().saturating_mul(3));
-            self.text.reserve(needed);
-            let (_, _, _) = decoder.decode_to_string(bytes, &mut self.text, eof);
-        }
-        Ok(())
-    }
-}
-
-/// Valid UTF-8, except perhaps for a character cut off at the end of the piece.
-fn utf8_but_cut(bytes: &[u8]) -> bool {
-    match std::str::from_utf8(bytes) {
-        Ok(_) => true,
-        Err(e) => e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4,
     }
 }
 
@@ -303,12 +260,12 @@ fn open_at_end(text: &str) -> Open<'_> {
             let block = &text[range];
             let opener = block.split_inclusive('\n').next().unwrap_or_default();
             let closed = block.trim_end().lines().count() > 1
-                && fence(opener).is_some_and(|open| {
+                && fence(opener.as_bytes()).is_some_and(|open| {
                     block
                         .trim_end()
                         .lines()
                         .next_back()
-                        .is_some_and(|line| closes(line, open))
+                        .is_some_and(|line| closes(line.as_bytes(), open))
                 });
             if closed {
                 Open::Other
@@ -321,44 +278,12 @@ fn open_at_end(text: &str) -> Open<'_> {
     }
 }
 
-/// A line that opens a code fence: its character and length. As CommonMark has it, but for
-/// the indentation, which lists may add to.
-fn fence(line: &str) -> Option<(char, usize)> {
-    let trimmed = line.trim_start();
-    let c = trimmed.chars().next().filter(|c| matches!(c, '`' | '~'))?;
-    let len = trimmed.chars().take_while(|&x| x == c).count();
-    // An info string after backticks holds no backtick (else it is inline code).
-    let info_ok = c == '~' || !trimmed[len..].contains('`');
-    (len >= 3 && info_ok).then_some((c, len))
-}
-
-/// Whether `line` closes a fence opened with `c` × `len`.
-fn closes(line: &str, (c, len): (char, usize)) -> bool {
-    let trimmed = line.trim_start();
-    let run = trimmed.chars().take_while(|&x| x == c).count();
-    run >= len && trimmed[run..].trim().is_empty()
-}
-
 /// Where a piece of clean text can be cut so that no block spans the cut: after the last
-/// blank (empty or whitespace-only) line; for Markdown, one outside a fenced code block.
-/// 0 if there is none.
+/// blank line (outside a fenced code block); 0 if there is none.
 fn paragraph_cut(text: &str, format: Format) -> usize {
-    let mut fence_open: Option<(char, usize)> = None;
-    let mut cut = 0;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if let Some(open) = fence_open {
-            if closes(line, open) {
-                fence_open = None;
-            }
-        } else if format == Format::Markdown && fence(line).is_some() {
-            fence_open = fence(line);
-        } else if line.trim().is_empty() && line.ends_with('\n') {
-            cut = offset + line.len();
-        }
-        offset += line.len();
-    }
-    cut
+    cuts::after_blank_lines(text.as_bytes(), format)
+        .last()
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@
 use percent_encoding::percent_decode_str;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::document::Format;
+use crate::document::cuts;
 use crate::document::sanitize::sanitize_line;
 
 /// One entry as written in INDEX.md, before touching the file system.
@@ -275,8 +277,9 @@ fn parse_part(markdown: &str, lines_before: usize, carry: &mut Carry) -> (Vec<Ra
 /// (list, block quote) and every paragraph, table and indented code block has ended, so the
 /// text after the cut parses as it would in the whole. Two things could still reach across:
 /// a fenced code block or an HTML block (a comment, say) left open, which would swallow the
-/// next line; so a part whose last top-level block is a code or HTML block is not cut there.
-/// And link reference definitions, which apply to the whole document; an index that may
+/// next line; so a part whose last top-level block is a code or HTML block is not cut there
+/// (the blank-line scan of [`crate::document::cuts`], shared with the article loader,
+/// already skips the blank lines of the fenced code blocks it can see). And link reference definitions, which apply to the whole document; an index that may
 /// hold one (any `]:` in the text) is parsed in one part.
 ///
 /// The text is kept as bytes and each part decoded as UTF-8 (invalid bytes replaced) when
@@ -371,23 +374,16 @@ impl IndexParts {
 }
 
 /// The first place at or after `from` where a part starting at `start` may end (see
-/// [`IndexParts`]), or the end of the text.
+/// [`IndexParts`]), or the end of the text: after a blank line (outside a fenced code
+/// block), before a line that may start a part.
 fn next_cut(bytes: &[u8], start: usize, from: usize) -> usize {
     if from >= bytes.len() {
         return bytes.len();
     }
-    let mut line = start;
-    let mut previous_blank = false;
-    while line < bytes.len() {
-        let (content_end, next) = line_end(bytes, line);
-        let content = &bytes[line..content_end];
-        if line >= from && previous_blank && may_start_part(content) {
-            return line;
-        }
-        previous_blank = content.iter().all(|&b| b == b' ' || b == b'\t');
-        line = next;
-    }
-    bytes.len()
+    cuts::after_blank_lines(&bytes[start..], Format::Markdown)
+        .map(|cut| start + cut)
+        .find(|&cut| cut >= from && may_start_part(&bytes[cut..cuts::line_end(bytes, cut).0]))
+        .unwrap_or(bytes.len())
 }
 
 /// Whether a line after a blank line may begin a part: it starts in the first column and
@@ -397,21 +393,6 @@ fn may_start_part(line: &[u8]) -> bool {
         None => false,
         Some(b) => !matches!(b, b' ' | b'\t' | b'-' | b'+' | b'*' | b'>' | b'0'..=b'9'),
     }
-}
-
-/// The end of the line starting at `start` (before its line break) and the start of the
-/// next line. LF, CRLF and a lone CR end a line, as in CommonMark.
-fn line_end(bytes: &[u8], start: usize) -> (usize, usize) {
-    let mut i = start;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\n' => return (i, i + 1),
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') => return (i, i + 2),
-            b'\r' => return (i, i + 1),
-            _ => i += 1,
-        }
-    }
-    (i, i)
 }
 
 /// The number of line breaks in `bytes`, counted as [`LineIndex`] counts them.

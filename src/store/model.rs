@@ -126,7 +126,7 @@ impl Bookmark {
     }
 
     fn id_of_parts(doc: &str, section_path: &[String]) -> String {
-        let mut hash = crate::anchor::Fnv1a::new();
+        let mut hash = crate::hash::Fnv1a::new();
         hash.part(doc.as_bytes());
         hash.write(&(section_path.len() as u64).to_le_bytes());
         for part in section_path {

@@ -125,39 +125,14 @@ impl Default for Theme {
     }
 }
 
-/// A colour name, an index 0-255 or `#rrggbb`.
+/// A colour as ratatui reads it: a name (`lightblue`, `Light-Blue`, `grey`, `bright red`),
+/// an index 0-255 or `#rrggbb`; and `default`, which earlier versions took for `reset`.
 pub fn parse_color(text: &str) -> Option<Color> {
-    let t = text.trim().to_ascii_lowercase();
-    if let Some(hex) = t.strip_prefix('#') {
-        if hex.len() == 6 && hex.is_ascii() {
-            let n = u32::from_str_radix(hex, 16).ok()?;
-            return Some(Color::Rgb((n >> 16) as u8, (n >> 8) as u8, n as u8));
-        }
-        return None;
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("default") {
+        return Some(Color::Reset);
     }
-    if let Ok(index) = t.parse::<u8>() {
-        return Some(Color::Indexed(index));
-    }
-    Some(match t.replace(['-', '_', ' '], "").as_str() {
-        "reset" | "default" => Color::Reset,
-        "black" => Color::Black,
-        "red" => Color::Red,
-        "green" => Color::Green,
-        "yellow" => Color::Yellow,
-        "blue" => Color::Blue,
-        "magenta" => Color::Magenta,
-        "cyan" => Color::Cyan,
-        "gray" | "grey" => Color::Gray,
-        "darkgray" | "darkgrey" => Color::DarkGray,
-        "lightred" => Color::LightRed,
-        "lightgreen" => Color::LightGreen,
-        "lightyellow" => Color::LightYellow,
-        "lightblue" => Color::LightBlue,
-        "lightmagenta" => Color::LightMagenta,
-        "lightcyan" => Color::LightCyan,
-        "white" => Color::White,
-        _ => return None,
-    })
+    text.parse().ok()
 }
 
 #[cfg(test)]
@@ -171,6 +146,71 @@ mod tests {
         assert_eq!(parse_color("Light-Blue"), Some(Color::LightBlue));
         assert_eq!(parse_color("#ff80"), None);
         assert_eq!(parse_color("chartreuse"), None);
+        assert_eq!(parse_color(""), None);
+        assert_eq!(parse_color("#ggg000"), None);
+        assert_eq!(parse_color("256"), None);
+        assert_eq!(parse_color(" #FF8000 "), Some(Color::Rgb(255, 128, 0)));
+    }
+
+    #[test]
+    fn every_documented_name_and_old_spelling_parses() {
+        // The names the default config lists, and the spellings blatt always took.
+        let named = [
+            ("black", Color::Black),
+            ("red", Color::Red),
+            ("green", Color::Green),
+            ("yellow", Color::Yellow),
+            ("blue", Color::Blue),
+            ("magenta", Color::Magenta),
+            ("cyan", Color::Cyan),
+            ("gray", Color::Gray),
+            ("darkgray", Color::DarkGray),
+            ("lightred", Color::LightRed),
+            ("lightgreen", Color::LightGreen),
+            ("lightyellow", Color::LightYellow),
+            ("lightblue", Color::LightBlue),
+            ("lightmagenta", Color::LightMagenta),
+            ("lightcyan", Color::LightCyan),
+            ("white", Color::White),
+            ("reset", Color::Reset),
+            ("default", Color::Reset),
+            ("Default", Color::Reset),
+            ("grey", Color::Gray),
+            ("dark_grey", Color::DarkGray),
+            ("Dark Gray", Color::DarkGray),
+            (" RED ", Color::Red),
+            ("0", Color::Indexed(0)),
+            ("255", Color::Indexed(255)),
+        ];
+        for (text, color) in named {
+            assert_eq!(parse_color(text), Some(color), "{text:?}");
+        }
+        // The list in the comment of the default config: "a name (black, red, ...),".
+        let config = include_str!("../../config/blatt.toml");
+        let list: String = config
+            .split_once("a name (")
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .map(|(list, _)| list.replace('#', " "))
+            .unwrap_or_default();
+        let documented: Vec<&str> = list.split([',', '\n']).map(str::trim).collect();
+        assert!(documented.len() >= 17, "{documented:?}");
+        for name in documented.into_iter().filter(|n| !n.is_empty()) {
+            assert!(parse_color(name).is_some(), "{name:?}");
+        }
+        let (_, warnings) = Theme::new(&crate::config::Config::default().theme, true);
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn bad_values_are_warned_about_and_left_out() {
+        let config = BTreeMap::from([
+            ("link".to_string(), "cyan".to_string()),
+            ("code".to_string(), "#12345".to_string()),
+        ]);
+        let (theme, warnings) = Theme::new(&config, true);
+        assert_eq!(warnings, ["[theme] code: `#12345` is not a colour"]);
+        assert_eq!(theme.role(Role::Link).fg, Some(Color::Cyan));
+        assert_eq!(theme.role(Role::Code).fg, None);
     }
 
     #[test]
