@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::document::Document;
+
 /// A position in a document, anchored to the content.
 ///
 /// `section_path` is the chain of headings from the outermost to the section that holds the
@@ -20,8 +22,6 @@ pub struct Anchor {
     #[serde(default)]
     pub offset: usize,
 }
-
-use crate::document::Document;
 
 impl Anchor {
     /// The anchor of byte `offset` in `block` of `doc`.
