@@ -360,6 +360,117 @@ impl Drop for Session {
     }
 }
 
+impl Session {
+    /// Like [`Session::start`], with extra environment variables for blatt (such as the
+    /// debug build's `BLATT_DEBUG_PANIC_KEY`). The same terminal set-up as `start`, which it
+    /// repeats rather than changes.
+    pub fn start_with_env(
+        config: &Path,
+        args: &[&Path],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> Session {
+        let pair = native_pty_system()
+            .openpty(pty_size(cols, rows))
+            .expect("open a pty");
+        let mut cmd = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_blatt"));
+        for arg in args {
+            cmd.arg(arg);
+        }
+        cmd.env("BLATT_CONFIG_DIR", config);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
+        cmd.cwd(std::env::temp_dir());
+        let child = pair
+            .slave
+            .spawn_command(cmd)
+            .expect("spawn blatt in the pty");
+        drop(pair.slave);
+        let pid = child.process_id().expect("blatt's pid");
+        let master = pair.master;
+        let fd = master.as_raw_fd().expect("the master's descriptor");
+        set_nonblocking(fd);
+        let mut reader = master.try_clone_reader().expect("a pty reader");
+        let writer = dup_file(fd);
+        let mut answerer = dup_file(fd);
+        let shared = Arc::new(Shared {
+            output: Mutex::new(Output {
+                bytes: Vec::new(),
+                parser: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
+                eof: false,
+            }),
+            changed: Condvar::new(),
+            stop: AtomicBool::new(false),
+        });
+        let for_thread = Arc::clone(&shared);
+        let handle = std::thread::spawn(move || {
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        let mut out = lock(&for_thread);
+                        let before = out.bytes.len();
+                        out.bytes.extend_from_slice(&buf[..n]);
+                        out.parser.process(&buf[..n]);
+                        let from = before.saturating_sub(DSR.len() - 1);
+                        let asked = out.bytes[from..]
+                            .windows(DSR.len())
+                            .filter(|w| *w == DSR)
+                            .count();
+                        let (row, col) = out.parser.screen().cursor_position();
+                        drop(out);
+                        for _ in 0..asked {
+                            let answer = format!("\x1b[{};{}R", row + 1, col + 1);
+                            let _ = answerer.write_all(answer.as_bytes());
+                        }
+                        for_thread.changed.notify_all();
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        if for_thread.stop.load(Ordering::SeqCst) {
+                            return;
+                        }
+                        std::thread::sleep(Duration::from_millis(2));
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            lock(&for_thread).eof = true;
+            for_thread.changed.notify_all();
+        });
+        Session {
+            child,
+            master: Some(master),
+            writer: Some(writer),
+            shared,
+            reader: Some(handle),
+            pid,
+            size: (cols, rows),
+            exited: false,
+        }
+    }
+
+    /// Whether the terminal is in the mode a shell expects (canonical input and echo on),
+    /// as `disable_raw_mode` leaves it; `None` once the pty is closed. On Linux the master's
+    /// `tcgetattr` reports the slave's settings, which are the ones blatt changes.
+    pub fn is_cooked(&self) -> Option<bool> {
+        let fd = self.master.as_ref()?.as_raw_fd()?;
+        // SAFETY: tcgetattr writes only into the termios struct it is given, which lives on
+        // this stack frame and is fully initialised (zeroed) before the call.
+        let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        let rc = unsafe { libc::tcgetattr(fd, &mut termios) };
+        (rc == 0).then(|| {
+            let wanted = libc::ICANON | libc::ECHO;
+            termios.c_lflag & wanted == wanted
+        })
+    }
+}
+
 /// The one-letter state of process `pid` from /proc (`R`, `S`, `Z`…), `None` if it is gone.
 pub fn process_state(pid: u32) -> Option<char> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
