@@ -147,8 +147,6 @@ impl Loop {
         runtime: &mut Runtime,
         initial: Vec<Effect>,
     ) -> anyhow::Result<()> {
-        workers::read_input(Outbox::new(self.sender.clone(), Source::Terminal, None))
-            .map_err(|e| anyhow::anyhow!("cannot read the terminal: {e}"))?;
         let size = term.size()?;
         update(state, Action::Tick(now_ms()));
         let mut effects = update(state, Action::Resize(size.width, size.height));
@@ -157,6 +155,10 @@ impl Loop {
             return Ok(());
         }
         self.draw(term, state, runtime)?;
+        // Keys typed before now wait in the terminal; reading them starts once the first
+        // frame is out, which it does not delay.
+        workers::read_input(Outbox::new(self.sender.clone(), Source::Terminal, None))
+            .map_err(|e| anyhow::anyhow!("cannot read the terminal: {e}"))?;
         // The first frame is up: now the rest of the library may take a core.
         if let Some(rest) = runtime.library_rest.take() {
             let effects = self.read_library(state, rest);
