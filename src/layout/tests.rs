@@ -369,3 +369,9 @@ proptest! {
         prop_assert_eq!(shown, source);
     }
 }
+
+#[test]
+fn a_line_stays_small() {
+    // The row index of table lines lives in what was padding.
+    assert!(std::mem::size_of::<Line>() <= 16);
+}

@@ -272,6 +272,10 @@ fn overlaps(ranges: &[Range<usize>], range: Range<usize>) -> bool {
 /// `bundesregierung.de` (a lower-case top-level domain after a dot), give or take the
 /// brackets and punctuation around it.
 pub fn is_address(word: &str) -> bool {
+    // Every address has a dot, an at sign or a colon; most words have none of them.
+    if memchr::memchr3(b'.', b'@', b':', word.as_bytes()).is_none() {
+        return false;
+    }
     let word = word
         .trim_start_matches(|c: char| !c.is_alphanumeric())
         .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '/');
