@@ -142,12 +142,13 @@ fn bundled_name(path: &Path) -> Option<&str> {
 /// How `blatt list` names an article of the bundled library.
 const BUNDLED_PREFIX: &str = "bundled:";
 
-/// `blatt toc`: the section headings, indented by level.
+/// `blatt toc`: the section headings, indented by nesting: a heading is indented once for
+/// each heading that encloses it (its path), so chapters sit under their book whatever the
+/// level numbers are, and levels that a document skips add no indent.
 pub fn toc(doc: &Document) -> String {
-    let min_level = doc.headings().map(|(_, s)| s.level).min().unwrap_or(1);
     let mut out = String::new();
     for (_, section) in doc.headings() {
-        let indent = "  ".repeat(usize::from(section.level.saturating_sub(min_level)));
+        let indent = "  ".repeat(section.path.len().saturating_sub(1));
         let _ = writeln!(
             out,
             "{indent}{}",

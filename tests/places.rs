@@ -2,12 +2,15 @@
 //! pieces (over 1 MiB) and with repeated chapter titles, driven through `update` the way the
 //! runtime drives it (the first piece, then the rest as `More` actions).
 //!
-//! The books come from `../shared/corpus/large/` beside the repository and are copied into
-//! a temporary library for each test.
+//! The books come from `../shared/corpus/large/` beside the repository (as CI lays it out)
+//! and are copied into a temporary library for each test; a checkout without the corpus
+//! skips those tests with a note. The property test makes its own books.
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use blatt::app::{Action, Command, Effect, Keymap, Settings, State, update};
 use blatt::document::stream;
@@ -15,16 +18,10 @@ use blatt::library::load_library;
 use blatt::runtime::start_load;
 use blatt::store::{DocState, Op};
 
-fn corpus(name: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/large")
-        .join(name);
-    assert!(
-        path.is_file(),
-        "{} is missing: these tests read the shared corpus beside the repository",
-        path.display()
-    );
-    path
+/// The bytes of a book of the shared corpus; `None` (the test skips) where there is none.
+fn book(name: &str) -> Option<Vec<u8>> {
+    let (_dir, path) = common::corpus_copy(&format!("large/{name}"))?;
+    Some(fs::read(path).expect("book"))
 }
 
 /// A library folder holding one article, with the given text.
@@ -134,7 +131,9 @@ fn cmd(state: &mut State, saved: &mut Saved, command: Command, times: usize) {
 #[test]
 fn a_large_book_reopens_where_it_was_left_and_never_saves_the_start_over_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let text = fs::read(corpus("pg1399-anna-karenina.txt")).expect("book");
+    let Some(text) = book("pg1399-anna-karenina.txt") else {
+        return;
+    };
     library_with(dir.path(), "anna.txt", &text);
 
     let mut saved = Saved::default();
@@ -174,7 +173,9 @@ fn a_large_book_reopens_where_it_was_left_and_never_saves_the_start_over_it() {
 #[test]
 fn chapters_with_the_same_title_keep_their_own_bookmarks_and_read_marks() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let text = fs::read(corpus("pg2600-war-and-peace.txt")).expect("book");
+    let Some(text) = book("pg2600-war-and-peace.txt") else {
+        return;
+    };
     library_with(dir.path(), "war.txt", &text);
     let mut saved = Saved::default();
     let mut state = session(dir.path(), 100, &saved);
@@ -239,7 +240,9 @@ fn go_to_section(state: &mut State, saved: &mut Saved, index: usize) {
 #[test]
 fn jumping_to_the_end_does_not_read_the_article() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let text = fs::read(corpus("pg2554-crime-and-punishment.txt")).expect("book");
+    let Some(text) = book("pg2554-crime-and-punishment.txt") else {
+        return;
+    };
     library_with(dir.path(), "crime.txt", &text);
     let mut saved = Saved::default();
     let mut state = session(dir.path(), 100, &saved);
@@ -390,7 +393,9 @@ const SCHEMA_1: &str = include_str!("fixtures/state-schema1-war-and-peace.json")
 #[test]
 fn a_schema_1_state_file_loads_and_its_marks_land_on_the_right_sections() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let text = fs::read(corpus("pg2600-war-and-peace.txt")).expect("book");
+    let Some(text) = book("pg2600-war-and-peace.txt") else {
+        return;
+    };
     library_with(dir.path(), "war.txt", &text);
     let book = fs::canonicalize(dir.path().join("war.txt")).expect("canonical");
     let config = tempfile::tempdir().expect("tempdir");

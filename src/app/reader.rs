@@ -149,12 +149,15 @@ impl Reader {
         }
         self.read_sections.clear();
         for key in saved {
-            let found = match by_path.get(key) {
-                Some(list) => Some(list),
-                None => by_title.get(key),
-            };
-            if let Some([only]) = found.map(Vec::as_slice)
-                && let Some(new) = self.keys.get(*only)
+            // The sections the key could have named: by heading path (as Markdown's paths
+            // were), or by title (plain-text books had flat paths then, so `CHAPTER VI`
+            // named every CHAPTER VI of every book).
+            let mut candidates: Vec<usize> = by_path.get(key).cloned().unwrap_or_default();
+            candidates.extend(by_title.get(key).into_iter().flatten().copied());
+            candidates.sort_unstable();
+            candidates.dedup();
+            if let [only] = candidates[..]
+                && let Some(new) = self.keys.get(only)
             {
                 self.read_sections.insert(new.clone());
             }

@@ -301,31 +301,45 @@ impl Builder {
         self.blocks.push(block);
     }
 
-    /// Pads the cells of each column to the column's width, so rows line up.
+    /// Pads the cells of each column (the last one too) to the column's width, so rows line
+    /// up and every row tells the layout the width of every column: the layout wraps a row
+    /// too wide for the screen cell by cell (see `layout::table`), one row at a time.
     fn finish_table(&mut self) {
+        use unicode_segmentation::UnicodeSegmentation;
         use unicode_width::UnicodeWidthStr;
+        // Measured as the layout measures: by grapheme cluster.
+        let width_of = |cell: &str| cell.graphemes(true).map(UnicodeWidthStr::width).sum();
         let rows = std::mem::take(&mut self.table);
         let columns = rows.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
+        // The separator is the row's own: a cell's `│` would read as a column break.
+        let rows: Vec<(bool, Vec<String>)> = rows
+            .into_iter()
+            .map(|(header, row)| {
+                let row = row.iter().map(|c| c.trim().replace('│', "|")).collect();
+                (header, row)
+            })
+            .collect();
         let mut widths = vec![0usize; columns];
         for (_, row) in &rows {
             for (i, cell) in row.iter().enumerate() {
-                widths[i] = widths[i].max(cell.trim().width());
+                widths[i] = widths[i].max(width_of(cell));
             }
         }
         for (header, row) in rows {
             let mut text = String::new();
             for (i, width) in widths.iter().enumerate() {
-                let cell = row.get(i).map_or("", |c| c.trim());
+                let cell = row.get(i).map_or("", String::as_str);
                 if i > 0 {
                     text.push_str(" │ ");
                 }
                 text.push_str(cell);
-                if i + 1 < columns {
-                    text.extend(std::iter::repeat_n(' ', width.saturating_sub(cell.width())));
-                }
+                text.extend(std::iter::repeat_n(
+                    ' ',
+                    width.saturating_sub(width_of(cell)),
+                ));
             }
             let mut block = self.block(BlockKind::TableRow { header });
-            block.text = text.trim_end().to_string();
+            block.text = text;
             clean_block(&mut block);
             if header {
                 let len = block.text.len();
@@ -486,7 +500,7 @@ mod tests {
     fn tables_line_up() {
         let d = doc("| a | bbb |\n|---|---|\n| cc | d |\n");
         let rows: Vec<_> = d.blocks().map(|b| b.text).collect();
-        assert_eq!(rows, ["a  │ bbb", "cc │ d"]);
+        assert_eq!(rows, ["a  │ bbb", "cc │ d  "]);
         assert_eq!(*d.block(0).kind, BlockKind::TableRow { header: true });
     }
 

@@ -537,27 +537,6 @@ impl Document {
     }
 
     /// Number of blocks.
-    /// A section's name as shown: its title, or its heading path joined with ` › ` when
-    /// another section has the same title.
-    pub fn section_label(&self, index: usize) -> String {
-        let Some(section) = self.sections.get(index) else {
-            return String::new();
-        };
-        let Some(title) = &section.title else {
-            return format!("{} (opening)", self.title);
-        };
-        let repeated = self
-            .sections
-            .iter()
-            .enumerate()
-            .any(|(i, s)| i != index && s.title.as_ref() == Some(title));
-        if repeated && section.path.len() > 1 {
-            section.path.join(" › ")
-        } else {
-            title.clone()
-        }
-    }
-
     pub fn block_count(&self) -> usize {
         self.blocks.len()
     }
@@ -640,6 +619,28 @@ impl Document {
             .iter()
             .enumerate()
             .filter(|(_, s)| s.title.is_some())
+    }
+
+    /// A short name for section `index`: its title, or its heading path joined with ` › `
+    /// (`BOOK TWO › CHAPTER XII`) when another section has the same title; the document's
+    /// title for the untitled opening part; empty past the end.
+    pub fn section_label(&self, index: usize) -> String {
+        let Some(section) = self.sections.get(index) else {
+            return String::new();
+        };
+        let Some(title) = section.title.as_deref() else {
+            return self.title.clone();
+        };
+        let repeated = self
+            .sections
+            .iter()
+            .enumerate()
+            .any(|(i, s)| i != index && s.title.as_deref() == Some(title));
+        if repeated && section.path.len() > 1 {
+            section.path.join(" › ")
+        } else {
+            title.to_string()
+        }
     }
 
     /// Fraction of the document before byte `offset` of `block`, 0.0..=1.0.

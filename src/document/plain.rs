@@ -1,5 +1,19 @@
 //! Plain-text articles: paragraphs are separated by blank lines; the first one-line paragraph
-//! is the title; a short one-line paragraph that does not end like a sentence is a heading.
+//! is the title; a short one-line paragraph that does not end like a sentence is a heading,
+//! and so is a short line right above a paragraph whose lines are set apart from it (more
+//! indented, or much longer: `Article 1` over its text, as the UDHR files have it).
+//!
+//! Book divisions are levels: VOLUME above PART (and EPILOGUE, PROLOGUE) above BOOK above
+//! CHAPTER, in English and German (`Band`, `Teil`, `Buch`, `Kapitel`), so a chapter's section
+//! path names its book. Any other heading sits below a chapter: a false heading inside a
+//! book (a letter's signature, a name on a line of its own) then only shortens the chapter
+//! it is in, instead of taking the chapters after it out of their book. Levels depend only
+//! on the heading's own line, so a book read in pieces gets the levels it gets read whole.
+//!
+//! Indented paragraphs are prose unless their lines are indented unevenly (code, or verse
+//! set out in a shape): they are reflowed like any other paragraph, without the indent.
+
+use unicode_width::UnicodeWidthStr;
 
 use super::{Block, BlockKind, Part};
 
@@ -8,6 +22,26 @@ const HEADING_MAX_CHARS: usize = 100;
 /// A paragraph whose lines are all at most this long keeps its line breaks (verse, addresses,
 /// sign-offs); longer lines are hard-wrapped prose and are joined.
 const SHORT_LINE_CHARS: usize = 45;
+/// Lines wider than this (in cells) were not hard-wrapped: each line of such a paragraph is a
+/// paragraph of its own, and the line breaks are kept.
+const LONG_LINE_CELLS: usize = 100;
+/// Widest heading (in cells) found right above a paragraph without a blank line between.
+const LEADING_HEADING_CELLS: usize = 40;
+/// A line this long (in bytes) or longer below a short line does not make that line a
+/// heading: a part of a text read in pieces may end between the two, and the part must
+/// decide as the whole does (pieces are at least 4 KiB, see `stream::Loader::next`).
+const NEXT_LINE_MAX_BYTES: usize = 2048;
+/// A one-line paragraph indented this much or more is a heading only when it is short and
+/// centred: a deeply indented long line is a quotation or a numbered clause, and a short
+/// one far to the right is a signature.
+const DEEP_INDENT: usize = 8;
+
+/// Heading levels of plain text: book divisions, then any other heading below a chapter.
+pub const VOLUME: u8 = 1;
+pub const PART: u8 = 2;
+pub const BOOK: u8 = 3;
+pub const CHAPTER: u8 = 4;
+pub const OTHER_HEADING: u8 = 5;
 
 /// Returns the title (if the text starts with a one-line paragraph) and the blocks.
 pub fn parse(text: &str) -> (Option<String>, Vec<Block>) {
@@ -37,12 +71,19 @@ pub fn parse_piece(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
 fn parse_part(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
     let mut blocks = Vec::new();
     let mut title = None;
+    // The first paragraph goes on from the part before: it is no heading, and has none.
+    let continues = part.continues
+        && text
+            .split('\n')
+            .next()
+            .is_some_and(|l| !l.trim().is_empty());
     let paragraphs: Vec<Vec<&str>> = paragraphs(text).collect();
     let last = paragraphs.len().saturating_sub(1);
     for (index, lines) in paragraphs.into_iter().enumerate() {
         // The last paragraph of a part cut inside it is only its beginning.
         let fragment = part.ends_inside && index == last;
-        if lines.len() == 1 && fragment {
+        let inside = fragment || (continues && index == 0);
+        if lines.len() == 1 && inside {
             blocks.push(Block::new(
                 BlockKind::Paragraph,
                 lines[0].trim().to_string(),
@@ -54,19 +95,48 @@ fn parse_part(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
             if index == 0 && part.first {
                 title = Some(line.to_string());
                 blocks.push(Block::new(BlockKind::Title, line.to_string()));
-            } else if is_heading(line) {
-                blocks.push(Block::new(
-                    BlockKind::Heading { level: 2 },
-                    line.to_string(),
-                ));
             } else {
-                blocks.push(Block::new(BlockKind::Paragraph, line.to_string()));
+                blocks.push(one_line_block(lines[0]));
             }
             continue;
         }
-        blocks.push(paragraph_block(&lines));
+        // Headings right above their text; not in the opening paragraph (a title is a
+        // paragraph of its own) nor in one that goes on from the part before.
+        let mut rest = &lines[..];
+        if !(index == 0 && (part.first || continues)) {
+            if let Some(heading) = chapter_with_title(rest, fragment) {
+                blocks.push(heading);
+                continue;
+            }
+            // Whether the line left after the headings was set apart from them by its indent
+            // (then it may be a heading too), rather than by being a long line of text.
+            let mut set_apart = false;
+            while rest.len() >= 2
+                && let Some((level, apart)) = leading_heading(rest[0], rest[1])
+            {
+                blocks.push(Block::new(
+                    BlockKind::Heading { level },
+                    rest[0].trim().to_string(),
+                ));
+                rest = &rest[1..];
+                set_apart = apart;
+            }
+            if rest.len() == 1 && set_apart && !fragment {
+                blocks.push(one_line_block(rest[0]));
+                continue;
+            }
+        }
+        blocks.push(paragraph_block(rest));
     }
     (title, blocks)
+}
+
+/// A paragraph of one line: a heading or a paragraph.
+fn one_line_block(line: &str) -> Block {
+    match heading_level(line) {
+        Some(level) => Block::new(BlockKind::Heading { level }, line.trim().to_string()),
+        None => Block::new(BlockKind::Paragraph, line.trim().to_string()),
+    }
 }
 
 /// Groups lines into paragraphs separated by lines that are empty or only whitespace.
@@ -84,14 +154,19 @@ fn paragraphs(text: &str) -> impl Iterator<Item = Vec<&str>> {
     })
 }
 
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
 fn paragraph_block(lines: &[&str]) -> Block {
-    let indented = lines.iter().all(|l| l.starts_with("    "));
-    if indented {
-        let min_indent = lines
-            .iter()
-            .map(|l| l.len() - l.trim_start_matches(' ').len())
-            .min()
-            .unwrap_or(0);
+    let indents: Vec<usize> = lines.iter().map(|l| indent(l)).collect();
+    let min_indent = indents.iter().copied().min().unwrap_or(0);
+    // Indented lines whose indent changes after the first line (the first may be indented
+    // more or less, like any paragraph's) are code or shaped verse: kept as they are.
+    let uneven = indents
+        .get(1..)
+        .is_some_and(|rest| rest.iter().any(|&i| i != rest[0]));
+    if min_indent >= 4 && uneven {
         let text = lines
             .iter()
             .map(|l| l[min_indent..].trim_end())
@@ -99,21 +174,303 @@ fn paragraph_block(lines: &[&str]) -> Block {
             .join("\n");
         return Block::new(BlockKind::Code, text);
     }
-    let short = lines
+    let lines: Vec<&str> = lines.iter().map(|l| l.trim()).collect();
+    let short = lines.iter().all(|l| l.chars().count() <= SHORT_LINE_CHARS);
+    // A line longer than any hard wrap (not counting one long word, a web address) means
+    // the text was written a paragraph per line.
+    let unwrapped = lines
         .iter()
-        .all(|l| l.trim().chars().count() <= SHORT_LINE_CHARS);
-    let separator = if short { "\n" } else { " " };
-    let text = lines
-        .iter()
-        .map(|l| l.trim())
-        .collect::<Vec<_>>()
-        .join(separator);
+        .any(|l| l.contains(' ') && l.width() > LONG_LINE_CELLS);
+    let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+    for line in &lines {
+        if let Some(before) = text.chars().next_back() {
+            if short || unwrapped {
+                text.push('\n');
+            } else if !(is_wide(before) && line.chars().next().is_some_and(is_wide)) {
+                // Hard-wrapped Chinese or Japanese joins without a space.
+                text.push(' ');
+            }
+        }
+        text.push_str(line);
+    }
     Block::new(BlockKind::Paragraph, text)
+}
+
+/// A character of a script written without spaces (two cells wide).
+fn is_wide(c: char) -> bool {
+    unicode_width::UnicodeWidthChar::width(c) == Some(2)
+}
+
+/// The level of a one-line paragraph that is a heading.
+fn heading_level(line: &str) -> Option<u8> {
+    let text = line.trim();
+    let indent = indent(line.trim_end());
+    if indent >= DEEP_INDENT {
+        let width = text.width();
+        // Centred on a page of 56 to 90 columns.
+        if width > LEADING_HEADING_CELLS || !(56..=90).contains(&(2 * indent + width)) {
+            return None;
+        }
+    }
+    if let Some(level) = division_level(text) {
+        return Some(level);
+    }
+    is_heading(text).then_some(OTHER_HEADING)
+}
+
+/// The first line of a paragraph as a heading above the rest, if it is one: a book
+/// division, or a short heading-like line above a line that is set apart from it (indented
+/// below a line that is not, or at least twice as wide) and that does not go on with a small
+/// letter. Returns the level, and whether the next line was set apart by its indent.
+fn leading_heading(first: &str, second: &str) -> Option<(u8, bool)> {
+    if second.len() >= NEXT_LINE_MAX_BYTES {
+        return None;
+    }
+    let level = heading_level(first)?;
+    if level < OTHER_HEADING {
+        return Some((level, false));
+    }
+    let (head, next) = (first.trim(), second.trim());
+    if head.width() > LEADING_HEADING_CELLS || next.starts_with(char::is_lowercase) {
+        return None;
+    }
+    let set_apart = indent(first) == 0 && indent(second) >= 4;
+    // A short line of text below counts when it ends a sentence: `第三条` over
+    // `人人有权享有生命、自由和人身安全。`.
+    let wider = next.width() >= 2 * head.width()
+        && (next.width() > SHORT_LINE_CHARS || ends_with_full_stop(next));
+    (set_apart || wider).then_some((level, set_apart))
+}
+
+/// A book division on two lines, `CHAPTER I.` over `DOWN THE RABBIT-HOLE`, as one heading.
+fn chapter_with_title(lines: &[&str], fragment: bool) -> Option<Block> {
+    let [first, second] = lines else {
+        return None;
+    };
+    let level = division_level(first.trim()).filter(|_| !fragment)?;
+    let title = second.trim();
+    let titled = title.width() <= LEADING_HEADING_CELLS
+        && (is_heading(title) || !title.chars().any(char::is_lowercase));
+    titled.then(|| {
+        Block::new(
+            BlockKind::Heading { level },
+            format!("{} {}", first.trim(), title),
+        )
+    })
+}
+
+/// The level of a book division heading: `CHAPTER XII`, `BOOK TWO: 1805`, `FIRST
+/// EPILOGUE`, `Erstes Kapitel`, `Teil 2 – Die Reise`, or a Roman numeral alone (the
+/// chapters of an epilogue). `None` for anything else, such as `Book two of the series`.
+pub fn division_level(text: &str) -> Option<u8> {
+    if text.chars().count() > HEADING_MAX_CHARS {
+        return None;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let bare = |w: &str| w.trim_end_matches([':', '.', ',', '—', '–']).to_string();
+    // A word ends the label when it carries a separator or is followed by one.
+    let ends_label = |i: usize| {
+        i + 1 == words.len()
+            || words[i] != bare(words[i])
+            || matches!(words[i + 1], "-" | "—" | "–" | ":")
+    };
+    match words.as_slice() {
+        [one] if is_roman(&bare(one)) && one.chars().next().is_some_and(char::is_uppercase) => {
+            return Some(CHAPTER);
+        }
+        [one, ..] if ends_label(0) => {
+            if let Some(level) = keyword_level(&bare(one)).filter(|&l| l == PART) {
+                // Only the divisions that need no number: EPILOGUE, PROLOGUE.
+                return (!bare(one).eq_ignore_ascii_case("part")
+                    && !bare(one).eq_ignore_ascii_case("teil"))
+                .then_some(level);
+            }
+        }
+        _ => {}
+    }
+    if words.len() < 2 || !ends_label(1) {
+        return None;
+    }
+    let (a, b) = (bare(words[0]), bare(words[1]));
+    if !a.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
+    // `CHAPTER XII`, `Kapitel 3`, `BOOK FIRST`.
+    if let Some(level) = keyword_level(&a)
+        && (is_number(&b) || is_ordinal(&b))
+    {
+        return Some(level);
+    }
+    // `FIRST EPILOGUE`, `Erstes Kapitel`, `1. Teil`, `II. Buch`.
+    if (is_ordinal(&a) || (is_number(&a) && words[0].ends_with('.')))
+        && let Some(level) = keyword_level(&b)
+    {
+        return Some(level);
+    }
+    None
+}
+
+fn keyword_level(word: &str) -> Option<u8> {
+    let lower = word.to_lowercase();
+    Some(match lower.as_str() {
+        "volume" | "band" => VOLUME,
+        "part" | "teil" | "epilogue" | "prologue" | "epilog" | "prolog" => PART,
+        "book" | "buch" => BOOK,
+        "chapter" | "kapitel" => CHAPTER,
+        _ => return None,
+    })
+}
+
+/// Digits (of any script), a Roman numeral, or an English number word (`TWO`,
+/// `TWENTY-ONE`).
+fn is_number(word: &str) -> bool {
+    const WORDS: [&str; 28] = [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+    ];
+    if !word.is_empty() && word.chars().all(char::is_numeric) {
+        return true;
+    }
+    if is_roman(word) {
+        return true;
+    }
+    let lower = word.to_lowercase();
+    !lower.is_empty() && lower.split('-').all(|part| WORDS.contains(&part))
+}
+
+/// An English or German ordinal word (`FIRST`, `Zweites`), or `1st`, `2nd`.
+fn is_ordinal(word: &str) -> bool {
+    const EN: [&str; 20] = [
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+        "twentieth",
+    ];
+    const DE: [&str; 13] = [
+        "erst", "zweit", "dritt", "viert", "fünft", "sechst", "siebt", "siebent", "acht", "neunt",
+        "zehnt", "elft", "zwölft",
+    ];
+    let lower = word.to_lowercase();
+    if EN.contains(&lower.as_str()) {
+        return true;
+    }
+    let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    if !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && matches!(&lower[digits.len()..], "st" | "nd" | "rd" | "th")
+    {
+        return true;
+    }
+    ["e", "er", "es", "en"].iter().any(|ending| {
+        lower
+            .strip_suffix(ending)
+            .is_some_and(|stem| DE.contains(&stem))
+    })
+}
+
+/// A Roman numeral in its usual form (`XII`, `xiv`; not `IIII` nor `DIM`), all in one case.
+fn is_roman(word: &str) -> bool {
+    let upper = word.to_ascii_uppercase();
+    if word.is_empty()
+        || word.len() > 12
+        || !(word == upper || word == word.to_ascii_lowercase())
+        || !upper.chars().all(|c| "IVXLCDM".contains(c))
+    {
+        return false;
+    }
+    let value = |c: char| match c {
+        'I' => 1,
+        'V' => 5,
+        'X' => 10,
+        'L' => 50,
+        'C' => 100,
+        'D' => 500,
+        _ => 1000,
+    };
+    let digits: Vec<u32> = upper.chars().map(value).collect();
+    let mut n = 0;
+    for (i, d) in digits.iter().enumerate() {
+        if digits.get(i + 1).is_some_and(|next| next > d) {
+            n -= *d as i64;
+        } else {
+            n += *d as i64;
+        }
+    }
+    (1..4000).contains(&n) && to_roman(n as u32) == upper
+}
+
+fn to_roman(mut n: u32) -> String {
+    const TABLE: [(u32, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut out = String::new();
+    for (value, numeral) in TABLE {
+        while n >= value {
+            out.push_str(numeral);
+            n -= value;
+        }
+    }
+    out
 }
 
 /// A heading is a one-line paragraph that is short, has a letter, does not end like a
 /// sentence and is not wholly in brackets. A line that is a sentence followed by a bracketed
-/// credit (`... Zoom. [Shutterstock]`) is not a heading either.
+/// credit (`... Zoom. [Shutterstock]`) is not a heading either. A label with a number
+/// (`अनुच्छेद ३.`, `סעיף א.`, `Article 1.`) may end with a full stop.
 pub fn is_heading(line: &str) -> bool {
     let line = line.trim();
     if line.is_empty()
@@ -129,19 +486,52 @@ pub fn is_heading(line: &str) -> bool {
     if without_credit != line && ends_like_sentence(without_credit) {
         return false;
     }
-    !ends_like_sentence(line)
+    !ends_like_sentence(line) || numbered_label(line)
+}
+
+/// `Article 1.`: at most three words, the last a number (digits of any script, a Roman
+/// numeral, or letters as Hebrew numbers articles) before a full stop.
+fn numbered_label(line: &str) -> bool {
+    let Some(label) = line.strip_suffix('.') else {
+        return false;
+    };
+    let words: Vec<&str> = label.split_whitespace().collect();
+    let Some(last) = words.last() else {
+        return false;
+    };
+    // Letters as numbers: one letter, or up to three of a script without capitals
+    // (Hebrew `יא` is 11).
+    let letters = last.chars().count() == 1
+        || (last.chars().count() <= 3
+            && last
+                .chars()
+                .all(|c| c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase()));
+    words.len() <= 3
+        && (last.chars().all(char::is_numeric) || is_roman(last) || (letters && words.len() > 1))
+}
+
+fn ends_with_full_stop(text: &str) -> bool {
+    text.trim_end()
+        .ends_with(['.', '!', '?', '。', '！', '？', '．', '।', '॥', '؟', '۔'])
 }
 
 fn ends_like_sentence(text: &str) -> bool {
     // Closing quotes do not hide the punctuation before them: `Er sagte: „Nein.“`
-    let trimmed = text
-        .trim_end()
-        .trim_end_matches(['"', '\'', '“', '”', '‘', '’', '«', '»', '‹', '›']);
-    trimmed.ends_with(['.', '!', '?', '…', ':', ',', ';'])
+    let trimmed = text.trim_end().trim_end_matches([
+        '"', '\'', '“', '”', '‘', '’', '«', '»', '‹', '›', '」', '』', '）',
+    ]);
+    trimmed.ends_with([
+        '.', '!', '?', '…', ':', ',', ';',
+        // Chinese and Japanese full stops, marks, commas and colons
+        '。', '！', '？', '．', '，', '、', '；', '：', '｡',
+        // Devanagari danda and double danda; Arabic question mark, semicolon, comma; Urdu
+        // full stop
+        '।', '॥', '؟', '؛', '،', '۔',
+    ])
 }
 
 fn wholly_bracketed(line: &str) -> bool {
-    let pairs = [('[', ']'), ('(', ')'), ('{', '}'), ('<', '>')];
+    let pairs = [('[', ']'), ('(', ')'), ('{', '}'), ('<', '>'), ('（', '）')];
     pairs.iter().any(|(open, close)| {
         line.starts_with(*open) && line.ends_with(*close) && {
             // The first bracket must close at the very end: "(a) b (c)" is not wholly bracketed.

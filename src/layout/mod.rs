@@ -7,6 +7,7 @@
 //! counting all lines first; progress is measured in text through [`Document::fraction_at`].
 //! [`LayoutCache`] keeps the layouts of recent widths, so a resize storm does not re-wrap.
 
+pub mod table;
 pub mod wrap;
 
 use std::borrow::Cow;
@@ -14,7 +15,7 @@ use std::collections::HashMap;
 
 use hyphenation::Standard;
 
-use crate::document::{BlockKind, BlockRef, Document, Role};
+use crate::document::{BlockKind, BlockRef, Document, Role, Span};
 pub use wrap::text_width;
 
 /// How to lay a document out.
@@ -46,6 +47,8 @@ pub struct Line {
     /// line looks at the spans from here on, not at all of them.
     span_from: u32,
     flags: u8,
+    /// A line of a table row: which of the row's lines (see [`table`]).
+    row: u16,
 }
 
 const GAP: u8 = 1;
@@ -53,6 +56,8 @@ const FIRST: u8 = 2;
 const HYPHEN: u8 = 4;
 /// The last line of a hard line: never justified.
 const BREAK: u8 = 8;
+/// A line of a table row wrapped cell by cell: drawn from the row's cells, not one range.
+const TABLE: u8 = 16;
 
 impl Line {
     /// A blank line that separates this block from the one before.
@@ -295,7 +300,7 @@ impl Layout {
         ) else {
             return Vec::new();
         };
-        line_segments(&block, line, self.options)
+        line_segments(&block, line, self.options, self.dict)
     }
 
     /// A line as plain text, as `blatt render` prints it.
@@ -380,11 +385,29 @@ fn lay_out_block(
             end: 0,
             span_from: 0,
             flags: GAP,
+            row: 0,
         });
     }
-    let prefix_width = text_width(&fitted_prefix(&block, true, width))
-        .max(text_width(&fitted_prefix(&block, false, width)));
-    let avail = width.saturating_sub(prefix_width).max(1);
+    let avail = text_room(&block, width);
+    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    if matches!(block.kind, BlockKind::TableRow { .. })
+        && let Some((_, rows)) = table::lay_out_row(block.text, avail, dict)
+    {
+        let count = rows.len();
+        for (i, row) in rows.iter().enumerate() {
+            let (start, end) = table::span_of(row);
+            lines.push(Line {
+                start: to_u32(start),
+                end: to_u32(end),
+                span_from: 0,
+                flags: TABLE
+                    | if i == 0 { FIRST } else { 0 }
+                    | if i + 1 == count { BREAK } else { 0 },
+                row: u16::try_from(i).unwrap_or(u16::MAX),
+            });
+        }
+        return lines.into_boxed_slice();
+    }
     let mut pieces = Vec::new();
     match block.kind {
         BlockKind::Rule => pieces.push(wrap::Piece {
@@ -392,12 +415,12 @@ fn lay_out_block(
             end: 0,
             hyphen: false,
         }),
-        BlockKind::Code | BlockKind::TableRow { .. } => {
-            wrap::wrap_preformatted(block.text, avail, &mut pieces)
+        BlockKind::Code => wrap::wrap_preformatted(block.text, avail, &mut pieces),
+        _ => {
+            let code = literal_ranges(block.spans);
+            wrap::wrap_flow(block.text, avail, dict, &code, &mut pieces)
         }
-        _ => wrap::wrap_flow(block.text, avail, dict, &mut pieces),
     }
-    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     // The furthest end of the spans up to each index: a line starting at `s` can only be
     // reached by spans from the first index whose running end passes `s`.
     let reach: Vec<usize> = block
@@ -426,9 +449,90 @@ fn lay_out_block(
             end: to_u32(piece.end),
             span_from: to_u32(reach.partition_point(|&end| end <= piece.start)),
             flags,
+            row: 0,
         });
     }
     lines.into_boxed_slice()
+}
+
+/// The cells a block's text has to fit in after its prefix.
+fn text_room(block: &BlockRef, width: usize) -> usize {
+    let prefix_width = text_width(&fitted_prefix(block, true, width))
+        .max(text_width(&fitted_prefix(block, false, width)));
+    width.saturating_sub(prefix_width).max(1)
+}
+
+/// The ranges of inline code, merged and sorted: never hyphenated.
+fn literal_ranges(spans: &[Span]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    for span in spans.iter().filter(|s| s.role == Role::Code) {
+        let range = span.range();
+        match ranges.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => ranges.push(range),
+        }
+    }
+    ranges
+}
+
+/// The segments of a line of a table row: each cell's piece, padded to its column, between
+/// separators.
+fn table_segments<'d>(
+    block: &BlockRef<'d>,
+    line: &Line,
+    options: WrapOptions,
+    dict: Option<&Standard>,
+    paint: Paint,
+    out: &mut Vec<Segment<'d>>,
+) {
+    let room = text_room(block, options.width);
+    let Some((widths, rows)) = table::lay_out_row(block.text, room, dict) else {
+        return;
+    };
+    let Some(row) = rows.get(usize::from(line.row)) else {
+        return;
+    };
+    let role_at = |at: usize| {
+        block
+            .spans
+            .iter()
+            .filter(|s| s.range().contains(&at))
+            .map(|s| s.role)
+            .next_back()
+    };
+    let last = row.len().saturating_sub(1);
+    for (column, (piece, width)) in row.iter().zip(&widths).enumerate() {
+        let role = role_at(piece.map_or(0, |p| p.start));
+        if column > 0 {
+            out.push(Segment {
+                text: Cow::Borrowed(table::SEPARATOR),
+                paint,
+                role,
+            });
+        }
+        let text = piece.map_or("", |p| &block.text[p.start..p.end]);
+        let hyphen = piece.is_some_and(|p| p.hyphen);
+        out.push(Segment {
+            text: Cow::Borrowed(text),
+            paint,
+            role,
+        });
+        if hyphen {
+            out.push(Segment {
+                text: Cow::Borrowed("-"),
+                paint: Paint::Decoration,
+                role: None,
+            });
+        }
+        let used = text_width(text) + usize::from(hyphen);
+        if column < last && used < *width {
+            out.push(Segment {
+                text: Cow::Owned(" ".repeat(width - used)),
+                paint,
+                role,
+            });
+        }
+    }
 }
 
 fn paint_of(kind: &BlockKind) -> Paint {
@@ -443,7 +547,12 @@ fn paint_of(kind: &BlockKind) -> Paint {
     }
 }
 
-fn line_segments<'d>(block: &BlockRef<'d>, line: &Line, options: WrapOptions) -> Vec<Segment<'d>> {
+fn line_segments<'d>(
+    block: &BlockRef<'d>,
+    line: &Line,
+    options: WrapOptions,
+    dict: Option<&Standard>,
+) -> Vec<Segment<'d>> {
     let mut out = Vec::new();
     if line.is_gap() {
         return out;
@@ -457,6 +566,10 @@ fn line_segments<'d>(block: &BlockRef<'d>, line: &Line, options: WrapOptions) ->
             paint: Paint::Decoration,
             role: None,
         });
+    }
+    if line.flags & TABLE != 0 {
+        table_segments(block, line, options, dict, paint, &mut out);
+        return out;
     }
     if *block.kind == BlockKind::Rule {
         let n = options.width.saturating_sub(prefix_width);
@@ -488,7 +601,7 @@ fn line_segments<'d>(block: &BlockRef<'d>, line: &Line, options: WrapOptions) ->
     // The spans that touch this line: from the line's first reachable span up to the first
     // span that starts after the line.
     let from = (line.span_from as usize).min(block.spans.len());
-    let spans: Vec<&crate::document::Span> = block.spans[from..]
+    let spans: Vec<&Span> = block.spans[from..]
         .iter()
         .take_while(|s| s.range().start < range.end)
         .filter(|s| s.range().end > range.start)
@@ -636,7 +749,7 @@ pub fn render_parallel_from(
             let lines = lay_out_block(doc, index, options.width, dict);
             for line in lines.iter() {
                 let line_start = text.len();
-                for segment in line_segments(&doc.block(index), line, options) {
+                for segment in line_segments(&doc.block(index), line, options, dict) {
                     text.push_str(&segment.text);
                 }
                 let trimmed = line_start + text[line_start..].trim_end().len();

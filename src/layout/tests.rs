@@ -226,3 +226,152 @@ proptest! {
         }
     }
 }
+
+/// Words of plain text with indented lines: ASCII, Cyrillic, Chinese, hyphenated and very
+/// long words, web and e-mail addresses.
+fn token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => "[a-z]{1,12}",
+        3 => "[а-яё]{1,14}",
+        2 => "[\u{4e00}-\u{9fa5}]{1,8}。?",
+        1 => "[a-z]{2,8}-[a-z]{2,8}",
+        1 => "[a-z]{18,40}",
+        1 => "https://www\\.[a-z]{3,20}\\.de(/[a-z]{1,12}){0,4}(\\?[a-z]=[0-9]{1,3})?",
+        1 => "www\\.[a-z]{3,24}\\.de",
+        1 => "[a-z]{2,10}@[a-z]{3,16}\\.(de|org)",
+    ]
+}
+
+/// A paragraph of one to six lines, each indented by 0, 4 or 6 spaces or a mix.
+fn indented_text() -> impl Strategy<Value = String> {
+    let line = (
+        prop::sample::select(vec![0usize, 4, 6]),
+        prop::collection::vec((token(), 1usize..3), 1..14),
+    )
+        .prop_map(|(indent, words)| {
+            let mut line = " ".repeat(indent);
+            for (i, (word, spaces)) in words.iter().enumerate() {
+                if i > 0 {
+                    line.push_str(&" ".repeat(*spaces));
+                }
+                line.push_str(word);
+            }
+            line
+        });
+    let paragraph = prop::collection::vec(line, 1..7).prop_map(|lines| lines.join("\n"));
+    prop::collection::vec(paragraph, 1..6)
+        .prop_map(|paragraphs| format!("Title\n\n{}", paragraphs.join("\n\n")))
+}
+
+/// Whether a token of the generated text is an address (its own break rules).
+fn is_address_token(token: &str) -> bool {
+    token.contains("://") || token.contains('@') || token.starts_with("www.")
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(c, '/' | '.' | '-' | '@' | '?')
+}
+
+/// Why the break between `text[..end]` (the line's part up to `end`, starting at `start`)
+/// and `text[end..]` is not allowed, if it is not: see `wrapped_lines_break_only_where_allowed`.
+fn bad_break(text: &str, start: usize, end: usize, hyphen: bool, room: usize) -> Option<String> {
+    let before = text[..end].chars().next_back()?;
+    let after = text[end..].chars().next()?;
+    if before.is_whitespace() || after.is_whitespace() {
+        return None;
+    }
+    let wide = |c: char| unicode_width::UnicodeWidthChar::width(c) == Some(2);
+    if wide(before) || wide(after) {
+        return None;
+    }
+    let token_start = text[..end].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let token_end = text[end..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| end + i);
+    let token = &text[token_start..token_end];
+    let address = is_address_token(token);
+    if hyphen {
+        return (address || !before.is_alphabetic() || !after.is_alphabetic())
+            .then(|| format!("hyphenated {token:?} at {end}"));
+    }
+    if address && is_mark(before) && !is_mark(after) {
+        return None;
+    }
+    if !address && before == '-' {
+        return None;
+    }
+    // A cut anywhere else: only in a word (or, in an address, a stretch between marks)
+    // wider than the room, on a line that is full.
+    let part = &text[start.max(token_start)..end];
+    let next_grapheme = text[end..].graphemes(true).next().map_or(0, text_width);
+    let full = text_width(&text[start..end]) + next_grapheme > room;
+    let inner_break = address
+        && part
+            .char_indices()
+            .skip(1)
+            .any(|(i, c)| !is_mark(c) && part[..i].chars().next_back().is_some_and(is_mark));
+    // The indent a line of code keeps takes room from the word.
+    let line = &text[start..end];
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    (!full || inner_break || text_width(token) <= room.saturating_sub(indent))
+        .then(|| format!("{token:?} cut at {end} on a line {part:?} in {room} cells"))
+}
+
+use unicode_segmentation::UnicodeSegmentation;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Plain text with indented lines, at any width: every line fits; it ends at a space,
+    /// at a hyphenation point (a hyphen drawn), after a hyphen, in an address after `/ . - @ ?`,
+    /// between Chinese characters, or inside a word wider than the column; no continuation
+    /// starts with a space; and no word is lost.
+    #[test]
+    fn wrapped_lines_break_only_where_allowed(
+        text in indented_text(),
+        width in 1usize..70,
+    ) {
+        let d = parse(&text, Format::Plain, "t", Some("en"));
+        let mut layout = Layout::new(&d, WrapOptions::new(width));
+        let mut shown = String::new();
+        for pos in layout.all_lines(&d) {
+            let line = layout.lines(pos.block).unwrap()[pos.line];
+            if line.is_gap() {
+                continue;
+            }
+            let block = d.block(pos.block);
+            let drawn = layout.plain_text(&d, pos);
+            let single = drawn.trim_start().graphemes(true).count() == 1;
+            prop_assert!(text_width(&drawn) <= width || single, "{:?} wider than {}", drawn, width);
+            let (start, end) = (line.start as usize, line.end as usize);
+            let here = &block.text[start..end];
+            shown.extend(here.chars().filter(|c| !c.is_whitespace()));
+            let next = layout.lines(pos.block).unwrap().get(pos.line + 1).copied();
+            let Some(next) = next else { continue };
+            let between = &block.text[end..next.start as usize];
+            if between.contains('\n') {
+                continue;
+            }
+            prop_assert!(between.chars().all(char::is_whitespace), "{:?} skipped", between);
+            prop_assert!(
+                !block.text[next.start as usize..].starts_with(char::is_whitespace),
+                "the line after {:?} starts with a space", here
+            );
+            let prefix = text_width(&drawn)
+                .saturating_sub(text_width(here) + usize::from(line.hyphen()));
+            let room = width.saturating_sub(prefix).max(1);
+            if between.is_empty() {
+                let bad = bad_break(block.text, start, end, line.hyphen(), room);
+                prop_assert!(bad.is_none(), "{}", bad.unwrap_or_default());
+            }
+        }
+        let source: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        prop_assert_eq!(shown, source);
+    }
+}
+
+#[test]
+fn a_line_stays_small() {
+    // The row index of table lines lives in what was padding.
+    assert!(std::mem::size_of::<Line>() <= 16);
+}

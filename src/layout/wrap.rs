@@ -4,10 +4,15 @@
 //! Japanese and Thai break between characters or words without spaces); widths are measured
 //! here, in cells over grapheme clusters with unicode-width, the way the terminal draws them.
 //! Lines are filled greedily; only the word that does not fit at the end of a line is
-//! hyphenated, with the hyphenation crate's embedded dictionaries. Every line refers back to
-//! a byte range of the block text, so a line always maps to a content position.
+//! hyphenated, with the hyphenation crate's embedded dictionaries. A word is split only there,
+//! after a hyphen or dash or slash in it, or when it is wider than the column. Web addresses,
+//! e-mail addresses and inline code are never hyphenated: one that fits on a line moves to the
+//! next line whole, a longer one breaks after `/`, `.`, `-`, `@` or `?`. Every line refers
+//! back to a byte range of the block text, so a line always maps to a content position, and
+//! no line after a break starts with the space it was broken at.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::{Mutex, OnceLock};
 
 use hyphenation::{Hyphenator, Language, Load, Standard};
@@ -91,50 +96,90 @@ pub fn dictionary(language: &str) -> Option<&'static Standard> {
 }
 
 /// Wraps flowing text (paragraphs, headings, list items) to `width` cells. Explicit `\n`s are
-/// kept as line breaks. `width` is at least 1.
-pub fn wrap_flow(text: &str, width: usize, dict: Option<&Standard>, out: &mut Vec<Piece>) {
+/// kept as line breaks. `width` is at least 1. The words that overlap `literal` (byte ranges
+/// of inline code, sorted) are never hyphenated, like web addresses.
+pub fn wrap_flow(
+    text: &str,
+    width: usize,
+    dict: Option<&Standard>,
+    literal: &[Range<usize>],
+    out: &mut Vec<Piece>,
+) {
     let width = width.max(1);
     let mut base = 0;
     for hard in text.split('\n') {
-        wrap_hard_line(hard, base, width, dict, out);
+        wrap_hard_line(hard, base, width, dict, literal, out);
         base += hard.len() + 1;
     }
 }
 
 /// Breaks preformatted text: each of its lines is kept, and a line wider than `width` is
-/// broken between grapheme clusters.
+/// broken at its last space that fits (the spaces at the break are not carried over), else
+/// after `/`, `.`, `-`, `@` or `?`, else between grapheme clusters.
 pub fn wrap_preformatted(text: &str, width: usize, out: &mut Vec<Piece>) {
     let width = width.max(1);
     let mut base = 0;
     for hard in text.split('\n') {
-        let before = out.len();
-        for (start, end) in chunks(hard, width) {
+        let mut push = |start: usize, end: usize| {
             out.push(Piece {
                 start: base + start,
                 end: base + end,
                 hyphen: false,
-            });
-        }
-        if out.len() == before {
-            out.push(Piece {
-                start: base,
-                end: base,
-                hyphen: false,
-            });
+            })
+        };
+        // The indent of the line is kept; a break never falls inside it.
+        let indent = hard.len() - hard.trim_start_matches(' ').len();
+        let mut from = 0;
+        loop {
+            let rest = &hard[from..];
+            if width_within(rest, width).is_some() {
+                push(from, hard.len());
+                break;
+            }
+            let fit = prefix_within(rest, width);
+            let skip = if from == 0 { indent } else { 0 };
+            // A space right after the part that fits is a place to break too.
+            let window = fit + usize::from(rest[fit..].starts_with(' '));
+            let at_space = rest[..window]
+                .rfind(' ')
+                .filter(|&s| s > skip && !rest[skip..s].trim_end_matches(' ').is_empty())
+                .map(|s| (rest[..s].trim_end_matches(' ').len(), s));
+            let (end, next) = match at_space {
+                Some((end, space)) => (end, space),
+                None => {
+                    let cut = literal_cut(rest, width).unwrap_or_else(|| first_chunk(rest, width));
+                    (cut, cut)
+                }
+            };
+            push(from, from + end);
+            from += next;
+            from += hard[from..].len() - hard[from..].trim_start_matches(' ').len();
+            if from >= hard.len() {
+                break;
+            }
         }
         base += hard.len() + 1;
     }
 }
 
+/// Byte length of the first piece of `text` when it is cut between grapheme clusters to
+/// `width` cells (at least one cluster).
+fn first_chunk(text: &str, width: usize) -> usize {
+    let (_, end) = chunks(text, width).next().unwrap_or((0, text.len()));
+    end.max(1)
+}
+
 /// Greedy line filling: each word goes on the current line if it fits; the word that does
 /// not fit is hyphenated (or split after a dash or slash) to fill the line when it can, and
 /// otherwise starts the next line. Hyphenation is looked up only for those line-end words,
-/// so its cost is per line, not per word.
+/// so its cost is per line, not per word. A literal word (a web address, inline code) is
+/// split only when it is wider than a line.
 fn wrap_hard_line(
     line: &str,
     base: usize,
     width: usize,
     dict: Option<&Standard>,
+    literal: &[Range<usize>],
     out: &mut Vec<Piece>,
 ) {
     let before = out.len();
@@ -149,6 +194,8 @@ fn wrap_hard_line(
     let mut current: Option<(usize, usize, usize)> = None;
     let mut pending_space = 0;
     for (word_start, word_end, space) in words(line) {
+        let is_literal = is_address(&line[word_start..word_end])
+            || overlaps(literal, base + word_start..base + word_end);
         let mut from = word_start;
         while from < word_end {
             let part = &line[from..word_end];
@@ -161,7 +208,16 @@ fn wrap_hard_line(
                         current = Some((line_start, word_end, used + pending_space + part_width));
                         from = word_end;
                     } else if let Some((cut, hyphen)) = room.and_then(|room| {
-                        best_cut(part, room, dict.filter(|_| room >= hyphenation_room(width)))
+                        if is_literal {
+                            // Whole on the next line if it fits there.
+                            width_within(part, width)
+                                .is_none()
+                                .then(|| literal_cut(part, room))
+                                .flatten()
+                                .map(|cut| (cut, false))
+                        } else {
+                            best_cut(part, room, dict.filter(|_| room >= hyphenation_room(width)))
+                        }
                     }) {
                         push(line_start, from + cut, hyphen);
                         current = None;
@@ -179,10 +235,13 @@ fn wrap_hard_line(
                     None => {
                         // Longer than a whole line: split where allowed, else between
                         // graphemes.
-                        let (cut, hyphen) = best_cut(part, width, dict).unwrap_or_else(|| {
-                            let (_, end) = chunks(part, width).next().unwrap_or((0, part.len()));
-                            (end.max(1), false)
-                        });
+                        let cut = if is_literal {
+                            literal_cut(part, width).map(|cut| (cut, false))
+                        } else {
+                            best_cut(part, width, dict)
+                        };
+                        let (cut, hyphen) =
+                            cut.unwrap_or_else(|| (first_chunk(part, width), false));
                         push(from, from + cut, hyphen);
                         from += cut;
                     }
@@ -201,6 +260,57 @@ fn wrap_hard_line(
             hyphen: false,
         });
     }
+}
+
+/// Whether `range` overlaps one of the sorted, disjoint `ranges`.
+fn overlaps(ranges: &[Range<usize>], range: Range<usize>) -> bool {
+    let i = ranges.partition_point(|r| r.end <= range.start);
+    ranges.get(i).is_some_and(|r| r.start < range.end)
+}
+
+/// A web or e-mail address: `https://…`, `www.…`, `name@host.tld`, or a host name such as
+/// `bundesregierung.de` (a lower-case top-level domain after a dot), give or take the
+/// brackets and punctuation around it.
+pub fn is_address(word: &str) -> bool {
+    // Every address has a dot, an at sign or a colon; most words have none of them.
+    if memchr::memchr3(b'.', b'@', b':', word.as_bytes()).is_none() {
+        return false;
+    }
+    let word = word
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '/');
+    if word.contains("://") || word.starts_with("www.") {
+        return true;
+    }
+    if let Some((user, host)) = word.split_once('@') {
+        return !user.is_empty() && host.contains('.');
+    }
+    let host = word.split('/').next().unwrap_or(word);
+    host.rsplit_once('.').is_some_and(|(name, tld)| {
+        (2..=6).contains(&tld.len())
+            && tld.bytes().all(|b| b.is_ascii_lowercase())
+            && name.chars().next_back().is_some_and(char::is_alphanumeric)
+            && name.chars().count() >= 2
+    })
+}
+
+/// Where an address or a piece of code may break: right after `/`, `.`, `-`, `@` or `?`
+/// (not between two of them, as in `://`, and not at its end).
+fn literal_break(text: &str, at: usize) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[at..].chars().next();
+    let is_mark = |c: char| matches!(c, '/' | '.' | '-' | '@' | '?');
+    before.is_some_and(is_mark) && after.is_some_and(|c| !is_mark(c) && !c.is_whitespace())
+}
+
+/// The longest start of an address or piece of code that fits in `room` cells and ends at
+/// a [`literal_break`]; its byte length.
+fn literal_cut(part: &str, room: usize) -> Option<usize> {
+    let fits = prefix_within(part, room);
+    (1..=fits.min(part.len().saturating_sub(1)))
+        .rev()
+        .filter(|&at| part.is_char_boundary(at))
+        .find(|&at| literal_break(part, at))
 }
 
 /// The words of one line as (start, end, spaces after): split at spaces for text in
@@ -224,18 +334,7 @@ fn words(line: &str) -> Vec<(usize, usize, usize)> {
         }
         return out;
     }
-    if line.chars().any(needs_line_breaking) {
-        let origin = line.as_ptr() as usize;
-        for word in WordSeparator::UnicodeBreakProperties.find_words(line) {
-            let start = word.word.as_ptr() as usize - origin;
-            let trimmed = word.word.trim_start_matches(' ');
-            let start = start + (word.word.len() - trimmed.len());
-            if !trimmed.is_empty() {
-                out.push((start, start + trimmed.len(), word.whitespace.len()));
-            }
-        }
-        return out;
-    }
+    let line_breaking = line.chars().any(needs_line_breaking);
     let bytes = line.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -250,8 +349,28 @@ fn words(line: &str) -> Vec<(usize, usize, usize)> {
         while i < bytes.len() && bytes[i] == b' ' {
             i += 1;
         }
-        if end > start {
+        if end == start {
+            continue;
+        }
+        let token = &line[start..end];
+        if !line_breaking || token.is_ascii() || is_address(token) {
             out.push((start, end, i - end));
+            continue;
+        }
+        // Words of scripts without spaces, by Unicode line breaking; an address in the
+        // line stays one word.
+        let origin = token.as_ptr() as usize;
+        let first = out.len();
+        for word in WordSeparator::UnicodeBreakProperties.find_words(token) {
+            let from = start + (word.word.as_ptr() as usize - origin);
+            if !word.word.is_empty() {
+                out.push((from, from + word.word.len(), 0));
+            }
+        }
+        if out.len() > first
+            && let Some(last) = out.last_mut()
+        {
+            last.2 = i - end;
         }
     }
     out
@@ -449,7 +568,7 @@ mod tests {
 
     fn lines(text: &str, width: usize, lang: Option<&str>) -> Vec<String> {
         let mut out = Vec::new();
-        wrap_flow(text, width, lang.and_then(dictionary), &mut out);
+        wrap_flow(text, width, lang.and_then(dictionary), &[], &mut out);
         out.iter()
             .map(|p| {
                 format!(
@@ -520,7 +639,7 @@ mod tests {
     #[test]
     fn wide_char_in_one_cell_column_stands_alone() {
         let mut out = Vec::new();
-        wrap_flow("你好", 1, None, &mut out);
+        wrap_flow("你好", 1, None, &[], &mut out);
         assert_eq!(out.len(), 2);
     }
 

@@ -105,7 +105,6 @@ fn contents_rows(
     };
     let doc = &reader.doc;
     let current = reader.current_section();
-    let min_level = doc.headings().map(|(_, s)| s.level).min().unwrap_or(1);
     doc.sections
         .iter()
         .enumerate()
@@ -115,7 +114,8 @@ fn contents_rows(
             let marker = if i == current { "▸" } else { " " };
             let read = if reader.is_read(i) { "✓" } else { " " };
             let star = if state.section_marked(i) { "★" } else { " " };
-            let indent = "  ".repeat(usize::from(section.level.saturating_sub(min_level)));
+            // Indented once per enclosing heading: chapters under their book.
+            let indent = "  ".repeat(section.path.len().saturating_sub(1));
             let title = section
                 .title
                 .clone()

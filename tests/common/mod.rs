@@ -204,3 +204,21 @@ pub fn show(screen: &[String]) -> String {
         .map(|(i, l)| format!("{i:>3}|{l}\n"))
         .collect()
 }
+
+/// A file of the shared corpus (`../shared/corpus` beside the checkout, as CI lays it out),
+/// copied into a temporary folder of its own; `None`, with a note, where there is no corpus
+/// (a fresh clone has none: the tests that need real books then skip cleanly).
+pub fn corpus_copy(relative: &str) -> Option<(tempfile::TempDir, std::path::PathBuf)> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(relative);
+    if !source.is_file() {
+        eprintln!("skipped: {} is not there", source.display());
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let name = source.file_name().expect("file name");
+    let copy = dir.path().join(name);
+    std::fs::copy(&source, &copy).expect("copy the corpus file");
+    Some((dir, copy))
+}
