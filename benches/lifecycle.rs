@@ -283,19 +283,9 @@ fn close(bench: &mut Bench) {
     for _ in 0..5 {
         let config = config_dir();
         let mut s = reading(config.path(), 100, 30, 3);
-        let pid = s.pid();
-        let cpu_before = common::cpu_time(pid).expect("blatt's processor time");
-        let closed = Instant::now();
-        s.close_master();
-        let mut cpu_last = cpu_before;
-        while !s.has_ended() && closed.elapsed() < GIVE_UP {
-            if let Some(cpu) = common::cpu_time(pid) {
-                cpu_last = cpu;
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        ends.push(closed.elapsed());
-        burnt.push(cpu_last.saturating_sub(cpu_before));
+        let (took, used) = s.close_and_watch(GIVE_UP);
+        ends.push(took);
+        burnt.push(used);
     }
     bench.row(
         "close: terminal closed to blatt ended".into(),

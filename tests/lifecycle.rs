@@ -56,20 +56,7 @@ fn closed_terminal_ends_blatt_without_spinning() {
     let config = tempfile::tempdir().expect("config dir");
     let mut s = reading(config.path(), 100, 30, 3);
     let pid = s.pid();
-    let cpu_before = common::cpu_time(pid).expect("blatt's processor time");
-    let closed = Instant::now();
-    s.close_master();
-    // Sample the processor time until the process is gone; the last sample before the end
-    // is what it burnt after the terminal closed.
-    let mut cpu_last = cpu_before;
-    while !s.has_ended() && closed.elapsed() < HANG_GUARD {
-        if let Some(cpu) = common::cpu_time(pid) {
-            cpu_last = cpu;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let took = closed.elapsed();
-    let burnt = cpu_last.saturating_sub(cpu_before);
+    let (took, burnt) = s.close_and_watch(HANG_GUARD);
     assert!(
         s.has_ended(),
         "blatt (pid {pid}) still ran {took:?} after its terminal closed (it is killed now)"

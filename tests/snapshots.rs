@@ -225,3 +225,36 @@ fn no_color_still_marks_roles() {
         );
     }
 }
+
+#[test]
+fn a_long_note_scrolls_sideways_and_keeps_the_cursor_in_view() {
+    let size = (60, 20);
+    let mut s = state(bundled_library(), size);
+    open(&mut s, 0);
+    update(&mut s, Action::Command(Command::Note));
+    let note = "Ein sehr langer Gedanke über die Kommission, Zoom und den Datenschutz, der weit über die Breite des Kastens hinausgeht: Ende";
+    for c in note.chars() {
+        let key = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            crossterm::event::KeyModifiers::NONE,
+        );
+        update(&mut s, Action::Key(key));
+    }
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+    let theme = Theme::default();
+    terminal
+        .draw(|frame| ui::draw(frame, &s, &theme))
+        .expect("draw");
+    let shown = screen(&s, size);
+    assert!(shown.contains("hinausgeht: Ende"), "{shown}");
+    assert!(!shown.contains("Ein sehr langer"), "{shown}");
+    // The cursor stands right after what was typed, inside the screen.
+    let cursor = terminal.get_cursor_position().expect("cursor");
+    let row: String = shown
+        .lines()
+        .nth(usize::from(cursor.y))
+        .unwrap_or_default()
+        .into();
+    assert!(row.contains("Ende"), "cursor row {}: {row}", cursor.y);
+    assert!(cursor.x < size.0);
+}

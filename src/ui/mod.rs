@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
     }
     match &state.mode {
         Mode::Typing(typing) if typing.prompt == Prompt::CommandLine => {
-            command_line(frame, typing, theme);
+            command_line(frame, typing);
         }
         Mode::Typing(typing) => overlays::note(frame, state, typing, theme),
         Mode::Message(message) => {
@@ -47,32 +47,42 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
 }
 
 /// The bottom row while a command is typed after `:`, with the cursor in it.
-fn command_line(frame: &mut Frame<'_>, typing: &Typing, theme: &Theme) {
+fn command_line(frame: &mut Frame<'_>, typing: &Typing) {
     let area = frame.area();
     let row = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
     let buf = frame.buffer_mut();
-    fill(buf, row, Style::new());
     buf.set_style(row, Style::reset());
-    let room = usize::from(row.width.saturating_sub(2));
-    let scroll = typing.editor.visual_scroll(room);
+    buf.set_string(
+        row.x,
+        row.y,
+        " ".repeat(usize::from(row.width)),
+        Style::reset(),
+    );
+    edited_line(frame, row, ":", typing);
+}
+
+/// A line being edited in `row`: the prompt, then the text scrolled sideways so that the
+/// cursor (put where it is) and what is typed around it stay in view.
+fn edited_line(frame: &mut Frame<'_>, row: Rect, prompt: &str, typing: &Typing) {
+    let area = frame.area();
+    let prompt_width = u16::try_from(crate::layout::text_width(prompt)).unwrap_or(u16::MAX);
+    let room = row.width.saturating_sub(prompt_width + 1);
+    let scroll = typing.editor.visual_scroll(usize::from(room));
     let shown = skip_cells(typing.text(), scroll);
-    put(buf, area, row.x, row.y, &Line::raw(":"), 1);
+    let buf = frame.buffer_mut();
     put(
         buf,
         area,
-        row.x + 1,
+        row.x,
         row.y,
-        &Line::raw(shown.to_string()),
-        row.width.saturating_sub(1),
+        &Line::raw(prompt.to_string()),
+        prompt_width,
     );
-    let _ = theme;
+    let x = row.x.saturating_add(prompt_width);
+    put(buf, area, x, row.y, &Line::raw(shown.to_string()), room + 1);
     let cursor = typing.editor.visual_cursor().saturating_sub(scroll);
-    let x = row.x
-        + 1
-        + u16::try_from(cursor)
-            .unwrap_or(u16::MAX)
-            .min(row.width.saturating_sub(2));
-    frame.set_cursor_position((x, row.y));
+    let at = x.saturating_add(u16::try_from(cursor).unwrap_or(u16::MAX).min(room));
+    frame.set_cursor_position((at, row.y));
 }
 
 /// A count or key sequence being typed, at the right end of the status row.

@@ -345,26 +345,8 @@ pub fn note(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme: &Theme
     if inner.height < 3 {
         return;
     }
-    let y = inner.y + 2;
-    let room = usize::from(inner.width.saturating_sub(3));
-    let scroll = typing.editor.visual_scroll(room);
-    let shown = super::skip_cells(typing.text(), scroll);
-    put(buf, area, inner.x, y, &Line::raw("> "), 2);
-    put(
-        buf,
-        area,
-        inner.x + 2,
-        y,
-        &Line::raw(shown.to_string()),
-        inner.width.saturating_sub(2),
-    );
-    let cursor = typing.editor.visual_cursor().saturating_sub(scroll);
-    let x = inner.x
-        + 2
-        + u16::try_from(cursor)
-            .unwrap_or(u16::MAX)
-            .min(inner.width.saturating_sub(3));
-    frame.set_cursor_position((x, y));
+    let row = Rect::new(inner.x, inner.y + 2, inner.width, 1);
+    super::edited_line(frame, row, "> ", typing);
 }
 
 /// A message, wrapped to its box and scrolled; the last rows say how to close it.

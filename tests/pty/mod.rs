@@ -234,6 +234,24 @@ impl Session {
         }
     }
 
+    /// Closes the terminal from the outside and watches the process end (at most `give_up`):
+    /// how long it took and how much processor time it used after the close.
+    pub fn close_and_watch(&mut self, give_up: Duration) -> (Duration, Duration) {
+        let pid = self.pid;
+        let cpu_before = crate::common::cpu_time(pid).unwrap_or_default();
+        let closed = Instant::now();
+        self.close_master();
+        // The last sample before the end is what it burnt after the terminal closed.
+        let mut cpu_last = cpu_before;
+        while !self.has_ended() && closed.elapsed() < give_up {
+            if let Some(cpu) = crate::common::cpu_time(pid) {
+                cpu_last = cpu;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        (closed.elapsed(), cpu_last.saturating_sub(cpu_before))
+    }
+
     /// Waits (at most `within`) until the reader thread has read everything the ended
     /// process wrote: every slave descriptor is closed, so the master reads end.
     fn wait_eof(&self, within: Duration) {
