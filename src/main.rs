@@ -11,7 +11,7 @@ use clap::Parser;
 use blatt::app::{Effect, Keymap, Settings, State};
 use blatt::cli::{Cli, Headless};
 use blatt::config::{self, Config};
-use blatt::library::{self, Entry, Library, Origin, Target};
+use blatt::library::{self, Library};
 use blatt::store::{self, Op, Store};
 use blatt::ui::Theme;
 use blatt::{headless, terminal};
@@ -127,9 +127,16 @@ fn reader(
     // bundled one.
     let mut store = store;
     let ((library, rest), single) = match path {
-        Some(path) if path.is_file() && !is_index(path) => {
+        Some(path) if path.is_file() && !library::is_index_file(path) => {
             refuse_binary(path)?;
-            ((single_article(path)?, None), true)
+            (
+                (
+                    library::single_article(path)
+                        .with_context(|| format!("cannot open {}", path.display()))?,
+                    None,
+                ),
+                true,
+            )
         }
         // What `blatt list` prints for a bundled article.
         Some(path) if bundled_article(path).is_some() => {
@@ -209,11 +216,6 @@ fn reader(
     blatt::runtime::run(state, runtime, initial)
 }
 
-fn is_index(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| n.eq_ignore_ascii_case(library::INDEX_FILE))
-}
-
 /// Refuses a file that is not text (a program, an image) before the terminal is taken: it
 /// would only open as a library of one entry that cannot be read.
 fn refuse_binary(path: &Path) -> anyhow::Result<()> {
@@ -242,33 +244,4 @@ fn bundled_article(path: &Path) -> Option<Library> {
         .entries
         .retain(|e| e.key(&origin).as_deref() == Some(key));
     (library.entries.len() == 1).then_some(library)
-}
-
-/// A library of one article, for `blatt ARTICLE`.
-fn single_article(path: &Path) -> anyhow::Result<Library> {
-    let canonical = path
-        .canonicalize()
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    let root = canonical
-        .parent()
-        .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
-    let title = canonical
-        .file_stem()
-        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-    Ok(Library {
-        origin: Origin::Dir {
-            root: root.clone(),
-            index: root.join(library::INDEX_FILE),
-        },
-        title: None,
-        entries: vec![Entry {
-            title: blatt::document::sanitize::sanitize_line(&title),
-            description: String::new(),
-            group: Vec::new(),
-            language: None,
-            link: canonical.to_string_lossy().into_owned(),
-            line: 0,
-            target: Target::File(canonical),
-        }],
-    })
 }

@@ -19,10 +19,9 @@ pub(super) fn toggle(state: &mut State, effects: &mut Vec<Effect>) {
         && let Some(old) = state.bookmarks.remove(&id)
     {
         state.flash = Some(format!(
-            "bookmark removed: {} — {} then {} brings it back",
+            "bookmark removed: {} — {} brings it back",
             old.section_title,
-            state.keymap.hint(Context::Reader, Command::Bookmarks),
-            state.keymap.hint(Context::Bookmarks, Command::Undo)
+            state.keymap.hint(Context::Reader, Command::Undo)
         ));
         state.deleted.push((id.clone(), old));
         effects.push(store_op(Op::DeleteBookmark { id }));
@@ -66,7 +65,8 @@ fn new_bookmark(state: &State, reader: &Reader, note: String) -> Bookmark {
         anchor,
         note,
         excerpt,
-        percent: Some(reader.percent_at_top().round().clamp(0.0, 100.0) as u8),
+        // Floored, as the status line shows it.
+        percent: Some(reader.percent_at_top().floor().clamp(0.0, 100.0) as u8),
         library: state.library.origin.key(),
         created: state.now,
         updated: state.now,
@@ -230,10 +230,19 @@ pub(super) fn delete(state: &mut State, selected: usize, effects: &mut Vec<Effec
         return;
     };
     if let Some(old) = state.bookmarks.remove(&id) {
+        // The list closes when it is empty: the hint names the key where the person is then.
+        let context = if state.bookmarks.is_empty() {
+            match state.screen {
+                super::Screen::Reader => Context::Reader,
+                super::Screen::Library => Context::Library,
+            }
+        } else {
+            Context::Bookmarks
+        };
         state.flash = Some(format!(
             "deleted bookmark {} — {} undoes",
             old.section_title,
-            state.keymap.hint(Context::Bookmarks, Command::Undo)
+            state.keymap.hint(context, Command::Undo)
         ));
         state.deleted.push((id.clone(), old));
         state.marks_stale = true;

@@ -145,18 +145,28 @@ pub fn interpret(
     key: &KeyEvent,
 ) -> Intent {
     let chord = Chord::from_event(key);
-    let quits = keymap.lookup(context, &[chord]) == Lookup::Command(Command::Quit)
-        && chord.modifiers.contains(KeyModifiers::CONTROL);
+    // Ctrl-C quits and Ctrl-Z suspends in every mode (a control key is never text).
+    let always = match keymap.lookup(context, &[chord]) {
+        Lookup::Command(command @ (Command::Quit | Command::Suspend))
+            if chord.modifiers.contains(KeyModifiers::CONTROL) =>
+        {
+            Some(command)
+        }
+        _ => None,
+    };
     match mode {
         Mode::Typing(_) => {
             *pending = Pending::default();
-            if quits {
-                return run(Command::Quit, 1);
+            if let Some(command) = always {
+                return run(command, 1);
             }
             edit(key)
         }
         Mode::Message(_) => {
             *pending = Pending::default();
+            if let Some(command) = always {
+                return run(command, 1);
+            }
             match keymap.lookup(context, &[chord]) {
                 Lookup::Command(Command::Quit) => run(Command::Quit, 1),
                 Lookup::Command(

@@ -135,7 +135,7 @@ impl Command {
             Command::Note => "add or edit the note of the bookmark here",
             Command::Bookmarks => "all bookmarks",
             Command::DeleteBookmark => "delete the selected bookmark",
-            Command::Undo => "undo the last delete (again: the one before)",
+            Command::Undo => "bring back the bookmark removed last (again: the one before)",
             Command::CommandLine => "command line (:q quits)",
         }
     }
@@ -216,6 +216,7 @@ impl Context {
                 Open,
                 Back,
                 Bookmarks,
+                Undo,
                 Help,
                 CommandLine,
                 Quit,
@@ -238,6 +239,7 @@ impl Context {
                 Bookmark,
                 Note,
                 Bookmarks,
+                Undo,
                 Back,
                 Help,
                 CommandLine,
@@ -259,9 +261,13 @@ impl Context {
                 Open,
                 Back,
                 Contents,
+                Help,
                 Quit,
+                Suspend,
             ],
-            Context::Help => &[Down, Up, PageDown, PageUp, Top, Bottom, Back, Help, Quit],
+            Context::Help => &[
+                Down, Up, PageDown, PageUp, Top, Bottom, Back, Help, Quit, Suspend,
+            ],
             Context::Bookmarks => &[
                 Down,
                 Up,
@@ -279,7 +285,9 @@ impl Context {
                 Undo,
                 Back,
                 Bookmarks,
+                Help,
                 Quit,
+                Suspend,
             ],
         }
     }
@@ -614,10 +622,7 @@ impl Keymap {
             out.push("A count before a move repeats it: 5j, 3].".into());
         }
         out.push("Mouse: the wheel scrolls, a click selects, a second click opens.".into());
-        out.push(
-            "Keys are set in config.toml, [keys] and [keys.<context>]: see `blatt --print-default-config`."
-                .into(),
-        );
+        out.push("Keys are set in config.toml: blatt --print-default-config".into());
         out
     }
 }

@@ -29,9 +29,7 @@ use crate::store::{Bookmark, DocState, Op};
 pub use input::{Intent, Message, Mode, Pending, Prompt, Typing};
 pub use keymap::{Command, Context, Keymap};
 pub use library::{Lookup, PendingOpen, library_rows};
-pub use overlay::{
-    MESSAGE_WIDTH, bookmark_detail_rows, overlay_box, overlay_height, overlay_rows, overlay_width,
-};
+pub use overlay::{MESSAGE_WIDTH, overlay_box, overlay_height, overlay_rows, overlay_width};
 pub use reader::Reader;
 
 /// Settings that shape what is shown, from the configuration.
@@ -197,6 +195,11 @@ pub enum Action {
     },
     /// Something the person should know that happened outside (a save that failed).
     Notice(String),
+    /// Something that went wrong outside and needs explaining: shown as a message.
+    Problem {
+        title: String,
+        lines: Vec<String>,
+    },
     /// The process was continued after a stop: the screen must be drawn anew.
     Continued,
     /// A signal (or a closed terminal) asks blatt to end: save and quit.
@@ -475,6 +478,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             overlay::clamp(state);
         }
         Action::Notice(text) => state.flash = Some(text),
+        Action::Problem { title, lines } => state.show_message(title, lines),
         Action::LibraryOpened {
             library,
             reading,
@@ -710,11 +714,8 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
                 state.hint(Command::Open)
             ));
         }
-        Command::DeleteBookmark
-        | Command::Undo
-        | Command::CommandLine
-        | Command::Quit
-        | Command::Suspend => {}
+        Command::Undo => bookmarks::undo_delete(state, effects),
+        Command::DeleteBookmark | Command::CommandLine | Command::Quit | Command::Suspend => {}
     }
     keep_selection_visible(state);
 }
@@ -836,9 +837,9 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
                 reader.mark_read();
             }
         }
+        // Going back over text reads nothing new.
         Command::Up | Command::PageUp | Command::HalfPageUp => {
             reader.scroll_up(times(step.unwrap_or(1)));
-            reader.mark_read();
         }
         Command::Top => reader.to_top(),
         Command::Bottom => reader.to_bottom(),
@@ -901,6 +902,10 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
             keep_selection_visible(state);
             return;
         }
+        Command::Undo => {
+            bookmarks::undo_delete(state, effects);
+            return;
+        }
         Command::Open
         | Command::Quit
         | Command::Suspend
@@ -908,7 +913,6 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
         | Command::ScrollTop
         | Command::ScrollCenter
         | Command::DeleteBookmark
-        | Command::Undo
         | Command::CommandLine => return,
     }
     let key = reader.key.clone();

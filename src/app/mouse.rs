@@ -33,11 +33,12 @@ pub(super) fn scroll(
         (None, Screen::Reader) => {
             if let Some(reader) = state.reader.as_mut() {
                 if down {
+                    reader.mark_read();
                     reader.scroll_down(3);
+                    reader.mark_read();
                 } else {
                     reader.scroll_up(3);
                 }
-                reader.mark_read();
                 let key = reader.key.clone();
                 remember_position(state, key, effects);
             }

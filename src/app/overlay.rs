@@ -9,15 +9,14 @@ pub const MESSAGE_WIDTH: u16 = 64;
 
 /// Rows under the bookmarks list that show the selected bookmark whole (a rule, where it
 /// is, its note), when the box is tall enough.
-pub const BOOKMARK_DETAIL: usize = 5;
+pub const BOOKMARK_DETAIL: usize = 8;
 
-/// The rows of the selected bookmark's details at an inner box height.
-pub fn bookmark_detail_rows(inner_height: usize) -> usize {
-    if inner_height > BOOKMARK_DETAIL {
-        BOOKMARK_DETAIL
-    } else {
-        0
-    }
+/// The rows of the selected bookmark's details in a box of `inner_height` rows listing
+/// `rows` bookmarks: up to [`BOOKMARK_DETAIL`], leaving the list at least half the box (or
+/// all it needs).
+pub fn bookmark_detail_rows(inner_height: usize, rows: usize) -> usize {
+    let list = rows.min(inner_height / 2).max(1);
+    BOOKMARK_DETAIL.min(inner_height.saturating_sub(list))
 }
 
 /// A command while an overlay is open.
@@ -42,6 +41,10 @@ pub(super) fn command(
         },
         Overlay::Contents { selected, offset } => match command {
             Command::Back | Command::Contents => None,
+            Command::Help => Some(Overlay::Help {
+                context: super::Context::Contents,
+                offset: 0,
+            }),
             Command::Open => {
                 if let Some(reader) = state.reader.as_mut() {
                     reader.go_to_section(selected);
@@ -57,6 +60,10 @@ pub(super) fn command(
         },
         Overlay::Bookmarks { selected, offset } => match command {
             Command::Back | Command::Bookmarks => None,
+            Command::Help => Some(Overlay::Help {
+                context: super::Context::Bookmarks,
+                offset: 0,
+            }),
             Command::Open => {
                 bookmarks::open_selected(state, selected, effects);
                 None
@@ -159,7 +166,7 @@ pub fn overlay_box(state: &State, overlay: &Overlay) -> ratatui::layout::Rect {
 pub fn overlay_height(state: &State, overlay: &Overlay) -> usize {
     let inner = usize::from(geometry::inner(overlay_box(state, overlay)).height);
     let detail = match overlay {
-        Overlay::Bookmarks { .. } => bookmark_detail_rows(inner),
+        Overlay::Bookmarks { .. } => bookmark_detail_rows(inner, overlay_rows(state, overlay)),
         _ => 0,
     };
     inner.saturating_sub(detail).max(1)

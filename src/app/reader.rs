@@ -35,6 +35,10 @@ pub struct Reader {
     /// reached (or the person moves), the position is not saved: the top of the article is
     /// not where they stopped.
     pub pending: Option<Anchor>,
+    /// The place the reader was put at (a saved place, a bookmark) or held at through a
+    /// resize, while the person has not moved: it is what is saved, exactly, rather than the
+    /// start of the top line, which at another width starts a little earlier.
+    place: Option<Anchor>,
     /// The read-mark key of each section (see [`section_key`]), and how often each heading
     /// path came so far.
     keys: Vec<String>,
@@ -78,6 +82,7 @@ impl Reader {
             finished: false,
             bottom_when_loaded: false,
             pending: None,
+            place: None,
             keys: Vec::new(),
             paths_seen: HashMap::new(),
             legacy_marks: None,
@@ -223,6 +228,9 @@ impl Reader {
     }
 
     pub fn resize(&mut self, width: u16, height: u16, settings: &Settings) {
+        if self.place.is_none() {
+            self.place = Some(self.anchor());
+        }
         let doc = Arc::clone(&self.doc);
         let (block, offset, gap) = match self.resize_anchor {
             Some(anchor) => anchor,
@@ -267,6 +275,7 @@ impl Reader {
 
     pub fn scroll_down(&mut self, n: usize) {
         self.pending = None;
+        self.place = None;
         self.bottom_when_loaded = false;
         let doc = Arc::clone(&self.doc);
         let limit = self.max_top().max(self.top);
@@ -278,6 +287,7 @@ impl Reader {
 
     pub fn scroll_up(&mut self, n: usize) {
         self.pending = None;
+        self.place = None;
         self.bottom_when_loaded = false;
         let doc = Arc::clone(&self.doc);
         let top = self.top;
@@ -287,12 +297,14 @@ impl Reader {
 
     pub fn to_top(&mut self) {
         self.pending = None;
+        self.place = None;
         self.top = LinePos::default();
         self.prepare();
     }
 
     pub fn to_bottom(&mut self) {
         self.pending = None;
+        self.place = None;
         self.top = self.max_top();
         self.bottom_when_loaded = !self.doc.complete;
         self.prepare();
@@ -354,6 +366,7 @@ impl Reader {
             return;
         };
         self.pending = None;
+        self.place = None;
         let doc = Arc::clone(&self.doc);
         let block = section.blocks.start;
         if let Some(pos) = self.layout().block_start(&doc, block) {
@@ -389,7 +402,12 @@ impl Reader {
         }
     }
 
+    /// The place being read: where the reader was put, while the person has not moved;
+    /// else the start of the top line.
     pub fn anchor(&self) -> Anchor {
+        if let Some(place) = &self.place {
+            return place.clone();
+        }
         let (block, offset) = self.view().map_or((0, 0), |l| l.content_at(self.top));
         Anchor::at(&self.doc, block, offset)
     }
@@ -405,6 +423,7 @@ impl Reader {
             self.top = pos;
         }
         self.prepare();
+        self.place = Some(Anchor::at(&doc, block, offset));
         true
     }
 

@@ -693,3 +693,92 @@ fn a_bookmark_of_another_library_opens_there() {
     assert_eq!(state.library.origin.key(), "/news/INDEX.md");
     assert_eq!(effects, [Effect::Load { entry: 0 }]);
 }
+
+#[test]
+fn reopening_at_other_widths_keeps_the_saved_place_exactly() {
+    let doc = long_doc();
+    let mut state = state_with(Arc::clone(&doc));
+    // Down until the top line is the second line of a paragraph.
+    while reader(&state).anchor().offset == 0 {
+        cmd(&mut state, Command::Down);
+    }
+    cmd(&mut state, Command::Quit);
+    let saved = state.saved_docs.clone();
+    let first = saved.values().next().expect("saved").anchor.clone();
+    assert!(
+        first.offset > 0,
+        "the place is inside a paragraph: {first:?}"
+    );
+    let mut saved = saved;
+    for (width, height) in [(60, 20), (130, 40), (41, 12)] {
+        let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+        state.saved_docs = saved.clone();
+        update(&mut state, Action::Resize(width, height));
+        update(&mut state, Action::Command(Command::Open));
+        update(
+            &mut state,
+            Action::Loaded {
+                entry: 0,
+                result: Ok(Arc::clone(&doc)),
+            },
+        );
+        // A resize on the way is no move either.
+        update(&mut state, Action::Resize(width + 7, height));
+        cmd(&mut state, Command::Quit);
+        let anchor = &state.saved_docs.values().next().expect("saved").anchor;
+        assert_eq!(anchor, &first, "at {width}x{height}");
+        saved = state.saved_docs.clone();
+    }
+}
+
+#[test]
+fn a_bookmark_removed_with_b_comes_back_with_shift_u_in_the_reader() {
+    let mut state = state_with(long_doc());
+    cmd(&mut state, Command::NextSection);
+    cmd(&mut state, Command::Bookmark);
+    cmd(&mut state, Command::Note);
+    typed(&mut state, "wichtig");
+    update(&mut state, Action::Key(press(KeyCode::Enter)));
+    update(&mut state, Action::Key(press(KeyCode::Char('b'))));
+    assert!(state.bookmarks.is_empty());
+    assert!(
+        state
+            .flash
+            .as_deref()
+            .is_some_and(|f| f.contains("U brings it back")),
+        "{:?}",
+        state.flash
+    );
+    update(&mut state, Action::Key(press(KeyCode::Char('U'))));
+    assert_eq!(
+        state.bookmarks.values().next().map(|b| b.note.as_str()),
+        Some("wichtig"),
+        "the bookmark and its note are back"
+    );
+}
+
+#[test]
+fn help_and_suspend_work_in_lists_and_while_typing() {
+    use crossterm::event::KeyModifiers as M;
+    let mut state = state_with(long_doc());
+    cmd(&mut state, Command::Bookmark);
+    cmd(&mut state, Command::Bookmarks);
+    update(&mut state, Action::Key(press(KeyCode::Char('?'))));
+    assert_eq!(
+        state.overlay,
+        Some(Overlay::Help {
+            context: Context::Bookmarks,
+            offset: 0
+        })
+    );
+    update(&mut state, Action::Key(press(KeyCode::Esc)));
+    cmd(&mut state, Command::Contents);
+    let effects = update(&mut state, key(KeyCode::Char('z'), M::CONTROL));
+    assert_eq!(effects, [Effect::Suspend]);
+    update(&mut state, Action::Key(press(KeyCode::Esc)));
+    update(&mut state, Action::Key(press(KeyCode::Char('B'))));
+    typed(&mut state, "halb");
+    let effects = update(&mut state, key(KeyCode::Char('z'), M::CONTROL));
+    assert_eq!(effects, [Effect::Suspend]);
+    assert!(matches!(&state.mode, Mode::Typing(t) if t.text() == "halb"));
+}

@@ -91,10 +91,45 @@ impl Entry {
 /// Where a library came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
-    /// A folder on disk; both paths are canonical.
+    /// A folder on disk; both paths are canonical. For `blatt ARTICLE`, `index` is the
+    /// article itself.
     Dir { root: PathBuf, index: PathBuf },
     /// The articles compiled into blatt.
     Bundled,
+}
+
+/// Whether a path names an INDEX.md (any case), rather than an article.
+pub fn is_index_file(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.eq_ignore_ascii_case(INDEX_FILE))
+}
+
+/// A library of one article, for `blatt ARTICLE` (and for opening a bookmark made there).
+pub fn single_article(path: &Path) -> Result<Library, std::io::Error> {
+    let canonical = path.canonicalize()?;
+    let root = canonical
+        .parent()
+        .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
+    let title = canonical
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    Ok(Library {
+        // The article stands where an INDEX.md would: it is what the library is known by.
+        origin: Origin::Dir {
+            root,
+            index: canonical.clone(),
+        },
+        title: None,
+        entries: vec![Entry {
+            title: crate::document::sanitize::sanitize_line(&title),
+            description: String::new(),
+            group: Vec::new(),
+            language: None,
+            link: canonical.to_string_lossy().into_owned(),
+            line: 0,
+            target: Target::File(canonical),
+        }],
+    })
 }
 
 impl Origin {

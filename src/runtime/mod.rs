@@ -397,7 +397,15 @@ impl Loop {
                 }
                 Effect::OpenLibrary { key, then } => {
                     let path = std::path::Path::new(&key);
-                    match crate::library::open_library(path) {
+                    // A bookmark made with `blatt ARTICLE` names the article itself.
+                    let opened = if path.is_file() && !crate::library::is_index_file(path) {
+                        crate::library::single_article(path)
+                            .map(|l| (l, None))
+                            .map_err(|e| format!("{}: {e}", path.display()))
+                    } else {
+                        crate::library::open_library(path).map_err(|e| e.to_string())
+                    };
+                    match opened {
                         Ok((library, rest)) => {
                             let reading = rest.as_ref().is_some_and(|r| !r.is_done());
                             let opened = Action::LibraryOpened {
@@ -411,11 +419,16 @@ impl Loop {
                             }
                         }
                         Err(e) => {
-                            let notice = format!(
-                                "cannot open the library of this bookmark: {}",
-                                crate::document::sanitize::escape_controls(&e.to_string())
-                            );
-                            queue.extend(update(state, Action::Notice(notice)));
+                            let problem = Action::Problem {
+                                title: "Cannot open this bookmark's library".into(),
+                                lines: vec![
+                                    then.doc_title.clone(),
+                                    String::new(),
+                                    crate::document::sanitize::escape_controls(&e),
+                                    "The bookmark is kept.".into(),
+                                ],
+                            };
+                            queue.extend(update(state, problem));
                         }
                     }
                 }

@@ -155,7 +155,15 @@ fn bookmark_rows(
         .checked_sub(1)
         .and_then(|i| list.get(i))
         .map(|(_, b)| b.doc.clone());
-    let title_width = (width / 3).clamp(8, 30);
+    // The title column is as wide as the widest title in view needs, at most a third.
+    let widest = list
+        .iter()
+        .skip(window.start)
+        .take(window.len())
+        .map(|(_, b)| text_width(&b.doc_title))
+        .max()
+        .unwrap_or(0);
+    let title_width = widest.min(width / 3).max(4);
     list.into_iter()
         .skip(window.start)
         .take(window.len())
@@ -327,12 +335,7 @@ pub fn note(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme: &Theme
     let section = state
         .reader
         .as_ref()
-        .and_then(|r| r.doc.sections.get(r.current_section()).map(|s| (r, s)))
-        .map(|(r, s)| {
-            s.title
-                .clone()
-                .unwrap_or_else(|| format!("{} (opening)", r.doc.title))
-        })
+        .map(|r| r.section_label(r.current_section()))
         .unwrap_or_default();
     put(
         buf,

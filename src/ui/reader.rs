@@ -166,30 +166,45 @@ fn status(
         .pending
         .as_ref()
         .map(|_| "reopening where you stopped…".to_string());
-    let hints = state.flash.clone().or(reopening).unwrap_or_else(|| {
-        format!(
+    let width = usize::from(row.width);
+    let right_width = text_width(&right);
+    let room = width.saturating_sub(right_width);
+    // What just happened (a message, "reopening…") always shows, in the section's place if
+    // there is no room for both.
+    let mut spans = Vec::new();
+    if let Some(news) = state.flash.clone().or(reopening) {
+        let section = format!(" {bookmark}{section}");
+        let both = text_width(&section) + text_width(&news) + 4 <= room;
+        let left = if both {
+            format!("{section}  {news}")
+        } else {
+            format!(" {news}")
+        };
+        let left = ellipsize(&left, room);
+        let pad = room.saturating_sub(text_width(&left));
+        spans.push(Span::styled(left, theme.status()));
+        spans.push(Span::styled(" ".repeat(pad), theme.status()));
+    } else {
+        let hints = format!(
             "{}/{} section  {} contents  {} help",
             state.keymap.hint(Context::Reader, Command::PreviousSection),
             state.keymap.hint(Context::Reader, Command::NextSection),
             state.keymap.hint(Context::Reader, Command::Contents),
             state.keymap.hint(Context::Reader, Command::Help),
-        )
-    });
-    let width = usize::from(row.width);
-    let right_width = text_width(&right);
-    let hints_width = text_width(&hints) + 4;
-    let room = width.saturating_sub(right_width);
-    let (left_room, show_hints) = if room >= 24 + hints_width {
-        (room - hints_width, true)
-    } else {
-        (room, false)
-    };
-    let left = ellipsize(&format!(" {bookmark}{section}"), left_room);
-    let mut spans = vec![Span::styled(left.clone(), theme.status())];
-    let pad = left_room.saturating_sub(text_width(&left));
-    spans.push(Span::styled(" ".repeat(pad), theme.status()));
-    if show_hints {
-        spans.push(Span::styled(format!("  {hints}  "), theme.status()));
+        );
+        let hints_width = text_width(&hints) + 4;
+        let (left_room, show_hints) = if room >= 24 + hints_width {
+            (room - hints_width, true)
+        } else {
+            (room, false)
+        };
+        let left = ellipsize(&format!(" {bookmark}{section}"), left_room);
+        spans.push(Span::styled(left.clone(), theme.status()));
+        let pad = left_room.saturating_sub(text_width(&left));
+        spans.push(Span::styled(" ".repeat(pad), theme.status()));
+        if show_hints {
+            spans.push(Span::styled(format!("  {hints}  "), theme.status()));
+        }
     }
     spans.push(Span::styled(right, theme.status()));
     put(buf, area, row.x, row.y, &Line::from(spans), row.width);
