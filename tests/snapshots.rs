@@ -258,3 +258,18 @@ fn a_long_note_scrolls_sideways_and_keeps_the_cursor_in_view() {
     assert!(row.contains("Ende"), "cursor row {}: {row}", cursor.y);
     assert!(cursor.x < size.0);
 }
+
+#[test]
+fn a_long_message_wraps_instead_of_being_cut() {
+    let size = (40, 12);
+    let mut s = state(bundled_library(), size);
+    s.show_message(
+        "Please note",
+        vec!["not saved: cannot create /some/very/long/path/that/goes/on/and/on".into()],
+    );
+    let shown = screen(&s, size);
+    assert!(
+        shown.contains("and/on"),
+        "the end of the message is cut:\n{shown}"
+    );
+}

@@ -178,7 +178,7 @@ fn status(
         let left = if both {
             format!("{section}  {news}")
         } else {
-            format!(" {news}")
+            format!(" {bookmark}{news}")
         };
         let left = ellipsize(&left, room);
         let pad = room.saturating_sub(text_width(&left));
