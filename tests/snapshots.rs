@@ -273,3 +273,47 @@ fn a_long_message_wraps_instead_of_being_cut() {
         "the end of the message is cut:\n{shown}"
     );
 }
+
+#[test]
+fn a_box_over_chinese_text_keeps_its_border_whole() {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    let size = (41, 12);
+    let mut s = state(bundled_library(), size);
+    // A line of wide characters whose halves fall on the box's left edge.
+    let mut doc_text = String::from("标题\n\n");
+    for _ in 0..20 {
+        doc_text.push_str(
+            "人人生而自由在尊严和权利上一律平等他们赋有理性和良心并应以兄弟关系的精神相对待\n\n",
+        );
+    }
+    let doc = blatt::document::parse(&doc_text, blatt::document::Format::Plain, "t", Some("zh"));
+    update(
+        &mut s,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(std::sync::Arc::new(doc)),
+        },
+    );
+    update(&mut s, Action::Command(Command::Contents));
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+    let theme = Theme::default();
+    terminal
+        .draw(|frame| ui::draw(frame, &s, &theme))
+        .expect("draw");
+    let buffer: &Buffer = terminal.backend().buffer();
+    let rect = blatt::app::overlay_box(&s, s.overlay.as_ref().expect("contents"));
+    let area: Rect = buffer.area;
+    for y in rect.top()..rect.bottom() {
+        if rect.x == 0 {
+            break;
+        }
+        let before = buffer[(rect.x - 1, y)].symbol();
+        assert!(
+            blatt::layout::text_width(before) <= 1,
+            "row {y}: a wide character {before:?} runs into the border at x {} of {}",
+            rect.x,
+            area.width
+        );
+    }
+}

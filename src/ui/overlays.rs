@@ -306,6 +306,17 @@ fn bookmark_detail(
 
 /// Clears a box and draws its rounded border with a bold title.
 fn frame_box(buf: &mut Buffer, rect: Rect, title: &str) {
+    // A wide character (CJK) just left of the box would lose its right half under the
+    // border, and a terminal would then draw it over the border: blank it.
+    if rect.x > buf.area.x {
+        for y in rect.top()..rect.bottom() {
+            if let Some(cell) = buf.cell_mut((rect.x - 1, y))
+                && crate::layout::text_width(cell.symbol()) > 1
+            {
+                cell.set_symbol(" ");
+            }
+        }
+    }
     Clear.render(rect, buf);
     Block::bordered()
         .border_type(BorderType::Rounded)
