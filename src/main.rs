@@ -126,6 +126,8 @@ fn reader(
     // configured library opens, else the one given last on the command line, else the
     // bundled one.
     let mut store = store;
+    // What `blatt list` prints for a bundled article.
+    let bundled = path.and_then(bundled_article);
     let ((library, rest), single) = match path {
         Some(path) if path.is_file() && !library::is_index_file(path) => {
             refuse_binary(path)?;
@@ -138,9 +140,8 @@ fn reader(
                 true,
             )
         }
-        // What `blatt list` prints for a bundled article.
-        Some(path) if bundled_article(path).is_some() => {
-            let library = bundled_article(path).unwrap_or_else(library::bundled_library);
+        Some(_) if bundled.is_some() => {
+            let library = bundled.unwrap_or_else(library::bundled_library);
             ((library, None), true)
         }
         Some(path) => {
@@ -163,7 +164,7 @@ fn reader(
                     .state()
                     .last_library
                     .as_ref()
-                    .and_then(|key| library::open_library(Path::new(key)).ok());
+                    .and_then(|key| library::open_key(key).ok());
                 match remembered {
                     Some(opened) => (opened, false),
                     None => ((library::bundled_library(), None), false),

@@ -6,7 +6,7 @@ use super::{
     store_op,
 };
 use crate::app::{Command, Context};
-use crate::store::{Bookmark, DocState, Op};
+use crate::store::{Bookmark, Op};
 
 /// `b`: bookmarks the place at the top of the screen, or removes the bookmark there (it
 /// can be brought back with undo in the bookmarks list).
@@ -187,23 +187,9 @@ pub(super) fn open_doc(state: &mut State, bookmark: Bookmark, effects: &mut Vec<
             state.pending_open = Some(PendingOpen::Bookmark(Box::new(bookmark)));
         }
         Lookup::Found(entry) => {
-            // Open the document at the bookmark: the saved position is set to it first.
-            let mut doc_state = state
-                .saved_docs
-                .get(&bookmark.doc)
-                .cloned()
-                .unwrap_or(DocState {
-                    title: bookmark.doc_title.clone(),
-                    anchor: bookmark.anchor.clone(),
-                    percent: 0.0,
-                    read_sections: Default::default(),
-                    sections_total: 0,
-                    section_keys: crate::store::SECTION_KEYS,
-                    finished: false,
-                    updated: 0,
-                });
-            doc_state.anchor = bookmark.anchor.clone();
-            state.saved_docs.insert(bookmark.doc.clone(), doc_state);
+            // Open the document at the bookmark (its saved place stays as it is until the
+            // person moves there).
+            state.open_at = Some((bookmark.doc.clone(), bookmark.anchor.clone()));
             open_entry(state, entry, effects);
         }
         Lookup::NotListed => {

@@ -12,7 +12,7 @@
 //! library gives.
 
 use super::{Effect, LibraryRow, State, keep_selection_visible};
-use crate::library::{Entry, Library, Target};
+use crate::library::{Entry, Target};
 use crate::store::Bookmark;
 
 /// What is known about the entry of a saved-state key.
@@ -37,14 +37,6 @@ pub enum PendingOpen {
     Bookmark(Box<Bookmark>),
     /// Only select the entry of the article read last (`--fresh` starts in the list).
     Select(String),
-}
-
-/// The display rows of a library: group headings where the group changes, then per entry
-/// a title row, a description row (when there is one) and a blank row.
-pub fn library_rows(library: &Library) -> Vec<LibraryRow> {
-    let mut rows = Vec::new();
-    push_rows(&mut rows, &library.entries, 0);
-    rows
 }
 
 /// Appends the rows of `entries[from..]` (the rows of the entries before are in `rows`).
@@ -329,7 +321,7 @@ mod tests {
 
     use super::*;
     use crate::app::{Action, Command, Keymap, Screen, Settings, update};
-    use crate::library::{EntryProblem, load_library, open_library};
+    use crate::library::{EntryProblem, Library, load_library, open_library};
     use crate::runtime::{check_entries, start_load};
 
     /// A library folder whose entries cycle through every case that checking decides: a

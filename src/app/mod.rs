@@ -28,7 +28,7 @@ use crate::library::{Entry, Library, Target};
 use crate::store::{Bookmark, DocState, Op};
 pub use input::{Intent, Message, Mode, Pending, Prompt, Typing};
 pub use keymap::{Command, Context, Keymap};
-pub use library::{Lookup, PendingOpen, library_rows};
+pub use library::{Lookup, PendingOpen};
 pub use overlay::{MESSAGE_WIDTH, overlay_box, overlay_height, overlay_rows, overlay_width};
 pub use reader::Reader;
 
@@ -120,6 +120,8 @@ pub struct State {
     pub marks: Vec<(usize, String)>,
     /// The bookmarks or the open document changed: `marks` is made anew after the update.
     marks_stale: bool,
+    /// A place to open the next loaded document at (a bookmark's), by document key.
+    pub open_at: Option<(String, crate::anchor::Anchor)>,
     /// Documents of bookmarks whose file is gone (as found when the list was opened).
     pub missing_docs: std::collections::BTreeSet<String>,
     /// A short line shown in the status bar until the next key.
@@ -183,8 +185,8 @@ pub enum Action {
     Shared {
         bookmarks: BTreeMap<String, Bookmark>,
         docs: BTreeMap<String, DocState>,
-        /// Documents of bookmarks whose file is gone.
-        missing: std::collections::BTreeSet<String>,
+        /// Documents of bookmarks whose file is gone, when that was looked at.
+        missing: Option<std::collections::BTreeSet<String>>,
     },
     /// Another library was opened (for a bookmark of it, which opens once it is found).
     LibraryOpened {
@@ -274,6 +276,7 @@ impl State {
             deleted: Vec::new(),
             marks: Vec::new(),
             marks_stale: false,
+            open_at: None,
             missing_docs: Default::default(),
             flash: None,
             single: false,
@@ -412,13 +415,18 @@ impl State {
 /// Applies one action. Pure: all I/O is returned as effects, and the time comes from the
 /// last [`Action::Tick`].
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Action::Tick(now) = action {
+        // The clock changes nothing on screen and asks for nothing.
+        state.now = now;
+        return Vec::new();
+    }
     let mut effects = Vec::new();
     // Only what the person does clears the status line, not what arrives in the background.
     if action.is_personal() {
         state.flash = None;
     }
     match action {
-        Action::Tick(now) => state.now = now,
+        Action::Tick(_) => {}
         Action::Key(key) => key_action(state, &key, &mut effects),
         Action::Command(command) => command_in_mode(state, command, &mut effects),
         Action::Resize(width, height) => {
@@ -468,7 +476,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         } => {
             let open = state.reader.as_ref().map(|r| r.key.clone());
             state.bookmarks = bookmarks;
-            state.missing_docs = missing;
+            if let Some(missing) = missing {
+                state.missing_docs = missing;
+            }
             state.marks_stale = true;
             for (key, doc) in docs {
                 if Some(&key) != open.as_ref() {
@@ -765,6 +775,7 @@ fn loaded(
     };
     match result {
         Err(message) => {
+            state.open_at = None;
             state.flash = None;
             state.show_message(
                 "Cannot open this article",
@@ -784,11 +795,18 @@ fn loaded(
                 state.height,
                 &state.settings,
             );
+            let open_at = state
+                .open_at
+                .take()
+                .filter(|(doc, _)| *doc == key)
+                .map(|(_, anchor)| anchor);
             if let Some(saved) = state.saved_docs.get(&key) {
                 let legacy = saved.section_keys < crate::store::SECTION_KEYS;
                 reader.adopt_read_marks(&saved.read_sections, legacy);
                 reader.finished = saved.finished;
-                reader.reopen_at(&saved.anchor);
+                reader.reopen_at(open_at.as_ref().unwrap_or(&saved.anchor));
+            } else if let Some(anchor) = &open_at {
+                reader.reopen_at(anchor);
             } else if reader.fits_on_screen() {
                 // A whole article on its first screen is read by looking at it.
                 reader.mark_read();

@@ -125,11 +125,6 @@ impl Reader {
         (self.doc.fraction_at(block, offset) * 100.0) as f32
     }
 
-    /// The read-mark key of section `index`.
-    pub fn section_key(&self, index: usize) -> Option<&str> {
-        self.keys.get(index).map(String::as_str)
-    }
-
     /// Takes over the read marks saved for this document. Marks saved with schema 1 named a
     /// section by its heading path alone, so one mark stood for every section with that
     /// path (or, now that books have levels, that title): such a mark is kept where it names

@@ -636,7 +636,7 @@ fn a_bookmark_whose_file_is_gone_says_so() {
         Action::Shared {
             bookmarks: [("x".to_string(), bookmark)].into(),
             docs: Default::default(),
-            missing: ["/gone/article.txt".to_string()].into(),
+            missing: Some(["/gone/article.txt".to_string()].into()),
         },
     );
     cmd(&mut state, Command::Bookmarks);

@@ -98,6 +98,21 @@ pub enum Origin {
     Bundled,
 }
 
+/// Opens the library a key names (the inverse of [`Origin::key`]): `bundled`, a single
+/// article (`blatt ARTICLE`), or a folder's INDEX.md.
+pub fn open_key(key: &str) -> Result<(Library, Option<LibraryRest>), String> {
+    if key == "bundled" {
+        return Ok((bundled_library(), None));
+    }
+    let path = Path::new(key);
+    if path.is_file() && !is_index_file(path) {
+        return single_article(path)
+            .map(|library| (library, None))
+            .map_err(|e| format!("{}: {e}", path.display()));
+    }
+    open_library(path).map_err(|e| e.to_string())
+}
+
 /// Whether a path names an INDEX.md (any case), rather than an article.
 pub fn is_index_file(path: &Path) -> bool {
     path.file_name()
@@ -400,6 +415,24 @@ mod tests {
         // A non-canonical way to the same folder gives the same canonical origin.
         let roundabout = root.join("notes").join("..").join(INDEX_FILE);
         check(&load_library(&roundabout).expect("library"), &root);
+    }
+
+    #[test]
+    fn every_library_key_opens_its_library_again() {
+        let (bundled, _) = open_key("bundled").expect("the bundled library");
+        assert_eq!(bundled.origin, Origin::Bundled);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = fs::canonicalize(dir.path()).expect("canonical");
+        fs::write(root.join("a.txt"), "Text").expect("write");
+        fs::write(root.join(INDEX_FILE), "# L\n\n- [A](a.txt)\n").expect("write");
+        let article = single_article(&root.join("a.txt")).expect("article");
+        for library in [load_library(&root).expect("library"), article] {
+            let key = library.origin.key();
+            let (again, _) = open_key(&key).expect("opens again");
+            assert_eq!(again.origin.key(), key);
+            assert_eq!(again.entries.len(), 1);
+        }
+        assert!(open_key(&root.join("gone").to_string_lossy()).is_err());
     }
 
     #[test]

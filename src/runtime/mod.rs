@@ -90,7 +90,7 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
     {
         budget.close();
     }
-    let saved = save(&runtime.store);
+    let saved = save(&runtime.store, &state);
     if matches!(result, Ok(Ok(()))) {
         drop(term);
     } else {
@@ -304,7 +304,7 @@ impl Loop {
 
     /// Saves now; a problem is shown in the status line.
     fn save_now(&mut self, state: &mut State, runtime: &Runtime) {
-        let saved = save(&runtime.store);
+        let saved = save(&runtime.store, state);
         self.last_change = None;
         let mut actions: Vec<Action> = saved.notices.into_iter().map(Action::Notice).collect();
         match saved.result {
@@ -332,13 +332,14 @@ impl Loop {
                 Effect::Load { entry } => {
                     // Show "opening…" before a long read.
                     self.draw(term, state, runtime)?;
-                    // Stop reading the article before, if it was still being read.
-                    if let Some(loading) = self.loading.take() {
-                        loading.close();
-                    }
-                    self.load += 1;
                     match start_load(state, entry, runtime.read_cap) {
                         Ok((doc, loader)) => {
+                            // Stop reading the article before, if it was still being read:
+                            // its pieces, numbered with the old load, are dropped from now.
+                            if let Some(loading) = self.loading.take() {
+                                loading.close();
+                            }
+                            self.load += 1;
                             let loaded = Action::Loaded {
                                 entry,
                                 result: Ok(doc),
@@ -389,24 +390,19 @@ impl Loop {
                 Effect::Refresh => {
                     let shared = {
                         let mut store = lock(&runtime.store);
-                        store.reload().is_ok().then(|| shared_of(&store))
+                        store.reload().is_ok().then(|| shared_of(&store, true))
                     };
                     if let Some(shared) = shared {
                         queue.extend(update(state, shared));
                     }
                 }
                 Effect::OpenLibrary { key, then } => {
-                    let path = std::path::Path::new(&key);
-                    // A bookmark made with `blatt ARTICLE` names the article itself.
-                    let opened = if path.is_file() && !crate::library::is_index_file(path) {
-                        crate::library::single_article(path)
-                            .map(|l| (l, None))
-                            .map_err(|e| format!("{}: {e}", path.display()))
-                    } else {
-                        crate::library::open_library(path).map_err(|e| e.to_string())
-                    };
-                    match opened {
+                    match crate::library::open_key(&key) {
                         Ok((library, rest)) => {
+                            // The article shown was of the library left.
+                            if let Some(loading) = self.loading.take() {
+                                loading.close();
+                            }
                             let reading = rest.as_ref().is_some_and(|r| !r.is_done());
                             let opened = Action::LibraryOpened {
                                 library: Box::new(library),
@@ -468,7 +464,9 @@ struct Saved {
     shared: Option<Action>,
 }
 
-fn save(store: &Mutex<Store>) -> Saved {
+/// Saves what the store holds; `shown` is the state on screen, to tell whether the merge
+/// with the disk brought in anything from another process.
+fn save(store: &Mutex<Store>, shown: &State) -> Saved {
     let mut store = lock(store);
     if !store.is_dirty() {
         return Saved {
@@ -483,7 +481,13 @@ fn save(store: &Mutex<Store>) -> Saved {
         .iter()
         .map(ToString::to_string)
         .collect();
-    let shared = result.is_ok().then(|| shared_of(&store));
+    let open = shown.reader.as_ref().map(|r| r.key.as_str());
+    let merged =
+        store.state().bookmarks != shown.bookmarks
+            || store.state().docs.iter().any(|(key, doc)| {
+                Some(key.as_str()) != open && shown.saved_docs.get(key) != Some(doc)
+            });
+    let shared = (result.is_ok() && merged).then(|| shared_of(&store, false));
     Saved {
         result,
         notices,
@@ -491,15 +495,18 @@ fn save(store: &Mutex<Store>) -> Saved {
     }
 }
 
-/// What other blatt processes saved, merged by the store: their bookmarks and positions.
-fn shared_of(store: &Store) -> Action {
+/// What other blatt processes saved, merged by the store: their bookmarks and positions;
+/// and, when `look` (the bookmarks list opens), which bookmarked files are gone.
+fn shared_of(store: &Store, look: bool) -> Action {
     let bookmarks = store.state().bookmarks.clone();
     // A document key is its file's canonical path (or `bundled:…`, always there).
-    let missing = bookmarks
-        .values()
-        .map(|b| b.doc.clone())
-        .filter(|doc| !doc.starts_with("bundled:") && !std::path::Path::new(doc).exists())
-        .collect();
+    let missing = look.then(|| {
+        bookmarks
+            .values()
+            .map(|b| b.doc.clone())
+            .filter(|doc| !doc.starts_with("bundled:") && !std::path::Path::new(doc).exists())
+            .collect()
+    });
     Action::Shared {
         bookmarks,
         docs: store.state().docs.clone(),
