@@ -392,12 +392,9 @@ impl State {
     pub fn bookmark_list(&self) -> Vec<(&String, &Bookmark)> {
         let mut list: Vec<_> = self.bookmarks.iter().collect();
         // While the library is still being checked, an entry found so far stands in.
-        list.sort_by_key(|(_, b)| {
-            (
-                self.entry_of.get(&b.doc).copied().unwrap_or(usize::MAX),
-                b.doc.clone(),
-                b.anchor.block,
-            )
+        let key = |b: &Bookmark| self.entry_of.get(&b.doc).copied().unwrap_or(usize::MAX);
+        list.sort_by(|(_, a), (_, b)| {
+            (key(a), &a.doc, a.anchor.block).cmp(&(key(b), &b.doc, b.anchor.block))
         });
         list
     }

@@ -334,15 +334,7 @@ pub fn note(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme: &Theme
     let rect = geometry::overlay(area.width, area.height, 64, 3).intersection(area);
     let inner = geometry::inner(rect);
     let buf = frame.buffer_mut();
-    frame_box(
-        buf,
-        rect,
-        &format!(
-            " Note · {} saves · Esc cancels ",
-            crate::app::keymap::Chord::parse("Enter")
-                .map_or_else(|_| "Enter".into(), |c| c.to_string())
-        ),
-    );
+    frame_box(buf, rect, " Note · Enter saves · Esc cancels ");
     let section = state
         .reader
         .as_ref()
