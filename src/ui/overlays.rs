@@ -228,10 +228,16 @@ fn bookmark_status(state: &State, bookmark: &crate::store::Bookmark) -> String {
     }
 }
 
-/// A library's name for people: the folder of its INDEX.md.
+/// A library's name for people: the folder of its INDEX.md; a single article (`blatt
+/// ARTICLE`) is named by its file.
 fn library_name(key: &str) -> String {
     let path = std::path::Path::new(key);
-    match path.parent().and_then(|p| p.file_name()) {
+    let named = if crate::library::is_index_file(path) {
+        path.parent().and_then(|p| p.file_name())
+    } else {
+        path.file_name()
+    };
+    match named {
         Some(name) if key != "bundled" => name.to_string_lossy().into_owned(),
         _ => key.to_string(),
     }
