@@ -43,105 +43,100 @@ pub enum Command {
     CommandLine,
 }
 
-impl Command {
-    pub const ALL: [Command; 27] = [
-        Command::Down,
-        Command::Up,
-        Command::PageDown,
-        Command::PageUp,
-        Command::HalfPageDown,
-        Command::HalfPageUp,
-        Command::Top,
-        Command::Bottom,
-        Command::ScreenTop,
+/// Each command with its name in the `[keys]` tables and its line in the help screen, in
+/// the order of the enum (a test checks it), so that a command indexes its own row.
+const COMMANDS: [(Command, &str, &str); 27] = [
+    (Command::Down, "down", "line down / next item"),
+    (Command::Up, "up", "line up / previous item"),
+    (Command::PageDown, "page_down", "page down"),
+    (Command::PageUp, "page_up", "page up"),
+    (Command::HalfPageDown, "half_page_down", "half a page down"),
+    (Command::HalfPageUp, "half_page_up", "half a page up"),
+    (Command::Top, "top", "to the start"),
+    (Command::Bottom, "bottom", "to the end"),
+    (Command::ScreenTop, "screen_top", "first item on screen"),
+    (
         Command::ScreenMiddle,
+        "screen_middle",
+        "middle line / item on screen",
+    ),
+    (
         Command::ScreenBottom,
+        "screen_bottom",
+        "last line / item on screen",
+    ),
+    (
         Command::ScrollCenter,
+        "scroll_center",
+        "scroll the selection to the middle",
+    ),
+    (
         Command::ScrollTop,
-        Command::NextSection,
+        "scroll_top",
+        "scroll the selection to the top",
+    ),
+    (Command::NextSection, "next_section", "next section"),
+    (
         Command::PreviousSection,
-        Command::Contents,
-        Command::Open,
-        Command::Back,
-        Command::Help,
-        Command::Quit,
+        "previous_section",
+        "previous section",
+    ),
+    (Command::Contents, "contents", "table of contents"),
+    (Command::Open, "open", "open the selected item"),
+    (Command::Back, "back", "back (quits from the library)"),
+    (Command::Help, "help", "this help"),
+    (Command::Quit, "quit", "quit from anywhere"),
+    (
         Command::Suspend,
+        "suspend",
+        "suspend to the shell (fg returns)",
+    ),
+    (
         Command::Bookmark,
+        "bookmark",
+        "bookmark this place (again: remove)",
+    ),
+    (
         Command::Note,
-        Command::Bookmarks,
+        "note",
+        "add or edit the note of the bookmark here",
+    ),
+    (Command::Bookmarks, "list_bookmarks", "all bookmarks"),
+    (
         Command::DeleteBookmark,
+        "delete_bookmark",
+        "delete the selected bookmark",
+    ),
+    (
         Command::Undo,
+        "undo",
+        "bring back the bookmark removed last (again: the one before)",
+    ),
+    (
         Command::CommandLine,
-    ];
+        "command_line",
+        "command line (:q quits)",
+    ),
+];
+
+impl Command {
+    /// Every command, in help order.
+    pub fn all() -> impl Iterator<Item = Command> {
+        COMMANDS.iter().map(|(command, _, _)| *command)
+    }
 
     /// The name used in the `[keys]` tables of the configuration.
     pub fn name(self) -> &'static str {
-        match self {
-            Command::Down => "down",
-            Command::Up => "up",
-            Command::PageDown => "page_down",
-            Command::PageUp => "page_up",
-            Command::HalfPageDown => "half_page_down",
-            Command::HalfPageUp => "half_page_up",
-            Command::Top => "top",
-            Command::Bottom => "bottom",
-            Command::ScreenTop => "screen_top",
-            Command::ScreenMiddle => "screen_middle",
-            Command::ScreenBottom => "screen_bottom",
-            Command::ScrollCenter => "scroll_center",
-            Command::ScrollTop => "scroll_top",
-            Command::NextSection => "next_section",
-            Command::PreviousSection => "previous_section",
-            Command::Contents => "contents",
-            Command::Open => "open",
-            Command::Back => "back",
-            Command::Help => "help",
-            Command::Quit => "quit",
-            Command::Suspend => "suspend",
-            Command::Bookmark => "bookmark",
-            Command::Note => "note",
-            Command::Bookmarks => "list_bookmarks",
-            Command::DeleteBookmark => "delete_bookmark",
-            Command::Undo => "undo",
-            Command::CommandLine => "command_line",
-        }
+        COMMANDS[self as usize].1
     }
 
     /// One line for the help screen.
     pub fn describe(self) -> &'static str {
-        match self {
-            Command::Down => "line down / next item",
-            Command::Up => "line up / previous item",
-            Command::PageDown => "page down",
-            Command::PageUp => "page up",
-            Command::HalfPageDown => "half a page down",
-            Command::HalfPageUp => "half a page up",
-            Command::Top => "to the start",
-            Command::Bottom => "to the end",
-            Command::ScreenTop => "first item on screen",
-            Command::ScreenMiddle => "middle line / item on screen",
-            Command::ScreenBottom => "last line / item on screen",
-            Command::ScrollCenter => "scroll the selection to the middle",
-            Command::ScrollTop => "scroll the selection to the top",
-            Command::NextSection => "next section",
-            Command::PreviousSection => "previous section",
-            Command::Contents => "table of contents",
-            Command::Open => "open the selected item",
-            Command::Back => "back (quits from the library)",
-            Command::Help => "this help",
-            Command::Quit => "quit from anywhere",
-            Command::Suspend => "suspend to the shell (fg returns)",
-            Command::Bookmark => "bookmark this place (again: remove)",
-            Command::Note => "add or edit the note of the bookmark here",
-            Command::Bookmarks => "all bookmarks",
-            Command::DeleteBookmark => "delete the selected bookmark",
-            Command::Undo => "bring back the bookmark removed last (again: the one before)",
-            Command::CommandLine => "command line (:q quits)",
-        }
+        COMMANDS[self as usize].2
     }
 
     pub fn from_name(name: &str) -> Option<Command> {
-        Command::ALL.into_iter().find(|c| c.name() == name)
+        Command::all().find(|c| c.name() == name)
     }
 
     /// Names that earlier versions used in `[keys]`, still read: `bookmarks` became
@@ -649,7 +644,7 @@ fn parse_table(
     warnings: &mut Vec<String>,
 ) -> Vec<(Vec<Chord>, Command, String)> {
     let mut out = Vec::new();
-    for command in Command::ALL {
+    for command in Command::all() {
         for key in table.get(command.name()).into_iter().flatten() {
             match parse_sequence(key) {
                 Ok(keys) => out.push((keys, command, format!("{section} {}", command.name()))),
@@ -731,6 +726,14 @@ mod tests {
             map.lookup(Context::Library, &[z, z]),
             Lookup::Command(Command::ScrollCenter)
         );
+    }
+
+    #[test]
+    fn each_command_indexes_its_own_row() {
+        for (i, (command, name, _)) in COMMANDS.iter().enumerate() {
+            assert_eq!(*command as usize, i, "{name}");
+            assert_eq!(Command::from_name(name), Some(*command));
+        }
     }
 
     #[test]
