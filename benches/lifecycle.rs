@@ -332,29 +332,13 @@ fn resize(bench: &mut Bench) {
         status_line(sc).contains("1/8")
     });
     drop(fresh);
-    let sizes: [(u16, u16); 7] = [
-        (15, 4),
-        (80, 24),
-        (40, 10),
-        (120, 40),
-        (19, 5),
-        (1, 1),
-        (100, 30),
-    ];
     let mut storms = Vec::new();
     let mut redraws = Vec::new();
     for _ in 0..3 {
         let config = config_dir();
         let mut s = reading(config.path(), 100, 30, 1);
         let started = Instant::now();
-        for i in 0..1000 {
-            let (cols, rows) = sizes[i % sizes.len()];
-            s.resize(cols, rows).expect("resize the pty");
-            if i % 4 == 0 {
-                std::thread::sleep(Duration::from_millis(3));
-            }
-        }
-        s.resize(80, 24).expect("final resize");
+        s.resize_storm();
         storms.push(started.elapsed());
         let (_, took) = s.wait_until("the right screen", GIVE_UP, |sc| sc == want);
         redraws.push(took);

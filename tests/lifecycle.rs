@@ -137,23 +137,7 @@ fn sigint_restores_the_terminal_and_saves() {
 fn a_storm_of_a_thousand_resizes_ends_in_the_right_screen() {
     let config = tempfile::tempdir().expect("config dir");
     let mut s = reading(config.path(), 100, 30, 1);
-    let sizes: [(u16, u16); 7] = [
-        (15, 4),
-        (80, 24),
-        (40, 10),
-        (120, 40),
-        (19, 5),
-        (1, 1),
-        (100, 30),
-    ];
-    for i in 0..1000 {
-        let (cols, rows) = sizes[i % sizes.len()];
-        s.resize(cols, rows).expect("resize the pty");
-        if i % 4 == 0 {
-            std::thread::sleep(Duration::from_millis(3));
-        }
-    }
-    s.resize(80, 24).expect("final resize");
+    s.resize_storm();
     assert!(
         !s.has_ended(),
         "blatt died in the resizes:\n{}",

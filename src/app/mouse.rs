@@ -4,7 +4,7 @@
 
 use super::{
     Command, Effect, LibraryRow, Mode, Overlay, Screen, State, geometry, keep_selection_visible,
-    open_entry, overlay_box, overlay_height, overlay_rows, remember_position, run_command,
+    open_entry, overlay_box, overlay_height, overlay_rows, run_command,
 };
 
 pub(super) fn scroll(
@@ -25,25 +25,13 @@ pub(super) fn scroll(
         super::scroll_message(state, command);
         return;
     }
-    match (&state.overlay, state.screen) {
-        (Some(_), _) | (None, Screen::Library) => {
-            let command = if down { Command::Down } else { Command::Up };
-            run_command(state, command, 1, effects);
-        }
-        (None, Screen::Reader) => {
-            if let Some(reader) = state.reader.as_mut() {
-                if down {
-                    reader.mark_read();
-                    reader.scroll_down(3);
-                    reader.mark_read();
-                } else {
-                    reader.scroll_up(3);
-                }
-                let key = reader.key.clone();
-                remember_position(state, key, effects);
-            }
-        }
-    }
+    // Lists move their selection by one, the reader moves three lines, as `j`/`k` would.
+    let command = if down { Command::Down } else { Command::Up };
+    let count = match (&state.overlay, state.screen) {
+        (None, Screen::Reader) => 3,
+        _ => 1,
+    };
+    run_command(state, command, count, effects);
 }
 
 pub(super) fn click(state: &mut State, column: u16, row: u16, effects: &mut Vec<Effect>) {

@@ -234,6 +234,28 @@ impl Session {
         }
     }
 
+    /// A storm of 1,000 resizes through sizes down to 1x1 (a pause every fourth), ending at
+    /// 80x24.
+    pub fn resize_storm(&mut self) {
+        let sizes: [(u16, u16); 7] = [
+            (15, 4),
+            (80, 24),
+            (40, 10),
+            (120, 40),
+            (19, 5),
+            (1, 1),
+            (100, 30),
+        ];
+        for i in 0..1000 {
+            let (cols, rows) = sizes[i % sizes.len()];
+            self.resize(cols, rows).expect("resize the pty");
+            if i % 4 == 0 {
+                std::thread::sleep(Duration::from_millis(3));
+            }
+        }
+        self.resize(80, 24).expect("final resize");
+    }
+
     /// Closes the terminal from the outside and watches the process end (at most `give_up`):
     /// how long it took and how much processor time it used after the close.
     pub fn close_and_watch(&mut self, give_up: Duration) -> (Duration, Duration) {
