@@ -317,3 +317,72 @@ fn a_box_over_chinese_text_keeps_its_border_whole() {
         );
     }
 }
+
+/// The modifiers of the cells where `word` is drawn on screen (the first occurrence).
+fn modifiers_of(buffer: &ratatui::buffer::Buffer, word: &str) -> ratatui::style::Modifier {
+    let width = usize::from(buffer.area.width);
+    let rows: Vec<String> = buffer
+        .content()
+        .chunks(width)
+        .map(|row| row.iter().map(|c| c.symbol()).collect())
+        .collect();
+    let (y, x) = rows
+        .iter()
+        .enumerate()
+        .find_map(|(y, row)| row.find(word).map(|x| (y, row[..x].chars().count())))
+        .unwrap_or_else(|| panic!("{word} on screen:\n{}", rows.join("\n")));
+    let cells = &buffer.content()[y * width + x..y * width + x + word.chars().count()];
+    cells
+        .iter()
+        .map(|c| c.modifier)
+        .reduce(|a, b| a & b)
+        .unwrap_or_default()
+}
+
+#[test]
+fn nested_styles_combine_on_screen_with_and_without_colour() {
+    use ratatui::style::Modifier;
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("INDEX.md"),
+        "# Nested\n\n- [Styles](styles.md) — x\n",
+    )
+    .expect("index");
+    std::fs::write(
+        dir.path().join("styles.md"),
+        "# Styles\n\nOne ***both*** two **bold *nested* inside** three *`codeinem`* \
+         four **~~gone~~** five [**boldlink**](https://example.org) six.\n",
+    )
+    .expect("article");
+    let size = (100, 20);
+    let mut s = state(load_library(dir.path()).expect("library"), size);
+    open(&mut s, 0);
+    for colour in [false, true] {
+        let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+        let theme = Theme::new(&blatt::config::Config::default().theme, colour).0;
+        terminal
+            .draw(|frame| ui::draw(frame, &s, &theme))
+            .expect("draw");
+        let buffer = terminal.backend().buffer();
+        for (word, wanted) in [
+            ("both", Modifier::BOLD | Modifier::ITALIC),
+            ("bold", Modifier::BOLD),
+            ("nested", Modifier::BOLD | Modifier::ITALIC),
+            ("inside", Modifier::BOLD),
+            ("codeinem", Modifier::ITALIC),
+            ("gone", Modifier::BOLD | Modifier::CROSSED_OUT),
+            ("boldlink", Modifier::BOLD | Modifier::UNDERLINED),
+        ] {
+            let has = modifiers_of(buffer, word);
+            assert!(
+                has.contains(wanted),
+                "{word}: {has:?} lacks {wanted:?} (colour {colour})"
+            );
+        }
+        // Code inside emphasis keeps the code look: reversed without colour, the code
+        // colour with it.
+        if !colour {
+            assert!(modifiers_of(buffer, "codeinem").contains(Modifier::REVERSED));
+        }
+    }
+}

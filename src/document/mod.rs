@@ -24,6 +24,63 @@ pub enum Role {
     Strike,
 }
 
+impl Role {
+    /// Every role, in the order the theme lays their styles over one another: a colour
+    /// from a later role wins, modifiers add up (a bold link is bold, underlined and in
+    /// the link colour).
+    pub const ALL: [Role; 5] = [
+        Role::Emphasis,
+        Role::Strong,
+        Role::Strike,
+        Role::Code,
+        Role::Link,
+    ];
+
+    const fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// The roles of one piece of text: nested styles (`***both***`, a bold link, code in
+/// emphasis) combine, so a piece can have several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Roles(u8);
+
+impl Roles {
+    pub const NONE: Roles = Roles(0);
+
+    pub fn with(self, role: Role) -> Roles {
+        Roles(self.0 | role.bit())
+    }
+
+    pub fn contains(self, role: Role) -> bool {
+        self.0 & role.bit() != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The roles held, in [`Role::ALL`]'s order.
+    pub fn iter(self) -> impl Iterator<Item = Role> {
+        Role::ALL.into_iter().filter(move |r| self.contains(*r))
+    }
+
+    /// The roles of the spans that cover byte `at`.
+    pub fn at<'a>(spans: impl IntoIterator<Item = &'a Span>, at: usize) -> Roles {
+        spans
+            .into_iter()
+            .filter(|s| s.range().contains(&at))
+            .fold(Roles::NONE, |roles, s| roles.with(s.role))
+    }
+}
+
+impl From<Role> for Roles {
+    fn from(role: Role) -> Roles {
+        Roles::NONE.with(role)
+    }
+}
+
 /// A styled byte range of a block's text. Kept in 12 bytes (a Markdown article can have
 /// millions): offsets are `u32`, as a block is at most [`LONGEST_BLOCK`] long once in a
 /// document, and parsed a piece at a time before.

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use hyphenation::Standard;
 
-use crate::document::{BlockKind, BlockRef, Document, Role, Span};
+use crate::document::{BlockKind, BlockRef, Document, Role, Roles, Span};
 pub use wrap::text_width;
 
 /// How to lay a document out.
@@ -101,12 +101,13 @@ pub enum Paint {
     Rule,
 }
 
-/// A piece of a drawn line: text, the block's paint and an inline role if any.
+/// A piece of a drawn line: text, the block's paint and its inline roles (nested styles
+/// combine: a bold link has both).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment<'a> {
     pub text: Cow<'a, str>,
     pub paint: Paint,
-    pub role: Option<Role>,
+    pub roles: Roles,
 }
 
 /// A document laid out at one width.
@@ -492,22 +493,14 @@ fn table_segments<'d>(
     let Some(row) = rows.get(usize::from(line.row)) else {
         return;
     };
-    let role_at = |at: usize| {
-        block
-            .spans
-            .iter()
-            .filter(|s| s.range().contains(&at))
-            .map(|s| s.role)
-            .next_back()
-    };
     let last = row.len().saturating_sub(1);
     for (column, (piece, width)) in row.iter().zip(&widths).enumerate() {
-        let role = role_at(piece.map_or(0, |p| p.start));
+        let roles = Roles::at(block.spans, piece.map_or(0, |p| p.start));
         if column > 0 {
             out.push(Segment {
                 text: Cow::Borrowed(table::SEPARATOR),
                 paint,
-                role,
+                roles,
             });
         }
         let text = piece.map_or("", |p| &block.text[p.start..p.end]);
@@ -515,13 +508,13 @@ fn table_segments<'d>(
         out.push(Segment {
             text: Cow::Borrowed(text),
             paint,
-            role,
+            roles,
         });
         if hyphen {
             out.push(Segment {
                 text: Cow::Borrowed("-"),
                 paint: Paint::Decoration,
-                role: None,
+                roles: Roles::NONE,
             });
         }
         let used = text_width(text) + usize::from(hyphen);
@@ -529,7 +522,7 @@ fn table_segments<'d>(
             out.push(Segment {
                 text: Cow::Owned(" ".repeat(width - used)),
                 paint,
-                role,
+                roles,
             });
         }
     }
@@ -564,7 +557,7 @@ fn line_segments<'d>(
         out.push(Segment {
             text: Cow::Owned(prefix),
             paint: Paint::Decoration,
-            role: None,
+            roles: Roles::NONE,
         });
     }
     if line.flags & TABLE != 0 {
@@ -576,7 +569,7 @@ fn line_segments<'d>(
         out.push(Segment {
             text: Cow::Owned("─".repeat(n)),
             paint: Paint::Rule,
-            role: None,
+            roles: Roles::NONE,
         });
         return out;
     }
@@ -616,20 +609,13 @@ fn line_segments<'d>(
     }
     cuts.sort_unstable();
     cuts.dedup();
-    let role_at = |at: usize| {
-        spans
-            .iter()
-            .filter(|s| s.range().contains(&at))
-            .map(|s| s.role)
-            .next_back()
-    };
     let mut pieces: Vec<Segment<'d>> = cuts
         .windows(2)
         .filter_map(|w| {
             block.text.get(w[0]..w[1]).map(|t| Segment {
                 text: Cow::Borrowed(t),
                 paint,
-                role: role_at(w[0]),
+                roles: Roles::at(spans.iter().copied(), w[0]),
             })
         })
         .collect();
@@ -641,7 +627,7 @@ fn line_segments<'d>(
         out.push(Segment {
             text: Cow::Borrowed("-"),
             paint: Paint::Decoration,
-            role: None,
+            roles: Roles::NONE,
         });
     }
     out

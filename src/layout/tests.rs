@@ -375,3 +375,46 @@ fn a_line_stays_small() {
     // The row index of table lines lives in what was padding.
     assert!(std::mem::size_of::<Line>() <= 16);
 }
+
+/// The text of each segment of the first line with its roles.
+fn styled_pieces(d: &Document) -> Vec<(String, Vec<Role>)> {
+    let mut layout = Layout::new(d, WrapOptions::new(80));
+    let first = layout.first(d).unwrap();
+    let top = layout.window(d, first, 1)[0];
+    layout
+        .segments(d, top)
+        .into_iter()
+        .filter(|s| !s.text.trim().is_empty())
+        .map(|s| (s.text.trim().to_string(), s.roles.iter().collect()))
+        .collect()
+}
+
+#[test]
+fn nested_inline_styles_combine() {
+    use Role::*;
+    let cases: [(&str, Vec<(&str, Vec<Role>)>); 5] = [
+        ("***both***", vec![("both", vec![Emphasis, Strong])]),
+        (
+            "**bold *nested* inside**",
+            vec![
+                ("bold", vec![Strong]),
+                ("nested", vec![Emphasis, Strong]),
+                ("inside", vec![Strong]),
+            ],
+        ),
+        ("*`code`*", vec![("code", vec![Emphasis, Code])]),
+        ("**~~x~~**", vec![("x", vec![Strong, Strike])]),
+        (
+            "[**bold link**](https://example.org)",
+            vec![("bold link", vec![Strong, Link])],
+        ),
+    ];
+    for (source, expected) in cases {
+        let d = md(source);
+        let expected: Vec<(String, Vec<Role>)> = expected
+            .into_iter()
+            .map(|(t, r)| (t.to_string(), r))
+            .collect();
+        assert_eq!(styled_pieces(&d), expected, "{source}");
+    }
+}

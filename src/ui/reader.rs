@@ -49,7 +49,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, reader: &Reader, theme:
                 .into_iter()
                 .map(|s| {
                     let mut style = theme.paint(s.paint);
-                    if let Some(role) = s.role {
+                    for role in s.roles.iter() {
                         style = style.patch(theme.role(role));
                     }
                     Span::styled(s.text, style)
