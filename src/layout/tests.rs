@@ -392,7 +392,8 @@ fn styled_pieces(d: &Document) -> Vec<(String, Vec<Role>)> {
 #[test]
 fn nested_inline_styles_combine() {
     use Role::*;
-    let cases: [(&str, Vec<(&str, Vec<Role>)>); 5] = [
+    type Pieces<'a> = Vec<(&'a str, Vec<Role>)>;
+    let cases: [(&str, Pieces); 5] = [
         ("***both***", vec![("both", vec![Emphasis, Strong])]),
         (
             "**bold *nested* inside**",
