@@ -386,3 +386,67 @@ fn nested_styles_combine_on_screen_with_and_without_colour() {
         }
     }
 }
+
+/// A screen as text, then its styles: one line per run of cells of the same style, as
+/// `row x..x: fg bg modifiers` (runs in the default style left out), so a snapshot shows
+/// what is drawn how, in colour or not.
+fn styled_screen(state: &State, size: (u16, u16), colour: bool) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+    let theme = Theme::new(&blatt::config::Config::default().theme, colour).0;
+    terminal
+        .draw(|frame| ui::draw(frame, state, &theme))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    let width = usize::from(size.0);
+    let mut out = format!("{}\n", terminal.backend());
+    for (y, row) in buffer.content().chunks(width).enumerate() {
+        let mut x = 0;
+        while x < row.len() {
+            let style = (row[x].fg, row[x].bg, row[x].modifier);
+            let end = x + row[x..]
+                .iter()
+                .take_while(|c| (c.fg, c.bg, c.modifier) == style)
+                .count();
+            if style != Default::default() {
+                let text: String = row[x..end].iter().map(|c| c.symbol()).collect();
+                out.push_str(&format!(
+                    "{y:>2} {x:>3}..{end:<3} {:?} {:?} {:?} {:?}\n",
+                    style.0,
+                    style.1,
+                    style.2,
+                    text.trim_end()
+                ));
+            }
+            x = end;
+        }
+    }
+    out
+}
+
+/// A realistic article clipped from the web: front matter, an HTML paragraph and figure, a
+/// table with aligned columns, nested lists with code, an alert, details, a script.
+#[test]
+fn clipped_web_article_screens() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clipped");
+    for size in [(80, 24), (40, 12)] {
+        let mut s = state(load_library(&path).expect("clipped library"), size);
+        open(&mut s, 0);
+        let mut pages = Vec::new();
+        // Every page of the article, so the whole of it is in the snapshot.
+        for _ in 0..12 {
+            pages.push(screen(&s, size));
+            update(&mut s, Action::Command(Command::PageDown));
+        }
+        pages.dedup();
+        insta::assert_snapshot!(name("clipped_pages", size), pages.join("\n"));
+        let mut s = state(load_library(&path).expect("clipped library"), size);
+        open(&mut s, 0);
+        for colour in [true, false] {
+            let which = if colour { "colour" } else { "no_color" };
+            insta::assert_snapshot!(
+                name(&format!("clipped_top_{which}"), size),
+                styled_screen(&s, size, colour)
+            );
+        }
+    }
+}
