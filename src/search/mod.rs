@@ -1,0 +1,309 @@
+//! Finding text: what a query means (smart case, Unicode case folding, diacritics, regular
+//! expressions) and where it matches in a piece of clean document text.
+//!
+//! A literal query is compared in a *folded* form of both sides, made the same way:
+//! canonical decomposition (so `é` typed precomposed finds `é` stored decomposed), full
+//! Unicode case folding unless the search is case-sensitive (`strasse` finds `Straße`,
+//! `ς` and `Σ` find `σ`), combining marks dropped when diacritics are ignored (`cafe` finds
+//! `café`), every run of white space as one space (a phrase broken by a line end is still
+//! found), and soft hyphens and other invisible joiners left out (`Zusammenarbeit` finds
+//! `Zusammen­arbeit`). Matches are reported as byte ranges of the original text.
+//!
+//! A regular expression (the `regex` crate) is matched on the text as it is, with the
+//! crate's own simple case folding when the search is case-insensitive.
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use icu_casemap::CaseMapper;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// How a query is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Read the query as a regular expression.
+    pub regex: bool,
+    /// `Some(true)`: case matters; `Some(false)`: it never does; `None` (smart case): it
+    /// matters only when the query has an uppercase letter.
+    pub case_sensitive: Option<bool>,
+    /// Ignore diacritics when the query has none (`cafe` finds `café`, `café` finds only
+    /// `café`).
+    pub ignore_diacritics: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            regex: false,
+            case_sensitive: None,
+            ignore_diacritics: true,
+        }
+    }
+}
+
+/// Why a query cannot be searched for; the message is for the person typing it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("nothing to search for")]
+    Empty,
+    #[error("not a valid pattern: {0}")]
+    Regex(String),
+}
+
+/// A query ready to be matched against any number of texts.
+#[derive(Debug, Clone)]
+pub struct Query {
+    matcher: Matcher,
+    /// Whether case matters, after smart case.
+    pub case_sensitive: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Matcher {
+    Literal {
+        fold: Fold,
+        /// Finds the folded query in folded text.
+        finder: AhoCorasick,
+        /// Finds the query in text that is ASCII without any folding but ASCII case (when
+        /// the query is ASCII and has no space): most text, and the fastest path.
+        ascii: Option<AhoCorasick>,
+    },
+    Regex(regex::Regex),
+}
+
+/// What folding makes of text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fold {
+    case: bool,
+    marks: bool,
+}
+
+/// The most a regular expression may grow to once compiled; a hostile pattern gets an
+/// error, not the memory.
+const REGEX_SIZE_LIMIT: usize = 4 << 20;
+
+impl Query {
+    pub fn new(text: &str, options: Options) -> Result<Query, QueryError> {
+        if text.trim().is_empty() {
+            return Err(QueryError::Empty);
+        }
+        let case_sensitive = options
+            .case_sensitive
+            .unwrap_or_else(|| text.chars().any(char::is_uppercase));
+        if options.regex {
+            let regex = regex::RegexBuilder::new(text)
+                .case_insensitive(!case_sensitive)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .dfa_size_limit(REGEX_SIZE_LIMIT)
+                .build()
+                .map_err(|e| QueryError::Regex(one_line(&e.to_string())))?;
+            return Ok(Query {
+                matcher: Matcher::Regex(regex),
+                case_sensitive,
+            });
+        }
+        let marks = options.ignore_diacritics && !has_marks(text);
+        let fold = Fold {
+            case: !case_sensitive,
+            marks,
+        };
+        let mut needle = String::new();
+        fold_into(text, fold, &mut needle, &mut Vec::new());
+        if needle.trim().is_empty() {
+            return Err(QueryError::Empty);
+        }
+        let finder = AhoCorasickBuilder::new()
+            .build([needle.as_str()])
+            .map_err(|e| QueryError::Regex(e.to_string()))?;
+        let ascii = (text.is_ascii() && !text.contains(char::is_whitespace))
+            .then(|| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(!case_sensitive)
+                    .build([text])
+                    .ok()
+            })
+            .flatten();
+        Ok(Query {
+            matcher: Matcher::Literal {
+                fold,
+                finder,
+                ascii,
+            },
+            case_sensitive,
+        })
+    }
+
+    /// The byte ranges of `text` that match, in order, not overlapping.
+    pub fn find_all(&self, text: &str) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        self.find_into(text, &mut Folded::default(), &mut out);
+        out
+    }
+
+    /// [`Query::find_all`] into `out`, reusing `scratch` from one text to the next.
+    pub fn find_into(&self, text: &str, scratch: &mut Folded, out: &mut Vec<Range<usize>>) {
+        match &self.matcher {
+            Matcher::Regex(regex) => out.extend(
+                regex
+                    .find_iter(text)
+                    .filter(|m| !m.is_empty())
+                    .map(|m| m.range()),
+            ),
+            Matcher::Literal {
+                fold,
+                finder,
+                ascii,
+            } => {
+                if let Some(ascii) = ascii
+                    && text.is_ascii()
+                {
+                    out.extend(ascii.find_iter(text).map(|m| m.range()));
+                    return;
+                }
+                scratch.fold(text, *fold);
+                out.extend(
+                    finder
+                        .find_iter(&scratch.text)
+                        .filter(|m| scratch.whole(m.range()))
+                        .map(|m| scratch.original(m.range())),
+                );
+            }
+        }
+    }
+
+    /// Whether the query matches anywhere in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        match &self.matcher {
+            Matcher::Regex(regex) => regex.is_match(text),
+            Matcher::Literal { .. } => !self.find_all(text).is_empty(),
+        }
+    }
+}
+
+/// Text folded for matching, with where each of its bytes came from.
+#[derive(Debug, Default)]
+pub struct Folded {
+    text: String,
+    /// For each byte of `text`, the range of the original text it was made from (the
+    /// character, or the run of white space).
+    from: Vec<(u32, u32)>,
+}
+
+impl Folded {
+    fn fold(&mut self, text: &str, fold: Fold) {
+        self.text.clear();
+        self.from.clear();
+        fold_into(text, fold, &mut self.text, &mut self.from);
+    }
+
+    /// Whether a folded range is made of whole characters of the original, with no
+    /// combining mark after it: `s` is not found in `ß` (folded `ss`), nor `cafe` in `café`
+    /// when diacritics count (folded `cafe` and a mark).
+    fn whole(&self, folded: Range<usize>) -> bool {
+        let split =
+            |at: usize| at > 0 && at < self.from.len() && self.from[at - 1] == self.from[at];
+        let mark_after = self.text[folded.end..]
+            .chars()
+            .next()
+            .is_some_and(is_combining_mark);
+        !split(folded.start) && !split(folded.end) && !mark_after
+    }
+
+    /// The original range a folded range was made from: from the start of the character
+    /// its first byte came from to the end of the one its last byte came from.
+    fn original(&self, folded: Range<usize>) -> Range<usize> {
+        let start = self.from.get(folded.start).map_or(0, |f| f.0 as usize);
+        let end = folded
+            .end
+            .checked_sub(1)
+            .and_then(|last| self.from.get(last))
+            .map_or(start, |f| f.1 as usize);
+        start..end.max(start)
+    }
+}
+
+/// Characters that are not seen and never part of what a person searches for.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+    )
+}
+
+fn has_marks(text: &str) -> bool {
+    let mut marks = false;
+    for c in text.chars() {
+        decompose_canonical(c, |d| marks |= is_combining_mark(d));
+    }
+    marks
+}
+
+/// Appends the folded form of `text` to `out`, and for each byte appended, the original
+/// range it comes from to `from` (left alone when the caller does not need it: pass a
+/// vector it ignores).
+fn fold_into(text: &str, fold: Fold, out: &mut String, from: &mut Vec<(u32, u32)>) {
+    let case = CaseMapper::new();
+    let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let mut space: Option<usize> = None;
+    let mut decomposed = String::new();
+    for (at, c) in text.char_indices() {
+        let end = at + c.len_utf8();
+        if c.is_whitespace() {
+            match space {
+                // A run of white space is one space, made from all of it.
+                Some(i) => from[i].1 = offset(end),
+                None => {
+                    space = Some(from.len());
+                    out.push(' ');
+                    from.push((offset(at), offset(end)));
+                }
+            }
+            continue;
+        }
+        if is_invisible(c) {
+            continue;
+        }
+        space = None;
+        let before = out.len();
+        if c.is_ascii() {
+            out.push(if fold.case { c.to_ascii_lowercase() } else { c });
+        } else {
+            decomposed.clear();
+            decompose_canonical(c, |d| {
+                if !(fold.marks && is_combining_mark(d)) {
+                    decomposed.push(d);
+                }
+            });
+            if fold.case {
+                let folded = case.fold_string(&decomposed);
+                // Folding can bring marks back (İ folds to i and a dot above) and
+                // make characters that decompose further.
+                for f in folded.chars() {
+                    decompose_canonical(f, |d| {
+                        if !(fold.marks && is_combining_mark(d)) {
+                            out.push(d);
+                        }
+                    });
+                }
+            } else {
+                out.push_str(&decomposed);
+            }
+        }
+        for _ in before..out.len() {
+            from.push((offset(at), offset(end)));
+        }
+    }
+}
+
+/// The first line of a message, without the caret drawings `regex` adds.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .rfind(|l| l.starts_with("error:"))
+        .map(|l| l.trim_start_matches("error:").trim().to_string())
+        .unwrap_or_else(|| message.lines().next().unwrap_or("").trim().to_string())
+}
+
+#[cfg(test)]
+mod tests;

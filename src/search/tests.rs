@@ -1,0 +1,153 @@
+use super::*;
+
+fn found<'t>(query: &str, options: Options, text: &'t str) -> Vec<&'t str> {
+    let query = Query::new(query, options).expect("a valid query");
+    query.find_all(text).into_iter().map(|r| &text[r]).collect()
+}
+
+fn smart(query: &str, text: &str) -> Vec<String> {
+    found(query, Options::default(), text)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn smart_case() {
+    assert_eq!(
+        smart("zoom", "Zoom, ZOOM and zoom"),
+        ["Zoom", "ZOOM", "zoom"]
+    );
+    assert_eq!(smart("Zoom", "Zoom, ZOOM and zoom"), ["Zoom"]);
+    let always = Options {
+        case_sensitive: Some(false),
+        ..Options::default()
+    };
+    assert_eq!(found("Zoom", always, "ZOOM zoom"), ["ZOOM", "zoom"]);
+    let never = Options {
+        case_sensitive: Some(true),
+        ..Options::default()
+    };
+    assert_eq!(found("zoom", never, "ZOOM zoom"), ["zoom"]);
+}
+
+#[test]
+fn unicode_case_folding() {
+    assert_eq!(smart("über", "ÜBER Über über"), ["ÜBER", "Über", "über"]);
+    // Full folding: ß is ss, both ways.
+    assert_eq!(
+        smart("strasse", "Die Straße, die STRASSE"),
+        ["Straße", "STRASSE"]
+    );
+    assert_eq!(smart("straße", "STRASSE"), ["STRASSE"]);
+    // Greek: final sigma, capital sigma and sigma are one letter folded.
+    assert_eq!(smart("οδος", "ΟΔΟΣ οδός"), ["ΟΔΟΣ", "οδός"]);
+    assert_eq!(smart("σ", "ς Σ σ"), ["ς", "Σ", "σ"]);
+    // Turkish dotless ı stays its own letter (Unicode's default folding), İ folds to i
+    // with a dot above, which is a diacritic like any other.
+    assert_eq!(smart("ı", "ı i I"), ["ı"]);
+    assert_eq!(
+        smart("istanbul", "İSTANBUL Istanbul"),
+        ["İSTANBUL", "Istanbul"]
+    );
+    // Cyrillic.
+    assert_eq!(smart("москва", "МОСКВА Москва"), ["МОСКВА", "Москва"]);
+}
+
+#[test]
+fn diacritics_are_ignored_unless_the_query_has_them() {
+    assert_eq!(smart("cafe", "café, cafe, CAFÉ"), ["café", "cafe", "CAFÉ"]);
+    assert_eq!(smart("café", "café, cafe, CAFÉ"), ["café", "CAFÉ"]);
+    // Decomposed text (e + combining acute) matches a precomposed query.
+    assert_eq!(smart("café", "cafe\u{301}"), ["cafe\u{301}"]);
+    let strict = Options {
+        ignore_diacritics: false,
+        ..Options::default()
+    };
+    assert_eq!(found("cafe", strict, "café cafe"), ["cafe"]);
+}
+
+#[test]
+fn white_space_runs_and_invisible_characters() {
+    // A phrase broken by a line end or double spaces is found, and the whole run of white
+    // space is part of the match.
+    assert_eq!(
+        smart("night train", "the night\ntrain and night  train"),
+        ["night\ntrain", "night  train"]
+    );
+    // A soft hyphen in the source never breaks a match.
+    assert_eq!(
+        smart("zusammenarbeit", "Zusammen\u{ad}arbeit"),
+        ["Zusammen\u{ad}arbeit"]
+    );
+}
+
+#[test]
+fn ascii_fast_path_and_folding_path_agree() {
+    let text = "Zoom zoom ZOOM zOoM";
+    // ASCII text: fast path; the same text with one non-ASCII character: folding path.
+    let fast = smart("zoom", text);
+    let slow = smart("zoom", &format!("{text} ü"));
+    assert_eq!(fast, slow);
+    assert_eq!(fast.len(), 4);
+}
+
+#[test]
+fn regular_expressions() {
+    let regex = Options {
+        regex: true,
+        ..Options::default()
+    };
+    assert_eq!(
+        found(r"z[o0]+m\b", regex, "Zoom z00m zoomed"),
+        ["Zoom", "z00m"]
+    );
+    assert_eq!(found(r"Z\w+", regex, "Zoom zoom"), ["Zoom"]);
+    // Empty matches are not hits.
+    assert_eq!(found(r"x*", regex, "abc"), Vec::<&str>::new());
+    match Query::new("(unclosed", regex) {
+        Err(QueryError::Regex(message)) => {
+            assert!(!message.contains('\n'), "{message}");
+            assert!(message.contains("unclosed"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A pattern that would compile huge is refused, not built.
+    assert!(matches!(
+        Query::new(r"\w{1000}{1000}", regex),
+        Err(QueryError::Regex(_))
+    ));
+}
+
+#[test]
+fn empty_queries_are_refused() {
+    assert_eq!(
+        Query::new("", Options::default()).err(),
+        Some(QueryError::Empty)
+    );
+    assert_eq!(
+        Query::new("  \n", Options::default()).err(),
+        Some(QueryError::Empty)
+    );
+    // A query of nothing but a soft hyphen folds to nothing.
+    assert_eq!(
+        Query::new("\u{ad}", Options::default()).err(),
+        Some(QueryError::Empty)
+    );
+}
+
+#[test]
+fn matches_are_character_boundaries_of_the_original() {
+    let text = "ﬁne Maße İ ǅ 𝐀 👩‍👩‍👧 ﬀ";
+    for q in ["fine", "ss", "i", "dž", "ff", "a", "👩"] {
+        let query = Query::new(q, Options::default()).unwrap();
+        for r in query.find_all(text) {
+            assert!(
+                text.is_char_boundary(r.start) && text.is_char_boundary(r.end),
+                "{q}: {r:?}"
+            );
+            assert!(r.start < r.end, "{q}");
+        }
+    }
+    assert_eq!(smart("fine", "ﬁne"), ["ﬁne"]);
+}
