@@ -12,6 +12,8 @@
 //! A regular expression (the `regex` crate) is matched on the text as it is, with the
 //! crate's own simple case folding when the search is case-insensitive.
 
+pub mod document;
+
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};

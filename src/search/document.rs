@@ -1,0 +1,191 @@
+//! Finding a query in a [`Document`]: in the text of its blocks, not in wrapped lines, so
+//! a match is found wherever the layout breaks lines. A block cut for length (or where a
+//! large file was read in pieces) is searched together with the blocks it goes on into, so
+//! a phrase across the cut is one match.
+
+use std::ops::Range;
+
+use super::{Folded, Query};
+use crate::document::Document;
+
+/// A place in a document: a block and a byte offset in its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    pub block: usize,
+    pub offset: usize,
+}
+
+/// A match: from a place to a place (exclusive), in the same block or, across a cut, a
+/// later one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hit {
+    pub start: Place,
+    pub end: Place,
+}
+
+impl Hit {
+    /// The byte range of `block`'s text the hit covers, if it touches that block.
+    pub fn range_in(&self, block: usize, len: usize) -> Option<Range<usize>> {
+        if block < self.start.block || block > self.end.block {
+            return None;
+        }
+        let start = if block == self.start.block {
+            self.start.offset
+        } else {
+            0
+        };
+        let end = if block == self.end.block {
+            self.end.offset
+        } else {
+            len
+        };
+        (start < end).then_some(start..end)
+    }
+}
+
+/// Searches the blocks of `blocks` (and the blocks a cut one goes on into, even past the
+/// range's end) and appends the hits, in order. Searching consecutive ranges finds every
+/// hit once: a run of cut blocks belongs to the range its first block is in.
+pub fn find(doc: &Document, query: &Query, blocks: Range<usize>, out: &mut Vec<Hit>) {
+    let mut scratch = Folded::default();
+    let mut found = Vec::new();
+    let mut joined = String::new();
+    // Where each block of a joined run starts in the joined text.
+    let mut starts: Vec<(usize, usize)> = Vec::new();
+    let count = doc.block_count();
+    let mut index = blocks.start;
+    // A run begun before the range belongs to the range before.
+    while index < blocks.end.min(count) && doc.block(index).continued && index > 0 {
+        index += 1;
+    }
+    while index < blocks.end.min(count) {
+        let first = doc.block(index);
+        let mut last = index;
+        while last + 1 < count && doc.block(last + 1).continued {
+            last += 1;
+        }
+        found.clear();
+        if last == index {
+            query.find_into(first.text, &mut scratch, &mut found);
+            out.extend(found.iter().map(|r| Hit {
+                start: Place {
+                    block: index,
+                    offset: r.start,
+                },
+                end: Place {
+                    block: index,
+                    offset: r.end,
+                },
+            }));
+        } else {
+            // The cut dropped a space or a line break (or nothing, inside a word too long
+            // for a block): a space stands for it.
+            joined.clear();
+            starts.clear();
+            for block in index..=last {
+                if block > index {
+                    joined.push(' ');
+                }
+                starts.push((block, joined.len()));
+                joined.push_str(doc.block(block).text);
+            }
+            query.find_into(&joined, &mut scratch, &mut found);
+            let place = |at: usize, end: bool| {
+                // The block the byte is in; an end at a block's start belongs to the
+                // block before.
+                let i = starts
+                    .partition_point(|&(_, s)| if end { s < at } else { s <= at })
+                    .saturating_sub(1);
+                let (block, start) = starts[i];
+                let len = doc.block(block).text.len();
+                Place {
+                    block,
+                    offset: at.saturating_sub(start).min(len),
+                }
+            };
+            out.extend(found.iter().map(|r| Hit {
+                start: place(r.start, false),
+                end: place(r.end, true),
+            }));
+        }
+        index = last + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Format, LONGEST_BLOCK, parse};
+    use crate::search::Options;
+
+    fn hits(doc: &Document, q: &str) -> Vec<Hit> {
+        let query = Query::new(q, Options::default()).unwrap();
+        let mut out = Vec::new();
+        find(doc, &query, 0..doc.block_count(), &mut out);
+        out
+    }
+
+    fn texts(doc: &Document, hits: &[Hit]) -> Vec<String> {
+        hits.iter()
+            .map(|h| {
+                (h.start.block..=h.end.block)
+                    .filter_map(|b| {
+                        let text = doc.block(b).text;
+                        h.range_in(b, text.len()).map(|r| text[r].to_string())
+                    })
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_in_block_text_across_line_breaks_and_styles() {
+        let d = parse(
+            "# Title\n\nThe **night\ntrain** goes *to* [Vienna](x) and\non to Paris.\n\n- a night train list item\n",
+            Format::Markdown,
+            "t",
+            None,
+        );
+        assert_eq!(
+            texts(&d, &hits(&d, "night train")),
+            ["night train", "night train"]
+        );
+        assert_eq!(
+            texts(&d, &hits(&d, "goes to vienna and on")),
+            ["goes to Vienna and on"]
+        );
+    }
+
+    #[test]
+    fn a_phrase_across_a_cut_block_is_one_hit_on_both_blocks() {
+        let sentence = "Ein Wort nach dem anderen, immer weiter. ";
+        let long = sentence.repeat(2 * LONGEST_BLOCK / sentence.len() + 10);
+        let d = parse(long.trim_end(), Format::Plain, "t", None);
+        assert!(d.block_count() >= 2 && d.block(1).continued);
+        // Find the words either side of the first cut.
+        let first = d.block(0).text;
+        let last_word = first.rsplit(' ').next().unwrap();
+        let next_word = d.block(1).text.split(' ').next().unwrap();
+        let phrase = format!("{last_word} {next_word}");
+        let found = hits(&d, &phrase);
+        let across: Vec<_> = found
+            .iter()
+            .filter(|h| h.start.block != h.end.block)
+            .collect();
+        assert!(!across.is_empty(), "{phrase}");
+        let hit = across[0];
+        assert_eq!(hit.start.block + 1, hit.end.block);
+        assert_eq!(&first[hit.start.offset..], last_word);
+        assert_eq!(&d.block(1).text[..hit.end.offset], next_word);
+        // Every occurrence of a word is found once, searching the document in two halves.
+        let query = Query::new("anderen", Options::default()).unwrap();
+        let half = d.block_count() / 2;
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        find(&d, &query, 0..half, &mut a);
+        find(&d, &query, half..d.block_count(), &mut b);
+        a.extend(b);
+        assert_eq!(a, hits(&d, "anderen"));
+        assert_eq!(a.len(), long.matches("anderen").count());
+    }
+}
