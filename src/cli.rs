@@ -51,6 +51,25 @@ pub enum Headless {
         #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(1..))]
         width: u16,
     },
+    /// Find text in every article of a library: one line per match, `title › section:
+    /// snippet`. Exits as grep does: 0 when something matched, 1 when nothing did, 2 on
+    /// trouble (a bad pattern, a library that cannot be read).
+    Search {
+        /// What to look for: smart case (case matters only if it has an uppercase letter),
+        /// diacritics ignored unless it has some.
+        query: String,
+        /// A library folder or its INDEX.md; the bundled library if left out.
+        library: Option<PathBuf>,
+        /// One JSON array of matches, for programs.
+        #[arg(long)]
+        json: bool,
+        /// Read the query as a regular expression (Rust `regex` syntax).
+        #[arg(long)]
+        regex: bool,
+        /// Case always matters.
+        #[arg(long)]
+        case_sensitive: bool,
+    },
     /// Print all bookmarks.
     Bookmarks {
         /// As JSON.

@@ -207,6 +207,92 @@ pub fn render(
     })
 }
 
+/// `blatt search` found nothing: exit code 1 and no message, as grep does.
+#[derive(Debug, thiserror::Error)]
+#[error("no match")]
+pub struct NoMatch;
+
+#[derive(Serialize)]
+struct JsonHit<'a> {
+    title: &'a str,
+    path: String,
+    section: &'a str,
+    snippet: &'a str,
+    /// Where the match is in the snippet, in bytes.
+    matched: std::ops::Range<usize>,
+    block: usize,
+    offset: usize,
+}
+
+/// `blatt search`: every match of `query` in the readable articles of `library`, written
+/// to `out` article by article as they are searched (plain lines `title › section:
+/// snippet`, or one JSON array). Articles that cannot be read are named on `problems`
+/// and skipped. Fails with [`NoMatch`] when nothing matched.
+pub fn search(
+    library: &mut Library,
+    query: &crate::search::Query,
+    config: &Config,
+    json: bool,
+    out: &mut dyn std::io::Write,
+    problems: &mut dyn FnMut(String),
+) -> anyhow::Result<()> {
+    library.check_all();
+    let mut found = 0usize;
+    if json {
+        out.write_all(b"[")?;
+    }
+    for (index, entry) in library.entries.iter().enumerate() {
+        let path = match &entry.target {
+            Target::File(path) => path.clone(),
+            Target::Bundled(name) => format!("{BUNDLED_PREFIX}{name}").into(),
+            Target::Problem(_) | Target::Unchecked => continue,
+        };
+        let doc = match read_document(&path, config) {
+            Ok(doc) => doc,
+            Err(e) => {
+                problems(format!("{e:#}"));
+                continue;
+            }
+        };
+        let shown = escape_controls(&path.to_string_lossy());
+        for hit in crate::search::library::hits_in(&doc, query, index) {
+            if json {
+                let item = JsonHit {
+                    title: &entry.title,
+                    path: shown.clone(),
+                    section: &hit.section,
+                    snippet: &hit.snippet,
+                    matched: hit.matched.clone(),
+                    block: hit.block,
+                    offset: hit.offset,
+                };
+                if found > 0 {
+                    out.write_all(b",")?;
+                }
+                out.write_all(b"\n  ")?;
+                serde_json::to_writer(&mut *out, &item)?;
+            } else {
+                let place = if hit.section == entry.title || hit.section.is_empty() {
+                    entry.title.clone()
+                } else {
+                    format!("{} › {}", entry.title, hit.section)
+                };
+                let line = format!("{place}: {}", hit.snippet);
+                writeln!(out, "{}", escape_controls(&line))?;
+            }
+            found += 1;
+        }
+    }
+    if json {
+        out.write_all(if found > 0 { b"\n]\n" } else { b"]\n" })?;
+    }
+    out.flush()?;
+    if found == 0 {
+        return Err(NoMatch.into());
+    }
+    Ok(())
+}
+
 /// `blatt bookmarks`: every bookmark, as text, JSON or Markdown.
 pub fn bookmarks(state: &SavedState, json: bool, markdown: bool) -> anyhow::Result<String> {
     let mut list: Vec<_> = state.bookmarks.values().collect();

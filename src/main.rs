@@ -18,14 +18,17 @@ use blatt::{headless, terminal};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `blatt search` exits as grep does: 1 when nothing matched, 2 on trouble.
+    let searching = matches!(cli.command, Some(Headless::Search { .. }));
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<headless::NoMatch>() => ExitCode::from(1),
         Err(e) => {
             terminal::restore_if_needed();
             // Paths in messages may name hostile files: never print their controls raw.
             let message = blatt::document::sanitize::escape_controls(&format!("{e:#}"));
             let _ = writeln!(std::io::stderr(), "blatt: {message}");
-            ExitCode::from(1)
+            ExitCode::from(if searching { 2 } else { 1 })
         }
     }
 }
@@ -68,6 +71,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 other => other,
             }
+        }
+        Some(Headless::Search {
+            query,
+            library,
+            json,
+            regex,
+            case_sensitive,
+        }) => {
+            let mut library = headless::open_library(library.as_deref())?;
+            let options = blatt::search::Options {
+                regex,
+                case_sensitive: case_sensitive.then_some(true),
+                ..blatt::search::Options::default()
+            };
+            let query = blatt::search::Query::new(&query, options)?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut problems = |problem: String| {
+                let problem = blatt::document::sanitize::escape_controls(&problem);
+                eprintln!("blatt: search: {problem}");
+            };
+            headless::search(&mut library, &query, &config, json, &mut out, &mut problems)
         }
         Some(Headless::Bookmarks { json, markdown }) => {
             let dir = config_dir.context("no config directory, so no bookmarks")?;

@@ -888,3 +888,84 @@ fn processor_time_is_measured() {
         );
     }
 }
+
+// --- search ---
+
+#[test]
+fn search_the_seed_library_plain_and_json() {
+    let config = config_dir();
+    let run = blatt(config.path(), ["search", "tiktok"]);
+    run.expect_code(0);
+    let out = run.out();
+    let lines: Vec<&str> = out.lines().collect();
+    // Smart case: "tiktok" finds "TikTok", in its section, with the match in the snippet.
+    assert!(lines.len() >= 3, "{}", run.out());
+    for line in &lines {
+        assert!(line.starts_with(SEED_TITLE), "{line}");
+        assert!(line.contains("TikTok"), "{line}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(&format!("› {}: ", SEED_HEADINGS[2]))),
+        "{}",
+        run.out()
+    );
+    let json = blatt(config.path(), ["search", "--json", "tiktok"]);
+    json.expect_code(0);
+    let hits = parse_json(&json);
+    let hits = hits.as_array().expect("an array");
+    assert_eq!(hits.len(), lines.len());
+    for hit in hits {
+        let snippet = hit["snippet"].as_str().unwrap();
+        let (start, end) = (
+            hit["matched"]["start"].as_u64().unwrap() as usize,
+            hit["matched"]["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&snippet[start..end], "TikTok");
+        assert_eq!(hit["title"], SEED_TITLE);
+    }
+    // Case-sensitive and regex.
+    let none = blatt(config.path(), ["search", "--case-sensitive", "tiktok"]);
+    none.expect_code(1);
+    assert!(none.out().is_empty() && none.err().is_empty());
+    let regex = blatt(config.path(), ["search", "--regex", r"Tik\w+"]);
+    regex.expect_code(0);
+    assert_eq!(regex.out().lines().count(), lines.len());
+}
+
+#[test]
+fn search_without_a_match_exits_1_and_trouble_exits_2() {
+    let config = config_dir();
+    let run = blatt(config.path(), ["search", "xyzzy-nowhere"]);
+    run.expect_code(1);
+    assert_eq!(run.out(), "");
+    let json = blatt(config.path(), ["search", "--json", "xyzzy-nowhere"]);
+    json.expect_code(1);
+    assert_eq!(parse_json(&json), serde_json::json!([]));
+    let bad = blatt(config.path(), ["search", "--regex", "(unclosed"]);
+    bad.expect_code(2);
+    assert!(bad.err().contains("not a valid pattern"), "{}", bad.err());
+    let missing = blatt(config.path(), ["search", "x", "/nonexistent/library"]);
+    missing.expect_code(2);
+}
+
+#[test]
+fn search_in_the_hostile_library_never_prints_a_control() {
+    let config = config_dir();
+    let lib = hostile::build();
+    // Words in the escape-laden articles, the many-headed one and the Latin-1 one.
+    for args in [
+        vec!["search", "ende"],
+        vec!["search", "--json", "ende"],
+        vec!["search", "--regex", r"Gr(ü|ue)(ß|ss)e|Abschnitt \d+"],
+    ] {
+        let mut args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+        args.push(lib.root.clone().into());
+        let run = blatt(config.path(), &args);
+        assert!(!run.timed_out, "{}", run.args);
+        run.expect_code(0);
+        assert_no_controls(&run.args, &run.stdout, &['\n']);
+        assert_no_controls(&run.args, &run.stderr, &['\n']);
+    }
+}

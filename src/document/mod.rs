@@ -682,18 +682,33 @@ impl Document {
     /// (`BOOK TWO › CHAPTER XII`) when another section has the same title; the document's
     /// title for the untitled opening part; empty past the end.
     pub fn section_label(&self, index: usize) -> String {
+        let repeated = |title: &str| {
+            self.sections
+                .iter()
+                .enumerate()
+                .any(|(i, s)| i != index && s.title.as_deref() == Some(title))
+        };
+        self.label_with(index, repeated)
+    }
+
+    /// [`Document::section_label`] for many sections at once: titles are counted once, so
+    /// labelling every section of a book of thousands is not quadratic.
+    pub fn section_labeler(&self) -> impl Fn(usize) -> String + '_ {
+        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for title in self.sections.iter().filter_map(|s| s.title.as_deref()) {
+            *counts.entry(title).or_default() += 1;
+        }
+        move |index| self.label_with(index, |title| counts.get(title).is_some_and(|&n| n > 1))
+    }
+
+    fn label_with(&self, index: usize, repeated: impl Fn(&str) -> bool) -> String {
         let Some(section) = self.sections.get(index) else {
             return String::new();
         };
         let Some(title) = section.title.as_deref() else {
             return self.title.clone();
         };
-        let repeated = self
-            .sections
-            .iter()
-            .enumerate()
-            .any(|(i, s)| i != index && s.title.as_deref() == Some(title));
-        if repeated && section.path.len() > 1 {
+        if repeated(title) && section.path.len() > 1 {
             section.path.join(" › ")
         } else {
             title.to_string()

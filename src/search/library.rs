@@ -1,0 +1,165 @@
+//! Searching every readable article of a library, by scanning their text (the fallback the
+//! index-backed search will keep): hits with the article, the section and a snippet.
+
+use std::ops::Range;
+
+use super::Query;
+use super::document::{Hit, find};
+use crate::document::Document;
+
+/// A hit in an article of a library, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LibraryHit {
+    /// The entry's index in the library.
+    pub entry: usize,
+    /// The section's label (see [`Document::section_label`]).
+    pub section: String,
+    /// A line of text around the match, white space collapsed.
+    pub snippet: String,
+    /// Where the match is in `snippet`, in bytes.
+    pub matched: Range<usize>,
+    /// Where the match starts: block and byte offset in the article.
+    pub block: usize,
+    pub offset: usize,
+}
+
+/// Characters of context shown either side of a match in a snippet.
+const CONTEXT: usize = 40;
+
+/// The hits of `query` in `doc`, as entry `entry` of a library.
+pub fn hits_in(doc: &Document, query: &Query, entry: usize) -> Vec<LibraryHit> {
+    let mut hits = Vec::new();
+    find(doc, query, 0..doc.block_count(), &mut hits);
+    let label = doc.section_labeler();
+    hits.iter()
+        .map(|hit| library_hit(doc, hit, entry, &label))
+        .collect()
+}
+
+fn library_hit(
+    doc: &Document,
+    hit: &Hit,
+    entry: usize,
+    label: &impl Fn(usize) -> String,
+) -> LibraryHit {
+    let block = doc.block(hit.start.block);
+    let text = block.text;
+    let end = if hit.end.block == hit.start.block {
+        hit.end.offset
+    } else {
+        text.len()
+    };
+    let (snippet, matched) = snippet(text, hit.start.offset..end);
+    LibraryHit {
+        entry,
+        section: label(doc.section_of(hit.start.block)),
+        snippet,
+        matched,
+        block: hit.start.block,
+        offset: hit.start.offset,
+    }
+}
+
+/// A one-line snippet of `text` around `range`: up to [`CONTEXT`] characters either side,
+/// started and ended at a word where there is one, `…` where text is left out, every run
+/// of white space one space. Returns the snippet and where the match is in it.
+pub fn snippet(text: &str, range: Range<usize>) -> (String, Range<usize>) {
+    let before = &text[..range.start];
+    let after = &text[range.end..];
+    let mut from = before
+        .char_indices()
+        .rev()
+        .nth(CONTEXT - 1)
+        .map_or(0, |(i, _)| i);
+    if from > 0 {
+        // Start at the next word.
+        if let Some(space) = before[from..].find(char::is_whitespace) {
+            from += space;
+        }
+    }
+    let mut to = after
+        .char_indices()
+        .nth(CONTEXT)
+        .map_or(after.len(), |(i, _)| i);
+    if to < after.len()
+        && let Some(space) = after[..to].rfind(char::is_whitespace)
+    {
+        to = space;
+    }
+    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    let lead = collapse(&before[from..]);
+    out.push_str(&lead);
+    if !lead.is_empty() && before.ends_with(char::is_whitespace) {
+        out.push(' ');
+    }
+    let start = out.len();
+    out.push_str(&collapse(&text[range]));
+    let end = out.len();
+    if after.starts_with(char::is_whitespace) && !after[..to].trim().is_empty() {
+        out.push(' ');
+    }
+    out.push_str(&collapse(&after[..to]));
+    if to < after.len() {
+        out.push('…');
+    }
+    (out, start..end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Format, parse};
+    use crate::search::Options;
+
+    #[test]
+    fn snippets_show_context_and_where_the_match_is() {
+        let (s, m) = snippet("short text with zoom in it", 16..20);
+        assert_eq!(s, "short text with zoom in it");
+        assert_eq!(&s[m], "zoom");
+        let long = format!("{} zoom {}", "word ".repeat(30), "more ".repeat(30));
+        let at = long.find("zoom").unwrap();
+        let (s, m) = snippet(&long, at..at + 4);
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert_eq!(&s[m.clone()], "zoom");
+        assert!(s.chars().count() <= 2 * CONTEXT + 6, "{s}");
+        // Line breaks become spaces.
+        let (s, m) = snippet("a\nzoom\n\nb", 2..6);
+        assert_eq!((s.as_str(), &s[m]), ("a zoom b", "zoom"));
+    }
+
+    #[test]
+    fn hits_name_their_section() {
+        let d = parse(
+            "# Zeitung\n\nIntro mit Zoom.\n\n## TikTok\n\nZoom und TikTok.\n",
+            Format::Markdown,
+            "t",
+            None,
+        );
+        let q = Query::new("zoom", Options::default()).unwrap();
+        let hits = hits_in(&d, &q, 3);
+        let found: Vec<_> = hits
+            .iter()
+            .map(|h| (h.entry, h.section.as_str(), &h.snippet[h.matched.clone()]))
+            .collect();
+        assert_eq!(found, [(3, "Zeitung", "Zoom"), (3, "TikTok", "Zoom")]);
+    }
+
+    #[test]
+    fn the_labeler_names_sections_as_section_label_does() {
+        let d = parse(
+            "# Buch\n\nVorwort.\n\n## Teil 1\n\n### Kapitel\n\na\n\n## Teil 2\n\n### Kapitel\n\nb\n\n### Einzeln\n\nc\n",
+            Format::Markdown,
+            "t",
+            None,
+        );
+        let label = d.section_labeler();
+        for i in 0..=d.sections.len() {
+            assert_eq!(label(i), d.section_label(i), "section {i}");
+        }
+        assert_eq!(label(2), "Teil 1 › Kapitel");
+    }
+}
