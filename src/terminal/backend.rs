@@ -256,7 +256,6 @@ mod tests {
         let plain = Cell::new("b");
         let cells = [(0, 0, &red), (1, 0, &red), (2, 0, &plain), (0, 1, &plain)];
         screen.draw(cells.into_iter()).expect("draw");
-        drop(screen);
         let written = String::from_utf8(written).expect("utf-8");
         assert_eq!(written, "\x1b[1;1H\x1b[0;31maa\x1b[0mb\x1b[2;1Hb");
     }

@@ -4,7 +4,7 @@
 //! reverse are used, so headings, links, code and the selection stay distinguishable.
 //!
 //! Headings carry their level in their attributes, with and without colour (the heading
-//! colour is added on top): H1 bold reversed, H2 bold underlined, H3 bold italic, H4 italic
+//! colour is added on top): H1 and the title bold reversed, H2 bold underlined, H3 bold italic, H4 italic
 //! underlined, H5 italic reversed, H6 underlined reversed. Each is two attributes, so none
 //! looks like bold body text, emphasis, a link (underlined) or code (reversed without colour).
 
@@ -72,7 +72,8 @@ impl Theme {
     pub fn paint(&self, paint: Paint) -> Style {
         match paint {
             Paint::Body | Paint::Table => Style::new(),
-            Paint::Title => self.fg("title").add_modifier(Modifier::BOLD),
+            // The article's title is its H1, drawn like one (in its own colour).
+            Paint::Title => self.fg("title").add_modifier(heading_modifier(1)),
             Paint::Heading(level) => self.fg("heading").add_modifier(heading_modifier(level)),
             Paint::Code => self.fg("code"),
             Paint::TableHeader => Style::new().add_modifier(Modifier::BOLD),
@@ -309,6 +310,11 @@ mod tests {
                 }
                 assert_eq!(a.fg.is_some(), depth.has_color(), "H{} {depth:?}", i + 1);
             }
+            assert_eq!(
+                theme.paint(Paint::Title).add_modifier,
+                headings[0].add_modifier,
+                "the title is an H1"
+            );
             // Deeper than 6 (from a plain-text heading guess, say) is drawn as H6.
             assert_eq!(theme.paint(Paint::Heading(9)), headings[5]);
         }
