@@ -27,8 +27,53 @@ pub struct Config {
     pub justify: bool,
     pub mouse: bool,
     pub max_article_mb: u64,
+    pub colors: Colors,
+    /// Colour names as written; a bare number (`quote = 240`) is kept as its digits.
+    #[serde(deserialize_with = "colour_values")]
     pub theme: BTreeMap<String, String>,
     pub keys: KeysConfig,
+}
+
+/// How many colours to draw with: what the terminal says (`auto`), or a fixed depth.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum Colors {
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "truecolor", alias = "24bit")]
+    TrueColor,
+    #[serde(rename = "256")]
+    Ansi256,
+    #[serde(rename = "16")]
+    Ansi16,
+    #[serde(rename = "none")]
+    None,
+}
+
+/// The `[theme]` table: each colour a string or a bare number (`240`), the number kept as
+/// its digits so that the theme judges it (0-255) with the same message as any other value.
+fn colour_values<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(
+        untagged,
+        expecting = "a colour: a name, a number 0-255 or \"#rrggbb\""
+    )]
+    enum Value {
+        Text(String),
+        Number(i64),
+    }
+    Ok(BTreeMap::<String, Value>::deserialize(deserializer)?
+        .into_iter()
+        .map(|(name, value)| {
+            let text = match value {
+                Value::Text(text) => text,
+                Value::Number(n) => n.to_string(),
+            };
+            (name, text)
+        })
+        .collect())
 }
 
 /// The `[keys]` table: actions bound everywhere, and per-context tables (`[keys.reader]`)
@@ -344,6 +389,56 @@ mod tests {
         let path = config.library_path().expect("path");
         assert!(path.ends_with("news"));
         assert!(!path.starts_with("~"));
+    }
+
+    #[test]
+    fn a_colour_may_be_a_bare_number() {
+        let (config, warnings) =
+            from_user_toml("[theme]\nquote = 240\nlink = 300\ncode = -4\n", "c.toml");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.theme["quote"], "240");
+        // Out of range: kept for the theme, which warns as for any value that is no colour.
+        assert_eq!(config.theme["link"], "300");
+        let (_, theme_warnings) = crate::ui::Theme::new(&config.theme, true);
+        assert_eq!(
+            theme_warnings,
+            [
+                "[theme] code: `-4` is not a colour (a name, 0-255 or #rrggbb)",
+                "[theme] link: `300` is not a colour (a name, 0-255 or #rrggbb)",
+            ]
+        );
+        // Anything else is refused with the place and what was expected.
+        let (config, warnings) = from_user_toml("[theme]\nquote = true\n", "c.toml");
+        assert_eq!(config.theme["quote"], "darkgray");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("c.toml:2:1: `theme.quote`")
+                && warnings[0].contains("a colour: a name, a number 0-255"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn the_colour_depth_setting() {
+        assert_eq!(Config::default().colors, Colors::Auto);
+        for (text, colors) in [
+            ("auto", Colors::Auto),
+            ("truecolor", Colors::TrueColor),
+            ("24bit", Colors::TrueColor),
+            ("256", Colors::Ansi256),
+            ("16", Colors::Ansi16),
+            ("none", Colors::None),
+        ] {
+            let (config, warnings) = from_user_toml(&format!("colors = \"{text}\"\n"), "c");
+            assert!(warnings.is_empty(), "{text}: {warnings:?}");
+            assert_eq!(config.colors, colors);
+        }
+        let (config, warnings) = from_user_toml("colors = \"88\"\n", "c.toml");
+        assert_eq!(config.colors, Colors::Auto);
+        assert!(
+            warnings[0].starts_with("c.toml:1:1: `colors`"),
+            "{warnings:?}"
+        );
     }
 
     #[test]

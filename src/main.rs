@@ -14,6 +14,7 @@ use blatt::config::{self, Config};
 use blatt::library::{self, Library};
 use blatt::store::{self, Op, Store};
 use blatt::ui::Theme;
+use blatt::ui::theme::ColorDepth;
 use blatt::{headless, terminal};
 
 fn main() -> ExitCode {
@@ -102,14 +103,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print(&headless::bookmarks(store.state(), json, markdown)?)
         }
         None => {
-            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-                anyhow::bail!(
-                    "the reader needs a terminal; for plain text use `blatt render ARTICLE` or `blatt list`"
-                );
+            // Refused before anything is drawn: a terminal that cannot place the cursor
+            // would show the full screen as a heap of escape sequences.
+            let env = terminal::TermEnv::probe();
+            let stdin = std::io::stdin().is_terminal();
+            if let Some(problem) =
+                terminal::full_screen_problem(&env, stdin, std::io::stdout().is_terminal())
+            {
+                anyhow::bail!(problem);
             }
+            let depth = terminal::color_depth(&env, config.colors);
             let (store, notices) = Store::open_resolved(config_dir);
             warnings.extend(notices.iter().map(ToString::to_string));
-            reader(cli.path.as_deref(), cli.fresh, config, store, warnings)
+            reader(
+                cli.path.as_deref(),
+                cli.fresh,
+                config,
+                depth,
+                store,
+                warnings,
+            )
         }
     }
 }
@@ -137,12 +150,13 @@ fn reader(
     path: Option<&Path>,
     fresh: bool,
     config: Config,
+    depth: ColorDepth,
     store: Store,
     mut warnings: Vec<String>,
 ) -> anyhow::Result<()> {
     let (keymap, key_warnings) = Keymap::from_config(&config.keys);
     warnings.extend(key_warnings);
-    let (theme, theme_warnings) = Theme::new(&config.theme, Theme::color_from_env());
+    let (theme, theme_warnings) = Theme::new(&config.theme, depth);
     warnings.extend(theme_warnings);
 
     // A large INDEX.md is parsed and checked only as far as the first screen needs; the

@@ -1,27 +1,41 @@
 //! The terminal: entering and leaving full-screen mode, and making sure every way out
 //! restores it — normal quit, error, panic (a hook installed before the screen is taken),
 //! SIGTERM, SIGHUP and SIGINT (actions sent to the runtime), and Ctrl-Z, which restores,
-//! stops the process, and takes the screen back with a full redraw on `fg`.
+//! stops the process, and takes the screen back with a full redraw on `fg`. What the
+//! terminal can do is judged in [`detect`]; the cells are written, in the colours it shows, by
+//! the [`Screen`] backend.
+//!
+//! Mouse reporting asks only for what blatt uses: presses, releases and the wheel (mode
+//! 1000, in the SGR encoding 1006, with 1015 for older urxvt). Not any-motion tracking (1003,
+//! which crossterm's `EnableMouseCapture` turns on), which would send an event for every
+//! move of the pointer, nor button-motion (1002): blatt has no use for drags.
+//! Every frame is one synchronized update (DEC 2026): terminals that know it show a frame
+//! whole, the others ignore the private mode.
+
+mod backend;
+pub mod detect;
+
+pub use backend::{Screen, sgr};
+pub use detect::{TermEnv, color_depth, full_screen_problem};
 
 use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::{Hide, Show};
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
     BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
     disable_raw_mode, enable_raw_mode,
 };
-use ratatui::backend::CrosstermBackend;
 use ratatui::{Frame, Terminal};
 
 use crate::app::Action;
+use crate::ui::theme::ColorDepth;
 
 /// The screen, written through a buffer that holds a whole frame: a frame leaves in one
 /// write (and the end of its synchronized update in a second), not in the 1 KiB pieces of
 /// stdout's own line buffer.
-pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+pub type Tui = Terminal<Screen<BufWriter<Stdout>>>;
 
 /// Room for a full frame of a large terminal with colours.
 const FRAME_BUFFER: usize = 256 * 1024;
@@ -29,18 +43,28 @@ const FRAME_BUFFER: usize = 256 * 1024;
 /// Whether mouse capture was turned on, so that restoring turns it off again.
 static MOUSE: AtomicBool = AtomicBool::new(false);
 
+/// Mouse reporting: clicks and the wheel (1000), in the SGR (1006) or urxvt (1015) encoding.
+const MOUSE_ON: &[u8] = b"\x1b[?1000h\x1b[?1015h\x1b[?1006h";
+const MOUSE_OFF: &[u8] = b"\x1b[?1006l\x1b[?1015l\x1b[?1000l";
+
+fn enable_mouse(out: &mut impl Write) -> io::Result<()> {
+    out.write_all(MOUSE_ON)?;
+    out.flush()
+}
+
 /// Takes the screen: raw mode, alternate screen, hidden cursor, mouse capture if wanted.
-pub fn init(mouse: bool) -> io::Result<Tui> {
+/// Frames are drawn in the colours of `depth`.
+pub fn init(mouse: bool, depth: ColorDepth) -> io::Result<Tui> {
     install_panic_hook();
     enable_raw_mode()?;
     let mut out = io::stdout();
     crossterm::execute!(out, EnterAlternateScreen, Hide)?;
     if mouse {
-        crossterm::execute!(out, EnableMouseCapture)?;
+        enable_mouse(&mut out)?;
     }
     MOUSE.store(mouse, Ordering::SeqCst);
     let out = BufWriter::with_capacity(FRAME_BUFFER, out);
-    let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
+    let mut terminal = Terminal::new(Screen::new(out, depth))?;
     redraw_fully(&mut terminal)?;
     Ok(terminal)
 }
@@ -71,7 +95,7 @@ pub fn redraw_fully(terminal: &mut Tui) -> io::Result<()> {
 pub fn restore() {
     let mut out = io::stdout();
     if MOUSE.swap(false, Ordering::SeqCst) {
-        let _ = crossterm::execute!(out, DisableMouseCapture);
+        let _ = out.write_all(MOUSE_OFF);
     }
     // Also ends a synchronized update that a signal or panic cut short.
     let _ = crossterm::execute!(out, EndSynchronizedUpdate, LeaveAlternateScreen, Show);
@@ -100,7 +124,7 @@ pub fn suspend(terminal: &mut Tui, mouse: bool) -> io::Result<()> {
     enable_raw_mode()?;
     crossterm::execute!(io::stdout(), EnterAlternateScreen, Hide)?;
     if mouse {
-        crossterm::execute!(io::stdout(), EnableMouseCapture)?;
+        enable_mouse(&mut io::stdout())?;
         MOUSE.store(true, Ordering::SeqCst);
     }
     redraw_fully(terminal)

@@ -32,8 +32,9 @@ const ESC: &[u8] = b"\x1b";
 /// - `?25l` / `?25h`: Hide / Show the cursor.
 /// - `?2026h` / `?2026l`: Begin / EndSynchronizedUpdate around every frame (terminal::draw);
 ///   they must pair up, never nest, and the output must not end inside one.
-/// - `?1000h`, `?1002h`, `?1003h`, `?1015h`, `?1006h` and their `l`: EnableMouseCapture /
-///   DisableMouseCapture (normal, button-event and any-event tracking; urxvt and SGR encodings).
+/// - `?1000h`, `?1015h`, `?1006h` and their `l`: mouse reporting of clicks and the wheel, in
+///   the urxvt and SGR encodings (terminal::init, restore). Not button-motion (`?1002h`) nor
+///   any-motion tracking (`?1003h`), which crossterm's EnableMouseCapture would turn on.
 /// - `6n`: the cursor position request (DSR) that ratatui's `Terminal::new` makes to learn where
 ///   the cursor is; the terminal answers it, nothing is drawn.
 /// - `2J`: Clear(All), from `Terminal::clear` at start and after every resize.
@@ -51,10 +52,6 @@ const ALLOWED_CSI: &[(&str, &str, char)] = &[
     ("?", "2026", 'l'),
     ("?", "1000", 'h'),
     ("?", "1000", 'l'),
-    ("?", "1002", 'h'),
-    ("?", "1002", 'l'),
-    ("?", "1003", 'h'),
-    ("?", "1003", 'l'),
     ("?", "1015", 'h'),
     ("?", "1015", 'l'),
     ("?", "1006", 'h'),
@@ -65,20 +62,20 @@ const ALLOWED_CSI: &[(&str, &str, char)] = &[
     ("", "*", 'm'),
 ];
 
-/// The SGR parameters blatt's themes produce (ratatui's crossterm backend): reset, bold, dim,
-/// italic, underline, reverse and their resets, 256-colour and true-colour fore- and
-/// background (`38;5;n`, `48;5;n`, `38;2;r;g;b`), default colours, and the 16 basic colours.
+/// The SGR parameters blatt's screen backend writes (terminal::sgr): reset, the attributes
+/// bold to crossed-out, the 16 basic colours, and 256-colour and true-colour fore- and
+/// background (`38;5;n`, `48;5;n`, `38;2;r;g;b`). Which colours a terminal may get is
+/// checked by [`Sgr`].
 fn sgr_allowed(params: &[u16]) -> bool {
     let mut i = 0;
     while i < params.len() {
         match params[i] {
-            0..=9 | 21..=29 | 30..=37 | 39 | 40..=47 | 49 | 90..=97 | 100..=107 => i += 1,
-            38 | 48 | 58 => match params.get(i + 1) {
+            0..=9 | 30..=37 | 40..=47 | 90..=97 | 100..=107 => i += 1,
+            38 | 48 => match params.get(i + 1) {
                 Some(5) => i += 3,
                 Some(2) => i += 5,
                 _ => return false,
             },
-            59 => i += 1,
             _ => return false,
         }
     }
@@ -509,4 +506,182 @@ fn tiny_and_zero_sizes_are_survived_and_redrawn() {
     assert_eq!(s.wait_exit(HANG_GUARD), Some(0), "blatt should quit with 0");
     // Sizes changed under blatt, so bounds are not checked; the kinds of sequence are.
     assert_wire_clean("tiny sizes", &s.bytes(), None);
+}
+
+/// The forms of SGR found in a byte stream, read with `vte`.
+#[derive(Debug, Default)]
+struct Sgr {
+    /// `38;2;…` or `48;2;…`.
+    truecolor: usize,
+    /// `38;5;n` or `48;5;n`, with the indices seen.
+    indexed: Vec<u16>,
+    /// 30-37, 40-47, 90-97, 100-107.
+    basic: usize,
+    /// Bold, italic, underline, reverse and the like.
+    attributes: usize,
+    /// Private modes set (`CSI ? n h`).
+    modes: Vec<String>,
+}
+
+impl vte::Perform for Sgr {
+    fn csi_dispatch(&mut self, params: &vte::Params, intermediates: &[u8], _: bool, action: char) {
+        let values: Vec<u16> = params.iter().flat_map(|p| p.iter().copied()).collect();
+        if action == 'h' && intermediates == b"?" {
+            self.modes.extend(values.iter().map(u16::to_string));
+        }
+        if action != 'm' || !intermediates.is_empty() {
+            return;
+        }
+        let mut i = 0;
+        while i < values.len() {
+            match values[i] {
+                38 | 48 => match values.get(i + 1) {
+                    Some(2) => {
+                        self.truecolor += 1;
+                        i += 5;
+                    }
+                    _ => {
+                        self.indexed.extend(values.get(i + 2));
+                        i += 3;
+                    }
+                },
+                30..=37 | 40..=47 | 90..=97 | 100..=107 => {
+                    self.basic += 1;
+                    i += 1;
+                }
+                1..=9 => {
+                    self.attributes += 1;
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+    }
+}
+
+/// Opens the styled fixture in a terminal described by `env`, with a theme that has a 24-bit
+/// colour (links), a palette index given as a bare number (code) and basic colours (the
+/// rest); returns the SGR forms of everything blatt wrote until it quit.
+fn sgr_of_a_frame(what: &str, env: &[(&str, &str)]) -> Sgr {
+    let config = tempfile::tempdir().expect("config dir");
+    std::fs::write(
+        config.path().join("config.toml"),
+        "[theme]\nlink = \"#ff8700\"\ncode = 240\n",
+    )
+    .expect("config.toml");
+    let article = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/styles.md");
+    let mut s = Session::start_with_env(config.path(), &[&article], COLS, ROWS, env);
+    let (screen, _) = s.wait_until(&format!("{what}: the reader"), HANG_GUARD, |sc| {
+        is_reader(sc) && sc.iter().any(|l| l.contains("Lists and quotes"))
+    });
+    // The config was read without complaint: the bare number is a colour.
+    assert!(
+        !screen.iter().any(|l| l.contains("Please note")),
+        "{what}:\n{}",
+        show(&screen)
+    );
+    s.send(b"q");
+    assert_eq!(
+        s.wait_exit(HANG_GUARD),
+        Some(0),
+        "{what}: blatt should quit with 0"
+    );
+    let bytes = s.bytes();
+    assert_wire_clean(what, &bytes, Some((COLS, ROWS)));
+    let mut sgr = Sgr::default();
+    vte::Parser::new().advance(&mut sgr, &bytes);
+    assert!(sgr.attributes > 0, "{what}: no attributes at all: {sgr:?}");
+    // Basic colours always go as basic SGR, never as a palette index below 16.
+    assert!(
+        sgr.indexed.iter().all(|&i| i >= 16),
+        "{what}: a basic colour sent as 38;5;n: {sgr:?}"
+    );
+    // Only the mouse reporting blatt uses.
+    assert!(
+        sgr.modes.iter().any(|m| m == "1000")
+            && !sgr.modes.iter().any(|m| m == "1003" || m == "1002"),
+        "{what}: mouse modes {:?}",
+        sgr.modes
+    );
+    sgr
+}
+
+#[test]
+fn each_terminal_gets_only_the_colours_it_shows() {
+    let truecolor = sgr_of_a_frame(
+        "COLORTERM=truecolor",
+        &[("TERM", "xterm-256color"), ("COLORTERM", "truecolor")],
+    );
+    assert!(truecolor.truecolor > 0, "{truecolor:?}");
+    assert!(truecolor.indexed.contains(&240), "{truecolor:?}");
+    assert!(truecolor.basic > 0, "{truecolor:?}");
+
+    let ansi256 = sgr_of_a_frame(
+        "xterm-256color",
+        &[("TERM", "xterm-256color"), ("COLORTERM", "")],
+    );
+    assert_eq!(
+        ansi256.truecolor, 0,
+        "no 38;2 without COLORTERM: {ansi256:?}"
+    );
+    // The 24-bit link colour as its nearest palette entry, the number as given.
+    assert!(
+        ansi256.indexed.contains(&208) && ansi256.indexed.contains(&240),
+        "{ansi256:?}"
+    );
+    assert!(ansi256.basic > 0, "{ansi256:?}");
+
+    // The Linux console: 8 colours in terminfo (its bright forms by 90-97 too).
+    let ansi16 = sgr_of_a_frame("TERM=linux", &[("TERM", "linux"), ("COLORTERM", "")]);
+    assert_eq!(ansi16.truecolor, 0, "{ansi16:?}");
+    assert!(
+        ansi16.indexed.is_empty(),
+        "no 38;5 on 16 colours: {ansi16:?}"
+    );
+    assert!(ansi16.basic > 0, "{ansi16:?}");
+
+    for (what, env) in [
+        (
+            "NO_COLOR",
+            &[
+                ("TERM", "xterm-256color"),
+                ("COLORTERM", "truecolor"),
+                ("NO_COLOR", "1"),
+            ][..],
+        ),
+        (
+            "TERM=xterm-mono",
+            &[("TERM", "xterm-mono"), ("COLORTERM", "")][..],
+        ),
+    ] {
+        let mono = sgr_of_a_frame(what, env);
+        assert_eq!(
+            (mono.truecolor, mono.indexed.len(), mono.basic),
+            (0, 0, 0),
+            "{what}: no colour at all: {mono:?}"
+        );
+    }
+}
+
+#[test]
+fn a_dumb_terminal_is_refused_before_the_screen_is_taken() {
+    let config = tempfile::tempdir().expect("config dir");
+    let article = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/styles.md");
+    for (what, env) in [("TERM=dumb", "dumb"), ("TERM empty", "")] {
+        let mut s =
+            Session::start_with_env(config.path(), &[&article], COLS, ROWS, &[("TERM", env)]);
+        let code = s.wait_exit(HANG_GUARD);
+        let bytes = s.bytes();
+        let text = String::from_utf8_lossy(&bytes);
+        assert_eq!(code, Some(1), "{what}: blatt should exit with 1: {text:?}");
+        assert!(
+            text.contains("blatt render")
+                && (text.contains("TERM=dumb") || text.contains("TERM is not set")),
+            "{what}: the message should name the problem and point to `blatt render`: {text:?}"
+        );
+        assert!(
+            !bytes.contains(&0x1b),
+            "{what}: not one escape sequence (no alternate screen): {text:?}"
+        );
+    }
 }

@@ -68,7 +68,7 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
             terminal::restore();
         },
     )?;
-    let mut term = terminal::init(runtime.mouse)?;
+    let mut term = terminal::init(runtime.mouse, runtime.theme.depth)?;
     let mut events = Loop {
         inbox,
         sender,

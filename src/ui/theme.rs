@@ -1,6 +1,14 @@
 //! The theme: colours for the style roles of the layout and the chrome, from the
-//! configuration. With `NO_COLOR` set, only bold, italic, underline and reverse are used, so
-//! headings, links, code and the selection stay distinguishable without colour.
+//! configuration, fitted to the terminal's colour depth ([`palette`]). Without colour
+//! (`NO_COLOR`, a monochrome terminal, `colors = "none"`), only bold, italic, underline and
+//! reverse are used, so headings, links, code and the selection stay distinguishable.
+//!
+//! Headings carry their level in their attributes, with and without colour (the heading
+//! colour is added on top): H1 and the title bold reversed, H2 bold underlined, H3 bold italic, H4 italic
+//! underlined, H5 italic reversed, H6 underlined reversed. Each is two attributes, so none
+//! looks like bold body text, emphasis, a link (underlined) or code (reversed without colour).
+
+mod palette;
 
 use std::collections::BTreeMap;
 
@@ -8,56 +16,65 @@ use ratatui::style::{Color, Modifier, Style};
 
 use crate::document::Role;
 use crate::layout::Paint;
+pub use palette::{BASIC, ColorDepth, basic_index, fit};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
-    pub color: bool,
+    /// What the terminal shows; the colours below are already fitted to it.
+    pub depth: ColorDepth,
     colors: BTreeMap<String, Color>,
 }
 
 impl Theme {
-    /// Builds the theme from `[theme]`; unparsable colours are reported and left at reset.
-    pub fn new(config: &BTreeMap<String, String>, color: bool) -> (Theme, Vec<String>) {
+    /// Builds the theme from `[theme]` for a terminal of `depth` (`true` is full colour,
+    /// `false` none); unparsable colours are reported and left at reset.
+    pub fn new(
+        config: &BTreeMap<String, String>,
+        depth: impl Into<ColorDepth>,
+    ) -> (Theme, Vec<String>) {
+        let depth = depth.into();
         let mut colors = BTreeMap::new();
         let mut warnings = Vec::new();
         for (name, value) in config {
             match parse_color(value) {
                 Some(c) => {
-                    colors.insert(name.clone(), c);
+                    if let Some(c) = fit(c, depth) {
+                        colors.insert(name.clone(), c);
+                    }
                 }
-                None => warnings.push(format!("[theme] {name}: `{value}` is not a colour")),
+                None => warnings.push(format!(
+                    "[theme] {name}: `{value}` is not a colour (a name, 0-255 or #rrggbb)"
+                )),
             }
         }
-        (Theme { color, colors }, warnings)
+        (Theme { depth, colors }, warnings)
     }
 
-    /// `NO_COLOR` (any non-empty value) turns colour off.
-    pub fn color_from_env() -> bool {
-        std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    /// Whether colours are drawn at all.
+    pub fn color(&self) -> bool {
+        self.depth.has_color()
     }
 
     fn fg(&self, name: &str) -> Style {
-        match (self.color, self.colors.get(name)) {
-            (true, Some(c)) => Style::new().fg(*c),
-            _ => Style::new(),
+        match self.colors.get(name) {
+            Some(c) => Style::new().fg(*c),
+            None => Style::new(),
         }
     }
 
     fn bg(&self, name: &str) -> Style {
-        match (self.color, self.colors.get(name)) {
-            (true, Some(c)) => Style::new().bg(*c),
-            _ => Style::new(),
+        match self.colors.get(name) {
+            Some(c) => Style::new().bg(*c),
+            None => Style::new(),
         }
     }
 
     pub fn paint(&self, paint: Paint) -> Style {
         match paint {
             Paint::Body | Paint::Table => Style::new(),
-            Paint::Title => self.fg("title").add_modifier(Modifier::BOLD),
-            Paint::Heading(level) if level <= 2 => self
-                .fg("heading")
-                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-            Paint::Heading(_) => self.fg("heading").add_modifier(Modifier::BOLD),
+            // The article's title is its H1, drawn like one (in its own colour).
+            Paint::Title => self.fg("title").add_modifier(heading_modifier(1)),
+            Paint::Heading(level) => self.fg("heading").add_modifier(heading_modifier(level)),
             Paint::Code => self.fg("code"),
             Paint::TableHeader => Style::new().add_modifier(Modifier::BOLD),
             Paint::Decoration => self.fg("quote"),
@@ -71,7 +88,7 @@ impl Theme {
             Role::Strong => Style::new().add_modifier(Modifier::BOLD),
             Role::Code => {
                 let style = self.fg("code");
-                if self.color {
+                if self.color() {
                     style
                 } else {
                     style.add_modifier(Modifier::REVERSED)
@@ -83,7 +100,7 @@ impl Theme {
     }
 
     pub fn status(&self) -> Style {
-        if self.color {
+        if self.color() {
             self.fg("status_fg").patch(self.bg("status_bg"))
         } else {
             Style::new().add_modifier(Modifier::REVERSED)
@@ -91,7 +108,7 @@ impl Theme {
     }
 
     pub fn selection(&self) -> Style {
-        if self.color {
+        if self.color() {
             self.bg("selection_bg").add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED)
@@ -99,11 +116,7 @@ impl Theme {
     }
 
     pub fn dim(&self) -> Style {
-        if self.color {
-            self.fg("dim")
-        } else {
-            Style::new()
-        }
+        self.fg("dim")
     }
 
     pub fn bookmark(&self) -> Style {
@@ -114,8 +127,22 @@ impl Theme {
         self.fg("error").add_modifier(Modifier::BOLD)
     }
 
+    /// Headings of lists (the library's groups), drawn as an H3.
     pub fn heading(&self) -> Style {
         self.paint(Paint::Heading(3))
+    }
+}
+
+/// The attributes of a heading of `level` (1-6; deeper levels are drawn as H6): two each,
+/// strongest first, all different, none a single inline role.
+pub fn heading_modifier(level: u8) -> Modifier {
+    match level {
+        0 | 1 => Modifier::BOLD | Modifier::REVERSED,
+        2 => Modifier::BOLD | Modifier::UNDERLINED,
+        3 => Modifier::BOLD | Modifier::ITALIC,
+        4 => Modifier::ITALIC | Modifier::UNDERLINED,
+        5 => Modifier::ITALIC | Modifier::REVERSED,
+        _ => Modifier::UNDERLINED | Modifier::REVERSED,
     }
 }
 
@@ -208,7 +235,10 @@ mod tests {
             ("code".to_string(), "#12345".to_string()),
         ]);
         let (theme, warnings) = Theme::new(&config, true);
-        assert_eq!(warnings, ["[theme] code: `#12345` is not a colour"]);
+        assert_eq!(
+            warnings,
+            ["[theme] code: `#12345` is not a colour (a name, 0-255 or #rrggbb)"]
+        );
         assert_eq!(theme.role(Role::Link).fg, Some(Color::Cyan));
         assert_eq!(theme.role(Role::Code).fg, None);
     }
@@ -234,5 +264,125 @@ mod tests {
             theme.selection(),
             Style::new().add_modifier(Modifier::REVERSED)
         );
+    }
+
+    /// The styles a heading must not be mistaken for: body text and every inline role alone.
+    fn body_styles(theme: &Theme) -> Vec<Style> {
+        vec![
+            theme.paint(Paint::Body),
+            theme.role(Role::Strong),
+            theme.role(Role::Emphasis),
+            theme.role(Role::Link),
+            theme.role(Role::Code),
+            theme.role(Role::Strike),
+        ]
+    }
+
+    #[test]
+    fn headings_differ_per_level_in_colour_and_without() {
+        let defaults = crate::config::Config::default().theme;
+        for depth in [
+            ColorDepth::Mono,
+            ColorDepth::Ansi16,
+            ColorDepth::Ansi256,
+            ColorDepth::TrueColor,
+        ] {
+            let (theme, _) = Theme::new(&defaults, depth);
+            let headings: Vec<Style> = (1..=6).map(|l| theme.paint(Paint::Heading(l))).collect();
+            for (i, a) in headings.iter().enumerate() {
+                for b in &headings[i + 1..] {
+                    assert_ne!(a, b, "{depth:?}");
+                }
+                // Told apart by attributes alone, which every terminal shows.
+                for (j, b) in headings.iter().enumerate() {
+                    if i != j {
+                        assert_ne!(
+                            a.add_modifier,
+                            b.add_modifier,
+                            "H{} H{} {depth:?}",
+                            i + 1,
+                            j + 1
+                        );
+                    }
+                }
+                for body in body_styles(&theme) {
+                    assert_ne!(a.add_modifier, body.add_modifier, "H{} {depth:?}", i + 1);
+                }
+                assert_eq!(a.fg.is_some(), depth.has_color(), "H{} {depth:?}", i + 1);
+            }
+            assert_eq!(
+                theme.paint(Paint::Title).add_modifier,
+                headings[0].add_modifier,
+                "the title is an H1"
+            );
+            // Deeper than 6 (from a plain-text heading guess, say) is drawn as H6.
+            assert_eq!(theme.paint(Paint::Heading(9)), headings[5]);
+        }
+        assert_eq!(
+            heading_modifier(3),
+            Modifier::BOLD | Modifier::ITALIC,
+            "the library's group headings"
+        );
+    }
+
+    #[test]
+    fn theme_colours_are_fitted_to_the_depth() {
+        let config = BTreeMap::from([
+            ("link".to_string(), "#ff8700".to_string()),
+            ("code".to_string(), "240".to_string()),
+            ("quote".to_string(), "9".to_string()),
+        ]);
+        let fg = |depth: ColorDepth| {
+            let (theme, warnings) = Theme::new(&config, depth);
+            assert!(warnings.is_empty(), "{warnings:?}");
+            (
+                theme.role(Role::Link).fg,
+                theme.paint(Paint::Code).fg,
+                theme.paint(Paint::Decoration).fg,
+            )
+        };
+        assert_eq!(
+            fg(ColorDepth::TrueColor),
+            (
+                Some(Color::Rgb(0xff, 0x87, 0)),
+                Some(Color::Indexed(240)),
+                Some(Color::LightRed)
+            )
+        );
+        assert_eq!(
+            fg(ColorDepth::Ansi256),
+            (
+                Some(Color::Indexed(208)),
+                Some(Color::Indexed(240)),
+                Some(Color::LightRed)
+            )
+        );
+        assert_eq!(
+            fg(ColorDepth::Ansi16),
+            (
+                Some(Color::Yellow),
+                Some(Color::DarkGray),
+                Some(Color::LightRed)
+            )
+        );
+        assert_eq!(fg(ColorDepth::Mono), (None, None, None));
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_warned_about() {
+        let config = BTreeMap::from([
+            ("quote".to_string(), "256".to_string()),
+            ("code".to_string(), "-1".to_string()),
+            ("link".to_string(), "255".to_string()),
+        ]);
+        let (theme, warnings) = Theme::new(&config, true);
+        assert_eq!(
+            warnings,
+            [
+                "[theme] code: `-1` is not a colour (a name, 0-255 or #rrggbb)",
+                "[theme] quote: `256` is not a colour (a name, 0-255 or #rrggbb)",
+            ]
+        );
+        assert_eq!(theme.role(Role::Link).fg, Some(Color::Indexed(255)));
     }
 }
