@@ -263,18 +263,7 @@ fn link_path(key: &str) -> String {
         .replace('<', "%3C")
 }
 
-/// A GitHub-style heading slug: lowercase, spaces to dashes, punctuation dropped.
-pub fn slug(heading: &str) -> String {
-    heading
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
-}
+pub use crate::document::slug;
 
 fn md_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
