@@ -131,7 +131,11 @@ fn html_blocks_with_blank_lines_are_read_whole_in_pieces() {
             .map(|b| (*b.kind, b.text.to_string()))
             .collect::<Vec<_>>()
     };
-    let shown: String = whole.blocks().map(|b| b.text).collect::<Vec<_>>().join("\n");
+    let shown: String = whole
+        .blocks()
+        .map(|b| b.text)
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(shown.contains("code line 7\n\n    indented 7"));
     assert!(!shown.contains("comment") && !shown.contains("secret") && !shown.contains(".b"));
     for budget in [4096, 5000, 9999] {

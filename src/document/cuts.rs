@@ -215,7 +215,8 @@ mod tests {
 
     #[test]
     fn not_inside_an_html_block_that_runs_to_its_end_marker() {
-        let md = "a\n\n<pre>\nx\n\ny\n</pre>\n\nb\n\n<!--\n\n-->\n\n<SCRIPT type=x>\n\n</script>\n\nc";
+        let md =
+            "a\n\n<pre>\nx\n\ny\n</pre>\n\nb\n\n<!--\n\n-->\n\n<SCRIPT type=x>\n\n</script>\n\nc";
         assert_eq!(cuts(md, Format::Markdown), [3, 22, 25, 36, 64]);
         // Closed on its own line: cuts go on after it.
         assert_eq!(cuts("<!-- x -->\n\ny", Format::Markdown), [12]);
