@@ -307,7 +307,12 @@ pub fn bookmarks(state: &SavedState, json: bool, markdown: bool) -> anyhow::Resu
             writeln!(out, "No bookmarks yet.")?;
         }
         for b in &list {
-            let target = format!("{}#{}", link_path(&b.doc), slug(&b.section_title));
+            let anchor = if b.section_slug.is_empty() {
+                slug(&b.section_title)
+            } else {
+                b.section_slug.clone()
+            };
+            let target = format!("{}#{}", link_path(&b.doc), anchor);
             let note = if b.note.is_empty() {
                 String::new()
             } else {
@@ -349,18 +354,7 @@ fn link_path(key: &str) -> String {
         .replace('<', "%3C")
 }
 
-/// A GitHub-style heading slug: lowercase, spaces to dashes, punctuation dropped.
-pub fn slug(heading: &str) -> String {
-    heading
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
-}
+pub use crate::document::slug;
 
 fn md_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -386,6 +380,24 @@ mod tests {
             None,
         );
         assert_eq!(toc(&doc), "A\n  A1\nB\n");
+    }
+
+    #[test]
+    fn bookmark_links_prefer_the_sections_explicit_id() {
+        let mut state = SavedState::default();
+        for (title, slug) in [("Custom Title", "custom-id"), ("Old One", "")] {
+            let bookmark = crate::store::Bookmark {
+                doc: format!("/a/{title}.md"),
+                doc_title: "D".into(),
+                section_title: title.into(),
+                section_slug: slug.into(),
+                ..Default::default()
+            };
+            state.bookmarks.insert(title.into(), bookmark);
+        }
+        let out = bookmarks(&state, false, true).expect("markdown");
+        assert!(out.contains("(</a/Custom%20Title.md#custom-id>)"), "{out}");
+        assert!(out.contains("(</a/Old%20One.md#old-one>)"), "{out}");
     }
 
     #[test]

@@ -401,6 +401,7 @@ fn bookmarks_as_json_and_markdown() {
                 doc_title: SEED_TITLE.into(),
                 section_path: section_path.clone(),
                 section_title: section.into(),
+                section_slug: String::new(),
                 anchor: Anchor {
                     section_path,
                     block,

@@ -27,6 +27,7 @@ fn bookmark(doc: &str, section: &str, note: &str) -> Op {
             doc_title: format!("Title of {doc}"),
             section_path: section_path.clone(),
             section_title: section.into(),
+            section_slug: String::new(),
             anchor: Anchor {
                 section_path,
                 block: 1,

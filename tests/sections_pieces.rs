@@ -94,3 +94,55 @@ fn divisions_nest_the_same_in_pieces() {
         assert_eq!(outline(&in_pieces(&text, budget)), outline(&whole));
     }
 }
+
+fn markdown_in_pieces(text: &str, budget: usize) -> Document {
+    let mut loader = Loader::new(
+        Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
+        Format::Markdown,
+        u64::MAX - 1,
+    );
+    let first = loader.next(budget).expect("piece");
+    let mut done = first.done;
+    let mut doc = Document::from_blocks(first.title.unwrap_or_default(), first.blocks, None);
+    while !done {
+        let piece = loader.next(budget).expect("piece");
+        done = piece.done;
+        doc.append(piece.blocks);
+    }
+    doc
+}
+
+/// HTML blocks that blank lines do not end (`<pre>`, comments, scripts, styles) are never
+/// cut inside: read in pieces, a Markdown article shows the blocks it shows read whole, and
+/// no script or comment text.
+#[test]
+fn html_blocks_with_blank_lines_are_read_whole_in_pieces() {
+    let mut text = String::from("# HTML\n\n");
+    for i in 0..300 {
+        text.push_str(&format!(
+            "## Part {i}\n\nSome words {i}.\n\n<pre>\ncode line {i}\n\n    indented {i}\n</pre>\n\n\
+             <!--\ncomment {i}\n\nstill comment\n-->\n\n<script>\nlet x = {i};\n\nsecret();\n</script>\n\n\
+             <style>\n.a {{}}\n\n.b {{}}\n</style>\n\n<div>after {i}</div>\n\n"
+        ));
+    }
+    let whole = document::load(text.as_bytes(), "page.md", "t", None).expect("load");
+    let blocks = |doc: &Document| {
+        doc.blocks()
+            .map(|b| (*b.kind, b.text.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let shown: String = whole
+        .blocks()
+        .map(|b| b.text)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(shown.contains("code line 7\n\n    indented 7"));
+    assert!(!shown.contains("comment") && !shown.contains("secret") && !shown.contains(".b"));
+    for budget in [4096, 5000, 9999] {
+        assert_eq!(
+            blocks(&markdown_in_pieces(&text, budget)),
+            blocks(&whole),
+            "budget {budget}"
+        );
+    }
+}

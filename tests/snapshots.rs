@@ -449,4 +449,41 @@ fn clipped_web_article_screens() {
             );
         }
     }
+/// An article without an H1 but with front matter: the header line names it with its author
+/// and date, the status line names the article (not its first section) in the opening part,
+/// and the contents list that section once.
+#[test]
+fn front_matter_and_opening_part_in_the_reader() {
+    let size = (80, 24);
+    let mut s = state(bundled_library(), size);
+    let text = "---\ntitle: From the Front\nauthor: Ana Autor\ndate: 2024-03-05\n---\n\n\
+                Opening words of the article.\n\n## First Section\n\nSection text.\n";
+    let doc = blatt::document::parse(text, blatt::document::Format::Markdown, "file", None);
+    update(
+        &mut s,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(std::sync::Arc::new(doc)),
+        },
+    );
+    let shown = screen(&s, size);
+    let lines: Vec<&str> = shown.lines().collect();
+    assert!(
+        lines[0].contains("From the Front · Ana Autor · 2024-03-05"),
+        "{shown}"
+    );
+    assert!(!shown.contains("title:"), "{shown}");
+    let status = lines.last().copied().unwrap_or_default();
+    assert!(
+        status.contains("From the Front") && !status.contains("First Section"),
+        "{shown}"
+    );
+    update(&mut s, Action::Command(Command::Contents));
+    let contents = screen(&s, size);
+    assert!(contents.contains("From the Front (opening)"), "{contents}");
+    let listed = contents
+        .lines()
+        .filter(|l| l.contains('│') && l.contains("First Section"))
+        .count();
+    assert_eq!(listed, 1, "{contents}");
 }

@@ -28,6 +28,7 @@ fn concurrency_child() {
             bookmark: Bookmark {
                 doc: "doc".into(),
                 section_title: format!("section {i} by {name}"),
+                section_slug: String::new(),
                 section_path,
                 ..Bookmark::default()
             },

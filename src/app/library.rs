@@ -669,6 +669,7 @@ mod tests {
             doc_title: "A20".into(),
             section_path: Vec::new(),
             section_title: "(opening)".into(),
+            section_slug: String::new(),
             anchor: crate::anchor::Anchor::default(),
             note: String::new(),
             created: 1,

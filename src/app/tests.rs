@@ -380,6 +380,7 @@ fn orphaned_bookmark_is_kept_and_explained() {
         doc_title: "Gone".into(),
         section_path: vec!["S".into()],
         section_title: "S".into(),
+        section_slug: String::new(),
         anchor: Default::default(),
         note: String::new(),
         created: 0,
@@ -629,6 +630,7 @@ fn a_bookmark_whose_file_is_gone_says_so() {
         doc: "/gone/article.txt".into(),
         doc_title: "Gone".into(),
         section_title: "S".into(),
+        section_slug: String::new(),
         ..Bookmark::default()
     };
     update(
@@ -669,6 +671,7 @@ fn a_bookmark_of_another_library_opens_there() {
         doc,
         doc_title: "Elsewhere".into(),
         section_title: "S".into(),
+        section_slug: String::new(),
         library: "/news/INDEX.md".into(),
         ..Bookmark::default()
     };

@@ -1,5 +1,9 @@
 //! Where text may be cut into parts that parse on their own: after a blank line, outside a
-//! fenced code block. The article loader ([`super::stream`]) cuts its pieces there and the
+//! fenced code block and outside an HTML block that a blank line does not end (`<pre>`,
+//! `<script>`, `<style>`, `<textarea>`, comments, `<?…?>`, `<!X…>`, `<![CDATA[…]]>`: the
+//! CommonMark HTML block kinds 1 to 5, which run to their end marker). Cut inside one, the
+//! part after would read its rest as Markdown: a script's or comment's text shown, a
+//! `<pre>`'s lines re-flowed. The article loader ([`super::stream`]) cuts its pieces there and the
 //! library index ([`crate::library::index`]) its parts, each adding its own conditions (the
 //! index also needs the next line to end every list and quote).
 //!
@@ -18,6 +22,7 @@ pub(crate) fn after_blank_lines(text: &[u8], format: Format) -> AfterBlankLines<
         pos: 0,
         format,
         fence: None,
+        html_end: None,
     }
 }
 
@@ -29,6 +34,8 @@ pub(crate) struct AfterBlankLines<'a> {
     format: Format,
     /// The fence of an open fenced code block: its character and length.
     fence: Option<(u8, usize)>,
+    /// The end marker of an open HTML block of kind 1 to 5.
+    html_end: Option<&'static [u8]>,
 }
 
 impl Iterator for AfterBlankLines<'_> {
@@ -43,10 +50,22 @@ impl Iterator for AfterBlankLines<'_> {
                 if closes(line, open) {
                     self.fence = None;
                 }
+            } else if let Some(marker) = self.html_end {
+                if contains_ignoring_case(line, marker) {
+                    self.html_end = None;
+                }
             } else if self.format == Format::Markdown
                 && let Some(open) = fence(line)
             {
                 self.fence = Some(open);
+            } else if self.format == Format::Markdown
+                && let Some(marker) = html_block_end(line)
+            {
+                // The end may be on the opening line itself.
+                let after = trim_start(line).get(1..).unwrap_or_default();
+                if !contains_ignoring_case(after, marker) {
+                    self.html_end = Some(marker);
+                }
             } else if next > end && is_blank(line, self.format) {
                 return Some(next);
             }
@@ -94,6 +113,48 @@ pub(crate) fn closes(line: &[u8], (c, len): (u8, usize)) -> bool {
     let trimmed = trim_start(line);
     let run = trimmed.iter().take_while(|&&x| x == c).count();
     run >= len && trimmed[run..].iter().all(u8::is_ascii_whitespace)
+}
+
+/// A line that opens an HTML block of CommonMark kind 1 to 5: the marker that ends it.
+/// As with fences, indentation (which lists may add) is not counted.
+pub(crate) fn html_block_end(line: &[u8]) -> Option<&'static [u8]> {
+    let line = trim_start(line);
+    let rest = line.strip_prefix(b"<")?;
+    for (tag, end) in [
+        (&b"pre"[..], &b"</pre>"[..]),
+        (b"script", b"</script>"),
+        (b"style", b"</style>"),
+        (b"textarea", b"</textarea>"),
+    ] {
+        if rest.len() >= tag.len()
+            && rest[..tag.len()].eq_ignore_ascii_case(tag)
+            && rest
+                .get(tag.len())
+                .is_none_or(|&c| c == b'>' || c == b' ' || c == b'\t')
+        {
+            return Some(end);
+        }
+    }
+    if rest.starts_with(b"!--") {
+        Some(b"-->")
+    } else if rest.starts_with(b"?") {
+        Some(b"?>")
+    } else if rest.starts_with(b"![CDATA[") {
+        Some(b"]]>")
+    } else if rest
+        .strip_prefix(b"!")
+        .and_then(|r| r.first())
+        .is_some_and(u8::is_ascii_alphabetic)
+    {
+        Some(b">")
+    } else {
+        None
+    }
+}
+
+fn contains_ignoring_case(line: &[u8], needle: &[u8]) -> bool {
+    line.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn trim_start(line: &[u8]) -> &[u8] {
@@ -150,6 +211,35 @@ mod tests {
         assert_eq!(cuts("- a\n  ```\n\n  ```\n\nb", Format::Markdown), [18]);
         // Never closed: no cut after it.
         assert_eq!(cuts("a\n\n```\n\nb\n\n", Format::Markdown), [3]);
+    }
+
+    #[test]
+    fn not_inside_an_html_block_that_runs_to_its_end_marker() {
+        let md =
+            "a\n\n<pre>\nx\n\ny\n</pre>\n\nb\n\n<!--\n\n-->\n\n<SCRIPT type=x>\n\n</script>\n\nc";
+        assert_eq!(cuts(md, Format::Markdown), [3, 22, 25, 36, 64]);
+        // Closed on its own line: cuts go on after it.
+        assert_eq!(cuts("<!-- x -->\n\ny", Format::Markdown), [12]);
+        assert_eq!(cuts("<!DOCTYPE html>\n\ny", Format::Markdown), [17]);
+        // Other HTML ends at a blank line, as CommonMark's kinds 6 and 7 do.
+        assert_eq!(cuts("<div>\n\n</div>\n\ny", Format::Markdown), [7, 15]);
+        assert_eq!(cuts("<preview>\n\nx", Format::Markdown), [11]);
+        // Never closed: no cut after it.
+        assert_eq!(cuts("a\n\n<style>\n\nb\n\n", Format::Markdown), [3]);
+    }
+
+    #[test]
+    fn html_block_openers() {
+        assert_eq!(html_block_end(b"<pre>"), Some(&b"</pre>"[..]));
+        assert_eq!(html_block_end(b"  <Pre class=x>"), Some(&b"</pre>"[..]));
+        assert_eq!(html_block_end(b"<pre"), Some(&b"</pre>"[..]));
+        assert_eq!(html_block_end(b"<!-- c"), Some(&b"-->"[..]));
+        assert_eq!(html_block_end(b"<?php"), Some(&b"?>"[..]));
+        assert_eq!(html_block_end(b"<![CDATA[x"), Some(&b"]]>"[..]));
+        assert_eq!(html_block_end(b"<!DOCTYPE"), Some(&b">"[..]));
+        assert_eq!(html_block_end(b"<prefix>"), None);
+        assert_eq!(html_block_end(b"<div>"), None);
+        assert_eq!(html_block_end(b"text <pre>"), None);
     }
 
     #[test]

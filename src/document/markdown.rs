@@ -1,16 +1,27 @@
 //! Markdown articles, parsed with pulldown-cmark into blocks. Emphasis, strong, code, links
-//! and strikethrough become style roles on the block text; raw HTML is dropped. Nesting is
-//! tracked with explicit stacks, so deeply nested input cannot overflow the call stack.
+//! and strikethrough become style roles on the block text; raw HTML is shown as its text
+//! (see [`super::html`]); front matter is hidden and read (see [`super::front_matter`]);
+//! GitHub alerts get a label, task list items a box, definition lists a bold term. Nesting
+//! is tracked with explicit stacks, so deeply nested input cannot overflow the call stack.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options,
+    Parser, Tag, TagEnd,
+};
 
-use super::{Block, BlockKind, Part, Role, Span};
+use super::html::{self, HtmlEvent, Kind};
+use super::{Block, BlockKind, Metadata, Part, Role, Span, front_matter};
 
-/// Parses a part of a text read in pieces (see [`Part`]): only the first part has a title;
-/// a paragraph or code block at the start of a part cut inside one goes on from the part
-/// before.
-pub fn parse_piece(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
-    let (title, mut blocks) = parse(text);
+/// Parses a part of a text read in pieces (see [`Part`]): only the first part has a title
+/// and front matter; a paragraph or code block at the start of a part cut inside one goes
+/// on from the part before.
+pub fn parse_piece(text: &str, part: Part) -> (Metadata, Option<String>, Vec<Block>) {
+    let (meta, title, mut blocks) = if part.first {
+        parse_article(text)
+    } else {
+        let (title, blocks) = parse(text);
+        (Metadata::default(), title, blocks)
+    };
     if !part.first {
         for block in &mut blocks {
             if block.kind == BlockKind::Title {
@@ -23,16 +34,29 @@ pub fn parse_piece(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
     {
         first.continued = true;
     }
-    (title.filter(|_| part.first), blocks)
+    (meta, title.filter(|_| part.first), blocks)
 }
 
-/// The pulldown-cmark extensions blatt reads Markdown with.
+/// The pulldown-cmark extensions blatt reads Markdown with. Its metadata blocks are not
+/// among them: see [`front_matter`].
 pub(crate) const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_STRIKETHROUGH)
     .union(Options::ENABLE_TASKLISTS)
-    .union(Options::ENABLE_FOOTNOTES);
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_GFM)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES)
+    .union(Options::ENABLE_DEFINITION_LIST);
 
-/// Returns the title (a level-1 heading before any other content) and the blocks.
+/// A whole article: its front matter, its title (the front matter's, else a level-1
+/// heading before any other content) and its blocks.
+pub fn parse_article(text: &str) -> (Metadata, Option<String>, Vec<Block>) {
+    let (meta, rest) = front_matter::split(text);
+    let (title, blocks) = parse(&text[rest..]);
+    (meta.clone(), meta.title.or(title), blocks)
+}
+
+/// Returns the title (a level-1 heading before any other content) and the blocks; front
+/// matter is not looked for (see [`parse_article`]).
 pub fn parse(text: &str) -> (Option<String>, Vec<Block>) {
     let mut builder = Builder::default();
     for event in Parser::new_ext(text, OPTIONS) {
@@ -46,13 +70,36 @@ struct List {
     next: Option<u64>,
 }
 
+/// An open `<sup>` or `<sub>`: where its text starts, in the current block (the `block`-th
+/// one made) or table cell.
+struct Script {
+    sup: bool,
+    in_cell: bool,
+    block: usize,
+    start: usize,
+}
+
+/// An open style: its role, where it started in the current text, and whether inline HTML
+/// opened it (such a style ends with its block, closed or not).
+struct OpenSpan {
+    role: Role,
+    start: usize,
+    html: bool,
+}
+
 #[derive(Default)]
 struct Builder {
     blocks: Vec<Block>,
     /// The block being filled, if any.
     current: Option<Block>,
-    /// Open inline styles: role and where it started in the current text.
-    open_spans: Vec<(Role, usize)>,
+    /// Open inline styles.
+    open_spans: Vec<OpenSpan>,
+    /// Open `<sup>` and `<sub>` elements.
+    scripts: Vec<Script>,
+    /// Inline `<script>`/`<style>` elements open: their text is not shown.
+    hidden: usize,
+    /// The lines of the HTML block being read.
+    html_block: Option<String>,
     lists: Vec<List>,
     /// Marker for the next paragraph inside a list item; `None` after the first paragraph.
     item_marker: Option<String>,
@@ -72,6 +119,7 @@ impl Builder {
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
+            Event::Text(_) | Event::Code(_) if self.hidden > 0 => {}
             Event::Text(text) => self.text(&text),
             Event::Code(code) => {
                 let start = self.text_len();
@@ -85,9 +133,13 @@ impl Builder {
                 self.flush();
                 self.push(Block::new(BlockKind::Rule, String::new()));
             }
-            Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }),
+            Event::TaskListMarker(done) => self.task_box(done),
             Event::FootnoteReference(label) => self.text(&format!("[^{label}]")),
-            Event::Html(_) | Event::InlineHtml(_) => {}
+            Event::Html(html) => match self.html_block.as_mut() {
+                Some(block) => block.push_str(&html),
+                None => self.html_block(&html),
+            },
+            Event::InlineHtml(html) => self.inline_html(&html),
             Event::InlineMath(math) | Event::DisplayMath(math) => self.text(&math),
         }
     }
@@ -95,10 +147,31 @@ impl Builder {
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
             Tag::Paragraph => self.open(BlockKind::Paragraph),
-            Tag::Heading { level, .. } => self.open_heading(heading_level(level)),
-            Tag::BlockQuote(_) => {
+            Tag::Heading { level, id, .. } => {
+                let id = id.map(|id| super::sanitize::sanitize_line(&id));
+                self.open_heading(heading_level(level), id.filter(|id| !id.is_empty()));
+            }
+            Tag::BlockQuote(kind) => {
                 self.flush();
                 self.quote = self.quote.saturating_add(1);
+                if let Some(kind) = kind {
+                    self.callout(kind);
+                }
+            }
+            Tag::HtmlBlock => {
+                self.flush();
+                self.html_block = Some(String::new());
+            }
+            Tag::DefinitionList => self.flush(),
+            Tag::DefinitionListTitle => {
+                self.open(BlockKind::Paragraph);
+                self.open_span(Role::Strong);
+            }
+            Tag::DefinitionListDefinition => {
+                // Indented below its term, as a list item's text without a marker.
+                self.flush();
+                self.items += 1;
+                self.item_marker = Some(String::new());
             }
             Tag::CodeBlock(_) => {
                 self.flush();
@@ -168,7 +241,16 @@ impl Builder {
                 self.flush();
                 self.lists.pop();
             }
-            TagEnd::Item | TagEnd::FootnoteDefinition => {
+            TagEnd::HtmlBlock => {
+                if let Some(html) = self.html_block.take() {
+                    self.html_block(&html);
+                }
+            }
+            TagEnd::DefinitionListTitle => {
+                self.close_span();
+                self.flush();
+            }
+            TagEnd::Item | TagEnd::FootnoteDefinition | TagEnd::DefinitionListDefinition => {
                 // A tight item's text arrives without a paragraph around it.
                 self.flush();
                 self.items = self.items.saturating_sub(1);
@@ -176,6 +258,7 @@ impl Builder {
             }
             TagEnd::TableHead => self.table_header = false,
             TagEnd::TableCell => {
+                self.end_inline_html();
                 let cell = self.cell.take().unwrap_or_default();
                 if let Some((_, row)) = self.table.last_mut() {
                     row.push(cell);
@@ -204,7 +287,275 @@ impl Builder {
             self.open(BlockKind::Paragraph);
         }
         if let Some(block) = self.current.as_mut() {
+            // A line broken by HTML starts at its first word, as in a browser.
+            let text = if block.text.ends_with('\n') && block.kind != BlockKind::Code {
+                text.trim_start_matches(' ')
+            } else {
+                text
+            };
             block.text.push_str(text);
+        }
+    }
+
+    /// A line break where HTML asks for one (`<br>`, a block element inside a paragraph):
+    /// none at the start of a block or after another; a space in a table cell.
+    fn line_break(&mut self) {
+        if let Some(cell) = self.cell.as_mut() {
+            cell.push(' ');
+        } else if let Some(block) = self.current.as_mut()
+            && !block.text.is_empty()
+            && !block.text.ends_with('\n')
+        {
+            block.text.push('\n');
+        }
+    }
+
+    /// The box of a task list item, as its marker (after the number of a numbered one).
+    fn task_box(&mut self, done: bool) {
+        let mark = if done { "☑" } else { "☐" };
+        let marker = match (self.item_marker.as_mut(), self.current.as_mut()) {
+            (Some(marker), _) => Some(marker),
+            (None, Some(block))
+                if matches!(block.kind, BlockKind::ListItem { .. }) && block.text.is_empty() =>
+            {
+                Some(&mut block.marker)
+            }
+            _ => None,
+        };
+        match marker {
+            Some(marker) if marker == "•" || marker.is_empty() => *marker = mark.to_string(),
+            Some(marker) => {
+                marker.push(' ');
+                marker.push_str(mark);
+            }
+            None => self.text(&format!("{mark} ")),
+        }
+    }
+
+    /// The label line of a GitHub alert, at the top of its quote.
+    fn callout(&mut self, kind: BlockQuoteKind) {
+        let label = match kind {
+            BlockQuoteKind::Note => "Note",
+            BlockQuoteKind::Tip => "Tip",
+            BlockQuoteKind::Important => "Important",
+            BlockQuoteKind::Warning => "Warning",
+            BlockQuoteKind::Caution => "Caution",
+        };
+        let mut block = self.block(BlockKind::Paragraph);
+        block.text = label.to_string();
+        block.spans.push(Span::new(0..label.len(), Role::Callout));
+        self.push(block);
+    }
+
+    /// An HTML block: its text, as blocks.
+    fn html_block(&mut self, html: &str) {
+        self.flush();
+        for event in html::block_events(html) {
+            match event {
+                HtmlEvent::Text(text) => self.text(&text),
+                HtmlEvent::Break => self.line_break(),
+                HtmlEvent::Rule => self.event(Event::Rule),
+                HtmlEvent::Image(alt) => self.image(&alt),
+                HtmlEvent::Code(code) => {
+                    self.start(Tag::CodeBlock(CodeBlockKind::Indented));
+                    self.text(&code);
+                    self.end(TagEnd::CodeBlock);
+                }
+                HtmlEvent::Table(alignments, rows) => self.html_table(alignments, rows),
+                HtmlEvent::Open(kind) => self.open_element(kind),
+                HtmlEvent::Close(kind) => self.close_element(kind),
+            }
+        }
+        self.flush();
+    }
+
+    /// A table read from HTML, fed in as a Markdown table's events are.
+    fn html_table(&mut self, alignments: Vec<Alignment>, rows: Vec<(bool, Vec<String>)>) {
+        self.start(Tag::Table(alignments));
+        for (header, cells) in rows {
+            self.start(if header {
+                Tag::TableHead
+            } else {
+                Tag::TableRow
+            });
+            for cell in cells {
+                self.start(Tag::TableCell);
+                self.text(&cell);
+                self.end(TagEnd::TableCell);
+            }
+            self.end(if header {
+                TagEnd::TableHead
+            } else {
+                TagEnd::TableRow
+            });
+        }
+        self.end(TagEnd::Table);
+    }
+
+    fn image(&mut self, alt: &str) {
+        self.start(Tag::Image {
+            link_type: LinkType::Inline,
+            dest_url: CowStr::Borrowed(""),
+            title: CowStr::Borrowed(""),
+            id: CowStr::Borrowed(""),
+        });
+        self.text(alt);
+        self.end(TagEnd::Image);
+    }
+
+    /// The start of an element of an HTML block.
+    fn open_element(&mut self, kind: Kind) {
+        match kind {
+            Kind::Span(role) => self.open_span(role),
+            Kind::Sup | Kind::Sub => self.open_script(kind == Kind::Sup),
+            Kind::Heading(level) => self.open_heading(level, None),
+            Kind::Quote => self.start(Tag::BlockQuote(None)),
+            Kind::List(start) => self.start(Tag::List(start)),
+            Kind::Item => self.start(Tag::Item),
+            Kind::Term => self.start(Tag::DefinitionListTitle),
+            Kind::Definition => self.start(Tag::DefinitionListDefinition),
+            Kind::Block | Kind::Pre | Kind::Table => self.flush(),
+            Kind::Hidden | Kind::Break | Kind::Rule | Kind::Image | Kind::Inline => {}
+        }
+    }
+
+    fn close_element(&mut self, kind: Kind) {
+        match kind {
+            Kind::Span(_) => self.close_span(),
+            Kind::Sup | Kind::Sub => self.close_script(kind == Kind::Sup),
+            Kind::Quote => self.end(TagEnd::BlockQuote(None)),
+            Kind::List(start) => self.end(TagEnd::List(start.is_some())),
+            Kind::Item => self.end(TagEnd::Item),
+            Kind::Term => self.end(TagEnd::DefinitionListTitle),
+            Kind::Definition => self.end(TagEnd::DefinitionListDefinition),
+            Kind::Heading(_) | Kind::Block | Kind::Pre | Kind::Table => self.flush(),
+            Kind::Hidden | Kind::Break | Kind::Rule | Kind::Image | Kind::Inline => {}
+        }
+    }
+
+    /// One tag of inline HTML. Styles it opens end with their block if it does not close
+    /// them; block elements inside a paragraph break its line.
+    fn inline_html(&mut self, html: &str) {
+        let Some(tag) = html::inline_tag(html) else {
+            return;
+        };
+        match tag.kind {
+            Kind::Hidden if HIDDEN_WITH_TEXT.contains(&tag.name.as_str()) => {
+                if tag.end {
+                    self.hidden = self.hidden.saturating_sub(1);
+                } else {
+                    self.hidden += 1;
+                }
+            }
+            _ if self.hidden > 0 => {}
+            Kind::Hidden | Kind::Inline => {}
+            Kind::Image if !tag.end => {
+                if let Some(alt) = tag.alt.filter(|a| !a.is_empty()) {
+                    self.image(&alt);
+                }
+            }
+            Kind::Image => {}
+            Kind::Span(role) if tag.end => {
+                if let Some(i) = self
+                    .open_spans
+                    .iter()
+                    .rposition(|s| s.html && s.role == role)
+                {
+                    let open = self.open_spans.remove(i);
+                    let end = self.text_len();
+                    self.add_span(open.role, open.start, end);
+                }
+            }
+            Kind::Span(role) => {
+                let start = self.text_len();
+                self.open_spans.push(OpenSpan {
+                    role,
+                    start,
+                    html: true,
+                });
+            }
+            Kind::Sup | Kind::Sub if tag.end => self.close_script(tag.kind == Kind::Sup),
+            Kind::Sup | Kind::Sub => self.open_script(tag.kind == Kind::Sup),
+            _ => self.line_break(),
+        }
+    }
+
+    /// Forgets what inline HTML left open at the end of a block or table cell.
+    fn end_inline_html(&mut self) {
+        self.hidden = 0;
+        self.scripts.clear();
+    }
+
+    fn open_script(&mut self, sup: bool) {
+        let (in_cell, start) = match self.cell.as_ref() {
+            Some(cell) => (true, cell.len()),
+            None => (false, self.text_len()),
+        };
+        self.scripts.push(Script {
+            sup,
+            in_cell,
+            block: self.blocks.len(),
+            start,
+        });
+    }
+
+    /// Ends a `<sup>` or `<sub>`: its text is raised or lowered (see [`html::script`]), and
+    /// styles inside it move with their text.
+    fn close_script(&mut self, sup: bool) {
+        let Some(i) = self.scripts.iter().rposition(|s| s.sup == sup) else {
+            return;
+        };
+        let script = self.scripts.swap_remove(i);
+        self.scripts.truncate(i);
+        if script.in_cell {
+            if let Some(cell) = self.cell.as_mut()
+                && cell.is_char_boundary(script.start)
+            {
+                let raised = html::script(&cell[script.start..], sup);
+                cell.truncate(script.start);
+                cell.push_str(&raised);
+            }
+            return;
+        }
+        let from = script.start;
+        let Some(block) = self.current.as_mut() else {
+            return;
+        };
+        if script.block != self.blocks.len() || !block.text.is_char_boundary(from) {
+            return;
+        }
+        let old = block.text[from..].to_string();
+        let new = html::script(&old, sup);
+        if new == old {
+            return;
+        }
+        // An offset in the old text goes to the same character in the new one: after the
+        // `^(` when it is marked, else at the same count of (raised) characters.
+        let marked = new.chars().count() != old.chars().count();
+        // A style starting where the raised text starts is inside it; one ending there is not.
+        let map = |at: usize, start: bool| -> usize {
+            if at < from || (at == from && !start) || !old.is_char_boundary(at - from) {
+                return at;
+            }
+            if marked {
+                return at + 2;
+            }
+            let n = old[..at - from].chars().count();
+            from + new.char_indices().nth(n).map_or(new.len(), |(i, _)| i)
+        };
+        block.text.truncate(from);
+        block.text.push_str(&new);
+        for span in &mut block.spans {
+            let range = span.range();
+            *span = Span::new(map(range.start, true)..map(range.end, false), span.role);
+        }
+        for open in &mut self.open_spans {
+            open.start = map(open.start, true);
+        }
+        for open in &mut self.scripts {
+            if !open.in_cell {
+                open.start = map(open.start, true);
+            }
         }
     }
 
@@ -229,9 +580,11 @@ impl Builder {
         self.current = Some(block);
     }
 
-    fn open_heading(&mut self, level: u8) {
+    fn open_heading(&mut self, level: u8, id: Option<String>) {
         self.flush();
-        self.current = Some(self.block(BlockKind::Heading { level }));
+        let mut block = self.block(BlockKind::Heading { level });
+        block.id = id;
+        self.current = Some(block);
     }
 
     fn block(&self, kind: BlockKind) -> Block {
@@ -242,13 +595,19 @@ impl Builder {
 
     fn open_span(&mut self, role: Role) {
         let start = self.text_len();
-        self.open_spans.push((role, start));
+        self.open_spans.push(OpenSpan {
+            role,
+            start,
+            html: false,
+        });
     }
 
+    /// Closes the style opened last by Markdown (or an HTML block, whose elements nest).
     fn close_span(&mut self) {
-        if let Some((role, start)) = self.open_spans.pop() {
+        if let Some(i) = self.open_spans.iter().rposition(|s| !s.html) {
+            let open = self.open_spans.remove(i);
             let end = self.text_len();
-            self.add_span(role, start, end);
+            self.add_span(open.role, open.start, end);
         }
     }
 
@@ -267,12 +626,14 @@ impl Builder {
             return;
         };
         let len = block.text.len();
-        for (role, start) in self.open_spans.iter_mut() {
-            if *start < len {
-                block.spans.push(Span::new(*start..len, *role));
+        for open in self.open_spans.iter_mut() {
+            if open.start < len {
+                block.spans.push(Span::new(open.start..len, open.role));
             }
-            *start = 0;
+            open.start = 0;
         }
+        self.open_spans.retain(|s| !s.html);
+        self.end_inline_html();
         block.spans.sort_by_key(|s| (s.start, s.end));
         clean_block(&mut block);
         let len = block.text.len();
@@ -354,13 +715,8 @@ impl Builder {
         if !self.table.is_empty() {
             self.finish_table();
         }
-        if self.title.is_none() {
-            self.title = self
-                .blocks
-                .iter()
-                .find(|b| b.is_heading())
-                .map(|b| b.text.clone());
-        }
+        // Without a level-1 heading at the top there is no title here: a first `##` is the
+        // first section, not the article's name (the caller falls back to the file's).
         (self.title, self.blocks)
     }
 }
@@ -391,6 +747,11 @@ fn clean_block(block: &mut Block) {
     block.spans = spans;
     block.text = clean;
 }
+
+/// Inline HTML elements whose text is not shown, up to their end tag.
+const HIDDEN_WITH_TEXT: &[&str] = &[
+    "script", "style", "title", "template", "iframe", "noembed", "noframes", "head",
+];
 
 fn heading_level(level: HeadingLevel) -> u8 {
     match level {
@@ -428,12 +789,24 @@ mod tests {
     }
 
     #[test]
-    fn h1_after_content_is_a_section_and_title_falls_back_to_first_heading() {
+    fn h1_after_content_is_a_section_and_the_title_falls_back_to_the_given_one() {
         let d = doc("Intro.\n\n# Big\n\ntext");
-        assert_eq!(d.title, "Big");
+        assert_eq!(d.title, "fallback");
         assert_eq!(d.sections.len(), 2);
         let d = doc("plain paragraph only");
         assert_eq!(d.title, "fallback");
+    }
+
+    #[test]
+    fn without_an_h1_the_first_h2_is_a_section_not_the_title() {
+        let d = doc("Intro words.\n\n## First Section\n\nText.\n\n## Second\n");
+        assert_eq!(d.title, "fallback");
+        let titles: Vec<_> = d.sections.iter().map(|s| s.title.as_deref()).collect();
+        assert_eq!(titles, [None, Some("First Section"), Some("Second")]);
+        // The opening part is named by the article, not by the section after it.
+        assert_eq!(d.section_label(0), "fallback");
+        assert_eq!(d.section_label(1), "First Section");
+        assert!(d.blocks().all(|b| *b.kind != BlockKind::Title));
     }
 
     #[test]
@@ -504,11 +877,223 @@ mod tests {
         assert_eq!(*d.block(0).kind, BlockKind::TableRow { header: true });
     }
 
+    fn texts(d: &Document) -> Vec<&str> {
+        d.blocks().map(|b| b.text).collect()
+    }
+
+    fn styled<'a>(b: &crate::document::BlockRef<'a>) -> Vec<(&'a str, Role)> {
+        b.spans
+            .iter()
+            .map(|s| (&b.text[s.range()], s.role))
+            .collect()
+    }
+
     #[test]
-    fn html_is_dropped_and_images_named() {
+    fn html_text_is_shown_and_images_named() {
         let d = doc("<div>raw</div>\n\ntext <b>bold</b> ![alt text](i.png)\n\n<!-- hidden -->");
-        let texts: Vec<_> = d.blocks().map(|b| b.text).collect();
-        assert_eq!(texts, ["text bold [image: alt text]"]);
+        assert_eq!(texts(&d), ["raw", "text bold [image: alt text]"]);
+        assert_eq!(styled(&d.block(1))[0], ("bold", Role::Strong));
+    }
+
+    #[test]
+    fn html_of_the_commonmark_examples_is_read() {
+        let cases: &[(&str, &[&str])] = &[
+            ("<div>*Emphasized* text.</div>", &["*Emphasized* text."]),
+            ("<p>A paragraph.</p>", &["A paragraph."]),
+            (
+                "<details>\n<summary>Click to open</summary>\n<p>Hidden text.</p>\n</details>",
+                &["Click to open", "Hidden text."],
+            ),
+            (
+                "<figure>\n<img src=\"x.png\" alt=\"A cat\">\n<figcaption>The cat.</figcaption>\n</figure>",
+                &["[image: A cat]", "The cat."],
+            ),
+            ("First line<br>second line", &["First line\nsecond line"]),
+            (
+                "mc<sup>2</sup> and H<sub>2</sub>O, 5<sup>th</sup>",
+                &["mc² and H₂O, 5^(th)"],
+            ),
+            (
+                "<table><tr><td>\n<pre>\n**Hello**,\n\n_world_.\n</pre>\n</td></tr></table>",
+                &["**Hello**,", "world."],
+            ),
+        ];
+        for (md, want) in cases {
+            assert_eq!(texts(&doc(md)), *want, "{md}");
+        }
+    }
+
+    #[test]
+    fn scripts_styles_and_comments_are_dropped() {
+        let d = doc(
+            "<script>\nalert(1)\n\nmore()\n</script>\n\n<style>\np { x: *y* }\n</style>\n\n\
+             a <script>evil()</script>b <!-- note --> c <style>*x*</style>d\n\n<!--\n\nhidden\n-->\n\nend",
+        );
+        assert_eq!(texts(&d), ["a b  c d", "end"]);
+    }
+
+    #[test]
+    fn pre_is_code_and_inline_tags_take_the_markdown_roles() {
+        let d = doc(
+            "<pre>\nfn x() {\n\n  <b>y</b> &lt; 1\n}\n</pre>\n\nSee <a href=\"u\">the *site*</a>, <code>x</code>, <kbd>K</kbd>, <del>old</del>, <em>it</em>.",
+        );
+        assert_eq!(*d.block(0).kind, BlockKind::Code);
+        assert_eq!(d.block(0).text, "fn x() {\n\n  y < 1\n}");
+        let b = d.block(1);
+        assert_eq!(b.text, "See the site, x, K, old, it.");
+        let mut roles = styled(&b);
+        roles.sort_by_key(|(t, r)| (t.len(), format!("{r:?}")));
+        assert_eq!(
+            roles,
+            [
+                ("x", Role::Code),
+                ("K", Role::Code),
+                ("it", Role::Emphasis),
+                ("old", Role::Strike),
+                ("site", Role::Emphasis),
+                ("the site", Role::Link)
+            ]
+        );
+    }
+
+    #[test]
+    fn unclosed_inline_html_ends_with_its_block() {
+        let d = doc("a <b>bold <sup>raised\n\nnext <i>x</i>");
+        assert_eq!(texts(&d), ["a bold raised", "next x"]);
+        assert_eq!(styled(&d.block(0)), [("bold raised", Role::Strong)]);
+        assert_eq!(styled(&d.block(1)), [("x", Role::Emphasis)]);
+    }
+
+    #[test]
+    fn superscripts_move_the_styles_inside_them() {
+        let d = doc("E = mc<sup>*2*</sup>, x<sup>**n** a</sup> end");
+        let b = d.block(0);
+        assert_eq!(b.text, "E = mc², x^(n a) end");
+        assert_eq!(styled(&b), [("²", Role::Emphasis), ("n", Role::Strong)]);
+        let d = doc("| a | b |\n|---|---|\n| x<sup>2</sup> | H<sub>2</sub>O |\n");
+        assert_eq!(d.block(1).text, "x² │ H₂O");
+    }
+
+    #[test]
+    fn html_tables_are_tables() {
+        let d = doc(
+            "<table>\n<thead><tr><th>a</th><th>bbb</th></tr></thead>\n<tbody>\n<tr><td>cc</td><td>d</td></tr>\n</tbody>\n</table>",
+        );
+        assert_eq!(texts(&d), ["a  │ bbb", "cc │ d  "]);
+        assert_eq!(*d.block(0).kind, BlockKind::TableRow { header: true });
+        assert_eq!(*d.block(1).kind, BlockKind::TableRow { header: false });
+    }
+
+    #[test]
+    fn html_lists_quotes_and_headings_are_blocks() {
+        let d = doc(
+            "<h2>Part</h2>\n<blockquote><p>said</p></blockquote>\n<ol start=\"3\"><li>three</li><li>four<ul><li>in</li></ul></li></ol>\n<hr>\n<dl><dt>Term</dt><dd>Meaning</dd></dl>",
+        );
+        let kinds: Vec<_> = d
+            .blocks()
+            .map(|b| (*b.kind, b.marker, b.text, b.quote))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (BlockKind::Heading { level: 2 }, "", "Part", 0),
+                (BlockKind::Paragraph, "", "said", 1),
+                (BlockKind::ListItem { depth: 0 }, "3.", "three", 0),
+                (BlockKind::ListItem { depth: 0 }, "4.", "four", 0),
+                (BlockKind::ListItem { depth: 1 }, "•", "in", 0),
+                (BlockKind::Rule, "", "", 0),
+                (BlockKind::Paragraph, "", "Term", 0),
+                (BlockKind::ListItem { depth: 0 }, "", "Meaning", 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_html_is_read_without_overflow_and_stays_clean() {
+        let md = "<div>".repeat(10_000) + "deep &#x1b;[31mred" + &"</div>".repeat(10);
+        let d = doc(&md);
+        assert_eq!(texts(&d), ["deep red"]);
+        let md = "<ul><li>".repeat(5_000) + "item";
+        assert!(texts(&doc(&md)).contains(&"item"));
+        let md = "x".to_string() + &"<b><i><sup>".repeat(5_000) + "y";
+        assert!(!doc(&md).is_empty());
+    }
+
+    #[test]
+    fn front_matter_is_hidden_and_used() {
+        let d = doc(
+            "---\ntitle: From the Front\nauthor: Ana\ndate: 2024-03-05\nlang: de\n---\n\nIntro.\n\n## One\n",
+        );
+        assert_eq!(d.title, "From the Front");
+        assert_eq!(texts(&d), ["Intro.", "One"]);
+        assert_eq!(d.meta.byline(), "Ana · 2024-03-05");
+        assert_eq!(d.language.as_deref(), Some("de"));
+        let d = doc("+++\ntitle = 'T'\n+++\n# Heading\n\ntext");
+        assert_eq!(d.title, "T");
+        assert_eq!(texts(&d), ["Heading", "text"]);
+        // Malformed: hidden all the same, and the title comes from the text.
+        let d = doc("---\ntitle: [unclosed\n---\n# H1\n\nbody");
+        assert_eq!(d.title, "H1");
+        assert_eq!(texts(&d), ["H1", "body"]);
+        assert_eq!(d.meta, crate::document::Metadata::default());
+        // A rule in the text with another later is not front matter.
+        let d = doc("Text\n\n---\nmore\n---\n");
+        assert!(texts(&d).contains(&"more"));
+    }
+
+    #[test]
+    fn alerts_are_labelled_callouts() {
+        let d = doc("> [!WARNING]\n> Careful now.\n\n> [!NOTE]\n> Noted.");
+        let blocks: Vec<_> = d.blocks().map(|b| (b.text, b.quote, styled(&b))).collect();
+        assert_eq!(
+            blocks,
+            [
+                ("Warning", 1, vec![("Warning", Role::Callout)]),
+                ("Careful now.", 1, vec![]),
+                ("Note", 1, vec![("Note", Role::Callout)]),
+                ("Noted.", 1, vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn heading_attributes_are_hidden_and_the_id_is_the_slug() {
+        let d = doc("# T\n\n## Custom Title {#custom-id .wide}\n\n## Plain Title\n");
+        assert_eq!(texts(&d), ["T", "Custom Title", "Plain Title"]);
+        assert_eq!(d.sections[1].id.as_deref(), Some("custom-id"));
+        assert_eq!(d.sections[1].slug(), "custom-id");
+        assert_eq!(d.sections[2].slug(), "plain-title");
+        assert_eq!(d.block(1).id, Some("custom-id"));
+    }
+
+    #[test]
+    fn task_items_have_boxes() {
+        let d = doc("- [ ] open\n- [x] done\n\n1. [ ] first\n\n* [X] loose\n\n  more\n");
+        let items: Vec<_> = d.blocks().map(|b| (b.marker, b.text)).collect();
+        assert_eq!(
+            items,
+            [
+                ("☐", "open"),
+                ("☑", "done"),
+                ("1. ☐", "first"),
+                ("☑", "loose"),
+                ("", "more")
+            ]
+        );
+    }
+
+    #[test]
+    fn definition_lists_have_a_bold_term_and_an_indented_definition() {
+        let d = doc("Term\n: The definition.\n");
+        let blocks: Vec<_> = d.blocks().map(|b| (*b.kind, b.marker, b.text)).collect();
+        assert_eq!(
+            blocks,
+            [
+                (BlockKind::Paragraph, "", "Term"),
+                (BlockKind::ListItem { depth: 0 }, "", "The definition."),
+            ]
+        );
+        assert_eq!(styled(&d.block(0)), [("Term", Role::Strong)]);
     }
 
     #[test]

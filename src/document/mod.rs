@@ -7,6 +7,8 @@
 
 pub(crate) mod cuts;
 pub mod decode;
+pub mod front_matter;
+pub(crate) mod html;
 pub mod markdown;
 pub mod plain;
 pub mod sanitize;
@@ -22,6 +24,8 @@ pub enum Role {
     Code,
     Link,
     Strike,
+    /// The label of a callout (a GitHub alert such as `> [!NOTE]`).
+    Callout,
 }
 
 impl Role {
@@ -144,6 +148,8 @@ pub struct Block {
     /// (see [`LONGEST_BLOCK`]), or cut where a large article was read in pieces (see
     /// [`stream`]). Drawn without a gap before it.
     pub continued: bool,
+    /// A heading's explicit id (`## Title {#id}`), which its section's slug then is.
+    pub id: Option<String>,
 }
 
 /// The most text a document holds: offsets are `u32`. Articles are capped below (see
@@ -165,6 +171,7 @@ impl Block {
             quote: 0,
             marker: String::new(),
             continued: false,
+            id: None,
         }
     }
 
@@ -227,6 +234,7 @@ impl Block {
                     String::new()
                 },
                 continued: self.continued || start > 0,
+                id: if start == 0 { self.id.clone() } else { None },
             });
             start = next;
         }
@@ -252,6 +260,8 @@ pub struct BlockRef<'a> {
     pub marker: &'a str,
     /// The block goes on from the one before (see [`Block::continued`]).
     pub continued: bool,
+    /// A heading's explicit id (see [`Block::id`]).
+    pub id: Option<&'a str>,
     /// Where the block starts, counted in bytes of block text (plus one per block) before
     /// it: the basis for "percent through the document" without laying out every line.
     pub pos: u64,
@@ -267,6 +277,7 @@ impl BlockRef<'_> {
             quote: self.quote,
             marker: self.marker.to_string(),
             continued: self.continued,
+            id: self.id.map(str::to_string),
         }
     }
 
@@ -312,6 +323,57 @@ pub struct Section {
     /// Blocks of this section, the heading block first.
     pub blocks: Range<usize>,
     pub words: usize,
+    /// The heading's explicit id (`## Title {#id}`), if it has one.
+    pub id: Option<String>,
+}
+
+impl Section {
+    /// The anchor of the section in a link (`file.md#slug`): its explicit id, else the slug
+    /// of its title; empty for the untitled opening part.
+    pub fn slug(&self) -> String {
+        match (&self.id, &self.title) {
+            (Some(id), _) => id.clone(),
+            (None, Some(title)) => slug(title),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// A GitHub-style heading slug: lowercase, spaces to dashes, punctuation dropped.
+pub fn slug(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What an article says about itself in its front matter (see [`front_matter`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    /// As written (`2024-03-05`, `March 2024`).
+    pub date: Option<String>,
+    /// A language tag (`de`, `en-GB`).
+    pub language: Option<String>,
+}
+
+impl Metadata {
+    /// Author(s) and date for a header line: `Ana, Ben · 2024-03-05`; empty when neither is
+    /// known.
+    pub fn byline(&self) -> String {
+        let authors = self.authors.join(", ");
+        [authors.as_str(), self.date.as_deref().unwrap_or_default()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -325,6 +387,8 @@ pub struct Document {
     markers: String,
     blocks: Vec<Stored>,
     pub sections: Vec<Section>,
+    /// What the article's front matter says (nothing for plain text).
+    pub meta: Metadata,
     /// Sum of the block text lengths plus one per block: the denominator of "percent read".
     pub total: u64,
     /// ISO 639 language code, from the library entry or guessed from the text.
@@ -425,23 +489,30 @@ pub fn open(
     while piece.blocks.is_empty() && !piece.done {
         let more = loader.next(stream::FIRST_PIECE)?;
         piece.title = piece.title.or(more.title);
+        if piece.meta == Metadata::default() {
+            piece.meta = more.meta;
+        }
         piece.blocks = more.blocks;
         piece.done = more.done;
     }
     let title = piece
         .title
         .unwrap_or_else(|| sanitize::sanitize_line(fallback_title));
-    let language = language.map(str::to_string).or_else(|| {
-        let sample: String = piece
-            .blocks
-            .iter()
-            .take(200)
-            .map(|b| b.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
-        guess_language(&sample).map(str::to_string)
-    });
+    let language = language
+        .map(str::to_string)
+        .or_else(|| piece.meta.language.clone())
+        .or_else(|| {
+            let sample: String = piece
+                .blocks
+                .iter()
+                .take(200)
+                .map(|b| b.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            guess_language(&sample).map(str::to_string)
+        });
     let mut doc = Document::from_blocks(title, piece.blocks, language);
+    doc.meta = piece.meta;
     doc.expected = size;
     if piece.done {
         return Ok((doc, None));
@@ -461,15 +532,21 @@ pub fn parse(
     fallback_title: &str,
     language: Option<&str>,
 ) -> Document {
-    let (title, blocks) = match format {
-        Format::Plain => plain::parse(clean),
-        Format::Markdown => markdown::parse(clean),
+    let (meta, title, blocks) = match format {
+        Format::Plain => {
+            let (title, blocks) = plain::parse(clean);
+            (Metadata::default(), title, blocks)
+        }
+        Format::Markdown => markdown::parse_article(clean),
     };
     let title = title.unwrap_or_else(|| fallback_title.to_string());
     let language = language
         .map(str::to_string)
+        .or_else(|| meta.language.clone())
         .or_else(|| guess_language(clean).map(str::to_string));
-    Document::from_blocks(title, blocks, language)
+    let mut doc = Document::from_blocks(title, blocks, language);
+    doc.meta = meta;
+    doc
 }
 
 impl Document {
@@ -481,12 +558,14 @@ impl Document {
             spans: Vec::new(),
             markers: String::new(),
             blocks: Vec::new(),
+            meta: Metadata::default(),
             sections: vec![Section {
                 title: None,
                 level: 0,
                 path: Vec::new(),
                 blocks: 0..0,
                 words: 0,
+                id: None,
             }],
             total: 0,
             language,
@@ -529,6 +608,7 @@ impl Document {
                 path: Vec::new(),
                 blocks: 0..0,
                 words: 0,
+                id: None,
             });
         }
     }
@@ -567,6 +647,7 @@ impl Document {
                 path: self.open_headings.iter().map(|(_, t)| t.clone()).collect(),
                 blocks: i..i,
                 words: 0,
+                id: block.id.clone(),
             });
         }
         let words = block.text.split_whitespace().count();
@@ -619,8 +700,20 @@ impl Document {
             quote: stored.quote,
             marker: &self.markers[marker_start as usize..stored.marker_end as usize],
             continued: stored.continued,
+            id: self.heading_id(index, stored),
             pos: (start + index) as u64,
         })
+    }
+
+    /// The explicit id of the heading at block `index`: kept with its section.
+    fn heading_id(&self, index: usize, stored: &Stored) -> Option<&str> {
+        if !matches!(stored.kind, BlockKind::Heading { .. }) || stored.continued {
+            return None;
+        }
+        let section = self.sections.get(self.section_of(index))?;
+        (section.blocks.start == index)
+            .then_some(section.id.as_deref())
+            .flatten()
     }
 
     /// Block `index`.

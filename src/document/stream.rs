@@ -21,7 +21,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
 
 use super::cuts::{self, closes, fence};
 use super::sanitize::sanitize_into;
-use super::{Block, BlockKind, Format, Part, markdown, plain};
+use super::{Block, BlockKind, Format, Metadata, Part, markdown, plain};
 
 /// Articles larger than this are read in pieces (smaller ones at once).
 pub const PIECES_ABOVE: u64 = 1024 * 1024;
@@ -47,6 +47,8 @@ pub enum LoadError {
 pub struct Piece {
     /// The title, from the first piece only.
     pub title: Option<String>,
+    /// What the front matter says, from the first piece only.
+    pub meta: Metadata,
     pub blocks: Vec<Block>,
     /// The end of the article was reached.
     pub done: bool,
@@ -155,10 +157,14 @@ impl Loader {
                 ends_inside,
             };
             let text = &self.clean[..cut];
-            let (title, mut blocks) = match self.format {
-                Format::Plain => plain::parse_piece(text, part),
+            let (meta, title, mut blocks) = match self.format {
+                Format::Plain => {
+                    let (title, blocks) = plain::parse_piece(text, part);
+                    (Metadata::default(), title, blocks)
+                }
                 Format::Markdown => markdown::parse_piece(text, part),
             };
+            piece.meta = meta;
             if std::mem::take(&mut self.skip_header)
                 && blocks
                     .first()

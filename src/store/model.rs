@@ -89,6 +89,11 @@ pub struct Bookmark {
     pub section_path: Vec<String>,
     /// The section's name as shown: its title, or its heading path where titles repeat.
     pub section_title: String,
+    /// The section's anchor in a link (its heading's explicit `{#id}`, else the slug of its
+    /// title); empty for bookmarks made before it was kept, whose link falls back to the
+    /// slug of `section_title`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub section_slug: String,
     pub anchor: Anchor,
     pub note: String,
     /// The first words at the place.

@@ -29,6 +29,7 @@ fn upsert(doc: &str, section: &str, note: &str) -> Op {
         doc_title: format!("Title of {doc}"),
         section_path: section_path.clone(),
         section_title: section.into(),
+        section_slug: String::new(),
         anchor: Anchor {
             section_path: section_path.clone(),
             block: 3,

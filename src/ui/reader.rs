@@ -21,7 +21,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, reader: &Reader, theme:
     let title_on_screen = visible
         .iter()
         .any(|p| *doc.block(p.block).kind == crate::document::BlockKind::Title);
-    let header = if title_on_screen {
+    let lead = if title_on_screen {
         state
             .library
             .entries
@@ -31,6 +31,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, reader: &Reader, theme:
     } else {
         doc.title.clone()
     };
+    // Author and date from the article's front matter follow.
+    let header = [lead, doc.meta.byline()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
     let header = ellipsize(&header, usize::from(areas.text.width));
     put(
         buf,

@@ -96,6 +96,8 @@ impl Theme {
             }
             Role::Link => self.fg("link").add_modifier(Modifier::UNDERLINED),
             Role::Strike => Style::new().add_modifier(Modifier::CROSSED_OUT),
+            // A callout's label (`Note`, `Warning`): bold, so it reads as one without colour.
+            Role::Callout => self.fg("heading").add_modifier(Modifier::BOLD),
         }
     }
 
