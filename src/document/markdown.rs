@@ -4,7 +4,9 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::{Block, BlockKind, Part, Role, Span};
+use std::sync::Arc;
+
+use super::{Align, Block, BlockKind, Column, Part, Role, Span, Table};
 
 /// Parses a part of a text read in pieces (see [`Part`]): only the first part has a title;
 /// a paragraph or code block at the start of a part cut inside one goes on from the part
@@ -41,9 +43,26 @@ pub fn parse(text: &str) -> (Option<String>, Vec<Block>) {
     builder.finish()
 }
 
-/// An open list: the next number for ordered lists.
+/// An open list.
 struct List {
+    /// The next number, for ordered lists.
     next: Option<u64>,
+    /// Ordered lists: runs of items whose markers have the same width, each with the index
+    /// of its first block. Numbers only grow, so there are a few runs (`9.` then `10.`);
+    /// when the list ends, the narrower runs move right so that all items' text starts in
+    /// one column and the numbers are right-aligned.
+    runs: Vec<(usize, u8)>,
+}
+
+/// Width in terminal cells, measured as the layout measures (by grapheme cluster).
+fn width_of(text: &str) -> usize {
+    use unicode_segmentation::UnicodeSegmentation;
+    use unicode_width::UnicodeWidthStr;
+    text.graphemes(true).map(UnicodeWidthStr::width).sum()
+}
+
+fn cells(n: usize) -> u8 {
+    u8::try_from(n).unwrap_or(u8::MAX)
 }
 
 #[derive(Default)]
@@ -54,13 +73,23 @@ struct Builder {
     /// Open inline styles: role and where it started in the current text.
     open_spans: Vec<(Role, usize)>,
     lists: Vec<List>,
-    /// Marker for the next paragraph inside a list item; `None` after the first paragraph.
+    /// Marker for the next block inside a list item; `None` after the item's first block.
     item_marker: Option<String>,
     /// Item nesting, to know whether a paragraph belongs to a list item.
     items: usize,
+    /// For each open item (and footnote definition): the column where its text starts.
+    indents: Vec<u8>,
+    /// The last block made was the text of a tight list item (text without a paragraph
+    /// around it), so a tight item's text after it is drawn right under it.
+    after_tight: bool,
+    /// A list just started at the outermost level: its first item is set apart from what
+    /// came before (another list, too).
+    new_list: bool,
     quote: u8,
     /// Rows of the table being read: cells per row, and whether it is the header.
     table: Vec<(bool, Vec<String>)>,
+    /// The column alignments of the Markdown table being read.
+    alignments: Vec<Align>,
     table_header: bool,
     cell: Option<String>,
     title: Option<String>,
@@ -83,7 +112,10 @@ impl Builder {
             Event::HardBreak => self.text("\n"),
             Event::Rule => {
                 self.flush();
-                self.push(Block::new(BlockKind::Rule, String::new()));
+                let mut rule = self.block(BlockKind::Rule);
+                rule.marker = self.item_marker.take().unwrap_or_default();
+                self.push(rule);
+                self.after_tight = false;
             }
             Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }),
             Event::FootnoteReference(label) => self.text(&format!("[^{label}]")),
@@ -94,7 +126,10 @@ impl Builder {
 
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
-            Tag::Paragraph => self.open(BlockKind::Paragraph),
+            Tag::Paragraph => {
+                self.open(BlockKind::Paragraph);
+                self.after_tight = false;
+            }
             Tag::Heading { level, .. } => self.open_heading(heading_level(level)),
             Tag::BlockQuote(_) => {
                 self.flush();
@@ -102,33 +137,61 @@ impl Builder {
             }
             Tag::CodeBlock(_) => {
                 self.flush();
-                self.current = Some(self.block(BlockKind::Code));
+                let mut block = self.block(BlockKind::Code);
+                block.marker = self.item_marker.take().unwrap_or_default();
+                self.current = Some(block);
+                self.after_tight = false;
             }
             Tag::List(start) => {
                 self.flush();
-                self.lists.push(List { next: start });
+                // (A list nested first thing in an item is not: `- - x`.)
+                if self.lists.is_empty() {
+                    self.new_list = true;
+                }
+                self.lists.push(List {
+                    next: start,
+                    runs: Vec::new(),
+                });
             }
             Tag::Item => {
                 self.flush();
                 self.items += 1;
+                let at = self.blocks.len();
                 let marker = match self.lists.last_mut() {
-                    Some(List { next: Some(n) }) => {
+                    Some(List {
+                        next: Some(n),
+                        runs,
+                    }) => {
                         let marker = format!("{n}.");
                         *n = n.saturating_add(1);
+                        let width = cells(width_of(&marker));
+                        if runs.last().is_none_or(|&(_, w)| w != width) {
+                            runs.push((at, width));
+                        }
                         marker
                     }
                     _ => "•".to_string(),
                 };
-                self.item_marker = Some(marker);
+                self.open_item(marker);
             }
             Tag::FootnoteDefinition(label) => {
                 self.flush();
-                self.item_marker = Some(format!("[^{label}]:"));
                 self.items += 1;
+                self.open_item(format!("[^{label}]:"));
             }
-            Tag::Table(_) => {
+            Tag::Table(alignments) => {
                 self.flush();
                 self.table.clear();
+                self.alignments = alignments
+                    .iter()
+                    .map(|a| match a {
+                        pulldown_cmark::Alignment::Center => Align::Center,
+                        pulldown_cmark::Alignment::Right => Align::Right,
+                        pulldown_cmark::Alignment::Left | pulldown_cmark::Alignment::None => {
+                            Align::Left
+                        }
+                    })
+                    .collect();
             }
             Tag::TableHead => {
                 self.table_header = true;
@@ -166,12 +229,15 @@ impl Builder {
             }
             TagEnd::List(_) => {
                 self.flush();
-                self.lists.pop();
+                if let Some(list) = self.lists.pop() {
+                    self.align_numbers(&list.runs);
+                }
             }
             TagEnd::Item | TagEnd::FootnoteDefinition => {
                 // A tight item's text arrives without a paragraph around it.
                 self.flush();
                 self.items = self.items.saturating_sub(1);
+                self.indents.pop();
                 self.item_marker = None;
             }
             TagEnd::TableHead => self.table_header = false,
@@ -201,7 +267,12 @@ impl Builder {
         }
         if self.current.is_none() {
             // Text outside a paragraph: a tight list item, or loose inline content.
+            let joined = self.items > 0 && self.after_tight && !self.new_list;
             self.open(BlockKind::Paragraph);
+            if let Some(block) = self.current.as_mut() {
+                block.joined = joined;
+            }
+            self.after_tight = self.items > 0;
         }
         if let Some(block) = self.current.as_mut() {
             block.text.push_str(text);
@@ -231,13 +302,47 @@ impl Builder {
 
     fn open_heading(&mut self, level: u8) {
         self.flush();
-        self.current = Some(self.block(BlockKind::Heading { level }));
+        let mut block = self.block(BlockKind::Heading { level });
+        block.marker = self.item_marker.take().unwrap_or_default();
+        self.current = Some(block);
+        self.after_tight = false;
     }
 
     fn block(&self, kind: BlockKind) -> Block {
         let mut block = Block::new(kind, String::new());
         block.quote = self.quote;
+        block.indent = self.indents.last().copied().unwrap_or(0);
         block
+    }
+
+    /// A list item (or footnote definition) starts: its text goes right of `marker`. An
+    /// item whose first block is another item (`- - x`) shows both markers on one line.
+    fn open_item(&mut self, marker: String) {
+        let parent = self.indents.last().copied().unwrap_or(0);
+        let width = width_of(&marker);
+        self.indents.push(cells(usize::from(parent) + width + 1));
+        self.item_marker = Some(match self.item_marker.take() {
+            Some(outer) => format!("{outer} {marker}"),
+            None => marker,
+        });
+    }
+
+    /// Right-aligns the numbers of an ordered list that just ended: the items of narrower
+    /// runs (see [`List::runs`]) and everything in them move right to the widest's column.
+    fn align_numbers(&mut self, runs: &[(usize, u8)]) {
+        let Some(widest) = runs.iter().map(|&(_, w)| w).max() else {
+            return;
+        };
+        for (i, &(start, width)) in runs.iter().enumerate() {
+            let end = runs.get(i + 1).map_or(self.blocks.len(), |&(s, _)| s);
+            let shift = widest - width;
+            if shift == 0 {
+                continue;
+            }
+            for block in self.blocks.get_mut(start..end).unwrap_or_default() {
+                block.indent = block.indent.saturating_add(shift);
+            }
+        }
     }
 
     fn open_span(&mut self, role: Role) {
@@ -298,18 +403,18 @@ impl Builder {
     }
 
     fn push(&mut self, block: Block) {
+        self.new_list = false;
         self.blocks.push(block);
     }
 
-    /// Pads the cells of each column (the last one too) to the column's width, so rows line
-    /// up and every row tells the layout the width of every column: the layout wraps a row
-    /// too wide for the screen cell by cell (see `layout::table`), one row at a time.
+    /// Ends a table: one block per row, its cells joined with `" │ "`, all sharing one
+    /// [`Table`] with the columns' alignment, natural width and header text, so that the
+    /// layout gives every row the same column widths (see `layout::table`), one row at a
+    /// time. Rows with fewer cells get empty ones. Alignments default to left; the rows of
+    /// an HTML table come in the same way.
     fn finish_table(&mut self) {
-        use unicode_segmentation::UnicodeSegmentation;
-        use unicode_width::UnicodeWidthStr;
-        // Measured as the layout measures: by grapheme cluster.
-        let width_of = |cell: &str| cell.graphemes(true).map(UnicodeWidthStr::width).sum();
         let rows = std::mem::take(&mut self.table);
+        let alignments = std::mem::take(&mut self.alignments);
         let columns = rows.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
         // The separator is the row's own: a cell's `│` would read as a column break.
         let rows: Vec<(bool, Vec<String>)> = rows
@@ -319,27 +424,38 @@ impl Builder {
                 (header, row)
             })
             .collect();
-        let mut widths = vec![0usize; columns];
-        for (_, row) in &rows {
-            for (i, cell) in row.iter().enumerate() {
-                widths[i] = widths[i].max(width_of(cell));
+        let mut table = Table {
+            columns: (0..columns)
+                .map(|i| Column {
+                    align: alignments.get(i).copied().unwrap_or_default(),
+                    width: 0,
+                    header: String::new(),
+                })
+                .collect(),
+        };
+        for (header, row) in &rows {
+            for (column, cell) in table.columns.iter_mut().zip(row) {
+                let width = u32::try_from(width_of(cell)).unwrap_or(u32::MAX);
+                column.width = column.width.max(width);
+                if *header && column.header.is_empty() {
+                    column.header = super::sanitize::sanitize_line(cell);
+                }
             }
         }
+        let table = Arc::new(table);
+        let mut marker = self.item_marker.take().unwrap_or_default();
         for (header, row) in rows {
             let mut text = String::new();
-            for (i, width) in widths.iter().enumerate() {
-                let cell = row.get(i).map_or("", String::as_str);
+            for i in 0..columns {
                 if i > 0 {
                     text.push_str(" │ ");
                 }
-                text.push_str(cell);
-                text.extend(std::iter::repeat_n(
-                    ' ',
-                    width.saturating_sub(width_of(cell)),
-                ));
+                text.push_str(row.get(i).map_or("", String::as_str));
             }
             let mut block = self.block(BlockKind::TableRow { header });
             block.text = text;
+            block.marker = std::mem::take(&mut marker);
+            block.table = Some(Arc::clone(&table));
             clean_block(&mut block);
             if header {
                 let len = block.text.len();
@@ -347,6 +463,7 @@ impl Builder {
             }
             self.push(block);
         }
+        self.after_tight = false;
     }
 
     fn finish(mut self) -> (Option<String>, Vec<Block>) {
@@ -500,8 +617,17 @@ mod tests {
     fn tables_line_up() {
         let d = doc("| a | bbb |\n|---|---|\n| cc | d |\n");
         let rows: Vec<_> = d.blocks().map(|b| b.text).collect();
-        assert_eq!(rows, ["a  │ bbb", "cc │ d  "]);
+        assert_eq!(rows, ["a │ bbb", "cc │ d"]);
         assert_eq!(*d.block(0).kind, BlockKind::TableRow { header: true });
+        // Both rows share one table: its columns' widths and headers.
+        let table = d.block(1).table.expect("a table");
+        assert!(d.block(0).same_table(&d.block(1)));
+        let columns: Vec<_> = table
+            .columns
+            .iter()
+            .map(|c| (c.align, c.width, c.header.as_str()))
+            .collect();
+        assert_eq!(columns, [(Align::Left, 2, "a"), (Align::Left, 3, "bbb")]);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod sanitize;
 pub mod stream;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 /// How the text of a span is meant to look; the UI maps roles to a theme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,6 +51,44 @@ impl Span {
     }
 }
 
+/// How the cells of a table column are aligned (`:--`, `:-:`, `--:` in Markdown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Align {
+    #[default]
+    Left,
+    Center,
+    Right,
+}
+
+/// A column of a table, as every row of the table lays it out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Column {
+    pub align: Align,
+    /// The widest cell of the column, in terminal cells.
+    pub width: u32,
+    /// The header cell's text (empty for a table without a header row).
+    pub header: String,
+}
+
+/// What the rows of one table share, so that each row, laid out on its own (lazily), gets
+/// the same column widths as the others. Kept once per table, not per row.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Table {
+    pub columns: Vec<Column>,
+}
+
+impl Table {
+    /// Widens this table's columns to hold `other`'s (the same table read in two pieces).
+    fn widen(&mut self, other: &Table) {
+        for (i, column) in other.columns.iter().enumerate() {
+            match self.columns.get_mut(i) {
+                Some(mine) => mine.width = mine.width.max(column.width),
+                None => self.columns.push(column.clone()),
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlockKind {
     /// The document's title, shown at the top of the opening part.
@@ -64,7 +103,8 @@ pub enum BlockKind {
     },
     /// Preformatted text: its line breaks are kept, long lines are broken, never re-flowed.
     Code,
-    /// A table row with cells already padded into columns.
+    /// A table row: its cells' text joined with `" │ "` (a cell never holds a `│`); the
+    /// block's [`Table`] says how its columns are aligned and how wide they are.
     TableRow {
         header: bool,
     },
@@ -87,6 +127,14 @@ pub struct Block {
     /// (see [`LONGEST_BLOCK`]), or cut where a large article was read in pieces (see
     /// [`stream`]). Drawn without a gap before it.
     pub continued: bool,
+    /// Inside list items: the column (in cells, after any quote bars) where the item's
+    /// text starts; the block is drawn there, and its `marker` just before it.
+    pub indent: u8,
+    /// Drawn right under the block before, without a blank line: the next item of a tight
+    /// list, or a list nested in a tight item.
+    pub joined: bool,
+    /// The table a `TableRow` belongs to (rows of one table share it).
+    pub table: Option<Arc<Table>>,
 }
 
 /// The most text a document holds: offsets are `u32`. Articles are capped below (see
@@ -108,6 +156,9 @@ impl Block {
             quote: 0,
             marker: String::new(),
             continued: false,
+            indent: 0,
+            joined: false,
+            table: None,
         }
     }
 
@@ -170,6 +221,9 @@ impl Block {
                     String::new()
                 },
                 continued: self.continued || start > 0,
+                indent: self.indent,
+                joined: self.joined && start == 0,
+                table: self.table.clone(),
             });
             start = next;
         }
@@ -195,6 +249,12 @@ pub struct BlockRef<'a> {
     pub marker: &'a str,
     /// The block goes on from the one before (see [`Block::continued`]).
     pub continued: bool,
+    /// List indentation (see [`Block::indent`]).
+    pub indent: u8,
+    /// Drawn without a gap before it (see [`Block::joined`]).
+    pub joined: bool,
+    /// The table of a `TableRow`.
+    pub table: Option<&'a Arc<Table>>,
     /// Where the block starts, counted in bytes of block text (plus one per block) before
     /// it: the basis for "percent through the document" without laying out every line.
     pub pos: u64,
@@ -210,6 +270,17 @@ impl BlockRef<'_> {
             quote: self.quote,
             marker: self.marker.to_string(),
             continued: self.continued,
+            indent: self.indent,
+            joined: self.joined,
+            table: self.table.cloned(),
+        }
+    }
+
+    /// Whether `other` is a row of the same table as this one.
+    pub fn same_table(&self, other: &BlockRef) -> bool {
+        match (self.table, other.table) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
         }
     }
 
@@ -239,9 +310,16 @@ struct Stored {
     /// End of the block's list marker in `Document::markers`.
     marker_end: u32,
     kind: BlockKind,
-    quote: u8,
-    continued: bool,
+    /// Quote depth (up to [`MAX_QUOTE`]) in the low bits, then [`CONTINUED`] and [`JOINED`].
+    quote_flags: u8,
+    indent: u8,
 }
+
+/// Quote depth kept per block: deeper quotes are drawn as this deep (their bars would not
+/// fit a screen anyway).
+const MAX_QUOTE: u8 = 63;
+const CONTINUED: u8 = 64;
+const JOINED: u8 = 128;
 
 /// A run of blocks under one heading (or the untitled opening part).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,6 +345,8 @@ pub struct Document {
     /// List markers of all blocks, one after another.
     markers: String,
     blocks: Vec<Stored>,
+    /// The tables, each with the index of its first row, in order.
+    tables: Vec<(usize, Arc<Table>)>,
     pub sections: Vec<Section>,
     /// Sum of the block text lengths plus one per block: the denominator of "percent read".
     pub total: u64,
@@ -278,6 +358,8 @@ pub struct Document {
     pub expected: u64,
     /// Headings enclosing the end of the document, for appending sections.
     open_headings: Vec<(u8, String)>,
+    /// A table with rows before was widened by appended rows (see [`Document::take_widened`]).
+    widened: bool,
 }
 
 /// Where a part of a text read in pieces (see [`stream`]) sits in the whole.
@@ -424,6 +506,7 @@ impl Document {
             spans: Vec::new(),
             markers: String::new(),
             blocks: Vec::new(),
+            tables: Vec::new(),
             sections: vec![Section {
                 title: None,
                 level: 0,
@@ -436,6 +519,7 @@ impl Document {
             complete: true,
             expected: 0,
             open_headings: Vec::new(),
+            widened: false,
         };
         doc.append(blocks);
         doc
@@ -517,6 +601,9 @@ impl Document {
             last.words += words;
             last.blocks.end = i + 1;
         }
+        if matches!(block.kind, BlockKind::TableRow { .. }) {
+            self.push_row(i, &block);
+        }
         self.text.push_str(&block.text);
         // Styling only: past 4 billion spans (far beyond any article) the rest are dropped.
         let room = (u32::MAX as usize).saturating_sub(self.spans.len());
@@ -530,10 +617,46 @@ impl Document {
             spans_end: u32::try_from(self.spans.len()).unwrap_or(u32::MAX),
             marker_end: u32::try_from(self.markers.len()).unwrap_or(u32::MAX),
             kind: block.kind,
-            quote: block.quote,
-            continued: block.continued,
+            quote_flags: block.quote.min(MAX_QUOTE)
+                | if block.continued { CONTINUED } else { 0 }
+                | if block.joined { JOINED } else { 0 },
+            indent: block.indent,
         });
         true
+    }
+
+    /// Files table row `i` under its table: the table of the row before when it shares it,
+    /// or when it goes on from it (a table read in two pieces, each with its own column
+    /// widths: the columns take the wider), else a new one.
+    fn push_row(&mut self, i: usize, block: &Block) {
+        let after_row = i
+            .checked_sub(1)
+            .and_then(|prev| self.blocks.get(prev))
+            .is_some_and(|prev| matches!(prev.kind, BlockKind::TableRow { .. }));
+        if let Some((_, last)) = self.tables.last_mut()
+            && after_row
+        {
+            match &block.table {
+                Some(table) if Arc::ptr_eq(table, last) => return,
+                Some(table) if block.continued => {
+                    let wider = table.columns.len() > last.columns.len()
+                        || table
+                            .columns
+                            .iter()
+                            .zip(&last.columns)
+                            .any(|(new, old)| new.width > old.width);
+                    if wider {
+                        Arc::make_mut(last).widen(table);
+                        self.widened = true;
+                    }
+                    return;
+                }
+                None if block.continued => return,
+                _ => {}
+            }
+        }
+        let table = block.table.clone().unwrap_or_default();
+        self.tables.push((i, table));
     }
 
     /// Number of blocks.
@@ -559,11 +682,30 @@ impl Document {
             kind: &stored.kind,
             text: &self.text[start..stored.end as usize],
             spans: &self.spans[spans_start as usize..stored.spans_end as usize],
-            quote: stored.quote,
+            quote: stored.quote_flags & MAX_QUOTE,
             marker: &self.markers[marker_start as usize..stored.marker_end as usize],
-            continued: stored.continued,
+            continued: stored.quote_flags & CONTINUED != 0,
+            indent: stored.indent,
+            joined: stored.quote_flags & JOINED != 0,
+            table: match stored.kind {
+                BlockKind::TableRow { .. } => self.table_of(index),
+                _ => None,
+            },
             pos: (start + index) as u64,
         })
+    }
+
+    /// The table that row `index` belongs to.
+    fn table_of(&self, index: usize) -> Option<&Arc<Table>> {
+        let at = self.tables.partition_point(|(first, _)| *first <= index);
+        self.tables.get(at.checked_sub(1)?).map(|(_, table)| table)
+    }
+
+    /// Whether appending widened a table that had rows before (a table read in two
+    /// pieces): lines laid out before may be narrower than the table now is. Reading it
+    /// clears it.
+    pub fn take_widened(&mut self) -> bool {
+        std::mem::take(&mut self.widened)
     }
 
     /// Block `index`.

@@ -164,7 +164,15 @@ impl Loader {
                     .first()
                     .is_some_and(|b| b.kind == BlockKind::TableRow { header: true })
             {
+                // The header was put back only to parse the rows after it: they go on
+                // from the table of the piece before (see `Document::push_row`).
                 blocks.remove(0);
+                if let Some(row) = blocks
+                    .first_mut()
+                    .filter(|b| matches!(b.kind, BlockKind::TableRow { .. }))
+                {
+                    row.continued = true;
+                }
             }
             piece.title = title;
             piece.blocks = blocks;

@@ -72,7 +72,7 @@ fn quotes_lists_code_and_rules_are_decorated() {
             "   enough to",
             "   wrap here",
             "",
-            "  code",
+            "▏ code",
             "",
             "────────────────"
         ]

@@ -58,10 +58,11 @@ impl Theme {
                 .fg("heading")
                 .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             Paint::Heading(_) => self.fg("heading").add_modifier(Modifier::BOLD),
-            Paint::Code => self.fg("code"),
+            Paint::Code => self.fg("code").patch(self.bg("code_bg")),
             Paint::TableHeader => Style::new().add_modifier(Modifier::BOLD),
             Paint::Decoration => self.fg("quote"),
             Paint::Rule => self.fg("dim"),
+            Paint::Gutter => self.fg("dim"),
         }
     }
 
