@@ -631,6 +631,64 @@ mod tests {
     }
 
     #[test]
+    fn blocks_in_items_carry_the_column_of_the_item_text() {
+        let d = doc("9. one\n\n   more\n\n   - two\n\n     ```\n     code\n     ```\n10. ten\n");
+        let blocks: Vec<_> = d
+            .blocks()
+            .map(|b| (*b.kind, b.marker, b.text, b.indent))
+            .collect();
+        // The numbers are right-aligned: `9.` moves one cell right, so `one` and `ten`
+        // start in the same column, and everything in item 9 moves with it.
+        assert_eq!(
+            blocks,
+            [
+                (BlockKind::ListItem { depth: 0 }, "9.", "one", 4),
+                (BlockKind::ListItem { depth: 0 }, "", "more", 4),
+                (BlockKind::ListItem { depth: 1 }, "•", "two", 6),
+                (BlockKind::Code, "", "code", 6),
+                (BlockKind::ListItem { depth: 0 }, "10.", "ten", 4),
+            ]
+        );
+    }
+
+    #[test]
+    fn tight_items_join_and_loose_items_and_new_lists_do_not() {
+        let d = doc("- a\n- b\n  - c\n\n1. x\n\n2. y\n\n- p\n");
+        let joined: Vec<_> = d.blocks().map(|b| (b.text, b.joined)).collect();
+        assert_eq!(
+            joined,
+            [
+                ("a", false),
+                ("b", true),
+                ("c", true),
+                ("x", false),
+                ("y", false),
+                ("p", false),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_item_opening_with_a_list_or_code_shows_its_marker_there() {
+        let d = doc("- - inner\n\n1. ```\n   code\n   ```\n");
+        let blocks: Vec<_> = d.blocks().map(|b| (b.marker, b.text, b.indent)).collect();
+        assert_eq!(blocks, [("• •", "inner", 4), ("1.", "code", 3)]);
+    }
+
+    #[test]
+    fn table_alignments_are_kept() {
+        let d = doc("| l | c | r | n |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 |\n");
+        let table = d.block(0).table.expect("a table");
+        let aligns: Vec<_> = table.columns.iter().map(|c| c.align).collect();
+        assert_eq!(
+            aligns,
+            [Align::Left, Align::Center, Align::Right, Align::Left]
+        );
+        // A short row gets its missing cells, empty.
+        assert_eq!(d.block(1).text, "1 │ 2 │ 3 │ ");
+    }
+
+    #[test]
     fn html_is_dropped_and_images_named() {
         let d = doc("<div>raw</div>\n\ntext <b>bold</b> ![alt text](i.png)\n\n<!-- hidden -->");
         let texts: Vec<_> = d.blocks().map(|b| b.text).collect();

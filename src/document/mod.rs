@@ -913,6 +913,8 @@ mod tests {
         let mut item = Block::new(BlockKind::ListItem { depth: 1 }, "item".into());
         item.marker = "3.".into();
         item.quote = 2;
+        item.indent = 5;
+        item.joined = true;
         item.spans.push(Span::new(0..2, Role::Strong));
         let blocks = vec![heading(2, "A"), item, para(""), para("tail")];
         let mut doc = Document::from_blocks("T".into(), blocks[..2].to_vec(), None);
@@ -925,6 +927,62 @@ mod tests {
             ("A".len() + "item".len() + "tail".len() + 4) as u64
         );
         assert!(doc.get(4).is_none());
+    }
+
+    #[test]
+    fn rows_share_their_table_and_a_table_read_on_is_widened() {
+        let table = |widths: &[u32]| {
+            Arc::new(Table {
+                columns: widths
+                    .iter()
+                    .map(|&width| Column {
+                        width,
+                        ..Column::default()
+                    })
+                    .collect(),
+            })
+        };
+        let row = |table: &Arc<Table>, continued: bool| {
+            let mut block = Block::new(BlockKind::TableRow { header: false }, "x │ y".into());
+            block.table = Some(Arc::clone(table));
+            block.continued = continued;
+            block
+        };
+        let (one, two) = (table(&[1, 1]), table(&[1, 1]));
+        let mut doc = Document::from_blocks(
+            "T".into(),
+            vec![row(&one, false), row(&one, false), row(&two, false)],
+            None,
+        );
+        // Two tables one after the other stay two; rows of one share it.
+        assert!(doc.block(0).same_table(&doc.block(1)));
+        assert!(!doc.block(1).same_table(&doc.block(2)));
+        assert!(!doc.take_widened());
+        // A piece that goes on with the last table (its header was read again) joins it,
+        // and the wider columns widen it.
+        doc.append(vec![row(&table(&[5, 1]), true), row(&table(&[5, 1]), true)]);
+        assert!(doc.block(2).same_table(&doc.block(4)));
+        assert_eq!(
+            doc.block(2).table.map(|t| t.columns[0].width),
+            Some(5),
+            "widened"
+        );
+        assert!(doc.take_widened() && !doc.take_widened());
+    }
+
+    #[test]
+    fn quote_depth_and_flags_share_a_byte() {
+        let mut deep = para("deep");
+        deep.quote = 200;
+        deep.continued = true;
+        deep.joined = true;
+        deep.indent = 17;
+        let doc = Document::from_blocks("T".into(), vec![deep], None);
+        let b = doc.block(0);
+        assert_eq!(
+            (b.quote, b.continued, b.joined, b.indent),
+            (MAX_QUOTE, true, true, 17)
+        );
     }
 
     #[test]

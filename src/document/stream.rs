@@ -537,6 +537,21 @@ mod tests {
                 .iter()
                 .any(|b| b.text.contains('|') && b.kind == BlockKind::Paragraph)
         );
+        // The rows of every piece make one table, as wide as the whole one, so that they
+        // line up (and turn into records) together.
+        let streamed = Document::from_blocks("T".into(), blocks, None);
+        let at_once = whole(md.as_bytes(), "a.md");
+        let rows = |doc: &Document| -> Vec<usize> {
+            (0..doc.block_count())
+                .filter(|&i| matches!(doc.block(i).kind, BlockKind::TableRow { .. }))
+                .collect()
+        };
+        let (first, last) = (rows(&streamed)[0], *rows(&streamed).last().unwrap());
+        assert!(streamed.block(first).same_table(&streamed.block(last)));
+        assert_eq!(
+            streamed.block(last).table,
+            at_once.block(*rows(&at_once).last().unwrap()).table
+        );
     }
 
     #[test]

@@ -823,6 +823,11 @@ impl LayoutCache {
         &mut self.layouts[last]
     }
 
+    /// Forgets every layout (the document changed under lines laid out before).
+    pub fn clear(&mut self) {
+        self.layouts.clear();
+    }
+
     /// The layout for `options` if it is cached.
     pub fn peek(&self, options: WrapOptions) -> Option<&Layout> {
         self.layouts.iter().find(|l| l.options == options)

@@ -375,3 +375,217 @@ fn a_line_stays_small() {
     // The row index of table lines lives in what was padding.
     assert!(std::mem::size_of::<Line>() <= 16);
 }
+
+#[test]
+fn blocks_in_list_items_align_with_the_item_text_at_every_depth() {
+    let d = md("\
+1. one
+
+   second paragraph of one
+
+   1. nested ordered
+
+      more of the nested item
+
+      - third level
+
+        ```
+        code(x)
+        ```
+
+        after the code
+2. two
+");
+    let lines = render_plain(&d, WrapOptions::new(40));
+    assert_eq!(
+        lines,
+        [
+            "1. one",
+            "",
+            "   second paragraph of one",
+            "",
+            "   1. nested ordered",
+            "",
+            "      more of the nested item",
+            "",
+            "      • third level",
+            "",
+            "        ▏ code(x)",
+            "",
+            "        after the code",
+            "",
+            "2. two",
+        ]
+    );
+}
+
+#[test]
+fn adjacent_lists_and_loose_items_are_set_apart() {
+    let d = md("- a\n- b\n  - b1\n- c\n\n1. one\n2. two\n\n* loose\n\n* items\n\nAfter.");
+    let lines = render_plain(&d, WrapOptions::new(30));
+    assert_eq!(
+        lines,
+        [
+            "• a",
+            "• b",
+            "  • b1",
+            "• c",
+            "",
+            "1. one",
+            "2. two",
+            "",
+            "• loose",
+            "",
+            "• items",
+            "",
+            "After.",
+        ]
+    );
+    // Two bullet lists one after the other (another bullet character starts a new list).
+    let d = md("- a\n- b\n+ c\n+ d\n");
+    let lines = render_plain(&d, WrapOptions::new(30));
+    assert_eq!(lines, ["• a", "• b", "", "• c", "• d"]);
+}
+
+#[test]
+fn numbers_are_right_aligned_and_their_items_share_one_column() {
+    let d = md("8. eight\n9. nine wraps here\n10. ten\n    1. nested under ten\n");
+    let lines = render_plain(&d, WrapOptions::new(14));
+    assert_eq!(
+        lines,
+        [
+            " 8. eight",
+            " 9. nine wraps",
+            "    here",
+            "10. ten",
+            "    1. nested",
+            "       under",
+            "       ten",
+        ]
+    );
+}
+
+#[test]
+fn wrapped_code_lines_are_marked_as_continuations() {
+    let d = md("```python\nif x:\n    call(first_argument, second_argument)\nend\n```");
+    let mut layout = Layout::new(&d, WrapOptions::new(28));
+    let lines: Vec<String> = layout
+        .all_lines(&d)
+        .into_iter()
+        .map(|p| layout.plain_text(&d, p))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "▏ if x:",
+            "▏     call(first_argument,",
+            "↪ second_argument)",
+            "▏ end",
+        ]
+    );
+    let flags: Vec<bool> = layout
+        .lines(0)
+        .unwrap()
+        .iter()
+        .map(Line::continues)
+        .collect();
+    assert_eq!(flags, [false, false, true, false]);
+    // The gutter and the mark are their own segments, painted as the gutter; the code runs
+    // to the end of the column so a background marks out the block.
+    let segments = layout.segments(&d, LinePos { block: 0, line: 2 });
+    assert_eq!(segments[0].text, CONTINUATION);
+    assert_eq!(segments[0].paint, Paint::Gutter);
+    assert!(segments[1..].iter().all(|s| s.paint == Paint::Code));
+    let drawn: usize = segments.iter().map(|s| text_width(&s.text)).sum();
+    assert_eq!(drawn, 28);
+}
+
+#[test]
+fn table_columns_are_aligned_and_cells_wrap_under_their_column() {
+    let d = md("\
+| Left | Centre | Right |
+|:-----|:------:|------:|
+| a | b | c |
+| a longer cell with words | mid | 1234 |
+");
+    let lines = render_plain(&d, WrapOptions::new(80));
+    assert_eq!(
+        lines,
+        [
+            "Left                     │ Centre │ Right",
+            "a                        │   b    │     c",
+            "a longer cell with words │  mid   │  1234",
+        ]
+    );
+    let lines = render_plain(&d, WrapOptions::new(30));
+    assert_eq!(
+        lines,
+        [
+            "Left          │ Centre │ Right",
+            "a             │   b    │     c",
+            "a longer cell │  mid   │  1234",
+            "with words    │        │",
+        ]
+    );
+}
+
+#[test]
+fn a_table_that_cannot_fit_is_shown_as_records_and_lines_map_back_to_rows() {
+    let d = md("\
+Before.
+
+| Name | Population | Capital |
+|------|-----------:|---------|
+| Deutschland | 83 Mio. | Berlin |
+| Österreich | 9 Mio. | Wien an der Donau |
+
+After.
+");
+    let mut layout = Layout::new(&d, WrapOptions::new(20));
+    let all = layout.all_lines(&d);
+    let lines: Vec<String> = all.iter().map(|&p| layout.plain_text(&d, p)).collect();
+    assert_eq!(
+        lines,
+        [
+            "Before.",
+            "",
+            "Name │ Population │",
+            "Capital",
+            "",
+            "Name: Deutschland",
+            "Population: 83 Mio.",
+            "Capital: Berlin",
+            "",
+            "Name: Österreich",
+            "Population: 9 Mio.",
+            "Capital: Wien an der",
+            "         Donau",
+            "",
+            "After.",
+        ]
+    );
+    // Every line of a record maps to its row, and back.
+    for &pos in &all {
+        if layout.lines(pos.block).unwrap()[pos.line].is_gap() {
+            continue;
+        }
+        let (block, offset) = layout.content_at(pos);
+        assert_eq!(block, pos.block);
+        assert_eq!(layout.line_at(&d, block, offset), Some(pos), "{pos:?}");
+    }
+    let wien = d.block(3).text.find("Wien").unwrap();
+    let pos = layout.line_at(&d, 3, wien).unwrap();
+    assert_eq!(layout.plain_text(&d, pos), "Capital: Wien an der");
+    let donau = d.block(3).text.find("Donau").unwrap();
+    let pos = layout.line_at(&d, 3, donau).unwrap();
+    assert_eq!(layout.plain_text(&d, pos), "         Donau");
+}
+
+#[test]
+fn two_tables_one_after_the_other_are_set_apart() {
+    let d = md("| a |\n|---|\n| 1 |\n\n<!-- -->\n\n| b |\n|---|\n| 2 |\n");
+    assert_eq!(
+        render_plain(&d, WrapOptions::new(20)),
+        ["a", "1", "", "b", "2"]
+    );
+}
