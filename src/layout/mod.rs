@@ -408,44 +408,46 @@ fn lay_out_block(
     if let BlockKind::TableRow { header } = *block.kind {
         let cells = table::cells(block.text);
         let table = block.table.map(|t| &**t);
-        let push = |lines: &mut Vec<Line>, i: usize, count: usize, (start, end)| {
-            lines.push(Line {
-                start: to_u32(start),
-                end: to_u32(end),
-                span_from: 0,
-                flags: TABLE
-                    | if i == 0 { FIRST } else { 0 }
-                    | if i + 1 == count { BREAK } else { 0 },
-                row: u16::try_from(i).unwrap_or(u16::MAX),
-            });
+        let (rows, records) = match table::plan(block.text, &cells, table, avail) {
+            table::Plan::Grid(widths) => (
+                table::RowLines::Grid(table::grid_lines(block.text, &cells, &widths, dict)),
+                false,
+            ),
+            table::Plan::Records if !header => (
+                table::RowLines::Records(table::record_lines(
+                    block.text, &cells, table, avail, dict,
+                )),
+                true,
+            ),
+            // The header row of a table shown as records reads as a line of column names.
+            table::Plan::Records => (table::RowLines::Grid(Vec::new()), false),
         };
-        match table::plan(block.text, &cells, table, avail) {
-            table::Plan::Grid(widths) => {
-                let rows = table::grid_lines(block.text, &cells, &widths, dict);
-                for (i, row) in rows.iter().enumerate() {
-                    push(&mut lines, i, rows.len(), table::span_of(row));
-                }
-                return lines.into_boxed_slice();
+        let starts = table::line_starts(&rows, &cells);
+        if !starts.is_empty() {
+            // Records are set apart from each other.
+            if records && lines.is_empty() && index > 0 && !block.continued {
+                lines.push(Line {
+                    start: 0,
+                    end: 0,
+                    span_from: 0,
+                    flags: GAP,
+                    row: 0,
+                });
             }
-            // Records, each set apart; the header row reads as a line of column names.
-            table::Plan::Records if !header => {
-                if lines.is_empty() && index > 0 && !block.continued {
-                    lines.push(Line {
-                        start: 0,
-                        end: 0,
-                        span_from: 0,
-                        flags: GAP,
-                        row: 0,
-                    });
-                }
-                let records = table::record_lines(block.text, &cells, table, avail, dict);
-                for (i, record) in records.iter().enumerate() {
-                    let range = table::record_start(record, &cells, block.text.len());
-                    push(&mut lines, i, records.len(), range);
-                }
-                return lines.into_boxed_slice();
+            let count = starts.len();
+            for (i, &start) in starts.iter().enumerate() {
+                let end = starts.get(i + 1).copied().unwrap_or(block.text.len());
+                lines.push(Line {
+                    start: to_u32(start),
+                    end: to_u32(end),
+                    span_from: 0,
+                    flags: TABLE
+                        | if i == 0 { FIRST } else { 0 }
+                        | if i + 1 == count { BREAK } else { 0 },
+                    row: u16::try_from(i).unwrap_or(u16::MAX),
+                });
             }
-            table::Plan::Records => {}
+            return lines.into_boxed_slice();
         }
     }
     let mut pieces = Vec::new();

@@ -164,9 +164,12 @@ fn wrap_cell(text: &str, range: Range<usize>, width: usize, dict: Option<&Standa
     pieces
 }
 
-/// The label of column `column` in a record: its header and `": "`, cut to fit `room`; empty
-/// for a column without a header.
+/// The label of column `column` in a record: its header and `": "`, cut to fit `room` (half
+/// of it for the first column, whose label always shares its line with the value, so that
+/// the row's first line starts where its text does: see [`line_starts`]); empty for a
+/// column without a header.
 pub fn label(table: Option<&Table>, column: usize, room: usize) -> String {
+    let room = if column == 0 { room / 2 } else { room };
     let header = table
         .and_then(|t| t.columns.get(column))
         .map_or("", |c| c.header.as_str());
@@ -224,8 +227,8 @@ pub fn record_lines(
         // The value shares the label's line when it fits the rest of it, or when the label
         // takes at most half of it.
         let value_width = text_width(&text[range.clone()]);
-        let shares =
-            label_width < room && (value_width <= room - label_width || label_width * 2 <= room);
+        let shares = label_width < room
+            && (column == 0 || value_width <= room - label_width || label_width * 2 <= room);
         let hang = if shares {
             label_width
         } else {
@@ -260,26 +263,37 @@ pub fn record_lines(
     out
 }
 
-/// Where a record line starts in the row text: its piece, or for a label line without one,
-/// the start of its cell. Record lines start in order, so a line maps to a content position
-/// and back.
-pub fn record_start(line: &RecordLine, cells: &[Range<usize>], text_len: usize) -> (usize, usize) {
-    match line.piece {
-        Some(piece) => (piece.start, piece.end),
-        None => {
-            let at = cells.get(line.column).map_or(text_len, |r| r.start);
-            (at, at)
-        }
+/// Where each line of a row starts in the row text, in order: the first line at 0, so that
+/// the lines of a row, each running to where the next starts, cover all of its text (the
+/// separators too) and every offset maps to a line and back. A grid line starts where its
+/// first piece does; a record line where its piece does, or a label line without one at the
+/// separator before its cell (the value's first piece starts after it).
+pub fn line_starts(lines: &RowLines, cells: &[Range<usize>]) -> Vec<usize> {
+    let mut starts: Vec<usize> = match lines {
+        RowLines::Grid(rows) => rows
+            .iter()
+            .map(|line| line.iter().flatten().map(|p| p.start).min().unwrap_or(0))
+            .collect(),
+        RowLines::Records(records) => records
+            .iter()
+            .map(|line| match line.piece {
+                Some(piece) => piece.start,
+                None => cells
+                    .get(line.column)
+                    .map_or(0, |r| r.start.saturating_sub(SEPARATOR.len())),
+            })
+            .collect(),
+    };
+    if let Some(first) = starts.first_mut() {
+        *first = 0;
     }
+    starts
 }
 
-/// The byte range a row line stands for: from its first piece to its last. The starts grow
-/// from line to line (the pieces of a cell do, and a later column starts after an earlier
-/// one ends), so a line maps to a content position and back.
-pub fn span_of(line: &RowLine) -> (usize, usize) {
-    let start = line.iter().flatten().map(|p| p.start).min().unwrap_or(0);
-    let end = line.iter().flatten().map(|p| p.end).max().unwrap_or(start);
-    (start, end)
+/// A row's lines, either way.
+pub enum RowLines {
+    Grid(Vec<RowLine>),
+    Records(Vec<RecordLine>),
 }
 
 /// The blank cells before and after a piece `used` cells wide in a column `width` wide.

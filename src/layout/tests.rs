@@ -589,3 +589,56 @@ fn two_tables_one_after_the_other_are_set_apart() {
         ["a", "1", "", "b", "2"]
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Tables of any shape, at any width: as a grid or as records, every line fits (but a
+    /// lone wide character in a one-cell column), every word of every cell is drawn, and
+    /// every line maps to its row and back.
+    #[test]
+    fn tables_fit_keep_their_words_and_map_back(
+        rows in prop::collection::vec(
+            prop::collection::vec("([a-z]{1,9}|[你好世界]{1,3})( [a-z]{1,7}){0,4}", 1..6),
+            1..5,
+        ),
+        aligns in prop::collection::vec(prop::sample::select(vec![":--", ":-:", "--:", "---"]), 6),
+        width in 1usize..60,
+    ) {
+        let columns = rows.iter().map(Vec::len).max().unwrap_or(1);
+        let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
+        let mut text = line(&rows[0]);
+        text.push_str(&format!("|{}|\n", aligns[..columns].join("|")));
+        for row in &rows[1..] {
+            text.push_str(&line(row));
+        }
+        let d = md(&text);
+        let mut layout = Layout::new(&d, WrapOptions::new(width));
+        let mut drawn = Vec::new();
+        for pos in layout.all_lines(&d) {
+            let plain = layout.plain_text(&d, pos);
+            let single = plain.trim().graphemes(true).count() == 1;
+            prop_assert!(text_width(&plain) <= width || single, "{:?} wider than {}", plain, width);
+            drawn.extend(words(&plain));
+            if layout.lines(pos.block).unwrap()[pos.line].is_gap() {
+                continue;
+            }
+            let (block, offset) = layout.content_at(pos);
+            prop_assert_eq!(layout.line_at(&d, block, offset), Some(pos));
+        }
+        // Every letter of the cells is drawn (labels repeat the headers' letters, so the
+        // letters drawn are counted as at least those of the cells).
+        let count = |text: &str| {
+            let mut counts = std::collections::HashMap::new();
+            for c in text.chars().filter(|c| c.is_alphabetic()) {
+                *counts.entry(c).or_insert(0usize) += 1;
+            }
+            counts
+        };
+        let drawn = count(&drawn.concat());
+        let cells = count(&rows.iter().flatten().cloned().collect::<String>());
+        for (c, n) in cells {
+            prop_assert!(drawn.get(&c).copied().unwrap_or(0) >= n, "{:?} lost", c);
+        }
+    }
+}
