@@ -215,6 +215,20 @@ mod tests {
     }
 
     #[test]
+    fn code_gets_its_background_and_the_gutter_is_dim() {
+        let mut config = crate::config::Config::default().theme;
+        let (theme, _) = Theme::new(&config, true);
+        assert_eq!(theme.paint(Paint::Code).bg, None, "no background unless set");
+        assert_eq!(theme.paint(Paint::Gutter), theme.dim());
+        config.insert("code_bg".into(), "236".into());
+        let (theme, warnings) = Theme::new(&config, true);
+        assert!(warnings.is_empty());
+        assert_eq!(theme.paint(Paint::Code).bg, Some(Color::Indexed(236)));
+        let (plain, _) = Theme::new(&config, false);
+        assert_eq!(plain.paint(Paint::Code).bg, None, "NO_COLOR: no background");
+    }
+
+    #[test]
     fn no_color_keeps_roles_distinct_by_modifiers() {
         let (theme, warnings) = Theme::new(&crate::config::Config::default().theme, false);
         assert!(warnings.is_empty());
