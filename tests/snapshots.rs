@@ -317,3 +317,43 @@ fn a_box_over_chinese_text_keeps_its_border_whole() {
         );
     }
 }
+
+/// Lists, code and tables as the layout draws them (issue 12): blocks in items under the
+/// item's text at three depths, tight and loose lists, code with its gutter and continuation
+/// marks, a table aligned, wrapped in its columns, and shown as records when too narrow.
+#[test]
+fn lists_code_and_tables_laid_out() {
+    use blatt::document::{Format, parse};
+    use blatt::layout::{WrapOptions, render_plain};
+    let md = "\
+# Layout
+
+1. First step, a paragraph long enough to wrap at narrow widths.
+
+   A second paragraph of the first step.
+
+   1. A nested step
+      - a third-level note
+
+        ```python
+        result = compute(first_argument, second_argument, third_argument)
+        ```
+2. Second step
+
+- tight
+- list
+
+* another
+* list
+
+| Tool | Purpose | Cost |
+|:-----|:-------:|-----:|
+| grep | finds lines that match a pattern in files | 0 € |
+| awk | processes columns | 0 € |
+";
+    let doc = parse(md, Format::Markdown, "t", Some("en"));
+    for width in [72, 38, 20] {
+        let lines = render_plain(&doc, WrapOptions::new(width)).join("\n");
+        insta::assert_snapshot!(format!("layout_lists_code_tables_{width}"), lines);
+    }
+}

@@ -218,7 +218,11 @@ mod tests {
     fn code_gets_its_background_and_the_gutter_is_dim() {
         let mut config = crate::config::Config::default().theme;
         let (theme, _) = Theme::new(&config, true);
-        assert_eq!(theme.paint(Paint::Code).bg, None, "no background unless set");
+        assert_eq!(
+            theme.paint(Paint::Code).bg,
+            None,
+            "no background unless set"
+        );
         assert_eq!(theme.paint(Paint::Gutter), theme.dim());
         config.insert("code_bg".into(), "236".into());
         let (theme, warnings) = Theme::new(&config, true);
