@@ -449,6 +449,8 @@ fn clipped_web_article_screens() {
             );
         }
     }
+}
+
 /// An article without an H1 but with front matter: the header line names it with its author
 /// and date, the status line names the article (not its first section) in the opening part,
 /// and the contents list that section once.
@@ -486,4 +488,44 @@ fn front_matter_and_opening_part_in_the_reader() {
         .filter(|l| l.contains('│') && l.contains("First Section"))
         .count();
     assert_eq!(listed, 1, "{contents}");
+}
+
+/// Lists, code and tables as the layout draws them (issue 12): blocks in items under the
+/// item's text at three depths, tight and loose lists, code with its gutter and continuation
+/// marks, a table aligned, wrapped in its columns, and shown as records when too narrow.
+#[test]
+fn lists_code_and_tables_laid_out() {
+    use blatt::document::{Format, parse};
+    use blatt::layout::{WrapOptions, render_plain};
+    let md = "\
+# Layout
+
+1. First step, a paragraph long enough to wrap at narrow widths.
+
+   A second paragraph of the first step.
+
+   1. A nested step
+      - a third-level note
+
+        ```python
+        result = compute(first_argument, second_argument, third_argument)
+        ```
+2. Second step
+
+- tight
+- list
+
+* another
+* list
+
+| Tool | Purpose | Cost |
+|:-----|:-------:|-----:|
+| grep | finds lines that match a pattern in files | 0 € |
+| awk | processes columns | 0 € |
+";
+    let doc = parse(md, Format::Markdown, "t", Some("en"));
+    for width in [72, 38, 20] {
+        let lines = render_plain(&doc, WrapOptions::new(width)).join("\n");
+        insta::assert_snapshot!(format!("layout_lists_code_tables_{width}"), lines);
+    }
 }

@@ -310,6 +310,18 @@ impl Reader {
         let doc = Arc::make_mut(&mut self.doc);
         doc.append(blocks);
         doc.complete = done;
+        if doc.take_widened() {
+            // A table read on got wider columns: its rows laid out so far are laid out
+            // again, and the top line keeps its place in the text.
+            let (block, offset) = self
+                .view()
+                .map_or((self.top.block, 0), |l| l.content_at(self.top));
+            self.cache.clear();
+            let doc = Arc::clone(&self.doc);
+            if let Some(top) = self.layout().line_at(&doc, block, offset) {
+                self.top = top;
+            }
+        }
         self.sync_keys();
         if done && let Some(marks) = self.legacy_marks.take() {
             let read = std::mem::take(&mut self.read_sections);

@@ -9,8 +9,10 @@ use pulldown_cmark::{
     Parser, Tag, TagEnd,
 };
 
+use std::sync::Arc;
+
 use super::html::{self, HtmlEvent, Kind};
-use super::{Block, BlockKind, Metadata, Part, Role, Span, front_matter};
+use super::{Align, Block, BlockKind, Column, Metadata, Part, Role, Span, Table, front_matter};
 
 /// Parses a part of a text read in pieces (see [`Part`]): only the first part has a title
 /// and front matter; a paragraph or code block at the start of a part cut inside one goes
@@ -36,6 +38,9 @@ pub fn parse_piece(text: &str, part: Part) -> (Metadata, Option<String>, Vec<Blo
     }
     (meta, title.filter(|_| part.first), blocks)
 }
+
+/// How far a definition is indented under its term, in cells.
+const DEFINITION_INDENT: usize = 4;
 
 /// The pulldown-cmark extensions blatt reads Markdown with. Its metadata blocks are not
 /// among them: see [`front_matter`].
@@ -65,9 +70,26 @@ pub fn parse(text: &str) -> (Option<String>, Vec<Block>) {
     builder.finish()
 }
 
-/// An open list: the next number for ordered lists.
+/// An open list.
 struct List {
+    /// The next number, for ordered lists.
     next: Option<u64>,
+    /// Ordered lists: runs of items whose markers have the same width, each with the index
+    /// of its first block. Numbers only grow, so there are a few runs (`9.` then `10.`);
+    /// when the list ends, the narrower runs move right so that all items' text starts in
+    /// one column and the numbers are right-aligned.
+    runs: Vec<(usize, u8)>,
+}
+
+/// Width in terminal cells, measured as the layout measures (by grapheme cluster).
+fn width_of(text: &str) -> usize {
+    use unicode_segmentation::UnicodeSegmentation;
+    use unicode_width::UnicodeWidthStr;
+    text.graphemes(true).map(UnicodeWidthStr::width).sum()
+}
+
+fn cells(n: usize) -> u8 {
+    u8::try_from(n).unwrap_or(u8::MAX)
 }
 
 /// An open `<sup>` or `<sub>`: where its text starts, in the current block (the `block`-th
@@ -101,13 +123,26 @@ struct Builder {
     /// The lines of the HTML block being read.
     html_block: Option<String>,
     lists: Vec<List>,
-    /// Marker for the next paragraph inside a list item; `None` after the first paragraph.
+    /// Marker for the next block inside a list item; `None` after the item's first block.
     item_marker: Option<String>,
     /// Item nesting, to know whether a paragraph belongs to a list item.
     items: usize,
+    /// For each open item (and footnote definition): the column where its text starts.
+    indents: Vec<u8>,
+    /// The next block goes on right under the one before (an alert's text under its label,
+    /// a definition under its term).
+    join_next: bool,
+    /// The last block made was the text of a tight list item (text without a paragraph
+    /// around it), so a tight item's text after it is drawn right under it.
+    after_tight: bool,
+    /// A list just started at the outermost level: its first item is set apart from what
+    /// came before (another list, too).
+    new_list: bool,
     quote: u8,
     /// Rows of the table being read: cells per row, and whether it is the header.
     table: Vec<(bool, Vec<String>)>,
+    /// The column alignments of the Markdown table being read.
+    alignments: Vec<Align>,
     table_header: bool,
     cell: Option<String>,
     title: Option<String>,
@@ -131,7 +166,10 @@ impl Builder {
             Event::HardBreak => self.text("\n"),
             Event::Rule => {
                 self.flush();
-                self.push(Block::new(BlockKind::Rule, String::new()));
+                let mut rule = self.block(BlockKind::Rule);
+                rule.marker = self.item_marker.take().unwrap_or_default();
+                self.push(rule);
+                self.after_tight = false;
             }
             Event::TaskListMarker(done) => self.task_box(done),
             Event::FootnoteReference(label) => self.text(&format!("[^{label}]")),
@@ -146,7 +184,10 @@ impl Builder {
 
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
-            Tag::Paragraph => self.open(BlockKind::Paragraph),
+            Tag::Paragraph => {
+                self.open(BlockKind::Paragraph);
+                self.after_tight = false;
+            }
             Tag::Heading { level, id, .. } => {
                 let id = id.map(|id| super::sanitize::sanitize_line(&id));
                 self.open_heading(heading_level(level), id.filter(|id| !id.is_empty()));
@@ -168,40 +209,72 @@ impl Builder {
                 self.open_span(Role::Strong);
             }
             Tag::DefinitionListDefinition => {
-                // Indented below its term, as a list item's text without a marker.
+                // Right under its term, indented as a list item's text without a marker.
                 self.flush();
                 self.items += 1;
+                let parent = self.indents.last().copied().unwrap_or(0);
+                self.indents
+                    .push(cells(usize::from(parent) + DEFINITION_INDENT));
                 self.item_marker = Some(String::new());
+                self.join_next = true;
             }
             Tag::CodeBlock(_) => {
                 self.flush();
-                self.current = Some(self.block(BlockKind::Code));
+                let mut block = self.block(BlockKind::Code);
+                block.marker = self.item_marker.take().unwrap_or_default();
+                self.current = Some(block);
+                self.after_tight = false;
             }
             Tag::List(start) => {
                 self.flush();
-                self.lists.push(List { next: start });
+                // (A list nested first thing in an item is not: `- - x`.)
+                if self.lists.is_empty() {
+                    self.new_list = true;
+                }
+                self.lists.push(List {
+                    next: start,
+                    runs: Vec::new(),
+                });
             }
             Tag::Item => {
                 self.flush();
                 self.items += 1;
+                let at = self.blocks.len();
                 let marker = match self.lists.last_mut() {
-                    Some(List { next: Some(n) }) => {
+                    Some(List {
+                        next: Some(n),
+                        runs,
+                    }) => {
                         let marker = format!("{n}.");
                         *n = n.saturating_add(1);
+                        let width = cells(width_of(&marker));
+                        if runs.last().is_none_or(|&(_, w)| w != width) {
+                            runs.push((at, width));
+                        }
                         marker
                     }
                     _ => "•".to_string(),
                 };
-                self.item_marker = Some(marker);
+                self.open_item(marker);
             }
             Tag::FootnoteDefinition(label) => {
                 self.flush();
-                self.item_marker = Some(format!("[^{label}]:"));
                 self.items += 1;
+                self.open_item(format!("[^{label}]:"));
             }
-            Tag::Table(_) => {
+            Tag::Table(alignments) => {
                 self.flush();
                 self.table.clear();
+                self.alignments = alignments
+                    .iter()
+                    .map(|a| match a {
+                        pulldown_cmark::Alignment::Center => Align::Center,
+                        pulldown_cmark::Alignment::Right => Align::Right,
+                        pulldown_cmark::Alignment::Left | pulldown_cmark::Alignment::None => {
+                            Align::Left
+                        }
+                    })
+                    .collect();
             }
             Tag::TableHead => {
                 self.table_header = true;
@@ -239,7 +312,9 @@ impl Builder {
             }
             TagEnd::List(_) => {
                 self.flush();
-                self.lists.pop();
+                if let Some(list) = self.lists.pop() {
+                    self.align_numbers(&list.runs);
+                }
             }
             TagEnd::HtmlBlock => {
                 if let Some(html) = self.html_block.take() {
@@ -254,6 +329,7 @@ impl Builder {
                 // A tight item's text arrives without a paragraph around it.
                 self.flush();
                 self.items = self.items.saturating_sub(1);
+                self.indents.pop();
                 self.item_marker = None;
             }
             TagEnd::TableHead => self.table_header = false,
@@ -284,7 +360,12 @@ impl Builder {
         }
         if self.current.is_none() {
             // Text outside a paragraph: a tight list item, or loose inline content.
+            let joined = self.items > 0 && self.after_tight && !self.new_list;
             self.open(BlockKind::Paragraph);
+            if let Some(block) = self.current.as_mut() {
+                block.joined = joined;
+            }
+            self.after_tight = self.items > 0;
         }
         if let Some(block) = self.current.as_mut() {
             // A line broken by HTML starts at its first word, as in a browser.
@@ -345,6 +426,8 @@ impl Builder {
         block.text = label.to_string();
         block.spans.push(Span::new(0..label.len(), Role::Callout));
         self.push(block);
+        // The alert's text goes on right under its label.
+        self.join_next = true;
     }
 
     /// An HTML block: its text, as blocks.
@@ -584,13 +667,46 @@ impl Builder {
         self.flush();
         let mut block = self.block(BlockKind::Heading { level });
         block.id = id;
+        block.marker = self.item_marker.take().unwrap_or_default();
         self.current = Some(block);
+        self.after_tight = false;
     }
 
     fn block(&self, kind: BlockKind) -> Block {
         let mut block = Block::new(kind, String::new());
         block.quote = self.quote;
+        block.indent = self.indents.last().copied().unwrap_or(0);
         block
+    }
+
+    /// A list item (or footnote definition) starts: its text goes right of `marker`. An
+    /// item whose first block is another item (`- - x`) shows both markers on one line.
+    fn open_item(&mut self, marker: String) {
+        let parent = self.indents.last().copied().unwrap_or(0);
+        let width = width_of(&marker);
+        self.indents.push(cells(usize::from(parent) + width + 1));
+        self.item_marker = Some(match self.item_marker.take() {
+            Some(outer) => format!("{outer} {marker}"),
+            None => marker,
+        });
+    }
+
+    /// Right-aligns the numbers of an ordered list that just ended: the items of narrower
+    /// runs (see [`List::runs`]) and everything in them move right to the widest's column.
+    fn align_numbers(&mut self, runs: &[(usize, u8)]) {
+        let Some(widest) = runs.iter().map(|&(_, w)| w).max() else {
+            return;
+        };
+        for (i, &(start, width)) in runs.iter().enumerate() {
+            let end = runs.get(i + 1).map_or(self.blocks.len(), |&(s, _)| s);
+            let shift = widest - width;
+            if shift == 0 {
+                continue;
+            }
+            for block in self.blocks.get_mut(start..end).unwrap_or_default() {
+                block.indent = block.indent.saturating_add(shift);
+            }
+        }
     }
 
     fn open_span(&mut self, role: Role) {
@@ -658,19 +774,22 @@ impl Builder {
         self.push(block);
     }
 
-    fn push(&mut self, block: Block) {
+    fn push(&mut self, mut block: Block) {
+        self.new_list = false;
+        if std::mem::take(&mut self.join_next) {
+            block.joined = true;
+        }
         self.blocks.push(block);
     }
 
-    /// Pads the cells of each column (the last one too) to the column's width, so rows line
-    /// up and every row tells the layout the width of every column: the layout wraps a row
-    /// too wide for the screen cell by cell (see `layout::table`), one row at a time.
+    /// Ends a table: one block per row, its cells joined with `" │ "`, all sharing one
+    /// [`Table`] with the columns' alignment, natural width and header text, so that the
+    /// layout gives every row the same column widths (see `layout::table`), one row at a
+    /// time. Rows with fewer cells get empty ones. Alignments default to left; the rows of
+    /// an HTML table come in the same way.
     fn finish_table(&mut self) {
-        use unicode_segmentation::UnicodeSegmentation;
-        use unicode_width::UnicodeWidthStr;
-        // Measured as the layout measures: by grapheme cluster.
-        let width_of = |cell: &str| cell.graphemes(true).map(UnicodeWidthStr::width).sum();
         let rows = std::mem::take(&mut self.table);
+        let alignments = std::mem::take(&mut self.alignments);
         let columns = rows.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
         // The separator is the row's own: a cell's `│` would read as a column break.
         let rows: Vec<(bool, Vec<String>)> = rows
@@ -680,27 +799,38 @@ impl Builder {
                 (header, row)
             })
             .collect();
-        let mut widths = vec![0usize; columns];
-        for (_, row) in &rows {
-            for (i, cell) in row.iter().enumerate() {
-                widths[i] = widths[i].max(width_of(cell));
+        let mut table = Table {
+            columns: (0..columns)
+                .map(|i| Column {
+                    align: alignments.get(i).copied().unwrap_or_default(),
+                    width: 0,
+                    header: String::new(),
+                })
+                .collect(),
+        };
+        for (header, row) in &rows {
+            for (column, cell) in table.columns.iter_mut().zip(row) {
+                let width = u32::try_from(width_of(cell)).unwrap_or(u32::MAX);
+                column.width = column.width.max(width);
+                if *header && column.header.is_empty() {
+                    column.header = super::sanitize::sanitize_line(cell);
+                }
             }
         }
+        let table = Arc::new(table);
+        let mut marker = self.item_marker.take().unwrap_or_default();
         for (header, row) in rows {
             let mut text = String::new();
-            for (i, width) in widths.iter().enumerate() {
-                let cell = row.get(i).map_or("", String::as_str);
+            for i in 0..columns {
                 if i > 0 {
                     text.push_str(" │ ");
                 }
-                text.push_str(cell);
-                text.extend(std::iter::repeat_n(
-                    ' ',
-                    width.saturating_sub(width_of(cell)),
-                ));
+                text.push_str(row.get(i).map_or("", String::as_str));
             }
             let mut block = self.block(BlockKind::TableRow { header });
             block.text = text;
+            block.marker = std::mem::take(&mut marker);
+            block.table = Some(Arc::clone(&table));
             clean_block(&mut block);
             if header {
                 let len = block.text.len();
@@ -708,6 +838,7 @@ impl Builder {
             }
             self.push(block);
         }
+        self.after_tight = false;
     }
 
     fn finish(mut self) -> (Option<String>, Vec<Block>) {
@@ -873,8 +1004,75 @@ mod tests {
     fn tables_line_up() {
         let d = doc("| a | bbb |\n|---|---|\n| cc | d |\n");
         let rows: Vec<_> = d.blocks().map(|b| b.text).collect();
-        assert_eq!(rows, ["a  │ bbb", "cc │ d  "]);
+        assert_eq!(rows, ["a │ bbb", "cc │ d"]);
         assert_eq!(*d.block(0).kind, BlockKind::TableRow { header: true });
+        // Both rows share one table: its columns' widths and headers.
+        let table = d.block(1).table.expect("a table");
+        assert!(d.block(0).same_table(&d.block(1)));
+        let columns: Vec<_> = table
+            .columns
+            .iter()
+            .map(|c| (c.align, c.width, c.header.as_str()))
+            .collect();
+        assert_eq!(columns, [(Align::Left, 2, "a"), (Align::Left, 3, "bbb")]);
+    }
+
+    #[test]
+    fn blocks_in_items_carry_the_column_of_the_item_text() {
+        let d = doc("9. one\n\n   more\n\n   - two\n\n     ```\n     code\n     ```\n10. ten\n");
+        let blocks: Vec<_> = d
+            .blocks()
+            .map(|b| (*b.kind, b.marker, b.text, b.indent))
+            .collect();
+        // The numbers are right-aligned: `9.` moves one cell right, so `one` and `ten`
+        // start in the same column, and everything in item 9 moves with it.
+        assert_eq!(
+            blocks,
+            [
+                (BlockKind::ListItem { depth: 0 }, "9.", "one", 4),
+                (BlockKind::ListItem { depth: 0 }, "", "more", 4),
+                (BlockKind::ListItem { depth: 1 }, "•", "two", 6),
+                (BlockKind::Code, "", "code", 6),
+                (BlockKind::ListItem { depth: 0 }, "10.", "ten", 4),
+            ]
+        );
+    }
+
+    #[test]
+    fn tight_items_join_and_loose_items_and_new_lists_do_not() {
+        let d = doc("- a\n- b\n  - c\n\n1. x\n\n2. y\n\n- p\n");
+        let joined: Vec<_> = d.blocks().map(|b| (b.text, b.joined)).collect();
+        assert_eq!(
+            joined,
+            [
+                ("a", false),
+                ("b", true),
+                ("c", true),
+                ("x", false),
+                ("y", false),
+                ("p", false),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_item_opening_with_a_list_or_code_shows_its_marker_there() {
+        let d = doc("- - inner\n\n1. ```\n   code\n   ```\n");
+        let blocks: Vec<_> = d.blocks().map(|b| (b.marker, b.text, b.indent)).collect();
+        assert_eq!(blocks, [("• •", "inner", 4), ("1.", "code", 3)]);
+    }
+
+    #[test]
+    fn table_alignments_are_kept() {
+        let d = doc("| l | c | r | n |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 |\n");
+        let table = d.block(0).table.expect("a table");
+        let aligns: Vec<_> = table.columns.iter().map(|c| c.align).collect();
+        assert_eq!(
+            aligns,
+            [Align::Left, Align::Center, Align::Right, Align::Left]
+        );
+        // A short row gets its missing cells, empty.
+        assert_eq!(d.block(1).text, "1 │ 2 │ 3 │ ");
     }
 
     fn texts(d: &Document) -> Vec<&str> {
@@ -979,7 +1177,9 @@ mod tests {
         let d = doc(
             "<table>\n<thead><tr><th>a</th><th>bbb</th></tr></thead>\n<tbody>\n<tr><td>cc</td><td>d</td></tr>\n</tbody>\n</table>",
         );
-        assert_eq!(texts(&d), ["a  │ bbb", "cc │ d  "]);
+        // Cells joined, as Markdown table rows are; the layout lines the columns up.
+        assert_eq!(texts(&d), ["a │ bbb", "cc │ d"]);
+        assert!(d.block(0).same_table(&d.block(1)));
         assert_eq!(*d.block(0).kind, BlockKind::TableRow { header: true });
         assert_eq!(*d.block(1).kind, BlockKind::TableRow { header: false });
     }

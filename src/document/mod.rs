@@ -15,6 +15,7 @@ pub mod sanitize;
 pub mod stream;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 /// How the text of a span is meant to look; the UI maps roles to a theme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -111,6 +112,44 @@ impl Span {
     }
 }
 
+/// How the cells of a table column are aligned (`:--`, `:-:`, `--:` in Markdown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Align {
+    #[default]
+    Left,
+    Center,
+    Right,
+}
+
+/// A column of a table, as every row of the table lays it out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Column {
+    pub align: Align,
+    /// The widest cell of the column, in terminal cells.
+    pub width: u32,
+    /// The header cell's text (empty for a table without a header row).
+    pub header: String,
+}
+
+/// What the rows of one table share, so that each row, laid out on its own (lazily), gets
+/// the same column widths as the others. Kept once per table, not per row.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Table {
+    pub columns: Vec<Column>,
+}
+
+impl Table {
+    /// Widens this table's columns to hold `other`'s (the same table read in two pieces).
+    fn widen(&mut self, other: &Table) {
+        for (i, column) in other.columns.iter().enumerate() {
+            match self.columns.get_mut(i) {
+                Some(mine) => mine.width = mine.width.max(column.width),
+                None => self.columns.push(column.clone()),
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlockKind {
     /// The document's title, shown at the top of the opening part.
@@ -125,7 +164,8 @@ pub enum BlockKind {
     },
     /// Preformatted text: its line breaks are kept, long lines are broken, never re-flowed.
     Code,
-    /// A table row with cells already padded into columns.
+    /// A table row: its cells' text joined with `" │ "` (a cell never holds a `│`); the
+    /// block's [`Table`] says how its columns are aligned and how wide they are.
     TableRow {
         header: bool,
     },
@@ -150,6 +190,14 @@ pub struct Block {
     pub continued: bool,
     /// A heading's explicit id (`## Title {#id}`), which its section's slug then is.
     pub id: Option<String>,
+    /// Inside list items: the column (in cells, after any quote bars) where the item's
+    /// text starts; the block is drawn there, and its `marker` just before it.
+    pub indent: u8,
+    /// Drawn right under the block before, without a blank line: the next item of a tight
+    /// list, or a list nested in a tight item.
+    pub joined: bool,
+    /// The table a `TableRow` belongs to (rows of one table share it).
+    pub table: Option<Arc<Table>>,
 }
 
 /// The most text a document holds: offsets are `u32`. Articles are capped below (see
@@ -172,6 +220,9 @@ impl Block {
             marker: String::new(),
             continued: false,
             id: None,
+            indent: 0,
+            joined: false,
+            table: None,
         }
     }
 
@@ -235,6 +286,9 @@ impl Block {
                 },
                 continued: self.continued || start > 0,
                 id: if start == 0 { self.id.clone() } else { None },
+                indent: self.indent,
+                joined: self.joined && start == 0,
+                table: self.table.clone(),
             });
             start = next;
         }
@@ -262,6 +316,12 @@ pub struct BlockRef<'a> {
     pub continued: bool,
     /// A heading's explicit id (see [`Block::id`]).
     pub id: Option<&'a str>,
+    /// List indentation (see [`Block::indent`]).
+    pub indent: u8,
+    /// Drawn without a gap before it (see [`Block::joined`]).
+    pub joined: bool,
+    /// The table of a `TableRow`.
+    pub table: Option<&'a Arc<Table>>,
     /// Where the block starts, counted in bytes of block text (plus one per block) before
     /// it: the basis for "percent through the document" without laying out every line.
     pub pos: u64,
@@ -278,6 +338,17 @@ impl BlockRef<'_> {
             marker: self.marker.to_string(),
             continued: self.continued,
             id: self.id.map(str::to_string),
+            indent: self.indent,
+            joined: self.joined,
+            table: self.table.cloned(),
+        }
+    }
+
+    /// Whether `other` is a row of the same table as this one.
+    pub fn same_table(&self, other: &BlockRef) -> bool {
+        match (self.table, other.table) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
         }
     }
 
@@ -307,9 +378,16 @@ struct Stored {
     /// End of the block's list marker in `Document::markers`.
     marker_end: u32,
     kind: BlockKind,
-    quote: u8,
-    continued: bool,
+    /// Quote depth (up to [`MAX_QUOTE`]) in the low bits, then [`CONTINUED`] and [`JOINED`].
+    quote_flags: u8,
+    indent: u8,
 }
+
+/// Quote depth kept per block: deeper quotes are drawn as this deep (their bars would not
+/// fit a screen anyway).
+const MAX_QUOTE: u8 = 63;
+const CONTINUED: u8 = 64;
+const JOINED: u8 = 128;
 
 /// A run of blocks under one heading (or the untitled opening part).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -386,6 +464,8 @@ pub struct Document {
     /// List markers of all blocks, one after another.
     markers: String,
     blocks: Vec<Stored>,
+    /// The tables, each with the index of its first row, in order.
+    tables: Vec<(usize, Arc<Table>)>,
     pub sections: Vec<Section>,
     /// What the article's front matter says (nothing for plain text).
     pub meta: Metadata,
@@ -399,6 +479,8 @@ pub struct Document {
     pub expected: u64,
     /// Headings enclosing the end of the document, for appending sections.
     open_headings: Vec<(u8, String)>,
+    /// A table with rows before was widened by appended rows (see [`Document::take_widened`]).
+    widened: bool,
 }
 
 /// Where a part of a text read in pieces (see [`stream`]) sits in the whole.
@@ -559,6 +641,7 @@ impl Document {
             markers: String::new(),
             blocks: Vec::new(),
             meta: Metadata::default(),
+            tables: Vec::new(),
             sections: vec![Section {
                 title: None,
                 level: 0,
@@ -572,6 +655,7 @@ impl Document {
             complete: true,
             expected: 0,
             open_headings: Vec::new(),
+            widened: false,
         };
         doc.append(blocks);
         doc
@@ -655,6 +739,9 @@ impl Document {
             last.words += words;
             last.blocks.end = i + 1;
         }
+        if matches!(block.kind, BlockKind::TableRow { .. }) {
+            self.push_row(i, &block);
+        }
         self.text.push_str(&block.text);
         // Styling only: past 4 billion spans (far beyond any article) the rest are dropped.
         let room = (u32::MAX as usize).saturating_sub(self.spans.len());
@@ -668,10 +755,46 @@ impl Document {
             spans_end: u32::try_from(self.spans.len()).unwrap_or(u32::MAX),
             marker_end: u32::try_from(self.markers.len()).unwrap_or(u32::MAX),
             kind: block.kind,
-            quote: block.quote,
-            continued: block.continued,
+            quote_flags: block.quote.min(MAX_QUOTE)
+                | if block.continued { CONTINUED } else { 0 }
+                | if block.joined { JOINED } else { 0 },
+            indent: block.indent,
         });
         true
+    }
+
+    /// Files table row `i` under its table: the table of the row before when it shares it,
+    /// or when it goes on from it (a table read in two pieces, each with its own column
+    /// widths: the columns take the wider), else a new one.
+    fn push_row(&mut self, i: usize, block: &Block) {
+        let after_row = i
+            .checked_sub(1)
+            .and_then(|prev| self.blocks.get(prev))
+            .is_some_and(|prev| matches!(prev.kind, BlockKind::TableRow { .. }));
+        if let Some((_, last)) = self.tables.last_mut()
+            && after_row
+        {
+            match &block.table {
+                Some(table) if Arc::ptr_eq(table, last) => return,
+                Some(table) if block.continued => {
+                    let wider = table.columns.len() > last.columns.len()
+                        || table
+                            .columns
+                            .iter()
+                            .zip(&last.columns)
+                            .any(|(new, old)| new.width > old.width);
+                    if wider {
+                        Arc::make_mut(last).widen(table);
+                        self.widened = true;
+                    }
+                    return;
+                }
+                None if block.continued => return,
+                _ => {}
+            }
+        }
+        let table = block.table.clone().unwrap_or_default();
+        self.tables.push((i, table));
     }
 
     /// Number of blocks.
@@ -697,9 +820,15 @@ impl Document {
             kind: &stored.kind,
             text: &self.text[start..stored.end as usize],
             spans: &self.spans[spans_start as usize..stored.spans_end as usize],
-            quote: stored.quote,
+            quote: stored.quote_flags & MAX_QUOTE,
             marker: &self.markers[marker_start as usize..stored.marker_end as usize],
-            continued: stored.continued,
+            continued: stored.quote_flags & CONTINUED != 0,
+            indent: stored.indent,
+            joined: stored.quote_flags & JOINED != 0,
+            table: match stored.kind {
+                BlockKind::TableRow { .. } => self.table_of(index),
+                _ => None,
+            },
             id: self.heading_id(index, stored),
             pos: (start + index) as u64,
         })
@@ -707,13 +836,27 @@ impl Document {
 
     /// The explicit id of the heading at block `index`: kept with its section.
     fn heading_id(&self, index: usize, stored: &Stored) -> Option<&str> {
-        if !matches!(stored.kind, BlockKind::Heading { .. }) || stored.continued {
+        if !matches!(stored.kind, BlockKind::Heading { .. }) || stored.quote_flags & CONTINUED != 0
+        {
             return None;
         }
         let section = self.sections.get(self.section_of(index))?;
         (section.blocks.start == index)
             .then_some(section.id.as_deref())
             .flatten()
+    }
+
+    /// The table that row `index` belongs to.
+    fn table_of(&self, index: usize) -> Option<&Arc<Table>> {
+        let at = self.tables.partition_point(|(first, _)| *first <= index);
+        self.tables.get(at.checked_sub(1)?).map(|(_, table)| table)
+    }
+
+    /// Whether appending widened a table that had rows before (a table read in two
+    /// pieces): lines laid out before may be narrower than the table now is. Reading it
+    /// clears it.
+    pub fn take_widened(&mut self) -> bool {
+        std::mem::take(&mut self.widened)
     }
 
     /// Block `index`.
@@ -936,6 +1079,8 @@ mod tests {
         let mut item = Block::new(BlockKind::ListItem { depth: 1 }, "item".into());
         item.marker = "3.".into();
         item.quote = 2;
+        item.indent = 5;
+        item.joined = true;
         item.spans.push(Span::new(0..2, Role::Strong));
         let blocks = vec![heading(2, "A"), item, para(""), para("tail")];
         let mut doc = Document::from_blocks("T".into(), blocks[..2].to_vec(), None);
@@ -948,6 +1093,62 @@ mod tests {
             ("A".len() + "item".len() + "tail".len() + 4) as u64
         );
         assert!(doc.get(4).is_none());
+    }
+
+    #[test]
+    fn rows_share_their_table_and_a_table_read_on_is_widened() {
+        let table = |widths: &[u32]| {
+            Arc::new(Table {
+                columns: widths
+                    .iter()
+                    .map(|&width| Column {
+                        width,
+                        ..Column::default()
+                    })
+                    .collect(),
+            })
+        };
+        let row = |table: &Arc<Table>, continued: bool| {
+            let mut block = Block::new(BlockKind::TableRow { header: false }, "x │ y".into());
+            block.table = Some(Arc::clone(table));
+            block.continued = continued;
+            block
+        };
+        let (one, two) = (table(&[1, 1]), table(&[1, 1]));
+        let mut doc = Document::from_blocks(
+            "T".into(),
+            vec![row(&one, false), row(&one, false), row(&two, false)],
+            None,
+        );
+        // Two tables one after the other stay two; rows of one share it.
+        assert!(doc.block(0).same_table(&doc.block(1)));
+        assert!(!doc.block(1).same_table(&doc.block(2)));
+        assert!(!doc.take_widened());
+        // A piece that goes on with the last table (its header was read again) joins it,
+        // and the wider columns widen it.
+        doc.append(vec![row(&table(&[5, 1]), true), row(&table(&[5, 1]), true)]);
+        assert!(doc.block(2).same_table(&doc.block(4)));
+        assert_eq!(
+            doc.block(2).table.map(|t| t.columns[0].width),
+            Some(5),
+            "widened"
+        );
+        assert!(doc.take_widened() && !doc.take_widened());
+    }
+
+    #[test]
+    fn quote_depth_and_flags_share_a_byte() {
+        let mut deep = para("deep");
+        deep.quote = 200;
+        deep.continued = true;
+        deep.joined = true;
+        deep.indent = 17;
+        let doc = Document::from_blocks("T".into(), vec![deep], None);
+        let b = doc.block(0);
+        assert_eq!(
+            (b.quote, b.continued, b.joined, b.indent),
+            (MAX_QUOTE, true, true, 17)
+        );
     }
 
     #[test]

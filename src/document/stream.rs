@@ -170,7 +170,15 @@ impl Loader {
                     .first()
                     .is_some_and(|b| b.kind == BlockKind::TableRow { header: true })
             {
+                // The header was put back only to parse the rows after it: they go on
+                // from the table of the piece before (see `Document::push_row`).
                 blocks.remove(0);
+                if let Some(row) = blocks
+                    .first_mut()
+                    .filter(|b| matches!(b.kind, BlockKind::TableRow { .. }))
+                {
+                    row.continued = true;
+                }
             }
             piece.title = title;
             piece.blocks = blocks;
@@ -534,6 +542,21 @@ mod tests {
             !blocks
                 .iter()
                 .any(|b| b.text.contains('|') && b.kind == BlockKind::Paragraph)
+        );
+        // The rows of every piece make one table, as wide as the whole one, so that they
+        // line up (and turn into records) together.
+        let streamed = Document::from_blocks("T".into(), blocks, None);
+        let at_once = whole(md.as_bytes(), "a.md");
+        let rows = |doc: &Document| -> Vec<usize> {
+            (0..doc.block_count())
+                .filter(|&i| matches!(doc.block(i).kind, BlockKind::TableRow { .. }))
+                .collect()
+        };
+        let (first, last) = (rows(&streamed)[0], *rows(&streamed).last().unwrap());
+        assert!(streamed.block(first).same_table(&streamed.block(last)));
+        assert_eq!(
+            streamed.block(last).table,
+            at_once.block(*rows(&at_once).last().unwrap()).table
         );
     }
 

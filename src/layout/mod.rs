@@ -58,6 +58,8 @@ const HYPHEN: u8 = 4;
 const BREAK: u8 = 8;
 /// A line of a table row wrapped cell by cell: drawn from the row's cells, not one range.
 const TABLE: u8 = 16;
+/// A line of code that goes on from the line before (the code line was too long).
+const CONTINUES: u8 = 32;
 
 impl Line {
     /// A blank line that separates this block from the one before.
@@ -71,6 +73,11 @@ impl Line {
     /// A word was split after this line: draw a hyphen.
     pub fn hyphen(&self) -> bool {
         self.flags & HYPHEN != 0
+    }
+    /// A line of code that goes on from the line before: the code line was too long for
+    /// the width (drawn with [`CONTINUATION`] in the gutter).
+    pub fn continues(&self) -> bool {
+        self.flags & CONTINUES != 0
     }
     fn ends_hard_line(&self) -> bool {
         self.flags & BREAK != 0
@@ -99,7 +106,14 @@ pub enum Paint {
     /// Quote bars, list markers and the hyphen after a split word.
     Decoration,
     Rule,
+    /// The gutter left of code lines, and the mark of a code line that goes on.
+    Gutter,
 }
+
+/// The gutter before a line of code.
+pub const GUTTER: &str = "▏ ";
+/// The gutter before a line of code that goes on from the line before.
+pub const CONTINUATION: &str = "↪ ";
 
 /// A piece of a drawn line: text, the block's paint and its inline roles (nested styles
 /// combine: a bold link has both).
@@ -326,24 +340,18 @@ impl Layout {
     }
 }
 
-/// The decoration before a block's lines: quote bars, list indent and marker.
+/// The decoration before a block's lines: quote bars, then the list indentation, with the
+/// item's marker on its first line just left of where the text starts.
 fn prefix(block: &BlockRef, first: bool) -> String {
     let mut prefix = "│ ".repeat(usize::from(block.quote));
-    match block.kind {
-        BlockKind::ListItem { depth } => {
-            let marker = block.marker;
-            prefix.push_str(&"  ".repeat(usize::from(*depth)));
-            if marker.is_empty() {
-                prefix.push_str("  ");
-            } else if first {
-                prefix.push_str(marker);
-                prefix.push(' ');
-            } else {
-                prefix.push_str(&" ".repeat(text_width(marker) + 1));
-            }
-        }
-        BlockKind::Code => prefix.push_str("  "),
-        _ => {}
+    let indent = usize::from(block.indent);
+    if first && !block.marker.is_empty() {
+        let marker = text_width(block.marker) + 1;
+        prefix.extend(std::iter::repeat_n(' ', indent.saturating_sub(marker)));
+        prefix.push_str(block.marker);
+        prefix.push(' ');
+    } else {
+        prefix.extend(std::iter::repeat_n(' ', indent));
     }
     prefix
 }
@@ -358,18 +366,25 @@ fn fitted_prefix(block: &BlockRef, first: bool, width: usize) -> String {
     }
 }
 
+/// Cells of the code gutter after a prefix `prefix` cells wide: none for other blocks, or
+/// when it would leave less than two cells (a wide character) for the code.
+fn gutter_width(block: &BlockRef, prefix: usize, width: usize) -> usize {
+    if *block.kind == BlockKind::Code && prefix + text_width(GUTTER) + 2 <= width {
+        text_width(GUTTER)
+    } else {
+        0
+    }
+}
+
+/// Whether a blank line separates `block` from the one before. Blocks that go on from the
+/// one before, items of a tight list (the parser marks them `joined`) and rows of one table
+/// follow without one.
 fn needs_gap(doc: &Document, block: usize) -> bool {
     let Some(prev) = block.checked_sub(1).and_then(|b| doc.get(b)) else {
         return false;
     };
     let this = doc.block(block);
-    if this.continued {
-        return false;
-    }
-    let tight = matches!(this.kind, BlockKind::ListItem { .. }) && !this.marker.is_empty();
-    let same_table = matches!(prev.kind, BlockKind::TableRow { .. })
-        && matches!(this.kind, BlockKind::TableRow { .. });
-    !(same_table || (tight && matches!(prev.kind, BlockKind::ListItem { .. })))
+    !(this.continued || this.joined || this.same_table(&prev))
 }
 
 fn lay_out_block(
@@ -391,23 +406,50 @@ fn lay_out_block(
     }
     let avail = text_room(&block, width);
     let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    if matches!(block.kind, BlockKind::TableRow { .. })
-        && let Some((_, rows)) = table::lay_out_row(block.text, avail, dict)
-    {
-        let count = rows.len();
-        for (i, row) in rows.iter().enumerate() {
-            let (start, end) = table::span_of(row);
-            lines.push(Line {
-                start: to_u32(start),
-                end: to_u32(end),
-                span_from: 0,
-                flags: TABLE
-                    | if i == 0 { FIRST } else { 0 }
-                    | if i + 1 == count { BREAK } else { 0 },
-                row: u16::try_from(i).unwrap_or(u16::MAX),
-            });
+    if let BlockKind::TableRow { header } = *block.kind {
+        let cells = table::cells(block.text);
+        let table = block.table.map(|t| &**t);
+        let (rows, records) = match table::plan(block.text, &cells, table, avail) {
+            table::Plan::Grid(widths) => (
+                table::RowLines::Grid(table::grid_lines(block.text, &cells, &widths, dict)),
+                false,
+            ),
+            table::Plan::Records if !header => (
+                table::RowLines::Records(table::record_lines(
+                    block.text, &cells, table, avail, dict,
+                )),
+                true,
+            ),
+            // The header row of a table shown as records reads as a line of column names.
+            table::Plan::Records => (table::RowLines::Grid(Vec::new()), false),
+        };
+        let starts = table::line_starts(&rows, &cells);
+        if !starts.is_empty() {
+            // Records are set apart from each other.
+            if records && lines.is_empty() && index > 0 && !block.continued {
+                lines.push(Line {
+                    start: 0,
+                    end: 0,
+                    span_from: 0,
+                    flags: GAP,
+                    row: 0,
+                });
+            }
+            let count = starts.len();
+            for (i, &start) in starts.iter().enumerate() {
+                let end = starts.get(i + 1).copied().unwrap_or(block.text.len());
+                lines.push(Line {
+                    start: to_u32(start),
+                    end: to_u32(end),
+                    span_from: 0,
+                    flags: TABLE
+                        | if i == 0 { FIRST } else { 0 }
+                        | if i + 1 == count { BREAK } else { 0 },
+                    row: u16::try_from(i).unwrap_or(u16::MAX),
+                });
+            }
+            return lines.into_boxed_slice();
         }
-        return lines.into_boxed_slice();
     }
     let mut pieces = Vec::new();
     match block.kind {
@@ -445,6 +487,12 @@ fn lay_out_block(
         if i + 1 == count || block.text[piece.end..next_start].contains('\n') {
             flags |= BREAK;
         }
+        let after_break = lines
+            .last()
+            .is_none_or(|l| l.is_gap() || l.ends_hard_line());
+        if *block.kind == BlockKind::Code && !after_break {
+            flags |= CONTINUES;
+        }
         lines.push(Line {
             start: to_u32(piece.start),
             end: to_u32(piece.end),
@@ -458,9 +506,20 @@ fn lay_out_block(
 
 /// The cells a block's text has to fit in after its prefix.
 fn text_room(block: &BlockRef, width: usize) -> usize {
-    let prefix_width = text_width(&fitted_prefix(block, true, width))
-        .max(text_width(&fitted_prefix(block, false, width)));
-    width.saturating_sub(prefix_width).max(1)
+    let prefix_width = widest_prefix(block, width);
+    let gutter = gutter_width(block, prefix_width, width);
+    width.saturating_sub(prefix_width + gutter).max(1)
+}
+
+/// The wider of a block's prefixes (its first line's and the others') at `width`.
+fn widest_prefix(block: &BlockRef, width: usize) -> usize {
+    text_width(&fitted_prefix(block, true, width))
+        .max(text_width(&fitted_prefix(block, false, width)))
+}
+
+/// The gutter's width for `block` at `width` (see [`gutter_width`]).
+fn gutter_width_at(block: &BlockRef, width: usize) -> usize {
+    gutter_width(block, widest_prefix(block, width), width)
 }
 
 /// The ranges of inline code, merged and sorted: never hyphenated.
@@ -476,8 +535,8 @@ fn literal_ranges(spans: &[Span]) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
-/// The segments of a line of a table row: each cell's piece, padded to its column, between
-/// separators.
+/// The segments of a line of a table row: each cell's piece, aligned in its column, between
+/// separators; or, for a row shown as a record, a field's label and value.
 fn table_segments<'d>(
     block: &BlockRef<'d>,
     line: &Line,
@@ -487,15 +546,56 @@ fn table_segments<'d>(
     out: &mut Vec<Segment<'d>>,
 ) {
     let room = text_room(block, options.width);
-    let Some((widths, rows)) = table::lay_out_row(block.text, room, dict) else {
-        return;
+    let cells = table::cells(block.text);
+    let table = block.table.map(|t| &**t);
+    let blank = |n: usize, roles| Segment {
+        text: Cow::Owned(" ".repeat(n)),
+        paint,
+        roles,
     };
+    let piece_segments = |piece: wrap::Piece, out: &mut Vec<Segment<'d>>| {
+        out.push(Segment {
+            text: Cow::Borrowed(block.text.get(piece.start..piece.end).unwrap_or("")),
+            paint,
+            roles: Roles::at(block.spans, piece.start),
+        });
+        if piece.hyphen {
+            out.push(Segment {
+                text: Cow::Borrowed("-"),
+                paint: Paint::Decoration,
+                roles: Roles::NONE,
+            });
+        }
+    };
+    let widths = match table::plan(block.text, &cells, table, room) {
+        table::Plan::Grid(widths) => widths,
+        table::Plan::Records => {
+            let records = table::record_lines(block.text, &cells, table, room, dict);
+            let Some(record) = records.get(usize::from(line.row)) else {
+                return;
+            };
+            if record.label {
+                out.push(Segment {
+                    text: Cow::Owned(table::label(table, record.column, room)),
+                    paint: Paint::TableHeader,
+                    roles: Roles::NONE,
+                });
+            } else if record.indent > 0 {
+                out.push(blank(record.indent, Roles::NONE));
+            }
+            if let Some(piece) = record.piece {
+                piece_segments(piece, out);
+            }
+            return;
+        }
+    };
+    let rows = table::grid_lines(block.text, &cells, &widths, dict);
     let Some(row) = rows.get(usize::from(line.row)) else {
         return;
     };
     let last = row.len().saturating_sub(1);
     for (column, (piece, width)) in row.iter().zip(&widths).enumerate() {
-        let roles = Roles::at(block.spans, piece.map_or(0, |p| p.start));
+        let roles = Roles::at(block.spans, cells.get(column).map_or(0, |r| r.start));
         if column > 0 {
             out.push(Segment {
                 text: Cow::Borrowed(table::SEPARATOR),
@@ -503,27 +603,22 @@ fn table_segments<'d>(
                 roles,
             });
         }
-        let text = piece.map_or("", |p| &block.text[p.start..p.end]);
-        let hyphen = piece.is_some_and(|p| p.hyphen);
-        out.push(Segment {
-            text: Cow::Borrowed(text),
-            paint,
-            roles,
+        let used = piece.map_or(0, |p| {
+            text_width(block.text.get(p.start..p.end).unwrap_or("")) + usize::from(p.hyphen)
         });
-        if hyphen {
-            out.push(Segment {
-                text: Cow::Borrowed("-"),
-                paint: Paint::Decoration,
-                roles: Roles::NONE,
-            });
+        let align = table
+            .and_then(|t| t.columns.get(column))
+            .map(|c| c.align)
+            .unwrap_or_default();
+        let (before, after) = table::padding(align, used, *width);
+        if before > 0 {
+            out.push(blank(before, roles));
         }
-        let used = text_width(text) + usize::from(hyphen);
-        if column < last && used < *width {
-            out.push(Segment {
-                text: Cow::Owned(" ".repeat(width - used)),
-                paint,
-                roles,
-            });
+        if let Some(piece) = piece {
+            piece_segments(*piece, out);
+        }
+        if column < last && after > 0 {
+            out.push(blank(after, roles));
         }
     }
 }
@@ -551,12 +646,33 @@ fn line_segments<'d>(
         return out;
     }
     let paint = paint_of(block.kind);
-    let prefix = fitted_prefix(block, line.is_first(), options.width);
+    let mut prefix = fitted_prefix(block, line.is_first(), options.width);
+    let code = *block.kind == BlockKind::Code;
+    let room = text_room(block, options.width);
+    if code {
+        // The gutter stands in one column on every line, the marker's line too.
+        let column = options
+            .width
+            .saturating_sub(room + gutter_width_at(block, options.width));
+        let short = column.saturating_sub(text_width(&prefix));
+        prefix.extend(std::iter::repeat_n(' ', short));
+    }
     let prefix_width = text_width(&prefix);
     if !prefix.is_empty() {
         out.push(Segment {
             text: Cow::Owned(prefix),
             paint: Paint::Decoration,
+            roles: Roles::NONE,
+        });
+    }
+    if code && gutter_width_at(block, options.width) > 0 {
+        out.push(Segment {
+            text: Cow::Borrowed(if line.continues() {
+                CONTINUATION
+            } else {
+                GUTTER
+            }),
+            paint: Paint::Gutter,
             roles: Roles::NONE,
         });
     }
@@ -623,6 +739,17 @@ fn line_segments<'d>(
         justify_segments(&mut pieces, extra);
     }
     out.extend(pieces);
+    if code {
+        // Code lines run to the end of the room, so that a background marks out the block.
+        let used = text_width(text) + usize::from(line.hyphen());
+        if used < room {
+            out.push(Segment {
+                text: Cow::Owned(" ".repeat(room - used)),
+                paint,
+                roles: Roles::NONE,
+            });
+        }
+    }
     if line.hyphen() {
         out.push(Segment {
             text: Cow::Borrowed("-"),
@@ -682,6 +809,11 @@ impl LayoutCache {
         }
         let last = self.layouts.len() - 1;
         &mut self.layouts[last]
+    }
+
+    /// Forgets every layout (the document changed under lines laid out before).
+    pub fn clear(&mut self) {
+        self.layouts.clear();
     }
 
     /// The layout for `options` if it is cached.

@@ -72,7 +72,7 @@ fn quotes_lists_code_and_rules_are_decorated() {
             "   enough to",
             "   wrap here",
             "",
-            "  code",
+            "▏ code",
             "",
             "────────────────"
         ]
@@ -418,4 +418,296 @@ fn nested_inline_styles_combine() {
             .collect();
         assert_eq!(styled_pieces(&d), expected, "{source}");
     }
+}
+
+#[test]
+fn blocks_in_list_items_align_with_the_item_text_at_every_depth() {
+    let d = md("\
+1. one
+
+   second paragraph of one
+
+   1. nested ordered
+
+      more of the nested item
+
+      - third level
+
+        ```
+        code(x)
+        ```
+
+        after the code
+2. two
+");
+    let lines = render_plain(&d, WrapOptions::new(40));
+    assert_eq!(
+        lines,
+        [
+            "1. one",
+            "",
+            "   second paragraph of one",
+            "",
+            "   1. nested ordered",
+            "",
+            "      more of the nested item",
+            "",
+            "      • third level",
+            "",
+            "        ▏ code(x)",
+            "",
+            "        after the code",
+            "",
+            "2. two",
+        ]
+    );
+}
+
+#[test]
+fn adjacent_lists_and_loose_items_are_set_apart() {
+    let d = md("- a\n- b\n  - b1\n- c\n\n1. one\n2. two\n\n* loose\n\n* items\n\nAfter.");
+    let lines = render_plain(&d, WrapOptions::new(30));
+    assert_eq!(
+        lines,
+        [
+            "• a",
+            "• b",
+            "  • b1",
+            "• c",
+            "",
+            "1. one",
+            "2. two",
+            "",
+            "• loose",
+            "",
+            "• items",
+            "",
+            "After.",
+        ]
+    );
+    // Two bullet lists one after the other (another bullet character starts a new list).
+    let d = md("- a\n- b\n+ c\n+ d\n");
+    let lines = render_plain(&d, WrapOptions::new(30));
+    assert_eq!(lines, ["• a", "• b", "", "• c", "• d"]);
+}
+
+#[test]
+fn numbers_are_right_aligned_and_their_items_share_one_column() {
+    let d = md("8. eight\n9. nine wraps here\n10. ten\n    1. nested under ten\n");
+    let lines = render_plain(&d, WrapOptions::new(14));
+    assert_eq!(
+        lines,
+        [
+            " 8. eight",
+            " 9. nine wraps",
+            "    here",
+            "10. ten",
+            "    1. nested",
+            "       under",
+            "       ten",
+        ]
+    );
+}
+
+#[test]
+fn wrapped_code_lines_are_marked_as_continuations() {
+    let d = md("```python\nif x:\n    call(first_argument, second_argument)\nend\n```");
+    let mut layout = Layout::new(&d, WrapOptions::new(28));
+    let lines: Vec<String> = layout
+        .all_lines(&d)
+        .into_iter()
+        .map(|p| layout.plain_text(&d, p))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "▏ if x:",
+            "▏     call(first_argument,",
+            "↪ second_argument)",
+            "▏ end",
+        ]
+    );
+    let flags: Vec<bool> = layout
+        .lines(0)
+        .unwrap()
+        .iter()
+        .map(Line::continues)
+        .collect();
+    assert_eq!(flags, [false, false, true, false]);
+    // The gutter and the mark are their own segments, painted as the gutter; the code runs
+    // to the end of the column so a background marks out the block.
+    let segments = layout.segments(&d, LinePos { block: 0, line: 2 });
+    assert_eq!(segments[0].text, CONTINUATION);
+    assert_eq!(segments[0].paint, Paint::Gutter);
+    assert!(segments[1..].iter().all(|s| s.paint == Paint::Code));
+    let drawn: usize = segments.iter().map(|s| text_width(&s.text)).sum();
+    assert_eq!(drawn, 28);
+}
+
+#[test]
+fn table_columns_are_aligned_and_cells_wrap_under_their_column() {
+    let d = md("\
+| Left | Centre | Right |
+|:-----|:------:|------:|
+| a | b | c |
+| a longer cell with words | mid | 1234 |
+");
+    let lines = render_plain(&d, WrapOptions::new(80));
+    assert_eq!(
+        lines,
+        [
+            "Left                     │ Centre │ Right",
+            "a                        │   b    │     c",
+            "a longer cell with words │  mid   │  1234",
+        ]
+    );
+    let lines = render_plain(&d, WrapOptions::new(30));
+    assert_eq!(
+        lines,
+        [
+            "Left          │ Centre │ Right",
+            "a             │   b    │     c",
+            "a longer cell │  mid   │  1234",
+            "with words    │        │",
+        ]
+    );
+}
+
+#[test]
+fn a_table_that_cannot_fit_is_shown_as_records_and_lines_map_back_to_rows() {
+    let d = md("\
+Before.
+
+| Name | Population | Capital |
+|------|-----------:|---------|
+| Deutschland | 83 Mio. | Berlin |
+| Österreich | 9 Mio. | Wien an der Donau |
+
+After.
+");
+    let mut layout = Layout::new(&d, WrapOptions::new(20));
+    let all = layout.all_lines(&d);
+    let lines: Vec<String> = all.iter().map(|&p| layout.plain_text(&d, p)).collect();
+    assert_eq!(
+        lines,
+        [
+            "Before.",
+            "",
+            "Name │ Population │",
+            "Capital",
+            "",
+            "Name: Deutschland",
+            "Population: 83 Mio.",
+            "Capital: Berlin",
+            "",
+            "Name: Österreich",
+            "Population: 9 Mio.",
+            "Capital: Wien an der",
+            "         Donau",
+            "",
+            "After.",
+        ]
+    );
+    // Every line of a record maps to its row, and back.
+    for &pos in &all {
+        if layout.lines(pos.block).unwrap()[pos.line].is_gap() {
+            continue;
+        }
+        let (block, offset) = layout.content_at(pos);
+        assert_eq!(block, pos.block);
+        assert_eq!(layout.line_at(&d, block, offset), Some(pos), "{pos:?}");
+    }
+    let wien = d.block(3).text.find("Wien").unwrap();
+    let pos = layout.line_at(&d, 3, wien).unwrap();
+    assert_eq!(layout.plain_text(&d, pos), "Capital: Wien an der");
+    let donau = d.block(3).text.find("Donau").unwrap();
+    let pos = layout.line_at(&d, 3, donau).unwrap();
+    assert_eq!(layout.plain_text(&d, pos), "         Donau");
+}
+
+#[test]
+fn two_tables_one_after_the_other_are_set_apart() {
+    let d = md("| a |\n|---|\n| 1 |\n\n<!-- -->\n\n| b |\n|---|\n| 2 |\n");
+    assert_eq!(
+        render_plain(&d, WrapOptions::new(20)),
+        ["a", "1", "", "b", "2"]
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Tables of any shape, at any width: as a grid or as records, every line fits (but a
+    /// lone wide character in a one-cell column), every word of every cell is drawn, and
+    /// every line maps to its row and back.
+    #[test]
+    fn tables_fit_keep_their_words_and_map_back(
+        rows in prop::collection::vec(
+            prop::collection::vec("([a-z]{1,9}|[你好世界]{1,3})( [a-z]{1,7}){0,4}", 1..6),
+            1..5,
+        ),
+        aligns in prop::collection::vec(prop::sample::select(vec![":--", ":-:", "--:", "---"]), 6),
+        width in 1usize..60,
+    ) {
+        let columns = rows.iter().map(Vec::len).max().unwrap_or(1);
+        let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
+        let mut text = line(&rows[0]);
+        text.push_str(&format!("|{}|\n", aligns[..columns].join("|")));
+        for row in &rows[1..] {
+            text.push_str(&line(row));
+        }
+        let d = md(&text);
+        let mut layout = Layout::new(&d, WrapOptions::new(width));
+        let mut drawn = Vec::new();
+        for pos in layout.all_lines(&d) {
+            let plain = layout.plain_text(&d, pos);
+            let single = plain.trim().graphemes(true).count() == 1;
+            prop_assert!(text_width(&plain) <= width || single, "{:?} wider than {}", plain, width);
+            drawn.extend(words(&plain));
+            if layout.lines(pos.block).unwrap()[pos.line].is_gap() {
+                continue;
+            }
+            let (block, offset) = layout.content_at(pos);
+            prop_assert_eq!(layout.line_at(&d, block, offset), Some(pos));
+        }
+        // Every letter of the cells is drawn (labels repeat the headers' letters, so the
+        // letters drawn are counted as at least those of the cells).
+        let count = |text: &str| {
+            let mut counts = std::collections::HashMap::new();
+            for c in text.chars().filter(|c| c.is_alphabetic()) {
+                *counts.entry(c).or_insert(0usize) += 1;
+            }
+            counts
+        };
+        let drawn = count(&drawn.concat());
+        let cells = count(&rows.iter().flatten().cloned().collect::<String>());
+        for (c, n) in cells {
+            prop_assert!(drawn.get(&c).copied().unwrap_or(0) >= n, "{:?} lost", c);
+        }
+    }
+}
+
+#[test]
+fn alerts_and_definitions_sit_right_under_their_label_and_term() {
+    let d = md(
+        "> [!NOTE]\n> Read this.\n\nTerm\n: Meaning of it.\n\n- item\n\n  Term\n  : Inside.\n\n  after\n",
+    );
+    let lines = render_plain(&d, WrapOptions::new(40));
+    assert_eq!(
+        lines,
+        [
+            "│ Note",
+            "│ Read this.",
+            "",
+            "Term",
+            "    Meaning of it.",
+            "",
+            "• item",
+            "",
+            "  Term",
+            "      Inside.",
+            "",
+            "  after",
+        ]
+    );
 }

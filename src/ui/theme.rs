@@ -75,10 +75,11 @@ impl Theme {
             // The article's title is its H1, drawn like one (in its own colour).
             Paint::Title => self.fg("title").add_modifier(heading_modifier(1)),
             Paint::Heading(level) => self.fg("heading").add_modifier(heading_modifier(level)),
-            Paint::Code => self.fg("code"),
+            Paint::Code => self.fg("code").patch(self.bg("code_bg")),
             Paint::TableHeader => Style::new().add_modifier(Modifier::BOLD),
             Paint::Decoration => self.fg("quote"),
             Paint::Rule => self.fg("dim"),
+            Paint::Gutter => self.fg("dim"),
         }
     }
 
@@ -243,6 +244,24 @@ mod tests {
         );
         assert_eq!(theme.role(Role::Link).fg, Some(Color::Cyan));
         assert_eq!(theme.role(Role::Code).fg, None);
+    }
+
+    #[test]
+    fn code_gets_its_background_and_the_gutter_is_dim() {
+        let mut config = crate::config::Config::default().theme;
+        let (theme, _) = Theme::new(&config, true);
+        assert_eq!(
+            theme.paint(Paint::Code).bg,
+            None,
+            "no background unless set"
+        );
+        assert_eq!(theme.paint(Paint::Gutter), theme.dim());
+        config.insert("code_bg".into(), "236".into());
+        let (theme, warnings) = Theme::new(&config, true);
+        assert!(warnings.is_empty());
+        assert_eq!(theme.paint(Paint::Code).bg, Some(Color::Indexed(236)));
+        let (plain, _) = Theme::new(&config, false);
+        assert_eq!(plain.paint(Paint::Code).bg, None, "NO_COLOR: no background");
     }
 
     #[test]
