@@ -58,7 +58,10 @@ fn find(text: &str) -> Option<(bool, &str, usize)> {
             trimmed == "+++"
         };
         if closes && i > 0 {
-            return Some((yaml, &text[body_start..at], at + line.len()));
+            let body = &text[body_start..at];
+            // `---`, a line, `---` is also a rule and a heading (`Foo` underlined): only a
+            // block that starts as a table of keys is front matter.
+            return starts_with_key(body, yaml).then_some((yaml, body, at + line.len()));
         }
         if closes {
             // The block cannot end on its first line (pulldown-cmark's rule too).
@@ -67,6 +70,45 @@ fn find(text: &str) -> Option<(bool, &str, usize)> {
         at += line.len();
     }
     None
+}
+
+/// Whether the first line of `body` that is not a comment starts a key (`title: …` in
+/// YAML; `title = …` or `[table]` in TOML). A key may be quoted.
+fn starts_with_key(body: &str, yaml: bool) -> bool {
+    let Some(line) = body
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+    else {
+        return false;
+    };
+    if !yaml && line.starts_with('[') {
+        return true;
+    }
+    let (key_ok, rest) = match line.chars().next() {
+        Some(q @ ('"' | '\'')) => match line[1..].find(q) {
+            Some(end) => (true, &line[end + 2..]),
+            None => return false,
+        },
+        _ => {
+            let end = line
+                .find(if yaml { ':' } else { '=' })
+                .unwrap_or(line.len());
+            let key = line[..end].trim();
+            let plain = !key.is_empty()
+                && !key.contains(char::is_whitespace)
+                && !key.starts_with(['-', '[', '{', '&', '*', '!', '|', '>', '?']);
+            (plain, &line[end..])
+        }
+    };
+    let rest = rest.trim_start();
+    key_ok
+        && if yaml {
+            rest.strip_prefix(':')
+                .is_some_and(|after| after.is_empty() || after.starts_with(char::is_whitespace))
+        } else {
+            rest.starts_with('=')
+        }
 }
 
 fn too_deep(body: &str) -> bool {
@@ -215,8 +257,8 @@ mod tests {
         for text in [
             "---\ntitle: [unclosed\n---\nbody",
             "+++\ntitle = \n+++\nbody",
-            "---\n[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n---\nbody",
-            "---\n- just\n- a list\n---\nbody",
+            "---\ntitle: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n---\nbody",
+            "---\nlist:\n- just\n- a list\n---\nbody",
         ] {
             let (meta, rest) = split(text);
             assert_eq!(meta, Metadata::default(), "{text}");
@@ -232,6 +274,10 @@ mod tests {
             "---\ntitle: x\n",
             "----\ntitle: x\n----\n",
             "---\n---\n",
+            // A rule and a heading, as CommonMark reads them (spec example 96).
+            "---\nFoo\n---\nBar\n---\nBaz\n",
+            "---\n- just\n- a list\n---\nbody",
+            "+++\nnot toml\n+++\n",
         ] {
             assert_eq!(split(text).1, 0, "{text:?}");
         }
