@@ -56,7 +56,15 @@ pub(crate) const OPTIONS: Options = Options::ENABLE_TABLES
 /// heading before any other content) and its blocks.
 pub fn parse_article(text: &str) -> (Metadata, Option<String>, Vec<Block>) {
     let (meta, rest) = front_matter::split(text);
-    let (title, blocks) = parse(&text[rest..]);
+    let (title, mut blocks) = parse(&text[rest..]);
+    // A top heading other than the front matter's title is the first section's heading
+    // (the CommonMark spec: title `CommonMark Spec`, then `# Introduction`).
+    if let (Some(named), Some(first)) = (meta.title.as_deref(), blocks.first_mut())
+        && first.kind == BlockKind::Title
+        && first.text != named
+    {
+        first.kind = BlockKind::Heading { level: 1 };
+    }
     (meta.clone(), meta.title.or(title), blocks)
 }
 
@@ -1170,6 +1178,21 @@ mod tests {
         assert_eq!(styled(&b), [("²", Role::Emphasis), ("n", Role::Strong)]);
         let d = doc("| a | b |\n|---|---|\n| x<sup>2</sup> | H<sub>2</sub>O |\n");
         assert_eq!(d.block(1).text, "x² │ H₂O");
+    }
+
+    #[test]
+    fn a_top_heading_other_than_the_front_matter_title_is_a_section() {
+        let d = doc("---\ntitle: Spec\n---\n\n# Introduction\n\nText.\n\n## More\n\nx\n");
+        assert_eq!(d.title, "Spec");
+        let headings: Vec<_> = d
+            .headings()
+            .map(|(_, s)| s.title.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(headings, ["Introduction", "More"]);
+        // The same heading as the title is the title, shown once.
+        let d = doc("---\ntitle: Spec\n---\n\n# Spec\n\nText.\n");
+        assert_eq!(*d.block(0).kind, BlockKind::Title);
+        assert_eq!(d.headings().count(), 0);
     }
 
     #[test]
