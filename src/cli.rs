@@ -70,6 +70,16 @@ pub enum Headless {
         #[arg(long)]
         case_sensitive: bool,
     },
+    /// Make DIR/INDEX.md from the articles in DIR (subfolders are groups), or bring the one
+    /// there up to date: new articles are added at the end of their group, entries whose
+    /// file is gone are struck through, and every hand edit is kept.
+    Index {
+        /// The library folder.
+        dir: PathBuf,
+        /// Print what would change, as a unified diff, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print all bookmarks.
     Bookmarks {
         /// As JSON.

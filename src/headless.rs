@@ -207,6 +207,67 @@ pub fn render(
     })
 }
 
+/// `blatt index DIR`: creates or updates `DIR/INDEX.md` (see [`crate::library::build`]),
+/// atomically; with `dry_run`, returns the unified diff and writes nothing. Returns what to
+/// print and problems with single files.
+pub fn index(dir: &Path, dry_run: bool, today: &str) -> anyhow::Result<(String, Vec<String>)> {
+    use crate::library::build;
+    use anyhow::Context as _;
+    if !dir.is_dir() {
+        anyhow::bail!("{} is not a folder", dir.display());
+    }
+    let (found, problems) =
+        build::scan(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let path = dir.join(library::INDEX_FILE);
+    let existing = match std::fs::read(&path) {
+        Ok(bytes) => Some(
+            String::from_utf8(bytes)
+                .map_err(|_| anyhow::anyhow!("{} is not UTF-8: not changed", path.display()))?,
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let count = found.len();
+    let (old, new, summary) = match &existing {
+        Some(old) => {
+            let exists = |p: &str| dir.join(p).exists();
+            let (new, changes) = build::update(old, found, &exists, today);
+            (old.as_str(), new, changes.summary())
+        }
+        None => {
+            let name = std::fs::canonicalize(dir)
+                .ok()
+                .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "Library".to_string());
+            (
+                "",
+                build::create(&name, found),
+                format!("created with {count} entries"),
+            )
+        }
+    };
+    let shown = escape_controls(&path.to_string_lossy());
+    if dry_run {
+        let diff = similar::TextDiff::from_lines(old, &new)
+            .unified_diff()
+            .header(&shown, &shown)
+            .to_string();
+        return Ok((diff, problems));
+    }
+    if existing.as_deref() != Some(new.as_str()) {
+        write_atomically(&path, new.as_bytes()).with_context(|| format!("cannot write {shown}"))?;
+    }
+    Ok((format!("{shown}: {summary}\n"), problems))
+}
+
+/// Writes a file so that a crash leaves the old or the new contents, never a part.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut file = atomic_write_file::AtomicWriteFile::open(path)?;
+    file.write_all(bytes)?;
+    file.commit()
+}
+
 /// `blatt search` found nothing: exit code 1 and no message, as grep does.
 #[derive(Debug, thiserror::Error)]
 #[error("no match")]
@@ -356,16 +417,7 @@ fn link_path(key: &str) -> String {
 
 pub use crate::document::slug;
 
-fn md_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '[' | ']' | '*' | '_' | '`' | '<' | '>' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
+use crate::library::build::md_escape;
 
 #[cfg(test)]
 mod tests {

@@ -94,6 +94,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             headless::search(&mut library, &query, &config, json, &mut out, &mut problems)
         }
+        Some(Headless::Index { dir, dry_run }) => {
+            let today = blatt::ui::date(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            );
+            let (out, problems) = headless::index(&dir, dry_run, &today)?;
+            for problem in problems {
+                let problem = blatt::document::sanitize::escape_controls(&problem);
+                eprintln!("blatt: index: {problem}");
+            }
+            print(&out)
+        }
         Some(Headless::Bookmarks { json, markdown }) => {
             let dir = config_dir.context("no config directory, so no bookmarks")?;
             let (store, notices) = Store::open(Some(dir));

@@ -33,6 +33,10 @@ pub struct RawEntry {
     pub language: Option<String>,
     /// 1-based line of the link in INDEX.md.
     pub line: usize,
+    /// Where the link (`[title](target)`) is in the text parsed, in bytes: what `blatt
+    /// index` edits in place. (Read in parts, bytes of the file, counted after invalid
+    /// UTF-8 was replaced.)
+    pub span: std::ops::Range<usize>,
 }
 
 /// Everything `parse_index` takes from an INDEX.md.
@@ -64,6 +68,7 @@ struct Frame {
     slot: usize,
     link: String,
     line: usize,
+    span: std::ops::Range<usize>,
     title: String,
     /// Description parts: one per table cell, one in all for a list item.
     parts: Vec<String>,
@@ -77,6 +82,7 @@ impl Frame {
             slot: 0,
             link: String::new(),
             line: 0,
+            span: 0..0,
             title: String::new(),
             parts: Vec::new(),
         }
@@ -114,6 +120,7 @@ impl Frame {
             group,
             language,
             line: self.line,
+            span: self.span,
         }
     }
 }
@@ -137,7 +144,7 @@ struct Carry {
 pub fn parse_index(markdown: &str) -> ParsedIndex {
     let markdown = markdown.strip_prefix('\u{feff}').unwrap_or(markdown);
     let mut carry = Carry::default();
-    let (entries, _) = parse_part(markdown, 0, &mut carry);
+    let (entries, _) = parse_part(markdown, 0, 0, &mut carry);
     ParsedIndex {
         title: carry.title,
         entries,
@@ -145,9 +152,14 @@ pub fn parse_index(markdown: &str) -> ParsedIndex {
 }
 
 /// The event pass over one part of an INDEX.md that starts at a line start, after
-/// `lines_before` lines. Returns the entries and whether the part's last top-level block is
+/// `lines_before` lines and `bytes_before` bytes. Returns the entries and whether the part's last top-level block is
 /// a code or HTML block, which might have gone on past the part's end (see [`IndexParts`]).
-fn parse_part(markdown: &str, lines_before: usize, carry: &mut Carry) -> (Vec<RawEntry>, bool) {
+fn parse_part(
+    markdown: &str,
+    lines_before: usize,
+    bytes_before: usize,
+    carry: &mut Carry,
+) -> (Vec<RawEntry>, bool) {
     let lines = LineIndex::new(markdown);
     let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES).into_offset_iter();
 
@@ -227,6 +239,7 @@ fn parse_part(markdown: &str, lines_before: usize, carry: &mut Carry) -> (Vec<Ra
                     frame.slot = slots.len();
                     slots.push(None);
                     frame.line = lines_before + lines.line_of(range.start);
+                    frame.span = bytes_before + range.start..bytes_before + range.end;
                     let decoded = percent_decode_str(&dest_url).decode_utf8_lossy();
                     frame.link = if link_type == LinkType::Email {
                         format!("mailto:{decoded}")
@@ -357,8 +370,12 @@ impl IndexParts {
             }
             let part = &self.text[self.pos..end];
             let mut carry = self.carry.clone();
-            let (entries, open_ended) =
-                parse_part(&String::from_utf8_lossy(part), self.lines, &mut carry);
+            let (entries, open_ended) = parse_part(
+                &String::from_utf8_lossy(part),
+                self.lines,
+                self.pos,
+                &mut carry,
+            );
             if open_ended && end < self.text.len() {
                 // A code or HTML block may go on past the cut: try a longer part. Doubling
                 // keeps the work linear however long the block is.
@@ -829,7 +846,17 @@ mod tests {
         }
         assert_eq!(count, 4);
         assert_eq!(parts.title(), whole.title.as_deref());
-        assert_eq!(entries, whole.entries);
+        // Spans count bytes of the file, which lossy decoding changes: all else is equal.
+        let unspanned = |entries: &[RawEntry]| -> Vec<RawEntry> {
+            entries
+                .iter()
+                .map(|e| RawEntry {
+                    span: 0..0,
+                    ..e.clone()
+                })
+                .collect()
+        };
+        assert_eq!(unspanned(&entries), unspanned(&whole.entries));
         assert_eq!(entries[0].title, "A\u{e4}");
         assert_eq!(entries[0].group, ["G\u{FFFD}"]);
     }

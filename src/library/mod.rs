@@ -12,6 +12,7 @@
 //! part, enough for a screen, and hands back a [`LibraryRest`] that parses the rest, whose
 //! entries come [`Target::Unchecked`] until [`Library::check_entry`] resolves them.
 
+pub mod build;
 mod bundled;
 mod index;
 mod read;
