@@ -216,8 +216,8 @@ pub fn index(dir: &Path, dry_run: bool, today: &str) -> anyhow::Result<(String, 
     if !dir.is_dir() {
         anyhow::bail!("{} is not a folder", dir.display());
     }
-    let (found, problems) =
-        build::scan(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let (candidates, mut problems) =
+        build::list(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     let path = dir.join(library::INDEX_FILE);
     let existing = match std::fs::read(&path) {
         Ok(bytes) => Some(
@@ -227,10 +227,22 @@ pub fn index(dir: &Path, dry_run: bool, today: &str) -> anyhow::Result<(String, 
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
+    // Only the articles INDEX.md does not list yet are read.
+    let listed = existing.as_deref().map(build::listed).unwrap_or_default();
+    let on_disk: std::collections::HashSet<&str> =
+        candidates.iter().map(|c| c.path.as_str()).collect();
+    let unlisted: Vec<_> = candidates
+        .iter()
+        .filter(|c| !listed.contains(&c.path))
+        .cloned()
+        .collect();
+    let (found, unreadable) = build::read(&unlisted);
+    problems.extend(unreadable);
     let count = found.len();
     let (old, new, summary) = match &existing {
         Some(old) => {
-            let exists = |p: &str| dir.join(p).exists();
+            // Listed files of other kinds (not scanned) are looked up one by one.
+            let exists = |p: &str| on_disk.contains(p) || dir.join(p).exists();
             let (new, changes) = build::update(old, found, &exists, today);
             (old.as_str(), new, changes.summary())
         }

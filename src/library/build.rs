@@ -75,18 +75,37 @@ impl Changes {
 }
 
 /// How much of each article is read to find its title, language and first sentence.
-const HEAD: u64 = 8 * 1024;
+const HEAD: u64 = 4 * 1024;
+/// How much of that the language is guessed from.
+const GUESS: usize = 2 * 1024;
 /// The longest description written, in characters.
 const LONGEST_DESCRIPTION: usize = 200;
 /// The file names that are articles.
 const EXTENSIONS: [&str; 3] = ["md", "markdown", "txt"];
 
-/// Finds the articles below `dir`: files ending in `.md`, `.markdown` or `.txt`, in it and
-/// its subfolders, leaving out hidden names (starting with `.`), symbolic links (so the
-/// walk stays inside and cannot loop), INDEX.md itself, and files that are not text.
-/// Each file's start is read on one of two threads. Problems with single files are
-/// returned beside what was found, as messages.
+/// An article file found below the folder, not read yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub file: std::path::PathBuf,
+    /// Its path below the folder, with `/` between names.
+    pub path: String,
+    /// Its subfolder (`""` for the folder itself).
+    pub group: String,
+}
+
+/// Finds and reads the articles below `dir` (see [`list`] and [`read`]).
 pub fn scan(dir: &Path) -> std::io::Result<(Vec<Found>, Vec<String>)> {
+    let (candidates, mut problems) = list(dir)?;
+    let (found, more) = read(&candidates);
+    problems.extend(more);
+    Ok((found, problems))
+}
+
+/// Lists the articles below `dir`: files ending in `.md`, `.markdown` or `.txt`, in it and
+/// its subfolders, leaving out hidden names (starting with `.`), symbolic links (so the
+/// walk stays inside and cannot loop) and INDEX.md itself. Subfolders that cannot be read
+/// are returned as messages.
+pub fn list(dir: &Path) -> std::io::Result<(Vec<Candidate>, Vec<String>)> {
     let mut files = Vec::new();
     let mut folders = vec![(dir.to_path_buf(), String::new())];
     let mut problems = Vec::new();
@@ -96,7 +115,10 @@ pub fn scan(dir: &Path) -> std::io::Result<(Vec<Found>, Vec<String>)> {
             // The folder itself must be readable; a subfolder that is not is reported.
             Err(e) if group.is_empty() => return Err(e),
             Err(e) => {
-                problems.push(format!("{group}: {e}"));
+                problems.push(format!(
+                    "{}: {e}",
+                    document::sanitize::escape_controls(&group)
+                ));
                 continue;
             }
         };
@@ -119,27 +141,56 @@ pub fn scan(dir: &Path) -> std::io::Result<(Vec<Found>, Vec<String>)> {
                 && !(group.is_empty() && super::is_index_file(Path::new(&name)))
                 && is_article_name(&name)
             {
-                files.push((entry.path(), path, group.clone()));
+                files.push(Candidate {
+                    file: entry.path(),
+                    path,
+                    group: group.clone(),
+                });
             }
         }
     }
-    let half = files.len().div_ceil(2);
-    let (mut found, mut more) = std::thread::scope(|scope| {
-        let (first, second) = files.split_at(half);
+    Ok((files, problems))
+}
+
+/// Reads the start of each article (on two threads) for its title, language and first
+/// sentence; files that cannot be read or are not text are returned as messages.
+pub fn read(candidates: &[Candidate]) -> (Vec<Found>, Vec<String>) {
+    let half = candidates.len().div_ceil(2);
+    let (first, second) = candidates.split_at(half);
+    let (mut results, more) = std::thread::scope(|scope| {
         let other = scope.spawn(|| read_all(second));
         let mine = read_all(first);
-        let theirs = other.join().unwrap_or_default();
-        (mine, theirs)
+        (mine, other.join().unwrap_or_default())
     });
-    found.append(&mut more);
-    let mut articles = Vec::with_capacity(found.len());
-    for result in found {
+    results.extend(more);
+    let mut found = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for result in results {
         match result {
-            Ok(article) => articles.push(article),
+            Ok(article) => found.push(article),
             Err(problem) => problems.push(problem),
         }
     }
-    Ok((articles, problems))
+    (found, problems)
+}
+
+/// The paths below the library that the entries of an INDEX.md text link to.
+pub fn listed(existing: &str) -> HashSet<String> {
+    let text = existing.strip_prefix('\u{feff}').unwrap_or(existing);
+    parse_index(text)
+        .entries
+        .iter()
+        .filter_map(|e| local_path(&e.link))
+        .collect()
+}
+
+/// The first `len` bytes of `text`, or fewer, to a character boundary.
+fn prefix(text: &str, len: usize) -> &str {
+    let mut end = len.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 fn is_article_name(name: &str) -> bool {
@@ -149,10 +200,10 @@ fn is_article_name(name: &str) -> bool {
         .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
-fn read_all(files: &[(std::path::PathBuf, String, String)]) -> Vec<Result<Found, String>> {
+fn read_all(files: &[Candidate]) -> Vec<Result<Found, String>> {
     files
         .iter()
-        .map(|(file, path, group)| read_one(file, path, group))
+        .map(|c| read_one(&c.file, &c.path, &c.group))
         .collect()
 }
 
@@ -177,7 +228,7 @@ fn read_one(file: &Path, path: &str, group: &str) -> Result<Found, String> {
         path: path.to_string(),
         group: group.to_string(),
         title,
-        language: document::guess_language(&text).map(str::to_string),
+        language: document::guess_language(prefix(&text, GUESS)).map(str::to_string),
         description,
         modified,
     })
