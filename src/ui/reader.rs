@@ -183,8 +183,13 @@ fn status(
     // What just happened (a message, "reopening…") always shows, in the section's place if
     // there is no room for both.
     let mut spans = Vec::new();
+    // A search's place shows with a notice (`search went round to the top · match 1/9`).
     let search = reader.find.as_ref().and_then(|f| f.status(reader));
-    if let Some(news) = state.flash.clone().or(reopening).or(search) {
+    let news = match (state.flash.clone().or(reopening), search) {
+        (Some(news), Some(search)) => Some(format!("{news} · {search}")),
+        (news, search) => news.or(search),
+    };
+    if let Some(news) = news {
         let section = format!(" {bookmark}{section}");
         let both = text_width(&section) + text_width(&news) + 4 <= room;
         let left = if both {
