@@ -575,7 +575,9 @@ fn search_screens() {
             assert_ne!(current, other);
             let mut styles = Vec::new();
             for y in 0..size.1 {
-                let row: String = (0..size.0).map(|x| buf[(x, y)].symbol().to_string()).collect();
+                let row: String = (0..size.0)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect();
                 let mut from = 0;
                 while let Some(at) = row[from..].find("Zoom") {
                     let x = row[..from + at].chars().count() as u16;
@@ -589,7 +591,10 @@ fn search_screens() {
                     m.contains(style.add_modifier) && (style.bg.is_none() || Some(*bg) == style.bg)
                 })
             };
-            assert!(has(current), "the current match at {size:?} colour {color}: {styles:?}");
+            assert!(
+                has(current),
+                "the current match at {size:?} colour {color}: {styles:?}"
+            );
         }
     }
 }

@@ -119,9 +119,7 @@ impl Find {
     /// What the status line says about the search: `match 3/17 · Section`, the progress
     /// of a search still running, or that nothing matched.
     pub fn status(&self, reader: &super::Reader) -> Option<String> {
-        if self.query.is_none() {
-            return None;
-        }
+        self.query.as_ref()?;
         let doc = &reader.doc;
         let done = self.done(doc);
         let total = format!("{}{}", self.hits.len(), if done { "" } else { "+" });
@@ -335,13 +333,7 @@ impl PartialEq for SearchJob {
 }
 
 /// Matches found by a worker ([`Action::Found`]).
-pub fn found(
-    state: &mut State,
-    search: u64,
-    blocks: Range<usize>,
-    hits: Vec<Hit>,
-    done: bool,
-) {
+pub fn found(state: &mut State, search: u64, blocks: Range<usize>, hits: Vec<Hit>, done: bool) {
     let Some(reader) = state.reader.as_mut() else {
         return;
     };
@@ -484,7 +476,9 @@ pub fn step(state: &mut State, forward: bool, count: usize) {
     let Some(find) = reader.find.as_mut().filter(|f| f.query.is_some()) else {
         state.flash = Some(format!(
             "no search yet ({} searches)",
-            state.keymap.hint(super::Context::Reader, super::Command::Search)
+            state
+                .keymap
+                .hint(super::Context::Reader, super::Command::Search)
         ));
         return;
     };

@@ -892,7 +892,10 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
             Command::SearchWord => find::search_word(state, effects),
             _ => {}
         }
-        if matches!(command, Command::NextMatch | Command::PreviousMatch | Command::SearchWord) {
+        if matches!(
+            command,
+            Command::NextMatch | Command::PreviousMatch | Command::SearchWord
+        ) {
             if let Some(key) = state.reader.as_ref().map(|r| r.key.clone()) {
                 remember_position(state, key, effects);
             }

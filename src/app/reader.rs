@@ -414,7 +414,9 @@ impl Reader {
 
     /// The place at the start of the top line.
     pub fn top_place(&self) -> crate::search::document::Place {
-        let (block, offset) = self.view().map_or((self.top.block, 0), |l| l.content_at(self.top));
+        let (block, offset) = self
+            .view()
+            .map_or((self.top.block, 0), |l| l.content_at(self.top));
         crate::search::document::Place { block, offset }
     }
 

@@ -893,7 +893,12 @@ fn enter_keeps_the_search_and_n_and_shift_n_go_round_with_a_notice() {
     // A count: 3n.
     type_text(&mut state, "3n");
     assert_eq!(find_state(&state).current_index(), Some(2));
-    assert!(find_state(&state).status(reader(&state)).unwrap().starts_with("match 3/9 · "));
+    assert!(
+        find_state(&state)
+            .status(reader(&state))
+            .unwrap()
+            .starts_with("match 3/9 · ")
+    );
     // The contents show where the matches are.
     let counts = &find_state(&state).per_section;
     assert_eq!(counts.iter().sum::<usize>(), 9);
@@ -983,7 +988,9 @@ fn open_in_pieces(text: &str) -> (Arc<Document>, Option<crate::document::stream:
 }
 
 fn more(state: &mut State, loader: &mut crate::document::stream::Loader) -> bool {
-    let piece = loader.next(crate::document::stream::PIECE).expect("a piece");
+    let piece = loader
+        .next(crate::document::stream::PIECE)
+        .expect("a piece");
     let done = piece.done;
     update(
         state,
@@ -1002,7 +1009,11 @@ fn a_loading_article_is_searched_as_far_as_it_arrived_and_on_as_pieces_come() {
     let text = zebra_text(40_000);
     let (doc, loader) = open_in_pieces(&text);
     let mut loader = loader.expect("read in pieces");
-    assert!(!doc.complete && doc.total <= find::SYNC_BYTES, "{}", doc.total);
+    assert!(
+        !doc.complete && doc.total <= find::SYNC_BYTES,
+        "{}",
+        doc.total
+    );
     let mut state = state_with(doc);
     update(&mut state, Action::Key(press(KeyCode::Char('/'))));
     let effects = type_text(&mut state, "zebra");
@@ -1014,7 +1025,10 @@ fn a_loading_article_is_searched_as_far_as_it_arrived_and_on_as_pieces_come() {
     let f = find_state(&state);
     assert!(reader(&state).doc.complete);
     assert_eq!(f.hits.len(), text.matches("Zebra").count());
-    assert!(f.hits.windows(2).all(|w| w[0] < w[1]), "in order, each once");
+    assert!(
+        f.hits.windows(2).all(|w| w[0] < w[1]),
+        "in order, each once"
+    );
     assert_eq!(f.current_index(), Some(0), "the match it was at stays");
 }
 
@@ -1095,19 +1109,26 @@ fn a_long_article_is_searched_by_a_worker_and_old_results_are_dropped() {
     let f = find_state(&state);
     assert!(!f.running);
     assert_eq!(f.hits.len(), text.matches("Zebra").count());
-    assert!(f.hits.windows(2).all(|w| w[0] < w[1]), "in order, each once");
+    assert!(
+        f.hits.windows(2).all(|w| w[0] < w[1]),
+        "in order, each once"
+    );
     let current = f.current.expect("at a match");
-    assert!(current.start.block >= top.block, "the first at or after the top");
+    assert!(
+        current.start.block >= top.block,
+        "the first at or after the top"
+    );
     let before = f.current_index().unwrap();
     assert!(before > 0);
     assert!(f.hits[before - 1].start.block < top.block);
     // Esc after Enter does nothing to the search; Esc while typing ended it.
     update(&mut state, Action::Key(press(KeyCode::Enter)));
-    assert!(find_state(&state).status(reader(&state)).unwrap().starts_with(&format!(
-        "match {}/{} · ",
-        before + 1,
-        f_len(&state)
-    )));
+    assert!(
+        find_state(&state)
+            .status(reader(&state))
+            .unwrap()
+            .starts_with(&format!("match {}/{} · ", before + 1, f_len(&state)))
+    );
 }
 
 fn f_len(state: &State) -> usize {

@@ -763,7 +763,11 @@ fn a_match_across_a_line_end_is_marked_on_both_lines_in_styled_text() {
     let lines_with = |role: Role| {
         lines
             .iter()
-            .filter(|&&pos| marked(&layout, &d, pos, &marks).iter().any(|(_, r)| *r == role))
+            .filter(|&&pos| {
+                marked(&layout, &d, pos, &marks)
+                    .iter()
+                    .any(|(_, r)| *r == role)
+            })
             .count()
     };
     assert!(lines_with(Role::CurrentMatch) >= 2, "on both lines");
@@ -775,7 +779,11 @@ fn a_match_across_a_line_end_is_marked_on_both_lines_in_styled_text() {
         && s.roles.contains(Role::CurrentMatch)));
     // Without marks, the same text as always.
     for &pos in &lines {
-        let plain: String = layout.segments(&d, pos).iter().map(|s| s.text.as_ref()).collect();
+        let plain: String = layout
+            .segments(&d, pos)
+            .iter()
+            .map(|s| s.text.as_ref())
+            .collect();
         let with: String = layout
             .segments_marked(&d, pos, &marks)
             .iter()
@@ -816,7 +824,10 @@ fn a_match_over_a_hyphenation_point_is_marked_on_both_lines() {
         ..split
     };
     let second = marked(&layout, &d, next, &marks);
-    assert!(!first.is_empty() && !second.is_empty(), "{first:?} {second:?}");
+    assert!(
+        !first.is_empty() && !second.is_empty(),
+        "{first:?} {second:?}"
+    );
     assert_eq!(
         format!("{}{}", first[0].0, second[0].0),
         &text[start..end],

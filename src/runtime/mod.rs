@@ -92,8 +92,8 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
         events.library.take(),
         events.search.take(),
     ]
-        .into_iter()
-        .flatten()
+    .into_iter()
+    .flatten()
     {
         budget.close();
     }

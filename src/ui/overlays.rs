@@ -122,7 +122,9 @@ fn contents_rows(
                 .unwrap_or_else(|| format!("{} (opening)", doc.title));
             // While a search is on, the sections with matches show how many.
             let time = match reader.find.as_ref().map(|f| f.per_section.get(i).copied()) {
-                Some(Some(n)) if n > 0 => format!("{n} {}", if n == 1 { "match" } else { "matches" }),
+                Some(Some(n)) if n > 0 => {
+                    format!("{n} {}", if n == 1 { "match" } else { "matches" })
+                }
                 _ => reading_time(section.words),
             };
             let left = format!("{marker}{read}{star} {indent}");
