@@ -32,6 +32,15 @@ pub struct Config {
     #[serde(deserialize_with = "colour_values")]
     pub theme: BTreeMap<String, String>,
     pub keys: KeysConfig,
+    pub search: SearchConfig,
+}
+
+/// The `[search]` table: how a query typed in the reader is read.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// A query without diacritics finds text with them (`cafe` finds `café`).
+    pub ignore_diacritics: bool,
 }
 
 /// How many colours to draw with: what the terminal says (`auto`), or a fixed depth.

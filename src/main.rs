@@ -227,6 +227,7 @@ fn reader(
         max_width: config.max_width.max(10),
         hyphenate: config.hyphenation,
         justify: config.justify,
+        ignore_diacritics: config.search.ignore_diacritics,
     };
     let mut state = State::new(library, settings, keymap);
     state.single = single;

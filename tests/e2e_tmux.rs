@@ -565,3 +565,39 @@ fn a_bundled_article_opens_by_the_name_list_prints() {
     pane.key("q");
     assert_eq!(pane.wait_for_exit(), 0);
 }
+
+#[test]
+fn search_in_the_article_lands_on_a_match_and_n_moves_on() {
+    let tmux = Tmux::new();
+    let pane = tmux.run_blatt("search", 100, 30, &[]);
+    open_article(&pane);
+    pane.key("/");
+    pane.type_text("Zoom");
+    // The prompt shows the count as typed too: wait for the status line after Enter.
+    pane.wait_for_status("/Zoom");
+    pane.key("Enter");
+    let screen = pane.wait_until("the status line of a search kept", |s| {
+        s.last()
+            .is_some_and(|l| l.starts_with(" match 1/") && !l.contains("searching"))
+    });
+    let status = screen.last().cloned().unwrap_or_default();
+    let total = status
+        .split("match 1/")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or_else(|| panic!("a match count in the status line:\n{}", show(&screen)));
+    assert!(total > 1, "{status}");
+    pane.key("n");
+    pane.wait_for_status(&format!("match 2/{total}"));
+    // Round the end: N from the first match goes to the last.
+    pane.key("N");
+    pane.wait_for_status(&format!("match 1/{total}"));
+    pane.key("N");
+    pane.wait_for_status(&format!("match {total}/{total}"));
+    pane.key("q");
+    pane.wait_for("bundled library");
+    pane.key("q");
+    assert_eq!(pane.wait_for_exit(), 0, "blatt should exit with status 0");
+    pane.assert_terminal_restored();
+}

@@ -61,6 +61,8 @@ fn perform(state: &mut State, store: &mut Store, effects: Vec<Effect>) {
             | Effect::Suspend
             | Effect::Redraw
             | Effect::OpenLibrary { .. }
+            | Effect::Search(_)
+            | Effect::StopSearch
             | Effect::Quit => {}
         }
     }

@@ -529,3 +529,72 @@ fn lists_code_and_tables_laid_out() {
         insta::assert_snapshot!(format!("layout_lists_code_tables_{width}"), lines);
     }
 }
+
+fn key(c: char) -> Action {
+    Action::Key(crossterm::event::KeyEvent::new_with_kind(
+        crossterm::event::KeyCode::Char(c),
+        crossterm::event::KeyModifiers::NONE,
+        crossterm::event::KeyEventKind::Press,
+    ))
+}
+
+fn enter() -> Action {
+    Action::Key(crossterm::event::KeyEvent::new_with_kind(
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyModifiers::NONE,
+        crossterm::event::KeyEventKind::Press,
+    ))
+}
+
+/// The search prompt while typing, and the matches after Enter: the current match is drawn
+/// apart from the others, with colour and without.
+#[test]
+fn search_screens() {
+    for size in [(80, 24), (40, 12)] {
+        let mut s = state(bundled_library(), size);
+        open(&mut s, 0);
+        update(&mut s, key('/'));
+        for c in "Zoom".chars() {
+            update(&mut s, key(c));
+        }
+        insta::assert_snapshot!(name("search_prompt", size), screen(&s, size));
+        update(&mut s, enter());
+        update(&mut s, key('n'));
+        insta::assert_snapshot!(name("search_matches", size), screen(&s, size));
+        // The styles: every cell of a match is marked, the current one differently.
+        let theme_names = blatt::config::Config::default().theme;
+        for color in [false, true] {
+            let theme = Theme::new(&theme_names, color).0;
+            let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+            terminal
+                .draw(|frame| ui::draw(frame, &s, &theme))
+                .expect("draw");
+            let buf = terminal.backend().buffer().clone();
+            let current = theme.role(blatt::document::Role::CurrentMatch);
+            let other = theme.role(blatt::document::Role::Match);
+            assert_ne!(current, other);
+            let mut styles = Vec::new();
+            for y in 0..size.1 {
+                let row: String = (0..size.0)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect();
+                let mut from = 0;
+                while let Some(at) = row[from..].find("Zoom") {
+                    let x = row[..from + at].chars().count() as u16;
+                    let cell = &buf[(x, y)];
+                    styles.push((cell.modifier, cell.bg));
+                    from += at + 4;
+                }
+            }
+            let has = |style: ratatui::style::Style| {
+                styles.iter().any(|(m, bg)| {
+                    m.contains(style.add_modifier) && (style.bg.is_none() || Some(*bg) == style.bg)
+                })
+            };
+            assert!(
+                has(current),
+                "the current match at {size:?} colour {color}: {styles:?}"
+            );
+        }
+    }
+}

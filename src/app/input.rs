@@ -62,6 +62,8 @@ pub enum Prompt {
     Note,
     /// A command after `:` (`q` quits).
     CommandLine,
+    /// A search in the article after `/`.
+    Search,
 }
 
 impl Prompt {
@@ -70,6 +72,7 @@ impl Prompt {
         match self {
             Prompt::Note => 500,
             Prompt::CommandLine => 100,
+            Prompt::Search => 200,
         }
     }
 }
@@ -125,6 +128,8 @@ pub enum Intent {
     Submit,
     /// Esc: drop the typed text.
     Cancel,
+    /// Ctrl-R: read the query as a regular expression, or no longer.
+    ToggleRegex,
     /// Close the message.
     Dismiss,
     /// Scroll the message by a command (`Down`, `PageDown`, …).
@@ -237,6 +242,7 @@ fn edit(key: &KeyEvent) -> Intent {
             'h' => InputRequest::DeletePrevChar,
             'd' => InputRequest::DeleteNextChar,
             'g' => return Intent::Cancel,
+            'r' => return Intent::ToggleRegex,
             _ => return Intent::Nothing,
         },
         KeyCode::Char(c) if alt => match c.to_ascii_lowercase() {

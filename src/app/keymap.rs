@@ -30,6 +30,10 @@ pub enum Command {
     NextSection,
     PreviousSection,
     Contents,
+    Search,
+    NextMatch,
+    PreviousMatch,
+    SearchWord,
     Open,
     Back,
     Help,
@@ -45,7 +49,7 @@ pub enum Command {
 
 /// Each command with its name in the `[keys]` tables and its line in the help screen, in
 /// the order of the enum (a test checks it), so that a command indexes its own row.
-const COMMANDS: [(Command, &str, &str); 27] = [
+const COMMANDS: [(Command, &str, &str); 31] = [
     (Command::Down, "down", "line down / next item"),
     (Command::Up, "up", "line up / previous item"),
     (Command::PageDown, "page_down", "page down"),
@@ -82,6 +86,22 @@ const COMMANDS: [(Command, &str, &str); 27] = [
         "previous section",
     ),
     (Command::Contents, "contents", "table of contents"),
+    (
+        Command::Search,
+        "search",
+        "search in the article (\\v: a regular expression)",
+    ),
+    (Command::NextMatch, "next_match", "next match of the search"),
+    (
+        Command::PreviousMatch,
+        "previous_match",
+        "previous match of the search",
+    ),
+    (
+        Command::SearchWord,
+        "search_word",
+        "search for the word at the top of the screen",
+    ),
     (Command::Open, "open", "open the selected item"),
     (Command::Back, "back", "back (quits from the library)"),
     (Command::Help, "help", "this help"),
@@ -155,6 +175,8 @@ impl Command {
                 | Command::HalfPageUp
                 | Command::NextSection
                 | Command::PreviousSection
+                | Command::NextMatch
+                | Command::PreviousMatch
         )
     }
 }
@@ -231,6 +253,10 @@ impl Context {
                 NextSection,
                 PreviousSection,
                 Contents,
+                Search,
+                NextMatch,
+                PreviousMatch,
+                SearchWord,
                 Bookmark,
                 Note,
                 Bookmarks,
@@ -783,14 +809,14 @@ mod tests {
 
     #[test]
     fn remapping_moves_keys_and_reports_bad_ones() {
-        let keys = shared(&[("down", &["n", "bogus-key"]), ("quit", &["Q"])]);
+        let keys = shared(&[("down", &["o", "bogus-key"]), ("quit", &["Q"])]);
         let mut keys = keys;
         keys.shared.insert("jump".into(), vec!["x".into()]);
         let (map, warnings) = Keymap::from_config(&keys);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         let reader = Context::Reader;
         assert_eq!(
-            map.command(reader, &key(KeyCode::Char('n'), KeyModifiers::NONE)),
+            map.command(reader, &key(KeyCode::Char('o'), KeyModifiers::NONE)),
             Some(Command::Down)
         );
         assert_eq!(
@@ -802,23 +828,23 @@ mod tests {
             map.command(reader, &key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
             Some(Command::Quit)
         );
-        assert_eq!(map.hint(reader, Command::Down), "n");
+        assert_eq!(map.hint(reader, Command::Down), "o");
     }
 
     #[test]
     fn a_key_bound_twice_warns_and_names_the_winner() {
-        let keys = shared(&[("next_section", &["n"]), ("bookmark", &["n"])]);
+        let keys = shared(&[("next_section", &["o"]), ("bookmark", &["o"])]);
         let (map, warnings) = Keymap::from_config(&keys);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
-            warnings[0].contains("`n` is bound to both next_section and bookmark")
+            warnings[0].contains("`o` is bound to both next_section and bookmark")
                 && warnings[0].contains("next_section ([keys] next_section) wins"),
             "{warnings:?}"
         );
         assert_eq!(
             map.command(
                 Context::Reader,
-                &key(KeyCode::Char('n'), KeyModifiers::NONE)
+                &key(KeyCode::Char('o'), KeyModifiers::NONE)
             ),
             Some(Command::NextSection)
         );
@@ -852,10 +878,10 @@ mod tests {
 
     #[test]
     fn help_follows_remapped_keys_in_its_context() {
-        let keys = shared(&[("next_section", &["n", "F5"])]);
+        let keys = shared(&[("next_section", &["o", "F5"])]);
         let (map, _) = Keymap::from_config(&keys);
         let text = map.help_lines(Context::Reader).join("\n");
-        assert!(text.contains("n F5"), "{text}");
+        assert!(text.contains("o F5"), "{text}");
         assert!(text.contains("next section"));
         assert!(!text.lines().any(|l| l.starts_with(']')));
         let bookmarks = map.help_lines(Context::Bookmarks).join("\n");

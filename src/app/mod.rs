@@ -10,6 +10,7 @@
 //! INDEX.md arrives), `reader` (the open article), [`geometry`] (where things go).
 
 mod bookmarks;
+pub mod find;
 pub mod geometry;
 pub mod input;
 pub mod keymap;
@@ -38,6 +39,18 @@ pub struct Settings {
     pub max_width: u16,
     pub hyphenate: bool,
     pub justify: bool,
+    /// A search without diacritics finds text with them (`cafe` finds `café`).
+    pub ignore_diacritics: bool,
+}
+
+impl Settings {
+    /// How a query typed in the reader is read.
+    pub fn search_options(&self) -> crate::search::Options {
+        crate::search::Options {
+            ignore_diacritics: self.ignore_diacritics,
+            ..crate::search::Options::default()
+        }
+    }
 }
 
 impl Default for Settings {
@@ -46,6 +59,7 @@ impl Default for Settings {
             max_width: 80,
             hyphenate: true,
             justify: false,
+            ignore_diacritics: true,
         }
     }
 }
@@ -166,6 +180,14 @@ pub enum Action {
         /// Reading failed part way: what was read stays readable.
         error: Option<String>,
     },
+    /// Matches of the search numbered `search` in the blocks `blocks` of the open article,
+    /// from a worker; `done` when it has ended (and let go of the document).
+    Found {
+        search: u64,
+        blocks: std::ops::Range<usize>,
+        hits: Vec<crate::search::document::Hit>,
+        done: bool,
+    },
     /// More entries of a large INDEX.md, parsed in the background (unchecked).
     MoreEntries {
         /// The index title, if known by now.
@@ -240,6 +262,10 @@ pub enum Effect {
     Suspend,
     /// Draw every cell anew (after the process was stopped and continued).
     Redraw,
+    /// Search the open article in the background and send [`Action::Found`]s.
+    Search(Box<find::SearchJob>),
+    /// Stop the search running in the background.
+    StopSearch,
     /// Open the library with this key (its INDEX.md), then send [`Action::LibraryOpened`]
     /// with `then`.
     OpenLibrary {
@@ -447,8 +473,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 && reader.entry == entry
                 && !reader.doc.complete
             {
-                reader.append(blocks, done);
-                state.marks_stale = true;
+                let before = reader.doc.block_count();
+                if reader.take_piece(blocks, done) {
+                    state.marks_stale = true;
+                    find::grown(state, before);
+                }
                 if let Some(error) = error {
                     state.flash = Some(format!("the rest could not be read: {error}"));
                 }
@@ -465,6 +494,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.flash = Some(format!("the rest of INDEX.md could not be read: {error}"));
             }
         }
+        Action::Found {
+            search,
+            blocks,
+            hits,
+            done,
+        } => find::found(state, search, blocks, hits, done),
         Action::Checked { targets } => library::checked(state, targets, &mut effects),
         Action::Shared {
             bookmarks,
@@ -525,11 +560,21 @@ fn key_action(state: &mut State, key: &KeyEvent, effects: &mut Vec<Effect>) {
         Intent::Run { command, count } => run_command(state, command, count, effects),
         Intent::Edit(request) => {
             if let Mode::Typing(typing) = &mut state.mode {
+                let before = typing.text().to_string();
                 input::apply_edit(typing, request);
+                if typing.prompt == Prompt::Search && typing.text() != before {
+                    find::retype(state, effects);
+                }
+            }
+        }
+        Intent::ToggleRegex => {
+            if matches!(&state.mode, Mode::Typing(t) if t.prompt == Prompt::Search) {
+                find::toggle_regex(state, effects);
             }
         }
         Intent::Submit => submit(state, effects),
-        Intent::Cancel | Intent::Dismiss => state.mode = Mode::Normal,
+        Intent::Cancel => cancel_typing(state, effects),
+        Intent::Dismiss => state.mode = Mode::Normal,
         Intent::ScrollMessage(command) => scroll_message(state, command),
         Intent::Wait | Intent::Nothing => {}
     }
@@ -541,11 +586,19 @@ fn command_in_mode(state: &mut State, command: Command, effects: &mut Vec<Effect
     match (&state.mode, command) {
         (_, Command::Quit) => run_command(state, command, 1, effects),
         (Mode::Typing(_), Command::Open) => submit(state, effects),
-        (Mode::Typing(_), Command::Back) => state.mode = Mode::Normal,
+        (Mode::Typing(_), Command::Back) => cancel_typing(state, effects),
         (Mode::Typing(_), _) => {}
         (Mode::Message(_), _) => state.mode = Mode::Normal,
         (Mode::Normal, _) => run_command(state, command, 1, effects),
     }
+}
+
+/// Esc while typing: the text is dropped (a search goes back to where it started).
+fn cancel_typing(state: &mut State, effects: &mut Vec<Effect>) {
+    if matches!(&state.mode, Mode::Typing(t) if t.prompt == Prompt::Search) {
+        find::cancel(state, effects);
+    }
+    state.mode = Mode::Normal;
 }
 
 /// Enter while typing: the text goes where the prompt says.
@@ -553,10 +606,15 @@ fn submit(state: &mut State, effects: &mut Vec<Effect>) {
     let Mode::Typing(typing) = std::mem::take(&mut state.mode) else {
         return;
     };
+    if typing.prompt == Prompt::Search {
+        find::submit(state, typing, effects);
+        return;
+    }
     let text = typing.text().trim().to_string();
     match typing.prompt {
         Prompt::Note => bookmarks::save_note(state, text, effects),
         Prompt::CommandLine => command_line(state, &text, effects),
+        Prompt::Search => {}
     }
 }
 
@@ -723,6 +781,7 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
         }
         Command::Undo => bookmarks::undo_delete(state, effects),
         Command::DeleteBookmark | Command::CommandLine | Command::Quit | Command::Suspend => {}
+        Command::Search | Command::NextMatch | Command::PreviousMatch | Command::SearchWord => {}
     }
     keep_selection_visible(state);
 }
@@ -824,6 +883,25 @@ fn loaded(
 }
 
 fn reader_command(state: &mut State, command: Command, count: usize, effects: &mut Vec<Effect>) {
+    if state.reader.is_some() {
+        match command {
+            Command::Search => return find::open_prompt(state, effects),
+            Command::NextMatch | Command::PreviousMatch => {
+                find::step(state, command == Command::NextMatch, count);
+            }
+            Command::SearchWord => find::search_word(state, effects),
+            _ => {}
+        }
+        if matches!(
+            command,
+            Command::NextMatch | Command::PreviousMatch | Command::SearchWord
+        ) {
+            if let Some(key) = state.reader.as_ref().map(|r| r.key.clone()) {
+                remember_position(state, key, effects);
+            }
+            return;
+        }
+    }
     let Some(reader) = state.reader.as_mut() else {
         state.screen = Screen::Library;
         return;
@@ -921,6 +999,7 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
             bookmarks::undo_delete(state, effects);
             return;
         }
+        Command::Search | Command::NextMatch | Command::PreviousMatch | Command::SearchWord => {}
         Command::Open
         | Command::Quit
         | Command::Suspend

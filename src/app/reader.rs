@@ -45,6 +45,20 @@ pub struct Reader {
     paths_seen: HashMap<String, usize>,
     /// Read marks of schema 1, taken in once the whole article is in.
     legacy_marks: Option<BTreeSet<String>>,
+    /// The search in this article, if any (`/`, `*`).
+    pub find: Option<super::find::Find>,
+    /// Pieces of a loading article that arrived while a search worker held the document:
+    /// appended once it lets go (appending then would copy the whole document).
+    waiting: Vec<(Vec<crate::document::Block>, bool)>,
+}
+
+/// Where the view was, to go back to it exactly (Esc in the search prompt).
+#[derive(Debug, Clone)]
+pub struct ViewMark {
+    top: LinePos,
+    width: usize,
+    content: (usize, usize),
+    place: Option<Anchor>,
 }
 
 /// The key a section is remembered by in read marks: its heading path, and for the second
@@ -86,6 +100,8 @@ impl Reader {
             keys: Vec::new(),
             paths_seen: HashMap::new(),
             legacy_marks: None,
+            find: None,
+            waiting: Vec::new(),
         };
         reader.sync_keys();
         reader.set_size(width, height, settings);
@@ -343,6 +359,82 @@ impl Reader {
             self.prepare();
             self.resize_anchor = anchor;
         }
+    }
+
+    /// A piece of a loading article: appended now, or kept until a search worker lets go
+    /// of the document. True if it was appended.
+    pub fn take_piece(&mut self, blocks: Vec<crate::document::Block>, done: bool) -> bool {
+        if Arc::strong_count(&self.doc) > 1 || !self.waiting.is_empty() {
+            self.waiting.push((blocks, done));
+            return self.take_waiting();
+        }
+        self.append(blocks, done);
+        true
+    }
+
+    /// Appends the pieces that waited, if nothing else holds the document now. True if
+    /// any were appended.
+    pub fn take_waiting(&mut self) -> bool {
+        if self.waiting.is_empty() || Arc::strong_count(&self.doc) > 1 {
+            return false;
+        }
+        for (blocks, done) in std::mem::take(&mut self.waiting) {
+            self.append(blocks, done);
+        }
+        true
+    }
+
+    /// The view as it is, to come back to with [`Reader::restore_view`].
+    pub fn view_mark(&self) -> ViewMark {
+        ViewMark {
+            top: self.top,
+            width: self.options.width,
+            content: self.view().map_or((0, 0), |l| l.content_at(self.top)),
+            place: self.place.clone(),
+        }
+    }
+
+    /// Puts the view back where it was marked: the same top line (the same text at the
+    /// top, if the width changed since).
+    pub fn restore_view(&mut self, mark: &ViewMark) {
+        let doc = Arc::clone(&self.doc);
+        self.top = if mark.width == self.options.width {
+            mark.top
+        } else {
+            let (block, offset) = mark.content;
+            self.layout()
+                .line_at(&doc, block, offset)
+                .unwrap_or(mark.top)
+        };
+        let anchor = self.resize_anchor;
+        self.prepare();
+        self.resize_anchor = anchor;
+        self.place = mark.place.clone();
+    }
+
+    /// The place at the start of the top line.
+    pub fn top_place(&self) -> crate::search::document::Place {
+        let (block, offset) = self
+            .view()
+            .map_or((self.top.block, 0), |l| l.content_at(self.top));
+        crate::search::document::Place { block, offset }
+    }
+
+    /// Shows byte `offset` of `block`: the view stays if its line is on screen, else that
+    /// line goes to the top.
+    pub fn reveal(&mut self, block: usize, offset: usize) {
+        let doc = Arc::clone(&self.doc);
+        let Some(pos) = self.layout().line_at(&doc, block, offset) else {
+            return;
+        };
+        if self.visible().contains(&pos) {
+            return;
+        }
+        self.pending = None;
+        self.place = None;
+        self.bottom_when_loaded = false;
+        self.top = pos;
+        self.prepare();
     }
 
     /// How much of a large article is read so far (100 when complete).

@@ -785,3 +785,387 @@ fn help_and_suspend_work_in_lists_and_while_typing() {
     assert_eq!(effects, [Effect::Suspend]);
     assert!(matches!(&state.mode, Mode::Typing(t) if t.text() == "halb"));
 }
+
+// ---- Search in the article -------------------------------------------------------------
+
+fn type_text(state: &mut State, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in text.chars() {
+        effects.extend(update(state, Action::Key(press(KeyCode::Char(c)))));
+    }
+    effects
+}
+
+fn find_state(state: &State) -> &find::Find {
+    reader(state).find.as_ref().expect("a search")
+}
+
+/// The text of the block at the top of the screen, from the start of the top line.
+fn top_block_text(state: &State) -> String {
+    let r = reader(state);
+    let (block, offset) = r.view().expect("layout").content_at(r.top);
+    r.doc.block(block).text[offset..].to_string()
+}
+
+/// The text a hit covers (across blocks joined by `|`).
+fn hit_text(state: &State, hit: crate::search::document::Hit) -> String {
+    let doc = &reader(state).doc;
+    (hit.start.block..=hit.end.block)
+        .filter_map(|b| {
+            let text = doc.block(b).text;
+            hit.range_in(b, text.len()).map(|r| text[r].to_string())
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+#[test]
+fn typing_a_search_moves_to_each_match_as_typed_and_esc_goes_back_exactly() {
+    let mut state = state_with(long_doc());
+    cmd(&mut state, Command::NextSection);
+    cmd(&mut state, Command::Down);
+    cmd(&mut state, Command::Down);
+    let origin = reader(&state).top;
+    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
+    assert!(matches!(&state.mode, Mode::Typing(t) if t.prompt == Prompt::Search));
+    // Typing: each character searches again, from where the prompt was opened.
+    type_text(&mut state, "paragraph 3 of section 4");
+    let f = find_state(&state);
+    assert_eq!(f.hits.len(), 1);
+    assert_eq!(
+        hit_text(&state, f.current.expect("at a match")),
+        "Paragraph 3 of section 4"
+    );
+    assert!(
+        reader(&state)
+            .visible()
+            .iter()
+            .any(|p| p.block == f.current.unwrap().start.block),
+        "the match is on screen"
+    );
+    assert_ne!(reader(&state).top, origin);
+    // A character less widens the search; the view follows from the same origin.
+    update(&mut state, Action::Key(press(KeyCode::Backspace)));
+    let f = find_state(&state);
+    assert_eq!(f.hits.len(), 6, "paragraph 3 of each section");
+    let block = f.current.unwrap().start.block;
+    assert_eq!(reader(&state).doc.section_of(block), 1, "the one below");
+    // Esc: back to the very line the search started from, and no search left.
+    update(&mut state, Action::Key(press(KeyCode::Esc)));
+    assert_eq!(state.mode, Mode::Normal);
+    assert_eq!(reader(&state).top, origin);
+    assert!(find_state(&state).hits.is_empty());
+}
+
+#[test]
+fn enter_keeps_the_search_and_n_and_shift_n_go_round_with_a_notice() {
+    let mut state = state_with(long_doc());
+    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
+    type_text(&mut state, "section 6");
+    update(&mut state, Action::Key(press(KeyCode::Enter)));
+    assert_eq!(state.mode, Mode::Normal);
+    let total = find_state(&state).hits.len();
+    assert_eq!(total, 9, "the heading and eight paragraphs");
+    assert_eq!(find_state(&state).current_index(), Some(0));
+    let status = find_state(&state).status(reader(&state)).unwrap();
+    assert_eq!(status, "match 1/9 · Section 6");
+    for i in 1..total {
+        update(&mut state, Action::Key(press(KeyCode::Char('n'))));
+        assert_eq!(find_state(&state).current_index(), Some(i));
+        assert_eq!(state.flash, None);
+    }
+    let top = reader(&state).top;
+    // Past the last: round to the first, with a notice.
+    update(&mut state, Action::Key(press(KeyCode::Char('n'))));
+    assert_eq!(find_state(&state).current_index(), Some(0));
+    assert_eq!(state.flash.as_deref(), Some("search went round to the top"));
+    assert!(
+        reader(&state).top < top,
+        "the view goes back to the first match"
+    );
+    // And back before the first: round to the last.
+    update(&mut state, Action::Key(press(KeyCode::Char('N'))));
+    assert_eq!(find_state(&state).current_index(), Some(total - 1));
+    assert_eq!(
+        state.flash.as_deref(),
+        Some("search went round to the bottom")
+    );
+    // A count: 3n.
+    type_text(&mut state, "3n");
+    assert_eq!(find_state(&state).current_index(), Some(2));
+    assert!(
+        find_state(&state)
+            .status(reader(&state))
+            .unwrap()
+            .starts_with("match 3/9 · ")
+    );
+    // The contents show where the matches are.
+    let counts = &find_state(&state).per_section;
+    assert_eq!(counts.iter().sum::<usize>(), 9);
+    assert_eq!(counts.get(6), Some(&9), "{counts:?}");
+}
+
+#[test]
+fn an_invalid_pattern_says_why_and_nothing_else_happens() {
+    let mut state = state_with(long_doc());
+    cmd(&mut state, Command::PageDown);
+    let top = reader(&state).top;
+    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
+    type_text(&mut state, "\\vsect(ion");
+    let f = find_state(&state);
+    assert!(
+        f.error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("not a valid pattern: ")),
+        "{:?}",
+        f.error
+    );
+    assert!(f.hits.is_empty());
+    assert_eq!(reader(&state).top, top, "the view stays");
+    // Enter keeps the prompt open, to mend the pattern.
+    update(&mut state, Action::Key(press(KeyCode::Enter)));
+    assert!(matches!(&state.mode, Mode::Typing(t) if t.prompt == Prompt::Search));
+    // Mended: a regular expression finds.
+    type_text(&mut state, ")");
+    let f = find_state(&state);
+    assert_eq!(f.error, None);
+    assert!(f.hits.len() > 40, "{}", f.hits.len());
+    // Ctrl-R reads the same text literally: `\v` is then just text, found nowhere.
+    update(
+        &mut state,
+        Action::Key(crossterm::event::KeyEvent::new_with_kind(
+            KeyCode::Char('r'),
+            crossterm::event::KeyModifiers::CONTROL,
+            crossterm::event::KeyEventKind::Press,
+        )),
+    );
+    assert!(find_state(&state).regex);
+    assert_eq!(find_state(&state).error, None, "still a valid pattern");
+}
+
+#[test]
+fn star_searches_for_the_word_at_the_top_from_just_after_it() {
+    let mut state = state_with(long_doc());
+    cmd(&mut state, Command::NextSection);
+    cmd(&mut state, Command::NextSection);
+    assert!(top_block_text(&state).starts_with("Section 2"));
+    update(&mut state, Action::Key(press(KeyCode::Char('*'))));
+    let f = find_state(&state);
+    assert_eq!(f.text, "Section");
+    // Case counts (a capital), so only the headings: the next one is Section 3.
+    assert_eq!(f.hits.len(), 6);
+    assert_eq!(f.current_index(), Some(2));
+}
+
+/// A long Markdown text with `Zebra` in some paragraphs.
+fn zebra_text(paragraphs: usize) -> String {
+    let mut md = String::from("# Zebras\n\n");
+    for p in 0..paragraphs {
+        if p % 50 == 0 {
+            md.push_str(&format!("## Part {p}\n\n"));
+        }
+        let word = if p % 7 == 3 { "Zebra" } else { "horse" };
+        md.push_str(&format!(
+            "Paragraph {p} tells of a {word} that walks on the plain for a long time.\n\n"
+        ));
+    }
+    md
+}
+
+fn open_in_pieces(text: &str) -> (Arc<Document>, Option<crate::document::stream::Loader>) {
+    let bytes = text.as_bytes().to_vec();
+    let size = bytes.len() as u64;
+    let (doc, loader) = crate::document::open(
+        Box::new(std::io::Cursor::new(bytes)),
+        size,
+        "zebras.md",
+        "Zebras",
+        Some("en"),
+        u64::MAX,
+    )
+    .expect("opens");
+    (Arc::new(doc), loader)
+}
+
+fn more(state: &mut State, loader: &mut crate::document::stream::Loader) -> bool {
+    let piece = loader
+        .next(crate::document::stream::PIECE)
+        .expect("a piece");
+    let done = piece.done;
+    update(
+        state,
+        Action::More {
+            entry: 0,
+            blocks: piece.blocks,
+            done,
+            error: None,
+        },
+    );
+    done
+}
+
+#[test]
+fn a_loading_article_is_searched_as_far_as_it_arrived_and_on_as_pieces_come() {
+    let text = zebra_text(40_000);
+    let (doc, loader) = open_in_pieces(&text);
+    let mut loader = loader.expect("read in pieces");
+    assert!(
+        !doc.complete && doc.total <= find::SYNC_BYTES,
+        "{}",
+        doc.total
+    );
+    let mut state = state_with(doc);
+    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
+    let effects = type_text(&mut state, "zebra");
+    assert!(effects.is_empty(), "the first piece is searched at once");
+    let first = find_state(&state).hits.len();
+    assert!(first > 0);
+    assert_eq!(find_state(&state).current_index(), Some(0));
+    while !more(&mut state, &mut loader) {}
+    let f = find_state(&state);
+    assert!(reader(&state).doc.complete);
+    assert_eq!(f.hits.len(), text.matches("Zebra").count());
+    assert!(
+        f.hits.windows(2).all(|w| w[0] < w[1]),
+        "in order, each once"
+    );
+    assert_eq!(f.current_index(), Some(0), "the match it was at stays");
+}
+
+/// Does what the search worker does, a chunk of `chunk` blocks at a time.
+fn run_search(state: &mut State, job: &find::SearchJob, chunk: usize) {
+    let count = job.doc.block_count();
+    for part in [job.from..count, 0..job.from] {
+        let mut start = part.start;
+        while start < part.end {
+            let end = (start + chunk).min(part.end);
+            let mut hits = Vec::new();
+            crate::search::document::find(&job.doc, &job.query, start..end, &mut hits);
+            update(
+                state,
+                Action::Found {
+                    search: job.id,
+                    blocks: start..end,
+                    hits,
+                    done: false,
+                },
+            );
+            start = end;
+        }
+    }
+}
+
+/// The last search asked for (each character typed asks for one).
+fn search_job(effects: Vec<Effect>) -> Box<find::SearchJob> {
+    effects
+        .into_iter()
+        .rev()
+        .find_map(|e| match e {
+            Effect::Search(job) => Some(job),
+            _ => None,
+        })
+        .expect("a search in the background")
+}
+
+#[test]
+fn a_long_article_is_searched_by_a_worker_and_old_results_are_dropped() {
+    let text = zebra_text(20_000);
+    let doc = Arc::new(parse(&text, Format::Markdown, "t", Some("en")));
+    assert!(doc.total > find::SYNC_BYTES);
+    let mut state = state_with(doc);
+    for _ in 0..30 {
+        cmd(&mut state, Command::NextSection);
+    }
+    let top = reader(&state).top;
+    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
+    let old = search_job(type_text(&mut state, "z"));
+    // Typing on starts a new search and stops the old one.
+    let effects = type_text(&mut state, "ebra");
+    assert!(effects.contains(&Effect::StopSearch), "{effects:?}");
+    let job = search_job(effects);
+    assert_eq!(job.from, top.block, "from the top of the screen");
+    assert!(find_state(&state).running);
+    assert!(
+        find_state(&state)
+            .status(reader(&state))
+            .is_some_and(|s| s.starts_with("searching")),
+    );
+    // Results of the old search are dropped.
+    run_search(&mut state, &old, 1000);
+    assert!(find_state(&state).hits.is_empty());
+    assert_eq!(reader(&state).top, top);
+    run_search(&mut state, &job, 500);
+    let id = job.id;
+    drop(job);
+    update(
+        &mut state,
+        Action::Found {
+            search: id,
+            blocks: 0..0,
+            hits: Vec::new(),
+            done: true,
+        },
+    );
+    let f = find_state(&state);
+    assert!(!f.running);
+    assert_eq!(f.hits.len(), text.matches("Zebra").count());
+    assert!(
+        f.hits.windows(2).all(|w| w[0] < w[1]),
+        "in order, each once"
+    );
+    let current = f.current.expect("at a match");
+    assert!(
+        current.start.block >= top.block,
+        "the first at or after the top"
+    );
+    let before = f.current_index().unwrap();
+    assert!(before > 0);
+    assert!(f.hits[before - 1].start.block < top.block);
+    // Esc after Enter does nothing to the search; Esc while typing ended it.
+    update(&mut state, Action::Key(press(KeyCode::Enter)));
+    assert!(
+        find_state(&state)
+            .status(reader(&state))
+            .unwrap()
+            .starts_with(&format!("match {}/{} · ", before + 1, f_len(&state)))
+    );
+}
+
+fn f_len(state: &State) -> usize {
+    find_state(state).hits.len()
+}
+
+#[test]
+fn pieces_wait_while_a_worker_holds_the_document_and_are_searched_after() {
+    let text = zebra_text(40_000);
+    let (doc, loader) = open_in_pieces(&text);
+    let mut loader = loader.expect("read in pieces");
+    let mut state = state_with(doc);
+    // Enough arrived for a search in the background.
+    while reader(&state).doc.total <= find::SYNC_BYTES {
+        more(&mut state, &mut loader);
+    }
+    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
+    let job = search_job(type_text(&mut state, "zebra"));
+    let blocks = reader(&state).doc.block_count();
+    // A piece arrives while the worker holds the document: it waits.
+    more(&mut state, &mut loader);
+    assert_eq!(reader(&state).doc.block_count(), blocks);
+    run_search(&mut state, &job, 300);
+    let id = job.id;
+    drop(job);
+    update(
+        &mut state,
+        Action::Found {
+            search: id,
+            blocks: 0..0,
+            hits: Vec::new(),
+            done: true,
+        },
+    );
+    assert!(reader(&state).doc.block_count() > blocks, "appended now");
+    while !more(&mut state, &mut loader) {}
+    let f = find_state(&state);
+    assert_eq!(f.hits.len(), text.matches("Zebra").count());
+    assert!(f.hits.windows(2).all(|w| w[0] < w[1]));
+}

@@ -27,18 +27,25 @@ pub enum Role {
     Strike,
     /// The label of a callout (a GitHub alert such as `> [!NOTE]`).
     Callout,
+    /// Text a search found (never in a document: the reader adds it to what it draws).
+    Match,
+    /// The match the search is at (`n`/`N` move it).
+    CurrentMatch,
 }
 
 impl Role {
     /// Every role, in the order the theme lays their styles over one another: a colour
     /// from a later role wins, modifiers add up (a bold link is bold, underlined and in
     /// the link colour).
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 7] = [
         Role::Emphasis,
         Role::Strong,
         Role::Strike,
         Role::Code,
         Role::Link,
+        // Last: a match stands out whatever it is in.
+        Role::Match,
+        Role::CurrentMatch,
     ];
 
     const fn bit(self) -> u8 {
@@ -64,6 +71,11 @@ impl Roles {
 
     pub fn is_empty(self) -> bool {
         self.0 == 0
+    }
+
+    /// The roles of both.
+    pub fn union(self, other: Roles) -> Roles {
+        Roles(self.0 | other.0)
     }
 
     /// The roles held, in [`Role::ALL`]'s order.

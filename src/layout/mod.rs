@@ -110,6 +110,47 @@ pub enum Paint {
     Gutter,
 }
 
+/// A byte range of a block's text drawn with an extra role (see [`Layout::segments_marked`]).
+pub type Mark = (std::ops::Range<usize>, Role);
+
+/// The roles the marks add at byte `at`.
+fn mark_roles(marks: &[Mark], at: usize) -> Roles {
+    marks
+        .iter()
+        .filter(|(range, _)| range.contains(&at))
+        .fold(Roles::NONE, |roles, (_, role)| roles.with(*role))
+}
+
+/// Pushes the text `start..end` of `text` as segments, split where a mark begins or ends.
+fn push_marked<'d>(
+    text: &'d str,
+    (start, end): (usize, usize),
+    paint: Paint,
+    roles: impl Fn(usize) -> Roles,
+    marks: &[Mark],
+    out: &mut Vec<Segment<'d>>,
+) {
+    let mut cuts = vec![start, end];
+    for (range, _) in marks {
+        for at in [range.start, range.end] {
+            if at > start && at < end && text.is_char_boundary(at) {
+                cuts.push(at);
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    for w in cuts.windows(2) {
+        if let Some(t) = text.get(w[0]..w[1]) {
+            out.push(Segment {
+                text: Cow::Borrowed(t),
+                paint,
+                roles: roles(w[0]).union(mark_roles(marks, w[0])),
+            });
+        }
+    }
+}
+
 /// The gutter before a line of code.
 pub const GUTTER: &str = "▏ ";
 /// The gutter before a line of code that goes on from the line before.
@@ -315,7 +356,26 @@ impl Layout {
         ) else {
             return Vec::new();
         };
-        line_segments(&block, line, self.options, self.dict)
+        line_segments(&block, line, self.options, self.dict, &[])
+    }
+
+    /// [`Layout::segments`] with byte ranges of the block's text marked by a role (the
+    /// matches of a search): a segment is split where a mark starts or ends, and the part
+    /// inside carries the mark's role too. A mark that goes on past the line's end (onto
+    /// the next line, past a hyphen the layout added) marks its part on each line.
+    pub fn segments_marked<'d>(
+        &self,
+        doc: &'d Document,
+        pos: LinePos,
+        marks: &[Mark],
+    ) -> Vec<Segment<'d>> {
+        let (Some(block), Some(line)) = (
+            doc.get(pos.block),
+            self.lines(pos.block).and_then(|l| l.get(pos.line)),
+        ) else {
+            return Vec::new();
+        };
+        line_segments(&block, line, self.options, self.dict, marks)
     }
 
     /// A line as plain text, as `blatt render` prints it.
@@ -543,6 +603,7 @@ fn table_segments<'d>(
     options: WrapOptions,
     dict: Option<&Standard>,
     paint: Paint,
+    marks: &[Mark],
     out: &mut Vec<Segment<'d>>,
 ) {
     let room = text_room(block, options.width);
@@ -554,11 +615,15 @@ fn table_segments<'d>(
         roles,
     };
     let piece_segments = |piece: wrap::Piece, out: &mut Vec<Segment<'d>>| {
-        out.push(Segment {
-            text: Cow::Borrowed(block.text.get(piece.start..piece.end).unwrap_or("")),
+        let roles = Roles::at(block.spans, piece.start);
+        push_marked(
+            block.text,
+            (piece.start, piece.end),
             paint,
-            roles: Roles::at(block.spans, piece.start),
-        });
+            |_| roles,
+            marks,
+            out,
+        );
         if piece.hyphen {
             out.push(Segment {
                 text: Cow::Borrowed("-"),
@@ -640,6 +705,7 @@ fn line_segments<'d>(
     line: &Line,
     options: WrapOptions,
     dict: Option<&Standard>,
+    marks: &[Mark],
 ) -> Vec<Segment<'d>> {
     let mut out = Vec::new();
     if line.is_gap() {
@@ -677,7 +743,7 @@ fn line_segments<'d>(
         });
     }
     if line.flags & TABLE != 0 {
-        table_segments(block, line, options, dict, paint, &mut out);
+        table_segments(block, line, options, dict, paint, marks, &mut out);
         return out;
     }
     if *block.kind == BlockKind::Rule {
@@ -716,11 +782,14 @@ fn line_segments<'d>(
         .filter(|s| s.range().end > range.start)
         .collect();
     let mut cuts = vec![range.start, range.end];
-    for span in &spans {
-        for at in [span.range().start, span.range().end] {
-            if at > range.start && at < range.end {
-                cuts.push(at);
-            }
+    let mark_edges = marks.iter().flat_map(|(r, _)| [r.start, r.end]);
+    for at in spans
+        .iter()
+        .flat_map(|s| [s.range().start, s.range().end])
+        .chain(mark_edges)
+    {
+        if at > range.start && at < range.end && block.text.is_char_boundary(at) {
+            cuts.push(at);
         }
     }
     cuts.sort_unstable();
@@ -731,7 +800,7 @@ fn line_segments<'d>(
             block.text.get(w[0]..w[1]).map(|t| Segment {
                 text: Cow::Borrowed(t),
                 paint,
-                roles: Roles::at(spans.iter().copied(), w[0]),
+                roles: Roles::at(spans.iter().copied(), w[0]).union(mark_roles(marks, w[0])),
             })
         })
         .collect();
@@ -867,7 +936,7 @@ pub fn render_parallel_from(
             let lines = lay_out_block(doc, index, options.width, dict);
             for line in lines.iter() {
                 let line_start = text.len();
-                for segment in line_segments(&doc.block(index), line, options, dict) {
+                for segment in line_segments(&doc.block(index), line, options, dict, &[]) {
                     text.push_str(&segment.text);
                 }
                 let trimmed = line_start + text[line_start..].trim_end().len();

@@ -711,3 +711,126 @@ fn alerts_and_definitions_sit_right_under_their_label_and_term() {
         ]
     );
 }
+
+/// The marked roles of a line, as (text, role) for the pieces with a mark.
+fn marked(layout: &Layout, d: &Document, pos: LinePos, marks: &[Mark]) -> Vec<(String, Role)> {
+    layout
+        .segments_marked(d, pos, marks)
+        .into_iter()
+        .filter_map(|s| {
+            let role = if s.roles.contains(Role::CurrentMatch) {
+                Role::CurrentMatch
+            } else if s.roles.contains(Role::Match) {
+                Role::Match
+            } else {
+                return None;
+            };
+            Some((s.text.into_owned(), role))
+        })
+        .collect()
+}
+
+#[test]
+fn a_match_across_a_line_end_is_marked_on_both_lines_in_styled_text() {
+    let d = md("The **night train** goes to [Vienna and on](x) to Paris.");
+    let text = d.block(0).text;
+    let mut layout = Layout::new(&d, WrapOptions::new(16));
+    let lines = layout.all_lines(&d);
+    assert!(lines.len() > 2);
+    let find = |s: &str| {
+        let at = text.find(s).unwrap();
+        at..at + s.len()
+    };
+    // "train goes to" starts in bold and breaks after "train"; "Vienna and on" is a link
+    // broken over lines too.
+    let marks = [
+        (find("train goes to"), Role::CurrentMatch),
+        (find("Vienna and on"), Role::Match),
+    ];
+    let all: Vec<(String, Role)> = lines
+        .iter()
+        .flat_map(|&pos| marked(&layout, &d, pos, &marks))
+        .collect();
+    let joined = |role: Role| {
+        all.iter()
+            .filter(|(_, r)| *r == role)
+            .map(|(t, _)| t.trim())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(joined(Role::CurrentMatch), "train goes to");
+    assert_eq!(joined(Role::Match), "Vienna and on");
+    let lines_with = |role: Role| {
+        lines
+            .iter()
+            .filter(|&&pos| {
+                marked(&layout, &d, pos, &marks)
+                    .iter()
+                    .any(|(_, r)| *r == role)
+            })
+            .count()
+    };
+    assert!(lines_with(Role::CurrentMatch) >= 2, "on both lines");
+    assert!(lines_with(Role::Match) >= 2, "on both lines");
+    // The styles stay: the marked "train" is still bold, "Vienna" still a link.
+    let segments = layout.segments_marked(&d, lines[0], &marks);
+    let train = segments.iter().find(|s| s.text.contains("train"));
+    assert!(train.is_some_and(|s| s.roles.contains(Role::Strong)
+        && s.roles.contains(Role::CurrentMatch)));
+    // Without marks, the same text as always.
+    for &pos in &lines {
+        let plain: String = layout
+            .segments(&d, pos)
+            .iter()
+            .map(|s| s.text.as_ref())
+            .collect();
+        let with: String = layout
+            .segments_marked(&d, pos, &marks)
+            .iter()
+            .map(|s| s.text.as_ref())
+            .collect();
+        assert_eq!(plain, with);
+    }
+}
+
+#[test]
+fn a_match_over_a_hyphenation_point_is_marked_on_both_lines() {
+    let d = parse(
+        "Die Zusammenarbeit der Gemeinden ist eine Selbstverständlichkeit geworden.",
+        Format::Plain,
+        "t",
+        Some("de"),
+    );
+    let text = d.block(0).text;
+    let mut layout = Layout::new(&d, WrapOptions::new(14));
+    let lines = layout.all_lines(&d);
+    let hyphenated: Vec<LinePos> = lines
+        .iter()
+        .copied()
+        .filter(|&p| layout.lines(p.block).unwrap()[p.line].hyphen())
+        .collect();
+    assert!(!hyphenated.is_empty(), "a word is split at this width");
+    let split = hyphenated[0];
+    let line = layout.lines(split.block).unwrap()[split.line];
+    // The word split at that line end.
+    let start = text[..line.end as usize].rfind(' ').map_or(0, |i| i + 1);
+    let end = text[line.end as usize..]
+        .find([' ', '.'])
+        .map_or(text.len(), |i| line.end as usize + i);
+    let marks = [(start..end, Role::Match)];
+    let first = marked(&layout, &d, split, &marks);
+    let next = LinePos {
+        line: split.line + 1,
+        ..split
+    };
+    let second = marked(&layout, &d, next, &marks);
+    assert!(
+        !first.is_empty() && !second.is_empty(),
+        "{first:?} {second:?}"
+    );
+    assert_eq!(
+        format!("{}{}", first[0].0, second[0].0),
+        &text[start..end],
+        "both halves, no hyphen in the match"
+    );
+}

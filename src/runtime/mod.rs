@@ -35,6 +35,8 @@ const BACKGROUND_FRAME: Duration = Duration::from_millis(50);
 /// Pieces of a large article that may wait for the loop. The loader waits beyond that, so
 /// memory holds the document plus at most this many pieces, however slow the loop is.
 const PIECES_IN_FLIGHT: usize = 4;
+/// Chunks of matches of a search that may wait for the loop.
+const SEARCH_IN_FLIGHT: usize = 4;
 /// Parts of INDEX.md and batches of checked links that may wait for the loop: few, so a
 /// key never waits behind many of them.
 const LIBRARY_IN_FLIGHT: usize = 2;
@@ -76,6 +78,7 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
         loading: None,
         library_load: 0,
         library: None,
+        search: None,
         last_change: None,
         last_draw: None,
     };
@@ -84,9 +87,13 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         events.run(&mut term, &mut state, &mut runtime, initial)
     }));
-    for budget in [events.loading.take(), events.library.take()]
-        .into_iter()
-        .flatten()
+    for budget in [
+        events.loading.take(),
+        events.library.take(),
+        events.search.take(),
+    ]
+    .into_iter()
+    .flatten()
     {
         budget.close();
     }
@@ -125,6 +132,8 @@ struct Loop {
     library_load: u64,
     /// The budget of the library reader at work.
     library: Option<Arc<Budget>>,
+    /// The budget of the search worker at work, closed to stop it.
+    search: Option<Arc<Budget>>,
     /// When the first unsaved change was made.
     last_change: Option<Instant>,
     last_draw: Option<Instant>,
@@ -277,7 +286,8 @@ impl Loop {
         let stale = match from {
             Source::Loader(load) => load != self.load,
             Source::Library(load) => load != self.library_load,
-            Source::Terminal | Source::Signal => false,
+            // `update` tells the searches apart itself, and must see each one's end.
+            Source::Terminal | Source::Signal | Source::Search => false,
         };
         if stale {
             // A piece of an article or a library no longer shown.
@@ -290,7 +300,7 @@ impl Loop {
         // The message's slot is free once `update` has it: its worker may send the next.
         drop(slot);
         match from {
-            Source::Loader(_) | Source::Library(_) => owed.background = true,
+            Source::Loader(_) | Source::Library(_) | Source::Search => owed.background = true,
             Source::Terminal | Source::Signal => owed.frame = true,
         }
         self.perform(term, state, runtime, effects)
@@ -339,6 +349,10 @@ impl Loop {
                             if let Some(loading) = self.loading.take() {
                                 loading.close();
                             }
+                            // A search in the article before is of no use any more.
+                            if let Some(search) = self.search.take() {
+                                search.close();
+                            }
                             self.load += 1;
                             let loaded = Action::Loaded {
                                 entry,
@@ -377,6 +391,42 @@ impl Loop {
                                 result: Err(e),
                             },
                         )),
+                    }
+                }
+                Effect::Search(job) => {
+                    if let Some(search) = self.search.take() {
+                        search.close();
+                    }
+                    let id = job.id;
+                    let budget = Budget::new(SEARCH_IN_FLIGHT);
+                    let outbox = Outbox::new(
+                        self.sender.clone(),
+                        Source::Search,
+                        Some(Arc::clone(&budget)),
+                    );
+                    let last = Outbox::new(self.sender.clone(), Source::Search, None);
+                    match workers::search_article(*job, outbox, last) {
+                        Ok(()) => self.search = Some(budget),
+                        Err(e) => {
+                            queue.extend(update(
+                                state,
+                                Action::Found {
+                                    search: id,
+                                    blocks: 0..0,
+                                    hits: Vec::new(),
+                                    done: true,
+                                },
+                            ));
+                            queue.extend(update(
+                                state,
+                                Action::Notice(format!("cannot search: {e}")),
+                            ));
+                        }
+                    }
+                }
+                Effect::StopSearch => {
+                    if let Some(search) = self.search.take() {
+                        search.close();
                     }
                 }
                 Effect::Check { entries } => {

@@ -23,6 +23,8 @@ pub enum Source {
     Loader(u64),
     /// The reader and checker of a large INDEX.md; the number tells libraries apart.
     Library(u64),
+    /// A search in the open article (`update` drops the results of old searches).
+    Search,
 }
 
 /// One message on the channel.
@@ -203,6 +205,69 @@ pub fn read_article(mut loader: Loader, entry: usize, outbox: Outbox) -> Result<
                 return;
             }
         }
+    })
+}
+
+/// Text searched for the first message of a search worker: small, so that the first match
+/// after the top of the screen shows within a frame; each message after covers twice as
+/// much, up to [`SEARCH_CHUNK_MAX`].
+const SEARCH_CHUNK_FIRST: usize = 64 * 1024;
+const SEARCH_CHUNK_MAX: usize = 1024 * 1024;
+
+/// Searches an article on its own thread, from block `from` to the end, then from the start
+/// up to it, a chunk of blocks at a time, sending the matches of each chunk. Stops when the
+/// budget is closed (another query, Esc). Always ends with a `done` message sent through
+/// `last` (which has no budget) after letting go of the document, so that pieces of a
+/// loading article that waited for it can be appended without copying it.
+pub fn search_article(
+    job: crate::app::find::SearchJob,
+    outbox: Outbox,
+    last: Outbox,
+) -> Result<(), String> {
+    spawn("search", move || {
+        let crate::app::find::SearchJob {
+            id,
+            query,
+            doc,
+            from,
+        } = job;
+        let count = doc.block_count();
+        let from = from.min(count);
+        let mut chunk = SEARCH_CHUNK_FIRST;
+        'parts: for part in [from..count, 0..from] {
+            let mut start = part.start;
+            while start < part.end {
+                if outbox.cancelled() {
+                    break 'parts;
+                }
+                let mut end = start;
+                let mut bytes = 0;
+                while end < part.end && bytes < chunk {
+                    bytes += doc.block(end).text.len() + 1;
+                    end += 1;
+                }
+                let mut hits = Vec::new();
+                crate::search::document::find(&doc, &query, start..end, &mut hits);
+                let found = Action::Found {
+                    search: id,
+                    blocks: start..end,
+                    hits,
+                    done: false,
+                };
+                if !outbox.send(found) {
+                    break 'parts;
+                }
+                start = end;
+                chunk = (chunk * 2).min(SEARCH_CHUNK_MAX);
+            }
+        }
+        drop(doc);
+        let _ = last.send(Action::Found {
+            search: id,
+            blocks: 0..0,
+            hits: Vec::new(),
+            done: true,
+        });
     })
 }
 

@@ -47,6 +47,23 @@ impl Hit {
 /// range's end) and appends the hits, in order. Searching consecutive ranges finds every
 /// hit once: a run of cut blocks belongs to the range its first block is in.
 pub fn find(doc: &Document, query: &Query, blocks: Range<usize>, out: &mut Vec<Hit>) {
+    find_inner(doc, query, blocks, true, out);
+}
+
+/// [`find`], but the range's first block is searched as if a run of cut blocks began there
+/// even when it goes on from the block before: for searching again the end of a run that
+/// grew (a large article read in pieces), after dropping the hits found from that block on.
+pub fn find_from(doc: &Document, query: &Query, blocks: Range<usize>, out: &mut Vec<Hit>) {
+    find_inner(doc, query, blocks, false, out);
+}
+
+fn find_inner(
+    doc: &Document,
+    query: &Query,
+    blocks: Range<usize>,
+    skip_run: bool,
+    out: &mut Vec<Hit>,
+) {
     let mut scratch = Folded::default();
     let mut found = Vec::new();
     let mut joined = String::new();
@@ -55,7 +72,7 @@ pub fn find(doc: &Document, query: &Query, blocks: Range<usize>, out: &mut Vec<H
     let count = doc.block_count();
     let mut index = blocks.start;
     // A run begun before the range belongs to the range before.
-    while index < blocks.end.min(count) && doc.block(index).continued && index > 0 {
+    while skip_run && index < blocks.end.min(count) && doc.block(index).continued && index > 0 {
         index += 1;
     }
     while index < blocks.end.min(count) {

@@ -34,6 +34,9 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
         Mode::Typing(typing) if typing.prompt == Prompt::CommandLine => {
             command_line(frame, typing);
         }
+        Mode::Typing(typing) if typing.prompt == Prompt::Search => {
+            search_prompt(frame, state, typing, theme);
+        }
         Mode::Typing(typing) => overlays::note(frame, state, typing, theme),
         Mode::Message(message) => {
             overlays::message(frame.buffer_mut(), area, state, message, theme)
@@ -59,6 +62,70 @@ fn command_line(frame: &mut Frame<'_>, typing: &Typing) {
         Style::reset(),
     );
     edited_line(frame, row, ":", typing);
+}
+
+/// The bottom row while a search is typed after `/` (`re/` while Ctrl-R makes it a
+/// regular expression), with the cursor in it; the status of the search at its right end,
+/// and an invalid pattern's message on the row above.
+fn search_prompt(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme: &Theme) {
+    let area = frame.area();
+    let row = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
+    let find = state.reader.as_ref().and_then(|r| r.find.as_ref());
+    let buf = frame.buffer_mut();
+    buf.set_style(row, Style::reset());
+    buf.set_string(
+        row.x,
+        row.y,
+        " ".repeat(usize::from(row.width)),
+        Style::reset(),
+    );
+    let status = state
+        .reader
+        .as_ref()
+        .and_then(|r| r.find.as_ref().and_then(|f| f.status(r)))
+        .map(|s| format!(" {s} "))
+        .unwrap_or_default();
+    // The status takes at most half the row: what is typed comes first.
+    let status = ellipsize(&status, usize::from(row.width / 2));
+    let status_width = u16::try_from(crate::layout::text_width(&status)).unwrap_or(0);
+    if status_width > 0 {
+        put(
+            buf,
+            area,
+            row.right().saturating_sub(status_width),
+            row.y,
+            &Line::styled(status, theme.status()),
+            status_width,
+        );
+    }
+    if let Some(error) = find.and_then(|f| f.error.as_deref())
+        && row.y > area.y
+    {
+        let above = Rect::new(row.x, row.y - 1, row.width, 1);
+        buf.set_style(above, Style::reset());
+        buf.set_string(
+            above.x,
+            above.y,
+            " ".repeat(usize::from(above.width)),
+            Style::reset(),
+        );
+        let text = ellipsize(&format!(" {error}"), usize::from(above.width));
+        put(
+            buf,
+            area,
+            above.x,
+            above.y,
+            &Line::styled(text, theme.error()),
+            above.width,
+        );
+    }
+    let prompt = if find.is_some_and(|f| f.regex) {
+        "re/"
+    } else {
+        "/"
+    };
+    let edit = Rect::new(row.x, row.y, row.width.saturating_sub(status_width), 1);
+    edited_line(frame, edit, prompt, typing);
 }
 
 /// A line being edited in `row`: the prompt, then the text scrolled sideways so that the

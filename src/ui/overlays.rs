@@ -120,7 +120,13 @@ fn contents_rows(
                 .title
                 .clone()
                 .unwrap_or_else(|| format!("{} (opening)", doc.title));
-            let time = reading_time(section.words);
+            // While a search is on, the sections with matches show how many.
+            let time = match reader.find.as_ref().map(|f| f.per_section.get(i).copied()) {
+                Some(Some(n)) if n > 0 => {
+                    format!("{n} {}", if n == 1 { "match" } else { "matches" })
+                }
+                _ => reading_time(section.words),
+            };
             let left = format!("{marker}{read}{star} {indent}");
             let room = width.saturating_sub(text_width(&left) + text_width(&time) + 1);
             let title = ellipsize(&title, room);

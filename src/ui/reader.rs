@@ -50,8 +50,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, reader: &Reader, theme:
     if let Some(layout) = reader.view() {
         for (i, pos) in visible.iter().enumerate() {
             let y = areas.text.y + u16::try_from(i).unwrap_or(u16::MAX);
+            let marks = reader
+                .find
+                .as_ref()
+                .map(|f| f.marks(pos.block, doc.block(pos.block).text.len()))
+                .unwrap_or_default();
             let spans: Vec<Span<'_>> = layout
-                .segments(doc, *pos)
+                .segments_marked(doc, *pos, &marks)
                 .into_iter()
                 .map(|s| {
                     let mut style = theme.paint(s.paint);
@@ -178,7 +183,13 @@ fn status(
     // What just happened (a message, "reopening…") always shows, in the section's place if
     // there is no room for both.
     let mut spans = Vec::new();
-    if let Some(news) = state.flash.clone().or(reopening) {
+    // A search's place shows with a notice (`search went round to the top · match 1/9`).
+    let search = reader.find.as_ref().and_then(|f| f.status(reader));
+    let news = match (state.flash.clone().or(reopening), search) {
+        (Some(news), Some(search)) => Some(format!("{news} · {search}")),
+        (news, search) => news.or(search),
+    };
+    if let Some(news) = news {
         let section = format!(" {bookmark}{section}");
         let both = text_width(&section) + text_width(&news) + 4 <= room;
         let left = if both {

@@ -99,7 +99,27 @@ impl Theme {
             Role::Strike => Style::new().add_modifier(Modifier::CROSSED_OUT),
             // A callout's label (`Note`, `Warning`): bold, so it reads as one without colour.
             Role::Callout => self.fg("heading").add_modifier(Modifier::BOLD),
+            // Matches of a search: a background in colour, reversed without; the current
+            // one bold (and in its own colour) on top, so it is told apart from the others
+            // either way.
+            Role::Match => self
+                .highlight("match")
+                .unwrap_or_else(|| Style::new().add_modifier(Modifier::REVERSED)),
+            Role::CurrentMatch => self
+                .highlight("current_match")
+                .map(|s| s.add_modifier(Modifier::BOLD))
+                .unwrap_or_else(|| {
+                    Style::new()
+                        .add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED)
+                }),
         }
+    }
+
+    /// Black text on the colour `name` as background, if there is colour and the colour is
+    /// set (a search's matches).
+    fn highlight(&self, name: &str) -> Option<Style> {
+        let bg = self.colors.get(name).filter(|_| self.color())?;
+        Some(Style::new().bg(*bg).fg(Color::Black))
     }
 
     pub fn status(&self) -> Style {
