@@ -1,0 +1,449 @@
+//! Filtering the library list as the person types after `/`: fuzzy, by title, description
+//! and group, with nucleo-matcher (the matcher of helix). Each word of the query is matched
+//! on its own (fzf-style, a space separates words, `\ ` is a space inside a word) against
+//! each of the three fields; an entry is kept when every word matches one of its fields, and
+//! its score is the sum of each word's best field score, a title counting double. Smart case
+//! (a capital in a word makes that word case-sensitive) and smart normalisation (`cafe` finds
+//! `café`, `café` does not find `cafe`) are nucleo's.
+//!
+//! The filtered list is ranked, best first (ties in INDEX.md order), so it has no group
+//! headings: an entry's group is shown on its second row, in front of its description, where
+//! a match in the group is highlighted too. An empty query shows the whole list as usual.
+//!
+//! Speed: the fields are turned into nucleo's UTF-32 form once (the first time the filter
+//! opens, then as entries arrive), and a query that extends the previous one only looks at
+//! the entries that matched before. `benches/blatt.rs` (`library_filter`) measures it.
+
+use std::cmp::Reverse;
+
+use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32String};
+
+use super::{Effect, LibraryRow, State, keep_selection_visible};
+use crate::library::Entry;
+
+/// The text of an entry as the filter matches it, in nucleo's form.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    title: Utf32String,
+    description: Utf32String,
+    group: Utf32String,
+}
+
+/// The group of an entry as one line: its headings joined with ` › `, as the filtered list
+/// shows it (the highlighted positions are positions in this text).
+pub fn group_text(entry: &Entry) -> String {
+    entry.group.join(" › ")
+}
+
+impl Fields {
+    pub fn of(entry: &Entry) -> Fields {
+        Fields {
+            title: Utf32String::from(entry.title.as_str()),
+            description: Utf32String::from(entry.description.as_str()),
+            group: Utf32String::from(group_text(entry).as_str()),
+        }
+    }
+
+    fn each(&self) -> [(&Utf32String, u32); 3] {
+        [
+            (&self.title, TITLE_WEIGHT),
+            (&self.group, 1),
+            (&self.description, 1),
+        ]
+    }
+}
+
+/// A match in the title counts this many times one in the group or description.
+const TITLE_WEIGHT: u32 = 2;
+
+/// Where the query matched an entry: grapheme positions (nucleo counts a grapheme cluster
+/// as one character) in the title, the group line ([`group_text`]) and the description.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    pub title: Vec<u32>,
+    pub group: Vec<u32>,
+    pub description: Vec<u32>,
+}
+
+/// The pattern of a query: fuzzy words, smart case, smart normalisation.
+pub fn pattern(query: &str) -> Pattern {
+    Pattern::new(
+        query,
+        CaseMatching::Smart,
+        Normalization::Smart,
+        AtomKind::Fuzzy,
+    )
+}
+
+fn matcher() -> Matcher {
+    Matcher::new(Config::DEFAULT)
+}
+
+/// The best field score of one word, weighted, with the field's index.
+fn best_field(atom: &Atom, fields: &Fields, matcher: &mut Matcher) -> Option<(u32, usize)> {
+    let mut best: Option<(u32, usize)> = None;
+    for (i, (text, weight)) in fields.each().into_iter().enumerate() {
+        if let Some(score) = atom.score(text.slice(..), matcher) {
+            let score = u32::from(score) * weight;
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, i));
+            }
+        }
+    }
+    best
+}
+
+/// An entry's score for `pattern`: none if a word matches none of its fields.
+pub fn score(pattern: &Pattern, fields: &Fields, matcher: &mut Matcher) -> Option<u32> {
+    let mut total = 0u32;
+    for atom in &pattern.atoms {
+        total = total.saturating_add(best_field(atom, fields, matcher)?.0);
+    }
+    Some(total)
+}
+
+/// The positions to highlight in an entry: each word's, in the field it matched best.
+pub fn marks(pattern: &Pattern, entry: &Entry, matcher: &mut Matcher) -> Marks {
+    let fields = Fields::of(entry);
+    let mut marks = Marks::default();
+    for atom in &pattern.atoms {
+        let Some((_, field)) = best_field(atom, &fields, matcher) else {
+            continue;
+        };
+        let (text, out) = match field {
+            0 => (&fields.title, &mut marks.title),
+            1 => (&fields.group, &mut marks.group),
+            _ => (&fields.description, &mut marks.description),
+        };
+        atom.indices(text.slice(..), matcher, out);
+    }
+    for list in [&mut marks.title, &mut marks.group, &mut marks.description] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    marks
+}
+
+/// A matcher for the view, which only reads the state: one per frame is cheap (the
+/// matcher's scratch space, about 135 KB).
+pub fn view_matcher() -> Matcher {
+    matcher()
+}
+
+/// The filter while its prompt is open.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    /// The query the list is filtered by (as typed).
+    pub query: String,
+    pub pattern: Pattern,
+    /// Matching entries, best first; empty with an empty query (the whole list shows).
+    pub entries: Vec<usize>,
+    scores: Vec<u32>,
+    /// The rows of the filtered list: each entry's title, its group and description (when
+    /// it has either, or a problem), a blank.
+    pub rows: Vec<LibraryRow>,
+    /// The selection and first row of the whole list when the filter opened: Esc goes back.
+    before: (usize, usize),
+}
+
+impl Filter {
+    /// Whether the query has a word, so that the list is filtered.
+    pub fn is_filtering(&self) -> bool {
+        !self.pattern.atoms.is_empty()
+    }
+}
+
+/// The filter's part of the state: the fields of every entry (made the first time the
+/// filter opens, kept up as entries arrive) and the open filter.
+#[derive(Debug, Clone, Default)]
+pub struct FilterState {
+    fields: Vec<Fields>,
+    pub open: Option<Filter>,
+}
+
+impl FilterState {
+    /// The rows of the filtered list, when a query filters it.
+    pub fn rows(&self) -> Option<&[LibraryRow]> {
+        self.open
+            .as_ref()
+            .filter(|f| f.is_filtering())
+            .map(|f| f.rows.as_slice())
+    }
+
+    /// The entries of the filtered list in order, when a query filters it.
+    pub fn order(&self) -> Option<&[usize]> {
+        self.open
+            .as_ref()
+            .filter(|f| f.is_filtering())
+            .map(|f| f.entries.as_slice())
+    }
+
+    fn take_in_fields(&mut self, entries: &[Entry]) {
+        let from = self.fields.len();
+        self.fields.extend(entries.iter().skip(from).map(Fields::of));
+    }
+}
+
+/// Whether an entry has a second row in the filtered list.
+fn has_second_row(entry: &Entry) -> bool {
+    !entry.group.is_empty() || !entry.description.is_empty() || entry.target.problem().is_some()
+}
+
+fn rows_of(order: &[usize], entries: &[Entry]) -> Vec<LibraryRow> {
+    let mut rows = Vec::with_capacity(order.len() * 3);
+    for &i in order {
+        rows.push(LibraryRow::Title(i));
+        if entries.get(i).is_some_and(has_second_row) {
+            rows.push(LibraryRow::Description(i));
+        }
+        rows.push(LibraryRow::Blank);
+    }
+    rows
+}
+
+/// Scores `candidates` and sorts the matches, best first, ties in INDEX.md order.
+fn rank(
+    pattern: &Pattern,
+    fields: &[Fields],
+    candidates: impl Iterator<Item = usize>,
+) -> (Vec<usize>, Vec<u32>) {
+    let mut matcher = matcher();
+    let mut found: Vec<(Reverse<u32>, usize)> = candidates
+        .filter_map(|i| {
+            let score = score(pattern, fields.get(i)?, &mut matcher)?;
+            Some((Reverse(score), i))
+        })
+        .collect();
+    found.sort_unstable();
+    found.into_iter().map(|(Reverse(s), i)| (i, s)).unzip()
+}
+
+/// `/` in the library: opens the filter prompt over the whole list.
+pub(super) fn open(state: &mut State) {
+    state.filter.take_in_fields(&state.library.entries);
+    state.filter.open = Some(Filter {
+        query: String::new(),
+        pattern: pattern(""),
+        entries: Vec::new(),
+        scores: Vec::new(),
+        rows: Vec::new(),
+        before: (state.selected, state.offset),
+    });
+    state.mode = super::Mode::Typing(super::Typing::new(super::Prompt::Filter, String::new()));
+}
+
+/// The query changed to `query`: filters anew (or narrows the last result when the query
+/// only grew) and selects the best match.
+pub(super) fn set_query(state: &mut State, query: &str) {
+    let Some(filter) = state.filter.open.as_mut() else {
+        return;
+    };
+    if filter.query == query {
+        return;
+    }
+    let new = pattern(query);
+    // A longer query matches a subset of what the shorter one matched: every word is the
+    // same or longer (a fuzzy match of the longer word contains one of the shorter), or
+    // new. Not so after a backslash, which escapes what follows.
+    let narrows = filter.is_filtering()
+        && query.starts_with(&filter.query)
+        && !filter.query.ends_with('\\');
+    let fields = &state.filter.fields;
+    let (entries, scores) = if new.atoms.is_empty() {
+        (Vec::new(), Vec::new())
+    } else if narrows {
+        let mut previous = std::mem::take(&mut filter.entries);
+        previous.sort_unstable();
+        rank(&new, fields, previous.into_iter())
+    } else {
+        rank(&new, fields, 0..fields.len())
+    };
+    filter.query = query.to_string();
+    filter.pattern = new;
+    filter.rows = rows_of(&entries, &state.library.entries);
+    filter.entries = entries;
+    filter.scores = scores;
+    if filter.is_filtering() {
+        if let Some(&best) = filter.entries.first() {
+            state.selected = best;
+        }
+        state.offset = 0;
+    } else {
+        // Back to the whole list, as it was.
+        (state.selected, state.offset) = filter.before;
+    }
+    keep_selection_visible(state);
+}
+
+/// Entries from `from` on have just arrived: the ones that match join the filtered list in
+/// their place; the selection stays on its entry (or goes to the best, if none matched).
+pub(super) fn take_in(state: &mut State, from: usize) {
+    if state.filter.fields.is_empty() && state.filter.open.is_none() {
+        // The filter was never opened: its fields are made when it is.
+        return;
+    }
+    state.filter.take_in_fields(&state.library.entries);
+    let Some(filter) = state.filter.open.as_mut() else {
+        return;
+    };
+    if !filter.is_filtering() {
+        return;
+    }
+    let (new, new_scores) = rank(
+        &filter.pattern,
+        &state.filter.fields,
+        from..state.filter.fields.len(),
+    );
+    let had = filter.entries.first().copied();
+    if new.is_empty() {
+        return;
+    }
+    let mut all: Vec<(Reverse<u32>, usize)> = filter
+        .scores
+        .iter()
+        .zip(&filter.entries)
+        .chain(new_scores.iter().zip(&new))
+        .map(|(&s, &i)| (Reverse(s), i))
+        .collect();
+    all.sort_unstable();
+    (filter.entries, filter.scores) = all.into_iter().map(|(Reverse(s), i)| (i, s)).unzip();
+    filter.rows = rows_of(&filter.entries, &state.library.entries);
+    if had.is_none()
+        && let Some(&best) = filter.entries.first()
+    {
+        state.selected = best;
+    }
+    keep_selection_visible(state);
+}
+
+/// Entries' links were checked: a problem found may give an entry its second row.
+pub(super) fn refresh_rows(state: &mut State) {
+    if let Some(filter) = state.filter.open.as_mut()
+        && filter.is_filtering()
+    {
+        filter.rows = rows_of(&filter.entries, &state.library.entries);
+    }
+}
+
+/// The first row shown of the whole list, kept while the filter covers it (links checked
+/// meanwhile can add rows above it).
+pub(super) fn whole_list_offset(state: &mut State) -> &mut usize {
+    match state.filter.open.as_mut() {
+        Some(filter) if filter.is_filtering() => &mut filter.before.1,
+        _ => &mut state.offset,
+    }
+}
+
+/// Esc: the filter goes, the whole list comes back with the selection where it was.
+pub(super) fn cancel(state: &mut State) {
+    if let Some(filter) = state.filter.open.take() {
+        (state.selected, state.offset) = filter.before;
+    }
+    state.mode = super::Mode::Normal;
+    keep_selection_visible(state);
+}
+
+/// Enter: the selected entry opens and the filter closes (as in fzf and helix's pickers);
+/// back from the article, the whole list shows with that entry selected. With nothing
+/// matching, nothing opens and the prompt stays.
+pub(super) fn submit(state: &mut State, effects: &mut Vec<Effect>) {
+    let Some(filter) = state.filter.open.as_ref() else {
+        return;
+    };
+    if filter.is_filtering() && filter.entries.is_empty() {
+        state.mode = super::Mode::Typing(super::Typing::new(
+            super::Prompt::Filter,
+            filter.query.clone(),
+        ));
+        return;
+    }
+    state.filter.open = None;
+    super::open_entry(state, state.selected, effects);
+    keep_selection_visible(state);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(title: &str, description: &str, group: &[&str]) -> Entry {
+        Entry {
+            title: title.into(),
+            description: description.into(),
+            group: group.iter().map(|g| g.to_string()).collect(),
+            language: None,
+            link: "x.txt".into(),
+            line: 1,
+            target: crate::library::Target::Unchecked,
+        }
+    }
+
+    fn ranked(query: &str, entries: &[Entry]) -> Vec<usize> {
+        let fields: Vec<Fields> = entries.iter().map(Fields::of).collect();
+        rank(&pattern(query), &fields, 0..fields.len()).0
+    }
+
+    #[test]
+    fn words_match_in_any_field_and_the_best_comes_first() {
+        let entries = [
+            entry("Wahlen in Berlin", "Ergebnisse", &["Politik"]),
+            entry("Wetter", "Regen über Berlin", &["Panorama"]),
+            entry("Börse", "Kurse", &["Wirtschaft"]),
+            entry("Berlinale", "Filme", &["Kultur"]),
+        ];
+        // In the title first; a description match counts less.
+        let found = ranked("berlin", &entries);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found.last(), Some(&1));
+        // Two words: each must match somewhere (here one in the group, one in the title).
+        assert_eq!(ranked("politik wahl", &entries), [0]);
+        assert_eq!(ranked("kultur wahl", &entries), Vec::<usize>::new());
+        // Fuzzy: letters in order, gaps allowed.
+        assert_eq!(ranked("wrtsch", &entries), [2]);
+    }
+
+    #[test]
+    fn smart_case_and_diacritics() {
+        let entries = [
+            entry("Café Kultur", "", &[]),
+            entry("cafe am Eck", "", &[]),
+            entry("ZOOM-Konferenz", "", &[]),
+        ];
+        assert_eq!(ranked("zoom", &entries), [2]);
+        assert_eq!(ranked("Zoom", &entries), Vec::<usize>::new());
+        // Without a diacritic the query finds both; with one, only the café.
+        let mut both = ranked("cafe", &entries);
+        both.sort_unstable();
+        assert_eq!(both, [0, 1]);
+        assert_eq!(ranked("café", &entries), [0]);
+        assert_eq!(ranked("Cafe", &entries), [0]);
+    }
+
+    #[test]
+    fn ties_keep_the_index_order() {
+        let entries = [entry("a b", "", &[]), entry("a b", "", &[]), entry("a b", "", &[])];
+        assert_eq!(ranked("ab", &entries), [0, 1, 2]);
+    }
+
+    #[test]
+    fn marks_are_grapheme_positions_in_the_field_that_matched() {
+        let e = entry("Über Straßen", "nichts", &["Verkehr", "Stadt"]);
+        let mut matcher = matcher();
+        let m = marks(&pattern("str stadt"), &e, &mut matcher);
+        assert_eq!(m.title, [5, 6, 7]);
+        // `Verkehr › Stadt`: the second heading starts at grapheme 10.
+        assert_eq!(m.group, [10, 11, 12, 13, 14]);
+        assert!(m.description.is_empty());
+        // A combining accent is part of its letter's grapheme.
+        let e = entry("Cafe\u{301} x", "", &[]);
+        assert_eq!(marks(&pattern("x"), &e, &mut matcher).title, [5]);
+    }
+
+    #[test]
+    fn an_empty_or_blank_query_filters_nothing() {
+        assert!(pattern("").atoms.is_empty());
+        assert!(pattern("   ").atoms.is_empty());
+        assert_eq!(pattern("a b").atoms.len(), 2);
+    }
+}
