@@ -440,6 +440,228 @@ mod tests {
         assert_eq!(marks(&pattern("x"), &e, &mut matcher).title, [5]);
     }
 
+    use crate::app::{Action, Command, Keymap, Mode, Prompt, Settings, update};
+    use crate::library::{Library, Origin, Target};
+    use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+    fn library(entries: &[(&str, &str, &[&str])]) -> Library {
+        Library {
+            origin: Origin::Bundled,
+            title: Some("Test".into()),
+            entries: entries
+                .iter()
+                .map(|(t, d, g)| Entry {
+                    target: Target::Bundled("seed.md"),
+                    ..entry(t, d, g)
+                })
+                .collect(),
+        }
+    }
+
+    const NEWS: &[(&str, &str, &[&str])] = &[
+        ("Wahlen in Berlin", "Ergebnisse der Wahl", &["Politik"]),
+        ("Wetter am Wochenende", "Regen über Berlin", &["Panorama"]),
+        ("Börse schließt höher", "Kurse steigen", &["Wirtschaft"]),
+        ("Berlinale eröffnet", "Filme aus aller Welt", &["Kultur"]),
+        ("Bahnstreik", "Züge stehen still", &["Wirtschaft"]),
+        ("Theater", "Premiere in Hamburg", &["Kultur"]),
+    ];
+
+    fn state_of(entries: &[(&str, &str, &[&str])]) -> State {
+        let mut state = State::new(library(entries), Settings::default(), Keymap::default());
+        update(&mut state, Action::Resize(80, 24));
+        state
+    }
+
+    fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
+        let event = KeyEvent::new_with_kind(code, KeyModifiers::NONE, KeyEventKind::Press);
+        update(state, Action::Key(event))
+    }
+
+    fn type_text(state: &mut State, text: &str) {
+        for c in text.chars() {
+            key(state, KeyCode::Char(c));
+        }
+    }
+
+    fn shown(state: &State) -> Vec<usize> {
+        state
+            .library_rows()
+            .iter()
+            .filter_map(|r| match r {
+                LibraryRow::Title(i) => Some(*i),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn filtering(state: &State) -> bool {
+        matches!(&state.mode, Mode::Typing(t) if t.prompt == Prompt::Filter)
+    }
+
+    #[test]
+    fn slash_opens_the_prompt_and_typing_narrows_the_list_best_first() {
+        let mut state = state_of(NEWS);
+        key(&mut state, KeyCode::Char('/'));
+        assert!(filtering(&state));
+        // An empty query shows the whole list, headings and all.
+        assert_eq!(state.library_rows(), state.rows.as_slice());
+        type_text(&mut state, "b");
+        let after_b = shown(&state);
+        type_text(&mut state, "erl");
+        // The titles with Berlin first (the whole word before Berlinale), the description
+        // match last; no headings.
+        assert_eq!(shown(&state), [0, 3, 1]);
+        assert!(after_b.len() >= 3, "{after_b:?}");
+        assert_eq!(state.selected, 0);
+        assert!(
+            !state
+                .library_rows()
+                .iter()
+                .any(|r| matches!(r, LibraryRow::Group { .. }))
+        );
+        // The arrows move in the filtered list while typing.
+        key(&mut state, KeyCode::Down);
+        assert_eq!(state.selected, 3);
+        key(&mut state, KeyCode::Down);
+        key(&mut state, KeyCode::Down);
+        assert_eq!(state.selected, 1, "stops at the last match");
+        key(&mut state, KeyCode::PageUp);
+        assert_eq!(state.selected, 0);
+        // Backspace widens it again; erasing everything shows the whole list.
+        // (`ber` also finds B-ö-rs-e … hö-h-e-r.)
+        key(&mut state, KeyCode::Backspace);
+        assert_eq!(shown(&state), [0, 3, 2, 1]);
+        for _ in 0..3 {
+            key(&mut state, KeyCode::Backspace);
+        }
+        assert_eq!(shown(&state), [0, 1, 2, 3, 4, 5]);
+        assert!(filtering(&state));
+    }
+
+    #[test]
+    fn esc_restores_the_list_and_the_selection() {
+        let mut state = state_of(NEWS);
+        update(&mut state, Action::Command(Command::Down));
+        update(&mut state, Action::Command(Command::Down));
+        let offset = state.offset;
+        key(&mut state, KeyCode::Char('/'));
+        type_text(&mut state, "kultur");
+        assert_eq!(shown(&state), [3, 5]);
+        key(&mut state, KeyCode::Down);
+        assert_eq!(state.selected, 5);
+        key(&mut state, KeyCode::Esc);
+        assert_eq!(state.mode, Mode::Normal);
+        assert!(state.filter.open.is_none());
+        assert_eq!(state.selected, 2);
+        assert_eq!(state.offset, offset);
+        assert_eq!(shown(&state), [0, 1, 2, 3, 4, 5]);
+        // Esc again (in the normal mode) is `back`: the library quits, as before.
+        assert!(key(&mut state, KeyCode::Esc).contains(&Effect::Quit));
+    }
+
+    #[test]
+    fn enter_opens_the_selected_filtered_entry_and_closes_the_filter() {
+        let mut state = state_of(NEWS);
+        key(&mut state, KeyCode::Char('/'));
+        type_text(&mut state, "wirt");
+        assert_eq!(shown(&state), [2, 4]);
+        key(&mut state, KeyCode::Down);
+        let effects = key(&mut state, KeyCode::Enter);
+        assert_eq!(effects, [Effect::Load { entry: 4 }]);
+        assert_eq!(state.mode, Mode::Normal);
+        assert!(state.filter.open.is_none());
+        // The whole list is back, with the opened entry selected.
+        assert_eq!(state.selected, 4);
+        assert_eq!(state.library_rows(), state.rows.as_slice());
+    }
+
+    #[test]
+    fn no_match_says_so_and_enter_opens_nothing() {
+        let mut state = state_of(NEWS);
+        update(&mut state, Action::Command(Command::Down));
+        key(&mut state, KeyCode::Char('/'));
+        type_text(&mut state, "xyzzy");
+        assert_eq!(state.filter.order(), Some(&[][..]));
+        assert!(state.library_rows().is_empty());
+        assert!(key(&mut state, KeyCode::Down).is_empty());
+        assert!(key(&mut state, KeyCode::Enter).is_empty());
+        assert!(filtering(&state), "the prompt stays to be corrected");
+        assert_eq!(state.filter.open.as_ref().map(|f| f.query.as_str()), Some("xyzzy"));
+        key(&mut state, KeyCode::Esc);
+        assert_eq!(state.selected, 1);
+    }
+
+    #[test]
+    fn entries_arriving_while_filtering_are_filtered_too() {
+        let mut all = library(NEWS);
+        let rest = all.entries.split_off(2);
+        let mut state = State::new(all, Settings::default(), Keymap::default());
+        state.reading_index = true;
+        update(&mut state, Action::Resize(80, 24));
+        key(&mut state, KeyCode::Char('/'));
+        type_text(&mut state, "kultur");
+        assert_eq!(shown(&state), Vec::<usize>::new());
+        let mut rest = rest.into_iter();
+        let part: Vec<Entry> = rest.by_ref().take(2).collect();
+        update(
+            &mut state,
+            Action::MoreEntries {
+                title: None,
+                entries: part,
+                done: false,
+                error: None,
+            },
+        );
+        // The first match to arrive is selected.
+        assert_eq!(shown(&state), [3]);
+        assert_eq!(state.selected, 3);
+        update(
+            &mut state,
+            Action::MoreEntries {
+                title: None,
+                entries: rest.collect(),
+                done: true,
+                error: None,
+            },
+        );
+        assert_eq!(shown(&state), [3, 5]);
+        assert_eq!(state.selected, 3, "the selection stays on its entry");
+        // A longer query still looks at the entries that arrived.
+        type_text(&mut state, " the");
+        assert_eq!(shown(&state), [5]);
+    }
+
+    #[test]
+    fn a_narrowed_result_is_the_full_result() {
+        let entries: Vec<Entry> = NEWS
+            .iter()
+            .cycle()
+            .take(60)
+            .enumerate()
+            .map(|(i, (t, d, g))| entry(&format!("{t} {i}"), d, g))
+            .collect();
+        let fields: Vec<Fields> = entries.iter().map(Fields::of).collect();
+        let mut state = State::new(
+            Library {
+                origin: Origin::Bundled,
+                title: None,
+                entries,
+            },
+            Settings::default(),
+            Keymap::default(),
+        );
+        open(&mut state);
+        let query = r"Be rl 1\ x";
+        for end in 1..=query.len() {
+            let part = &query[..end];
+            set_query(&mut state, part);
+            let full = rank(&pattern(part), &fields, 0..fields.len()).0;
+            let got = state.filter.open.as_ref().map(|f| f.entries.clone());
+            assert_eq!(got, Some(full), "{part:?}");
+        }
+    }
+
     #[test]
     fn an_empty_or_blank_query_filters_nothing() {
         assert!(pattern("").atoms.is_empty());
