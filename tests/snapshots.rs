@@ -533,13 +533,33 @@ fn lists_code_and_tables_laid_out() {
 /// A small library of news entries in groups, for the filter.
 fn news_library() -> Library {
     let entries: [(&str, &str, &[&str]); 7] = [
-        ("Wahlen in Berlin", "tagesschau, de — Ergebnisse der Wahl", &["Politik", "Inland"]),
-        ("Wetter am Wochenende", "dwd, de — Regen über Berlin und Brandenburg", &["Panorama"]),
-        ("Börse schließt höher", "boerse.de, de — Kurse steigen", &["Wirtschaft"]),
-        ("Berlinale eröffnet mit einem Film über die Mauer", "rbb, de — Filme aus aller Welt", &["Kultur"]),
+        (
+            "Wahlen in Berlin",
+            "tagesschau, de — Ergebnisse der Wahl",
+            &["Politik", "Inland"],
+        ),
+        (
+            "Wetter am Wochenende",
+            "dwd, de — Regen über Berlin und Brandenburg",
+            &["Panorama"],
+        ),
+        (
+            "Börse schließt höher",
+            "boerse.de, de — Kurse steigen",
+            &["Wirtschaft"],
+        ),
+        (
+            "Berlinale eröffnet mit einem Film über die Mauer",
+            "rbb, de — Filme aus aller Welt",
+            &["Kultur"],
+        ),
         ("Bahnstreik", "", &["Wirtschaft"]),
         ("Theater", "Premiere in Hamburg", &[]),
-        ("Zoom und die Kommission", "EURACTIV, de — Datenschutz", &["Europa und Digitales"]),
+        (
+            "Zoom und die Kommission",
+            "EURACTIV, de — Datenschutz",
+            &["Europa und Digitales"],
+        ),
     ];
     Library {
         origin: blatt::library::Origin::Bundled,

@@ -181,7 +181,8 @@ impl FilterState {
 
     fn take_in_fields(&mut self, entries: &[Entry]) {
         let from = self.fields.len();
-        self.fields.extend(entries.iter().skip(from).map(Fields::of));
+        self.fields
+            .extend(entries.iter().skip(from).map(Fields::of));
     }
 }
 
@@ -246,9 +247,8 @@ pub(super) fn set_query(state: &mut State, query: &str) {
     // A longer query matches a subset of what the shorter one matched: every word is the
     // same or longer (a fuzzy match of the longer word contains one of the shorter), or
     // new. Not so after a backslash, which escapes what follows.
-    let narrows = filter.is_filtering()
-        && query.starts_with(&filter.query)
-        && !filter.query.ends_with('\\');
+    let narrows =
+        filter.is_filtering() && query.starts_with(&filter.query) && !filter.query.ends_with('\\');
     let fields = &state.filter.fields;
     let (entries, scores) = if new.atoms.is_empty() {
         (Vec::new(), Vec::new())
@@ -422,7 +422,11 @@ mod tests {
 
     #[test]
     fn ties_keep_the_index_order() {
-        let entries = [entry("a b", "", &[]), entry("a b", "", &[]), entry("a b", "", &[])];
+        let entries = [
+            entry("a b", "", &[]),
+            entry("a b", "", &[]),
+            entry("a b", "", &[]),
+        ];
         assert_eq!(ranked("ab", &entries), [0, 1, 2]);
     }
 
@@ -587,7 +591,10 @@ mod tests {
         assert!(key(&mut state, KeyCode::Down).is_empty());
         assert!(key(&mut state, KeyCode::Enter).is_empty());
         assert!(filtering(&state), "the prompt stays to be corrected");
-        assert_eq!(state.filter.open.as_ref().map(|f| f.query.as_str()), Some("xyzzy"));
+        assert_eq!(
+            state.filter.open.as_ref().map(|f| f.query.as_str()),
+            Some("xyzzy")
+        );
         key(&mut state, KeyCode::Esc);
         assert_eq!(state.selected, 1);
     }

@@ -223,7 +223,13 @@ fn filtered_second_line(
             spans.push(Span::styled(" · ", dim));
             room -= 3;
         }
-        spans.extend(marked(&text, text_marks, room, style, style.patch(theme.list_match())));
+        spans.extend(marked(
+            &text,
+            text_marks,
+            room,
+            style,
+            style.patch(theme.list_match()),
+        ));
     }
     Line::from(spans)
 }
@@ -237,7 +243,13 @@ fn spans_width(spans: &[Span<'_>]) -> usize {
 
 /// `text` cut to `width` cells (with an ellipsis), as spans: the graphemes at the positions
 /// in `marks` (sorted) in `mark`, the others in `style`.
-fn marked(text: &str, marks: &[u32], width: usize, style: Style, mark: Style) -> Vec<Span<'static>> {
+fn marked(
+    text: &str,
+    marks: &[u32],
+    width: usize,
+    style: Style,
+    mark: Style,
+) -> Vec<Span<'static>> {
     let text = ellipsize(text, width);
     let mut spans: Vec<Span<'static>> = Vec::new();
     let mut run = String::new();
@@ -272,11 +284,23 @@ pub fn filter_line(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme:
     let count_width = u16::try_from(crate::layout::text_width(&count)).unwrap_or(u16::MAX);
     let buf = frame.buffer_mut();
     buf.set_style(row, Style::reset());
-    buf.set_string(row.x, row.y, " ".repeat(usize::from(row.width)), Style::reset());
+    buf.set_string(
+        row.x,
+        row.y,
+        " ".repeat(usize::from(row.width)),
+        Style::reset(),
+    );
     // The count goes when the row is too narrow for it and a few characters of query.
     let edit_width = if row.width > count_width + 12 {
         let x = row.right() - count_width;
-        put(buf, area, x, row.y, &Line::styled(count, theme.dim()), count_width);
+        put(
+            buf,
+            area,
+            x,
+            row.y,
+            &Line::styled(count, theme.dim()),
+            count_width,
+        );
         row.width - count_width
     } else {
         row.width
