@@ -17,17 +17,61 @@
 use std::cmp::Reverse;
 
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32String};
+use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
 
 use super::{Effect, LibraryRow, State, keep_selection_visible};
 use crate::library::Entry;
 
+/// One field in nucleo's form, and, when the text is not ASCII but every grapheme folds to
+/// an ASCII character, that folded form: an ASCII word (the usual query) matches the
+/// folded text exactly as it matches the original under nucleo's smart normalisation
+/// (which folds the text for a word without accents), but through nucleo's ASCII fast
+/// path, several times faster. Positions are the same in both (one per grapheme).
+#[derive(Debug, Clone)]
+struct Field {
+    text: Utf32String,
+    ascii: Option<Box<str>>,
+}
+
+impl Field {
+    fn of(text: &str) -> Field {
+        let text = Utf32String::from(text);
+        let ascii = match &text {
+            Utf32String::Ascii(_) => None,
+            Utf32String::Unicode(chars) => chars.iter().map(|&c| fold(c)).collect(),
+        };
+        Field { text, ascii }
+    }
+
+    fn for_atom(&self, atom: &Atom) -> Utf32Str<'_> {
+        match &self.ascii {
+            Some(ascii) if atom.needle_text().is_ascii() => Utf32Str::Ascii(ascii.as_bytes()),
+            _ => self.text.slice(..),
+        }
+    }
+}
+
+/// A character as an ASCII word sees it: accents dropped as nucleo drops them, other
+/// punctuation (`—`, `›`) a control character that no typed word holds (the prompt takes
+/// none) and that nucleo classes as punctuation too; none for a letter or space with no
+/// ASCII form (the field is then matched as it is).
+fn fold(c: char) -> Option<char> {
+    let n = nucleo_matcher::chars::normalize(c);
+    if n.is_ascii() {
+        Some(n)
+    } else if !c.is_alphanumeric() && !c.is_whitespace() {
+        Some('\u{1f}')
+    } else {
+        None
+    }
+}
+
 /// The text of an entry as the filter matches it, in nucleo's form.
 #[derive(Debug, Clone)]
 pub struct Fields {
-    title: Utf32String,
-    description: Utf32String,
-    group: Utf32String,
+    title: Field,
+    description: Field,
+    group: Field,
 }
 
 /// The group of an entry as one line: its headings joined with ` › `, as the filtered list
@@ -39,13 +83,13 @@ pub fn group_text(entry: &Entry) -> String {
 impl Fields {
     pub fn of(entry: &Entry) -> Fields {
         Fields {
-            title: Utf32String::from(entry.title.as_str()),
-            description: Utf32String::from(entry.description.as_str()),
-            group: Utf32String::from(group_text(entry).as_str()),
+            title: Field::of(&entry.title),
+            description: Field::of(&entry.description),
+            group: Field::of(&group_text(entry)),
         }
     }
 
-    fn each(&self) -> [(&Utf32String, u32); 3] {
+    fn each(&self) -> [(&Field, u32); 3] {
         [
             (&self.title, TITLE_WEIGHT),
             (&self.group, 1),
@@ -84,7 +128,7 @@ fn matcher() -> Matcher {
 fn best_field(atom: &Atom, fields: &Fields, matcher: &mut Matcher) -> Option<(u32, usize)> {
     let mut best: Option<(u32, usize)> = None;
     for (i, (text, weight)) in fields.each().into_iter().enumerate() {
-        if let Some(score) = atom.score(text.slice(..), matcher) {
+        if let Some(score) = atom.score(text.for_atom(atom), matcher) {
             let score = u32::from(score) * weight;
             if best.is_none_or(|(b, _)| score > b) {
                 best = Some((score, i));
@@ -116,7 +160,7 @@ pub fn marks(pattern: &Pattern, entry: &Entry, matcher: &mut Matcher) -> Marks {
             1 => (&fields.group, &mut marks.group),
             _ => (&fields.description, &mut marks.description),
         };
-        atom.indices(text.slice(..), matcher, out);
+        atom.indices(text.for_atom(atom), matcher, out);
     }
     for list in [&mut marks.title, &mut marks.group, &mut marks.description] {
         list.sort_unstable();
@@ -418,6 +462,31 @@ mod tests {
         assert_eq!(both, [0, 1]);
         assert_eq!(ranked("café", &entries), [0]);
         assert_eq!(ranked("Cafe", &entries), [0]);
+    }
+
+    #[test]
+    fn the_ascii_fold_finds_what_the_text_itself_finds() {
+        let texts = [
+            "Börse schließt höher — Kurse",
+            "Ärger über Straßen › Inland",
+            "Café, crème brûlée",
+            "日本語 und Deutsch",
+        ];
+        let mut matcher = matcher();
+        for text in texts {
+            let field = Field::of(text);
+            for query in [
+                "bo", "Bo", "hoher", "arger", "ss", "strassen", "cafe", "creme", "- k", "und", "ö",
+                "é",
+            ] {
+                let atom = &pattern(query).atoms[0];
+                let direct = atom.score(field.text.slice(..), &mut matcher);
+                let folded = atom.score(field.for_atom(atom), &mut matcher);
+                assert_eq!(direct, folded, "{query:?} in {text:?}");
+            }
+        }
+        assert!(Field::of("Börse — x").ascii.is_some());
+        assert!(Field::of("日本").ascii.is_none());
     }
 
     #[test]
