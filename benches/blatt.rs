@@ -23,7 +23,7 @@ use blatt::app::{Action, Command, Keymap, Settings, State, update};
 use blatt::config::Config;
 use blatt::document::{self, Document, Format};
 use blatt::layout::{Layout, LinePos, WrapOptions, render_parallel, render_plain};
-use blatt::library::{bundled_library, open_library, parse_index};
+use blatt::library::{bundled_library, load_library, open_library, parse_index};
 use blatt::ui::{self, Theme};
 
 const KB: usize = 1024;
@@ -137,6 +137,80 @@ fn library_first_screen(c: &mut Criterion) {
             });
         });
     }
+    group.finish();
+}
+
+fn press(state: &mut State, code: crossterm::event::KeyCode, ctrl: bool) {
+    let modifiers = if ctrl {
+        crossterm::event::KeyModifiers::CONTROL
+    } else {
+        crossterm::event::KeyModifiers::NONE
+    };
+    let key = crossterm::event::KeyEvent::new_with_kind(
+        code,
+        modifiers,
+        crossterm::event::KeyEventKind::Press,
+    );
+    update(state, Action::Key(key));
+}
+
+/// The library filter (`/`) at 100,000 entries, each keystroke as the run loop does it:
+/// `update` and a frame. `first_key`: one character into an empty query, which looks at
+/// every entry (then Ctrl-U empties the query again, which only brings the whole list
+/// back); `word`: `Artikel 4711`, typed key by key, each key narrowing the last result
+/// (divide by 12 for one key); `open`: the first `/`, which turns the entries' text into
+/// the matcher's form once.
+fn library_filter(c: &mut Criterion) {
+    use crossterm::event::KeyCode;
+    let mut group = c.benchmark_group("library_filter");
+    group.sample_size(20);
+    let entries = 100_000;
+    let dir = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(e) => panic!("temp dir: {e}"),
+    };
+    if let Err(e) = std::fs::write(dir.path().join("INDEX.md"), common::index(entries, 7)) {
+        panic!("library: {e}");
+    }
+    let library = match load_library(dir.path()) {
+        Ok(library) => library,
+        Err(e) => panic!("library: {e}"),
+    };
+    let theme = theme();
+    let mut term = terminal();
+    let fresh = || {
+        let mut state = State::new(library.clone(), Settings::default(), Keymap::default());
+        update(&mut state, Action::Resize(WIDTH, HEIGHT));
+        state
+    };
+    group.bench_function(BenchmarkId::new("open", entries), |b| {
+        b.iter_batched_ref(
+            fresh,
+            |state| {
+                press(state, KeyCode::Char('/'), false);
+                draw(&mut term, state, &theme);
+            },
+            criterion::BatchSize::LargeInput,
+        );
+    });
+    let mut state = fresh();
+    press(&mut state, KeyCode::Char('/'), false);
+    group.bench_function(BenchmarkId::new("first_key", entries), |b| {
+        b.iter(|| {
+            press(&mut state, KeyCode::Char('e'), false);
+            draw(&mut term, &state, &theme);
+            press(&mut state, KeyCode::Char('u'), true);
+        });
+    });
+    group.bench_function(BenchmarkId::new("word_12_keys", entries), |b| {
+        b.iter(|| {
+            for c in "Article 4711".chars() {
+                press(&mut state, KeyCode::Char(c), false);
+                draw(&mut term, &state, &theme);
+            }
+            press(&mut state, KeyCode::Char('u'), true);
+        });
+    });
     group.finish();
 }
 
@@ -394,6 +468,7 @@ criterion_group!(
     benches,
     index_parse,
     library_first_screen,
+    library_filter,
     open,
     open_stages,
     keys,

@@ -598,3 +598,112 @@ fn search_screens() {
         }
     }
 }
+/// A small library of news entries in groups, for the filter.
+fn news_library() -> Library {
+    let entries: [(&str, &str, &[&str]); 7] = [
+        (
+            "Wahlen in Berlin",
+            "tagesschau, de — Ergebnisse der Wahl",
+            &["Politik", "Inland"],
+        ),
+        (
+            "Wetter am Wochenende",
+            "dwd, de — Regen über Berlin und Brandenburg",
+            &["Panorama"],
+        ),
+        (
+            "Börse schließt höher",
+            "boerse.de, de — Kurse steigen",
+            &["Wirtschaft"],
+        ),
+        (
+            "Berlinale eröffnet mit einem Film über die Mauer",
+            "rbb, de — Filme aus aller Welt",
+            &["Kultur"],
+        ),
+        ("Bahnstreik", "", &["Wirtschaft"]),
+        ("Theater", "Premiere in Hamburg", &[]),
+        (
+            "Zoom und die Kommission",
+            "EURACTIV, de — Datenschutz",
+            &["Europa und Digitales"],
+        ),
+    ];
+    Library {
+        origin: blatt::library::Origin::Bundled,
+        title: Some("Nachrichten".into()),
+        entries: entries
+            .iter()
+            .enumerate()
+            .map(|(i, (title, description, group))| Entry {
+                title: (*title).into(),
+                description: (*description).into(),
+                group: group.iter().map(|g| g.to_string()).collect(),
+                language: Some("de".into()),
+                link: format!("{i}.txt"),
+                line: i + 3,
+                target: Target::Bundled("000_886ae8deff7ee228.txt"),
+            })
+            .collect(),
+    }
+}
+
+fn type_keys(state: &mut State, text: &str) {
+    for c in text.chars() {
+        let key = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            crossterm::event::KeyModifiers::NONE,
+        );
+        update(state, Action::Key(key));
+    }
+}
+
+/// `/berlin` in the library: the matches ranked, without headings, the group in front of
+/// the description, the matched characters marked (shown as styled runs below the screen),
+/// the prompt at the bottom with the count; and a query nothing matches.
+#[test]
+fn filtered_library_screens() {
+    for size in [(80, 24), (40, 12)] {
+        let mut s = state(news_library(), size);
+        type_keys(&mut s, "/berlin");
+        insta::assert_snapshot!(
+            name("library_filtered", size),
+            styled_screen(&s, size, true)
+        );
+        type_keys(&mut s, "xq");
+        insta::assert_snapshot!(name("library_filtered_none", size), screen(&s, size));
+    }
+}
+
+/// The matched characters stand out with and without colour, also on the selected row.
+#[test]
+fn filter_matches_are_marked_with_and_without_colour() {
+    use ratatui::style::{Color, Modifier};
+    let size = (80, 24);
+    let mut s = state(news_library(), size);
+    type_keys(&mut s, "/kommis");
+    let buffer = buffer(&s, size);
+    // `Zoom und die Kommission`: the selected (only) match.
+    let marked = modifiers_of(&buffer, "Kommis");
+    assert!(
+        marked.contains(Modifier::UNDERLINED | Modifier::BOLD),
+        "{marked:?}"
+    );
+    let rest = modifiers_of(&buffer, "sion");
+    assert!(!rest.contains(Modifier::UNDERLINED), "{rest:?}");
+    let cell = buffer
+        .content()
+        .iter()
+        .find(|c| c.symbol() == "K")
+        .expect("K on screen");
+    assert_eq!(cell.fg, Color::LightYellow);
+    let theme = Theme::new(&blatt::config::Config::default().theme, false).0;
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
+    terminal
+        .draw(|frame| ui::draw(frame, &s, &theme))
+        .expect("draw");
+    let plain = terminal.backend().buffer().clone();
+    let marked = modifiers_of(&plain, "Kommis");
+    assert!(marked.contains(Modifier::UNDERLINED), "{marked:?}");
+    assert!(!modifiers_of(&plain, "sion").contains(Modifier::UNDERLINED));
+}

@@ -64,6 +64,8 @@ pub enum Prompt {
     CommandLine,
     /// A search in the article after `/`.
     Search,
+    /// The query filtering the library list (after `/`).
+    Filter,
 }
 
 impl Prompt {
@@ -73,6 +75,7 @@ impl Prompt {
             Prompt::Note => 500,
             Prompt::CommandLine => 100,
             Prompt::Search => 200,
+            Prompt::Filter => 200,
         }
     }
 }
@@ -160,9 +163,14 @@ pub fn interpret(
         _ => None,
     };
     match mode {
-        Mode::Typing(_) => {
+        Mode::Typing(typing) => {
             *pending = Pending::default();
             if let Some(command) = always {
+                return run(command, 1);
+            }
+            if typing.prompt == Prompt::Filter
+                && let Some(command) = filter_move(key)
+            {
                 return run(command, 1);
             }
             edit(key)
@@ -221,6 +229,21 @@ fn normal(context: Context, keymap: &Keymap, pending: &mut Pending, chord: Chord
                 Intent::Nothing
             }
         }
+    }
+}
+
+/// Keys that move in the filtered list while its query is typed, as in fzf: the arrows and
+/// pages, Ctrl-N and Ctrl-P.
+fn filter_move(key: &KeyEvent) -> Option<Command> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Down => Some(Command::Down),
+        KeyCode::Up => Some(Command::Up),
+        KeyCode::PageDown => Some(Command::PageDown),
+        KeyCode::PageUp => Some(Command::PageUp),
+        KeyCode::Char('n' | 'N') if ctrl => Some(Command::Down),
+        KeyCode::Char('p' | 'P') if ctrl => Some(Command::Up),
+        _ => None,
     }
 }
 

@@ -44,12 +44,14 @@ pub enum Command {
     Bookmarks,
     DeleteBookmark,
     Undo,
+    /// Filter the library list as you type (`/`).
+    Filter,
     CommandLine,
 }
 
 /// Each command with its name in the `[keys]` tables and its line in the help screen, in
 /// the order of the enum (a test checks it), so that a command indexes its own row.
-const COMMANDS: [(Command, &str, &str); 31] = [
+const COMMANDS: [(Command, &str, &str); 32] = [
     (Command::Down, "down", "line down / next item"),
     (Command::Up, "up", "line up / previous item"),
     (Command::PageDown, "page_down", "page down"),
@@ -131,6 +133,11 @@ const COMMANDS: [(Command, &str, &str); 31] = [
         Command::Undo,
         "undo",
         "bring back the bookmark removed last (again: the one before)",
+    ),
+    (
+        Command::Filter,
+        "filter",
+        "filter the list as you type (Esc: all again)",
     ),
     (
         Command::CommandLine,
@@ -234,6 +241,7 @@ impl Context {
                 Back,
                 Bookmarks,
                 Undo,
+                Filter,
                 Help,
                 CommandLine,
                 Quit,

@@ -160,7 +160,7 @@ impl State {
             return Vec::new();
         }
         let mut entries: Vec<usize> = self
-            .rows
+            .library_rows()
             .iter()
             .skip(self.offset)
             .take(self.list_height())
@@ -191,6 +191,7 @@ pub(super) fn more_entries(
     let from = state.library.entries.len();
     state.library.entries.extend(entries);
     state.take_in_entries(from);
+    super::filter::take_in(state, from);
     state.reading_index = !done;
     retry_pending_open(state, effects);
 }
@@ -223,6 +224,7 @@ pub(super) fn checked(state: &mut State, targets: Vec<(usize, Target)>, effects:
     if !gained.is_empty() {
         gained.sort_unstable();
         add_description_rows(state, &gained);
+        super::filter::refresh_rows(state);
         keep_selection_visible(state);
     }
     retry_pending_open(state, effects);
@@ -231,6 +233,7 @@ pub(super) fn checked(state: &mut State, targets: Vec<(usize, Target)>, effects:
 /// Inserts a description row after the title row of each entry in `gained` (sorted): an
 /// entry without a description whose check found a problem. The first row shown stays.
 fn add_description_rows(state: &mut State, gained: &[usize]) {
+    let whole_offset = *super::filter::whole_list_offset(state);
     let old = std::mem::take(&mut state.rows);
     let mut rows = Vec::with_capacity(old.len() + gained.len());
     let mut next = gained.iter().copied().peekable();
@@ -243,13 +246,14 @@ fn add_description_rows(state: &mut State, gained: &[usize]) {
         rows.push(row);
         if let Some(i) = gains {
             rows.push(LibraryRow::Description(i));
-            if index < state.offset {
+            if index < whole_offset {
                 shift += 1;
             }
         }
     }
     state.rows = rows;
-    state.offset += shift;
+    // The whole list's first row, also while a filter shows another list.
+    *super::filter::whole_list_offset(state) += shift;
 }
 
 /// Asks the run loop to check the unchecked entries that are on screen.

@@ -10,6 +10,7 @@
 //! INDEX.md arrives), `reader` (the open article), [`geometry`] (where things go).
 
 mod bookmarks;
+pub mod filter;
 pub mod find;
 pub mod geometry;
 pub mod input;
@@ -146,6 +147,8 @@ pub struct State {
     /// The time of the last [`Action::Tick`], Unix milliseconds: what saved changes are
     /// stamped with.
     pub now: u64,
+    /// Filtering the library list (`/`): the open filter and what it matches on.
+    pub filter: filter::FilterState,
 }
 
 /// Everything that can happen to the state.
@@ -308,6 +311,7 @@ impl State {
             single: false,
             quit: false,
             now: 0,
+            filter: filter::FilterState::default(),
         };
         state.take_in_entries(0);
         state
@@ -330,6 +334,10 @@ impl State {
         self.overlay = None;
         self.single = false;
         self.marks_stale = true;
+        self.filter = filter::FilterState::default();
+        if matches!(&self.mode, Mode::Typing(t) if t.prompt == Prompt::Filter) {
+            self.mode = Mode::Normal;
+        }
         self.take_in_entries(0);
     }
 
@@ -428,6 +436,11 @@ impl State {
     /// Whether a bookmark's document is no longer in the library (as far as is known).
     pub fn is_orphan(&self, bookmark: &Bookmark) -> bool {
         self.entry_of_key(&bookmark.doc) == Lookup::NotListed
+    }
+
+    /// The rows the library shows: the filtered list while a query filters it, else all.
+    pub fn library_rows(&self) -> &[LibraryRow] {
+        self.filter.rows().unwrap_or(&self.rows)
     }
 
     fn list_height(&self) -> usize {
@@ -562,8 +575,11 @@ fn key_action(state: &mut State, key: &KeyEvent, effects: &mut Vec<Effect>) {
             if let Mode::Typing(typing) = &mut state.mode {
                 let before = typing.text().to_string();
                 input::apply_edit(typing, request);
-                if typing.prompt == Prompt::Search && typing.text() != before {
-                    find::retype(state, effects);
+                let (prompt, text) = (typing.prompt, typing.text().to_string());
+                match prompt {
+                    Prompt::Search if text != before => find::retype(state, effects),
+                    Prompt::Filter => filter::set_query(state, &text),
+                    _ => {}
                 }
             }
         }
@@ -593,12 +609,17 @@ fn command_in_mode(state: &mut State, command: Command, effects: &mut Vec<Effect
     }
 }
 
-/// Esc while typing: the text is dropped (a search goes back to where it started).
+/// Esc while typing: the text is dropped (a search goes back to where it started, a filter
+/// restores the whole list).
 fn cancel_typing(state: &mut State, effects: &mut Vec<Effect>) {
-    if matches!(&state.mode, Mode::Typing(t) if t.prompt == Prompt::Search) {
-        find::cancel(state, effects);
+    match &state.mode {
+        Mode::Typing(t) if t.prompt == Prompt::Search => {
+            find::cancel(state, effects);
+            state.mode = Mode::Normal;
+        }
+        Mode::Typing(t) if t.prompt == Prompt::Filter => filter::cancel(state),
+        _ => state.mode = Mode::Normal,
     }
-    state.mode = Mode::Normal;
 }
 
 /// Enter while typing: the text goes where the prompt says.
@@ -615,6 +636,7 @@ fn submit(state: &mut State, effects: &mut Vec<Effect>) {
         Prompt::Note => bookmarks::save_note(state, text, effects),
         Prompt::CommandLine => command_line(state, &text, effects),
         Prompt::Search => {}
+        Prompt::Filter => filter::submit(state, effects),
     }
 }
 
@@ -706,29 +728,49 @@ fn quit(state: &mut State, effects: &mut Vec<Effect>) {
 
 fn library_command(state: &mut State, command: Command, count: usize, effects: &mut Vec<Effect>) {
     library::cancel_pending_open(state);
-    let entries = state.library.entries.len();
     let height = state.list_height();
     let page = (height / 3).max(1);
+    // Moves go through the list shown: the filtered one in its order while filtering.
+    let order = state.filter.order();
+    let entries = order.map_or(state.library.entries.len(), <[usize]>::len);
+    let at = order.map_or(state.selected, |o| {
+        o.iter().position(|&e| e == state.selected).unwrap_or(0)
+    });
+    let entry = |position: usize| order.map_or(position, |o| o.get(position).copied().unwrap_or(0));
     let last = entries.saturating_sub(1);
-    let down = |by: usize| {
-        state
-            .selected
-            .saturating_add(by.saturating_mul(count))
-            .min(last)
+    let down = |by: usize| entry(at.saturating_add(by.saturating_mul(count)).min(last));
+    let up = |by: usize| entry(at.saturating_sub(by.saturating_mul(count)));
+    let moved = match command {
+        Command::Down => Some(down(1)),
+        Command::Up => Some(up(1)),
+        Command::PageDown => Some(down(page)),
+        Command::PageUp => Some(up(page)),
+        Command::HalfPageDown => Some(down(page / 2 + 1)),
+        Command::HalfPageUp => Some(up(page / 2 + 1)),
+        Command::Top => Some(entry(0)),
+        Command::Bottom => Some(entry(last)),
+        _ => None,
     };
-    let up = |by: usize| state.selected.saturating_sub(by.saturating_mul(count));
+    if let Some(to) = moved {
+        // An empty filtered list has nothing to move to.
+        if entries > 0 {
+            state.selected = to;
+        }
+        keep_selection_visible(state);
+        return;
+    }
     match command {
-        Command::Down => state.selected = down(1),
-        Command::Up => state.selected = up(1),
-        Command::PageDown => state.selected = down(page),
-        Command::PageUp => state.selected = up(page),
-        Command::HalfPageDown => state.selected = down(page / 2 + 1),
-        Command::HalfPageUp => state.selected = up(page / 2 + 1),
-        Command::Top => state.selected = 0,
-        Command::Bottom => state.selected = last,
+        Command::Down
+        | Command::Up
+        | Command::PageDown
+        | Command::PageUp
+        | Command::HalfPageDown
+        | Command::HalfPageUp
+        | Command::Top
+        | Command::Bottom => {}
         Command::ScreenTop | Command::ScreenMiddle | Command::ScreenBottom => {
             let shown: Vec<usize> = state
-                .rows
+                .library_rows()
                 .iter()
                 .skip(state.offset)
                 .take(height)
@@ -748,7 +790,7 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
         }
         Command::ScrollTop | Command::ScrollCenter => {
             if let Some(row) = state
-                .rows
+                .library_rows()
                 .iter()
                 .position(|r| *r == LibraryRow::Title(state.selected))
             {
@@ -769,6 +811,7 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
             });
         }
         Command::Bookmarks => bookmarks::open_list(state, effects),
+        Command::Filter => filter::open(state),
         Command::NextSection
         | Command::PreviousSection
         | Command::Contents
@@ -1007,6 +1050,7 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
         | Command::ScrollTop
         | Command::ScrollCenter
         | Command::DeleteBookmark
+        | Command::Filter
         | Command::CommandLine => return,
     }
     let key = reader.key.clone();
@@ -1058,8 +1102,8 @@ fn same_place(a: &DocState, b: &DocState) -> bool {
 /// Scrolls the library so the selected entry's rows are in view.
 fn keep_selection_visible(state: &mut State) {
     let height = state.list_height();
-    let Some(first) = state
-        .rows
+    let rows = state.library_rows();
+    let Some(first) = rows
         .iter()
         .position(|r| *r == LibraryRow::Title(state.selected))
     else {
@@ -1068,13 +1112,13 @@ fn keep_selection_visible(state: &mut State) {
     };
     // Show the group headings just above the first entry of a group too.
     let mut top = first;
-    while top > 0 && matches!(state.rows[top - 1], LibraryRow::Group { .. }) {
+    while top > 0 && matches!(rows[top - 1], LibraryRow::Group { .. }) {
         top -= 1;
     }
-    let last = state.rows[first + 1..]
+    let last = rows[first + 1..]
         .iter()
         .position(|r| !matches!(r, LibraryRow::Description(_)))
-        .map_or(state.rows.len() - 1, |p| first + p);
+        .map_or(rows.len() - 1, |p| first + p);
     if top < state.offset {
         state.offset = top;
     } else if last >= state.offset + height {

@@ -8,8 +8,12 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::{Theme, ellipsize, fill, put};
-use crate::app::{Command, Context, LibraryRow, State, geometry};
+use ratatui::Frame;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::{Theme, edited_line, ellipsize, fill, put};
+use crate::app::filter::{self, Marks};
+use crate::app::{Command, Context, LibraryRow, State, Typing, geometry};
 use crate::library::Origin;
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
@@ -25,8 +29,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
             Origin::Dir { root, .. } => format!("blatt — {}", root.display()),
         });
     let count = state.library.entries.len();
+    let shown = match state.filter.order() {
+        Some(order) => format!("{} of {count}", order.len()),
+        None => count.to_string(),
+    };
     let header = format!(
-        " {} · {count} {}{}",
+        " {} · {shown} {}{}",
         name,
         if count == 1 { "article" } else { "articles" },
         if state.reading_index {
@@ -46,7 +54,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
     );
 
     let list = areas.list;
-    if state.rows.is_empty() {
+    let rows = state.library_rows();
+    let open_filter = state.filter.open.as_ref().filter(|f| f.is_filtering());
+    if let Some(filter) = open_filter
+        && filter.entries.is_empty()
+    {
+        let text = format!("No entry matches “{}”.", filter.query);
+        let y = list.y + 1;
+        put(buf, area, list.x, y, &Line::raw(text), list.width);
+    } else if rows.is_empty() {
         let lines: &[&str] = if state.reading_index {
             &["Reading INDEX.md…"]
         } else {
@@ -63,8 +79,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
         }
     }
     let width = usize::from(list.width);
-    for (i, row) in state
-        .rows
+    // Matched characters are found for the rows on screen only.
+    let mut matcher = open_filter.map(|_| filter::view_matcher());
+    let marks = |entry: usize, matcher: &mut Option<nucleo_matcher::Matcher>| -> Option<Marks> {
+        let (filter, matcher) = (open_filter?, matcher.as_mut()?);
+        let e = state.library.entries.get(entry)?;
+        Some(filter::marks(&filter.pattern, e, matcher))
+    };
+    for (i, row) in rows
         .iter()
         .skip(state.offset)
         .take(usize::from(list.height))
@@ -76,8 +98,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
                 ellipsize(&format!("{}{}", "  ".repeat(*depth), title), width),
                 theme.heading(),
             )),
-            LibraryRow::Title(entry) => title_line(state, *entry, width, theme),
-            LibraryRow::Description(entry) => description_line(state, *entry, width, theme),
+            LibraryRow::Title(entry) => {
+                let marks = marks(*entry, &mut matcher);
+                title_line(state, *entry, marks.as_ref(), width, theme)
+            }
+            LibraryRow::Description(entry) => match marks(*entry, &mut matcher) {
+                Some(marks) => filtered_second_line(state, *entry, &marks, width, theme),
+                None => description_line(state, *entry, width, theme),
+            },
             LibraryRow::Blank => Line::raw(""),
         };
         let selected = matches!(row, LibraryRow::Title(e) | LibraryRow::Description(e) if *e == state.selected);
@@ -131,7 +159,13 @@ pub fn mark(state: &State, entry: usize) -> String {
     }
 }
 
-fn title_line(state: &State, entry: usize, width: usize, theme: &Theme) -> Line<'static> {
+fn title_line(
+    state: &State,
+    entry: usize,
+    marks: Option<&Marks>,
+    width: usize,
+    theme: &Theme,
+) -> Line<'static> {
     let Some(e) = state.library.entries.get(entry) else {
         return Line::raw("");
     };
@@ -141,12 +175,137 @@ fn title_line(state: &State, entry: usize, width: usize, theme: &Theme) -> Line<
     } else {
         theme.dim()
     };
-    let title = ellipsize(&e.title, width.saturating_sub(6));
-    Line::from(vec![
-        Span::styled(mark, mark_style),
-        Span::raw("  "),
-        Span::styled(title, Style::new().add_modifier(Modifier::BOLD)),
-    ])
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let mut spans = vec![Span::styled(mark, mark_style), Span::raw("  ")];
+    let room = width.saturating_sub(6);
+    match marks {
+        Some(marks) => spans.extend(marked(
+            &e.title,
+            &marks.title,
+            room,
+            bold,
+            bold.patch(theme.list_match()),
+        )),
+        None => spans.push(Span::styled(ellipsize(&e.title, room), bold)),
+    }
+    Line::from(spans)
+}
+
+/// The second row of an entry in the filtered list: its group (the list has no headings),
+/// then its description or problem, with the matched characters marked.
+fn filtered_second_line(
+    state: &State,
+    entry: usize,
+    marks: &Marks,
+    width: usize,
+    theme: &Theme,
+) -> Line<'static> {
+    let Some(e) = state.library.entries.get(entry) else {
+        return Line::raw("");
+    };
+    let indent = "      ";
+    let mut room = width.saturating_sub(indent.len());
+    let mut spans = vec![Span::raw(indent)];
+    let dim = theme.dim();
+    let matched = dim.patch(theme.list_match());
+    let group = filter::group_text(e);
+    if !group.is_empty() {
+        let group_spans = marked(&group, &marks.group, room, dim, matched);
+        room = room.saturating_sub(spans_width(&group_spans));
+        spans.extend(group_spans);
+    }
+    let (text, style, text_marks): (String, Style, &[u32]) = match e.target.problem() {
+        Some(problem) => (problem.to_string(), theme.error(), &[]),
+        None => (e.description.clone(), dim, &marks.description),
+    };
+    if !text.is_empty() && room > 3 {
+        if !group.is_empty() {
+            spans.push(Span::styled(" · ", dim));
+            room -= 3;
+        }
+        spans.extend(marked(
+            &text,
+            text_marks,
+            room,
+            style,
+            style.patch(theme.list_match()),
+        ));
+    }
+    Line::from(spans)
+}
+
+fn spans_width(spans: &[Span<'_>]) -> usize {
+    spans
+        .iter()
+        .map(|s| crate::layout::text_width(&s.content))
+        .sum()
+}
+
+/// `text` cut to `width` cells (with an ellipsis), as spans: the graphemes at the positions
+/// in `marks` (sorted) in `mark`, the others in `style`.
+fn marked(
+    text: &str,
+    marks: &[u32],
+    width: usize,
+    style: Style,
+    mark: Style,
+) -> Vec<Span<'static>> {
+    let text = ellipsize(text, width);
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_marked = false;
+    let mut next = marks.iter().copied().peekable();
+    for (i, g) in text.graphemes(true).enumerate() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        let is_marked = next.next_if_eq(&i).is_some();
+        if is_marked != run_marked && !run.is_empty() {
+            let s = if run_marked { mark } else { style };
+            spans.push(Span::styled(std::mem::take(&mut run), s));
+        }
+        run_marked = is_marked;
+        run.push_str(g);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_marked { mark } else { style }));
+    }
+    spans
+}
+
+/// The bottom row while the list is filtered: `/` and the query, with the cursor in it, and
+/// how many entries match at the right.
+pub fn filter_line(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme: &Theme) {
+    let area = frame.area();
+    let row = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
+    let count = state
+        .filter
+        .order()
+        .map(|o| format!(" {}/{} ", o.len(), state.library.entries.len()))
+        .unwrap_or_default();
+    let count_width = u16::try_from(crate::layout::text_width(&count)).unwrap_or(u16::MAX);
+    let buf = frame.buffer_mut();
+    buf.set_style(row, Style::reset());
+    buf.set_string(
+        row.x,
+        row.y,
+        " ".repeat(usize::from(row.width)),
+        Style::reset(),
+    );
+    // The count goes when the row is too narrow for it and a few characters of query.
+    let edit_width = if row.width > count_width + 12 {
+        let x = row.right() - count_width;
+        put(
+            buf,
+            area,
+            x,
+            row.y,
+            &Line::styled(count, theme.dim()),
+            count_width,
+        );
+        row.width - count_width
+    } else {
+        row.width
+    };
+    edited_line(frame, Rect::new(row.x, row.y, edit_width, 1), "/", typing);
 }
 
 fn description_line(state: &State, entry: usize, width: usize, theme: &Theme) -> Line<'static> {

@@ -37,6 +37,9 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
         Mode::Typing(typing) if typing.prompt == Prompt::Search => {
             search_prompt(frame, state, typing, theme);
         }
+        Mode::Typing(typing) if typing.prompt == Prompt::Filter => {
+            library::filter_line(frame, state, typing, theme);
+        }
         Mode::Typing(typing) => overlays::note(frame, state, typing, theme),
         Mode::Message(message) => {
             overlays::message(frame.buffer_mut(), area, state, message, theme)
@@ -130,7 +133,7 @@ fn search_prompt(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme: &
 
 /// A line being edited in `row`: the prompt, then the text scrolled sideways so that the
 /// cursor (put where it is) and what is typed around it stay in view.
-fn edited_line(frame: &mut Frame<'_>, row: Rect, prompt: &str, typing: &Typing) {
+pub(crate) fn edited_line(frame: &mut Frame<'_>, row: Rect, prompt: &str, typing: &Typing) {
     let area = frame.area();
     let prompt_width = u16::try_from(crate::layout::text_width(prompt)).unwrap_or(u16::MAX);
     let room = row.width.saturating_sub(prompt_width + 1);

@@ -138,6 +138,13 @@ impl Theme {
         }
     }
 
+    /// Characters a filter matched in a list: in the `filter_match` colour, bold and
+    /// underlined (without colour too, and over the selection).
+    pub fn list_match(&self) -> Style {
+        self.fg("filter_match")
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+
     pub fn dim(&self) -> Style {
         self.fg("dim")
     }
