@@ -37,12 +37,13 @@ impl Role {
     /// Every role, in the order the theme lays their styles over one another: a colour
     /// from a later role wins, modifiers add up (a bold link is bold, underlined and in
     /// the link colour).
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Emphasis,
         Role::Strong,
         Role::Strike,
         Role::Code,
         Role::Link,
+        Role::Callout,
         // Last: a match stands out whatever it is in.
         Role::Match,
         Role::CurrentMatch,

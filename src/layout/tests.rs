@@ -834,3 +834,36 @@ fn a_match_over_a_hyphenation_point_is_marked_on_both_lines() {
         "both halves, no hyphen in the match"
     );
 }
+
+#[test]
+fn every_role_survives_a_set_of_roles() {
+    use Role::*;
+    // Listed here by hand: a role left out of `Role::ALL` is never drawn.
+    for role in [
+        Emphasis,
+        Strong,
+        Code,
+        Link,
+        Strike,
+        Callout,
+        Match,
+        CurrentMatch,
+    ] {
+        assert_eq!(
+            Roles::from(role).iter().collect::<Vec<_>>(),
+            [role],
+            "{role:?}"
+        );
+    }
+    let d = md("> [!WARNING]\n> Careful.\n");
+    let mut layout = Layout::new(&d, WrapOptions::new(40));
+    let first = layout.first(&d).unwrap();
+    let top = layout.window(&d, first, 1)[0];
+    assert!(
+        layout
+            .segments(&d, top)
+            .iter()
+            .any(|s| s.text.contains("Warning") && s.roles.contains(Callout)),
+        "the alert's label is drawn as a callout"
+    );
+}
