@@ -88,7 +88,7 @@ fn the_index_is_built_used_and_updated() {
     assert!(err(&run).contains("1 articles may match"), "{}", err(&run));
     assert_eq!(
         run.out(),
-        "Zoom: Die Kommission nutzt Zoom weiter.\nZoom › TikTok: TikTok und Zoom.\n"
+        "Zoom: Zoom\nZoom: Die Kommission nutzt Zoom weiter.\nZoom › TikTok: TikTok und Zoom.\n"
     );
 
     // Used: nothing changed, nothing is read.
