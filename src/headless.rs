@@ -225,13 +225,16 @@ struct JsonHit<'a> {
 }
 
 /// How `blatt search` finds the articles to read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SearchSetup {
+    pub query: crate::search::Query,
     /// The query as typed (the index looks up its words).
     pub text: String,
     pub regex: bool,
     /// The cache directory holding the index; `None`: scan every article (`--no-index`).
     pub cache: Option<std::path::PathBuf>,
+    /// One JSON array of matches instead of lines.
+    pub json: bool,
 }
 
 /// `blatt search`: every match of `query` in the readable articles of `library`, written
@@ -243,15 +246,14 @@ pub struct SearchSetup {
 /// nothing matched.
 pub fn search(
     library: &mut Library,
-    query: &crate::search::Query,
     setup: &SearchSetup,
     config: &Config,
-    json: bool,
     out: &mut dyn std::io::Write,
     problems: &mut dyn FnMut(String),
     events: &mut dyn FnMut(crate::search::index::Event),
 ) -> anyhow::Result<()> {
     use std::sync::atomic::AtomicBool;
+    let (query, json) = (&setup.query, setup.json);
     library.check_all();
     let read = |path: &Path| read_document(path, config).map_err(|e| format!("{e:#}"));
     let cancel = AtomicBool::new(false);

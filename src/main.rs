@@ -94,7 +94,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 blatt::search::index::cache_root()
             };
-            let setup = headless::SearchSetup { text, regex, cache };
+            let setup = headless::SearchSetup {
+                query,
+                text,
+                regex,
+                cache,
+                json,
+            };
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let mut problems = |problem: String| {
                 let problem = blatt::document::sanitize::escape_controls(&problem);
@@ -103,10 +109,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut events = index_events(verbose);
             headless::search(
                 &mut library,
-                &query,
                 &setup,
                 &config,
-                json,
                 &mut out,
                 &mut problems,
                 &mut events,

@@ -101,7 +101,11 @@ fn the_index_is_built_used_and_updated() {
     fs::write(lib.join("leer.md"), "# Leer\n\nJetzt mit einem Quokka.\n").unwrap();
     let run = same_as_scanning(&config, &["quokka"], &lib);
     run.expect_code(0);
-    assert!(err(&run).contains("1 read, 2 unchanged, 1 removed"), "{}", err(&run));
+    assert!(
+        err(&run).contains("1 read, 2 unchanged, 1 removed"),
+        "{}",
+        err(&run)
+    );
     assert_eq!(run.out(), "Leer: Jetzt mit einem Quokka.\n");
 
     // A deleted article leaves the index (and the search names the problem entry in
@@ -109,7 +113,11 @@ fn the_index_is_built_used_and_updated() {
     fs::remove_file(lib.join("strasse.txt")).unwrap();
     let run = same_as_scanning(&config, &["strasse"], &lib);
     run.expect_code(1);
-    assert!(err(&run).contains("0 read, 2 unchanged, 1 removed"), "{}", err(&run));
+    assert!(
+        err(&run).contains("0 read, 2 unchanged, 1 removed"),
+        "{}",
+        err(&run)
+    );
 }
 
 #[test]
@@ -185,8 +193,15 @@ fn an_index_folder_that_cannot_be_made_means_scanning_with_a_notice() {
     fs::write(config.join("cache"), "not a folder").unwrap();
     let run = search(&config, &["zoom"], &lib);
     run.expect_code(0);
-    assert!(err(&run).contains("scanning every article"), "{}", err(&run));
-    assert_eq!(run.out(), search(&config, &["zoom", "--no-index"], &lib).out());
+    assert!(
+        err(&run).contains("scanning every article"),
+        "{}",
+        err(&run)
+    );
+    assert_eq!(
+        run.out(),
+        search(&config, &["zoom", "--no-index"], &lib).out()
+    );
 }
 
 #[test]

@@ -24,8 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{DocSet, Index, IndexReader, IndexWriter, TERMINATED, TantivyDocument, Term};
@@ -337,9 +336,10 @@ impl LibraryIndex {
             }
             index
         };
-        index
-            .tokenizers()
-            .register(TOKENIZER, tantivy::tokenizer::TextAnalyzer::from(FoldTokenizer));
+        index.tokenizers().register(
+            TOKENIZER,
+            tantivy::tokenizer::TextAnalyzer::from(FoldTokenizer),
+        );
         let reader = index.reader().map_err(tv)?;
         let opened = LibraryIndex {
             dir: dir.to_path_buf(),
@@ -395,7 +395,10 @@ impl LibraryIndex {
                     continue;
                 };
                 path.clear();
-                if !paths.ord_to_str(ord, &mut path).map_err(|e| self.error(e))? {
+                if !paths
+                    .ord_to_str(ord, &mut path)
+                    .map_err(|e| self.error(e))?
+                {
                     continue;
                 }
                 let stamp = Stamp {
@@ -524,9 +527,7 @@ impl LibraryIndex {
             return Err(IndexError::Cancelled);
         }
         writer.commit().map_err(|e| self.error(e))?;
-        writer
-            .wait_merging_threads()
-            .map_err(|e| self.error(e))?;
+        writer.wait_merging_threads().map_err(|e| self.error(e))?;
         self.reader.reload().map_err(|e| self.error(e))?;
         stats.failed = failed.into_inner();
         stats.read = total - stats.failed;
@@ -574,7 +575,10 @@ impl LibraryIndex {
                     continue;
                 };
                 path.clear();
-                if !paths.ord_to_str(ord, &mut path).map_err(|e| self.error(e))? {
+                if !paths
+                    .ord_to_str(ord, &mut path)
+                    .map_err(|e| self.error(e))?
+                {
                     continue;
                 }
                 if all.as_ref().is_none_or(|a| a[doc as usize]) {

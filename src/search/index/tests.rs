@@ -10,7 +10,15 @@ use crate::search::{Options, Query};
 fn words_are_folded_as_far_as_the_matcher_folds() {
     assert_eq!(
         index_words("Straße, CAFÉ und Zusammen\u{ad}arbeit: e-mail ΣΊΣΥΦΟΣ"),
-        ["strasse", "cafe", "und", "zusammenarbeit", "e", "mail", "σισυφοσ"]
+        [
+            "strasse",
+            "cafe",
+            "und",
+            "zusammenarbeit",
+            "e",
+            "mail",
+            "σισυφοσ"
+        ]
     );
     // Decomposed é is the same word as the precomposed one.
     assert_eq!(index_words("cafe\u{301}"), ["cafe"]);
@@ -23,7 +31,11 @@ fn a_query_word_may_run_on_into_the_text_only_at_the_query_ends() {
     assert_eq!(query_words("zoom"), Some(vec![Inside(w("zoom"))]));
     assert_eq!(
         query_words("Zoom und TikTok"),
-        Some(vec![Suffix(w("zoom")), Exact(w("und")), Prefix(w("tiktok"))])
+        Some(vec![
+            Suffix(w("zoom")),
+            Exact(w("und")),
+            Prefix(w("tiktok"))
+        ])
     );
     assert_eq!(query_words("-mail"), Some(vec![Prefix(w("mail"))]));
     assert_eq!(query_words("e-"), Some(vec![Suffix(w("e"))]));
@@ -83,8 +95,8 @@ fn the_index_keeps_every_article_the_matcher_finds_something_in() {
 fn piece() -> impl Strategy<Value = String> {
     prop::sample::select(vec![
         "a", "A", "s", "S", "ß", "ẞ", "ss", "e", "é", "e\u{301}", "É", "i", "I", "İ", "ı", "σ",
-        "ς", "Σ", " ", "\n", "  ", "-", ".", "\u{ad}", "\u{200b}", "1", "ﬁ", "fi", "Å", "ö",
-        "中", "ー",
+        "ς", "Σ", " ", "\n", "  ", "-", ".", "\u{ad}", "\u{200b}", "1", "ﬁ", "fi", "Å", "ö", "中",
+        "ー",
     ])
     .prop_map(str::to_string)
 }
