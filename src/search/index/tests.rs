@@ -74,14 +74,14 @@ fn the_index_keeps_every_article_the_matcher_finds_something_in() {
         ("ein Café", "cafe"),
         ("ein Café", "café"),
         ("Zoomkonferenz", "zoom"),
-        ("Videozoom", "OZO"),
+        ("Videozoom", "ozo"),
         ("Zusammen\u{ad}arbeit", "Zusammenarbeit"),
         ("Zusammenarbeit", "sammen\u{ad}ar"),
         ("ein\n  Zoom\ttreffen", "ein zoom"),
         ("e-mail", "e-m"),
         ("İstanbul", "istanbul"),
         ("ΣΊΣΥΦΟΣ", "σίσυφος"),
-        ("ς", "Σ"),
+        ("Σ", "ς"),
     ];
     for (text, query) in cases {
         let q = Query::new(query, Options::default()).unwrap();
