@@ -69,6 +69,14 @@ pub enum Headless {
         /// Case always matters.
         #[arg(long)]
         case_sensitive: bool,
+        /// Read every article instead of asking the search index (kept in the cache
+        /// directory, also: BLATT_CACHE_DIR) which may match; the output is the same.
+        #[arg(long)]
+        no_index: bool,
+        /// Say on stderr what the index did (articles read, unchanged, removed) and how many
+        /// articles it left to search.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Make DIR/INDEX.md from the articles in DIR (subfolders are groups), or bring the one
     /// there up to date: new articles are added at the end of their group, entries whose

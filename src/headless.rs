@@ -297,65 +297,81 @@ struct JsonHit<'a> {
     offset: usize,
 }
 
+/// How `blatt search` finds the articles to read.
+#[derive(Debug, Clone)]
+pub struct SearchSetup {
+    pub query: crate::search::Query,
+    /// The query as typed (the index looks up its words).
+    pub text: String,
+    pub regex: bool,
+    /// The cache directory holding the index; `None`: scan every article (`--no-index`).
+    pub cache: Option<std::path::PathBuf>,
+    /// One JSON array of matches instead of lines.
+    pub json: bool,
+}
+
 /// `blatt search`: every match of `query` in the readable articles of `library`, written
 /// to `out` article by article as they are searched (plain lines `title › section:
-/// snippet`, or one JSON array). Articles that cannot be read are named on `problems`
-/// and skipped. Fails with [`NoMatch`] when nothing matched.
+/// snippet`, or one JSON array). With a cache directory, the library's search index is
+/// brought up to date first (`events` hears of its progress and problems) and only the
+/// articles it says may match are read; the output is the same as without it. Articles
+/// that cannot be read are named on `problems` and skipped. Fails with [`NoMatch`] when
+/// nothing matched.
 pub fn search(
     library: &mut Library,
-    query: &crate::search::Query,
+    setup: &SearchSetup,
     config: &Config,
-    json: bool,
     out: &mut dyn std::io::Write,
     problems: &mut dyn FnMut(String),
+    events: &mut dyn FnMut(crate::search::index::Event),
 ) -> anyhow::Result<()> {
+    use std::sync::atomic::AtomicBool;
+    let (query, json) = (&setup.query, setup.json);
     library.check_all();
+    let read = |path: &Path| read_document(path, config).map_err(|e| format!("{e:#}"));
+    let cancel = AtomicBool::new(false);
+    let candidates = crate::search::index::prepare(
+        library,
+        &setup.text,
+        setup.regex,
+        setup.cache.as_deref(),
+        &read,
+        &cancel,
+        events,
+    );
     let mut found = 0usize;
     if json {
         out.write_all(b"[")?;
     }
-    for (index, entry) in library.entries.iter().enumerate() {
-        let path = match &entry.target {
-            Target::File(path) => path.clone(),
-            Target::Bundled(name) => format!("{BUNDLED_PREFIX}{name}").into(),
-            Target::Problem(_) | Target::Unchecked => continue,
-        };
-        let doc = match read_document(&path, config) {
-            Ok(doc) => doc,
-            Err(e) => {
-                problems(format!("{e:#}"));
-                continue;
-            }
-        };
-        let shown = escape_controls(&path.to_string_lossy());
-        for hit in crate::search::library::hits_in(&doc, query, index) {
-            if json {
-                let item = JsonHit {
-                    title: &entry.title,
-                    path: shown.clone(),
-                    section: &hit.section,
-                    snippet: &hit.snippet,
-                    matched: hit.matched.clone(),
-                    block: hit.block,
-                    offset: hit.offset,
-                };
-                if found > 0 {
-                    out.write_all(b",")?;
+    let mut written: std::io::Result<()> = Ok(());
+    let library = &*library;
+    crate::search::library::search_library(
+        library,
+        query,
+        candidates.as_ref(),
+        &read,
+        &cancel,
+        &mut |index, hits| {
+            let hits = match hits {
+                Ok(hits) => hits,
+                Err(problem) => return problems(problem),
+            };
+            let entry = &library.entries[index];
+            let shown = crate::search::library::entry_path(&entry.target)
+                .map(|p| escape_controls(&p.to_string_lossy()))
+                .unwrap_or_default();
+            for hit in hits {
+                let result = write_hit(out, entry, &shown, &hit, json, found);
+                if let Err(e) = result {
+                    written = Err(e);
+                    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                    return;
                 }
-                out.write_all(b"\n  ")?;
-                serde_json::to_writer(&mut *out, &item)?;
-            } else {
-                let place = if hit.section == entry.title || hit.section.is_empty() {
-                    entry.title.clone()
-                } else {
-                    format!("{} › {}", entry.title, hit.section)
-                };
-                let line = format!("{place}: {}", hit.snippet);
-                writeln!(out, "{}", escape_controls(&line))?;
+                found += 1;
             }
-            found += 1;
-        }
-    }
+        },
+    );
+    written?;
     if json {
         out.write_all(if found > 0 { b"\n]\n" } else { b"]\n" })?;
     }
@@ -364,6 +380,42 @@ pub fn search(
         return Err(NoMatch.into());
     }
     Ok(())
+}
+
+/// One hit of `blatt search`, as a plain line or a JSON item (`found` hits came before).
+fn write_hit(
+    out: &mut dyn std::io::Write,
+    entry: &library::Entry,
+    shown: &str,
+    hit: &crate::search::library::LibraryHit,
+    json: bool,
+    found: usize,
+) -> std::io::Result<()> {
+    if json {
+        let item = JsonHit {
+            title: &entry.title,
+            path: shown.to_string(),
+            section: &hit.section,
+            snippet: &hit.snippet,
+            matched: hit.matched.clone(),
+            block: hit.block,
+            offset: hit.offset,
+        };
+        if found > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(b"\n  ")?;
+        serde_json::to_writer(&mut *out, &item)?;
+        Ok(())
+    } else {
+        let place = if hit.section == entry.title || hit.section.is_empty() {
+            entry.title.clone()
+        } else {
+            format!("{} › {}", entry.title, hit.section)
+        };
+        let line = format!("{place}: {}", hit.snippet);
+        writeln!(out, "{}", escape_controls(&line))
+    }
 }
 
 /// `blatt bookmarks`: every bookmark, as text, JSON or Markdown.

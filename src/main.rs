@@ -74,11 +74,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Some(Headless::Search {
-            query,
+            query: text,
             library,
             json,
             regex,
             case_sensitive,
+            no_index,
+            verbose,
         }) => {
             let mut library = headless::open_library(library.as_deref())?;
             let options = blatt::search::Options {
@@ -86,13 +88,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 case_sensitive: case_sensitive.then_some(true),
                 ..blatt::search::Options::default()
             };
-            let query = blatt::search::Query::new(&query, options)?;
+            let query = blatt::search::Query::new(&text, options)?;
+            let cache = if no_index {
+                None
+            } else {
+                blatt::search::index::cache_root()
+            };
+            let setup = headless::SearchSetup {
+                query,
+                text,
+                regex,
+                cache,
+                json,
+            };
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let mut problems = |problem: String| {
                 let problem = blatt::document::sanitize::escape_controls(&problem);
                 eprintln!("blatt: search: {problem}");
             };
-            headless::search(&mut library, &query, &config, json, &mut out, &mut problems)
+            let mut events = index_events(verbose);
+            headless::search(
+                &mut library,
+                &setup,
+                &config,
+                &mut out,
+                &mut problems,
+                &mut events,
+            )
         }
         Some(Headless::Index { dir, dry_run }) => {
             let today = blatt::ui::date(
@@ -136,6 +158,51 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 store,
                 warnings,
             )
+        }
+    }
+}
+
+/// What `blatt search` says on stderr about the index: problems always; progress of a build
+/// or update as a line redrawn in place on a terminal, else one line when it starts and one
+/// when it ends; with `verbose`, what an update did.
+fn index_events(verbose: bool) -> impl FnMut(blatt::search::index::Event) {
+    use blatt::search::index::Event;
+    let terminal = std::io::stderr().is_terminal();
+    let mut drawn = false;
+    move |event| {
+        let mut err = std::io::stderr().lock();
+        match event {
+            Event::Notice(message) => {
+                let message = blatt::document::sanitize::escape_controls(&message);
+                let _ = writeln!(err, "blatt: search: {message}");
+            }
+            Event::Progress(p) if terminal => {
+                let _ = write!(err, "\rblatt: indexing {}/{} articles", p.done, p.total);
+                drawn = true;
+            }
+            Event::Progress(p) => {
+                if p.done == 0 {
+                    let _ = writeln!(err, "blatt: indexing {} articles", p.total);
+                }
+            }
+            Event::Candidates(n) => {
+                if verbose {
+                    let _ = writeln!(err, "blatt: index: {n} articles may match");
+                }
+            }
+            Event::Updated(stats) => {
+                if drawn {
+                    let _ = write!(err, "\r\x1b[K");
+                    drawn = false;
+                }
+                if verbose {
+                    let _ = writeln!(
+                        err,
+                        "blatt: index: {} read, {} unchanged, {} removed, {} unreadable",
+                        stats.read, stats.unchanged, stats.removed, stats.failed
+                    );
+                }
+            }
         }
     }
 }

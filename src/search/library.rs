@@ -1,11 +1,68 @@
-//! Searching every readable article of a library, by scanning their text (the fallback the
-//! index-backed search will keep): hits with the article, the section and a snippet.
+//! Searching every readable article of a library: hits with the article, the section and
+//! a snippet, article by article in library order, as they are found. The search index
+//! ([`super::index`]) only narrows down which articles are read; the hits always come from
+//! the matcher, so a search with and without the index finds the same.
 
 use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::Query;
 use super::document::{Hit, find};
+use super::index::Candidates;
 use crate::document::Document;
+use crate::library::{Library, Target};
+
+/// How a library search ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finished {
+    /// Every article was searched (or skipped as the index allowed).
+    Done,
+    /// The cancel flag was set: articles after the last one reported were not searched.
+    Cancelled,
+}
+
+/// Where an entry's article is read from, as the headless commands name it: its path, or
+/// `bundled:NAME` for an article compiled into blatt. `None` for an entry that cannot be
+/// read.
+pub fn entry_path(target: &Target) -> Option<PathBuf> {
+    match target {
+        Target::File(path) => Some(path.clone()),
+        Target::Bundled(name) => Some(format!("bundled:{name}").into()),
+        Target::Problem(_) | Target::Unchecked => None,
+    }
+}
+
+/// Searches the readable entries of `library` for `query`, in library order, reading each
+/// article with `read`, and calls `found` once per article searched: with its hits (maybe
+/// none), or with why it could not be read. With `candidates`, articles the index rules out
+/// are skipped. Stops between articles once `cancel` is set, so a worker thread can run it
+/// and the reader can cancel it.
+pub fn search_library(
+    library: &Library,
+    query: &Query,
+    candidates: Option<&Candidates>,
+    read: &dyn Fn(&Path) -> Result<Document, String>,
+    cancel: &AtomicBool,
+    found: &mut dyn FnMut(usize, Result<Vec<LibraryHit>, String>),
+) -> Finished {
+    for (index, entry) in library.entries.iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            return Finished::Cancelled;
+        }
+        let Some(path) = entry_path(&entry.target) else {
+            continue;
+        };
+        if candidates.is_some_and(|c| !c.may_match(&path)) {
+            continue;
+        }
+        match read(&path) {
+            Ok(doc) => found(index, Ok(hits_in(&doc, query, index))),
+            Err(e) => found(index, Err(e)),
+        }
+    }
+    Finished::Done
+}
 
 /// A hit in an article of a library, ready to show.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -13,6 +13,7 @@
 //! crate's own simple case folding when the search is case-insensitive.
 
 pub mod document;
+pub mod index;
 pub mod library;
 
 use std::ops::Range;

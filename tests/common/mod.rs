@@ -94,6 +94,8 @@ where
     let mut child = Command::new(env!("CARGO_BIN_EXE_blatt"))
         .args(&args)
         .env("BLATT_CONFIG_DIR", config_dir)
+        // `blatt search` keeps its index in the cache directory: never the real one.
+        .env("BLATT_CACHE_DIR", config_dir.join("cache"))
         .env_remove("NO_COLOR")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -1,0 +1,235 @@
+use std::sync::atomic::AtomicBool;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::document::{Format, parse};
+use crate::search::{Options, Query};
+
+#[test]
+fn words_are_folded_as_far_as_the_matcher_folds() {
+    assert_eq!(
+        index_words("Straße, CAFÉ und Zusammen\u{ad}arbeit: e-mail ΣΊΣΥΦΟΣ"),
+        [
+            "strasse",
+            "cafe",
+            "und",
+            "zusammenarbeit",
+            "e",
+            "mail",
+            "σισυφοσ"
+        ]
+    );
+    // Decomposed é is the same word as the precomposed one.
+    assert_eq!(index_words("cafe\u{301}"), ["cafe"]);
+}
+
+#[test]
+fn a_query_word_may_run_on_into_the_text_only_at_the_query_ends() {
+    use WordMatch::*;
+    let w = |s: &str| s.to_string();
+    assert_eq!(query_words("zoom"), Some(vec![Inside(w("zoom"))]));
+    assert_eq!(
+        query_words("Zoom und TikTok"),
+        Some(vec![
+            Suffix(w("zoom")),
+            Exact(w("und")),
+            Prefix(w("tiktok"))
+        ])
+    );
+    assert_eq!(query_words("-mail"), Some(vec![Prefix(w("mail"))]));
+    assert_eq!(query_words("e-"), Some(vec![Suffix(w("e"))]));
+    assert_eq!(query_words(" (zoom) "), Some(vec![Exact(w("zoom"))]));
+    assert_eq!(query_words("--"), None);
+}
+
+/// Whether an article with these indexed words is a candidate for `query`, as the index
+/// decides it (without tantivy).
+fn candidate(text: &str, query: &str) -> bool {
+    let terms: Vec<String> = index_words(text)
+        .into_iter()
+        .map(|w| {
+            if w.len() > MAX_WORD {
+                LONG_WORD.to_string()
+            } else {
+                w
+            }
+        })
+        .collect();
+    match query_words(query) {
+        None => true,
+        Some(words) => words.iter().all(|w| {
+            terms
+                .iter()
+                .any(|t| t == LONG_WORD || w.accepts(t.as_bytes()))
+        }),
+    }
+}
+
+#[test]
+fn the_index_keeps_every_article_the_matcher_finds_something_in() {
+    let cases = [
+        ("Die Straße ist lang", "strasse"),
+        ("STRASSE", "straße"),
+        ("ein Café", "cafe"),
+        ("ein Café", "café"),
+        ("Zoomkonferenz", "zoom"),
+        ("Videozoom", "ozo"),
+        ("Zusammen\u{ad}arbeit", "Zusammenarbeit"),
+        ("Zusammenarbeit", "sammen\u{ad}ar"),
+        ("ein\n  Zoom\ttreffen", "ein zoom"),
+        ("e-mail", "e-m"),
+        ("İstanbul", "istanbul"),
+        ("ΣΊΣΥΦΟΣ", "σίσυφος"),
+        ("Σ", "ς"),
+    ];
+    for (text, query) in cases {
+        let q = Query::new(query, Options::default()).unwrap();
+        assert!(q.is_match(text), "{query:?} in {text:?}");
+        assert!(candidate(text, query), "{query:?} in {text:?}");
+    }
+    assert!(!candidate("Die Straße", "zoom"));
+    assert!(!candidate("e-mail", "email"));
+}
+
+fn piece() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "a", "A", "s", "S", "ß", "ẞ", "ss", "e", "é", "e\u{301}", "É", "i", "I", "İ", "ı", "σ",
+        "ς", "Σ", " ", "\n", "  ", "-", ".", "\u{ad}", "\u{200b}", "1", "ﬁ", "fi", "Å", "ö", "中",
+        "ー",
+    ])
+    .prop_map(str::to_string)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Whatever the options, an article the matcher finds the query in is a candidate.
+    #[test]
+    fn candidates_are_a_superset_of_matches(
+        text in prop::collection::vec(piece(), 0..24).prop_map(|v| v.concat()),
+        start in 0usize..24,
+        len in 1usize..8,
+        case in prop::option::of(any::<bool>()),
+        ignore_diacritics in any::<bool>(),
+    ) {
+        // Queries taken from the text itself match often; random ones rarely would.
+        let chars: Vec<char> = text.chars().collect();
+        let from = start.min(chars.len());
+        let query: String = chars[from..(from + len).min(chars.len())].iter().collect();
+        let options = Options { regex: false, case_sensitive: case, ignore_diacritics };
+        if let Ok(q) = Query::new(&query, options)
+            && q.is_match(&text)
+        {
+            prop_assert!(candidate(&text, &query), "{:?} in {:?}", query, text);
+        }
+    }
+}
+
+fn library_with(dir: &Path, articles: &[(&str, &str)]) -> Library {
+    let mut index = String::from("# Test\n\n");
+    for (name, text) in articles {
+        std::fs::write(dir.join(name), text).unwrap();
+        index.push_str(&format!("- [{name}]({name})\n"));
+    }
+    std::fs::write(dir.join("INDEX.md"), index).unwrap();
+    let mut library = crate::library::load_library(dir).unwrap();
+    library.check_all();
+    library
+}
+
+fn read(path: &Path) -> Result<Document, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    Ok(parse(&text, Format::Markdown, "t", None))
+}
+
+fn update(index: &LibraryIndex, library: &Library) -> UpdateStats {
+    index
+        .update(library, &read, &AtomicBool::new(false), &mut |_| {})
+        .unwrap()
+}
+
+fn matching(index: &LibraryIndex, library: &Library, query: &str) -> Vec<String> {
+    let c = index.candidates(query).unwrap().unwrap();
+    library
+        .entries
+        .iter()
+        .filter(|e| matches!(&e.target, Target::File(p) if c.may_match(p)))
+        .map(|e| e.title.clone())
+        .collect()
+}
+
+#[test]
+fn the_index_is_updated_from_sizes_and_times_and_narrows_the_search() {
+    let lib = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let library = library_with(
+        lib.path(),
+        &[
+            ("a.md", "# A\n\nZoom und **Tik**Tok.\n"),
+            ("b.md", "# B\n\nDie Straße.\n"),
+            ("c.md", "# C\n\nNichts.\n"),
+        ],
+    );
+    let dir = library_index_dir(cache.path(), &library).unwrap();
+    let index = LibraryIndex::open_or_create(&dir).unwrap();
+    let stats = update(&index, &library);
+    assert_eq!((stats.read, stats.unchanged, stats.removed), (3, 0, 0));
+    assert_eq!(index.len(), 3);
+    // The Markdown is indexed as the reader shows it: TikTok is one word.
+    assert_eq!(matching(&index, &library, "tiktok"), ["a.md"]);
+    assert_eq!(matching(&index, &library, "STRASSE"), ["b.md"]);
+    assert_eq!(matching(&index, &library, "zoom und tik"), ["a.md"]);
+    assert!(matching(&index, &library, "quokka").is_empty());
+
+    // Nothing changed: nothing is read.
+    let stats = update(&index, &library);
+    assert_eq!((stats.read, stats.unchanged, stats.removed), (0, 3, 0));
+
+    // A changed file is read again, a deleted one dropped.
+    std::fs::write(lib.path().join("c.md"), "# C\n\nJetzt mit Quokka.\n").unwrap();
+    std::fs::remove_file(lib.path().join("b.md")).unwrap();
+    let mut library = crate::library::load_library(lib.path()).unwrap();
+    library.check_all();
+    let stats = update(&index, &library);
+    assert_eq!((stats.read, stats.unchanged, stats.removed), (1, 1, 2));
+    assert_eq!(index.len(), 2);
+    assert_eq!(matching(&index, &library, "quokka"), ["c.md"]);
+
+    // Opened again from the disk, it has the same.
+    drop(index);
+    let index = LibraryIndex::open_or_create(&dir).unwrap();
+    assert_eq!(index.len(), 2);
+    assert_eq!(update(&index, &library).read, 0);
+}
+
+#[test]
+fn garbage_in_the_index_folder_is_an_error_and_recreate_clears_it() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().join("x");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("meta.json"), "\u{1b}[31mnot json").unwrap();
+    assert!(LibraryIndex::open_or_create(&dir).is_err());
+    let index = LibraryIndex::recreate(&dir).unwrap();
+    assert!(index.is_empty());
+}
+
+#[test]
+fn a_cancelled_update_keeps_nothing_of_it() {
+    let lib = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let library = library_with(lib.path(), &[("a.md", "Zoom\n")]);
+    let index = LibraryIndex::open_or_create(&cache.path().join("i")).unwrap();
+    let cancel = AtomicBool::new(true);
+    let result = index.update(&library, &read, &cancel, &mut |_| {});
+    assert!(matches!(result, Err(IndexError::Cancelled)));
+    assert!(index.is_empty());
+}
+
+#[test]
+fn one_folder_per_library() {
+    let a = index_dir(Path::new("/c"), Path::new("/x/INDEX.md"));
+    let b = index_dir(Path::new("/c"), Path::new("/y/INDEX.md"));
+    assert_ne!(a, b);
+    assert!(a.starts_with("/c/index"));
+}
