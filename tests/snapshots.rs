@@ -707,3 +707,32 @@ fn filter_matches_are_marked_with_and_without_colour() {
     assert!(marked.contains(Modifier::UNDERLINED), "{marked:?}");
     assert!(!modifiers_of(&plain, "sion").contains(Modifier::UNDERLINED));
 }
+
+/// The status line names the section of the current match once: the match is in the
+/// section at the top, and `Section  match 1/2 · Section` said it twice.
+#[test]
+fn the_search_status_names_the_section_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("INDEX.md"), "# L\n\n- [A](a.md) — x\n").expect("index");
+    std::fs::write(
+        dir.path().join("a.md"),
+        format!(
+            "# Titel\n\n{}## Kurz\n\nEin Satz mit Zoom darin.\n\n{}",
+            "Vorwort.\n\n".repeat(30),
+            "Nachwort.\n\n".repeat(30)
+        ),
+    )
+    .expect("article");
+    let size = (100, 20);
+    let mut s = state(load_library(dir.path()).expect("library"), size);
+    open(&mut s, 0);
+    update(&mut s, key('/'));
+    for c in "zoom".chars() {
+        update(&mut s, key(c));
+    }
+    update(&mut s, enter());
+    let shown = screen(&s, size);
+    let status = shown.lines().last().unwrap_or_default().to_string();
+    assert!(status.contains("match 1/1"), "{status}");
+    assert_eq!(status.matches("Kurz").count(), 1, "{status:?}");
+}

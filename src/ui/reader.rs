@@ -190,8 +190,10 @@ fn status(
         (news, search) => news.or(search),
     };
     if let Some(news) = news {
+        // A search status that names the section at the top says it once.
+        let named = news.ends_with(&format!(" · {section}"));
         let section = format!(" {bookmark}{section}");
-        let both = text_width(&section) + text_width(&news) + 4 <= room;
+        let both = !named && text_width(&section) + text_width(&news) + 4 <= room;
         let left = if both {
             format!("{section}  {news}")
         } else {
