@@ -275,21 +275,14 @@ fn marked(
 /// how many entries match at the right.
 pub fn filter_line(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme: &Theme) {
     let area = frame.area();
-    let row = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
     let count = state
         .filter
         .order()
         .map(|o| format!(" {}/{} ", o.len(), state.library.entries.len()))
         .unwrap_or_default();
     let count_width = u16::try_from(crate::layout::text_width(&count)).unwrap_or(u16::MAX);
+    let row = super::cleared_bottom_row(frame);
     let buf = frame.buffer_mut();
-    buf.set_style(row, Style::reset());
-    buf.set_string(
-        row.x,
-        row.y,
-        " ".repeat(usize::from(row.width)),
-        Style::reset(),
-    );
     // The count goes when the row is too narrow for it and a few characters of query.
     let edit_width = if row.width > count_width + 12 {
         let x = row.right() - count_width;

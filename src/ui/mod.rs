@@ -54,6 +54,12 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
 
 /// The bottom row while a command is typed after `:`, with the cursor in it.
 fn command_line(frame: &mut Frame<'_>, typing: &Typing) {
+    let row = cleared_bottom_row(frame);
+    edited_line(frame, row, ":", typing);
+}
+
+/// The bottom row of the screen, cleared for a prompt.
+pub(crate) fn cleared_bottom_row(frame: &mut Frame<'_>) -> Rect {
     let area = frame.area();
     let row = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
     let buf = frame.buffer_mut();
@@ -64,7 +70,7 @@ fn command_line(frame: &mut Frame<'_>, typing: &Typing) {
         " ".repeat(usize::from(row.width)),
         Style::reset(),
     );
-    edited_line(frame, row, ":", typing);
+    row
 }
 
 /// The bottom row while a search is typed after `/` (`re/` while Ctrl-R makes it a
@@ -72,16 +78,9 @@ fn command_line(frame: &mut Frame<'_>, typing: &Typing) {
 /// and an invalid pattern's message on the row above.
 fn search_prompt(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme: &Theme) {
     let area = frame.area();
-    let row = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
+    let row = cleared_bottom_row(frame);
     let find = state.reader.as_ref().and_then(|r| r.find.as_ref());
     let buf = frame.buffer_mut();
-    buf.set_style(row, Style::reset());
-    buf.set_string(
-        row.x,
-        row.y,
-        " ".repeat(usize::from(row.width)),
-        Style::reset(),
-    );
     let status = state
         .reader
         .as_ref()
