@@ -736,3 +736,20 @@ fn the_search_status_names_the_section_once() {
     assert!(status.contains("match 1/1"), "{status}");
     assert_eq!(status.matches("Kurz").count(), 1, "{status:?}");
 }
+
+/// A search without a match says so once in the status line, not as a notice and again as
+/// the search's status.
+#[test]
+fn no_match_is_said_once() {
+    let size = (100, 20);
+    let mut s = state(bundled_library(), size);
+    open(&mut s, 0);
+    update(&mut s, key('/'));
+    for c in "xyzzyq".chars() {
+        update(&mut s, key(c));
+    }
+    update(&mut s, enter());
+    let shown = screen(&s, size);
+    let status = shown.lines().last().unwrap_or_default().to_string();
+    assert_eq!(status.matches("no match for").count(), 1, "{status:?}");
+}

@@ -186,6 +186,8 @@ fn status(
     // A search's place shows with a notice (`search went round to the top · match 1/9`).
     let search = reader.find.as_ref().and_then(|f| f.status(reader));
     let news = match (state.flash.clone().or(reopening), search) {
+        // The same words once (`no match for …` is both).
+        (Some(news), Some(search)) if news == search => Some(news),
         (Some(news), Some(search)) => Some(format!("{news} · {search}")),
         (news, search) => news.or(search),
     };
