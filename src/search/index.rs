@@ -374,6 +374,33 @@ impl LibraryIndex {
         }
     }
 
+    /// Calls `each` with every live document of `segment` and its path (read into `path`).
+    fn each_path(
+        &self,
+        segment: &tantivy::SegmentReader,
+        path: &mut String,
+        mut each: impl FnMut(tantivy::DocId, &str),
+    ) -> Result<(), IndexError> {
+        let paths = segment
+            .fast_fields()
+            .str("path")
+            .map_err(|e| self.error(e))?
+            .ok_or_else(|| self.error("no path column"))?;
+        for doc in 0..segment.max_doc() {
+            if segment.alive_bitset().is_some_and(|a| a.is_deleted(doc)) {
+                continue;
+            }
+            let Some(ord) = paths.term_ords(doc).next() else {
+                continue;
+            };
+            path.clear();
+            if paths.ord_to_str(ord, path).map_err(|e| self.error(e))? {
+                each(doc, path);
+            }
+        }
+        Ok(())
+    }
+
     /// Every article in the index: path and stamp.
     fn stamps(&self) -> Result<HashMap<String, Stamp>, IndexError> {
         let searcher = self.reader.searcher();
@@ -381,32 +408,15 @@ impl LibraryIndex {
         let mut path = String::new();
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
-            let paths = fast
-                .str("path")
-                .map_err(|e| self.error(e))?
-                .ok_or_else(|| self.error("no path column"))?;
             let sizes = fast.u64("size").map_err(|e| self.error(e))?;
             let mtimes = fast.u64("mtime").map_err(|e| self.error(e))?;
-            for doc in 0..segment.max_doc() {
-                if segment.alive_bitset().is_some_and(|a| a.is_deleted(doc)) {
-                    continue;
-                }
-                let Some(ord) = paths.term_ords(doc).next() else {
-                    continue;
-                };
-                path.clear();
-                if !paths
-                    .ord_to_str(ord, &mut path)
-                    .map_err(|e| self.error(e))?
-                {
-                    continue;
-                }
+            self.each_path(segment, &mut path, |doc, path| {
                 let stamp = Stamp {
                     size: sizes.first(doc).unwrap_or(u64::MAX),
                     mtime: mtimes.first(doc).unwrap_or(u64::MAX),
                 };
-                out.insert(path.clone(), stamp);
-            }
+                out.insert(path.to_string(), stamp);
+            })?;
         }
         Ok(out)
     }
@@ -562,30 +572,12 @@ impl LibraryIndex {
                     }
                 });
             }
-            let paths = segment
-                .fast_fields()
-                .str("path")
-                .map_err(|e| self.error(e))?
-                .ok_or_else(|| self.error("no path column"))?;
-            for doc in 0..segment.max_doc() {
-                if segment.alive_bitset().is_some_and(|a| a.is_deleted(doc)) {
-                    continue;
-                }
-                let Some(ord) = paths.term_ords(doc).next() else {
-                    continue;
-                };
-                path.clear();
-                if !paths
-                    .ord_to_str(ord, &mut path)
-                    .map_err(|e| self.error(e))?
-                {
-                    continue;
-                }
+            self.each_path(segment, &mut path, |doc, path| {
                 if all.as_ref().is_none_or(|a| a[doc as usize]) {
-                    matching.insert(path.clone());
+                    matching.insert(path.to_string());
                 }
-                indexed.insert(path.clone());
-            }
+                indexed.insert(path.to_string());
+            })?;
         }
         Ok(Some(Candidates { indexed, matching }))
     }
