@@ -601,3 +601,54 @@ fn search_in_the_article_lands_on_a_match_and_n_moves_on() {
     assert_eq!(pane.wait_for_exit(), 0, "blatt should exit with status 0");
     pane.assert_terminal_restored();
 }
+
+#[test]
+fn a_search_in_every_article_opens_the_seed_at_the_tiktok_section() {
+    let tmux = Tmux::new();
+    let pane = tmux.run_blatt("search-all", 100, 30, &[]);
+    pane.wait_for(TITLE);
+    pane.wait_for("bundled library");
+    pane.key("S");
+    pane.type_text("TikTok");
+    pane.wait_for_status("all/TikTok");
+    pane.key("Enter");
+    let screen = pane.wait_until("the results of the search", |s| {
+        s.iter().any(|l| {
+            l.contains("“TikTok” ·") && l.contains("in 1 article") && !l.contains("searching")
+        })
+    });
+    assert!(
+        screen
+            .iter()
+            .any(|l| l.contains(&THIRD_HEADING[..20]) && l.contains("TikTok")),
+        "a hit shows its section and the snippet:\n{}",
+        show(&screen)
+    );
+    // The first row is the article: it opens at its first match.
+    pane.key("Enter");
+    let screen = pane.wait_until("the article at the first match", |s| {
+        s.last()
+            .is_some_and(|l| l.starts_with(" match 1/") && l.contains(THIRD_HEADING))
+    });
+    assert!(
+        screen[1..screen.len() - 1]
+            .iter()
+            .any(|l| l.contains("TikTok")),
+        "the match is on screen:\n{}",
+        show(&screen)
+    );
+    pane.key("n");
+    pane.wait_for_status("match 2/");
+    // Back: the results again, then the library.
+    pane.key("q");
+    pane.wait_until("the results list again", |s| {
+        s.iter().any(|l| l.contains("“TikTok” ·"))
+    });
+    pane.key("Escape");
+    pane.wait_until("the results to close", |s| {
+        !s.iter().any(|l| l.contains("“TikTok” ·"))
+    });
+    pane.key("q");
+    assert_eq!(pane.wait_for_exit(), 0, "blatt should exit with status 0");
+    pane.assert_terminal_restored();
+}

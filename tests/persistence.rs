@@ -63,6 +63,8 @@ fn perform(state: &mut State, store: &mut Store, effects: Vec<Effect>) {
             | Effect::OpenLibrary { .. }
             | Effect::Search(_)
             | Effect::StopSearch
+            | Effect::SearchLibrary(_)
+            | Effect::StopSearchLibrary
             | Effect::Quit => {}
         }
     }

@@ -753,3 +753,106 @@ fn no_match_is_said_once() {
     let status = shown.lines().last().unwrap_or_default().to_string();
     assert_eq!(status.matches("no match for").count(), 1, "{status:?}");
 }
+
+/// Runs the library-wide search of the job `update` asked for over the whole library, as
+/// the worker does (without the index), and feeds its reports: `upto` articles, then, when
+/// `finish`, the end.
+fn search_all(state: &mut State, effects: &[Effect], upto: usize, finish: bool) {
+    use blatt::app::results::SearchEvent;
+    use std::sync::atomic::AtomicBool;
+    let job = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::SearchLibrary(job) => Some(job.clone()),
+            _ => None,
+        })
+        .expect("a library search");
+    let mut library = job.library.clone();
+    library.check_all();
+    let read = |path: &Path| {
+        let entry = library
+            .entries
+            .iter()
+            .find(|e| blatt::search::library::entry_path(&e.target).as_deref() == Some(path))
+            .expect("an entry");
+        blatt::runtime::read_entry(entry, 1 << 30)
+    };
+    let mut events = Vec::new();
+    blatt::search::library::search_library(
+        &library,
+        &job.query,
+        None,
+        &read,
+        &AtomicBool::new(false),
+        &mut |entry, found| {
+            if entry >= upto {
+                return;
+            }
+            match found {
+                Ok(hits) if !hits.is_empty() => events.push(SearchEvent::Article {
+                    entry,
+                    count: hits.len(),
+                    hits,
+                }),
+                Ok(_) => {}
+                Err(text) => events.push(SearchEvent::Problem { entry, text }),
+            }
+            events.push(SearchEvent::Searching {
+                done: entry + 1,
+                total: library.entries.len(),
+            });
+        },
+    );
+    if finish {
+        events.push(SearchEvent::Done);
+    }
+    for event in events {
+        update(
+            state,
+            Action::SearchedAll {
+                search: job.id,
+                event,
+            },
+        );
+    }
+}
+
+fn search_fixtures() -> Library {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search");
+    load_library(&path).expect("search fixture library")
+}
+
+#[test]
+fn search_results_screens() {
+    for size in [(80, 24), (40, 12)] {
+        let mut s = state(search_fixtures(), size);
+        update(&mut s, key('S'));
+        for c in "river".chars() {
+            update(&mut s, key(c));
+        }
+        insta::assert_snapshot!(name("search_all_prompt", size), screen(&s, size));
+        let effects = update(&mut s, enter());
+        // Two articles in: the search is still running.
+        search_all(&mut s, &effects, 2, false);
+        insta::assert_snapshot!(name("search_all_running", size), screen(&s, size));
+        let mut s = state(search_fixtures(), size);
+        update(&mut s, key('S'));
+        for c in "river".chars() {
+            update(&mut s, key(c));
+        }
+        let effects = update(&mut s, enter());
+        search_all(&mut s, &effects, usize::MAX, true);
+        insta::assert_snapshot!(name("search_all_results", size), screen(&s, size));
+        // The fifth hit, in the Danube's "Delta".
+        for _ in 0..5 {
+            update(&mut s, key('j'));
+        }
+        let effects = update(&mut s, enter());
+        let [Effect::Load { entry }] = effects[..] else {
+            panic!("{effects:?}");
+        };
+        let result = load(&s, entry, 1 << 30);
+        update(&mut s, Action::Loaded { entry, result });
+        insta::assert_snapshot!(name("search_all_opened", size), screen(&s, size));
+    }
+}

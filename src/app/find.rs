@@ -525,6 +525,35 @@ pub fn step(state: &mut State, forward: bool, count: usize) {
     reader.reveal(hit.start.block, hit.start.offset);
 }
 
+/// Turns the search for `text` on in the article just opened, at the match at `place`
+/// (opened from a library-wide search): that match is the current one, and `n`/`N` go on
+/// from it through the article.
+pub fn start_at(
+    state: &mut State,
+    text: String,
+    regex: bool,
+    place: Place,
+    effects: &mut Vec<Effect>,
+) {
+    let options = state.settings.search_options();
+    let Some(reader) = state.reader.as_mut() else {
+        return;
+    };
+    let Ok(query) = parse_query(&text, regex, options) else {
+        return;
+    };
+    if reader.find.as_ref().is_some_and(|f| f.running) {
+        effects.push(Effect::StopSearch);
+    }
+    let mut find = Find::new(next_id(reader.find.as_ref()), None);
+    find.text = text;
+    find.regex = regex;
+    find.query = Some(Arc::new(query));
+    find.seek = Some(place);
+    reader.find = Some(find);
+    start(state, effects);
+}
+
 /// `*`: searches for the word at the start of the top line, from just after it.
 pub fn search_word(state: &mut State, effects: &mut Vec<Effect>) {
     let options = state.settings.search_options();

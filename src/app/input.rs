@@ -66,6 +66,8 @@ pub enum Prompt {
     Search,
     /// The query filtering the library list (after `/`).
     Filter,
+    /// A search in every article of the library (after `S`, or Tab in another prompt).
+    SearchAll,
 }
 
 impl Prompt {
@@ -76,6 +78,7 @@ impl Prompt {
             Prompt::CommandLine => 100,
             Prompt::Search => 200,
             Prompt::Filter => 200,
+            Prompt::SearchAll => 200,
         }
     }
 }
@@ -133,6 +136,9 @@ pub enum Intent {
     Cancel,
     /// Ctrl-R: read the query as a regular expression, or no longer.
     ToggleRegex,
+    /// Tab in a search prompt: search the same text in the library instead of the article
+    /// or the list, or back.
+    SwitchScope,
     /// Close the message.
     Dismiss,
     /// Scroll the message by a command (`Down`, `PageDown`, …).
@@ -254,6 +260,7 @@ fn edit(key: &KeyEvent) -> Intent {
     let request = match key.code {
         KeyCode::Enter => return Intent::Submit,
         KeyCode::Esc => return Intent::Cancel,
+        KeyCode::Tab => return Intent::SwitchScope,
         KeyCode::Char(c) if ctrl => match c.to_ascii_lowercase() {
             'a' => InputRequest::GoToStart,
             'e' => InputRequest::GoToEnd,

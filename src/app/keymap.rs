@@ -47,11 +47,13 @@ pub enum Command {
     /// Filter the library list as you type (`/`).
     Filter,
     CommandLine,
+    /// Search every article of the library (`S`).
+    SearchAll,
 }
 
 /// Each command with its name in the `[keys]` tables and its line in the help screen, in
 /// the order of the enum (a test checks it), so that a command indexes its own row.
-const COMMANDS: [(Command, &str, &str); 32] = [
+const COMMANDS: [(Command, &str, &str); 33] = [
     (Command::Down, "down", "line down / next item"),
     (Command::Up, "up", "line up / previous item"),
     (Command::PageDown, "page_down", "page down"),
@@ -144,6 +146,11 @@ const COMMANDS: [(Command, &str, &str); 32] = [
         "command_line",
         "command line (:q quits)",
     ),
+    (
+        Command::SearchAll,
+        "search_all",
+        "search every article of the library (Tab in a / prompt too)",
+    ),
 ];
 
 impl Command {
@@ -196,15 +203,18 @@ pub enum Context {
     Contents,
     Help,
     Bookmarks,
+    /// The results of a library-wide search.
+    Results,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 6] = [
         Context::Library,
         Context::Reader,
         Context::Contents,
         Context::Help,
         Context::Bookmarks,
+        Context::Results,
     ];
 
     /// The name of the context's table in the configuration (`[keys.reader]`). The help
@@ -216,6 +226,7 @@ impl Context {
             Context::Contents => "toc",
             Context::Help => "help screen",
             Context::Bookmarks => "bookmarks",
+            Context::Results => "results",
         }
     }
 
@@ -242,6 +253,7 @@ impl Context {
                 Bookmarks,
                 Undo,
                 Filter,
+                SearchAll,
                 Help,
                 CommandLine,
                 Quit,
@@ -265,6 +277,7 @@ impl Context {
                 NextMatch,
                 PreviousMatch,
                 SearchWord,
+                SearchAll,
                 Bookmark,
                 Note,
                 Bookmarks,
@@ -314,6 +327,27 @@ impl Context {
                 Undo,
                 Back,
                 Bookmarks,
+                Help,
+                Quit,
+                Suspend,
+            ],
+            Context::Results => &[
+                Down,
+                Up,
+                PageDown,
+                PageUp,
+                HalfPageDown,
+                HalfPageUp,
+                Top,
+                Bottom,
+                ScreenTop,
+                ScreenMiddle,
+                ScreenBottom,
+                ScrollCenter,
+                ScrollTop,
+                Open,
+                Back,
+                SearchAll,
                 Help,
                 Quit,
                 Suspend,
@@ -668,6 +702,7 @@ fn context_title(context: Context) -> &'static str {
         Context::Contents => "table of contents",
         Context::Help => "help",
         Context::Bookmarks => "bookmarks list",
+        Context::Results => "search results",
     }
 }
 

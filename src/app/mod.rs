@@ -19,6 +19,7 @@ mod library;
 mod mouse;
 mod overlay;
 mod reader;
+pub mod results;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -80,6 +81,8 @@ pub enum Overlay {
     Help { context: Context, offset: usize },
     /// All bookmarks: the selected row and the first row shown.
     Bookmarks { selected: usize, offset: usize },
+    /// The results of a library-wide search: the selected row and the first row shown.
+    Results { selected: usize, offset: usize },
 }
 
 /// One display line of the library list.
@@ -149,6 +152,10 @@ pub struct State {
     pub now: u64,
     /// Filtering the library list (`/`): the open filter and what it matches on.
     pub filter: filter::FilterState,
+    /// Searching every article of the library (`S`) and the results.
+    pub search_all: results::SearchAll,
+    /// An article being opened at a match of the library-wide search.
+    pub open_search: Option<results::OpenSearch>,
 }
 
 /// Everything that can happen to the state.
@@ -190,6 +197,11 @@ pub enum Action {
         blocks: std::ops::Range<usize>,
         hits: Vec<crate::search::document::Hit>,
         done: bool,
+    },
+    /// What the worker of the library-wide search numbered `search` found or did.
+    SearchedAll {
+        search: u64,
+        event: results::SearchEvent,
     },
     /// More entries of a large INDEX.md, parsed in the background (unchecked).
     MoreEntries {
@@ -269,6 +281,11 @@ pub enum Effect {
     Search(Box<find::SearchJob>),
     /// Stop the search running in the background.
     StopSearch,
+    /// Search every article of the library in the background and send
+    /// [`Action::SearchedAll`]s.
+    SearchLibrary(Box<results::LibrarySearch>),
+    /// Stop the library-wide search running in the background.
+    StopSearchLibrary,
     /// Open the library with this key (its INDEX.md), then send [`Action::LibraryOpened`]
     /// with `then`.
     OpenLibrary {
@@ -312,6 +329,8 @@ impl State {
             quit: false,
             now: 0,
             filter: filter::FilterState::default(),
+            search_all: results::SearchAll::default(),
+            open_search: None,
         };
         state.take_in_entries(0);
         state
@@ -335,7 +354,11 @@ impl State {
         self.single = false;
         self.marks_stale = true;
         self.filter = filter::FilterState::default();
-        if matches!(&self.mode, Mode::Typing(t) if t.prompt == Prompt::Filter) {
+        // Results name entries of the library left.
+        self.search_all.results = None;
+        self.open_search = None;
+        if matches!(&self.mode, Mode::Typing(t) if matches!(t.prompt, Prompt::Filter | Prompt::SearchAll))
+        {
             self.mode = Mode::Normal;
         }
         self.take_in_entries(0);
@@ -347,6 +370,7 @@ impl State {
             Some(Overlay::Contents { .. }) => Context::Contents,
             Some(Overlay::Help { .. }) => Context::Help,
             Some(Overlay::Bookmarks { .. }) => Context::Bookmarks,
+            Some(Overlay::Results { .. }) => Context::Results,
             None => match self.screen {
                 Screen::Library => Context::Library,
                 Screen::Reader => Context::Reader,
@@ -513,6 +537,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             hits,
             done,
         } => find::found(state, search, blocks, hits, done),
+        Action::SearchedAll { search, event } => results::event(state, search, event),
         Action::Checked { targets } => library::checked(state, targets, &mut effects),
         Action::Shared {
             bookmarks,
@@ -579,15 +604,17 @@ fn key_action(state: &mut State, key: &KeyEvent, effects: &mut Vec<Effect>) {
                 match prompt {
                     Prompt::Search if text != before => find::retype(state, effects),
                     Prompt::Filter => filter::set_query(state, &text),
+                    Prompt::SearchAll if text != before => results::retyped(state),
                     _ => {}
                 }
             }
         }
-        Intent::ToggleRegex => {
-            if matches!(&state.mode, Mode::Typing(t) if t.prompt == Prompt::Search) {
-                find::toggle_regex(state, effects);
-            }
-        }
+        Intent::ToggleRegex => match &state.mode {
+            Mode::Typing(t) if t.prompt == Prompt::Search => find::toggle_regex(state, effects),
+            Mode::Typing(t) if t.prompt == Prompt::SearchAll => results::toggle_regex(state),
+            _ => {}
+        },
+        Intent::SwitchScope => switch_scope(state, effects),
         Intent::Submit => submit(state, effects),
         Intent::Cancel => cancel_typing(state, effects),
         Intent::Dismiss => state.mode = Mode::Normal,
@@ -622,6 +649,46 @@ fn cancel_typing(state: &mut State, effects: &mut Vec<Effect>) {
     }
 }
 
+/// Tab in a search prompt: the same text searches elsewhere. From the article's search or
+/// the library's filter to every article of the library, and back to the prompt of the
+/// screen shown.
+fn switch_scope(state: &mut State, effects: &mut Vec<Effect>) {
+    let Mode::Typing(typing) = &state.mode else {
+        return;
+    };
+    let text = typing.text().to_string();
+    match typing.prompt {
+        Prompt::Search => {
+            find::cancel(state, effects);
+            results::open_prompt(state, Some(text));
+        }
+        Prompt::Filter => {
+            filter::cancel(state);
+            results::open_prompt(state, Some(text));
+        }
+        Prompt::SearchAll => {
+            state.mode = Mode::Normal;
+            let in_reader = state.screen == Screen::Reader && state.reader.is_some();
+            if in_reader {
+                state.overlay = None;
+                find::open_prompt(state, effects);
+            } else {
+                state.overlay = None;
+                filter::open(state);
+            }
+            if let Mode::Typing(typing) = &mut state.mode {
+                typing.editor = tui_input::Input::new(text.clone());
+            }
+            if in_reader {
+                find::retype(state, effects);
+            } else {
+                filter::set_query(state, &text);
+            }
+        }
+        Prompt::Note | Prompt::CommandLine => {}
+    }
+}
+
 /// Enter while typing: the text goes where the prompt says.
 fn submit(state: &mut State, effects: &mut Vec<Effect>) {
     let Mode::Typing(typing) = std::mem::take(&mut state.mode) else {
@@ -631,11 +698,15 @@ fn submit(state: &mut State, effects: &mut Vec<Effect>) {
         find::submit(state, typing, effects);
         return;
     }
+    if typing.prompt == Prompt::SearchAll {
+        results::submit(state, typing, effects);
+        return;
+    }
     let text = typing.text().trim().to_string();
     match typing.prompt {
         Prompt::Note => bookmarks::save_note(state, text, effects),
         Prompt::CommandLine => command_line(state, &text, effects),
-        Prompt::Search => {}
+        Prompt::Search | Prompt::SearchAll => {}
         Prompt::Filter => filter::submit(state, effects),
     }
 }
@@ -703,6 +774,18 @@ fn run_command(state: &mut State, command: Command, count: usize, effects: &mut 
         }
         Command::CommandLine => {
             state.mode = Mode::Typing(Typing::new(Prompt::CommandLine, String::new()));
+            return;
+        }
+        Command::SearchAll => {
+            // The article's search, if there is one, is what is looked for everywhere.
+            let text = state
+                .reader
+                .as_ref()
+                .filter(|_| state.screen == Screen::Reader && state.overlay.is_none())
+                .and_then(|r| r.find.as_ref())
+                .map(|f| f.text.clone())
+                .filter(|t| !t.is_empty());
+            results::open_prompt(state, text);
             return;
         }
         _ => {}
@@ -824,7 +907,11 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
         }
         Command::Undo => bookmarks::undo_delete(state, effects),
         Command::DeleteBookmark | Command::CommandLine | Command::Quit | Command::Suspend => {}
-        Command::Search | Command::NextMatch | Command::PreviousMatch | Command::SearchWord => {}
+        Command::Search
+        | Command::NextMatch
+        | Command::PreviousMatch
+        | Command::SearchWord
+        | Command::SearchAll => {}
     }
     keep_selection_visible(state);
 }
@@ -875,6 +962,7 @@ fn loaded(
     match result {
         Err(message) => {
             state.open_at = None;
+            state.open_search = None;
             state.flash = None;
             state.show_message(
                 "Cannot open this article",
@@ -894,11 +982,20 @@ fn loaded(
                 state.height,
                 &state.settings,
             );
+            // Opened at a match of the library-wide search: there, with the search on.
+            let search = state.open_search.take().filter(|s| s.entry == entry);
             let open_at = state
                 .open_at
                 .take()
                 .filter(|(doc, _)| *doc == key)
-                .map(|(_, anchor)| anchor);
+                .map(|(_, anchor)| anchor)
+                .or_else(|| {
+                    search.as_ref().map(|s| crate::anchor::Anchor {
+                        block: s.place.block,
+                        offset: s.place.offset,
+                        ..Default::default()
+                    })
+                });
             if let Some(saved) = state.saved_docs.get(&key) {
                 let legacy = saved.section_keys < crate::store::SECTION_KEYS;
                 reader.adopt_read_marks(&saved.read_sections, legacy);
@@ -915,6 +1012,9 @@ fn loaded(
             state.screen = Screen::Reader;
             state.overlay = None;
             state.flash = None;
+            if let Some(search) = search {
+                find::start_at(state, search.text, search.regex, search.place, effects);
+            }
             remember_position(state, key.clone(), effects);
             effects.push(store_op(Op::SetLastOpen(Some(crate::store::LastOpen {
                 doc: key,
@@ -1026,6 +1126,7 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
         }
         Command::Back => {
             let key = reader.key.clone();
+            let entry = reader.entry;
             // The article stays the "last open" one: quitting from the library and
             // starting again tomorrow reopens it (`--fresh` starts at the library).
             remember_position(state, key, effects);
@@ -1036,6 +1137,7 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
             }
             state.screen = Screen::Library;
             keep_selection_visible(state);
+            results::reopen_list(state, entry);
             return;
         }
         Command::Undo => {
@@ -1051,6 +1153,7 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
         | Command::ScrollCenter
         | Command::DeleteBookmark
         | Command::Filter
+        | Command::SearchAll
         | Command::CommandLine => return,
     }
     let key = reader.key.clone();

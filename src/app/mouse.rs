@@ -45,7 +45,11 @@ pub(super) fn click(state: &mut State, column: u16, row: u16, effects: &mut Vec<
         Mode::Normal => {}
     }
     match state.overlay.clone() {
-        Some(overlay @ (Overlay::Contents { .. } | Overlay::Bookmarks { .. })) => {
+        Some(
+            overlay @ (Overlay::Contents { .. }
+            | Overlay::Bookmarks { .. }
+            | Overlay::Results { .. }),
+        ) => {
             let rows = overlay_rows(state, &overlay);
             let rect = geometry::inner(overlay_box(state, &overlay));
             if !rect.contains(ratatui::layout::Position::new(column, row)) {
@@ -58,26 +62,31 @@ pub(super) fn click(state: &mut State, column: u16, row: u16, effects: &mut Vec<
             }
             let (offset, selected) = match overlay {
                 Overlay::Contents { offset, selected }
-                | Overlay::Bookmarks { offset, selected } => (offset, selected),
+                | Overlay::Bookmarks { offset, selected }
+                | Overlay::Results { offset, selected } => (offset, selected),
                 Overlay::Help { .. } => return,
             };
             let index = offset + usize::from(row - rect.y);
             if index >= rows {
                 return;
             }
-            let is_contents = matches!(overlay, Overlay::Contents { .. });
             if index == selected {
                 // A second click on the selected row opens it.
                 run_command(state, Command::Open, 1, effects);
-            } else if is_contents {
-                state.overlay = Some(Overlay::Contents {
-                    selected: index,
-                    offset,
-                });
             } else {
-                state.overlay = Some(Overlay::Bookmarks {
-                    selected: index,
-                    offset,
+                state.overlay = Some(match overlay {
+                    Overlay::Contents { .. } => Overlay::Contents {
+                        selected: index,
+                        offset,
+                    },
+                    Overlay::Results { .. } => Overlay::Results {
+                        selected: index,
+                        offset,
+                    },
+                    _ => Overlay::Bookmarks {
+                        selected: index,
+                        offset,
+                    },
                 });
             }
         }

@@ -2,7 +2,7 @@
 //! selections, scrolling, and the boxes they are drawn in (shared with the views and the
 //! mouse through [`geometry::overlay`]).
 
-use super::{Command, Effect, Overlay, State, bookmarks, geometry, remember_position};
+use super::{Command, Effect, Overlay, State, bookmarks, geometry, remember_position, results};
 
 /// The width asked for a message box.
 pub const MESSAGE_WIDTH: u16 = 64;
@@ -84,6 +84,31 @@ pub(super) fn command(
                 Some(Overlay::Bookmarks { selected, offset })
             }
         },
+        Overlay::Results { selected, offset } => match command {
+            // A search still running stops first; the list closes on the next Esc.
+            Command::Back if results::back(state, effects) => {
+                Some(Overlay::Results { selected, offset })
+            }
+            Command::Back => None,
+            Command::Help => Some(Overlay::Help {
+                context: super::Context::Results,
+                offset: 0,
+            }),
+            Command::Open => {
+                results::open_selected(state, selected, offset, effects);
+                // An entry that cannot be opened says why over the list.
+                (state.screen == super::Screen::Library && state.search_all.results.is_some())
+                    .then_some(Overlay::Results { selected, offset })
+            }
+            Command::SearchAll => {
+                results::open_prompt(state, None);
+                Some(Overlay::Results { selected, offset })
+            }
+            other => {
+                let (selected, offset) = list_move(selected, offset, rows, height, other, count);
+                Some(Overlay::Results { selected, offset })
+            }
+        },
     };
     // An action may have opened another overlay: that one wins.
     if state.overlay.is_none() {
@@ -148,6 +173,13 @@ pub fn overlay_rows(state: &State, overlay: &Overlay) -> usize {
         Overlay::Contents { .. } => state.reader.as_ref().map_or(0, |r| r.doc.sections.len()),
         Overlay::Help { context, .. } => state.keymap.help_lines(*context).len(),
         Overlay::Bookmarks { .. } => state.bookmarks.len(),
+        // An empty list still has its row saying what is going on.
+        Overlay::Results { .. } => state
+            .search_all
+            .results
+            .as_ref()
+            .map_or(0, |r| r.rows.len())
+            .max(1),
     }
 }
 
@@ -177,6 +209,7 @@ pub fn overlay_width(overlay: &Overlay) -> u16 {
         Overlay::Contents { .. } => 72,
         Overlay::Help { .. } => 80,
         Overlay::Bookmarks { .. } => 100,
+        Overlay::Results { .. } => 100,
     }
 }
 
@@ -206,6 +239,10 @@ pub(super) fn clamp(state: &mut State) {
         Overlay::Bookmarks { selected, offset } => {
             let (selected, offset) = fix(selected, offset);
             Overlay::Bookmarks { selected, offset }
+        }
+        Overlay::Results { selected, offset } => {
+            let (selected, offset) = fix(selected, offset);
+            Overlay::Results { selected, offset }
         }
         Overlay::Help { context, offset } => Overlay::Help {
             context,

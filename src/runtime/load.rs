@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::app::{Action, State};
 use crate::document::sanitize::escape_controls;
 use crate::document::{self, stream::Loader};
-use crate::library::{self, Target};
+use crate::library::{self, Entry, Target};
 
 /// Reads and parses the whole article of an entry.
 pub fn load(state: &State, entry: usize, cap: u64) -> Result<Arc<document::Document>, String> {
@@ -31,6 +31,21 @@ pub fn start_load(
         .entries
         .get(entry)
         .ok_or_else(|| "no such entry".to_string())?;
+    open_entry(e, cap).map(|(doc, loader)| (Arc::new(doc), loader))
+}
+
+/// Reads and parses the whole article of an entry, as the reader shows it (so that a place
+/// found in it is the same place in the reader).
+pub fn read_entry(e: &Entry, cap: u64) -> Result<document::Document, String> {
+    let (mut doc, loader) = open_entry(e, cap)?;
+    if let Some(mut loader) = loader {
+        doc.read_rest(&mut loader)
+            .map_err(|err| escape_controls(&err.to_string()))?;
+    }
+    Ok(doc)
+}
+
+fn open_entry(e: &Entry, cap: u64) -> Result<(document::Document, Option<Loader>), String> {
     let shown = |err: &dyn std::fmt::Display| escape_controls(&err.to_string());
     let name = match &e.target {
         Target::File(path) => path.to_string_lossy().into_owned(),
@@ -40,7 +55,6 @@ pub fn start_load(
     };
     let (source, size) = library::open_target(&e.target, cap).map_err(|err| shown(&err))?;
     document::open(source, size, &name, &e.title, e.language.as_deref(), cap)
-        .map(|(doc, loader)| (Arc::new(doc), loader))
         .map_err(|err| shown(&format!("{name}: {err}")))
 }
 

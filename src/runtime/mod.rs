@@ -18,7 +18,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub use load::{check_entries, load, start_load};
+pub use load::{check_entries, load, read_entry, start_load};
 use workers::{Budget, Outbox, Sent, Source};
 
 use crate::app::{Action, Effect, State, update};
@@ -79,6 +79,7 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
         library_load: 0,
         library: None,
         search: None,
+        search_all: None,
         last_change: None,
         last_draw: None,
     };
@@ -87,6 +88,7 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         events.run(&mut term, &mut state, &mut runtime, initial)
     }));
+    events.stop_search_all();
     for budget in [
         events.loading.take(),
         events.library.take(),
@@ -134,6 +136,8 @@ struct Loop {
     library: Option<Arc<Budget>>,
     /// The budget of the search worker at work, closed to stop it.
     search: Option<Arc<Budget>>,
+    /// The budget and the cancel flag of the library-wide search at work.
+    search_all: Option<(Arc<Budget>, Arc<std::sync::atomic::AtomicBool>)>,
     /// When the first unsaved change was made.
     last_change: Option<Instant>,
     last_draw: Option<Instant>,
@@ -263,6 +267,14 @@ impl Loop {
         match (save, frame) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
+        }
+    }
+
+    /// Stops the library-wide search, if one runs: it sends nothing more but its end.
+    fn stop_search_all(&mut self) {
+        if let Some((budget, cancel)) = self.search_all.take() {
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            budget.close();
         }
     }
 
@@ -429,6 +441,40 @@ impl Loop {
                         search.close();
                     }
                 }
+                Effect::SearchLibrary(job) => {
+                    self.stop_search_all();
+                    let id = job.id;
+                    let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
+                    let budget = Budget::new(SEARCH_IN_FLIGHT);
+                    let outbox = Outbox::new(
+                        self.sender.clone(),
+                        Source::Search,
+                        Some(Arc::clone(&budget)),
+                    );
+                    let last = Outbox::new(self.sender.clone(), Source::Search, None);
+                    let cache = crate::search::index::cache_root();
+                    match workers::search_library(
+                        *job,
+                        cache,
+                        runtime.read_cap,
+                        Arc::clone(&cancel),
+                        outbox,
+                        last,
+                    ) {
+                        Ok(()) => self.search_all = Some((budget, cancel)),
+                        Err(e) => {
+                            use crate::app::results::SearchEvent;
+                            for event in [
+                                SearchEvent::Notice(format!("cannot search: {e}")),
+                                SearchEvent::Done,
+                            ] {
+                                let action = Action::SearchedAll { search: id, event };
+                                queue.extend(update(state, action));
+                            }
+                        }
+                    }
+                }
+                Effect::StopSearchLibrary => self.stop_search_all(),
                 Effect::Check { entries } => {
                     queue.extend(update(state, check_entries(state, &entries)));
                 }

@@ -271,6 +271,118 @@ pub fn search_article(
     })
 }
 
+/// How often a library-wide search reports how far it has come.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Searches every article of a library on its own thread: checks the links still unchecked,
+/// gets the library's search index ready (made or brought up to date, with progress), then
+/// searches the articles the index leaves in library order and sends each one's matches.
+/// Stops once `cancel` is set or the loop stops listening. Always ends with
+/// [`SearchEvent::Done`] sent through `last` (which has no budget).
+pub fn search_library(
+    job: crate::app::results::LibrarySearch,
+    cache: Option<std::path::PathBuf>,
+    cap: u64,
+    cancel: Arc<std::sync::atomic::AtomicBool>,
+    outbox: Outbox,
+    last: Outbox,
+) -> Result<(), String> {
+    use crate::app::results::{PER_ARTICLE, SearchEvent};
+    use crate::search::index::{self, Event as IndexEvent};
+    use std::sync::atomic::Ordering;
+    spawn("search-all", move || {
+        let crate::app::results::LibrarySearch {
+            id,
+            text,
+            regex,
+            query,
+            mut library,
+        } = job;
+        let send = |event: SearchEvent| {
+            let sent = outbox.send(Action::SearchedAll { search: id, event });
+            if !sent {
+                cancel.store(true, Ordering::Relaxed);
+            }
+            sent
+        };
+        library.check_all();
+        let paths: std::collections::HashMap<std::path::PathBuf, usize> = library
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((crate::search::library::entry_path(&e.target)?, i)))
+            .collect();
+        let entries = &library.entries;
+        let read = |path: &std::path::Path| match paths.get(path) {
+            Some(&i) => super::load::read_entry(&entries[i], cap),
+            None => Err(format!("{} is not in the library", path.display())),
+        };
+        let mut reported = std::time::Instant::now();
+        let due = |reported: &mut std::time::Instant| {
+            let now = std::time::Instant::now();
+            let due = now.duration_since(*reported) >= PROGRESS_EVERY;
+            if due {
+                *reported = now;
+            }
+            due
+        };
+        let candidates = index::prepare(
+            &library,
+            &text,
+            regex,
+            cache.as_deref(),
+            &read,
+            &cancel,
+            &mut |event| match event {
+                IndexEvent::Progress(p) => {
+                    if due(&mut reported) {
+                        send(SearchEvent::Indexing {
+                            done: p.done,
+                            total: p.total,
+                        });
+                    }
+                }
+                IndexEvent::Notice(text) => {
+                    send(SearchEvent::Notice(escape_controls(&text)));
+                }
+                IndexEvent::Updated(_) | IndexEvent::Candidates(_) => {}
+            },
+        );
+        let total = library.entries.len();
+        crate::search::library::search_library(
+            &library,
+            &query,
+            candidates.as_ref(),
+            &read,
+            &cancel,
+            &mut |entry, found| {
+                let event = match found {
+                    Ok(mut hits) => {
+                        let count = hits.len();
+                        hits.truncate(PER_ARTICLE);
+                        (count > 0).then_some(SearchEvent::Article { entry, count, hits })
+                    }
+                    Err(text) => Some(SearchEvent::Problem { entry, text }),
+                };
+                if let Some(event) = event {
+                    send(event);
+                }
+                if due(&mut reported) {
+                    send(SearchEvent::Searching {
+                        done: entry + 1,
+                        total,
+                    });
+                }
+            },
+        );
+        drop(library);
+        let _ = last.send(Action::SearchedAll {
+            search: id,
+            event: SearchEvent::Done,
+        });
+    })
+}
+
 /// Links checked in the background per [`Action::Checked`].
 const CHECK_BATCH: usize = 1024;
 

@@ -9,7 +9,7 @@ use super::{Folded, Query};
 use crate::document::Document;
 
 /// A place in a document: a block and a byte offset in its text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Place {
     pub block: usize,
     pub offset: usize,

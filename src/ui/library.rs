@@ -119,15 +119,36 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
         }
     }
 
-    let hints = format!(
-        " {} open  {}/{} move  {} bookmarks  {} help  {} quit",
-        state.keymap.hint(Context::Library, Command::Open),
-        state.keymap.hint(Context::Library, Command::Down),
-        state.keymap.hint(Context::Library, Command::Up),
-        state.keymap.hint(Context::Library, Command::Bookmarks),
-        state.keymap.hint(Context::Library, Command::Help),
-        state.keymap.hint(Context::Library, Command::Back),
-    );
+    let hint = |command| state.keymap.hint(state.context(), command);
+    let hints = if state.context() == Context::Results {
+        let running = state
+            .search_all
+            .results
+            .as_ref()
+            .is_some_and(crate::app::results::Results::running);
+        format!(
+            " {} open  {}/{} move  {} new search  {} {}  {} help",
+            hint(Command::Open),
+            hint(Command::Down),
+            hint(Command::Up),
+            hint(Command::SearchAll),
+            hint(Command::Back),
+            if running { "stop" } else { "close" },
+            hint(Command::Help),
+        )
+    } else {
+        format!(
+            " {} open  {}/{} move  {} filter  {} search all  {} bookmarks  {} help  {} quit",
+            state.keymap.hint(Context::Library, Command::Open),
+            state.keymap.hint(Context::Library, Command::Down),
+            state.keymap.hint(Context::Library, Command::Up),
+            state.keymap.hint(Context::Library, Command::Filter),
+            state.keymap.hint(Context::Library, Command::SearchAll),
+            state.keymap.hint(Context::Library, Command::Bookmarks),
+            state.keymap.hint(Context::Library, Command::Help),
+            state.keymap.hint(Context::Library, Command::Back),
+        )
+    };
     let status = state.flash.clone().map_or(hints, |f| format!(" {f}"));
     fill(buf, areas.status, theme.status());
     put(

@@ -40,6 +40,9 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
         Mode::Typing(typing) if typing.prompt == Prompt::Filter => {
             library::filter_line(frame, state, typing, theme);
         }
+        Mode::Typing(typing) if typing.prompt == Prompt::SearchAll => {
+            search_all_prompt(frame, state, typing, theme);
+        }
         Mode::Typing(typing) => overlays::note(frame, state, typing, theme),
         Mode::Message(message) => {
             overlays::message(frame.buffer_mut(), area, state, message, theme)
@@ -77,18 +80,57 @@ pub(crate) fn cleared_bottom_row(frame: &mut Frame<'_>) -> Rect {
 /// regular expression), with the cursor in it; the status of the search at its right end,
 /// and an invalid pattern's message on the row above.
 fn search_prompt(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme: &Theme) {
-    let area = frame.area();
-    let row = cleared_bottom_row(frame);
     let find = state.reader.as_ref().and_then(|r| r.find.as_ref());
-    let buf = frame.buffer_mut();
     let status = state
         .reader
         .as_ref()
         .and_then(|r| r.find.as_ref().and_then(|f| f.status(r)))
-        .map(|s| format!(" {s} "))
         .unwrap_or_default();
-    // The status takes at most half the row: what is typed comes first.
-    let status = ellipsize(&status, usize::from(row.width / 2));
+    let error = find.and_then(|f| f.error.as_deref());
+    let prompt = if find.is_some_and(|f| f.regex) {
+        "re/"
+    } else {
+        "/"
+    };
+    prompt_line(frame, typing, prompt, &status, error, theme);
+}
+
+/// The bottom row while a search in every article is typed (after `S`, or Tab in another
+/// search prompt): `all/` (`all re/` for a regular expression), and at the right end what
+/// Tab switches to.
+fn search_all_prompt(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme: &Theme) {
+    let prompt = if state.search_all.regex {
+        "all re/"
+    } else {
+        "all/"
+    };
+    let other = if state.screen == Screen::Reader && state.reader.is_some() {
+        "Tab: this article"
+    } else {
+        "Tab: filter the list"
+    };
+    let error = state.search_all.error.as_deref();
+    prompt_line(frame, typing, prompt, other, error, theme);
+}
+
+/// A prompt on the bottom row with `status` at its right end (taking at most half the row:
+/// what is typed comes first) and an error on the row above.
+fn prompt_line(
+    frame: &mut Frame<'_>,
+    typing: &Typing,
+    prompt: &str,
+    status: &str,
+    error: Option<&str>,
+    theme: &Theme,
+) {
+    let area = frame.area();
+    let row = cleared_bottom_row(frame);
+    let buf = frame.buffer_mut();
+    let status = if status.is_empty() {
+        String::new()
+    } else {
+        ellipsize(&format!(" {status} "), usize::from(row.width / 2))
+    };
     let status_width = u16::try_from(crate::layout::text_width(&status)).unwrap_or(0);
     if status_width > 0 {
         put(
@@ -100,7 +142,7 @@ fn search_prompt(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme: &
             status_width,
         );
     }
-    if let Some(error) = find.and_then(|f| f.error.as_deref())
+    if let Some(error) = error
         && row.y > area.y
     {
         let above = Rect::new(row.x, row.y - 1, row.width, 1);
@@ -121,11 +163,6 @@ fn search_prompt(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme: &
             above.width,
         );
     }
-    let prompt = if find.is_some_and(|f| f.regex) {
-        "re/"
-    } else {
-        "/"
-    };
     let edit = Rect::new(row.x, row.y, row.width.saturating_sub(status_width), 1);
     edited_line(frame, edit, prompt, typing);
 }

@@ -37,6 +37,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, them
             Some(*selected),
             *offset,
         ),
+        Overlay::Results { selected, offset } => (
+            state
+                .search_all
+                .results
+                .as_ref()
+                .map(|r| format!(" {} ", r.summary()))
+                .unwrap_or_default(),
+            Some(*selected),
+            *offset,
+        ),
     };
     // Only the rows in view are made: a book has thousands of sections.
     let window = offset..(offset + usize::from(list_height.min(inner.height))).min(count);
@@ -44,6 +54,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, them
         Overlay::Contents { .. } => contents_rows(state, usize::from(inner.width), window.clone()),
         Overlay::Bookmarks { .. } => {
             bookmark_rows(state, theme, usize::from(inner.width), window.clone())
+        }
+        Overlay::Results { .. } => {
+            result_rows(state, theme, usize::from(inner.width), window.clone())
         }
         Overlay::Help { context, .. } => state
             .keymap
@@ -84,6 +97,139 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, them
             );
         }
     }
+}
+
+/// The rows of a library-wide search in view: each article with its count, its hits
+/// (`section: snippet` with the match highlighted), and how many more it has; while nothing
+/// is listed yet, what is going on.
+fn result_rows(
+    state: &State,
+    theme: &Theme,
+    width: usize,
+    window: std::ops::Range<usize>,
+) -> Vec<Line<'static>> {
+    use crate::app::results::{Phase, ResultRow};
+    let Some(results) = state.search_all.results.as_ref() else {
+        return Vec::new();
+    };
+    if results.rows.is_empty() {
+        let text = match (&results.notice, results.phase) {
+            (_, Phase::Done) => format!("no match for {}", results.shown()),
+            (_, Phase::Stopped) => "stopped before anything matched".to_string(),
+            (Some(notice), _) => notice.clone(),
+            (None, Phase::Indexing { .. }) => {
+                "making the search index (once; the next searches are fast)…".to_string()
+            }
+            (None, _) => "searching…".to_string(),
+        };
+        return vec![Line::styled(ellipsize(&text, width), theme.dim())];
+    }
+    let matched = theme.role(crate::document::Role::Match);
+    results.rows[window.start.min(results.rows.len())..window.end.min(results.rows.len())]
+        .iter()
+        .map(|row| match *row {
+            ResultRow::Article(g) => {
+                let group = &results.groups[g];
+                let title = state
+                    .library
+                    .entries
+                    .get(group.entry)
+                    .map_or("", |e| e.title.as_str());
+                let count = format!(
+                    " · {} {}",
+                    group.count,
+                    if group.count == 1 { "match" } else { "matches" }
+                );
+                let room = width.saturating_sub(text_width(&count));
+                Line::from(vec![
+                    Span::styled(
+                        ellipsize(title, room.max(4)),
+                        Style::new().add_modifier(Modifier::BOLD),
+                    ),
+                    Span::styled(count, theme.dim()),
+                ])
+            }
+            ResultRow::Hit(g, h) => {
+                let hit = &results.groups[g].hits[h];
+                let indent = "  ";
+                let section = if hit.section.is_empty() {
+                    String::new()
+                } else {
+                    // The section takes at most a third of the row: the snippet matters.
+                    format!("{}: ", ellipsize(&hit.section, width / 3))
+                };
+                let room = width.saturating_sub(indent.len() + text_width(&section));
+                let (before, found, after) = snippet_window(&hit.snippet, &hit.matched, room);
+                Line::from(vec![
+                    Span::raw(indent),
+                    Span::styled(section, theme.dim()),
+                    Span::raw(before),
+                    Span::styled(found, matched),
+                    Span::raw(after),
+                ])
+            }
+            ResultRow::More(g) => {
+                let group = &results.groups[g];
+                let more = group.count - group.hits.len();
+                let text = format!(
+                    "  … {more} more in this article ({} opens at the last one listed, then {} goes on)",
+                    state.hint(Command::Open),
+                    state.keymap.hint(crate::app::Context::Reader, Command::NextMatch)
+                );
+                Line::styled(ellipsize(&text, width), theme.dim())
+            }
+        })
+        .collect()
+}
+
+/// The part of a snippet that fits `room` cells with its match in view: some text before
+/// the match (a third of what is left, more when little follows), the match, then what
+/// follows; an ellipsis where the snippet was cut.
+fn snippet_window(
+    snippet: &str,
+    matched: &std::ops::Range<usize>,
+    room: usize,
+) -> (String, String, String) {
+    let (Some(before), Some(found), Some(after)) = (
+        snippet.get(..matched.start),
+        snippet.get(matched.clone()),
+        snippet.get(matched.end..),
+    ) else {
+        return (ellipsize(snippet, room), String::new(), String::new());
+    };
+    if text_width(snippet) <= room {
+        return (before.to_string(), found.to_string(), after.to_string());
+    }
+    let found_width = text_width(found);
+    if found_width >= room {
+        return (String::new(), ellipsize(found, room), String::new());
+    }
+    let left = room - found_width;
+    let want_before = (left / 3).max(left.saturating_sub(text_width(after)));
+    let before = if text_width(before) <= want_before {
+        before.to_string()
+    } else {
+        // The end of what comes before, after an ellipsis.
+        use unicode_segmentation::UnicodeSegmentation;
+        let mut kept = Vec::new();
+        let mut used = 1;
+        for g in before.graphemes(true).rev() {
+            let w = text_width(g);
+            if used + w > want_before {
+                break;
+            }
+            used += w;
+            kept.push(g);
+        }
+        let tail: String = kept.into_iter().rev().collect();
+        if want_before > 0 {
+            format!("…{tail}")
+        } else {
+            tail
+        }
+    };
+    let after = ellipsize(after, room - found_width - text_width(&before));
+    (before, found.to_string(), after)
 }
 
 /// Reading time of `words` words at 200 words a minute.

@@ -92,8 +92,9 @@ impl Tmux {
     pub fn run_blatt(&self, session: &str, width: u16, height: u16, args: &[&str]) -> Pane<'_> {
         let run_dir = self.run_dir(session);
         let command = format!(
-            "BLATT_CONFIG_DIR={} {}",
+            "BLATT_CONFIG_DIR={} BLATT_CACHE_DIR={} {}",
             quote(&self.config),
+            quote(&self.config.join("cache")),
             blatt_command(&run_dir, args)
         );
         let script = format!(
@@ -124,8 +125,9 @@ impl Tmux {
             width,
             height,
             &format!(
-                "env PS1='PROMPT$ ' BLATT_CONFIG_DIR={} bash --norc --noprofile -i",
-                quote(&self.config)
+                "env PS1='PROMPT$ ' BLATT_CONFIG_DIR={} BLATT_CACHE_DIR={} bash --norc --noprofile -i",
+                quote(&self.config),
+                quote(&self.config.join("cache"))
             ),
         );
         Pane {

@@ -1,0 +1,415 @@
+//! Searching every article of the library (`S`, or Tab in a `/` prompt): the prompt, the
+//! search a worker runs ([`Effect::SearchLibrary`]: the search index narrows down the
+//! articles when there is one, the matcher finds the hits, see [`crate::search::library`]),
+//! the results as they stream in ([`Action::SearchedAll`]), grouped by article in library
+//! order, and opening a hit: the article opens at that match with the search on, so `n` and
+//! `N` go on through the article.
+//!
+//! The results stay after an article is opened from them: back from that article (`q`,
+//! `Esc`), the list shows again with the same row selected. Esc in the list while the search
+//! is still running stops it and keeps what was found; Esc again closes the list.
+//!
+//! Memory is bounded: every match is counted, but at most [`PER_ARTICLE`] hits of an
+//! article and [`MAX_LISTED`] in all are kept with their snippets; an article with more has
+//! a last row that says how many more there are (opening it goes to the last hit listed, and
+//! `n` goes on from there).
+
+use std::sync::Arc;
+
+use super::{Effect, Mode, Overlay, Prompt, State, Typing};
+use crate::library::Library;
+use crate::search::document::Place;
+use crate::search::library::LibraryHit;
+use crate::search::{Query, QueryError};
+
+/// Hits listed per article (all are counted).
+pub const PER_ARTICLE: usize = 20;
+/// Hits listed in all; after that, articles are listed with their counts only.
+pub const MAX_LISTED: usize = 10_000;
+
+/// What a library search worker reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchEvent {
+    /// The search index is being built or brought up to date: articles read of those to read.
+    Indexing { done: usize, total: usize },
+    /// Something to know about the index (it cannot be used, it was rebuilt).
+    Notice(String),
+    /// The articles have been searched up to (not including) entry `done` of `total`.
+    Searching { done: usize, total: usize },
+    /// The matches of one article: all counted, the first ones with their snippets.
+    Article {
+        entry: usize,
+        count: usize,
+        hits: Vec<LibraryHit>,
+    },
+    /// An article could not be read.
+    Problem { entry: usize, text: String },
+    /// The search has ended (or was stopped).
+    Done,
+}
+
+/// What a worker needs to search the library.
+#[derive(Debug, Clone)]
+pub struct LibrarySearch {
+    pub id: u64,
+    /// The query as typed (for the index's words) and whether it is a regular expression.
+    pub text: String,
+    pub regex: bool,
+    pub query: Arc<Query>,
+    /// The library as it is now (the worker checks the links still unchecked).
+    pub library: Library,
+}
+
+impl PartialEq for LibrarySearch {
+    fn eq(&self, other: &LibrarySearch) -> bool {
+        self.id == other.id
+    }
+}
+
+/// The matches found in one article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub entry: usize,
+    /// All the matches in the article.
+    pub count: usize,
+    /// The first of them, with snippets.
+    pub hits: Vec<LibraryHit>,
+}
+
+/// One row of the results list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultRow {
+    /// An article: its title and how many matches it has (group index).
+    Article(usize),
+    /// A hit: group index, hit index.
+    Hit(usize, usize),
+    /// The matches of an article not listed (group index).
+    More(usize),
+}
+
+/// How far the search has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Starting,
+    Indexing {
+        done: usize,
+        total: usize,
+    },
+    Searching {
+        done: usize,
+        total: usize,
+    },
+    /// Every article was searched.
+    Done,
+    /// Esc stopped it: what was found stays.
+    Stopped,
+}
+
+/// A library-wide search and its results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    pub id: u64,
+    pub text: String,
+    pub regex: bool,
+    pub groups: Vec<Group>,
+    pub rows: Vec<ResultRow>,
+    /// Matches counted in all articles so far.
+    pub matches: usize,
+    /// Hits kept with snippets so far.
+    listed: usize,
+    pub phase: Phase,
+    /// The last thing said about the index.
+    pub notice: Option<String>,
+    /// Articles that could not be read: entry and why.
+    pub problems: Vec<(usize, String)>,
+    /// Entries of the library when the search started (more may come in while a large
+    /// INDEX.md is read: those were not searched).
+    pub entries: usize,
+    /// The row selected and the first shown when an article was opened from the list: back
+    /// from that article (entry), the list shows again there.
+    pub opened: Option<(usize, usize, usize)>,
+}
+
+impl Results {
+    fn new(id: u64, text: String, regex: bool, entries: usize) -> Results {
+        Results {
+            id,
+            text,
+            regex,
+            groups: Vec::new(),
+            rows: Vec::new(),
+            matches: 0,
+            listed: 0,
+            phase: Phase::Starting,
+            notice: None,
+            problems: Vec::new(),
+            entries,
+            opened: None,
+        }
+    }
+
+    pub fn running(&self) -> bool {
+        !matches!(self.phase, Phase::Done | Phase::Stopped)
+    }
+
+    /// The query as shown in titles and messages.
+    pub fn shown(&self) -> String {
+        let text: String = self.text.chars().take(40).collect();
+        let more = if self.text.chars().count() > 40 {
+            "…"
+        } else {
+            ""
+        };
+        format!("“{text}{more}”")
+    }
+
+    /// One line on the search: the query, what was found, and how far it has come.
+    pub fn summary(&self) -> String {
+        let articles = self.groups.len();
+        let found = match (self.matches, self.phase) {
+            (0, Phase::Done) => format!("no match for {}", self.shown()),
+            (0, _) => self.shown(),
+            (n, _) => format!(
+                "{} · {n} {} in {articles} {}",
+                self.shown(),
+                plural(n, "match", "matches"),
+                plural(articles, "article", "articles")
+            ),
+        };
+        let phase = match self.phase {
+            Phase::Starting => " · starting…".to_string(),
+            Phase::Indexing { done, total } => format!(" · indexing {done}/{total}"),
+            Phase::Searching { done, total } => {
+                format!(" · searching {}%", percent(done, total))
+            }
+            Phase::Done => String::new(),
+            Phase::Stopped => " · stopped".to_string(),
+        };
+        let problems = match self.problems.len() {
+            0 => String::new(),
+            n => format!(" · {n} not readable"),
+        };
+        format!("{found}{phase}{problems}")
+    }
+
+    fn take(&mut self, event: SearchEvent) {
+        match event {
+            SearchEvent::Indexing { done, total } => self.phase = Phase::Indexing { done, total },
+            SearchEvent::Notice(text) => self.notice = Some(text),
+            SearchEvent::Searching { done, total } => {
+                if self.running() {
+                    self.phase = Phase::Searching { done, total };
+                }
+            }
+            SearchEvent::Article {
+                entry,
+                count,
+                mut hits,
+            } => {
+                if count == 0 {
+                    return;
+                }
+                let room = PER_ARTICLE.min(MAX_LISTED.saturating_sub(self.listed));
+                hits.truncate(room);
+                self.listed += hits.len();
+                self.matches += count;
+                let group = self.groups.len();
+                self.rows.push(ResultRow::Article(group));
+                self.rows
+                    .extend((0..hits.len()).map(|hit| ResultRow::Hit(group, hit)));
+                if count > hits.len() {
+                    self.rows.push(ResultRow::More(group));
+                }
+                self.groups.push(Group { entry, count, hits });
+            }
+            SearchEvent::Problem { entry, text } => self.problems.push((entry, text)),
+            SearchEvent::Done => {
+                if self.phase != Phase::Stopped {
+                    self.phase = Phase::Done;
+                }
+            }
+        }
+    }
+
+    /// The hit a row opens at: a hit row its own, an article row its first, a "more" row
+    /// the last one listed (`n` goes on from there).
+    pub fn hit_of(&self, row: usize) -> Option<(usize, Option<&LibraryHit>)> {
+        let (group, hit) = match *self.rows.get(row)? {
+            ResultRow::Article(g) => (g, Some(0)),
+            ResultRow::Hit(g, h) => (g, Some(h)),
+            ResultRow::More(g) => (g, self.groups.get(g)?.hits.len().checked_sub(1)),
+        };
+        let group = self.groups.get(group)?;
+        Some((group.entry, hit.and_then(|h| group.hits.get(h))))
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, more: &'a str) -> &'a str {
+    if n == 1 { one } else { more }
+}
+
+fn percent(done: usize, total: usize) -> usize {
+    (done * 100).checked_div(total).unwrap_or(0).min(99)
+}
+
+/// The library-wide search: its prompt's regex toggle, the error of what was typed, and the
+/// last search.
+#[derive(Debug, Default)]
+pub struct SearchAll {
+    /// Ctrl-R in the prompt: the query is a regular expression.
+    pub regex: bool,
+    /// Why the query typed cannot be searched for.
+    pub error: Option<String>,
+    pub results: Option<Results>,
+    /// The number of the last search.
+    id: u64,
+}
+
+/// Opens the prompt (`S`, or Tab in another prompt) with `text` in it: what was typed in
+/// the other prompt, else the query of the last library-wide search.
+pub fn open_prompt(state: &mut State, text: Option<String>) {
+    let text = text
+        .or_else(|| state.search_all.results.as_ref().map(|r| r.text.clone()))
+        .unwrap_or_default();
+    state.search_all.error = None;
+    state.mode = Mode::Typing(Typing::new(Prompt::SearchAll, text));
+}
+
+/// Ctrl-R in the prompt.
+pub fn toggle_regex(state: &mut State) {
+    state.search_all.regex = !state.search_all.regex;
+    state.search_all.error = None;
+}
+
+/// The text in the prompt changed: an old error no longer applies.
+pub fn retyped(state: &mut State) {
+    state.search_all.error = None;
+}
+
+/// Enter in the prompt: the search starts and the results list opens. An invalid pattern
+/// keeps the prompt open with its message; an empty query closes it.
+pub fn submit(state: &mut State, typing: Typing, effects: &mut Vec<Effect>) {
+    let text = typing.text().to_string();
+    let options = state.settings.search_options();
+    let query = match super::find::parse_query(&text, state.search_all.regex, options) {
+        Ok(query) => query,
+        Err(QueryError::Empty) => return,
+        Err(e) => {
+            state.search_all.error = Some(e.to_string());
+            state.mode = Mode::Typing(typing);
+            return;
+        }
+    };
+    let regex = state.search_all.regex || text.starts_with(super::find::REGEX_PREFIX);
+    stop(state, effects);
+    state.search_all.id = state.search_all.id.wrapping_add(1);
+    let id = state.search_all.id;
+    let words = text
+        .strip_prefix(super::find::REGEX_PREFIX)
+        .unwrap_or(&text)
+        .to_string();
+    state.search_all.results = Some(Results::new(id, text, regex, state.library.entries.len()));
+    if state.reading_index {
+        state.flash = Some(format!(
+            "INDEX.md is still being read: searching the {} entries in so far",
+            state.library.entries.len()
+        ));
+    }
+    effects.push(Effect::SearchLibrary(Box::new(LibrarySearch {
+        id,
+        text: words,
+        regex,
+        query: Arc::new(query),
+        library: state.library.clone(),
+    })));
+    state.screen = super::Screen::Library;
+    state.overlay = Some(Overlay::Results {
+        selected: 0,
+        offset: 0,
+    });
+}
+
+/// Stops the search if it is running; what was found stays.
+fn stop(state: &mut State, effects: &mut Vec<Effect>) {
+    if let Some(results) = state.search_all.results.as_mut()
+        && results.running()
+    {
+        results.phase = Phase::Stopped;
+        effects.push(Effect::StopSearchLibrary);
+    }
+}
+
+/// What the worker of search `search` reports.
+pub fn event(state: &mut State, search: u64, event: SearchEvent) {
+    let Some(results) = state.search_all.results.as_mut() else {
+        return;
+    };
+    if results.id != search {
+        return;
+    }
+    results.take(event);
+    super::overlay::clamp(state);
+}
+
+/// Esc in the list: a running search stops (the list stays with what was found); else the
+/// list closes.
+pub fn back(state: &mut State, effects: &mut Vec<Effect>) -> bool {
+    if state
+        .search_all
+        .results
+        .as_ref()
+        .is_some_and(Results::running)
+    {
+        stop(state, effects);
+        return true;
+    }
+    false
+}
+
+/// Enter on a row: its article opens at the hit, with the search on in the article.
+pub fn open_selected(state: &mut State, selected: usize, offset: usize, effects: &mut Vec<Effect>) {
+    let Some(results) = state.search_all.results.as_mut() else {
+        return;
+    };
+    let Some((entry, hit)) = results.hit_of(selected) else {
+        return;
+    };
+    let place = hit.map_or(Place::default(), |h| Place {
+        block: h.block,
+        offset: h.offset,
+    });
+    results.opened = Some((entry, selected, offset));
+    state.open_search = Some(OpenSearch {
+        entry,
+        text: results.text.clone(),
+        regex: results.regex && !results.text.starts_with(super::find::REGEX_PREFIX),
+        place,
+    });
+    super::open_entry(state, entry, effects);
+}
+
+/// An article to open at a match, with the search on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenSearch {
+    pub entry: usize,
+    pub text: String,
+    pub regex: bool,
+    pub place: Place,
+}
+
+/// Back from an article: if it was opened from the results, the list shows again where it
+/// was.
+pub fn reopen_list(state: &mut State, entry: usize) {
+    let Some(results) = state.search_all.results.as_ref() else {
+        return;
+    };
+    if let Some((opened, selected, offset)) = results.opened
+        && opened == entry
+    {
+        state.overlay = Some(Overlay::Results { selected, offset });
+        super::overlay::clamp(state);
+    }
+}
+
+#[cfg(test)]
+mod tests;
