@@ -55,6 +55,9 @@ pub struct Find {
     behind: usize,
     /// A worker is searching.
     pub running: bool,
+    /// The search was stopped (Esc) or its worker ended before the end: the matches found
+    /// stay, no more come.
+    pub stopped: bool,
     /// Go to the first match at or after this place once it is found.
     seek: Option<Place>,
     /// The view when the prompt was opened: Esc goes back to it.
@@ -76,13 +79,20 @@ impl Find {
             ahead: 0,
             behind: 0,
             running: false,
+            stopped: false,
             seek: None,
             origin,
         }
     }
 
-    /// Whether the whole document (as far as it has arrived) has been searched.
+    /// Whether no more matches will come: the whole document (as far as it has arrived)
+    /// has been searched, or the search was stopped.
     pub fn done(&self, doc: &Document) -> bool {
+        self.stopped || self.complete(doc)
+    }
+
+    /// Whether the whole document (as far as it has arrived) has been searched.
+    fn complete(&self, doc: &Document) -> bool {
         self.query.is_some() && self.ahead >= doc.block_count() && self.behind >= self.from
     }
 
@@ -122,9 +132,12 @@ impl Find {
         self.query.as_ref()?;
         let doc = &reader.doc;
         let done = self.done(doc);
-        let total = format!("{}{}", self.hits.len(), if done { "" } else { "+" });
-        let searching = if done {
+        let complete = self.complete(doc);
+        let total = format!("{}{}", self.hits.len(), if complete { "" } else { "+" });
+        let searching = if complete {
             String::new()
+        } else if self.stopped {
+            format!(" · stopped at {}%", self.searched_percent(doc))
         } else {
             format!(" · searching {}%", self.searched_percent(doc))
         };
@@ -135,6 +148,13 @@ impl Find {
                     "match {}/{total} · {}{searching}",
                     i + 1,
                     reader.section_label(section)
+                )
+            }
+            _ if self.hits.is_empty() && !complete && self.stopped => {
+                format!(
+                    "no match for {} before the search stopped at {}%",
+                    self.shown(),
+                    self.searched_percent(doc)
                 )
             }
             _ if self.hits.is_empty() && done => format!("no match for {}", self.shown()),
@@ -341,9 +361,16 @@ pub fn found(state: &mut State, search: u64, blocks: Range<usize>, hits: Vec<Hit
         && find.id == search
     {
         let doc = Arc::clone(&reader.doc);
-        find.take(&doc, blocks, hits);
+        if !find.stopped {
+            find.take(&doc, blocks, hits);
+        }
         if done {
             find.running = false;
+            // A worker that ended before the end (it could not start, or was stopped)
+            // sends no more: what it found stays.
+            if !find.complete(&doc) {
+                find.stopped = true;
+            }
         }
     }
     // A worker that ended let go of the document: pieces that waited for it go in now.
@@ -465,6 +492,22 @@ pub fn cancel(state: &mut State, effects: &mut Vec<Effect>) {
         reader.restore_view(origin);
     }
     reader.find = Some(Find::new(find.id.wrapping_add(1), None));
+}
+
+/// Esc while a long search is still running (after Enter): it stops, the matches found so
+/// far stay. False when none was running (Esc then goes back as usual).
+pub fn stop(state: &mut State, effects: &mut Vec<Effect>) -> bool {
+    let Some(find) = state.reader.as_mut().and_then(|r| r.find.as_mut()) else {
+        return false;
+    };
+    if !find.running {
+        return false;
+    }
+    find.running = false;
+    find.stopped = true;
+    effects.push(Effect::StopSearch);
+    state.flash = Some("search stopped".to_string());
+    true
 }
 
 /// `n` and `N`: the next or previous match, going round at the end with a notice.

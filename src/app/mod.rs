@@ -1125,6 +1125,13 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
             return;
         }
         Command::Back => {
+            // A long search still running stops first; the next Esc leaves.
+            if find::stop(state, effects) {
+                return;
+            }
+            let Some(reader) = state.reader.as_mut() else {
+                return;
+            };
             let key = reader.key.clone();
             let entry = reader.entry;
             // The article stays the "last open" one: quitting from the library and

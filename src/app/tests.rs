@@ -1169,3 +1169,83 @@ fn pieces_wait_while_a_worker_holds_the_document_and_are_searched_after() {
     assert_eq!(f.hits.len(), text.matches("Zebra").count());
     assert!(f.hits.windows(2).all(|w| w[0] < w[1]));
 }
+
+#[test]
+fn esc_stops_a_long_search_still_running_and_keeps_the_article_open() {
+    let text = zebra_text(20_000);
+    let doc = Arc::new(parse(&text, Format::Markdown, "t", Some("en")));
+    let mut state = state_with(doc);
+    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
+    let job = search_job(type_text(&mut state, "zebra"));
+    update(&mut state, Action::Key(press(KeyCode::Enter)));
+    // The first part of the article is searched, then Esc.
+    let mut hits = Vec::new();
+    crate::search::document::find(&job.doc, &job.query, 0..200, &mut hits);
+    let found = hits.len();
+    assert!(found > 0);
+    update(
+        &mut state,
+        Action::Found {
+            search: job.id,
+            blocks: 0..200,
+            hits,
+            done: false,
+        },
+    );
+    let effects = update(&mut state, Action::Key(press(KeyCode::Esc)));
+    assert!(effects.contains(&Effect::StopSearch), "{effects:?}");
+    assert_eq!(
+        state.screen,
+        Screen::Reader,
+        "the first Esc stops the search"
+    );
+    let status = find_state(&state).status(reader(&state)).expect("status");
+    assert!(
+        status.contains("stopped") && !status.contains("searching"),
+        "{status}"
+    );
+    // The worker's end changes nothing; the matches found stay and n goes round them.
+    update(
+        &mut state,
+        Action::Found {
+            search: job.id,
+            blocks: 0..0,
+            hits: Vec::new(),
+            done: true,
+        },
+    );
+    assert_eq!(f_len(&state), found);
+    for _ in 0..found {
+        update(&mut state, Action::Key(press(KeyCode::Char('n'))));
+    }
+    assert_ne!(state.flash.as_deref(), Some("still searching…"));
+    // The next Esc leaves the article.
+    update(&mut state, Action::Key(press(KeyCode::Esc)));
+    assert_eq!(state.screen, Screen::Library);
+}
+
+#[test]
+fn a_search_worker_that_ends_early_does_not_leave_searching_in_the_status_line() {
+    let text = zebra_text(20_000);
+    let doc = Arc::new(parse(&text, Format::Markdown, "t", Some("en")));
+    let mut state = state_with(doc);
+    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
+    let job = search_job(type_text(&mut state, "zebra"));
+    // As the runtime reports a worker that could not start: its end, then why.
+    update(
+        &mut state,
+        Action::Found {
+            search: job.id,
+            blocks: 0..0,
+            hits: Vec::new(),
+            done: true,
+        },
+    );
+    update(
+        &mut state,
+        Action::Notice("cannot search: no thread".to_string()),
+    );
+    let status = find_state(&state).status(reader(&state)).expect("status");
+    assert!(!status.contains("searching"), "{status}");
+    assert!(!find_state(&state).running);
+}
