@@ -97,6 +97,8 @@ pub(crate) fn kind(name: &str) -> Kind {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum HtmlEvent {
     Open(Kind),
+    /// `<a href>`: a link to the target (closed by `Close(Kind::Span(Role::Link))`).
+    OpenLink(String),
     Close(Kind),
     /// Text, its white space collapsed as a browser does.
     Text(String),
@@ -199,7 +201,12 @@ pub(crate) fn block_events(html: &str) -> Vec<HtmlEvent> {
                 if kind != Kind::Inline && !matches!(kind, Kind::Span(_) | Kind::Sup | Kind::Sub) {
                     at_start = true;
                 }
-                out.push(HtmlEvent::Open(kind));
+                match node.attr("href") {
+                    Some(href) if kind == Kind::Span(Role::Link) => {
+                        out.push(HtmlEvent::OpenLink(href.trim().to_string()));
+                    }
+                    _ => out.push(HtmlEvent::Open(kind)),
+                }
                 stack.push(Step::Leave(kind));
                 push_children(&mut stack, &node);
             }
@@ -359,6 +366,8 @@ pub(crate) struct InlineTag {
     pub kind: Kind,
     /// An image's `alt` text.
     pub alt: Option<String>,
+    /// A link's target.
+    pub href: Option<String>,
 }
 
 /// Reads one tag of inline HTML (`<sup>`, `</a>`, `<br/>`, `<img alt="x">`); `None` for
@@ -385,6 +394,7 @@ pub(crate) fn inline_tag(html: &str) -> Option<InlineTag> {
         end: tag.kind == TagKind::EndTag,
         kind,
         alt: attr("alt").map(|a| collapse(&a, true).trim_end().to_string()),
+        href: attr("href").map(|h| h.trim().to_string()),
         name,
     })
 }

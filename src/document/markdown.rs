@@ -115,6 +115,8 @@ struct OpenSpan {
     role: Role,
     start: usize,
     html: bool,
+    /// A link's target.
+    target: Option<String>,
 }
 
 #[derive(Default)]
@@ -124,6 +126,8 @@ struct Builder {
     current: Option<Block>,
     /// Open inline styles.
     open_spans: Vec<OpenSpan>,
+    /// A named place for the next block made (the note of a footnote).
+    anchor: Option<String>,
     /// Open `<sup>` and `<sub>` elements.
     scripts: Vec<Script>,
     /// Inline `<script>`/`<style>` elements open: their text is not shown.
@@ -180,7 +184,7 @@ impl Builder {
                 self.after_tight = false;
             }
             Event::TaskListMarker(done) => self.task_box(done),
-            Event::FootnoteReference(label) => self.text(&format!("[^{label}]")),
+            Event::FootnoteReference(label) => self.footnote_reference(&label),
             Event::Html(html) => match self.html_block.as_mut() {
                 Some(block) => block.push_str(&html),
                 None => self.html_block(&html),
@@ -268,7 +272,8 @@ impl Builder {
             Tag::FootnoteDefinition(label) => {
                 self.flush();
                 self.items += 1;
-                self.open_item(format!("[^{label}]:"));
+                self.anchor = Some(footnote_anchor(&label));
+                self.open_item(footnote_mark(&label));
             }
             Tag::Table(alignments) => {
                 self.flush();
@@ -293,7 +298,19 @@ impl Builder {
             Tag::Emphasis => self.open_span(Role::Emphasis),
             Tag::Strong => self.open_span(Role::Strong),
             Tag::Strikethrough => self.open_span(Role::Strike),
-            Tag::Link { .. } => self.open_span(Role::Link),
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
+                self.open_span(Role::Link);
+                if let Some(open) = self.open_spans.last_mut() {
+                    open.target = Some(match link_type {
+                        LinkType::Email => format!("mailto:{dest_url}"),
+                        _ => dest_url.to_string(),
+                    });
+                }
+            }
             Tag::Image { .. } => {
                 self.image_depth += 1;
                 self.text("[image: ");
@@ -454,6 +471,12 @@ impl Builder {
                 }
                 HtmlEvent::Table(alignments, rows) => self.html_table(alignments, rows),
                 HtmlEvent::Open(kind) => self.open_element(kind),
+                HtmlEvent::OpenLink(target) => {
+                    self.open_span(Role::Link);
+                    if let Some(open) = self.open_spans.last_mut() {
+                        open.target = Some(target);
+                    }
+                }
                 HtmlEvent::Close(kind) => self.close_element(kind),
             }
         }
@@ -554,7 +577,7 @@ impl Builder {
                 {
                     let open = self.open_spans.remove(i);
                     let end = self.text_len();
-                    self.add_span(open.role, open.start, end);
+                    self.close(open, end);
                 }
             }
             Kind::Span(role) => {
@@ -563,6 +586,7 @@ impl Builder {
                     role,
                     start,
                     html: true,
+                    target: tag.href,
                 });
             }
             Kind::Sup | Kind::Sub if tag.end => self.close_script(tag.kind == Kind::Sup),
@@ -638,7 +662,7 @@ impl Builder {
         block.text.push_str(&new);
         for span in &mut block.spans {
             let range = span.range();
-            *span = Span::new(map(range.start, true)..map(range.end, false), span.role);
+            *span = span.with_range(map(range.start, true)..map(range.end, false));
         }
         for open in &mut self.open_spans {
             open.start = map(open.start, true);
@@ -680,11 +704,32 @@ impl Builder {
         self.after_tight = false;
     }
 
-    fn block(&self, kind: BlockKind) -> Block {
+    fn block(&mut self, kind: BlockKind) -> Block {
         let mut block = Block::new(kind, String::new());
         block.quote = self.quote;
         block.indent = self.indents.last().copied().unwrap_or(0);
+        if let Some(name) = self.anchor.take() {
+            block.anchors.push((name, 0));
+        }
         block
+    }
+
+    /// `[^1]`: a raised mark (`¹`, or `[note]` for a label that is not a number) that links
+    /// to the footnote and is the place the footnote links back to.
+    fn footnote_reference(&mut self, label: &str) {
+        let start = self.text_len();
+        self.text(&footnote_mark(label));
+        let end = self.text_len();
+        if self.cell.is_some() {
+            return;
+        }
+        let back = format!("fnref-{}", footnote_name(label));
+        if let Some(block) = self.current.as_mut()
+            && !block.anchors.iter().any(|(name, _)| *name == back)
+        {
+            block.anchors.push((back, start));
+        }
+        self.add_link(start, end, format!("#{}", footnote_anchor(label)));
     }
 
     /// A list item (or footnote definition) starts: its text goes right of `marker`. An
@@ -723,6 +768,7 @@ impl Builder {
             role,
             start,
             html: false,
+            target: None,
         });
     }
 
@@ -731,7 +777,15 @@ impl Builder {
         if let Some(i) = self.open_spans.iter().rposition(|s| !s.html) {
             let open = self.open_spans.remove(i);
             let end = self.text_len();
-            self.add_span(open.role, open.start, end);
+            self.close(open, end);
+        }
+    }
+
+    /// Ends an open style at `end`: a link with a target becomes a link to it.
+    fn close(&mut self, open: OpenSpan, end: usize) {
+        match open.target {
+            Some(target) if open.role == Role::Link => self.add_link(open.start, end, target),
+            _ => self.add_span(open.role, open.start, end),
         }
     }
 
@@ -744,6 +798,14 @@ impl Builder {
         }
     }
 
+    /// A link over `start..end` of the current block to `target` (kept as written, with
+    /// control characters taken out: it is shown and may be opened).
+    fn add_link(&mut self, start: usize, end: usize, target: String) {
+        if let Some(block) = self.current.as_mut() {
+            push_link(block, start, end, &target);
+        }
+    }
+
     /// Ends the current block: spans still open are closed at its end.
     fn flush(&mut self) {
         let Some(mut block) = self.current.take() else {
@@ -752,7 +814,14 @@ impl Builder {
         let len = block.text.len();
         for open in self.open_spans.iter_mut() {
             if open.start < len {
-                block.spans.push(Span::new(open.start..len, open.role));
+                match &open.target {
+                    // A link still open at the end of its block (an HTML link around
+                    // blocks) links in this block too.
+                    Some(target) if open.role == Role::Link => {
+                        push_link(&mut block, open.start, len, target);
+                    }
+                    _ => block.spans.push(Span::new(open.start..len, open.role)),
+                }
             }
             open.start = 0;
         }
@@ -765,7 +834,7 @@ impl Builder {
         if block.kind != BlockKind::Code && trimmed_end < len {
             block.text.truncate(trimmed_end);
             block.spans.retain_mut(|s| {
-                *s = Span::new(s.range().start..s.range().end.min(trimmed_end), s.role);
+                *s = s.with_range(s.range().start..s.range().end.min(trimmed_end));
                 s.start < s.end
             });
         }
@@ -880,7 +949,7 @@ fn clean_block(block: &mut Block) {
     let spans = block
         .spans
         .iter()
-        .map(|s| Span::new(moved(s.range().start)..moved(s.range().end), s.role))
+        .map(|s| s.with_range(moved(s.range().start)..moved(s.range().end)))
         .filter(|s| s.start < s.end)
         .collect();
     block.spans = spans;
@@ -1329,5 +1398,33 @@ mod tests {
             .collect::<String>();
         let d = doc(&md);
         assert!(!d.is_empty());
+    }
+}
+
+fn push_link(block: &mut Block, start: usize, end: usize, target: &str) {
+    block.add_link(start..end, target);
+}
+
+/// How a footnote's label is named in anchors: as written, spaces as dashes.
+fn footnote_name(label: &str) -> String {
+    super::slug(label)
+}
+
+/// The anchor of a footnote's note: `fn-1`.
+fn footnote_anchor(label: &str) -> String {
+    format!("fn-{}", footnote_name(label))
+}
+
+/// The mark of a footnote in the text and before its note: a number raised (`¹²`), any
+/// other label in brackets (`[note]`).
+fn footnote_mark(label: &str) -> String {
+    const RAISED: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    if !label.is_empty() && label.len() <= 6 && label.bytes().all(|b| b.is_ascii_digit()) {
+        label
+            .bytes()
+            .map(|b| RAISED[usize::from(b - b'0')])
+            .collect()
+    } else {
+        format!("[{label}]")
     }
 }

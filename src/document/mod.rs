@@ -101,13 +101,21 @@ impl From<Role> for Roles {
 
 /// A styled byte range of a block's text. Kept in 12 bytes (a Markdown article can have
 /// millions): offsets are `u32`, as a block is at most [`LONGEST_BLOCK`] long once in a
-/// document, and parsed a piece at a time before.
+/// document, and parsed a piece at a time before. A link's span also names its target: an
+/// index (24 bits, in the bytes the role leaves) into the targets of its block while it is
+/// parsed ([`Block::links`]), of its document once it is in one ([`Document::link_target`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
     start: u32,
     end: u32,
     pub role: Role,
+    /// The link's target index plus one, little-endian; zero for none.
+    link: [u8; 3],
 }
+
+/// Links a document can name (24 bits): past that, link text is still styled, but has no
+/// target to follow.
+const MAX_LINKS: usize = (1 << 24) - 1;
 
 impl Span {
     /// A span of `range` (offsets past 4 GiB are clamped; no block is that long).
@@ -117,11 +125,36 @@ impl Span {
             start: clamp(range.start),
             end: clamp(range.end),
             role,
+            link: [0; 3],
+        }
+    }
+
+    /// The same span (role and link) over another range of the text.
+    pub fn with_range(&self, range: Range<usize>) -> Span {
+        Span {
+            link: self.link,
+            ..Span::new(range, self.role)
         }
     }
 
     pub fn range(&self) -> Range<usize> {
         self.start as usize..self.end as usize
+    }
+
+    /// The index of the link's target, if the span is a link with one.
+    pub fn link(&self) -> Option<usize> {
+        let [a, b, c] = self.link;
+        (u32::from_le_bytes([a, b, c, 0]) as usize).checked_sub(1)
+    }
+
+    /// Names the link's target (none past [`MAX_LINKS`]).
+    pub(crate) fn set_link(&mut self, index: Option<usize>) {
+        let n = match index {
+            Some(i) if i < MAX_LINKS => (i + 1) as u32,
+            _ => 0,
+        };
+        let [a, b, c, _] = n.to_le_bytes();
+        self.link = [a, b, c];
     }
 }
 
@@ -211,6 +244,12 @@ pub struct Block {
     pub joined: bool,
     /// The table a `TableRow` belongs to (rows of one table share it).
     pub table: Option<Arc<Table>>,
+    /// The targets of the block's links, as written (a URL, `other.md#slug`, `#slug`):
+    /// a link span names one by its index here.
+    pub links: Vec<String>,
+    /// Places in the block a link can point at (`#fn-1`, the note of footnote 1): name and
+    /// byte offset.
+    pub anchors: Vec<(String, usize)>,
 }
 
 /// The most text a document holds: offsets are `u32`. Articles are capped below (see
@@ -236,6 +275,8 @@ impl Block {
             indent: 0,
             joined: false,
             table: None,
+            links: Vec::new(),
+            anchors: Vec::new(),
         }
     }
 
@@ -281,11 +322,15 @@ impl Block {
                 .filter(|s| s.range().start < end && s.range().end > start)
                 .map(|s| {
                     let range = s.range();
-                    Span::new(
-                        range.start.max(start) - start..range.end.min(end) - start,
-                        s.role,
-                    )
+                    s.with_range(range.start.max(start) - start..range.end.min(end) - start)
                 })
+                .collect();
+            let last = next >= text.len();
+            let anchors = self
+                .anchors
+                .iter()
+                .filter(|(_, at)| *at >= start && (*at < next || last))
+                .map(|(name, at)| (name.clone(), at.min(&end) - start))
                 .collect();
             parts.push(Block {
                 kind: self.kind,
@@ -302,10 +347,32 @@ impl Block {
                 indent: self.indent,
                 joined: self.joined && start == 0,
                 table: self.table.clone(),
+                links: self.links.clone(),
+                anchors,
             });
             start = next;
         }
         parts
+    }
+
+    /// Makes `range` of the text a link to `target`, kept as written with control
+    /// characters taken out (it is shown, and may be opened). Spans stay sorted by start.
+    pub(crate) fn add_link(&mut self, range: Range<usize>, target: &str) {
+        if range.start >= range.end || range.end > self.text.len() {
+            return;
+        }
+        let target = sanitize::sanitize_line(target);
+        let index = match self.links.iter().position(|t| *t == target) {
+            Some(i) => i,
+            None => {
+                self.links.push(target);
+                self.links.len() - 1
+            }
+        };
+        let mut span = Span::new(range, Role::Link);
+        span.set_link(Some(index));
+        let at = self.spans.partition_point(|s| s.range().start <= span.range().start);
+        self.spans.insert(at, span);
     }
 
     pub fn is_heading(&self) -> bool {
@@ -338,15 +405,37 @@ pub struct BlockRef<'a> {
     /// Where the block starts, counted in bytes of block text (plus one per block) before
     /// it: the basis for "percent through the document" without laying out every line.
     pub pos: u64,
+    /// The document's link targets, which the spans' links index.
+    links: &'a [Box<str>],
 }
 
 impl BlockRef<'_> {
-    /// An owned copy, as a parser would have made it.
+    /// The target of a link span of this block.
+    pub fn link_target(&self, span: &Span) -> Option<&str> {
+        span.link().and_then(|i| self.links.get(i)).map(|t| &**t)
+    }
+
+    /// An owned copy, as a parser would have made it (its links' targets its own).
     pub fn to_block(&self) -> Block {
+        let mut links = Vec::new();
+        let spans = self
+            .spans
+            .iter()
+            .map(|span| {
+                let mut span = span.clone();
+                if let Some(target) = self.link_target(&span) {
+                    links.push(target.to_string());
+                    span.set_link(Some(links.len() - 1));
+                }
+                span
+            })
+            .collect();
         Block {
             kind: *self.kind,
             text: self.text.to_string(),
-            spans: self.spans.to_vec(),
+            spans,
+            links,
+            anchors: Vec::new(),
             quote: self.quote,
             marker: self.marker.to_string(),
             continued: self.continued,
@@ -479,6 +568,10 @@ pub struct Document {
     blocks: Vec<Stored>,
     /// The tables, each with the index of its first row, in order.
     tables: Vec<(usize, Arc<Table>)>,
+    /// The targets of all links, in order; link spans name them by index.
+    links: Vec<Box<str>>,
+    /// Places links can point at: name, block, byte offset in the block.
+    anchors: Vec<(Box<str>, u32, u32)>,
     pub sections: Vec<Section>,
     /// What the article's front matter says (nothing for plain text).
     pub meta: Metadata,
@@ -655,6 +748,8 @@ impl Document {
             blocks: Vec::new(),
             meta: Metadata::default(),
             tables: Vec::new(),
+            links: Vec::new(),
+            anchors: Vec::new(),
             sections: vec![Section {
                 title: None,
                 level: 0,
@@ -725,11 +820,27 @@ impl Document {
 
     /// Adds one block at the end; false (and nothing added) once the text would pass
     /// [`MAX_TEXT`].
-    fn push(&mut self, block: Block) -> bool {
+    fn push(&mut self, mut block: Block) -> bool {
         if self.text.len() + block.text.len() > MAX_TEXT {
             return false;
         }
         let i = self.blocks.len();
+        if !block.links.is_empty() {
+            // The block's link indexes become the document's.
+            let base = self.links.len();
+            for span in &mut block.spans {
+                if let Some(link) = span.link() {
+                    span.set_link(Some(base + link));
+                }
+            }
+            self.links
+                .extend(std::mem::take(&mut block.links).into_iter().map(Into::into));
+        }
+        let index = u32::try_from(i).unwrap_or(u32::MAX);
+        for (name, at) in std::mem::take(&mut block.anchors) {
+            let at = u32::try_from(at.min(block.text.len())).unwrap_or(u32::MAX);
+            self.anchors.push((name.into(), index, at));
+        }
         self.total += block.text.len() as u64 + 1;
         if let BlockKind::Heading { level } = block.kind
             && !block.continued
@@ -844,6 +955,7 @@ impl Document {
             },
             id: self.heading_id(index, stored),
             pos: (start + index) as u64,
+            links: &self.links,
         })
     }
 
@@ -884,6 +996,32 @@ impl Document {
                 self.blocks.len()
             ),
         }
+    }
+
+    /// The target of link `index` (see [`Span::link`]), as written in the article.
+    pub fn link_target(&self, index: usize) -> Option<&str> {
+        self.links.get(index).map(|t| &**t)
+    }
+
+    /// The place a fragment (`#slug`, without the `#`) names: a named place (a footnote,
+    /// `fn-1`, and the reference to it, `fnref-1`), else the first section whose slug it is
+    /// (see [`Section::slug`]), else, as GitHub numbers repeated headings, `slug-2` the third
+    /// section of that slug. Block and byte offset.
+    pub fn fragment(&self, fragment: &str) -> Option<(usize, usize)> {
+        if let Some((_, block, at)) = self.anchors.iter().find(|(n, _, _)| &**n == fragment) {
+            return Some((*block as usize, *at as usize));
+        }
+        let start = |s: &Section| (s.blocks.start, 0);
+        if let Some(section) = self.sections.iter().find(|s| s.slug() == fragment) {
+            return Some(start(section));
+        }
+        let (base, n) = fragment.rsplit_once('-')?;
+        let n: usize = n.parse().ok()?;
+        self.sections
+            .iter()
+            .filter(|s| s.slug() == base)
+            .nth(n)
+            .map(start)
     }
 
     /// All blocks in order.
@@ -1218,3 +1356,6 @@ mod tests {
         assert_eq!(guess_language("你好世界"), None);
     }
 }
+
+#[cfg(test)]
+mod link_tests;

@@ -128,7 +128,32 @@ fn parse_part(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
         }
         blocks.push(paragraph_block(rest));
     }
+    for block in &mut blocks {
+        link_urls(block);
+    }
     (title, blocks)
+}
+
+/// Bare `http://` and `https://` URLs in a block's text become links (found by linkify,
+/// which knows where a URL in prose ends: not at the full stop or the closing parenthesis
+/// after it).
+fn link_urls(block: &mut Block) {
+    if !block.text.contains("://") {
+        return;
+    }
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]).url_must_have_scheme(true);
+    let found: Vec<(std::ops::Range<usize>, String)> = finder
+        .links(&block.text)
+        .filter(|link| {
+            let url = link.as_str().to_ascii_lowercase();
+            url.starts_with("http://") || url.starts_with("https://")
+        })
+        .map(|link| (link.start()..link.end(), link.as_str().to_string()))
+        .collect();
+    for (range, url) in found {
+        block.add_link(range, &url);
+    }
 }
 
 /// A paragraph of one line: a heading or a paragraph.
