@@ -33,6 +33,16 @@ pub struct Config {
     pub theme: BTreeMap<String, String>,
     pub keys: KeysConfig,
     pub search: SearchConfig,
+    pub links: LinksConfig,
+}
+
+/// The `[links]` table: what following a web address may do besides opening it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinksConfig {
+    /// `c` at the question before opening an address copies it through the terminal (OSC
+    /// 52): off by default, as any program writing to the clipboard should be.
+    pub osc52: bool,
 }
 
 /// The `[search]` table: how a query typed in the reader is read.

@@ -295,6 +295,7 @@ fn reader(
         hyphenate: config.hyphenation,
         justify: config.justify,
         ignore_diacritics: config.search.ignore_diacritics,
+        osc52: config.links.osc52,
     };
     let mut state = State::new(library, settings, keymap);
     state.single = single;

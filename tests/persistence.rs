@@ -65,6 +65,8 @@ fn perform(state: &mut State, store: &mut Store, effects: Vec<Effect>) {
             | Effect::StopSearch
             | Effect::SearchLibrary(_)
             | Effect::StopSearchLibrary
+            | Effect::OpenUrl(_)
+            | Effect::CopyUrl(_)
             | Effect::Quit => {}
         }
     }

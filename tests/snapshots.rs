@@ -856,3 +856,27 @@ fn search_results_screens() {
         insta::assert_snapshot!(name("search_all_opened", size), screen(&s, size));
     }
 }
+
+fn links_fixtures() -> Library {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/links");
+    load_library(&path).expect("links fixture library")
+}
+
+#[test]
+fn link_screens() {
+    for size in [(80, 24), (40, 12)] {
+        let mut s = state(links_fixtures(), size);
+        settle(&mut s, Action::Command(Command::Open));
+        let entry = s.selected;
+        let result = load(&s, entry, 1 << 30);
+        update(&mut s, Action::Loaded { entry, result });
+        update(&mut s, key('f'));
+        insta::assert_snapshot!(name("link_hints", size), screen(&s, size));
+        // The web link's letters: the third hint.
+        update(&mut s, key('d'));
+        insta::assert_snapshot!(name("link_confirm", size), screen(&s, size));
+        update(&mut s, key('n'));
+        update(&mut s, key('F'));
+        insta::assert_snapshot!(name("link_list", size), screen(&s, size));
+    }
+}

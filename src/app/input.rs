@@ -25,6 +25,10 @@ pub enum Mode {
     Typing(Typing),
     /// A message that the next key closes.
     Message(Message),
+    /// Hints over the links on screen: letters pick one, anything else closes them.
+    Hints(super::links::Hints),
+    /// Opening a web address: yes or no.
+    Confirm(super::links::Confirm),
 }
 
 /// What is being typed, and the text so far.
@@ -141,6 +145,12 @@ pub enum Intent {
     SwitchScope,
     /// Close the message.
     Dismiss,
+    /// A letter typed while link hints show.
+    Hint(char),
+    /// Backspace while link hints show.
+    EraseHint,
+    /// A key pressed at the question before opening a web address (`\n` for Enter).
+    Answer(char),
     /// Scroll the message by a command (`Down`, `PageDown`, …).
     ScrollMessage(Command),
     /// Part of a count or key sequence: wait for more.
@@ -192,6 +202,35 @@ pub fn interpret(
                     command @ (Command::Down | Command::Up | Command::PageDown | Command::PageUp),
                 ) => Intent::ScrollMessage(command),
                 _ => Intent::Dismiss,
+            }
+        }
+        Mode::Hints(_) => {
+            *pending = Pending::default();
+            if let Some(command) = always {
+                return run(command, 1);
+            }
+            match key.code {
+                KeyCode::Char(c)
+                    if c.is_ascii_alphabetic()
+                        && key.modifiers - KeyModifiers::SHIFT == KeyModifiers::NONE =>
+                {
+                    Intent::Hint(c)
+                }
+                KeyCode::Backspace => Intent::EraseHint,
+                _ => Intent::Dismiss,
+            }
+        }
+        Mode::Confirm(_) => {
+            *pending = Pending::default();
+            if let Some(command) = always {
+                return run(command, 1);
+            }
+            match key.code {
+                KeyCode::Enter => Intent::Answer('\n'),
+                KeyCode::Char(c) if key.modifiers - KeyModifiers::SHIFT == KeyModifiers::NONE => {
+                    Intent::Answer(c)
+                }
+                _ => Intent::Answer('\0'),
             }
         }
         Mode::Normal => normal(context, keymap, pending, chord),

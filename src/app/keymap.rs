@@ -49,11 +49,15 @@ pub enum Command {
     CommandLine,
     /// Search every article of the library (`S`).
     SearchAll,
+    /// Hints over the links on screen (`f`).
+    FollowLink,
+    /// The list of every link of the article (`F`).
+    ListLinks,
 }
 
 /// Each command with its name in the `[keys]` tables and its line in the help screen, in
 /// the order of the enum (a test checks it), so that a command indexes its own row.
-const COMMANDS: [(Command, &str, &str); 33] = [
+const COMMANDS: [(Command, &str, &str); 35] = [
     (Command::Down, "down", "line down / next item"),
     (Command::Up, "up", "line up / previous item"),
     (Command::PageDown, "page_down", "page down"),
@@ -151,6 +155,16 @@ const COMMANDS: [(Command, &str, &str); 33] = [
         "search_all",
         "search every article of the library (Tab in a / prompt too)",
     ),
+    (
+        Command::FollowLink,
+        "follow_link",
+        "follow a link on screen: type the letters shown on it",
+    ),
+    (
+        Command::ListLinks,
+        "list_links",
+        "every link of the article, to follow one",
+    ),
 ];
 
 impl Command {
@@ -205,16 +219,19 @@ pub enum Context {
     Bookmarks,
     /// The results of a library-wide search.
     Results,
+    /// The links of the article.
+    Links,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Library,
         Context::Reader,
         Context::Contents,
         Context::Help,
         Context::Bookmarks,
         Context::Results,
+        Context::Links,
     ];
 
     /// The name of the context's table in the configuration (`[keys.reader]`). The help
@@ -227,6 +244,7 @@ impl Context {
             Context::Help => "help screen",
             Context::Bookmarks => "bookmarks",
             Context::Results => "results",
+            Context::Links => "links",
         }
     }
 
@@ -278,6 +296,8 @@ impl Context {
                 PreviousMatch,
                 SearchWord,
                 SearchAll,
+                FollowLink,
+                ListLinks,
                 Bookmark,
                 Note,
                 Bookmarks,
@@ -348,6 +368,27 @@ impl Context {
                 Open,
                 Back,
                 SearchAll,
+                Help,
+                Quit,
+                Suspend,
+            ],
+            Context::Links => &[
+                Down,
+                Up,
+                PageDown,
+                PageUp,
+                HalfPageDown,
+                HalfPageUp,
+                Top,
+                Bottom,
+                ScreenTop,
+                ScreenMiddle,
+                ScreenBottom,
+                ScrollCenter,
+                ScrollTop,
+                Open,
+                Back,
+                ListLinks,
                 Help,
                 Quit,
                 Suspend,
@@ -703,6 +744,7 @@ fn context_title(context: Context) -> &'static str {
         Context::Help => "help",
         Context::Bookmarks => "bookmarks list",
         Context::Results => "search results",
+        Context::Links => "links of the article",
     }
 }
 

@@ -16,6 +16,7 @@ pub mod geometry;
 pub mod input;
 pub mod keymap;
 mod library;
+pub mod links;
 mod mouse;
 mod overlay;
 mod reader;
@@ -43,6 +44,9 @@ pub struct Settings {
     pub justify: bool,
     /// A search without diacritics finds text with them (`cafe` finds `café`).
     pub ignore_diacritics: bool,
+    /// `c` in the question before opening a web address copies it through the terminal
+    /// (OSC 52): off unless the configuration turns it on.
+    pub osc52: bool,
 }
 
 impl Settings {
@@ -62,6 +66,7 @@ impl Default for Settings {
             hyphenate: true,
             justify: false,
             ignore_diacritics: true,
+            osc52: false,
         }
     }
 }
@@ -83,6 +88,8 @@ pub enum Overlay {
     Bookmarks { selected: usize, offset: usize },
     /// The results of a library-wide search: the selected row and the first row shown.
     Results { selected: usize, offset: usize },
+    /// Every link of the open article (`F`).
+    Links { selected: usize, offset: usize },
 }
 
 /// One display line of the library list.
@@ -156,6 +163,12 @@ pub struct State {
     pub search_all: results::SearchAll,
     /// An article being opened at a match of the library-wide search.
     pub open_search: Option<results::OpenSearch>,
+    /// Where links were followed from, the last one last: back goes there first.
+    pub back: Vec<links::BackPlace>,
+    /// The links of the open article, while their list is shown.
+    pub links: Vec<links::Listed>,
+    /// An article being opened by a link to a place in it (entry, fragment).
+    pub open_fragment: Option<(usize, String)>,
 }
 
 /// Everything that can happen to the state.
@@ -286,6 +299,11 @@ pub enum Effect {
     SearchLibrary(Box<results::LibrarySearch>),
     /// Stop the library-wide search running in the background.
     StopSearchLibrary,
+    /// Hand a web address (http, https, mailto; confirmed on screen) to the system's
+    /// opener.
+    OpenUrl(String),
+    /// Put a web address on the clipboard through the terminal (OSC 52).
+    CopyUrl(String),
     /// Open the library with this key (its INDEX.md), then send [`Action::LibraryOpened`]
     /// with `then`.
     OpenLibrary {
@@ -331,6 +349,9 @@ impl State {
             filter: filter::FilterState::default(),
             search_all: results::SearchAll::default(),
             open_search: None,
+            back: Vec::new(),
+            links: Vec::new(),
+            open_fragment: None,
         };
         state.take_in_entries(0);
         state
@@ -357,6 +378,8 @@ impl State {
         // Results name entries of the library left.
         self.search_all.results = None;
         self.open_search = None;
+        self.back.clear();
+        self.open_fragment = None;
         if matches!(&self.mode, Mode::Typing(t) if matches!(t.prompt, Prompt::Filter | Prompt::SearchAll))
         {
             self.mode = Mode::Normal;
@@ -371,6 +394,7 @@ impl State {
             Some(Overlay::Help { .. }) => Context::Help,
             Some(Overlay::Bookmarks { .. }) => Context::Bookmarks,
             Some(Overlay::Results { .. }) => Context::Results,
+            Some(Overlay::Links { .. }) => Context::Links,
             None => match self.screen {
                 Screen::Library => Context::Library,
                 Screen::Reader => Context::Reader,
@@ -618,6 +642,9 @@ fn key_action(state: &mut State, key: &KeyEvent, effects: &mut Vec<Effect>) {
         Intent::Submit => submit(state, effects),
         Intent::Cancel => cancel_typing(state, effects),
         Intent::Dismiss => state.mode = Mode::Normal,
+        Intent::Hint(c) => links::type_hint(state, c, effects),
+        Intent::EraseHint => links::erase_hint(state),
+        Intent::Answer(c) => links::answer(state, c, effects),
         Intent::ScrollMessage(command) => scroll_message(state, command),
         Intent::Wait | Intent::Nothing => {}
     }
@@ -631,7 +658,7 @@ fn command_in_mode(state: &mut State, command: Command, effects: &mut Vec<Effect
         (Mode::Typing(_), Command::Open) => submit(state, effects),
         (Mode::Typing(_), Command::Back) => cancel_typing(state, effects),
         (Mode::Typing(_), _) => {}
-        (Mode::Message(_), _) => state.mode = Mode::Normal,
+        (Mode::Message(_) | Mode::Hints(_) | Mode::Confirm(_), _) => state.mode = Mode::Normal,
         (Mode::Normal, _) => run_command(state, command, 1, effects),
     }
 }
@@ -899,7 +926,9 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
         | Command::PreviousSection
         | Command::Contents
         | Command::Bookmark
-        | Command::Note => {
+        | Command::Note
+        | Command::FollowLink
+        | Command::ListLinks => {
             state.flash = Some(format!(
                 "open an article first ({})",
                 state.hint(Command::Open)
@@ -963,6 +992,7 @@ fn loaded(
         Err(message) => {
             state.open_at = None;
             state.open_search = None;
+            state.open_fragment = None;
             state.flash = None;
             state.show_message(
                 "Cannot open this article",
@@ -1015,6 +1045,9 @@ fn loaded(
             if let Some(search) = search {
                 find::start_at(state, search.text, search.regex, search.place, effects);
             }
+            if let Some((_, fragment)) = state.open_fragment.take().filter(|(e, _)| *e == entry) {
+                links::arrived(state, &fragment);
+            }
             remember_position(state, key.clone(), effects);
             effects.push(store_op(Op::SetLastOpen(Some(crate::store::LastOpen {
                 doc: key,
@@ -1033,6 +1066,8 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
                 find::step(state, command == Command::NextMatch, count);
             }
             Command::SearchWord => find::search_word(state, effects),
+            Command::FollowLink => return links::show_hints(state),
+            Command::ListLinks => return links::open_list(state),
             _ => {}
         }
         if matches!(
@@ -1129,11 +1164,16 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
             if find::stop(state, effects) {
                 return;
             }
+            // After following links, back goes to where the last one was followed from.
+            if links::go_back(state, effects) {
+                return;
+            }
             let Some(reader) = state.reader.as_mut() else {
                 return;
             };
             let key = reader.key.clone();
             let entry = reader.entry;
+            state.back.clear();
             // The article stays the "last open" one: quitting from the library and
             // starting again tomorrow reopens it (`--fresh` starts at the library).
             remember_position(state, key, effects);
@@ -1161,6 +1201,8 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
         | Command::DeleteBookmark
         | Command::Filter
         | Command::SearchAll
+        | Command::FollowLink
+        | Command::ListLinks
         | Command::CommandLine => return,
     }
     let key = reader.key.clone();

@@ -37,7 +37,7 @@ pub(super) fn scroll(
 pub(super) fn click(state: &mut State, column: u16, row: u16, effects: &mut Vec<Effect>) {
     // A click closes a message, as a key does; it does nothing while typing.
     match state.mode {
-        Mode::Message(_) => {
+        Mode::Message(_) | Mode::Hints(_) | Mode::Confirm(_) => {
             state.mode = Mode::Normal;
             return;
         }
@@ -48,7 +48,8 @@ pub(super) fn click(state: &mut State, column: u16, row: u16, effects: &mut Vec<
         Some(
             overlay @ (Overlay::Contents { .. }
             | Overlay::Bookmarks { .. }
-            | Overlay::Results { .. }),
+            | Overlay::Results { .. }
+            | Overlay::Links { .. }),
         ) => {
             let rows = overlay_rows(state, &overlay);
             let rect = geometry::inner(overlay_box(state, &overlay));
@@ -63,7 +64,8 @@ pub(super) fn click(state: &mut State, column: u16, row: u16, effects: &mut Vec<
             let (offset, selected) = match overlay {
                 Overlay::Contents { offset, selected }
                 | Overlay::Bookmarks { offset, selected }
-                | Overlay::Results { offset, selected } => (offset, selected),
+                | Overlay::Results { offset, selected }
+                | Overlay::Links { offset, selected } => (offset, selected),
                 Overlay::Help { .. } => return,
             };
             let index = offset + usize::from(row - rect.y);
@@ -80,6 +82,10 @@ pub(super) fn click(state: &mut State, column: u16, row: u16, effects: &mut Vec<
                         offset,
                     },
                     Overlay::Results { .. } => Overlay::Results {
+                        selected: index,
+                        offset,
+                    },
+                    Overlay::Links { .. } => Overlay::Links {
                         selected: index,
                         offset,
                     },

@@ -109,6 +109,21 @@ pub(super) fn command(
                 Some(Overlay::Results { selected, offset })
             }
         },
+        Overlay::Links { selected, offset } => match command {
+            Command::Back | Command::ListLinks => None,
+            Command::Help => Some(Overlay::Help {
+                context: super::Context::Links,
+                offset: 0,
+            }),
+            Command::Open => {
+                super::links::follow_listed(state, selected, effects);
+                None
+            }
+            other => {
+                let (selected, offset) = list_move(selected, offset, rows, height, other, count);
+                Some(Overlay::Links { selected, offset })
+            }
+        },
     };
     // An action may have opened another overlay: that one wins.
     if state.overlay.is_none() {
@@ -180,6 +195,7 @@ pub fn overlay_rows(state: &State, overlay: &Overlay) -> usize {
             .as_ref()
             .map_or(0, |r| r.rows.len())
             .max(1),
+        Overlay::Links { .. } => state.links.len(),
     }
 }
 
@@ -210,6 +226,7 @@ pub fn overlay_width(overlay: &Overlay) -> u16 {
         Overlay::Help { .. } => 80,
         Overlay::Bookmarks { .. } => 100,
         Overlay::Results { .. } => 100,
+        Overlay::Links { .. } => 100,
     }
 }
 
@@ -243,6 +260,10 @@ pub(super) fn clamp(state: &mut State) {
         Overlay::Results { selected, offset } => {
             let (selected, offset) = fix(selected, offset);
             Overlay::Results { selected, offset }
+        }
+        Overlay::Links { selected, offset } => {
+            let (selected, offset) = fix(selected, offset);
+            Overlay::Links { selected, offset }
         }
         Overlay::Help { context, offset } => Overlay::Help {
             context,

@@ -58,8 +58,10 @@ fn markdown_links_keep_their_targets() {
 
 #[test]
 fn html_links_keep_their_targets() {
-    let doc = md("<p>A <a href=\" https://example.org/h \">block link</a>.</p>\n\n\
-        Inline <a href=\"x.md\">html</a> and <a name=\"n\">no href</a>.\n");
+    let doc = md(
+        "<p>A <a href=\" https://example.org/h \">block link</a>.</p>\n\n\
+        Inline <a href=\"x.md\">html</a> and <a name=\"n\">no href</a>.\n",
+    );
     assert_eq!(
         links(&doc),
         [
@@ -96,13 +98,17 @@ fn hostile_targets_are_kept_without_control_characters() {
     let found = links(&doc);
     assert_eq!(found.len(), 3);
     assert!(
+        found.iter().all(|(_, t)| !t.chars().any(char::is_control)),
+        "{:?}",
         found
             .iter()
-            .all(|(_, t)| !t.chars().any(char::is_control)),
-        "{:?}",
-        found.iter().map(|(_, t)| &t[..t.len().min(40)]).collect::<Vec<_>>()
+            .map(|(_, t)| &t[..t.len().min(40)])
+            .collect::<Vec<_>>()
     );
-    assert_eq!(found[1].1, "javascript:alert(1)", "kept: refused when followed");
+    assert_eq!(
+        found[1].1, "javascript:alert(1)",
+        "kept: refused when followed"
+    );
     assert_eq!(found[2].1.len(), long.len());
 }
 
@@ -126,7 +132,9 @@ fn footnotes_are_raised_marks_linking_to_their_notes_and_back() {
 
 #[test]
 fn fragments_name_sections_by_slug_id_or_github_number() {
-    let doc = md("# Book\n\n## Chapter\n\nOne.\n\n## Chapter\n\nTwo.\n\n## Explicit {#my-id}\n\nThree.\n\n## Chapter\n\nFour.\n");
+    let doc = md(
+        "# Book\n\n## Chapter\n\nOne.\n\n## Chapter\n\nTwo.\n\n## Explicit {#my-id}\n\nThree.\n\n## Chapter\n\nFour.\n",
+    );
     let text = |f: &str| {
         doc.fragment(f)
             .map(|(b, _)| doc.block(b + 1).text.to_string())

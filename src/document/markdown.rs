@@ -802,7 +802,7 @@ impl Builder {
     /// control characters taken out: it is shown and may be opened).
     fn add_link(&mut self, start: usize, end: usize, target: String) {
         if let Some(block) = self.current.as_mut() {
-            push_link(block, start, end, &target);
+            block.add_link(start..end, &target);
         }
     }
 
@@ -818,7 +818,7 @@ impl Builder {
                     // A link still open at the end of its block (an HTML link around
                     // blocks) links in this block too.
                     Some(target) if open.role == Role::Link => {
-                        push_link(&mut block, open.start, len, target);
+                        block.add_link(open.start..len, target);
                     }
                     _ => block.spans.push(Span::new(open.start..len, open.role)),
                 }
@@ -969,6 +969,30 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H4 => 4,
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
+    }
+}
+
+/// How a footnote's label is named in anchors: as written, spaces as dashes.
+fn footnote_name(label: &str) -> String {
+    super::slug(label)
+}
+
+/// The anchor of a footnote's note: `fn-1`.
+fn footnote_anchor(label: &str) -> String {
+    format!("fn-{}", footnote_name(label))
+}
+
+/// The mark of a footnote in the text and before its note: a number raised (`¹²`), any
+/// other label in brackets (`[note]`).
+fn footnote_mark(label: &str) -> String {
+    const RAISED: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    if !label.is_empty() && label.len() <= 6 && label.bytes().all(|b| b.is_ascii_digit()) {
+        label
+            .bytes()
+            .map(|b| RAISED[usize::from(b - b'0')])
+            .collect()
+    } else {
+        format!("[{label}]")
     }
 }
 
@@ -1398,33 +1422,5 @@ mod tests {
             .collect::<String>();
         let d = doc(&md);
         assert!(!d.is_empty());
-    }
-}
-
-fn push_link(block: &mut Block, start: usize, end: usize, target: &str) {
-    block.add_link(start..end, target);
-}
-
-/// How a footnote's label is named in anchors: as written, spaces as dashes.
-fn footnote_name(label: &str) -> String {
-    super::slug(label)
-}
-
-/// The anchor of a footnote's note: `fn-1`.
-fn footnote_anchor(label: &str) -> String {
-    format!("fn-{}", footnote_name(label))
-}
-
-/// The mark of a footnote in the text and before its note: a number raised (`¹²`), any
-/// other label in brackets (`[note]`).
-fn footnote_mark(label: &str) -> String {
-    const RAISED: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
-    if !label.is_empty() && label.len() <= 6 && label.bytes().all(|b| b.is_ascii_digit()) {
-        label
-            .bytes()
-            .map(|b| RAISED[usize::from(b - b'0')])
-            .collect()
-    } else {
-        format!("[{label}]")
     }
 }

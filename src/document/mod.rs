@@ -371,7 +371,9 @@ impl Block {
         };
         let mut span = Span::new(range, Role::Link);
         span.set_link(Some(index));
-        let at = self.spans.partition_point(|s| s.range().start <= span.range().start);
+        let at = self
+            .spans
+            .partition_point(|s| s.range().start <= span.range().start);
         self.spans.insert(at, span);
     }
 

@@ -142,7 +142,9 @@ fn link_urls(block: &mut Block) {
         return;
     }
     let mut finder = linkify::LinkFinder::new();
-    finder.kinds(&[linkify::LinkKind::Url]).url_must_have_scheme(true);
+    finder
+        .kinds(&[linkify::LinkKind::Url])
+        .url_must_have_scheme(true);
     let found: Vec<(std::ops::Range<usize>, String)> = finder
         .links(&block.text)
         .filter(|link| {

@@ -12,6 +12,7 @@
 //! person does is drawn at once).
 
 mod load;
+pub mod opener;
 pub mod workers;
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -475,6 +476,16 @@ impl Loop {
                     }
                 }
                 Effect::StopSearchLibrary => self.stop_search_all(),
+                Effect::OpenUrl(url) => {
+                    if let Err(e) = opener::open(&url, std::env::var_os("BROWSER")) {
+                        queue.extend(update(state, Action::Notice(format!("not opened: {e}"))));
+                    }
+                }
+                Effect::CopyUrl(url) => {
+                    if let Err(e) = opener::copy(&url) {
+                        queue.extend(update(state, Action::Notice(format!("not copied: {e}"))));
+                    }
+                }
                 Effect::Check { entries } => {
                     queue.extend(update(state, check_entries(state, &entries)));
                 }

@@ -47,6 +47,10 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
         Mode::Message(message) => {
             overlays::message(frame.buffer_mut(), area, state, message, theme)
         }
+        Mode::Hints(hints) => reader::hints(frame.buffer_mut(), area, state, hints),
+        Mode::Confirm(confirm) => {
+            overlays::confirm(frame.buffer_mut(), area, state, confirm, theme)
+        }
         Mode::Normal => {
             if let Some(keys) = state.pending_keys.shown() {
                 pending_keys(frame.buffer_mut(), area, &keys, theme);

@@ -37,6 +37,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, them
             Some(*selected),
             *offset,
         ),
+        Overlay::Links { selected, offset } => (
+            format!(
+                " Links · {} follows · {} back ",
+                state.hint(Command::Open),
+                state.hint(Command::Back)
+            ),
+            Some(*selected),
+            *offset,
+        ),
         Overlay::Results { selected, offset } => (
             state
                 .search_all
@@ -58,6 +67,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, them
         Overlay::Results { .. } => {
             result_rows(state, theme, usize::from(inner.width), window.clone())
         }
+        Overlay::Links { .. } => link_rows(state, theme, usize::from(inner.width), window.clone()),
         Overlay::Help { context, .. } => state
             .keymap
             .help_lines(*context)
@@ -96,6 +106,83 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, them
                 theme.selection(),
             );
         }
+    }
+}
+
+/// One row per link of the article: its text, then where it goes.
+fn link_rows(
+    state: &State,
+    theme: &Theme,
+    width: usize,
+    window: std::ops::Range<usize>,
+) -> Vec<Line<'static>> {
+    let Some(reader) = state.reader.as_ref() else {
+        return Vec::new();
+    };
+    let end = window.end.min(state.links.len());
+    state.links[window.start.min(end)..end]
+        .iter()
+        .map(|listed| {
+            let target = reader.doc.link_target(listed.link).unwrap_or_default();
+            let text = ellipsize(&listed.text, (width / 2).max(8));
+            let room = width.saturating_sub(text_width(&text) + 3);
+            Line::from(vec![
+                Span::styled(text, theme.role(crate::document::Role::Link)),
+                Span::styled(" → ", theme.dim()),
+                Span::raw(ellipsize(
+                    &crate::document::sanitize::escape_controls(target),
+                    room,
+                )),
+            ])
+        })
+        .collect()
+}
+
+/// The question before a web address is handed to the system: the whole address, wrapped,
+/// and the keys that answer.
+pub fn confirm(
+    buf: &mut Buffer,
+    area: Rect,
+    state: &State,
+    confirm: &crate::app::links::Confirm,
+    theme: &Theme,
+) {
+    let width =
+        usize::from(geometry::inner(geometry::overlay(area.width, area.height, 72, 1)).width)
+            .max(1);
+    let mut lines: Vec<Line<'static>> = textwrap::wrap(
+        &confirm.url,
+        textwrap::Options::new(width).break_words(true),
+    )
+    .into_iter()
+    .map(|l| Line::raw(l.into_owned()))
+    .collect();
+    // A very long address shows its start and end.
+    let most = usize::from(area.height.saturating_sub(8)).max(1);
+    if lines.len() > most {
+        let tail = lines.split_off(lines.len() - 1);
+        lines.truncate(most.saturating_sub(1).max(1));
+        lines.push(Line::styled("…", theme.dim()));
+        lines.extend(tail);
+    }
+    lines.push(Line::raw(""));
+    let copy = if state.settings.osc52 {
+        " · c copies it"
+    } else {
+        ""
+    };
+    let keys = format!("Enter or y opens it in the browser{copy} · any other key: no");
+    lines.extend(
+        textwrap::wrap(&keys, textwrap::Options::new(width))
+            .into_iter()
+            .map(|l| Line::styled(l.into_owned(), theme.dim())),
+    );
+    let rect = geometry::overlay(area.width, area.height, 72, lines.len()).intersection(area);
+    let inner = geometry::inner(rect);
+    frame_box(buf, rect, " Open this address? ");
+    for (row, line) in lines.iter().take(usize::from(inner.height)).enumerate() {
+        let y = inner.y + u16::try_from(row).unwrap_or(u16::MAX);
+        put(buf, area, inner.x, y, line, inner.width);
     }
 }
 

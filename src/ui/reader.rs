@@ -230,3 +230,60 @@ fn status(
     spans.push(Span::styled(right, theme.status()));
     put(buf, area, row.x, row.y, &Line::from(spans), row.width);
 }
+
+/// The letters of the link hints, over the start of each link on screen, those that no
+/// longer match what was typed left out, the letters typed so far dimmed.
+pub fn hints(buf: &mut Buffer, area: Rect, state: &State, hints: &crate::app::links::Hints) {
+    let Some(areas) = geometry::reader(area.width, area.height, state.settings.max_width) else {
+        return;
+    };
+    let label = Style::new()
+        .add_modifier(ratatui::style::Modifier::REVERSED | ratatui::style::Modifier::BOLD);
+    let typed = Style::new().add_modifier(ratatui::style::Modifier::REVERSED);
+    for hint in hints
+        .items
+        .iter()
+        .filter(|h| h.label.starts_with(&hints.typed))
+    {
+        let (Ok(row), Ok(column)) = (u16::try_from(hint.row), u16::try_from(hint.column)) else {
+            continue;
+        };
+        if row >= areas.text.height || column >= areas.text.width {
+            continue;
+        }
+        let (done, rest) = hint.label.split_at(hints.typed.len());
+        let line = Line::from(vec![
+            Span::styled(done.to_string(), typed),
+            Span::styled(rest.to_string(), label),
+        ]);
+        put(
+            buf,
+            area,
+            areas.text.x + column,
+            areas.text.y + row,
+            &line,
+            areas.text.width - column,
+        );
+    }
+    let status = format!(
+        " follow a link: type its letters ({} hints) · Esc cancels",
+        hints.items.len()
+    );
+    fill(
+        buf,
+        areas.status,
+        Style::new().add_modifier(ratatui::style::Modifier::REVERSED),
+    );
+    put(
+        buf,
+        area,
+        areas.status.x,
+        areas.status.y,
+        &Line::raw(format!(
+            "{:<width$}",
+            ellipsize(&status, usize::from(areas.status.width)),
+            width = usize::from(areas.status.width)
+        )),
+        areas.status.width,
+    );
+}
