@@ -4,17 +4,43 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+/// One example per command, under `blatt --help`.
+const EXAMPLES: &str = "Examples:
+  blatt                                  the library you read last (or the bundled one)
+  blatt ~/news                           a library: a folder with an INDEX.md
+  blatt ~/news/report.md#results         one article, at its section `results`
+  blatt ~/news --open report.md --section 3
+  blatt list ~/news --json               the entries, for programs
+  blatt toc ~/news/report.md             the section headings of an article
+  blatt render ~/news/report.md --width 72
+  blatt search 'open data' ~/news        every match in every article
+  blatt index ~/news --dry-run           what INDEX.md would become, as a diff
+  blatt bookmarks --markdown             all bookmarks as a Markdown list
+  blatt completions bash > ~/.local/share/bash-completion/completions/blatt
+  blatt man > ~/.local/share/man/man1/blatt.1";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "blatt",
     version,
     about = "A full-screen terminal reader for news articles kept in a folder with an INDEX.md",
-    subcommand_precedence_over_arg = true
+    subcommand_precedence_over_arg = true,
+    after_help = EXAMPLES
 )]
 pub struct Cli {
-    /// A library folder, an INDEX.md, or a single article to open. Without it: the library
-    /// from the config, else the bundled one (and the article you were reading, if any).
+    /// A library folder, an INDEX.md, or a single article to open (`ARTICLE#section-slug`
+    /// opens it at that section). Without it: the library from the config, else the bundled
+    /// one (and the article you were reading, if any).
     pub path: Option<PathBuf>,
+
+    /// Open the article at section N (1 is the first, as the status line counts).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub section: Option<u32>,
+
+    /// Open this entry of the library: its file as INDEX.md links it, its title, or its
+    /// number in the list (1 is the first); `ENTRY#section-slug` opens it at that section.
+    #[arg(long, value_name = "ENTRY")]
+    pub open: Option<String>,
 
     /// Start at the library instead of reopening the last article.
     #[arg(long)]
@@ -88,6 +114,13 @@ pub enum Headless {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print blatt's manual page (roff; `man -l` shows it).
+    Man,
     /// Print all bookmarks.
     Bookmarks {
         /// As JSON.

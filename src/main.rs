@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-use blatt::app::{Effect, Keymap, Settings, State};
+use blatt::app::links::Deep;
+use blatt::app::{Keymap, Settings, State};
 use blatt::cli::{Cli, Headless};
 use blatt::config::{self, Config};
 use blatt::library::{self, Library};
@@ -129,6 +130,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             print(&out)
         }
+        Some(Headless::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut command, "blatt", &mut out);
+            print(&String::from_utf8_lossy(&out))
+        }
+        Some(Headless::Man) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(command).render(&mut out)?;
+            print(&String::from_utf8_lossy(&out))
+        }
         Some(Headless::Bookmarks { json, markdown }) => {
             let dir = config_dir.context("no config directory, so no bookmarks")?;
             let (store, notices) = Store::open(Some(dir));
@@ -150,9 +163,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let depth = terminal::color_depth(&env, config.colors);
             let (store, notices) = Store::open_resolved(config_dir);
             warnings.extend(notices.iter().map(ToString::to_string));
+            // `ARTICLE#slug`: the part after `#` names a section, unless a file has that name.
+            let (path, fragment) = match cli.path.as_deref() {
+                Some(path) if !path.exists() => {
+                    match path.to_str().and_then(|p| p.rsplit_once('#')) {
+                        Some((file, fragment)) if !file.is_empty() => {
+                            (Some(PathBuf::from(file)), Some(fragment.to_string()))
+                        }
+                        _ => (Some(path.to_path_buf()), None),
+                    }
+                }
+                other => (other.map(Path::to_path_buf), None),
+            };
+            let deep = DeepLink {
+                entry: cli.open,
+                fragment,
+                section: cli.section,
+            };
             reader(
-                cli.path.as_deref(),
+                path.as_deref(),
                 cli.fresh,
+                deep,
                 config,
                 depth,
                 store,
@@ -226,9 +257,53 @@ fn print(text: &str) -> anyhow::Result<()> {
     }
 }
 
+/// Where the command line asks the reader to open: an entry of the library (`--open`), a
+/// section by slug (`ARTICLE#slug`, `--open ENTRY#slug`) or by number (`--section N`).
+struct DeepLink {
+    entry: Option<String>,
+    fragment: Option<String>,
+    section: Option<u32>,
+}
+
+/// The entry `wanted` names (its link as INDEX.md writes it, its title, or its number from
+/// 1), reading the rest of a large INDEX.md if it is not among the entries read so far.
+fn find_entry(
+    library: &mut Library,
+    rest: &mut Option<library::LibraryRest>,
+    wanted: &str,
+) -> Option<usize> {
+    let decode = |text: &str| {
+        percent_encoding::percent_decode_str(text)
+            .decode_utf8_lossy()
+            .trim_start_matches("./")
+            .to_string()
+    };
+    let matches = |e: &library::Entry| {
+        let link = e.link.split('#').next().unwrap_or_default();
+        decode(link) == decode(wanted) || e.title.eq_ignore_ascii_case(wanted)
+    };
+    loop {
+        if let Ok(n) = wanted.parse::<usize>() {
+            if let Some(i) = n.checked_sub(1).filter(|&i| i < library.entries.len()) {
+                return Some(i);
+            }
+        } else if let Some(i) = library.entries.iter().position(matches) {
+            return Some(i);
+        }
+        match rest.as_mut() {
+            Some(more) if !more.is_done() => {
+                let part = more.next_part();
+                library.entries.extend(part.entries);
+            }
+            _ => return None,
+        }
+    }
+}
+
 fn reader(
     path: Option<&Path>,
     fresh: bool,
+    deep: DeepLink,
     config: Config,
     depth: ColorDepth,
     store: Store,
@@ -290,6 +365,41 @@ fn reader(
             }
         },
     };
+    let (mut library, mut rest) = (library, rest);
+    // The entry the command line names, and where in it.
+    let opened = match (&deep.entry, single) {
+        (Some(wanted), false) => {
+            let (wanted, fragment) = match wanted.rsplit_once('#') {
+                Some((entry, fragment)) if !entry.is_empty() => (entry, Some(fragment)),
+                _ => (wanted.as_str(), None),
+            };
+            let entry = find_entry(&mut library, &mut rest, wanted).with_context(|| {
+                format!(
+                    "the library has no entry {wanted:?} (`blatt list` shows its entries; --open takes a file as INDEX.md links it, a title or a number)"
+                )
+            })?;
+            Some((
+                entry,
+                fragment.map(str::to_string).or(deep.fragment.clone()),
+            ))
+        }
+        (Some(_), true) => {
+            anyhow::bail!("--open names an entry of a library, not of a single article")
+        }
+        (None, true) => Some((0, deep.fragment.clone())),
+        (None, false) if deep.section.is_some() || deep.fragment.is_some() => {
+            anyhow::bail!(
+                "--section and #slug need an article: blatt ARTICLE#slug, or blatt LIBRARY --open ENTRY --section N"
+            )
+        }
+        (None, false) => None,
+    };
+    let place = match (opened.as_ref().and_then(|(_, f)| f.clone()), deep.section) {
+        (Some(_), Some(_)) => anyhow::bail!("give either #slug or --section, not both"),
+        (Some(fragment), None) => Some(Deep::Fragment(fragment)),
+        (None, Some(n)) => Some(Deep::Section(n as usize)),
+        (None, None) => None,
+    };
     let settings = Settings {
         max_width: config.max_width.max(10),
         hyphenate: config.hyphenation,
@@ -315,8 +425,8 @@ fn reader(
             .clone()
             .filter(|last| last.library.is_empty() || last.library == key)
     });
-    if single {
-        initial.push(Effect::Load { entry: 0 });
+    if let Some((entry, _)) = opened {
+        initial.extend(state.open_deep(entry, place));
     } else if let Some(last) = last {
         if fresh {
             initial.extend(state.select_last(last.doc));

@@ -970,3 +970,112 @@ fn search_in_the_hostile_library_never_prints_a_control() {
         assert_no_controls(&run.args, &run.stderr, &['\n']);
     }
 }
+
+#[test]
+fn completions_parse_and_the_man_page_renders() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bash = common::blatt(dir.path(), ["completions", "bash"]);
+    assert_eq!(
+        bash.code,
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&bash.stderr)
+    );
+    let script = dir.path().join("blatt.bash");
+    fs::write(&script, &bash.stdout).expect("write");
+    let checked = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .expect("run bash -n");
+    assert!(
+        checked.status.success(),
+        "bash -n: {}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    let text = String::from_utf8_lossy(&bash.stdout);
+    for word in ["search", "index", "--section", "--open", "completions"] {
+        assert!(text.contains(word), "bash completion lacks {word}");
+    }
+    let fish = common::blatt(dir.path(), ["completions", "fish"]);
+    assert_eq!(fish.code, Some(0));
+    let fish = String::from_utf8_lossy(&fish.stdout);
+    assert!(fish.contains("complete -c blatt"), "{fish}");
+    if let Ok(out) = std::process::Command::new("fish")
+        .arg("--no-execute")
+        .arg("-c")
+        .arg(&*fish)
+        .output()
+    {
+        assert!(
+            out.status.success(),
+            "fish: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for shell in ["zsh", "elvish", "powershell"] {
+        let run = common::blatt(dir.path(), ["completions", shell]);
+        assert_eq!(run.code, Some(0), "{shell}");
+        assert!(!run.stdout.is_empty(), "{shell}");
+    }
+    let bad = common::blatt(dir.path(), ["completions", "tcsh"]);
+    assert_eq!(bad.code, Some(2), "clap refuses an unknown shell");
+
+    let man = common::blatt(dir.path(), ["man"]);
+    assert_eq!(man.code, Some(0));
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH blatt"),
+        "{}",
+        &page[..page.len().min(200)]
+    );
+    let file = dir.path().join("blatt.1");
+    fs::write(&file, &man.stdout).expect("write");
+    if let Ok(out) = std::process::Command::new("man")
+        .arg("-l")
+        .arg(&file)
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "80")
+        .output()
+    {
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "man -l: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            shown.contains("SYNOPSIS") && shown.contains("--section"),
+            "{shown}"
+        );
+    }
+}
+
+#[test]
+fn help_shows_an_example_of_every_command() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let help = common::blatt(dir.path(), ["--help"]);
+    assert_eq!(help.code, Some(0));
+    let help = String::from_utf8_lossy(&help.stdout);
+    let examples = help.split("Examples:").nth(1).expect("an Examples section");
+    for command in [
+        "list",
+        "toc",
+        "render",
+        "search",
+        "index",
+        "bookmarks",
+        "completions",
+        "man",
+        "--open",
+        "#",
+    ] {
+        assert!(
+            examples
+                .lines()
+                .any(|l| l.contains(&format!("blatt {command}"))
+                    || (command.starts_with(['-', '#']) && l.contains(command))),
+            "no example of {command}:\n{examples}"
+        );
+    }
+}

@@ -7,6 +7,7 @@
 mod common;
 mod tmux;
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -650,5 +651,99 @@ fn a_search_in_every_article_opens_the_seed_at_the_tiktok_section() {
     });
     pane.key("q");
     assert_eq!(pane.wait_for_exit(), 0, "blatt should exit with status 0");
+    pane.assert_terminal_restored();
+}
+
+/// The fixture library of links (tests/fixtures/links), as a path argument.
+fn links_library() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/links")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn deep_links_open_articles_at_their_sections() {
+    let tmux = Tmux::new();
+    let library = links_library();
+    // ARTICLE#slug.
+    let article = format!("{library}/more/b.md#part-two");
+    let pane = tmux.run_blatt("deep-slug", 80, 24, &[&article]);
+    let screen = pane.wait_until("the article at part two", |s| {
+        s.get(1)
+            .is_some_and(|l| l.trim_start().starts_with("Part two"))
+    });
+    assert!(
+        screen.last().is_some_and(|l| l.contains("3/3")),
+        "{}",
+        show(&screen)
+    );
+    pane.key("q");
+    assert_eq!(pane.wait_for_exit(), 0);
+
+    // LIBRARY --open ENTRY --section N.
+    let pane = tmux.run_blatt(
+        "deep-open",
+        80,
+        24,
+        &[&library, "--open", "more/b.md", "--section", "2"],
+    );
+    pane.wait_until("the entry at section 2", |s| {
+        s.get(1)
+            .is_some_and(|l| l.trim_start().starts_with("Part one"))
+    });
+    // Back goes to the library, where the entry is selected.
+    pane.key("q");
+    pane.wait_for("Part two lives here");
+    pane.key("q");
+    assert_eq!(pane.wait_for_exit(), 0);
+
+    // An unknown slug: the article at its top and the nearest slugs.
+    let article = format!("{library}/more/b.md#part-tow");
+    let pane = tmux.run_blatt("deep-unknown", 80, 24, &[&article]);
+    let screen = pane.wait_for("No such place");
+    assert!(
+        screen.iter().any(|l| l.contains("#part-two")),
+        "the nearest slugs are listed:\n{}",
+        show(&screen)
+    );
+    pane.key("Escape");
+    std::thread::sleep(Duration::from_millis(300));
+    pane.key("q");
+    assert_eq!(pane.wait_for_exit(), 0);
+
+    // An entry the library does not have: an error before the screen is taken.
+    let pane = tmux.run_blatt("deep-missing", 80, 24, &[&library, "--open", "nosuch.md"]);
+    assert_eq!(pane.wait_for_exit(), 1);
+    let screen = pane.screen();
+    assert!(
+        screen.iter().any(|l| l.contains("no entry \"nosuch.md\"")),
+        "{}",
+        show(&screen)
+    );
+}
+
+#[test]
+fn following_a_link_to_another_article_and_back() {
+    let tmux = Tmux::new();
+    let library = links_library();
+    let pane = tmux.run_blatt("links", 80, 24, &[&library, "--open", "a.md"]);
+    pane.wait_for("See the other article");
+    pane.key("f");
+    pane.wait_for_status("follow a link");
+    // The first link is the other article's part two.
+    pane.key("a");
+    pane.wait_until("the other article at part two", |s| {
+        s.get(1)
+            .is_some_and(|l| l.trim_start().starts_with("Part two"))
+    });
+    pane.key("BSpace");
+    pane.wait_until("back in the first article", |s| {
+        s.iter().any(|l| l.contains("See the other article"))
+    });
+    pane.key("q");
+    pane.wait_for("Part two lives here");
+    pane.key("q");
+    assert_eq!(pane.wait_for_exit(), 0);
     pane.assert_terminal_restored();
 }

@@ -434,7 +434,9 @@ fn follow_local(
         return;
     }
     push_back(state);
-    state.open_fragment = Some((entry, fragment.unwrap_or_default()));
+    state.open_fragment = fragment
+        .filter(|f| !f.is_empty())
+        .map(|f| (entry, Deep::Fragment(f)));
     super::open_entry(state, entry, effects);
 }
 
@@ -471,20 +473,67 @@ pub fn go_back(state: &mut State, effects: &mut Vec<Effect>) -> bool {
     true
 }
 
-/// An article opened by a link to `fragment` in it: there, or a message with the nearest.
-pub fn arrived(state: &mut State, fragment: &str) {
+/// A place in an article to open it at, from a link or the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deep {
+    /// `#slug`: a section (or a named place such as a footnote).
+    Fragment(String),
+    /// Section N, counted from 1 as the status line counts.
+    Section(usize),
+}
+
+/// The article of `entry` was opened (or more of it arrived) to go to `state.open_fragment`:
+/// goes there once the document has it. While a large article is still loading, the place
+/// may come later; once it is all in, a place it does not have gets a message (the nearest
+/// section slugs, or how many sections there are) and the article stays at its top.
+pub fn arrived(state: &mut State) {
     let Some(reader) = state.reader.as_mut() else {
         return;
     };
-    if fragment.is_empty() {
+    let Some((entry, deep)) = state.open_fragment.clone() else {
+        return;
+    };
+    if entry != reader.entry {
         return;
     }
     let doc = Arc::clone(&reader.doc);
-    match doc.fragment(fragment) {
+    let place = match &deep {
+        Deep::Fragment(fragment) => doc.fragment(fragment),
+        Deep::Section(n) => n
+            .checked_sub(1)
+            .and_then(|i| doc.sections.get(i))
+            .map(|s| (s.blocks.start, 0)),
+    };
+    match place {
         Some((block, offset)) => {
+            state.open_fragment = None;
             reader.reopen_at(&Anchor::at(&doc, block, offset));
         }
-        None => state.show_message("No such place in this article", not_found(&doc, fragment)),
+        None if !doc.complete => {}
+        None => {
+            state.open_fragment = None;
+            reader.to_top();
+            let lines = match &deep {
+                Deep::Fragment(fragment) => not_found(&doc, fragment),
+                Deep::Section(n) => vec![format!(
+                    "“{}” has {} sections; there is no section {n}.",
+                    doc.title,
+                    doc.sections.len()
+                )],
+            };
+            state.show_message("No such place in this article", lines);
+        }
+    }
+}
+
+impl State {
+    /// Opens entry `entry` at `deep` (the command line's `ARTICLE#slug`, `--section N`,
+    /// `--open ENTRY`).
+    pub fn open_deep(&mut self, entry: usize, deep: Option<Deep>) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        self.open_fragment = deep.map(|d| (entry, d));
+        super::open_entry(self, entry, &mut effects);
+        effects
     }
 }
 

@@ -167,8 +167,8 @@ pub struct State {
     pub back: Vec<links::BackPlace>,
     /// The links of the open article, while their list is shown.
     pub links: Vec<links::Listed>,
-    /// An article being opened by a link to a place in it (entry, fragment).
-    pub open_fragment: Option<(usize, String)>,
+    /// An article being opened at a place in it (by a link, or from the command line).
+    pub open_fragment: Option<(usize, links::Deep)>,
 }
 
 /// Everything that can happen to the state.
@@ -538,6 +538,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 if reader.take_piece(blocks, done) {
                     state.marks_stale = true;
                     find::grown(state, before);
+                    links::arrived(state);
                 }
                 if let Some(error) = error {
                     state.flash = Some(format!("the rest could not be read: {error}"));
@@ -1045,9 +1046,7 @@ fn loaded(
             if let Some(search) = search {
                 find::start_at(state, search.text, search.regex, search.place, effects);
             }
-            if let Some((_, fragment)) = state.open_fragment.take().filter(|(e, _)| *e == entry) {
-                links::arrived(state, &fragment);
-            }
+            links::arrived(state);
             remember_position(state, key.clone(), effects);
             effects.push(store_op(Op::SetLastOpen(Some(crate::store::LastOpen {
                 doc: key,
