@@ -43,6 +43,9 @@ pub struct LinksConfig {
     /// `c` at the question before opening an address copies it through the terminal (OSC
     /// 52): off by default, as any program writing to the clipboard should be.
     pub osc52: bool,
+    /// Web links on screen are written as OSC 8 hyperlinks, which a terminal can open on a
+    /// click: off by default (some terminals print the sequence).
+    pub osc8: bool,
 }
 
 /// The `[search]` table: how a query typed in the reader is read.

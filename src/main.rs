@@ -406,6 +406,7 @@ fn reader(
         justify: config.justify,
         ignore_diacritics: config.search.ignore_diacritics,
         osc52: config.links.osc52,
+        osc8: config.links.osc8,
     };
     let mut state = State::new(library, settings, keymap);
     state.single = single;

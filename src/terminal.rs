@@ -15,7 +15,7 @@
 mod backend;
 pub mod detect;
 
-pub use backend::{Screen, sgr};
+pub use backend::{Hyperlink, Screen, osc8_target, sgr};
 pub use detect::{TermEnv, color_depth, full_screen_problem};
 
 use std::io::{self, BufWriter, Stdout, Write};

@@ -99,6 +99,9 @@ struct Wire {
     /// Every distinct CSI kind seen, with a count, for the report.
     seen: BTreeMap<String, usize>,
     controls_seen: BTreeMap<u8, usize>,
+    /// OSC 8 hyperlinks are allowed (the configuration turns them on), and how many opened.
+    osc8: bool,
+    links_opened: usize,
 }
 
 impl Wire {
@@ -115,6 +118,8 @@ impl Wire {
             problems: Vec::new(),
             seen: BTreeMap::new(),
             controls_seen: BTreeMap::new(),
+            osc8: false,
+            links_opened: 0,
         }
     }
 
@@ -185,6 +190,23 @@ impl vte::Perform for Wire {
     }
 
     fn osc_dispatch(&mut self, params: &[&[u8]], _: bool) {
+        // An OSC 8 hyperlink: `8`, no parameters, and an address of printable ASCII only
+        // (or nothing: the end of the link).
+        if self.osc8
+            && let [b"8", b"", target] = params
+        {
+            if target.iter().all(|b| (0x21..0x7f).contains(b)) {
+                if !target.is_empty() {
+                    self.links_opened += 1;
+                }
+                return;
+            }
+            self.problem(format!(
+                "OSC 8 with a target that is not printable ASCII: {:?}",
+                String::from_utf8_lossy(target)
+            ));
+            return;
+        }
         let first = params
             .first()
             .map(|p| String::from_utf8_lossy(p).into_owned())
@@ -255,8 +277,14 @@ impl vte::Perform for Wire {
 /// Checks `bytes` on the wire; returns the parser's findings. `size` turns on the bounds
 /// checks for a stream drawn at one fixed size.
 fn check_wire(bytes: &[u8], size: Option<(u16, u16)>) -> Wire {
+    check_wire_with(bytes, size, false)
+}
+
+/// [`check_wire`], with OSC 8 hyperlinks allowed or not.
+fn check_wire_with(bytes: &[u8], size: Option<(u16, u16)>, osc8: bool) -> Wire {
     let (cols, rows) = size.unwrap_or((u16::MAX, u16::MAX));
     let mut wire = Wire::new(cols, rows, size.is_some());
+    wire.osc8 = osc8;
     let mut parser = vte::Parser::new();
     parser.advance(&mut wire, bytes);
     wire.flush();
@@ -683,5 +711,54 @@ fn a_dumb_terminal_is_refused_before_the_screen_is_taken() {
             !bytes.contains(&0x1b),
             "{what}: not one escape sequence (no alternate screen): {text:?}"
         );
+    }
+}
+
+#[test]
+fn hyperlinks_are_on_the_wire_only_when_asked_for_and_carry_no_escape() {
+    let lib = tempfile::tempdir().expect("library");
+    std::fs::write(
+        lib.path().join("INDEX.md"),
+        "# Links\n\n- [Hostile links](links.md) — wire test\n",
+    )
+    .expect("index");
+    std::fs::write(
+        lib.path().join("links.md"),
+        format!(
+            "# Hostile links\n\nA [plain link](<https://example.org/a;b c>), \
+             <a href=\"https://example.org/evil\u{1b}]8;;\u{7}x\">an escape</a>, \
+             [umlaut](https://example.org/ü), [script](javascript:alert(1)) and \
+             [local](links.md#x).\n"
+        ),
+    )
+    .expect("article");
+    for osc8 in [false, true] {
+        let config = tempfile::tempdir().expect("config dir");
+        std::fs::write(
+            config.path().join("config.toml"),
+            format!("[links]\nosc8 = {osc8}\n"),
+        )
+        .expect("config");
+        let article = lib.path().join("links.md");
+        let mut s = Session::start(config.path(), &[&article], COLS, ROWS);
+        s.wait_until("the article", HANG_GUARD, is_reader);
+        s.send(b"q");
+        assert_eq!(s.wait_exit(HANG_GUARD), Some(0), "blatt should quit with 0");
+        let bytes = s.bytes();
+        let wire = check_wire_with(&bytes, Some((COLS, ROWS)), osc8);
+        assert!(
+            wire.problems.is_empty(),
+            "osc8 = {osc8}: {}",
+            wire.problems.join("\n  ")
+        );
+        if osc8 {
+            // The three web links (one wraps over two lines at most); not the script, not
+            // the local link.
+            assert!(
+                (3..=6).contains(&wire.links_opened),
+                "{} links opened",
+                wire.links_opened
+            );
+        }
     }
 }

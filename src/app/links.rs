@@ -186,11 +186,45 @@ fn labels(n: usize) -> Vec<String> {
 /// The links on screen, in reading order, each once, where its text starts (or, for a link
 /// that begins above the screen, where the screen starts).
 fn on_screen(reader: &super::Reader) -> Vec<Hint> {
+    let mut out: Vec<Hint> = Vec::new();
+    for region in regions(reader) {
+        let seen = out
+            .iter()
+            .any(|h| h.block == region.block && h.offset == region.offset && h.link == region.link);
+        if !seen {
+            out.push(Hint {
+                label: String::new(),
+                row: region.row,
+                column: region.columns.start,
+                block: region.block,
+                offset: region.offset,
+                link: region.link,
+            });
+        }
+    }
+    out
+}
+
+/// Where a link is drawn on one screen line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    /// The screen line (0 = the top line of the text) and the cells of the link in it.
+    pub row: usize,
+    pub columns: std::ops::Range<usize>,
+    /// The link: its block, where its text starts, and its target's index.
+    pub block: usize,
+    pub offset: usize,
+    pub link: usize,
+}
+
+/// The parts of links drawn on each screen line, in reading order: a link wrapped over two
+/// lines has a region on each.
+pub fn regions(reader: &super::Reader) -> Vec<Region> {
     let Some(layout) = reader.view() else {
         return Vec::new();
     };
     let doc = &reader.doc;
-    let mut out: Vec<Hint> = Vec::new();
+    let mut out = Vec::new();
     for (row, pos) in reader.visible().into_iter().enumerate() {
         let Some(line) = layout.lines(pos.block).and_then(|l| l.get(pos.line)) else {
             continue;
@@ -202,31 +236,31 @@ fn on_screen(reader: &super::Reader) -> Vec<Hint> {
                 continue;
             };
             let range = span.range();
-            let seen = out
-                .iter()
-                .any(|h| h.block == pos.block && h.offset == range.start && h.link == link);
-            if seen || range.start >= end.max(start + 1) || range.end <= start {
+            if range.start >= end.max(start + 1) || range.end <= start {
                 continue;
             }
-            // Where on this line the link's first visible character is drawn.
-            let at = range.start.max(start);
-            let Some(c) = block.text[at..].chars().next() else {
-                continue;
-            };
-            let marks = [(at..at + c.len_utf8(), Role::Match)];
+            // The link's cells on this line: the segments the mark over it makes.
+            let marks = [(range.start.max(start)..range.end, Role::Match)];
             let segments = layout.segments_marked(doc, pos, &marks);
-            let Some(i) = segments.iter().position(|s| s.roles.contains(Role::Match)) else {
-                continue;
-            };
-            let column = segments[..i].iter().map(|s| text_width(&s.text)).sum();
-            out.push(Hint {
-                label: String::new(),
-                row,
-                column,
-                block: pos.block,
-                offset: range.start,
-                link,
-            });
+            let mut column = 0;
+            let mut cells: Option<std::ops::Range<usize>> = None;
+            for segment in &segments {
+                let width = text_width(&segment.text);
+                if segment.roles.contains(Role::Match) && width > 0 {
+                    let from = cells.as_ref().map_or(column, |c| c.start);
+                    cells = Some(from..column + width);
+                }
+                column += width;
+            }
+            if let Some(columns) = cells {
+                out.push(Region {
+                    row,
+                    columns,
+                    block: pos.block,
+                    offset: range.start,
+                    link,
+                });
+            }
         }
     }
     out

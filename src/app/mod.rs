@@ -47,6 +47,8 @@ pub struct Settings {
     /// `c` in the question before opening a web address copies it through the terminal
     /// (OSC 52): off unless the configuration turns it on.
     pub osc52: bool,
+    /// Web links on screen are OSC 8 hyperlinks a terminal can open on click.
+    pub osc8: bool,
 }
 
 impl Settings {
@@ -67,6 +69,7 @@ impl Default for Settings {
             justify: false,
             ignore_diacritics: true,
             osc52: false,
+            osc8: false,
         }
     }
 }

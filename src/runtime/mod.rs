@@ -320,6 +320,14 @@ impl Loop {
     }
 
     fn draw(&mut self, term: &mut Tui, state: &State, runtime: &Runtime) -> anyhow::Result<()> {
+        if state.settings.osc8 {
+            let size = term.size()?;
+            let links = ui::hyperlinks(state, size.width, size.height);
+            if term.backend_mut().set_links(links) {
+                // Cells under a link that changed keep their old link until written again.
+                terminal::redraw_fully(term)?;
+            }
+        }
         terminal::draw(term, |frame| ui::draw(frame, state, &runtime.theme))?;
         self.last_draw = Some(Instant::now());
         Ok(())

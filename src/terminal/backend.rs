@@ -14,10 +14,22 @@ use ratatui::style::{Color, Modifier};
 
 use crate::ui::theme::{ColorDepth, basic_index, fit};
 
-/// A [`CrosstermBackend`] that draws cells in the SGR forms of a terminal of `depth`.
+/// A [`CrosstermBackend`] that draws cells in the SGR forms of a terminal of `depth`, and,
+/// when asked to, marks the cells of web links as OSC 8 hyperlinks.
 pub struct Screen<W: Write> {
     inner: CrosstermBackend<W>,
     depth: ColorDepth,
+    /// The hyperlinks of the frame being drawn.
+    links: Vec<Hyperlink>,
+}
+
+/// Cells of one screen row that link to an address (OSC 8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hyperlink {
+    pub y: u16,
+    pub x: std::ops::Range<u16>,
+    /// The address as the terminal gets it (see [`osc8_target`]).
+    pub target: String,
 }
 
 impl<W: Write> Screen<W> {
@@ -25,8 +37,54 @@ impl<W: Write> Screen<W> {
         Screen {
             inner: CrosstermBackend::new(writer),
             depth,
+            links: Vec::new(),
         }
     }
+
+    /// The hyperlinks of the next frame; true when they differ from the last frame's (the
+    /// cells under them must then be written again: a terminal keeps a cell's link until
+    /// the cell is written).
+    pub fn set_links(&mut self, links: Vec<Hyperlink>) -> bool {
+        let changed = links != self.links;
+        self.links = links;
+        changed
+    }
+}
+
+/// An address as an OSC 8 hyperlink may carry it: only `http`, `https` and `mailto`, and
+/// every byte that is not printable ASCII, or that a terminal or a parser could read as
+/// the end of the sequence or of its parameter (`;`), percent-encoded. So no address can
+/// put an escape sequence on the wire. `None` for any other address, or a very long one.
+pub fn osc8_target(url: &str) -> Option<String> {
+    const MOST: usize = 2048;
+    const ENCODED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'<')
+        .add(b'>')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'`')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}')
+        .add(b';')
+        .add(0x7f);
+    let lower = url.to_ascii_lowercase();
+    if !["http://", "https://", "mailto:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+    {
+        return None;
+    }
+    let encoded = percent_encoding::utf8_percent_encode(url, ENCODED).to_string();
+    (encoded.len() <= MOST && encoded.bytes().all(|b| (0x21..0x7f).contains(&b))).then_some(encoded)
+}
+
+/// Opens (or, with an empty target, closes) an OSC 8 hyperlink; ends with BEL, which every
+/// terminal that knows OSC takes as its end.
+fn osc8(target: &str) -> String {
+    format!("\x1b]8;;{target}\x07")
 }
 
 impl<W: Write> Write for Screen<W> {
@@ -60,10 +118,23 @@ impl<W: Write> Backend for Screen<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        // As with crossterm's backend, a frame starts and ends with the plain look.
+        // As with crossterm's backend, a frame starts and ends with the plain look, and with
+        // no hyperlink open.
         let mut look = PLAIN;
         let mut last: Option<(u16, u16)> = None;
+        let mut open: Option<usize> = None;
         for (x, y, cell) in content {
+            let link = self.links.iter().position(|l| l.y == y && l.x.contains(&x));
+            if link != open {
+                if open.is_some() {
+                    self.inner.write_all(osc8("").as_bytes())?;
+                }
+                if let Some(i) = link {
+                    self.inner
+                        .write_all(osc8(&self.links[i].target).as_bytes())?;
+                }
+                open = link;
+            }
             if !matches!(last, Some((lx, ly)) if ly == y && lx.checked_add(1) == Some(x)) {
                 crossterm::queue!(self.inner, MoveTo(x, y))?;
             }
@@ -79,6 +150,9 @@ impl<W: Write> Backend for Screen<W> {
                 look = wanted;
             }
             self.inner.write_all(cell.symbol().as_bytes())?;
+        }
+        if open.is_some() {
+            self.inner.write_all(osc8("").as_bytes())?;
         }
         if look != PLAIN {
             self.inner.write_all(b"\x1b[0m")?;
@@ -174,6 +248,72 @@ fn push_color(out: &mut String, color: Color, base: u8, depth: ColorDepth) {
 mod tests {
     use super::*;
     use ColorDepth::*;
+
+    #[test]
+    fn hyperlink_targets_carry_no_escape_and_only_web_addresses() {
+        assert_eq!(
+            osc8_target("https://example.org/a?b=c#d").as_deref(),
+            Some("https://example.org/a?b=c#d")
+        );
+        assert_eq!(
+            osc8_target("https://example.org/\u{1b}]8;;x\u{7}; ü\\").as_deref(),
+            Some("https://example.org/%1B]8%3B%3Bx%07%3B%20%C3%BC%5C")
+        );
+        assert_eq!(
+            osc8_target("MAILTO:a@b.org").as_deref(),
+            Some("MAILTO:a@b.org")
+        );
+        for refused in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "other.md#x",
+            "#x",
+        ] {
+            assert_eq!(osc8_target(refused), None, "{refused}");
+        }
+        let long = format!("https://example.org/{}", "a".repeat(100_000));
+        assert_eq!(osc8_target(&long), None);
+    }
+
+    #[test]
+    fn the_cells_of_a_link_are_wrapped_in_osc8() {
+        use ratatui::buffer::Cell;
+        use std::sync::{Arc, Mutex};
+        #[derive(Clone, Default)]
+        struct Shared(Arc<Mutex<Vec<u8>>>);
+        impl Write for Shared {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.lock().expect("lock").extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let written = Shared::default();
+        let mut screen = Screen::new(written.clone(), Ansi16);
+        assert!(screen.set_links(vec![Hyperlink {
+            y: 0,
+            x: 1..3,
+            target: "https://example.org".into(),
+        }]));
+        let cells: Vec<Cell> = ["a", "b", "c", "d"].into_iter().map(Cell::new).collect();
+        let content = cells.iter().enumerate().map(|(x, c)| (x as u16, 0, c));
+        screen.draw(content).expect("draw");
+        Backend::flush(&mut screen).expect("flush");
+        let out = String::from_utf8(written.0.lock().expect("lock").clone()).expect("utf-8");
+        let text = out.replace("\x1b[1;1H", "");
+        assert_eq!(
+            text, "a\x1b]8;;https://example.org\x07bc\x1b]8;;\x07d",
+            "{out:?}"
+        );
+        // The same links again: nothing to redraw for them.
+        assert!(!screen.set_links(vec![Hyperlink {
+            y: 0,
+            x: 1..3,
+            target: "https://example.org".into(),
+        }]));
+    }
 
     #[test]
     fn basic_colours_are_basic_sgr_at_every_depth() {

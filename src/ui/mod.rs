@@ -65,6 +65,35 @@ fn command_line(frame: &mut Frame<'_>, typing: &Typing) {
     edited_line(frame, row, ":", typing);
 }
 
+/// The web links on screen as OSC 8 hyperlinks (at a `width`×`height` screen): the cells
+/// of each link to an `http`, `https` or `mailto` address, while the reader shows nothing
+/// over its text.
+pub fn hyperlinks(state: &State, width: u16, height: u16) -> Vec<crate::terminal::Hyperlink> {
+    let reader = match (&state.reader, state.screen, &state.overlay, &state.mode) {
+        (Some(reader), Screen::Reader, None, Mode::Normal) => reader,
+        _ => return Vec::new(),
+    };
+    let Some(areas) = geometry::reader(width, height, state.settings.max_width) else {
+        return Vec::new();
+    };
+    crate::app::links::regions(reader)
+        .into_iter()
+        .filter_map(|region| {
+            let target = reader.doc.link_target(region.link)?;
+            let target = crate::terminal::osc8_target(target)?;
+            let y = areas.text.y + u16::try_from(region.row).ok()?;
+            let start = areas.text.x + u16::try_from(region.columns.start).ok()?;
+            let end =
+                (areas.text.x + u16::try_from(region.columns.end).ok()?).min(areas.text.right());
+            (y < areas.text.bottom() && start < end).then(|| crate::terminal::Hyperlink {
+                y,
+                x: start..end,
+                target,
+            })
+        })
+        .collect()
+}
+
 /// The bottom row of the screen, cleared for a prompt.
 pub(crate) fn cleared_bottom_row(frame: &mut Frame<'_>) -> Rect {
     let area = frame.area();
