@@ -85,7 +85,7 @@ pub fn hyperlinks(state: &State, width: u16, height: u16) -> Vec<crate::terminal
             let start = areas.text.x + u16::try_from(region.columns.start).ok()?;
             let end =
                 (areas.text.x + u16::try_from(region.columns.end).ok()?).min(areas.text.right());
-            (y < areas.text.bottom() && start < end).then(|| crate::terminal::Hyperlink {
+            (y < areas.text.bottom() && start < end).then_some(crate::terminal::Hyperlink {
                 y,
                 x: start..end,
                 target,
