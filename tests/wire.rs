@@ -724,12 +724,10 @@ fn hyperlinks_are_on_the_wire_only_when_asked_for_and_carry_no_escape() {
     .expect("index");
     std::fs::write(
         lib.path().join("links.md"),
-        format!(
-            "# Hostile links\n\nA [plain link](<https://example.org/a;b c>), \
+        "# Hostile links\n\nA [plain link](<https://example.org/a;b c>), \
              <a href=\"https://example.org/evil\u{1b}]8;;\u{7}x\">an escape</a>, \
              [umlaut](https://example.org/ü), [script](javascript:alert(1)) and \
-             [local](links.md#x).\n"
-        ),
+             [local](links.md#x).\n",
     )
     .expect("article");
     for osc8 in [false, true] {
