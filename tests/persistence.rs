@@ -63,7 +63,8 @@ fn perform(state: &mut State, store: &mut Store, effects: Vec<Effect>) {
             | Effect::OpenLibrary { .. }
             | Effect::Search(_)
             | Effect::StopSearch
-            | Effect::Quit => {}
+            | Effect::Quit
+            | Effect::Filter(_) => {}
         }
     }
 }
