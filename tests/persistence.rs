@@ -67,6 +67,7 @@ fn perform(state: &mut State, store: &mut Store, effects: Vec<Effect>) {
             | Effect::StopSearchLibrary
             | Effect::OpenUrl(_)
             | Effect::CopyUrl(_)
+            | Effect::Filter(_)
             | Effect::Quit => {}
         }
     }

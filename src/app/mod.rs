@@ -259,6 +259,8 @@ pub enum Action {
     Continued,
     /// A signal (or a closed terminal) asks blatt to end: save and quit.
     Terminate,
+    /// The library filter's work, done by a worker for [`Effect::Filter`].
+    Filtered(filter::Done),
 }
 
 impl Action {
@@ -314,6 +316,9 @@ pub enum Effect {
         then: Box<Bookmark>,
     },
     Quit,
+    /// The library filter's work for a worker (making the entries' fields, ranking them for
+    /// a query); send [`Action::Filtered`] with the result, if it comes to one.
+    Filter(filter::Work),
 }
 
 impl State {
@@ -604,6 +609,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             mouse::scroll(state, down, column, row, &mut effects);
         }
         Action::Click { column, row } => mouse::click(state, column, row, &mut effects),
+        Action::Filtered(done) => filter::done(state, done, &mut effects),
     }
     library::check_view(state, &mut effects);
     if state.marks_stale {
@@ -631,7 +637,7 @@ fn key_action(state: &mut State, key: &KeyEvent, effects: &mut Vec<Effect>) {
                 let (prompt, text) = (typing.prompt, typing.text().to_string());
                 match prompt {
                     Prompt::Search if text != before => find::retype(state, effects),
-                    Prompt::Filter => filter::set_query(state, &text),
+                    Prompt::Filter => filter::set_query(state, &text, effects),
                     Prompt::SearchAll if text != before => results::retyped(state),
                     _ => {}
                 }
@@ -705,7 +711,7 @@ fn switch_scope(state: &mut State, effects: &mut Vec<Effect>) {
                 find::open_prompt(state, effects);
             } else {
                 state.overlay = None;
-                filter::open(state);
+                filter::open(state, effects);
             }
             if let Mode::Typing(typing) = &mut state.mode {
                 typing.editor = tui_input::Input::new(text.clone());
@@ -713,7 +719,7 @@ fn switch_scope(state: &mut State, effects: &mut Vec<Effect>) {
             if in_reader {
                 find::retype(state, effects);
             } else {
-                filter::set_query(state, &text);
+                filter::set_query(state, &text, effects);
             }
         }
         Prompt::Note | Prompt::CommandLine => {}
@@ -925,7 +931,7 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
             });
         }
         Command::Bookmarks => bookmarks::open_list(state, effects),
-        Command::Filter => filter::open(state),
+        Command::Filter => filter::open(state, effects),
         Command::NextSection
         | Command::PreviousSection
         | Command::Contents

@@ -546,6 +546,18 @@ impl Loop {
                 Effect::Suspend => terminal::suspend(term, runtime.mouse)?,
                 Effect::Redraw => terminal::redraw_fully(term)?,
                 Effect::Quit => return Ok(true),
+                Effect::Filter(work) => {
+                    // Its result answers a key: drawn at once, as a key is.
+                    let outbox = Outbox::new(self.sender.clone(), Source::Terminal, None);
+                    if let Err(e) = workers::filter(work.clone(), outbox) {
+                        // No thread: the work is done here, late but right.
+                        let notice = format!("no thread for the filter ({e}): it works slowly");
+                        queue.extend(update(state, Action::Notice(notice)));
+                        if let Some(done) = work.run() {
+                            queue.extend(update(state, Action::Filtered(done)));
+                        }
+                    }
+                }
             }
         }
         Ok(false)

@@ -431,6 +431,17 @@ pub fn read_library(
     })
 }
 
+/// Does the library filter's work on its own thread and sends the result, if it comes to
+/// one (a ranking gives up once its query was overtaken).
+pub fn filter(work: crate::app::filter::Work, outbox: Outbox) -> Result<(), String> {
+    spawn("filter", move || {
+        if let Some(done) = work.run() {
+            drop(work);
+            let _ = outbox.send(Action::Filtered(done));
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
