@@ -33,6 +33,8 @@ pub struct Config {
     pub theme: BTreeMap<String, String>,
     pub keys: KeysConfig,
     pub search: SearchConfig,
+    /// Watch INDEX.md and the open article, and reload them when they change on disk.
+    pub watch: bool,
 }
 
 /// The `[search]` table: how a query typed in the reader is read.
@@ -448,6 +450,14 @@ mod tests {
             warnings[0].starts_with("c.toml:1:1: `colors`"),
             "{warnings:?}"
         );
+    }
+
+    #[test]
+    fn watching_is_on_by_default_and_can_be_turned_off() {
+        assert!(Config::default().watch);
+        let (config, warnings) = from_user_toml("watch = false\n", "c.toml");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(!config.watch);
     }
 
     #[test]

@@ -65,7 +65,10 @@ fn perform(state: &mut State, store: &mut Store, effects: Vec<Effect>) {
             | Effect::StopSearch
             | Effect::SearchLibrary(_)
             | Effect::StopSearchLibrary
-            | Effect::Quit => {}
+            | Effect::Quit
+            | Effect::ReloadArticle { .. }
+            | Effect::ReloadIndex
+            | Effect::UpdateIndex { .. } => {}
         }
     }
 }

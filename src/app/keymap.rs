@@ -49,11 +49,13 @@ pub enum Command {
     CommandLine,
     /// Search every article of the library (`S`).
     SearchAll,
+    /// Bring INDEX.md up to date with the folder, as `blatt index` does (`R`).
+    UpdateIndex,
 }
 
 /// Each command with its name in the `[keys]` tables and its line in the help screen, in
 /// the order of the enum (a test checks it), so that a command indexes its own row.
-const COMMANDS: [(Command, &str, &str); 33] = [
+const COMMANDS: [(Command, &str, &str); 34] = [
     (Command::Down, "down", "line down / next item"),
     (Command::Up, "up", "line up / previous item"),
     (Command::PageDown, "page_down", "page down"),
@@ -150,6 +152,11 @@ const COMMANDS: [(Command, &str, &str); 33] = [
         Command::SearchAll,
         "search_all",
         "search every article of the library (Tab in a / prompt too)",
+    ),
+    (
+        Command::UpdateIndex,
+        "update_index",
+        "update INDEX.md from the folder (as blatt index does)",
     ),
 ];
 
@@ -258,6 +265,7 @@ impl Context {
                 CommandLine,
                 Quit,
                 Suspend,
+                UpdateIndex,
             ],
             Context::Reader => &[
                 Down,

@@ -19,6 +19,7 @@ mod library;
 mod mouse;
 mod overlay;
 mod reader;
+pub mod reload;
 pub mod results;
 
 use std::collections::{BTreeMap, HashMap};
@@ -243,6 +244,26 @@ pub enum Action {
     Continued,
     /// A signal (or a closed terminal) asks blatt to end: save and quit.
     Terminate,
+    /// A watched file changed on disk and has been quiet since; `gone`: it is not there,
+    /// still a moment after it went (see [`reload`]).
+    FileChanged {
+        path: std::path::PathBuf,
+        gone: bool,
+    },
+    /// The open article (by key), read again through `entry` after it changed on disk.
+    Reloaded {
+        entry: usize,
+        key: String,
+        result: Result<Arc<Document>, String>,
+    },
+    /// INDEX.md, read again after it changed on disk (every entry parsed and checked).
+    IndexReloaded {
+        result: Result<Box<Library>, String>,
+    },
+    /// INDEX.md was brought up to date with the folder (`R`), or could not be.
+    IndexUpdated {
+        result: Result<reload::IndexUpdate, String>,
+    },
 }
 
 impl Action {
@@ -293,6 +314,19 @@ pub enum Effect {
         then: Box<Bookmark>,
     },
     Quit,
+    /// Read the open article again through this entry (it changed on disk), then send
+    /// [`Action::Reloaded`] (and the rest of a large one as [`Action::More`]).
+    ReloadArticle {
+        entry: usize,
+    },
+    /// Read INDEX.md again, whole, in the background (it changed on disk), then send
+    /// [`Action::IndexReloaded`]; nothing if it has not changed since it was last read.
+    ReloadIndex,
+    /// Bring `dir`'s INDEX.md up to date as `blatt index` does, in the background, then
+    /// send [`Action::IndexUpdated`].
+    UpdateIndex {
+        dir: std::path::PathBuf,
+    },
 }
 
 impl State {
@@ -576,6 +610,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             mouse::scroll(state, down, column, row, &mut effects);
         }
         Action::Click { column, row } => mouse::click(state, column, row, &mut effects),
+        Action::FileChanged { path, gone } => {
+            reload::file_changed(state, &path, gone, &mut effects);
+        }
+        Action::Reloaded { entry, key, result } => {
+            reload::article_reloaded(state, entry, &key, result, &mut effects);
+        }
+        Action::IndexReloaded { result } => reload::index_reloaded(state, result, &mut effects),
+        Action::IndexUpdated { result } => reload::index_updated(state, result, &mut effects),
     }
     library::check_view(state, &mut effects);
     if state.marks_stale {
@@ -912,6 +954,7 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
         | Command::PreviousMatch
         | Command::SearchWord
         | Command::SearchAll => {}
+        Command::UpdateIndex => reload::update_index(state, effects),
     }
     keep_selection_visible(state);
 }
@@ -1161,7 +1204,8 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
         | Command::DeleteBookmark
         | Command::Filter
         | Command::SearchAll
-        | Command::CommandLine => return,
+        | Command::CommandLine
+        | Command::UpdateIndex => return,
     }
     let key = reader.key.clone();
     remember_position(state, key, effects);
