@@ -34,6 +34,8 @@ pub struct Config {
     pub keys: KeysConfig,
     pub search: SearchConfig,
     pub links: LinksConfig,
+    /// Watch INDEX.md and the open article, and reload them when they change on disk.
+    pub watch: bool,
 }
 
 /// The `[links]` table: what following a web address may do besides opening it.
@@ -461,6 +463,14 @@ mod tests {
             warnings[0].starts_with("c.toml:1:1: `colors`"),
             "{warnings:?}"
         );
+    }
+
+    #[test]
+    fn watching_is_on_by_default_and_can_be_turned_off() {
+        assert!(Config::default().watch);
+        let (config, warnings) = from_user_toml("watch = false\n", "c.toml");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(!config.watch);
     }
 
     #[test]

@@ -207,10 +207,48 @@ pub fn render(
     })
 }
 
+/// What `blatt index DIR` did, or with `dry_run` would do, to `DIR/INDEX.md`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Indexed {
+    /// The INDEX.md, with control characters escaped, for messages.
+    pub shown: String,
+    /// The number of entries of an INDEX.md made anew; `None` when one was updated.
+    pub created: Option<usize>,
+    /// What an update changed (empty when the index was created or was up to date).
+    pub changes: library::build::Changes,
+    /// With `dry_run`: the change as a unified diff.
+    pub diff: Option<String>,
+    /// Whether INDEX.md was written.
+    pub written: bool,
+    /// Problems with single files (not readable), for the person.
+    pub problems: Vec<String>,
+}
+
+impl Indexed {
+    /// One line: `created with 3 entries`, `2 added, 1 marked missing`, `nothing to change`.
+    pub fn summary(&self) -> String {
+        match self.created {
+            Some(count) => format!("created with {count} entries"),
+            None => self.changes.summary(),
+        }
+    }
+}
+
 /// `blatt index DIR`: creates or updates `DIR/INDEX.md` (see [`crate::library::build`]),
 /// atomically; with `dry_run`, returns the unified diff and writes nothing. Returns what to
 /// print and problems with single files.
 pub fn index(dir: &Path, dry_run: bool, today: &str) -> anyhow::Result<(String, Vec<String>)> {
+    let indexed = update_index(dir, dry_run, today)?;
+    let out = match &indexed.diff {
+        Some(diff) => diff.clone(),
+        None => format!("{}: {}\n", indexed.shown, indexed.summary()),
+    };
+    Ok((out, indexed.problems))
+}
+
+/// Creates or updates `DIR/INDEX.md` as `blatt index DIR` does, and says what changed: the
+/// command prints it, the reader's update key (`R`) shows it.
+pub fn update_index(dir: &Path, dry_run: bool, today: &str) -> anyhow::Result<Indexed> {
     use crate::library::build;
     use anyhow::Context as _;
     if !dir.is_dir() {
@@ -239,12 +277,12 @@ pub fn index(dir: &Path, dry_run: bool, today: &str) -> anyhow::Result<(String, 
     let (found, unreadable) = build::read(&unlisted);
     problems.extend(unreadable);
     let count = found.len();
-    let (old, new, summary) = match &existing {
+    let (old, new, changes, created) = match &existing {
         Some(old) => {
             // Listed files of other kinds (not scanned) are looked up one by one.
             let exists = |p: &str| on_disk.contains(p) || dir.join(p).exists();
             let (new, changes) = build::update(old, found, &exists, today);
-            (old.as_str(), new, changes.summary())
+            (old.as_str(), new, changes, None)
         }
         None => {
             let name = std::fs::canonicalize(dir)
@@ -254,22 +292,34 @@ pub fn index(dir: &Path, dry_run: bool, today: &str) -> anyhow::Result<(String, 
             (
                 "",
                 build::create(&name, found),
-                format!("created with {count} entries"),
+                build::Changes::default(),
+                Some(count),
             )
         }
     };
     let shown = escape_controls(&path.to_string_lossy());
+    let mut indexed = Indexed {
+        shown,
+        created,
+        changes,
+        diff: None,
+        written: false,
+        problems,
+    };
     if dry_run {
         let diff = similar::TextDiff::from_lines(old, &new)
             .unified_diff()
-            .header(&shown, &shown)
+            .header(&indexed.shown, &indexed.shown)
             .to_string();
-        return Ok((diff, problems));
+        indexed.diff = Some(diff);
+        return Ok(indexed);
     }
     if existing.as_deref() != Some(new.as_str()) {
-        write_atomically(&path, new.as_bytes()).with_context(|| format!("cannot write {shown}"))?;
+        write_atomically(&path, new.as_bytes())
+            .with_context(|| format!("cannot write {}", indexed.shown))?;
+        indexed.written = true;
     }
-    Ok((format!("{shown}: {summary}\n"), problems))
+    Ok(indexed)
 }
 
 /// Writes a file so that a crash leaves the old or the new contents, never a part.

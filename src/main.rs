@@ -444,6 +444,7 @@ fn reader(
         mouse: config.mouse,
         read_cap: config.max_article_bytes(),
         library_rest: rest,
+        watch: config.watch,
     };
     blatt::runtime::run(state, runtime, initial)
 }

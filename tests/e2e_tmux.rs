@@ -747,3 +747,48 @@ fn following_a_link_to_another_article_and_back() {
     assert_eq!(pane.wait_for_exit(), 0);
     pane.assert_terminal_restored();
 }
+
+#[test]
+fn an_article_edited_while_it_is_read_shows_the_new_text_with_the_top_line_kept() {
+    let tmux = Tmux::new();
+    let lib = tempfile::tempdir().expect("tempdir");
+    two_article_library(lib.path());
+    let lib_arg = lib.path().to_string_lossy().into_owned();
+    let pane = tmux.run_blatt("reload", 100, 30, &[&lib_arg]);
+    pane.wait_for("Erster Artikel");
+    pane.key("Enter");
+    pane.wait_for_status("1/5");
+    pane.key("]");
+    pane.key("]");
+    let before = pane.wait_for_status("3/5");
+    // The first text row (row 0 is the header).
+    let top = before[1].clone();
+    assert!(top.contains("Abschnitt Eins 2"), "{}", show(&before));
+    // Edited as `sed -i` does (a new file renamed over the old one): text added above the
+    // place, and a paragraph on screen changed.
+    let path = lib.path().join("eins.txt");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let edited = text
+        .replace(
+            "Einleitung Eins.",
+            "Einleitung Eins.\n\nEin neuer Absatz oben.\n\nUnd noch einer.",
+        )
+        .replace("Absatz 1 von Eins 2,", "Absatz EINS von Eins 2 (neu),");
+    let temp = lib.path().join(".eins.txt.tmp");
+    std::fs::write(&temp, edited).expect("write");
+    std::fs::rename(&temp, &path).expect("rename");
+    let screen = pane.wait_for("Absatz EINS von Eins 2 (neu)");
+    assert_eq!(screen[1], top, "the top line stays:\n{}", show(&screen));
+    assert!(
+        screen
+            .last()
+            .is_some_and(|l| l.contains("read again") && l.contains("3/5")),
+        "{}",
+        show(&screen)
+    );
+    pane.key("q");
+    pane.wait_for("Zweiter Artikel");
+    pane.key("q");
+    assert_eq!(pane.wait_for_exit(), 0, "blatt should exit with status 0");
+    pane.assert_terminal_restored();
+}

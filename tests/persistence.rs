@@ -68,6 +68,9 @@ fn perform(state: &mut State, store: &mut Store, effects: Vec<Effect>) {
             | Effect::OpenUrl(_)
             | Effect::CopyUrl(_)
             | Effect::Filter(_)
+            | Effect::ReloadArticle { .. }
+            | Effect::ReloadIndex
+            | Effect::UpdateIndex { .. }
             | Effect::Quit => {}
         }
     }

@@ -53,11 +53,13 @@ pub enum Command {
     FollowLink,
     /// The list of every link of the article (`F`).
     ListLinks,
+    /// Bring INDEX.md up to date with the folder, as `blatt index` does (`R`).
+    UpdateIndex,
 }
 
 /// Each command with its name in the `[keys]` tables and its line in the help screen, in
 /// the order of the enum (a test checks it), so that a command indexes its own row.
-const COMMANDS: [(Command, &str, &str); 35] = [
+const COMMANDS: [(Command, &str, &str); 36] = [
     (Command::Down, "down", "line down / next item"),
     (Command::Up, "up", "line up / previous item"),
     (Command::PageDown, "page_down", "page down"),
@@ -164,6 +166,11 @@ const COMMANDS: [(Command, &str, &str); 35] = [
         Command::ListLinks,
         "list_links",
         "every link of the article, to follow one",
+    ),
+    (
+        Command::UpdateIndex,
+        "update_index",
+        "update INDEX.md from the folder (as blatt index does)",
     ),
 ];
 
@@ -276,6 +283,7 @@ impl Context {
                 CommandLine,
                 Quit,
                 Suspend,
+                UpdateIndex,
             ],
             Context::Reader => &[
                 Down,

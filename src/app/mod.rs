@@ -20,6 +20,7 @@ pub mod links;
 mod mouse;
 mod overlay;
 mod reader;
+pub mod reload;
 pub mod results;
 
 use std::collections::{BTreeMap, HashMap};
@@ -261,6 +262,26 @@ pub enum Action {
     Terminate,
     /// The library filter's work, done by a worker for [`Effect::Filter`].
     Filtered(filter::Done),
+    /// A watched file changed on disk and has been quiet since; `gone`: it is not there,
+    /// still a moment after it went (see [`reload`]).
+    FileChanged {
+        path: std::path::PathBuf,
+        gone: bool,
+    },
+    /// The open article (by key), read again through `entry` after it changed on disk.
+    Reloaded {
+        entry: usize,
+        key: String,
+        result: Result<Arc<Document>, String>,
+    },
+    /// INDEX.md, read again after it changed on disk (every entry parsed and checked).
+    IndexReloaded {
+        result: Result<Box<Library>, String>,
+    },
+    /// INDEX.md was brought up to date with the folder (`R`), or could not be.
+    IndexUpdated {
+        result: Result<reload::IndexUpdate, String>,
+    },
 }
 
 impl Action {
@@ -319,6 +340,19 @@ pub enum Effect {
     /// The library filter's work for a worker (making the entries' fields, ranking them for
     /// a query); send [`Action::Filtered`] with the result, if it comes to one.
     Filter(filter::Work),
+    /// Read the open article again through this entry (it changed on disk), then send
+    /// [`Action::Reloaded`] (and the rest of a large one as [`Action::More`]).
+    ReloadArticle {
+        entry: usize,
+    },
+    /// Read INDEX.md again, whole, in the background (it changed on disk), then send
+    /// [`Action::IndexReloaded`]; nothing if it has not changed since it was last read.
+    ReloadIndex,
+    /// Bring `dir`'s INDEX.md up to date as `blatt index` does, in the background, then
+    /// send [`Action::IndexUpdated`].
+    UpdateIndex {
+        dir: std::path::PathBuf,
+    },
 }
 
 impl State {
@@ -610,6 +644,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Click { column, row } => mouse::click(state, column, row, &mut effects),
         Action::Filtered(done) => filter::done(state, done, &mut effects),
+        Action::FileChanged { path, gone } => {
+            reload::file_changed(state, &path, gone, &mut effects);
+        }
+        Action::Reloaded { entry, key, result } => {
+            reload::article_reloaded(state, entry, &key, result, &mut effects);
+        }
+        Action::IndexReloaded { result } => reload::index_reloaded(state, result, &mut effects),
+        Action::IndexUpdated { result } => reload::index_updated(state, result, &mut effects),
     }
     library::check_view(state, &mut effects);
     if state.marks_stale {
@@ -951,6 +993,7 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
         | Command::PreviousMatch
         | Command::SearchWord
         | Command::SearchAll => {}
+        Command::UpdateIndex => reload::update_index(state, effects),
     }
     keep_selection_visible(state);
 }
@@ -1211,7 +1254,8 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
         | Command::SearchAll
         | Command::FollowLink
         | Command::ListLinks
-        | Command::CommandLine => return,
+        | Command::CommandLine
+        | Command::UpdateIndex => return,
     }
     let key = reader.key.clone();
     remember_position(state, key, effects);

@@ -361,6 +361,35 @@ impl Reader {
         }
     }
 
+    /// Takes in the article read again after it changed on disk, keeping the place: the
+    /// content at the top (or the saved place still waited for) is found in the new text
+    /// as a saved place is when an edited article is reopened ([`Anchor::resolve`]), and
+    /// waited for while the part of a large article that holds it is not in yet. Read
+    /// marks stay: they name sections by their headings, not by number. The search is
+    /// the caller's to run again (its matches are places in the old text).
+    pub fn replace_doc(&mut self, doc: Arc<Document>) {
+        let anchor = self.pending.take().unwrap_or_else(|| self.anchor());
+        self.doc = doc;
+        // Layouts, section keys and waiting pieces all belong to the old text.
+        self.cache = LayoutCache::default();
+        self.keys.clear();
+        self.paths_seen.clear();
+        self.sync_keys();
+        self.waiting.clear();
+        self.bottom_when_loaded = false;
+        self.place = None;
+        self.top = LinePos::default();
+        if self.doc.complete
+            && let Some(marks) = self.legacy_marks.take()
+        {
+            let read = std::mem::take(&mut self.read_sections);
+            self.adopt_read_marks(&marks, true);
+            self.read_sections.extend(read);
+        }
+        self.prepare();
+        self.reopen_at(&anchor);
+    }
+
     /// A piece of a loading article: appended now, or kept until a search worker lets go
     /// of the document. True if it was appended.
     pub fn take_piece(&mut self, blocks: Vec<crate::document::Block>, done: bool) -> bool {

@@ -13,6 +13,7 @@
 
 mod load;
 pub mod opener;
+pub mod watch;
 pub mod workers;
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -51,6 +52,8 @@ pub struct Runtime {
     /// The rest of a large INDEX.md, parsed and checked in the background once the first
     /// frame is drawn.
     pub library_rest: Option<LibraryRest>,
+    /// Watch INDEX.md and the open article for changes (`watch` in the configuration).
+    pub watch: bool,
 }
 
 /// Runs the full-screen reader until the person quits or a signal ends it. The terminal is
@@ -83,6 +86,7 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
         search_all: None,
         last_change: None,
         last_draw: None,
+        live: watch::Live::new(runtime.watch),
     };
     // A panic inside the loop still saves what was read before the terminal is restored
     // (the panic hook restores it) and the panic goes on.
@@ -142,6 +146,8 @@ struct Loop {
     /// When the first unsaved change was made.
     last_change: Option<Instant>,
     last_draw: Option<Instant>,
+    /// The file watcher and the reloads it starts.
+    live: watch::Live,
 }
 
 /// What a turn of the loop must still do.
@@ -300,7 +306,7 @@ impl Loop {
             Source::Loader(load) => load != self.load,
             Source::Library(load) => load != self.library_load,
             // `update` tells the searches apart itself, and must see each one's end.
-            Source::Terminal | Source::Signal | Source::Search => false,
+            Source::Terminal | Source::Signal | Source::Search | Source::Watch => false,
         };
         if stale {
             // A piece of an article or a library no longer shown.
@@ -313,7 +319,9 @@ impl Loop {
         // The message's slot is free once `update` has it: its worker may send the next.
         drop(slot);
         match from {
-            Source::Loader(_) | Source::Library(_) | Source::Search => owed.background = true,
+            Source::Loader(_) | Source::Library(_) | Source::Search | Source::Watch => {
+                owed.background = true;
+            }
             Source::Terminal | Source::Signal => owed.frame = true,
         }
         self.perform(term, state, runtime, effects)
@@ -558,8 +566,15 @@ impl Loop {
                         }
                     }
                 }
+                Effect::ReloadArticle { entry } => {
+                    queue.extend(self.reload_article(state, runtime, entry));
+                }
+                Effect::ReloadIndex => queue.extend(self.reload_index(state)),
+                Effect::UpdateIndex { dir } => queue.extend(self.update_index(state, dir)),
             }
         }
+        // What to watch follows the library and the article shown.
+        self.follow(state);
         Ok(false)
     }
 }

@@ -25,6 +25,8 @@ pub enum Source {
     Library(u64),
     /// A search in the open article (`update` drops the results of old searches).
     Search,
+    /// The watcher of INDEX.md and the open article, and the update of INDEX.md (`R`).
+    Watch,
 }
 
 /// One message on the channel.
