@@ -33,6 +33,21 @@ pub struct Config {
     pub theme: BTreeMap<String, String>,
     pub keys: KeysConfig,
     pub search: SearchConfig,
+    /// How the library lists its entries: three rows each, or one.
+    pub library_view: LibraryView,
+    /// Start with finished articles left out of the library list.
+    pub hide_finished: bool,
+}
+
+/// `library_view`: each entry of the library list on three rows (title, description, a
+/// blank) or on one (title, the start of the description, progress).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum LibraryView {
+    #[default]
+    #[serde(rename = "full")]
+    Full,
+    #[serde(rename = "compact")]
+    Compact,
 }
 
 /// The `[search]` table: how a query typed in the reader is read.
@@ -446,6 +461,24 @@ mod tests {
         assert_eq!(config.colors, Colors::Auto);
         assert!(
             warnings[0].starts_with("c.toml:1:1: `colors`"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn the_library_view_setting() {
+        let config = Config::default();
+        assert_eq!(config.library_view, LibraryView::Full);
+        assert!(!config.hide_finished);
+        let (config, warnings) =
+            from_user_toml("library_view = \"compact\"\nhide_finished = true\n", "c");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.library_view, LibraryView::Compact);
+        assert!(config.hide_finished);
+        let (config, warnings) = from_user_toml("library_view = \"tiny\"\n", "c.toml");
+        assert_eq!(config.library_view, LibraryView::Full);
+        assert!(
+            warnings[0].starts_with("c.toml:1:1: `library_view`"),
             "{warnings:?}"
         );
     }

@@ -295,6 +295,8 @@ fn reader(
         hyphenate: config.hyphenation,
         justify: config.justify,
         ignore_diacritics: config.search.ignore_diacritics,
+        library_view: config.library_view,
+        hide_finished: config.hide_finished,
     };
     let mut state = State::new(library, settings, keymap);
     state.single = single;

@@ -49,11 +49,21 @@ pub enum Command {
     CommandLine,
     /// Search every article of the library (`S`).
     SearchAll,
+    /// The next article of the library, from the reader (`}`).
+    NextArticle,
+    /// The previous article of the library, from the reader (`{`).
+    PreviousArticle,
+    /// Mark an article finished, or not finished again (`x`).
+    ToggleRead,
+    /// Hide finished articles from the library list, or show them again (`h`).
+    HideFinished,
+    /// The library list with one row per entry, or three (`v`).
+    ToggleView,
 }
 
 /// Each command with its name in the `[keys]` tables and its line in the help screen, in
 /// the order of the enum (a test checks it), so that a command indexes its own row.
-const COMMANDS: [(Command, &str, &str); 33] = [
+const COMMANDS: [(Command, &str, &str); 38] = [
     (Command::Down, "down", "line down / next item"),
     (Command::Up, "up", "line up / previous item"),
     (Command::PageDown, "page_down", "page down"),
@@ -150,6 +160,31 @@ const COMMANDS: [(Command, &str, &str); 33] = [
         Command::SearchAll,
         "search_all",
         "search every article of the library (Tab in a / prompt too)",
+    ),
+    (
+        Command::NextArticle,
+        "next_article",
+        "next article of the library, where you stopped in it",
+    ),
+    (
+        Command::PreviousArticle,
+        "previous_article",
+        "previous article of the library, where you stopped in it",
+    ),
+    (
+        Command::ToggleRead,
+        "toggle_read",
+        "mark the article finished (again: not finished)",
+    ),
+    (
+        Command::HideFinished,
+        "hide_finished",
+        "hide finished articles (again: show them)",
+    ),
+    (
+        Command::ToggleView,
+        "toggle_view",
+        "one row per entry (again: three)",
     ),
 ];
 
@@ -258,6 +293,9 @@ impl Context {
                 CommandLine,
                 Quit,
                 Suspend,
+                ToggleRead,
+                HideFinished,
+                ToggleView,
             ],
             Context::Reader => &[
                 Down,
@@ -287,6 +325,9 @@ impl Context {
                 CommandLine,
                 Quit,
                 Suspend,
+                NextArticle,
+                PreviousArticle,
+                ToggleRead,
             ],
             Context::Contents => &[
                 Down,
@@ -785,10 +826,30 @@ mod tests {
         assert_eq!(
             map.command(
                 Context::Reader,
-                &key(KeyCode::Char('x'), KeyModifiers::NONE)
+                &key(KeyCode::Char('y'), KeyModifiers::NONE)
             ),
             None
         );
+        // Moving through the library: `}` `{` and `x` in the reader; `x` `h` `v` in the
+        // list, where `}` does nothing and the reader has no `h` or `v`.
+        let plain = |c| key(KeyCode::Char(c), KeyModifiers::NONE);
+        for (context, c, command) in [
+            (Context::Reader, '}', Some(Command::NextArticle)),
+            (Context::Reader, '{', Some(Command::PreviousArticle)),
+            (Context::Reader, 'x', Some(Command::ToggleRead)),
+            (Context::Reader, 'h', None),
+            (Context::Reader, 'v', None),
+            (Context::Library, 'x', Some(Command::ToggleRead)),
+            (Context::Library, 'h', Some(Command::HideFinished)),
+            (Context::Library, 'v', Some(Command::ToggleView)),
+            (Context::Library, '}', None),
+        ] {
+            assert_eq!(
+                map.command(context, &plain(c)),
+                command,
+                "{c} in {context:?}"
+            );
+        }
         let z = Chord::parse("z").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(map.lookup(Context::Library, &[z]), Lookup::Prefix);
         assert_eq!(
