@@ -36,6 +36,10 @@ pub struct Config {
     pub links: LinksConfig,
     /// Watch INDEX.md and the open article, and reload them when they change on disk.
     pub watch: bool,
+    /// How the library lists its entries: three rows each, or one.
+    pub library_view: LibraryView,
+    /// Start with finished articles left out of the library list.
+    pub hide_finished: bool,
 }
 
 /// The `[links]` table: what following a web address may do besides opening it.
@@ -48,6 +52,17 @@ pub struct LinksConfig {
     /// Web links on screen are written as OSC 8 hyperlinks, which a terminal can open on a
     /// click: off by default (some terminals print the sequence).
     pub osc8: bool,
+}
+
+/// `library_view`: each entry of the library list on three rows (title, description, a
+/// blank) or on one (title, the start of the description, progress).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum LibraryView {
+    #[default]
+    #[serde(rename = "full")]
+    Full,
+    #[serde(rename = "compact")]
+    Compact,
 }
 
 /// The `[search]` table: how a query typed in the reader is read.
@@ -471,6 +486,24 @@ mod tests {
         let (config, warnings) = from_user_toml("watch = false\n", "c.toml");
         assert!(warnings.is_empty(), "{warnings:?}");
         assert!(!config.watch);
+    }
+
+    #[test]
+    fn the_library_view_setting() {
+        let config = Config::default();
+        assert_eq!(config.library_view, LibraryView::Full);
+        assert!(!config.hide_finished);
+        let (config, warnings) =
+            from_user_toml("library_view = \"compact\"\nhide_finished = true\n", "c");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.library_view, LibraryView::Compact);
+        assert!(config.hide_finished);
+        let (config, warnings) = from_user_toml("library_view = \"tiny\"\n", "c.toml");
+        assert_eq!(config.library_view, LibraryView::Full);
+        assert!(
+            warnings[0].starts_with("c.toml:1:1: `library_view`"),
+            "{warnings:?}"
+        );
     }
 
     #[test]

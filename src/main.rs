@@ -407,6 +407,8 @@ fn reader(
         ignore_diacritics: config.search.ignore_diacritics,
         osc52: config.links.osc52,
         osc8: config.links.osc8,
+        library_view: config.library_view,
+        hide_finished: config.hide_finished,
     };
     let mut state = State::new(library, settings, keymap);
     state.single = single;

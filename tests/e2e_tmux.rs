@@ -436,9 +436,10 @@ fn a_large_library_arrives_in_parts_and_checks_what_comes_into_view() {
     let lib_arg = lib.to_string_lossy().into_owned();
     let pane = tmux.run_blatt("large", 100, 30, &[&lib_arg]);
     pane.wait_for("Entry 0");
+    // All 5000 entries read and checked: the three that cannot be opened are no articles.
     pane.wait_until("all 5000 entries", |s| {
         s.first()
-            .is_some_and(|l| l.ends_with("Large test library · 5000 articles"))
+            .is_some_and(|l| l.ends_with("Large test library · 4997 articles"))
     });
     pane.key("G");
     let screen = pane.wait_for("link points outside the library: out.txt");
@@ -471,7 +472,7 @@ fn a_large_library_arrives_in_parts_and_checks_what_comes_into_view() {
     pane.key("Enter");
     pane.wait_for("Article 4996");
     pane.key("q");
-    pane.wait_for("Large test library · 5000 articles");
+    pane.wait_for("Large test library · 4997 articles");
     pane.key("q");
     assert_eq!(pane.wait_for_exit(), 0);
     pane.assert_terminal_restored();

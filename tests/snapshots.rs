@@ -880,3 +880,127 @@ fn link_screens() {
         insta::assert_snapshot!(name("link_list", size), screen(&s, size));
     }
 }
+
+/// A library that is partly read: finished articles, one in progress, new ones, and entries
+/// that cannot be opened, in groups with a subgroup; long enough to scroll at 40x12.
+fn reading_library() -> (Library, Vec<(String, blatt::store::DocState)>) {
+    use blatt::library::EntryProblem;
+    const NAMES: [&str; 12] = [
+        "a.md", "b.md", "c.md", "d.md", "e.md", "f.md", "g.md", "h.md", "i.md", "j.md", "k.md",
+        "l.md",
+    ];
+    let entries: [(&str, &str, &[&str]); 12] = [
+        (
+            "Kommission kritisiert Zoom",
+            "EURACTIV, de — Die Kommission verlangt Zusagen",
+            &["Europa"],
+        ),
+        ("Deep dive into the budget", "The Guardian, en", &["Europa"]),
+        ("A missing article", "this file does not exist", &["Europa"]),
+        (
+            "Wahlen in Berlin",
+            "tagesschau, de — Ergebnisse der Wahl",
+            &["Europa", "Inland"],
+        ),
+        ("Bahnstreik", "", &["Europa", "Inland"]),
+        (
+            "Börse schließt höher",
+            "boerse.de, de — Kurse steigen",
+            &["Wirtschaft"],
+        ),
+        (
+            "Zinsen",
+            "FAZ, de — Die Notenbank wartet ab",
+            &["Wirtschaft"],
+        ),
+        ("Handel", "Reuters, en — Exports fall", &["Wirtschaft"]),
+        ("Outside", "", &["Wirtschaft"]),
+        (
+            "Berlinale eröffnet",
+            "rbb, de — Filme aus aller Welt",
+            &["Kultur"],
+        ),
+        ("Theater", "Premiere in Hamburg", &["Kultur"]),
+        ("Oper", "NZZ, de — Eine neue Tosca", &["Kultur"]),
+    ];
+    let library = Library {
+        origin: blatt::library::Origin::Bundled,
+        title: Some("Zeitung".into()),
+        entries: entries
+            .iter()
+            .enumerate()
+            .map(|(i, (title, description, group))| Entry {
+                title: (*title).into(),
+                description: (*description).into(),
+                group: group.iter().map(|g| g.to_string()).collect(),
+                language: None,
+                link: NAMES[i].into(),
+                line: i + 3,
+                target: match i {
+                    2 => Target::Problem(EntryProblem::Missing("c.md".into())),
+                    8 => Target::Problem(EntryProblem::OutsideLibrary("../i.md".into())),
+                    _ => Target::Bundled(NAMES[i]),
+                },
+            })
+            .collect(),
+    };
+    let doc = |finished: bool, percent: f32| blatt::store::DocState {
+        finished,
+        percent,
+        ..Default::default()
+    };
+    let docs = vec![
+        ("bundled:a.md".to_string(), doc(true, 100.0)),
+        ("bundled:b.md".to_string(), doc(false, 42.0)),
+        ("bundled:d.md".to_string(), doc(true, 100.0)),
+        ("bundled:e.md".to_string(), doc(true, 100.0)),
+        ("bundled:g.md".to_string(), doc(true, 100.0)),
+        ("bundled:l.md".to_string(), doc(false, 7.0)),
+    ];
+    (library, docs)
+}
+
+/// The state as blatt starts on the reading library: what is saved is there before the
+/// first action.
+fn reading_state(size: (u16, u16), view: blatt::config::LibraryView) -> State {
+    let (library, docs) = reading_library();
+    let settings = Settings {
+        library_view: view,
+        ..Settings::default()
+    };
+    let mut state = State::new(library, settings, Keymap::default());
+    state.saved_docs = docs.into_iter().collect();
+    update(&mut state, Action::Resize(size.0, size.1));
+    state
+}
+
+/// Group headings count the articles not finished (a subgroup's count in its group's; an
+/// entry that cannot be opened counts for nothing, and neither does it in the title); the
+/// compact view has one row per entry; scrolled, the group of the top entries stays on
+/// top; finished articles can be hidden.
+#[test]
+fn library_views_and_read_counts() {
+    use blatt::config::LibraryView;
+    for size in [(80, 24), (40, 12)] {
+        let s = reading_state(size, LibraryView::Full);
+        insta::assert_snapshot!(name("library_read_counts", size), screen(&s, size));
+
+        let mut s = reading_state(size, LibraryView::Compact);
+        insta::assert_snapshot!(name("library_compact", size), screen(&s, size));
+        // The ninth entry: at 40x12 the list scrolls and the heading of the entries at
+        // the top stays over them.
+        for _ in 0..8 {
+            update(&mut s, Action::Command(Command::Down));
+        }
+        insta::assert_snapshot!(name("library_compact_scrolled", size), screen(&s, size));
+
+        let mut s = reading_state(size, LibraryView::Full);
+        update(&mut s, Action::Command(Command::HideFinished));
+        insta::assert_snapshot!(name("library_finished_hidden", size), screen(&s, size));
+        // Further down, at 40x12 the heading of the entries at the top stays over them.
+        for _ in 0..3 {
+            update(&mut s, Action::Command(Command::Down));
+        }
+        insta::assert_snapshot!(name("library_finished_hidden_down", size), screen(&s, size));
+    }
+}

@@ -55,11 +55,21 @@ pub enum Command {
     ListLinks,
     /// Bring INDEX.md up to date with the folder, as `blatt index` does (`R`).
     UpdateIndex,
+    /// The next article of the library, from the reader (`}`).
+    NextArticle,
+    /// The previous article of the library, from the reader (`{`).
+    PreviousArticle,
+    /// Mark an article finished, or not finished again (`x`).
+    ToggleRead,
+    /// Hide finished articles from the library list, or show them again (`h`).
+    HideFinished,
+    /// The library list with one row per entry, or three (`v`).
+    ToggleView,
 }
 
 /// Each command with its name in the `[keys]` tables and its line in the help screen, in
 /// the order of the enum (a test checks it), so that a command indexes its own row.
-const COMMANDS: [(Command, &str, &str); 36] = [
+const COMMANDS: [(Command, &str, &str); 41] = [
     (Command::Down, "down", "line down / next item"),
     (Command::Up, "up", "line up / previous item"),
     (Command::PageDown, "page_down", "page down"),
@@ -171,6 +181,31 @@ const COMMANDS: [(Command, &str, &str); 36] = [
         Command::UpdateIndex,
         "update_index",
         "update INDEX.md from the folder (as blatt index does)",
+    ),
+    (
+        Command::NextArticle,
+        "next_article",
+        "next article of the library, where you stopped in it",
+    ),
+    (
+        Command::PreviousArticle,
+        "previous_article",
+        "previous article of the library, where you stopped in it",
+    ),
+    (
+        Command::ToggleRead,
+        "toggle_read",
+        "mark the article finished (again: not finished)",
+    ),
+    (
+        Command::HideFinished,
+        "hide_finished",
+        "hide finished articles (again: show them)",
+    ),
+    (
+        Command::ToggleView,
+        "toggle_view",
+        "one row per entry (again: three)",
     ),
 ];
 
@@ -284,6 +319,9 @@ impl Context {
                 Quit,
                 Suspend,
                 UpdateIndex,
+                ToggleRead,
+                HideFinished,
+                ToggleView,
             ],
             Context::Reader => &[
                 Down,
@@ -315,6 +353,9 @@ impl Context {
                 CommandLine,
                 Quit,
                 Suspend,
+                NextArticle,
+                PreviousArticle,
+                ToggleRead,
             ],
             Context::Contents => &[
                 Down,
@@ -835,10 +876,30 @@ mod tests {
         assert_eq!(
             map.command(
                 Context::Reader,
-                &key(KeyCode::Char('x'), KeyModifiers::NONE)
+                &key(KeyCode::Char('y'), KeyModifiers::NONE)
             ),
             None
         );
+        // Moving through the library: `}` `{` and `x` in the reader; `x` `h` `v` in the
+        // list, where `}` does nothing and the reader has no `h` or `v`.
+        let plain = |c| key(KeyCode::Char(c), KeyModifiers::NONE);
+        for (context, c, command) in [
+            (Context::Reader, '}', Some(Command::NextArticle)),
+            (Context::Reader, '{', Some(Command::PreviousArticle)),
+            (Context::Reader, 'x', Some(Command::ToggleRead)),
+            (Context::Reader, 'h', None),
+            (Context::Reader, 'v', None),
+            (Context::Library, 'x', Some(Command::ToggleRead)),
+            (Context::Library, 'h', Some(Command::HideFinished)),
+            (Context::Library, 'v', Some(Command::ToggleView)),
+            (Context::Library, '}', None),
+        ] {
+            assert_eq!(
+                map.command(context, &plain(c)),
+                command,
+                "{c} in {context:?}"
+            );
+        }
         let z = Chord::parse("z").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(map.lookup(Context::Library, &[z]), Lookup::Prefix);
         assert_eq!(

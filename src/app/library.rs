@@ -11,6 +11,7 @@
 //! it is checked). Once everything is checked the state is the one an eagerly loaded
 //! library gives.
 
+use super::browse::Step;
 use super::{Effect, LibraryRow, State, keep_selection_visible};
 use crate::library::{Entry, Target};
 use crate::store::Bookmark;
@@ -37,47 +38,19 @@ pub enum PendingOpen {
     Bookmark(Box<Bookmark>),
     /// Only select the entry of the article read last (`--fresh` starts in the list).
     Select(String),
-}
-
-/// Appends the rows of `entries[from..]` (the rows of the entries before are in `rows`).
-fn push_rows(rows: &mut Vec<LibraryRow>, entries: &[Entry], from: usize) {
-    let mut group: &[String] = from
-        .checked_sub(1)
-        .and_then(|previous| entries.get(previous))
-        .map_or(&[], |e| &e.group);
-    for (i, entry) in entries.iter().enumerate().skip(from) {
-        if entry.group != group {
-            let common = entry
-                .group
-                .iter()
-                .zip(group)
-                .take_while(|(a, b)| a == b)
-                .count();
-            for (depth, title) in entry.group.iter().enumerate().skip(common) {
-                rows.push(LibraryRow::Group {
-                    title: title.clone(),
-                    depth,
-                });
-            }
-            group = &entry.group;
-        }
-        rows.push(LibraryRow::Title(i));
-        if has_description_row(entry) {
-            rows.push(LibraryRow::Description(i));
-        }
-        rows.push(LibraryRow::Blank);
-    }
+    /// The next or previous article from the reader, once this entry is checked or more
+    /// of INDEX.md has come.
+    Step(Box<Step>),
 }
 
 /// A description row shows the description, or the problem in its place.
-fn has_description_row(entry: &Entry) -> bool {
+pub(super) fn has_description_row(entry: &Entry) -> bool {
     !entry.description.is_empty() || entry.target.problem().is_some()
 }
 
 impl State {
     /// Takes in the entries from `from` on, just added to the library: their rows and keys.
     pub(super) fn take_in_entries(&mut self, from: usize) {
-        push_rows(&mut self.rows, &self.library.entries, from);
         for i in from..self.library.entries.len() {
             let key = self.library.entries[i].key(&self.library.origin);
             if let Some(key) = &key {
@@ -86,6 +59,8 @@ impl State {
             self.keys.push(key);
         }
         self.advance_checked();
+        self.take_in_counts(from);
+        self.push_rows(from);
     }
 
     fn note_key(&mut self, key: &str, entry: usize) {
@@ -200,6 +175,7 @@ pub(super) fn more_entries(
 /// check stands, so that the list does not change under the reader).
 pub(super) fn checked(state: &mut State, targets: Vec<(usize, Target)>, effects: &mut Vec<Effect>) {
     let mut gained = Vec::new();
+    let mut hidden = false;
     for (i, target) in targets {
         let Some(entry) = state.library.entries.get_mut(i) else {
             continue;
@@ -219,11 +195,17 @@ pub(super) fn checked(state: &mut State, targets: Vec<(usize, Target)>, effects:
         if let Some(slot) = state.keys.get_mut(i) {
             *slot = key;
         }
+        hidden |= state.recount_entry(i);
     }
     state.advance_checked();
-    if !gained.is_empty() {
+    if hidden {
+        // A finished article, while those are hidden: the list is made anew.
+        super::browse::relist(state);
+    } else if !gained.is_empty() && !state.browse.compact() {
         gained.sort_unstable();
         add_description_rows(state, &gained);
+    }
+    if !gained.is_empty() {
         super::filter::refresh_rows(state);
         keep_selection_visible(state);
     }
@@ -307,6 +289,7 @@ pub(super) fn retry_pending_open(state: &mut State, effects: &mut Vec<Effect>) {
             Lookup::NotListed => {}
             Lookup::NotYetKnown => state.pending_open = Some(PendingOpen::Select(key)),
         },
+        PendingOpen::Step(step) => super::browse::walk(state, *step, effects),
     }
 }
 
@@ -427,7 +410,14 @@ mod tests {
                 crate::ui::library::mark(lazy, i),
                 crate::ui::library::mark(eager, i)
             );
+            assert_eq!(lazy.browse.status(i), eager.browse.status(i), "{i}");
         }
+        // The counts kept up entry by entry are the counts of the whole.
+        assert_eq!(lazy.browse.headings, eager.browse.headings);
+        assert_eq!(lazy.browse.broken, eager.browse.broken);
+        assert_eq!(lazy.browse.finished, eager.browse.finished);
+        assert_eq!(lazy.browse.shown(), eager.browse.shown());
+        assert!(lazy.browse.is_shown(lazy.selected) || lazy.rows.is_empty());
     }
 
     #[test]
@@ -750,7 +740,9 @@ mod tests {
         let mut head = eager.library.clone();
         let tail = head.entries.split_off(first.min(count));
         head.entries = unchecked(&head.entries);
-        let mut state = state_of(head);
+        let mut state = State::new(head, eager.settings.clone(), Keymap::default());
+        state.saved_docs = eager.saved_docs.clone();
+        update(&mut state, Action::Resize(80, 24));
         state.reading_index = !tail.is_empty();
         let mut parts = tail.chunks(part.max(1)).peekable();
         let mut next_check = 0;
@@ -796,6 +788,46 @@ mod tests {
     fn a_streamed_lazily_checked_library_ends_as_the_eager_one() {
         let (_dir, root) = temp_library(45);
         let eager = state_of(load_library(&root).expect("eager"));
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(64));
+        runner
+            .run(
+                &(
+                    0usize..46,
+                    1usize..20,
+                    proptest::collection::vec(step(), 0..40),
+                ),
+                |(first, part, steps)| streamed_equals_eager(&eager, first, part, &steps),
+            )
+            .expect("streamed equals eager");
+    }
+
+    /// The same with one row per entry and finished articles hidden: articles found
+    /// finished as their links are checked leave the list, and the counts end as eager ones.
+    #[test]
+    fn a_streamed_library_with_finished_articles_hidden_ends_as_the_eager_one() {
+        let (_dir, root) = temp_library(45);
+        let library = load_library(&root).expect("eager");
+        let settings = Settings {
+            library_view: crate::config::LibraryView::Compact,
+            hide_finished: true,
+            ..Settings::default()
+        };
+        let mut eager = State::new(library.clone(), settings, Keymap::default());
+        // Every tenth entry's article is finished (so is the entry listed again after it).
+        for (i, e) in library.entries.iter().enumerate() {
+            if i % 10 == 0
+                && let Some(key) = e.key(&library.origin)
+            {
+                let doc = crate::store::DocState {
+                    finished: true,
+                    ..Default::default()
+                };
+                eager.saved_docs.insert(key, doc);
+            }
+        }
+        update(&mut eager, Action::Resize(80, 24));
+        assert!(eager.browse.finished >= 5, "{}", eager.browse.finished);
+        assert!(!eager.rows.contains(&LibraryRow::Title(0)));
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(64));
         runner
             .run(

@@ -7,9 +7,11 @@
 //!
 //! The parts: [`input`] (modes and keys), [`keymap`] (bindings per context), `bookmarks`,
 //! `overlay` (contents, help, bookmarks list), `mouse`, `library` (the list while a large
-//! INDEX.md arrives), `reader` (the open article), [`geometry`] (where things go).
+//! INDEX.md arrives), [`browse`] (next and previous article, read marks, the list's view and
+//! counts), `reader` (the open article), [`geometry`] (where things go).
 
 mod bookmarks;
+pub mod browse;
 pub mod filter;
 pub mod find;
 pub mod geometry;
@@ -50,6 +52,10 @@ pub struct Settings {
     pub osc52: bool,
     /// Web links on screen are OSC 8 hyperlinks a terminal can open on click.
     pub osc8: bool,
+    /// How the library list starts: three rows per entry or one.
+    pub library_view: crate::config::LibraryView,
+    /// Whether the library list starts with finished articles hidden.
+    pub hide_finished: bool,
 }
 
 impl Settings {
@@ -71,6 +77,8 @@ impl Default for Settings {
             ignore_diacritics: true,
             osc52: false,
             osc8: false,
+            library_view: crate::config::LibraryView::Full,
+            hide_finished: false,
         }
     }
 }
@@ -99,7 +107,12 @@ pub enum Overlay {
 /// One display line of the library list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LibraryRow {
-    Group { title: String, depth: usize },
+    /// A group heading; `heading` indexes `State::browse.headings` (its counts).
+    Group {
+        title: String,
+        depth: usize,
+        heading: usize,
+    },
     Title(usize),
     Description(usize),
     Blank,
@@ -173,6 +186,8 @@ pub struct State {
     pub links: Vec<links::Listed>,
     /// An article being opened at a place in it (by a link, or from the command line).
     pub open_fragment: Option<(usize, links::Deep)>,
+    /// The library list's view and what it hides, its counts, stepping between articles.
+    pub browse: browse::Browse,
 }
 
 /// Everything that can happen to the state.
@@ -358,6 +373,7 @@ pub enum Effect {
 impl State {
     pub fn new(library: Library, settings: Settings, keymap: Keymap) -> Self {
         let count = library.entries.len();
+        let browse = browse::Browse::new(&settings);
         let mut state = State {
             library,
             rows: Vec::new(),
@@ -394,6 +410,7 @@ impl State {
             back: Vec::new(),
             links: Vec::new(),
             open_fragment: None,
+            browse,
         };
         state.take_in_entries(0);
         state
@@ -622,6 +639,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     state.saved_docs.insert(key, doc);
                 }
             }
+            browse::docs_changed(state);
             overlay::clamp(state);
         }
         Action::Notice(text) => state.flash = Some(text),
@@ -653,6 +671,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::IndexReloaded { result } => reload::index_reloaded(state, result, &mut effects),
         Action::IndexUpdated { result } => reload::index_updated(state, result, &mut effects),
     }
+    browse::settle(state);
     library::check_view(state, &mut effects);
     if state.marks_stale {
         bookmarks::refresh_marks(state);
@@ -893,7 +912,7 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
     let height = state.list_height();
     let page = (height / 3).max(1);
     // Moves go through the list shown: the filtered one in its order while filtering.
-    let order = state.filter.order();
+    let order = state.filter.order().or(state.browse.shown());
     let entries = order.map_or(state.library.entries.len(), <[usize]>::len);
     let at = order.map_or(state.selected, |o| {
         o.iter().position(|&e| e == state.selected).unwrap_or(0)
@@ -931,11 +950,13 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
         | Command::Top
         | Command::Bottom => {}
         Command::ScreenTop | Command::ScreenMiddle | Command::ScreenBottom => {
+            // A heading kept at the top covers the first row.
+            let covered = browse::covered(state);
             let shown: Vec<usize> = state
                 .library_rows()
                 .iter()
-                .skip(state.offset)
-                .take(height)
+                .skip(state.offset + covered)
+                .take(height.saturating_sub(covered))
                 .filter_map(|r| match r {
                     LibraryRow::Title(i) => Some(*i),
                     _ => None,
@@ -964,6 +985,8 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
                 state.offset = row.saturating_sub(above);
             }
         }
+        // Every entry hidden: there is nothing to open.
+        Command::Open if state.browse.shown().is_some_and(<[usize]>::is_empty) => {}
         Command::Open => open_entry(state, state.selected, effects),
         Command::Back => quit(state, effects),
         Command::Help => {
@@ -994,6 +1017,10 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
         | Command::SearchWord
         | Command::SearchAll => {}
         Command::UpdateIndex => reload::update_index(state, effects),
+        Command::ToggleRead => browse::toggle_read(state, effects),
+        Command::HideFinished => browse::toggle_hide(state),
+        Command::ToggleView => browse::toggle_view(state),
+        Command::NextArticle | Command::PreviousArticle => {}
     }
     keep_selection_visible(state);
 }
@@ -1047,6 +1074,7 @@ fn loaded(
             state.open_search = None;
             state.open_fragment = None;
             state.flash = None;
+            state.browse.after_open = None;
             state.show_message(
                 "Cannot open this article",
                 vec![title, String::new(), message],
@@ -1094,7 +1122,8 @@ fn loaded(
             state.marks_stale = true;
             state.screen = Screen::Reader;
             state.overlay = None;
-            state.flash = None;
+            // Stepped here past entries that cannot be opened: they are named.
+            state.flash = state.browse.after_open.take();
             if let Some(search) = search {
                 find::start_at(state, search.text, search.regex, search.place, effects);
             }
@@ -1243,6 +1272,15 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
             return;
         }
         Command::Search | Command::NextMatch | Command::PreviousMatch | Command::SearchWord => {}
+        Command::NextArticle | Command::PreviousArticle => {
+            browse::step(state, command == Command::NextArticle, effects);
+            return;
+        }
+        Command::ToggleRead => {
+            browse::toggle_read(state, effects);
+            return;
+        }
+        Command::HideFinished | Command::ToggleView => return,
         Command::Open
         | Command::Quit
         | Command::Suspend
@@ -1327,6 +1365,10 @@ fn keep_selection_visible(state: &mut State) {
         state.offset = top;
     } else if last >= state.offset + height {
         state.offset = last + 1 - height.min(last + 1);
+    }
+    // A heading kept at the top of the list covers the first row: never the selection.
+    if state.offset == first && browse::sticky_at(state, first).is_some() {
+        state.offset -= 1;
     }
 }
 

@@ -104,8 +104,14 @@ pub(super) fn click(state: &mut State, column: u16, row: u16, effects: &mut Vec<
             if row < areas.list.y || row >= areas.list.bottom() {
                 return;
             }
-            let index = state.offset + usize::from(row - areas.list.y);
-            let entry = match state.rows.get(index) {
+            let on_list = usize::from(row - areas.list.y);
+            // The heading kept on top covers the first row: it is no entry.
+            if on_list < super::browse::covered(state) {
+                return;
+            }
+            let index = state.offset + on_list;
+            // The rows shown: the filtered list's while a filter shows one.
+            let entry = match state.library_rows().get(index) {
                 Some(LibraryRow::Title(i) | LibraryRow::Description(i)) => *i,
                 _ => return,
             };

@@ -1,7 +1,9 @@
-//! The library screen: the entries of INDEX.md under their group headings, each with its
-//! reading progress, or the reason it cannot be opened. While a large INDEX.md is still
-//! being read the header says so; an entry whose link is not checked yet (the run loop
-//! checks those on screen before drawing, so this is rare) shows no mark.
+//! The library screen: the entries of INDEX.md under their group headings (each with how
+//! many of its articles are not finished), each entry with its reading progress, or the
+//! reason it cannot be opened: on three rows, or on one in the compact view. A heading
+//! whose row has scrolled off stays over the first row of the list. While a large INDEX.md
+//! is still being read the header says so; an entry whose link is not checked yet (the run
+//! loop checks those on screen before drawing, so this is rare) shows no mark.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -13,7 +15,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Theme, edited_line, ellipsize, fill, put};
 use crate::app::filter::{self, Marks};
-use crate::app::{Command, Context, LibraryRow, State, Typing, geometry};
+use crate::app::{Command, Context, LibraryRow, State, Typing, browse, geometry};
 use crate::library::Origin;
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
@@ -28,13 +30,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
             Origin::Bundled => "blatt — bundled library".into(),
             Origin::Dir { root, .. } => format!("blatt — {}", root.display()),
         });
-    let count = state.library.entries.len();
-    let shown = match state.filter.order() {
-        Some(order) => format!("{} of {count}", order.len()),
+    // Entries that cannot be opened are not counted as articles.
+    let (matching, count) = article_counts(state);
+    let shown = match matching {
+        Some(matching) => format!("{matching} of {count}"),
         None => count.to_string(),
     };
+    let hidden = if state.browse.hide_finished {
+        format!(" · {} finished hidden", state.browse.finished)
+    } else {
+        String::new()
+    };
     let header = format!(
-        " {} · {shown} {}{}",
+        " {} · {shown} {}{hidden}{}",
         name,
         if count == 1 { "article" } else { "articles" },
         if state.reading_index {
@@ -63,8 +71,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
         let y = list.y + 1;
         put(buf, area, list.x, y, &Line::raw(text), list.width);
     } else if rows.is_empty() {
+        let key = state.keymap.hint(Context::Library, Command::HideFinished);
+        let all_hidden = [
+            "Every article here is finished.".to_string(),
+            String::new(),
+            format!("{key} shows them again."),
+        ];
+        let all_hidden: Vec<&str> = all_hidden.iter().map(String::as_str).collect();
         let lines: &[&str] = if state.reading_index {
             &["Reading INDEX.md…"]
+        } else if state.browse.hide_finished && state.browse.finished > 0 {
+            &all_hidden
         } else {
             &[
                 "This INDEX.md lists no articles.",
@@ -94,14 +111,22 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
     {
         let y = list.y + u16::try_from(i).unwrap_or(u16::MAX);
         let line = match row {
-            LibraryRow::Group { title, depth } => Line::from(Span::styled(
-                ellipsize(&format!("{}{}", "  ".repeat(*depth), title), width),
-                theme.heading(),
-            )),
-            LibraryRow::Title(entry) => {
-                let marks = marks(*entry, &mut matcher);
-                title_line(state, *entry, marks.as_ref(), width, theme)
-            }
+            LibraryRow::Group {
+                title,
+                depth,
+                heading,
+            } => group_line(
+                state,
+                &format!("{}{title}", "  ".repeat(*depth)),
+                *heading,
+                width,
+                theme,
+            ),
+            LibraryRow::Title(entry) => match marks(*entry, &mut matcher) {
+                Some(marks) => title_line(state, *entry, Some(&marks), width, theme),
+                None if state.browse.compact() => compact_line(state, *entry, width, theme),
+                None => title_line(state, *entry, None, width, theme),
+            },
             LibraryRow::Description(entry) => match marks(*entry, &mut matcher) {
                 Some(marks) => filtered_second_line(state, *entry, &marks, width, theme),
                 None => description_line(state, *entry, width, theme),
@@ -117,6 +142,26 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
             // Keep the selection visible over styled spans.
             fill(buf, Rect::new(list.x, y, list.width, 1), theme.selection());
         }
+    }
+
+    if let Some(heading) = browse::sticky(state) {
+        // The group of the entries at the top, whose heading has scrolled off: over the
+        // first row, with the headings it is under.
+        let path: Vec<&str> = state
+            .browse
+            .chain_of_heading(heading)
+            .into_iter()
+            .filter_map(|h| state.browse.headings.get(h).map(|h| h.title.as_str()))
+            .collect();
+        let row = Rect::new(list.x, list.y, list.width, 1);
+        buf.set_string(
+            row.x,
+            row.y,
+            " ".repeat(usize::from(row.width)),
+            Style::reset(),
+        );
+        let line = group_line(state, &path.join(" › "), heading, width, theme);
+        put(buf, area, list.x, list.y, &line, list.width);
     }
 
     let hint = |command| state.keymap.hint(state.context(), command);
@@ -178,6 +223,85 @@ pub fn mark(state: &State, entry: usize) -> String {
         Some(p) if p.finished => "   ✓".into(),
         Some(p) => format!("{:>3}%", p.percent.floor() as u32),
     }
+}
+
+/// Articles in the header: the entries that can be opened (those of the filtered list while
+/// it shows, and of the whole library).
+fn article_counts(state: &State) -> (Option<usize>, usize) {
+    let entries = &state.library.entries;
+    let total = entries.len().saturating_sub(state.browse.broken);
+    let matching = state.filter.order().map(|order| {
+        order
+            .iter()
+            .filter(|&&i| entries.get(i).is_some_and(|e| e.target.problem().is_none()))
+            .count()
+    });
+    (matching, total)
+}
+
+/// A group heading (`title` indented, or the path of a sticky one) and, dim after it, how
+/// many of its articles are not finished.
+fn group_line(
+    state: &State,
+    title: &str,
+    heading: usize,
+    width: usize,
+    theme: &Theme,
+) -> Line<'static> {
+    let note = state
+        .browse
+        .headings
+        .get(heading)
+        .and_then(browse::Heading::note)
+        .map(|n| format!("  {n}"))
+        .unwrap_or_default();
+    let note_width = crate::layout::text_width(&note);
+    // The count goes before the title is cut below a few characters.
+    let (title_room, note) = if note_width + 8 <= width {
+        (width - note_width, note)
+    } else {
+        (width, String::new())
+    };
+    Line::from(vec![
+        Span::styled(ellipsize(title, title_room), theme.heading()),
+        Span::styled(note, theme.dim()),
+    ])
+}
+
+/// An entry on one row (the compact view): its mark, its title and, dim after it, the start
+/// of its description (or its problem). The title keeps at least two thirds of the row.
+fn compact_line(state: &State, entry: usize, width: usize, theme: &Theme) -> Line<'static> {
+    let Some(e) = state.library.entries.get(entry) else {
+        return Line::raw("");
+    };
+    let mut line = title_line(state, entry, None, width, theme);
+    let room = width.saturating_sub(6);
+    let (text, style) = match e.target.problem() {
+        Some(problem) => (problem.to_string(), theme.error()),
+        None => (e.description.clone(), theme.dim()),
+    };
+    let title_width = crate::layout::text_width(&e.title);
+    let text_width = crate::layout::text_width(&text);
+    if text.is_empty() || room < 12 {
+        return line;
+    }
+    let title_room = if title_width + 2 + text_width <= room {
+        title_width
+    } else {
+        title_width.min((room * 2 / 3).max(room.saturating_sub(text_width + 2)))
+    };
+    let text_room = room.saturating_sub(title_room + 2);
+    if text_room < 4 {
+        return line;
+    }
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    line.spans.truncate(2);
+    line.spans
+        .push(Span::styled(ellipsize(&e.title, title_room), bold));
+    line.spans.push(Span::raw("  "));
+    line.spans
+        .push(Span::styled(ellipsize(&text, text_room), style));
+    line
 }
 
 fn title_line(
@@ -296,11 +420,10 @@ fn marked(
 /// how many entries match at the right.
 pub fn filter_line(frame: &mut Frame<'_>, state: &State, typing: &Typing, theme: &Theme) {
     let area = frame.area();
-    let count = state
-        .filter
-        .order()
-        .map(|o| format!(" {}/{} ", o.len(), state.library.entries.len()))
-        .unwrap_or_default();
+    let count = match article_counts(state) {
+        (Some(matching), total) => format!(" {matching}/{total} "),
+        (None, _) => String::new(),
+    };
     let count_width = u16::try_from(crate::layout::text_width(&count)).unwrap_or(u16::MAX);
     let row = super::cleared_bottom_row(frame);
     let buf = frame.buffer_mut();
