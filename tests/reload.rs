@@ -109,7 +109,7 @@ impl Live {
                 }),
                 Effect::ReloadIndex => Some(Action::IndexReloaded {
                     result: load_library(&self.root)
-                        .map(Box::new)
+                        .map(blatt::app::reload::ReadAgain::new)
                         .map_err(|e| e.to_string()),
                 }),
                 Effect::UpdateIndex { dir } => Some(Action::IndexUpdated {

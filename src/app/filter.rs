@@ -112,6 +112,8 @@ pub struct Part {
     spans: Vec<Span>,
     /// Per entry, the bits of its three fields.
     masks: Vec<u64>,
+    /// Per entry, whether it has a group or a description (a second row in the list).
+    second: Vec<bool>,
 }
 
 impl std::fmt::Debug for Part {
@@ -162,6 +164,7 @@ impl Part {
             unicode: Vec::new(),
             spans: Vec::with_capacity(entries * 3),
             masks: Vec::with_capacity(entries),
+            second: Vec::with_capacity(entries),
         }
     }
 
@@ -203,6 +206,8 @@ impl Part {
             mask |= self.push_field(text);
         }
         self.masks.push(mask);
+        self.second
+            .push(!group.is_empty() || !description.is_empty());
     }
 
     fn push_field(&mut self, text: &str) -> u64 {
@@ -785,6 +790,9 @@ const LIMITS: Limits = Limits {
 #[derive(Debug, Clone)]
 pub struct FilterState {
     store: Store,
+    /// Per entry with fields, whether it has a group or a description: the rows of a long
+    /// list are made without a look at each entry, scattered in memory.
+    second: Vec<bool>,
     /// The entries whose fields a worker is making.
     preparing: Option<Arc<Texts>>,
     pub open: Option<Filter>,
@@ -795,6 +803,7 @@ impl Default for FilterState {
     fn default() -> FilterState {
         FilterState {
             store: Store::default(),
+            second: Vec::new(),
             preparing: None,
             open: None,
             limits: LIMITS,
@@ -824,6 +833,11 @@ impl FilterState {
         self.open.as_ref().is_some_and(|f| f.pending.is_some())
     }
 
+    fn add(&mut self, part: Arc<Part>) {
+        self.second.extend_from_slice(&part.second);
+        self.store.push(part);
+    }
+
     fn fields_ready(&self, entries: usize) -> bool {
         self.preparing.is_none() && self.store.len >= entries
     }
@@ -834,11 +848,13 @@ fn has_second_row(entry: &Entry) -> bool {
     !entry.group.is_empty() || !entry.description.is_empty() || entry.target.problem().is_some()
 }
 
-fn rows_of(order: &[usize], entries: &[Entry]) -> Vec<LibraryRow> {
+/// The rows of the entries in `order`; `second` says which have a group or description
+/// (only the others are looked at, for a problem with their link).
+fn rows_of(order: &[usize], entries: &[Entry], second: &[bool]) -> Vec<LibraryRow> {
     let mut rows = Vec::with_capacity(order.len() * 3);
     for &i in order {
         rows.push(LibraryRow::Title(i));
-        if entries.get(i).is_some_and(has_second_row) {
+        if second.get(i).copied().unwrap_or(false) || entries.get(i).is_some_and(has_second_row) {
             rows.push(LibraryRow::Description(i));
         }
         rows.push(LibraryRow::Blank);
@@ -857,7 +873,7 @@ fn make_fields(state: &mut State, effects: &mut Vec<Effect>) {
     }
     if entries.len() - from <= filter.limits.make_here {
         let part = Part::of_entries(&entries[from..]);
-        filter.store.push(Arc::new(part));
+        filter.add(Arc::new(part));
         fields_added(state, from);
     } else {
         let to = entries.len().min(from + filter.limits.slice);
@@ -895,7 +911,7 @@ fn fields_added(state: &mut State, from: usize) {
         scores: std::mem::take(&mut filter.scores),
     };
     let all = shown.merge(new);
-    filter.rows = rows_of(&all.entries, &state.library.entries);
+    filter.rows = rows_of(&all.entries, &state.library.entries, &fs.second);
     (filter.entries, filter.scores) = (all.entries, all.scores);
     if had.is_none()
         && let Some(&best) = filter.entries.first()
@@ -1025,12 +1041,13 @@ fn start(state: &mut State, effects: &mut Vec<Effect>) {
 /// The ranking of a pending query is there: its list is shown, the best match selected
 /// (and opened, if Enter was pressed meanwhile).
 fn show(state: &mut State, pending: Pending, ranked: Ranked, effects: &mut Vec<Effect>) {
-    let Some(filter) = state.filter.open.as_mut() else {
+    let fs = &mut state.filter;
+    let Some(filter) = fs.open.as_mut() else {
         return;
     };
     filter.query = pending.query;
     filter.pattern = pending.pattern;
-    filter.rows = rows_of(&ranked.entries, &state.library.entries);
+    filter.rows = rows_of(&ranked.entries, &state.library.entries, &fs.second);
     (filter.entries, filter.scores) = (ranked.entries, ranked.scores);
     if let Some(&best) = filter.entries.first() {
         state.selected = best;
@@ -1061,7 +1078,7 @@ pub(super) fn done(state: &mut State, done: Done, effects: &mut Vec<Effect>) {
             }
             fs.preparing = None;
             let from = fs.store.len;
-            fs.store.push(part);
+            fs.add(part);
             fields_added(state, from);
             make_fields(state, effects);
             if state.filter.fields_ready(state.library.entries.len()) {
@@ -1100,17 +1117,18 @@ pub(super) fn take_in(state: &mut State, _from: usize) {
     if let Some(new) = state.library.entries.get(from..).filter(|n| !n.is_empty()) {
         // One part of INDEX.md: a few thousand entries.
         let part = Part::of_entries(new);
-        state.filter.store.push(Arc::new(part));
+        state.filter.add(Arc::new(part));
         fields_added(state, from);
     }
 }
 
 /// Entries' links were checked: a problem found may give an entry its second row.
 pub(super) fn refresh_rows(state: &mut State) {
-    if let Some(filter) = state.filter.open.as_mut()
+    let fs = &mut state.filter;
+    if let Some(filter) = fs.open.as_mut()
         && filter.is_filtering()
     {
-        filter.rows = rows_of(&filter.entries, &state.library.entries);
+        filter.rows = rows_of(&filter.entries, &state.library.entries, &fs.second);
     }
 }
 
@@ -1930,6 +1948,68 @@ mod tests {
         assert_eq!(expected.len(), 20);
         assert!(expected.iter().any(|&i| i >= 40));
         assert_eq!(state.filter.order(), Some(expected.as_slice()));
+    }
+
+    #[test]
+    fn an_entry_without_group_or_description_gets_its_row_for_a_problem() {
+        let entries: Vec<(&str, &str, &[&str])> = vec![
+            ("Wahl", "", &[]),
+            ("Wahlkampf", "Reden", &[]),
+            ("Wahlrecht", "", &[]),
+        ];
+        for large in [false, true] {
+            let mut all = library(&entries);
+            for e in &mut all.entries {
+                e.target = Target::Unchecked;
+            }
+            let mut state = State::new(all, Settings::default(), Keymap::default());
+            if large {
+                state.filter.limits = Limits {
+                    rank_aside: 1,
+                    make_here: 1,
+                    slice: 2,
+                };
+            }
+            update(&mut state, Action::Resize(80, 24));
+            let effects = key(&mut state, KeyCode::Char('/'));
+            settle(&mut state, effects);
+            let mut effects = Vec::new();
+            for c in "wahl".chars() {
+                effects.extend(key(&mut state, KeyCode::Char(c)));
+            }
+            settle(&mut state, effects);
+            let rows = |state: &State| state.filter.rows().map(<[LibraryRow]>::to_vec);
+            assert_eq!(
+                rows(&state),
+                Some(vec![
+                    LibraryRow::Title(0),
+                    LibraryRow::Blank,
+                    LibraryRow::Title(1),
+                    LibraryRow::Description(1),
+                    LibraryRow::Blank,
+                    LibraryRow::Title(2),
+                    LibraryRow::Blank,
+                ]),
+                "large: {large}"
+            );
+            let missing = Target::Problem(crate::library::EntryProblem::Missing("x.txt".into()));
+            update(
+                &mut state,
+                Action::Checked {
+                    targets: vec![(2, missing)],
+                },
+            );
+            let now = rows(&state).unwrap_or_default();
+            assert_eq!(
+                now[5..],
+                [
+                    LibraryRow::Title(2),
+                    LibraryRow::Description(2),
+                    LibraryRow::Blank
+                ],
+                "large: {large}"
+            );
+        }
     }
 
     #[test]

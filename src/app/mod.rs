@@ -291,7 +291,7 @@ pub enum Action {
     },
     /// INDEX.md, read again after it changed on disk (every entry parsed and checked).
     IndexReloaded {
-        result: Result<Box<Library>, String>,
+        result: Result<reload::ReadAgain, String>,
     },
     /// INDEX.md was brought up to date with the folder (`R`), or could not be.
     IndexUpdated {

@@ -38,6 +38,27 @@ pub struct IndexUpdate {
     pub problems: Vec<String>,
 }
 
+/// A library read again, laid out for the list as the state keeps it (display rows, saved-
+/// state keys, the key → entry map): made on the thread that read it, so that the loop only
+/// swaps it in (for 100,000 entries that is most of the work).
+#[derive(Debug)]
+pub struct ReadAgain(Box<State>);
+
+impl ReadAgain {
+    /// Lays out `library` for the list (pure work, no I/O: any thread may do it).
+    pub fn new(library: Library) -> ReadAgain {
+        ReadAgain(Box::new(State::new(
+            library,
+            super::Settings::default(),
+            super::Keymap::default(),
+        )))
+    }
+
+    pub fn library(&self) -> &Library {
+        &self.0.library
+    }
+}
+
 /// The most names of each kind a message about an update lists.
 const NAMES_SHOWN: usize = 12;
 
@@ -190,6 +211,8 @@ pub(super) fn article_reloaded(
     reader.entry = entry;
     reader.replace_doc(doc);
     state.marks_stale = true;
+    // The contents, if open, list the sections of the new text.
+    overlay::clamp(state);
     state.flash = Some("the article changed on disk and was read again".into());
     let Some((text, regex, current)) = search else {
         return;
@@ -223,15 +246,34 @@ fn entry_map(
     new: &[Entry],
     origin: &Origin,
 ) -> Vec<Option<usize>> {
-    let mut by_link: HashMap<&str, VecDeque<usize>> = HashMap::new();
+    // The first new entry of each link, and for each new entry the next one with its link:
+    // one allocation for all, however many entries share a link.
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(new.len());
+    let mut next = vec![usize::MAX; new.len()];
+    let mut last: HashMap<&str, usize> = HashMap::new();
     for (i, e) in new.iter().enumerate() {
-        by_link.entry(e.link.as_str()).or_default().push_back(i);
+        match first.entry(e.link.as_str()) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
+            std::collections::hash_map::Entry::Occupied(head) => {
+                // Rare: a link listed twice.
+                let tail = last.get(e.link.as_str()).copied().unwrap_or(*head.get());
+                next[tail] = i;
+                last.insert(e.link.as_str(), i);
+            }
+        }
     }
     let mut taken = vec![false; new.len()];
     let mut map: Vec<Option<usize>> = old
         .iter()
         .map(|e| {
-            let i = by_link.get_mut(e.link.as_str())?.pop_front()?;
+            let slot = first.get_mut(e.link.as_str())?;
+            let i = *slot;
+            if i == usize::MAX {
+                return None;
+            }
+            *slot = next[i];
             taken[i] = true;
             Some(i)
         })
@@ -276,11 +318,11 @@ fn surviving(map: &[Option<usize>], at: usize) -> usize {
 /// everything that names an entry by number follows it to its new number.
 pub(super) fn index_reloaded(
     state: &mut State,
-    result: Result<Box<Library>, String>,
+    result: Result<ReadAgain, String>,
     effects: &mut Vec<Effect>,
 ) {
-    let library = match result {
-        Ok(library) => *library,
+    let ReadAgain(new) = match result {
+        Ok(read) => read,
         Err(e) => {
             // A large INDEX.md still being read when it changed is not read further.
             state.reading_index = false;
@@ -290,15 +332,15 @@ pub(super) fn index_reloaded(
             return;
         }
     };
-    if library.origin.key() != state.library.origin.key() {
+    if new.library.origin.key() != state.library.origin.key() {
         // Another library is shown by now.
         return;
     }
     let map = entry_map(
         &state.library.entries,
         &state.library.origin,
-        &library.entries,
-        &library.origin,
+        &new.library.entries,
+        &new.library.origin,
     );
     let moved = |old: usize| map.get(old).copied().flatten();
     // Where the selection is on screen, to keep it there.
@@ -310,14 +352,14 @@ pub(super) fn index_reloaded(
     let selected = surviving(&map, state.selected);
     let filtered = state.filter.open.as_ref().map(|f| f.query.clone());
 
-    let count = library.entries.len();
-    state.library = library;
-    state.rows.clear();
-    state.keys = Vec::with_capacity(count);
-    state.entry_of = HashMap::with_capacity(count);
-    state.checked = 0;
+    let new = *new;
+    let count = new.library.entries.len();
+    state.library = new.library;
+    state.rows = new.rows;
+    state.keys = new.keys;
+    state.entry_of = new.entry_of;
+    state.checked = new.checked;
     state.reading_index = false;
-    state.take_in_entries(0);
 
     // The filter, open while its prompt is: the same query over the new list.
     state.selected = selected;

@@ -198,8 +198,9 @@ fn settle(
 
 /// INDEX.md as it was read: a reload that finds it the same reads nothing (after `R`, the
 /// update reloads the list and the watcher then sees the write).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Stamp {
+    path: PathBuf,
     len: u64,
     modified: Option<SystemTime>,
     inode: u64,
@@ -212,6 +213,7 @@ fn stamp(path: &Path) -> Option<Stamp> {
     #[cfg(not(unix))]
     let inode = 0;
     Some(Stamp {
+        path: path.to_path_buf(),
         len: meta.len(),
         modified: meta.modified().ok(),
         inode,
@@ -225,8 +227,9 @@ pub(super) struct Live {
     watcher: Option<Watcher>,
     /// The files watched now.
     files: Vec<PathBuf>,
-    /// INDEX.md as it was when it was last read again.
-    index_stamp: Option<Stamp>,
+    /// INDEX.md as it was when it was last read again (set by the thread that read it,
+    /// once it could).
+    index_stamp: Arc<Mutex<Option<Stamp>>>,
     /// An update of INDEX.md (`R`) is running.
     updating: Arc<AtomicBool>,
 }
@@ -237,7 +240,7 @@ impl Live {
             enabled,
             watcher: None,
             files: Vec::new(),
-            index_stamp: None,
+            index_stamp: Arc::new(Mutex::new(None)),
             updating: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -350,10 +353,9 @@ impl Loop {
         };
         let index = index.clone();
         let now = stamp(&index);
-        if now.is_some() && now == self.live.index_stamp {
+        if now.is_some() && now == *lock(&self.live.index_stamp) {
             return Vec::new();
         }
-        self.live.index_stamp = now;
         if let Some(budget) = self.library.take() {
             budget.close();
         }
@@ -364,12 +366,17 @@ impl Loop {
             Source::Library(self.library_load),
             None,
         );
+        let read = Arc::clone(&self.live.index_stamp);
         let spawned = std::thread::Builder::new()
             .name("reload-index".into())
             .spawn(move || {
                 let result = crate::library::load_library(&index)
-                    .map(Box::new)
+                    .map(reload::ReadAgain::new)
                     .map_err(|e| escape_controls(&e.to_string()));
+                // Read as it was before reading: a change while it was read is read again.
+                if result.is_ok() {
+                    *lock(&read) = now;
+                }
                 outbox.send(Action::IndexReloaded { result });
             });
         match spawned {

@@ -478,4 +478,59 @@ mod tests {
         let sent = worker.join().expect("the worker ends once closed");
         assert_eq!(sent, 3);
     }
+
+    /// A state over a library large enough that `/` has a worker make the fields.
+    fn filtering_state() -> (crate::app::State, crate::app::filter::Work) {
+        use crate::app::{Command, Effect, Keymap, Settings, State, update};
+        use crate::library::{Entry, Library, Origin, Target};
+        let entries = (0..1500)
+            .map(|i| Entry {
+                title: format!("Artikel {i}"),
+                description: "Bericht".into(),
+                group: vec!["Politik".into()],
+                language: None,
+                link: "seed.md".into(),
+                line: i + 1,
+                target: Target::Bundled("seed.md"),
+            })
+            .collect();
+        let library = Library {
+            origin: Origin::Bundled,
+            title: None,
+            entries,
+        };
+        let mut state = State::new(library, Settings::default(), Keymap::default());
+        let effects = update(&mut state, Action::Command(Command::Filter));
+        let work = effects.into_iter().find_map(|e| match e {
+            Effect::Filter(work) => Some(work),
+            _ => None,
+        });
+        (state, work.expect("the fields are made on a worker"))
+    }
+
+    #[test]
+    fn the_filter_worker_sends_its_result_and_nothing_for_work_let_go_of() {
+        let (mut state, work) = filtering_state();
+        let (sender, receiver) = channel();
+        filter(work, Outbox::new(sender, Source::Terminal, None)).expect("a thread");
+        let sent = receiver.recv().expect("the fields");
+        crate::app::update(&mut state, sent.action);
+        // With the fields made, a query is ranked at once.
+        for c in "1499".chars() {
+            let key = crossterm::event::KeyEvent::new_with_kind(
+                crossterm::event::KeyCode::Char(c),
+                crossterm::event::KeyModifiers::NONE,
+                KeyEventKind::Press,
+            );
+            crate::app::update(&mut state, Action::Key(key));
+        }
+        assert_eq!(state.filter.order().and_then(|o| o.first()), Some(&1499));
+
+        let (state, work) = filtering_state();
+        drop(state);
+        let (sender, receiver) = channel();
+        filter(work, Outbox::new(sender, Source::Terminal, None)).expect("a thread");
+        // The worker ends without sending: its outbox, the only sender, goes.
+        assert!(receiver.recv().is_err());
+    }
 }

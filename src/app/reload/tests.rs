@@ -403,7 +403,7 @@ fn index_reloaded(state: &mut State, library: Library) -> Vec<Effect> {
     update(
         state,
         Action::IndexReloaded {
-            result: Ok(Box::new(library)),
+            result: Ok(ReadAgain::new(library)),
         },
     )
 }
@@ -617,4 +617,28 @@ fn r_on_the_bundled_library_or_a_single_article_only_says_why_not() {
     assert!(cmd(&mut single, Command::UpdateIndex).is_empty());
     let message = single.message().expect("a message");
     assert!(message.lines[0].contains("started on one article"));
+}
+
+#[test]
+fn the_contents_open_while_the_article_is_read_again_list_its_new_sections() {
+    let mut state = opened(library(&["alpha.md"]), 0, doc(&article("")));
+    cmd(&mut state, Command::Bottom);
+    cmd(&mut state, Command::Contents);
+    assert!(matches!(
+        state.overlay,
+        Some(Overlay::Contents { selected: 6, .. })
+    ));
+    reloaded(&mut state, 0, "alpha.md", doc("# Short\n\n## Only\n\ntext"));
+    match state.overlay {
+        Some(Overlay::Contents { selected, .. }) => assert_eq!(selected, 1),
+        ref other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn links_listed_twice_map_in_order() {
+    let old = library(&["a.md", "b.md", "a.md", "c.md"]);
+    let new = library(&["c.md", "a.md", "x.md", "a.md", "a.md"]);
+    let map = entry_map(&old.entries, &old.origin, &new.entries, &new.origin);
+    assert_eq!(map, [Some(1), None, Some(3), Some(0)]);
 }
