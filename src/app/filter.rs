@@ -15,18 +15,23 @@
 //! match and little else: an entry lacking a letter of a word is passed over on a bit mask,
 //! a field that cannot hold the word is not scored, a word that matched the title well
 //! enough that no other field could beat it is not scored elsewhere, and a query that
-//! extends the one shown only looks at the entries shown. That is not a frame at 100,000
-//! entries on two busy cores (a key that looks at every entry ranks in tens of
-//! milliseconds), so in a large library the work leaves `update`: `/` copies the entries'
-//! text a slice at a time for a worker to turn into parts ([`Work::Prepare`]), and a query
-//! with many entries to look at is ranked by a worker ([`Work::Rank`]) while the prompt
-//! takes the key at once and the list shows the last ranked query until the order comes
-//! back ([`Done`]). Only the newest query's order is taken; a worker whose query was
-//! overtaken stops early (it finds itself the only holder of its job). Entries arriving
-//! meanwhile are ranked as they come and joined in. Enter before the order is there opens
-//! the best match once it is. Small libraries and narrow queries are ranked at once, as
-//! before. `cargo bench --bench blatt -- library_filter` measures both sides; the figures
-//! are in the README.
+//! extends the one shown only looks at the entries shown. That is still not a frame at
+//! 100,000 entries on two busy cores (a key that looks at every entry ranks in about 65 ms
+//! at a load of 10, nucleo's scoring most of it), so in a large library the work leaves
+//! `update`: `/` copies the entries' text a slice at a time for a worker to turn into parts
+//! ([`Work::Prepare`]), and a query with many entries to look at is ranked by a worker
+//! ([`Work::Rank`]) while the prompt takes the key at once and the list shows the last
+//! ranked query until the order comes back ([`Done`]). Only the newest query's order is
+//! taken; a worker whose query was overtaken stops early (it finds itself the only holder
+//! of its job). Entries arriving meanwhile are ranked as they come and joined in. Enter
+//! before the order is there opens the best match once it is. Small libraries and narrow
+//! queries are ranked at once, as before (`LIMITS`).
+//!
+//! `cargo bench --bench blatt -- library_filter` measures both sides of a key (`…/key`:
+//! `update` and the frame; `…/list`: with the worker's ranking and the frame that shows
+//! it); the figures are in the README. Left: the worker ranks on one thread (two would
+//! halve the wait for the list on an idle machine), and the list follows a key that looks
+//! at every entry by a few frames.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -104,7 +109,7 @@ struct Span {
 
 /// The fields of a run of entries, three each (title, group, description), in nucleo's form
 /// (a character per grapheme) and, where there is one, an ASCII form, each kind in one
-/// buffer: made once, by [`Part::of_entries`] or, for a large library, on a worker from
+/// buffer: made once, by `Part::of_entries` or, for a large library, on a worker from
 /// [`Texts`].
 pub struct Part {
     ascii: Vec<u8>,
@@ -775,10 +780,11 @@ struct Limits {
     slice: usize,
 }
 
-/// Measured with the machine's two cores busy with other builds (load 10): ranking 10,000
-/// entries in `update` took 4–14 ms for a word that matches them all, half a frame or
-/// more, so half that many is the most ranked there; making 1,024 entries' fields took 1.5–10
-/// ms; copying the text of 8,192 entries about 1.7 ms.
+/// Measured with the machine's two cores busy with other builds (load 10), without the
+/// frame: ranking 9,999 entries in `update` took 4–14 ms for a word that matches them all
+/// and 12–16 ms a key for `Article` typed key by key, too close to a frame; 4,999 entries
+/// took 1–6 ms and 7–9 ms. Making 1,024 entries' fields took 1.5–10 ms; copying the text of
+/// 8,192 entries about 1.7 ms.
 const LIMITS: Limits = Limits {
     rank_aside: 5_000,
     make_here: 1024,
