@@ -547,6 +547,103 @@ fn render(c: &mut Criterion) {
     group.finish();
 }
 
+/// Keys in the library list at 100,000 entries (groups of 50, every tenth article
+/// finished), each as the run loop does it: `update` and a frame. `down_up`: `j` then `k`
+/// (two keys) in the middle of the whole list; `down_up_compact_hidden`: the same in the
+/// compact view with finished articles hidden (moves go through the entries shown);
+/// `toggle_read`: `x` twice (the entries of that article found by their key, the counts
+/// kept); `hide`: `h` twice (the list made anew each time); `view`: `v` twice. No file is
+/// read: the entries' targets are paths that `update` never opens.
+fn library_browse(c: &mut Criterion) {
+    use blatt::config::LibraryView;
+    use blatt::library::Target;
+    let mut group = c.benchmark_group("library_browse");
+    group.sample_size(20);
+    let entries = 100_000;
+    let parsed = parse_index(&common::index(entries, 7));
+    let library = blatt::library::Library {
+        origin: blatt::library::Origin::Bundled,
+        title: parsed.title,
+        entries: parsed
+            .entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, raw)| blatt::library::Entry {
+                title: raw.title,
+                description: raw.description,
+                group: raw.group,
+                language: raw.language,
+                link: raw.link,
+                line: raw.line,
+                target: Target::File(format!("/library/articles/{i:06}.txt").into()),
+            })
+            .collect(),
+    };
+    let docs: std::collections::HashMap<String, blatt::store::DocState> = (0..entries)
+        .step_by(10)
+        .map(|i| {
+            let doc = blatt::store::DocState {
+                finished: true,
+                percent: 100.0,
+                ..Default::default()
+            };
+            (format!("/library/articles/{i:06}.txt"), doc)
+        })
+        .collect();
+    let theme = theme();
+    let mut term = terminal();
+    let fresh = |view: LibraryView, hide_finished: bool| {
+        let settings = Settings {
+            library_view: view,
+            hide_finished,
+            ..Settings::default()
+        };
+        let mut state = State::new(library.clone(), settings, Keymap::default());
+        state.saved_docs = docs.clone();
+        update(&mut state, Action::Resize(WIDTH, HEIGHT));
+        state.selected = entries / 2 + 1;
+        update(&mut state, Action::Command(Command::ScrollCenter));
+        state
+    };
+    let mut key = |state: &mut State, command: Command| {
+        update(state, Action::Command(command));
+        draw(&mut term, state, &theme);
+    };
+    let mut state = fresh(LibraryView::Full, false);
+    group.bench_function(BenchmarkId::new("down_up", entries), |b| {
+        b.iter(|| {
+            key(&mut state, Command::Down);
+            key(&mut state, Command::Up);
+        });
+    });
+    group.bench_function(BenchmarkId::new("toggle_read", entries), |b| {
+        b.iter(|| {
+            key(&mut state, Command::ToggleRead);
+            key(&mut state, Command::ToggleRead);
+        });
+    });
+    group.bench_function(BenchmarkId::new("hide", entries), |b| {
+        b.iter(|| {
+            key(&mut state, Command::HideFinished);
+            key(&mut state, Command::HideFinished);
+        });
+    });
+    group.bench_function(BenchmarkId::new("view", entries), |b| {
+        b.iter(|| {
+            key(&mut state, Command::ToggleView);
+            key(&mut state, Command::ToggleView);
+        });
+    });
+    let mut state = fresh(LibraryView::Compact, true);
+    group.bench_function(BenchmarkId::new("down_up_compact_hidden", entries), |b| {
+        b.iter(|| {
+            key(&mut state, Command::Down);
+            key(&mut state, Command::Up);
+        });
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     index_parse,
@@ -556,6 +653,7 @@ criterion_group!(
     open_stages,
     keys,
     resize,
-    render
+    render,
+    library_browse
 );
 criterion_main!(benches);

@@ -416,6 +416,34 @@ pub(super) fn settle(state: &mut State) {
     }
 }
 
+/// The list of a library read again (laid out as [`State::new`] does, on another thread:
+/// with the default view and without the saved state) replaces the one shown: its headings
+/// and counts come with it, the view and what is hidden stay, what is finished is counted
+/// against the saved state, and the rows are laid out again when the view or hidden
+/// articles need it.
+pub(super) fn adopt(state: &mut State, read: Browse) {
+    let Browse {
+        view,
+        hide_finished,
+        after_open,
+        ..
+    } = std::mem::take(&mut state.browse);
+    state.browse = Browse {
+        view,
+        hide_finished,
+        after_open,
+        ..read
+    };
+    for entry in 0..state.library.entries.len() {
+        let status = status_of(state, entry);
+        state.browse.set_status(entry, status);
+    }
+    state.browse.counted = true;
+    if state.browse.compact() || state.browse.hide_finished {
+        state.rebuild_rows();
+    }
+}
+
 /// What other blatt processes saved came in: finished marks may have changed.
 pub(super) fn docs_changed(state: &mut State) {
     state.browse.counted = false;

@@ -360,6 +360,8 @@ pub(super) fn index_reloaded(
     state.entry_of = new.entry_of;
     state.checked = new.checked;
     state.reading_index = false;
+    // Its headings and counts too; laid out again in the person's view.
+    super::browse::adopt(state, new.browse);
 
     // The filter, open while its prompt is: the same query over the new list.
     state.selected = selected;

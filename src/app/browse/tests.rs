@@ -634,3 +634,48 @@ fn marks_saved_by_another_blatt_are_counted() {
     assert_eq!(heading(&state, "Politik"), (0, 1));
     assert_eq!(titles(&state), [0, 1, 2, 4]);
 }
+
+#[test]
+fn with_every_article_hidden_enter_opens_nothing() {
+    let docs = vec![
+        ("eins.md", saved(true, 100.0, 1)),
+        ("drei.md", saved(true, 100.0, 1)),
+        ("vier.md", saved(true, 100.0, 1)),
+    ];
+    let mut library = news();
+    // Without the entries that cannot be opened.
+    library.entries.retain(|e| e.target.problem().is_none());
+    let mut state = with_docs(library, Settings::default(), docs);
+    cmd(&mut state, Command::HideFinished);
+    assert!(state.rows.is_empty());
+    assert_eq!(state.browse.shown(), Some(&[][..]));
+    assert!(cmd(&mut state, Command::Open).is_empty());
+    assert!(cmd(&mut state, Command::Down).is_empty());
+    cmd(&mut state, Command::HideFinished);
+    assert_eq!(titles(&state), [0, 1, 2]);
+}
+
+/// INDEX.md edited while blatt runs: the list read again (laid out on another thread with
+/// the default view) shows as a list made fresh with the person's view, hidden articles
+/// and counts.
+#[test]
+fn a_library_read_again_keeps_the_view_the_hidden_articles_and_the_counts() {
+    let settings = Settings {
+        library_view: LibraryView::Compact,
+        hide_finished: true,
+        ..Settings::default()
+    };
+    let docs = vec![("eins.md", saved(true, 100.0, 1))];
+    let mut state = with_docs(news(), settings.clone(), docs.clone());
+    let mut edited = news();
+    let new = entry("Neu", "", &["Politik"], Target::Bundled("neu.md"));
+    edited.entries.insert(3, new);
+    let read = crate::app::reload::ReadAgain::new(edited.clone());
+    update(&mut state, Action::IndexReloaded { result: Ok(read) });
+    let fresh = with_docs(edited, settings, docs);
+    assert_eq!(state.rows, fresh.rows);
+    assert_eq!(state.browse.headings, fresh.browse.headings);
+    assert_eq!(state.browse.shown(), fresh.browse.shown());
+    assert_eq!(state.browse.finished, 1);
+    assert!(state.browse.is_shown(state.selected));
+}
