@@ -353,7 +353,8 @@ pub fn search_at(
     match (path, setup.cache.as_deref()) {
         (Some(path), Some(cache)) => {
             refuse_article(path)?;
-            let mut opened = crate::search::index::listing::open(path, cache)?;
+            use crate::search::index::listing;
+            let mut opened = listing::open_with(path, cache, listing::Fields::Search)?;
             search_with(
                 &mut opened.library,
                 Some(&opened.files),

@@ -417,3 +417,55 @@ fn an_index_without_its_list_of_articles_gets_one_again() {
     let known = Known::decode(&std::fs::read(dir.join(KNOWN_FILE)).unwrap()).unwrap();
     assert_eq!((known.opstamp, known.len()), (commit, 1));
 }
+
+#[test]
+fn numbers_in_the_cache_files_read_back_and_overflow_is_damage() {
+    let numbers = [0, 1, 127, 128, 300, 1 << 35, u64::MAX - 1, u64::MAX];
+    let mut w = Writer(Vec::new());
+    for n in numbers {
+        w.u64(n);
+    }
+    w.str("Straße");
+    let bytes = w.0;
+    let mut r = Reader(&bytes);
+    for n in numbers {
+        assert_eq!(r.u64(), Some(n));
+    }
+    assert_eq!(r.text(), Some("Straße"));
+    assert!(r.0.is_empty());
+    // Eleven bytes, or ten whose last says more than 64 bits: not a number.
+    assert_eq!(Reader(&[0xff; 11]).u64(), None);
+    let mut big = vec![0xff; 9];
+    big.push(0x02);
+    assert_eq!(Reader(&big).u64(), None);
+    // Cut short.
+    assert_eq!(Reader(&[0x80]).u64(), None);
+}
+
+#[test]
+fn looking_by_name_in_a_folder_sees_what_lstat_of_the_path_sees() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = std::fs::canonicalize(tmp.path()).unwrap();
+    std::fs::create_dir(dir.join("ordner")).unwrap();
+    std::fs::write(dir.join("a.md"), "Zoom\n").unwrap();
+    std::fs::write(dir.join("ordner/b.md"), "Straße\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.join("a.md"), dir.join("verweis.md")).unwrap();
+    let paths = [
+        "a.md",
+        "ordner/b.md",
+        "verweis.md",
+        "ordner",
+        "fehlt.md",
+        "ordner/fehlt.md",
+        "a.md",
+    ];
+    let mut looker = Looker::default();
+    for name in paths {
+        let path = dir.join(name);
+        assert_eq!(looker.look(&path), FileStat::of(&path), "{name}");
+    }
+    assert!(looker.look(&dir.join("a.md")).is_some());
+    assert_eq!(looker.look(&dir.join("verweis.md")), None);
+    assert_eq!(looker.look(&dir.join("ordner")), None);
+}

@@ -174,10 +174,11 @@ fn a_listing_may_not_lead_out_of_the_library() {
     let root = library(tmp.path());
     same_as_loading(&root, &cache);
     let path = listing_path(&cache, &root.join("INDEX.md"));
-    let mut listing = Listing::decode(&fs::read(&path).unwrap()).unwrap();
-    for (_, kept) in &mut listing.entries {
-        if let Kept::File { name, .. } = kept {
-            *name = "..".into();
+    let bytes = fs::read(&path).unwrap();
+    let mut listing = Listing::decode(&bytes, Fields::All).unwrap();
+    for item in &mut listing.items {
+        if let Kept::File { name, .. } = &mut item.kept {
+            *name = "..";
         }
     }
     fs::write(&path, listing.encode()).unwrap();
@@ -202,4 +203,48 @@ fn errors_are_those_of_loading() {
             .unwrap_err()
             .to_string()
     );
+}
+
+#[test]
+fn links_straight_to_files_are_kept_as_files_not_resolved_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let root = library(tmp.path());
+    same_as_loading(&root, &cache);
+    let bytes = fs::read(listing_path(&cache, &root.join("INDEX.md"))).unwrap();
+    let listing = Listing::decode(&bytes, Fields::All).unwrap();
+    let kept: Vec<&str> = listing
+        .items
+        .iter()
+        .filter(|i| matches!(i.kept, Kept::File { .. }))
+        .map(|i| i.title)
+        .collect();
+    // Not `./oben.md`, `a/../oben.md`, the symbolic link or the problems: those are
+    // resolved again each time. (An anchor is no part of the path.)
+    assert_eq!(kept, ["X", "Y", "Oben", "Anker", "Umlaut"]);
+    assert_eq!(listing.dirs, [(ROOT, "a"), (0, "b")]);
+}
+
+#[test]
+fn a_listing_read_for_searching_has_the_titles_and_targets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let root = library(tmp.path());
+    same_as_loading(&root, &cache);
+    let opened = open_with(&root, &cache, Fields::Search).unwrap();
+    assert!(opened.cached);
+    let loaded = load_library(&root).unwrap();
+    assert_eq!(opened.files, FileStamps::of(&loaded));
+    assert_eq!(opened.library.title, loaded.title);
+    assert_eq!(opened.library.entries.len(), loaded.entries.len());
+    for (searched, whole) in opened.library.entries.iter().zip(&loaded.entries) {
+        assert_eq!(
+            (&searched.title, &searched.target, searched.line),
+            (&whole.title, &whole.target, whole.line)
+        );
+        assert!(searched.description.is_empty() && searched.group.is_empty());
+        assert_eq!(searched.language, None);
+    }
+    // The link stays where the entry is resolved again.
+    assert_eq!(opened.library.entries[3].link, "./oben.md");
 }
