@@ -1,21 +1,24 @@
 //! The phases of a library-wide search on a generated library, timed one by one (medians of
-//! RUNS runs, default 5): loading and checking the library, bringing a fresh index up to
-//! date (only stats), and the query itself with the index ready (candidates, then the
-//! matcher on each candidate article) and without it. The query phase is what the reader
-//! pays per search once its library is loaded and the index updated in the background.
+//! RUNS runs, default 5), with the index built and nothing changed: what a warm `blatt
+//! search` does, in order. Opening the library from the listing kept in the cache (and, for
+//! comparison, loading it from INDEX.md as the reader does); looking at every article's
+//! file (one `lstat` each, on a few threads); opening the index (its list of articles);
+//! comparing the two; and per query the candidates, then the matcher on each candidate
+//! article, against reading every article without the index.
 //!
-//!     python3 scripts/gen_library.py /tmp/lib100k
-//!     BLATT_CACHE_DIR=/tmp/cache blatt search x /tmp/lib100k   # builds the index
-//!     BLATT_CACHE_DIR=/tmp/cache BLATT_BENCH_LIBRARY=/tmp/lib100k \
+//!     python3 scripts/gen_library.py /tmp/lib100000 --articles 100000
+//!     BLATT_CACHE_DIR=/tmp/cache blatt search x /tmp/lib100000   # builds the index
+//!     BLATT_CACHE_DIR=/tmp/cache BLATT_BENCH_LIBRARY=/tmp/lib100000 \
 //!         cargo bench --bench search_index
 //!
-//! Without BLATT_BENCH_LIBRARY it says so and does nothing.
+//! Without BLATT_BENCH_LIBRARY it says so and does nothing. SCAN=0 leaves out the searches
+//! without the index (seconds each at 100,000 articles).
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use blatt::search::index::{self, LibraryIndex};
+use blatt::search::index::{self, FileStamps, LibraryIndex, listing};
 use blatt::search::library::search_library;
 use blatt::search::{Options, Query};
 
@@ -24,15 +27,17 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// The median time of `f`, and its last result; the results are dropped after the timing
+/// (freeing 100,000 entries is not part of what is measured).
 fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut times = Vec::new();
-    let mut last = None;
+    let mut results = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
-        last = Some(f());
+        results.push(f());
         times.push(t.elapsed());
     }
-    (median(times), last.expect("at least one run"))
+    (median(times), results.pop().expect("at least one run"))
 }
 
 fn main() {
@@ -40,30 +45,55 @@ fn main() {
         eprintln!("BLATT_BENCH_LIBRARY is not set: nothing to measure");
         return;
     };
+    let lib = Path::new(&lib);
     let runs: usize = std::env::var("RUNS")
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(5);
+    let scan = std::env::var("SCAN").map_or(true, |s| s != "0");
     let config = blatt::config::Config::default();
-    let (load, library) = time(runs, || {
-        let mut l = blatt::library::load_library(Path::new(&lib)).expect("library");
+    let cache = index::cache_root().expect("cache dir");
+    println!(
+        "load average {}",
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+    );
+
+    let (load, loaded) = time(runs.min(3), || {
+        let mut l = blatt::library::load_library(lib).expect("library");
         l.check_all();
         l
     });
     println!(
-        "load and check {} entries: {load:.2?}",
-        library.entries.len()
+        "load_library and check {} entries (the reader's way): {load:.2?}",
+        loaded.entries.len()
     );
-    let cache = index::cache_root().expect("cache dir");
+    let (open, opened) = time(runs, || listing::open(lib, &cache).expect("library"));
+    assert!(
+        opened.cached,
+        "run once before: the listing is written then"
+    );
+    assert_eq!(opened.library, loaded, "the listing is not the library");
+    println!("listing::open (from the cache, every file looked at): {open:.2?}");
+    let (open, opened) = time(runs, || {
+        listing::open_with(lib, &cache, listing::Fields::Search).expect("library")
+    });
+    println!("listing::open_with Fields::Search (as blatt search opens it): {open:.2?}");
+    let library = opened.library;
+    let (look, files) = time(runs, || FileStamps::of(&library));
+    println!("FileStamps::of (one lstat per article): {look:.2?}");
+
     let dir = index::library_index_dir(&cache, &library).expect("a library on disk");
-    let idx = LibraryIndex::open_or_create(&dir).expect("index");
-    let read = |p: &Path| blatt::headless::read_document(p, &config).map_err(|e| e.to_string());
+    let (open_index, idx) = time(runs, || LibraryIndex::open_or_create(&dir).expect("index"));
+    println!("LibraryIndex::open_or_create (its list of articles): {open_index:.2?}");
+    let read = |p: &Path| blatt::headless::read_for_search(p, &config).map_err(|e| e.to_string());
     let cancel = AtomicBool::new(false);
     let (update, stats) = time(runs, || {
-        idx.update(&library, &read, &cancel, &mut |_| {})
+        idx.update_with(&library, &files, &read, &cancel, &mut |_| {})
             .expect("update")
     });
-    println!("update, nothing changed: {update:.2?} ({stats:?})");
+    println!("update_with, nothing changed: {update:.2?} ({stats:?})");
     for q in ["Quokka-Zebrafinch", "K00042", "Prince Andrew", "Regierung"] {
         let query = Query::new(q, Options::default()).expect("query");
         let search = |candidates: Option<&index::Candidates>| {
@@ -79,15 +109,17 @@ fn main() {
             });
             (hits, first)
         };
-        let (with, (hits, first)) = time(runs, || {
-            let c = idx.candidates(q).expect("candidates");
-            search(c.as_ref())
-        });
         let (cands, c) = time(runs, || idx.candidates(q).expect("candidates"));
-        let (without, (hits2, _)) = time(runs.min(3), || search(None));
-        assert_eq!(hits, hits2, "the index lost hits for {q}");
+        let (with, (hits, first)) = time(runs, || search(c.as_ref()));
+        let scanned = if scan {
+            let (without, (hits2, _)) = time(runs.min(3), || search(None));
+            assert_eq!(hits, hits2, "the index lost hits for {q}");
+            format!("; scan: all {without:.2?}")
+        } else {
+            String::new()
+        };
         println!(
-            "{q:?}: {hits} hits in {} articles; index: candidates {cands:.2?}, first hit {first:.2?}, all {with:.2?}; scan: all {without:.2?}",
+            "{q:?}: {hits} hits in {} articles; candidates {cands:.2?}, then first hit {first:.2?}, all {with:.2?}{scanned}",
             c.map_or(0, |c| c.matching())
         );
     }

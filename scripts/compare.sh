@@ -15,7 +15,12 @@
 #     (ARTICLES, default "10000 100000"; LIBDIR=DIR reuses libraries generated there as
 #     DIR/lib<N>): the first index build, the update after 100 files changed, a rare word
 #     and a common phrase with the index, and without it (`--no-index`), each beside
-#     `grep -rl` on the same folder; time to the first line of output and to the end.
+#     `grep -rl` on the same folder; time to the first line of output and to the end, and
+#     the processor time (user + system) of the whole run, steadier than the wall time on a
+#     machine other work is using (the load average is printed with each library);
+#  5. counting every match of a word in the 100 MB article (the `3/17` of the reader's
+#     status line; `cargo bench --bench search` with BLATT_COUNT_FILE: the article is read
+#     first, then only the count is timed) beside `grep -c` on the same file.
 #
 # Medians of RUNS runs (default 5). Tools that are not installed are skipped with a note.
 # Inputs come from `cargo run --release --example gen`, the same text as the benchmarks.
@@ -31,7 +36,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 MB=${MB:-100}
-SECTIONS=${SECTIONS:-1 2 3 4}
+SECTIONS=${SECTIONS:-1 2 3 4 5}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/blatt-compare.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -57,7 +62,7 @@ SEED_TITLE=$(sed -n 's/^- \[\([^]]*\)\](.*/\1/p' seeds/INDEX.md | head -n 1)
 
 note "generating inputs in $WORK ..."
 if section 1 || section 3; then "$GEN" mixed 10 "$WORK/mixed.txt"; fi
-if section 2 || section 3; then "$GEN" article "$MB" "$WORK/article.txt"; fi
+if section 2 || section 3 || section 5; then "$GEN" article "$MB" "$WORK/article.txt"; fi
 if section 2; then "$GEN" index 100000 "$WORK/lib" files; fi
 mkdir -p "$WORK/config"
 
@@ -255,11 +260,13 @@ if section 4; then
     echo
     echo "== 4. library-wide search: blatt search vs grep -rl (median of $RUNS; seconds)"
     cat >"$WORK/firstline.py" <<'PY'
-import os, statistics, subprocess, sys, time
-# firstline.py RUNS CMD...: median seconds to the first line of output and to the exit.
+import resource, statistics, subprocess, sys, time
+# firstline.py RUNS CMD...: median seconds to the first line of output and to the exit,
+# and the median processor time (user + system) of the command.
 runs = int(sys.argv[1]); cmd = sys.argv[2:]
-firsts, alls = [], []
+firsts, alls, cpus = [], [], []
 for _ in range(runs):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     line = p.stdout.readline()
@@ -269,8 +276,21 @@ for _ in range(runs):
         n += 1
     p.wait()
     alls.append(time.perf_counter() - t)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     firsts.append(first if line else float("nan"))
-print(f"{statistics.median(firsts):8.3f} {statistics.median(alls):8.3f} {n:7d}")
+print(f"{statistics.median(firsts):8.3f} {statistics.median(alls):8.3f} {statistics.median(cpus):8.3f} {n:7d}")
+PY
+    cat >"$WORK/once.py" <<'PY'
+import resource, subprocess, sys, time
+# once.py CMD...: wall and processor seconds of one run (stderr passed through).
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+t = time.perf_counter()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False)
+wall = time.perf_counter() - t
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+print(f"{wall:8.3f} {cpu:8.3f}")
 PY
     FL() { python3 "$WORK/firstline.py" "$RUNS" "$@"; }
     for n in ${ARTICLES:-10000 100000}; do
@@ -282,12 +302,11 @@ PY
         cache=$WORK/cache$n
         rm -rf "$cache"
         export BLATT_CACHE_DIR=$cache
-        echo "-- $n articles ($(du -sh "$lib" | cut -f1)); columns: first line, all, lines"
+        echo "-- $n articles ($(du -sh "$lib" | cut -f1)); load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+        printf '%-52s %8s %8s %8s %7s\n' "" first all cpu lines
         sync
-        t=$(python3 -c 'import time; print(time.perf_counter())')
-        "$BLATT" search -v Quokka-Zebrafinch "$lib" >/dev/null
-        printf '%-52s %8.3f\n' "first index build (and the query)" \
-            "$(python3 -c "import time; print(time.perf_counter() - $t)")"
+        printf '%-52s %8s %s\n' "first index build (and the query)" "" \
+            "$(python3 "$WORK/once.py" "$BLATT" search Quokka-Zebrafinch "$lib")"
         echo "index size: $(du -sh "$cache" | cut -f1)"
         for q in Quokka-Zebrafinch K00042 "Prince Andrew"; do
             printf '%-52s %s\n' "blatt search '$q' (index)" "$(FL "$BLATT" search "$q" "$lib")"
@@ -302,10 +321,42 @@ for i in range(0, n, max(1, n // 100))[:100]:
     with open(f"{lib}/a/{i // 1000:03}/{i:05}.md", "a", encoding="utf-8") as f:
         f.write("\nNachtrag.\n")
 PY
-        t=$(python3 -c 'import time; print(time.perf_counter())')
-        "$BLATT" search -v Quokka-Zebrafinch "$lib" 2>&1 >/dev/null | grep 'index:' | head -1
-        printf '%-52s %8.3f\n' "update after 100 changed files (and the query)" \
-            "$(python3 -c "import time; print(time.perf_counter() - $t)")"
+        printf '%-52s %8s %s\n' "update after 100 changed files (and the query)" "" \
+            "$(python3 "$WORK/once.py" "$BLATT" search Quokka-Zebrafinch "$lib")"
         unset BLATT_CACHE_DIR
+    done
+fi
+
+if section 5; then
+    echo
+    echo "== 5. every match of a word in the ${MB} MB article: blatt's count vs grep -c (median of $RUNS; ms)"
+    echo "   (blatt: the search of the reader's status line on the article as read, timed alone;"
+    echo "   grep: the whole command on the file; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    cat >"$WORK/grepc.py" <<'PY'
+import statistics, subprocess, sys, time
+# grepc.py RUNS CMD...: the output of the command and its median wall time in ms.
+runs = int(sys.argv[1]); cmd = sys.argv[2:]
+times, out = [], ""
+for _ in range(runs):
+    t = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True).stdout.strip()
+    times.append(time.perf_counter() - t)
+print(f"{out}\t{statistics.median(times) * 1000:.1f}")
+PY
+    printf '%-44s %10s %10s\n' "" "count" "ms"
+    for q in prince Prince Quokka-Zebrafinch; do
+        r=$(BLATT_COUNT_FILE="$WORK/article.txt" BLATT_COUNT_QUERY=$q RUNS=$RUNS \
+            cargo bench --quiet --bench search 2>/dev/null)
+        count=$(sed -n 's/^matches //p' <<<"$r")
+        ms=$(tail -n 1 <<<"$r")
+        printf '%-44s %10s %10s\n' "blatt, '$q' (matches)" "$count" "$ms"
+        # grep -c counts lines; -i as blatt's smart case for a lowercase word.
+        case $q in
+            [[:lower:]]*) flags=(-c -F -i) ;;
+            *) flags=(-c -F) ;;
+        esac
+        IFS=$'\t' read -r gcount gms <<<"$(python3 "$WORK/grepc.py" "$RUNS" grep "${flags[@]}" "$q" "$WORK/article.txt")"
+        printf '%-44s %10s %10s\n' "grep ${flags[*]} '$q' (lines)" "$gcount" "$gms"
+        python3 -c "import sys; b, g = float(sys.argv[1]), float(sys.argv[2]); print(f'   blatt / grep: {b / g:.2f}x the time (target <= 2x)')" "$ms" "$gms"
     done
 fi

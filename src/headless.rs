@@ -21,6 +21,12 @@ pub fn open_library(path: Option<&Path>) -> anyhow::Result<Library> {
     let Some(path) = path else {
         return Ok(library::bundled_library());
     };
+    refuse_article(path)?;
+    Ok(library::load_library(path)?)
+}
+
+/// The refusal of [`open_library`] for a path that names an article.
+fn refuse_article(path: &Path) -> anyhow::Result<()> {
     let is_index = path
         .file_name()
         .is_some_and(|n| n.eq_ignore_ascii_case(library::INDEX_FILE));
@@ -33,7 +39,7 @@ pub fn open_library(path: Option<&Path>) -> anyhow::Result<Library> {
             library::INDEX_FILE
         );
     }
-    Ok(library::load_library(path)?)
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -97,7 +103,25 @@ pub fn list(library: &Library, json: bool) -> anyhow::Result<String> {
 /// Reads and parses an article given by path (a large one in pieces, so that memory holds
 /// the parsed text once, not several copies of it).
 pub fn read_document(path: &Path, config: &Config) -> anyhow::Result<Document> {
-    let (mut doc, loader) = open_document(path, config)?;
+    read_document_as(path, config, None)
+}
+
+/// [`read_document`] for searching and indexing: the same blocks, without guessing the
+/// article's language from its words (only hyphenation uses the language, and for a news
+/// article the guess costs more than the rest of reading it).
+pub fn read_for_search(path: &Path, config: &Config) -> anyhow::Result<Document> {
+    read_document_as(path, config, Some(UNDETERMINED))
+}
+
+/// The language of an article read for searching: "undetermined" (ISO 639-2).
+const UNDETERMINED: &str = "und";
+
+fn read_document_as(
+    path: &Path,
+    config: &Config,
+    language: Option<&str>,
+) -> anyhow::Result<Document> {
+    let (mut doc, loader) = open_document(path, config, language)?;
     if let Some(mut loader) = loader {
         doc.read_rest(&mut loader)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
@@ -110,7 +134,11 @@ pub fn read_document(path: &Path, config: &Config) -> anyhow::Result<Document> {
 ///
 /// `bundled:NAME`, as `blatt list` prints the bundled library's entries, names the article
 /// compiled into blatt; a file of that name on disk can still be given as `./bundled:NAME`.
-fn open_document(path: &Path, config: &Config) -> anyhow::Result<(Document, Option<Loader>)> {
+fn open_document(
+    path: &Path,
+    config: &Config,
+    language: Option<&str>,
+) -> anyhow::Result<(Document, Option<Loader>)> {
     let cap = config.max_article_bytes();
     let (source, size): (Box<dyn std::io::Read + Send>, u64) = match bundled_name(path) {
         Some(name) => {
@@ -130,7 +158,7 @@ fn open_document(path: &Path, config: &Config) -> anyhow::Result<(Document, Opti
     let fallback = path
         .file_stem()
         .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
-    document::open(source, size, &name, &fallback, None, cap)
+    document::open(source, size, &name, &fallback, language, cap)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
@@ -173,7 +201,7 @@ pub fn render(
         hyphenate: config.hyphenation,
         justify: config.justify,
     };
-    let (doc, loader) = open_document(path, config)?;
+    let (doc, loader) = open_document(path, config, None)?;
     render_parallel(&doc, options, out)?;
     let Some(mut loader) = loader else {
         return Ok(());
@@ -360,6 +388,44 @@ pub struct SearchSetup {
     pub json: bool,
 }
 
+/// `blatt search` in the library at `path` (the bundled one without): opened as
+/// [`open_library`] does, or, with a cache directory, from the listing kept there while
+/// its INDEX.md is unchanged ([`crate::search::index::listing`]), and searched as
+/// [`search`] does.
+pub fn search_at(
+    path: Option<&Path>,
+    setup: &SearchSetup,
+    config: &Config,
+    out: &mut dyn std::io::Write,
+    problems: &mut dyn FnMut(String),
+    events: &mut dyn FnMut(crate::search::index::Event),
+) -> anyhow::Result<()> {
+    match (path, setup.cache.as_deref()) {
+        (Some(path), Some(cache)) => {
+            refuse_article(path)?;
+            use crate::search::index::listing;
+            let mut opened = listing::open_with(path, cache, listing::Fields::Search)?;
+            search_with(
+                &mut opened.library,
+                Some(&opened.files),
+                setup,
+                config,
+                out,
+                problems,
+                events,
+            )
+        }
+        _ => search(
+            &mut open_library(path)?,
+            setup,
+            config,
+            out,
+            problems,
+            events,
+        ),
+    }
+}
+
 /// `blatt search`: every match of `query` in the readable articles of `library`, written
 /// to `out` article by article as they are searched (plain lines `title › section:
 /// snippet`, or one JSON array). With a cache directory, the library's search index is
@@ -375,13 +441,27 @@ pub fn search(
     problems: &mut dyn FnMut(String),
     events: &mut dyn FnMut(crate::search::index::Event),
 ) -> anyhow::Result<()> {
+    search_with(library, None, setup, config, out, problems, events)
+}
+
+/// [`search`], with the files of the library's entries already looked at (`files`).
+fn search_with(
+    library: &mut Library,
+    files: Option<&crate::search::index::FileStamps>,
+    setup: &SearchSetup,
+    config: &Config,
+    out: &mut dyn std::io::Write,
+    problems: &mut dyn FnMut(String),
+    events: &mut dyn FnMut(crate::search::index::Event),
+) -> anyhow::Result<()> {
     use std::sync::atomic::AtomicBool;
     let (query, json) = (&setup.query, setup.json);
     library.check_all();
-    let read = |path: &Path| read_document(path, config).map_err(|e| format!("{e:#}"));
+    let read = |path: &Path| read_for_search(path, config).map_err(|e| format!("{e:#}"));
     let cancel = AtomicBool::new(false);
-    let candidates = crate::search::index::prepare(
+    let candidates = crate::search::index::prepare_with(
         library,
+        files,
         &setup.text,
         setup.regex,
         setup.cache.as_deref(),

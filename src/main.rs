@@ -83,7 +83,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             no_index,
             verbose,
         }) => {
-            let mut library = headless::open_library(library.as_deref())?;
             let options = blatt::search::Options {
                 regex,
                 case_sensitive: case_sensitive.then_some(true),
@@ -108,8 +107,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("blatt: search: {problem}");
             };
             let mut events = index_events(verbose);
-            headless::search(
-                &mut library,
+            headless::search_at(
+                library.as_deref(),
                 &setup,
                 &config,
                 &mut out,

@@ -216,3 +216,74 @@ fn hostile_articles_never_print_a_control_through_the_index() {
         assert_no_controls(&run.args, &run.stderr, &['\n']);
     }
 }
+
+/// Sets the modification time of `path` to `time`.
+fn set_modified(path: &Path, time: std::time::SystemTime) {
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+}
+
+#[test]
+fn an_article_edited_in_place_with_the_same_size_is_found() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    let lib = library(tmp.path());
+    search(&config, &["zoom"], &lib).expect_code(0);
+    let path = lib.join("leer.md");
+    let before = fs::metadata(&path).unwrap();
+    // Six letters for six: the size stays; the time moves on, as with any edit a clock
+    // tick later (set here, so the test does not depend on the clock's resolution).
+    fs::write(&path, "# Leer\n\nQuokka zu finden.\n").unwrap();
+    set_modified(
+        &path,
+        before.modified().unwrap() + std::time::Duration::from_secs(1),
+    );
+    assert_eq!(fs::metadata(&path).unwrap().len(), before.len());
+    let run = same_as_scanning(&config, &["quokka"], &lib);
+    run.expect_code(0);
+    assert_eq!(run.out(), "Leer: Quokka zu finden.\n");
+    assert!(
+        err(&run).contains("1 read, 2 unchanged, 1 removed"),
+        "{}",
+        err(&run)
+    );
+}
+
+#[test]
+fn an_edited_index_md_is_read_again_not_taken_from_the_cache() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    let lib = library(tmp.path());
+    search(&config, &["zoom"], &lib).expect_code(0);
+    // The library's list is kept in the cache beside the index.
+    assert!(config.join("cache").join("library").is_dir());
+    let index = lib.join("INDEX.md");
+    let text = fs::read_to_string(&index).unwrap();
+    let modified = fs::metadata(&index).unwrap().modified().unwrap();
+    // Another title of the same length, the time set back: still seen.
+    fs::write(&index, text.replace("[Zoom]", "[Zuum]")).unwrap();
+    set_modified(&index, modified);
+    let run = same_as_scanning(&config, &["zoom"], &lib);
+    assert!(
+        run.out().starts_with("Zuum › Zoom: Zoom\n"),
+        "{}",
+        run.out()
+    );
+    // A new entry, and an article moved away and back as a symbolic link.
+    fs::write(lib.join("neu.md"), "# Neu\n\nAuch Zoom.\n").unwrap();
+    fs::write(&index, format!("{text}- [Neu](neu.md)\n")).unwrap();
+    let run = same_as_scanning(&config, &["zoom"], &lib);
+    assert!(run.out().ends_with("Neu: Auch Zoom.\n"), "{}", run.out());
+    #[cfg(unix)]
+    {
+        fs::rename(lib.join("zoom.md"), tmp.path().join("zoom.md")).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("zoom.md"), lib.join("zoom.md")).unwrap();
+        // Now outside the library: in neither mode.
+        let run = same_as_scanning(&config, &["--json", "zoom"], &lib);
+        assert!(!run.out().contains("\"title\":\"Zoom\""), "{}", run.out());
+    }
+}

@@ -16,8 +16,29 @@
 //! brought up to date by comparing those with the files (added, changed, removed
 //! articles), never by reading unchanged ones. The index is a cache: missing, damaged or
 //! locked by another blatt, the caller scans instead.
+//!
+//! What a search costs, at 100,000 articles, and how it is kept down:
+//!
+//! * Knowing an article is unchanged takes one `lstat` of its file: nothing else says that
+//!   a file was edited in place. That is the floor of a search through the index (about a
+//!   quarter of a second of system time here, on two cores at once: [`FileStamps`]). The
+//!   `lstat` does not follow a symbolic link: an entry's path is canonical, so a link
+//!   there now is a change, and such a file is never taken from the index.
+//! * What the index holds (path, size, time of each article) is kept beside it in a list
+//!   (`blatt-articles`) in library order, written with each commit and marked with its
+//!   opstamp; comparing it with the library is a walk down both lists. Without a list for
+//!   the index's current commit (another version, a crash between the commit and the
+//!   list), the paths are read out of the index itself, in the order of its path column's
+//!   dictionary.
+//! * The candidates of a query are the documents left after looking up each word, and
+//!   their paths, found in that list by a hash: no set of 100,000 strings per search.
+//! * Building reads and parses articles on two threads while tantivy indexes on two more;
+//!   the tokenizer hands tantivy each distinct word of an article once (`article_terms`).
+//!
+//! The library itself (INDEX.md parsed, links resolved) can be kept too: [`listing`].
 
 use std::collections::{HashMap, HashSet};
+use std::hash::Hasher as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -28,6 +49,8 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{DocSet, Index, IndexReader, IndexWriter, TERMINATED, TantivyDocument, Term};
+
+pub mod listing;
 
 use super::{Fold, fold_into};
 use crate::document::Document;
@@ -53,6 +76,9 @@ const LONG_WORD: &str = "\u{1}";
 const MAX_EXPANSION: usize = 50_000;
 /// Memory for tantivy's indexing buffers (split among its threads).
 const WRITER_MEMORY: usize = 96 << 20;
+/// Tantivy's indexing threads, and the threads reading and parsing articles for them.
+const WRITER_THREADS: usize = 2;
+const READ_THREADS: usize = 2;
 
 /// Why the index cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -122,43 +148,113 @@ fn words(folded: &str) -> impl Iterator<Item = (usize, &str)> {
         .filter(|(_, w)| !w.is_empty())
 }
 
-/// The tokenizer of the text field: [`index_words`], with over-long words replaced by
-/// [`LONG_WORD`].
-#[derive(Clone, Default)]
-struct FoldTokenizer;
+/// The terms of an article: the distinct words of `text` as [`index_words`] makes them,
+/// each once and in no particular order, with over-long words replaced by [`LONG_WORD`].
+/// Appended to `terms` as spans of `words`.
+///
+/// Folding is a map of one character at a time (a run of white space becomes one space,
+/// which cuts words as any space does), and an ASCII character folds to itself in lower
+/// case, so an ASCII character that is not a letter or digit is a cut before and after
+/// folding. The text is therefore cut at those first: a run of ASCII letters and digits
+/// (most words of most text) is a word already and only needs lower case; only a run with
+/// other characters in it goes through [`fold_into`]. The words are the same as folding the
+/// whole text and cutting it (a test holds the two side by side). The index keeps no
+/// positions or counts ([`IndexRecordOption::Basic`]), so a word handed to tantivy once per
+/// article makes the same index as every occurrence of it, at a fraction of the cost (a
+/// news article repeats about half of its words).
+fn article_terms(
+    text: &str,
+    scratch: &mut TermScratch,
+    out: &mut String,
+    terms: &mut Vec<(usize, usize)>,
+) {
+    out.clear();
+    terms.clear();
+    let TermScratch {
+        folded,
+        from,
+        spans,
+    } = scratch;
+    spans.clear();
+    let mut push = |word: &mut dyn Iterator<Item = char>, len: usize| {
+        let start = out.len();
+        if len > MAX_WORD {
+            out.push_str(LONG_WORD);
+        } else {
+            out.extend(word);
+        }
+        spans.push((start, out.len()));
+    };
+    for piece in text.split(|c: char| c.is_ascii() && !c.is_ascii_alphanumeric()) {
+        if piece.is_ascii() {
+            // Letters and digits only: one word (or none, between two cuts).
+            if !piece.is_empty() {
+                push(
+                    &mut piece.chars().map(|c| c.to_ascii_lowercase()),
+                    piece.len(),
+                );
+            }
+        } else {
+            folded.clear();
+            from.clear();
+            fold_into(piece, FULL_FOLD, folded, from);
+            for (_, word) in words(folded) {
+                push(&mut word.chars(), word.len());
+            }
+        }
+    }
+    let mut seen: HashSet<&str, QuickHash> =
+        HashSet::with_capacity_and_hasher(spans.len(), QuickHash::default());
+    for &(start, end) in spans.iter() {
+        if seen.insert(&out[start..end]) {
+            terms.push((start, end));
+        }
+    }
+}
 
-struct Words {
-    words: std::vec::IntoIter<String>,
+/// Buffers [`article_terms`] reuses from one article to the next.
+#[derive(Clone, Default)]
+struct TermScratch {
+    folded: String,
+    from: Vec<(u32, u32)>,
+    spans: Vec<(usize, usize)>,
+}
+
+/// The tokenizer of the text field: [`article_terms`], its buffers kept from one article
+/// to the next.
+#[derive(Clone, Default)]
+struct FoldTokenizer {
+    scratch: TermScratch,
+    words: String,
+    terms: Vec<(usize, usize)>,
+}
+
+struct Terms<'a> {
+    words: &'a str,
+    terms: std::slice::Iter<'a, (usize, usize)>,
     token: Token,
 }
 
 impl Tokenizer for FoldTokenizer {
-    type TokenStream<'a> = Words;
+    type TokenStream<'a> = Terms<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Words {
-        let words: Vec<String> = index_words(text)
-            .into_iter()
-            .map(|w| {
-                if w.len() > MAX_WORD {
-                    LONG_WORD.to_string()
-                } else {
-                    w
-                }
-            })
-            .collect();
-        Words {
-            words: words.into_iter(),
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Terms<'a> {
+        article_terms(text, &mut self.scratch, &mut self.words, &mut self.terms);
+        Terms {
+            words: &self.words,
+            terms: self.terms.iter(),
             token: Token::default(),
         }
     }
 }
 
-impl TokenStream for Words {
+impl TokenStream for Terms<'_> {
     fn advance(&mut self) -> bool {
-        match self.words.next() {
-            Some(w) => {
+        match self.terms.next() {
+            Some(&(start, end)) => {
                 self.token.position = self.token.position.wrapping_add(1);
-                self.token.text = w;
+                self.token.text.clear();
+                self.token.text.push_str(&self.words[start..end]);
                 true
             }
             None => false,
@@ -228,16 +324,169 @@ struct Stamp {
     mtime: u64,
 }
 
-fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::metadata(path).ok()?;
-    let mtime = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
-    Some(Stamp {
-        size: meta.len(),
-        mtime,
+/// What the file system says of an entry's file, asked without following a symbolic link
+/// (`lstat`): its size and modification time. Only a regular file has one: anything else
+/// (gone, a folder, a symbolic link that appeared since the link was resolved) is never
+/// taken from the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStat {
+    stamp: Stamp,
+}
+
+impl FileStat {
+    /// Looks at the file at `path` (not following a symbolic link there).
+    pub fn of(path: &Path) -> Option<FileStat> {
+        FileStat::from_meta(&std::fs::symlink_metadata(path).ok()?)
+    }
+
+    fn from_meta(meta: &std::fs::Metadata) -> Option<FileStat> {
+        if !meta.is_file() {
+            return None;
+        }
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        Some(FileStat {
+            stamp: Stamp {
+                size: meta.len(),
+                mtime,
+            },
+        })
+    }
+}
+
+/// The files of a library's entries as they were when looked at, by entry: what the index
+/// is brought up to date against. Looking is one `lstat` per article, the one cost of a
+/// search that grows with the library and cannot be cached (an article edited in place
+/// changes nothing else), so it is done on a few threads at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileStamps {
+    files: Vec<Option<FileStat>>,
+}
+
+impl FileStamps {
+    /// Looks at the file of every entry of `library` that has one.
+    pub fn of(library: &Library) -> FileStamps {
+        FileStamps {
+            files: parallel(
+                library.entries.len(),
+                Looker::default,
+                |looker, i| match &library.entries[i].target {
+                    Target::File(path) => looker.look(path),
+                    _ => None,
+                },
+            ),
+        }
+    }
+
+    /// Stamps already taken, one per entry (see [`FileStamps::of`]).
+    pub fn from_files(files: Vec<Option<FileStat>>) -> FileStamps {
+        FileStamps { files }
+    }
+
+    fn stamp(&self, entry: usize) -> Option<Stamp> {
+        self.files.get(entry).copied().flatten().map(|f| f.stamp)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Looks at files ([`FileStat::of`]) one after another, each by its name in its folder
+/// (`fstatat` on the folder, opened once for the files after it that are in it too): the
+/// kernel then walks one name rather than the whole path, for a library in folders about a
+/// third less time per file, which at 100,000 files is most of a search.
+#[derive(Default)]
+pub(crate) struct Looker {
+    #[cfg(unix)]
+    folder: Option<(PathBuf, rustix::fd::OwnedFd)>,
+}
+
+impl Looker {
+    pub(crate) fn look(&mut self, path: &Path) -> Option<FileStat> {
+        #[cfg(unix)]
+        if let (Some(folder), Some(name)) = (path.parent(), path.file_name())
+            && !folder.as_os_str().is_empty()
+        {
+            use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+            if self.folder.as_ref().is_none_or(|(f, _)| f != folder) {
+                let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+                self.folder = rustix::fs::open(folder, flags, Mode::empty())
+                    .ok()
+                    .map(|fd| (folder.to_path_buf(), fd));
+            }
+            if let Some((_, fd)) = &self.folder {
+                let stat = rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+                if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+                    return None;
+                }
+                // As `SystemTime` counts it: nanoseconds since 1970, 0 before. (The
+                // fields' types differ between architectures: hence the conversions.)
+                #[allow(clippy::useless_conversion)]
+                let seconds = i64::try_from(stat.st_mtime).ok()?;
+                #[allow(clippy::useless_conversion)]
+                let nanos = u64::try_from(stat.st_mtime_nsec).ok()?;
+                let mtime = u64::try_from(seconds)
+                    .map_or(0, |s| s.saturating_mul(1_000_000_000).saturating_add(nanos));
+                return Some(FileStat {
+                    stamp: Stamp {
+                        size: u64::try_from(stat.st_size).unwrap_or(0),
+                        mtime,
+                    },
+                });
+            }
+        }
+        FileStat::of(path)
+    }
+}
+
+/// `f` of `0..n`, in order, computed on up to four threads, each taking a run of
+/// consecutive items with its own `state` (one thread for a few items, or when no thread
+/// can be started). For system calls on many files: they are spent mostly in the kernel,
+/// which runs them on every core.
+pub(crate) fn parallel<T: Send, S>(
+    n: usize,
+    state: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, usize) -> T + Sync,
+) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(4));
+    let (f, state) = (&f, &state);
+    let run = move |items: std::ops::Range<usize>| -> Vec<T> {
+        let mut state = state();
+        items.map(|i| f(&mut state, i)).collect()
+    };
+    if threads < 2 || n < 512 {
+        return run(0..n);
+    }
+    let chunk = n.div_ceil(threads);
+    let part = move |t: usize| t * chunk..((t + 1) * chunk).min(n);
+    std::thread::scope(|s| {
+        // The first run is this thread's own.
+        let others: Vec<_> = (1..threads)
+            .map(|t| {
+                std::thread::Builder::new()
+                    .spawn_scoped(s, move || run(part(t)))
+                    .map_err(|_| t)
+            })
+            .collect();
+        let mut out = run(part(0));
+        for other in others {
+            match other {
+                Ok(handle) => match handle.join() {
+                    Ok(items) => out.extend(items),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                Err(t) => out.extend(run(part(t))),
+            }
+        }
+        out
     })
 }
 
@@ -287,12 +536,345 @@ pub struct Progress {
     pub total: usize,
 }
 
+/// The file next to tantivy's that lists the articles in the index with their stamps
+/// ([`Known`]), so that a search need not read 100,000 paths out of the index to learn
+/// which articles changed.
+const KNOWN_FILE: &str = "blatt-articles";
+const KNOWN_FORMAT: &[u8] = b"blatt-articles 1\n";
+
+/// The articles an index holds, with their stamps: in the order of the library the index
+/// was last brought up to date with (so that comparing them with that library, the usual
+/// case, is a walk down both lists), and the commit of the index they describe (a
+/// tantivy opstamp: a list made for another commit is never taken for this one). The
+/// paths are kept in one string, and found by a map from a hash of the path: no
+/// allocation per article, as 100,000 of them would cost more than the rest of a search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Known {
+    opstamp: u64,
+    /// The paths, one after the other.
+    paths: String,
+    /// Where each article's path ends in `paths`, and its stamp.
+    articles: Vec<(usize, Stamp)>,
+    /// Article by [`path_hash`] of its path ([`AMBIGUOUS`] when two paths share one).
+    by_hash: HashMap<u64, u32>,
+}
+
+const AMBIGUOUS: u32 = u32::MAX;
+
+impl Known {
+    fn new(opstamp: u64) -> Known {
+        Known {
+            opstamp,
+            ..Known::default()
+        }
+    }
+
+    fn push(&mut self, path: &str, stamp: Stamp) {
+        self.paths.push_str(path);
+        self.articles.push((self.paths.len(), stamp));
+    }
+
+    /// Makes the list ready for [`Known::find`].
+    fn indexed(mut self) -> Known {
+        let mut by_hash = HashMap::with_capacity(self.articles.len());
+        for i in 0..self.articles.len() {
+            let at = u32::try_from(i).unwrap_or(AMBIGUOUS);
+            by_hash
+                .entry(path_hash(self.path(i)))
+                .and_modify(|slot| *slot = AMBIGUOUS)
+                .or_insert(at);
+        }
+        self.by_hash = by_hash;
+        self
+    }
+
+    fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    fn path(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |p| self.articles[p].0);
+        &self.paths[start..self.articles[i].0]
+    }
+
+    fn stamp(&self, i: usize) -> Stamp {
+        self.articles[i].1
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, Stamp)> {
+        (0..self.len()).map(|i| (self.path(i), self.stamp(i)))
+    }
+
+    /// Where `path` is in the list.
+    fn find(&self, path: &str) -> Option<usize> {
+        match *self.by_hash.get(&path_hash(path))? {
+            AMBIGUOUS => (0..self.len()).find(|&i| self.path(i) == path),
+            i => Some(i as usize).filter(|&i| i < self.len() && self.path(i) == path),
+        }
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::with_capacity(32 + self.paths.len() + self.len() * 24));
+        w.0.extend_from_slice(KNOWN_FORMAT);
+        w.u64(self.opstamp);
+        w.u64(self.len() as u64);
+        for (path, stamp) in self.iter() {
+            w.str(path);
+            w.u64(stamp.size);
+            w.u64(stamp.mtime);
+        }
+        w.0
+    }
+
+    /// `None` for anything but a whole, well-formed list.
+    fn decode(bytes: &[u8]) -> Option<Known> {
+        let mut r = Reader(bytes.strip_prefix(KNOWN_FORMAT)?);
+        let mut known = Known::new(r.u64()?);
+        let n = r.count()?;
+        known.paths.reserve(bytes.len());
+        known.articles.reserve(n);
+        for _ in 0..n {
+            let path = r.slice()?;
+            let size = r.u64()?;
+            let mtime = r.u64()?;
+            known.push(std::str::from_utf8(path).ok()?, Stamp { size, mtime });
+        }
+        r.0.is_empty().then(|| known.indexed())
+    }
+}
+
+/// A quick hash of a path: [`QuickHasher`].
+fn path_hash(path: &str) -> u64 {
+    let mut h = QuickHasher::default();
+    h.write(path.as_bytes());
+    h.finish()
+}
+
+/// A quick hash for the strings of one library (its words, its paths), eight bytes at a
+/// step, each step a multiply folded down to 64 bits (as foldhash and wyhash do): no one
+/// picks them to collide, and a collision costs only time. Several times faster than
+/// the standard hasher on short strings, which matters at one lookup per word of 100,000
+/// articles.
+#[derive(Default)]
+struct QuickHasher(u64);
+
+type QuickHash = std::hash::BuildHasherDefault<QuickHasher>;
+
+impl std::hash::Hasher for QuickHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let step = |h: u64, word: u64| {
+            let m = u128::from(h ^ word) * u128::from(K);
+            (m as u64) ^ ((m >> 64) as u64)
+        };
+        let mut chunks = bytes.chunks_exact(8);
+        let mut h = self.0 ^ bytes.len() as u64;
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            h = step(h, u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        self.0 = step(h, u64::from_le_bytes(word));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Numbers and length-prefixed strings, for the files kept beside the index.
+struct Writer(Vec<u8>);
+
+impl Writer {
+    /// Seven bits a byte, low first, the high bit set on all but the last (LEB128): most
+    /// numbers here are lengths and counts of a byte or two.
+    fn u64(&mut self, mut n: u64) {
+        while n >= 0x80 {
+            self.0.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        self.0.push(n as u8);
+    }
+
+    fn str(&mut self, s: &str) {
+        self.u64(s.len() as u64);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn opt(&mut self, s: Option<&str>) {
+        match s {
+            None => self.0.push(0),
+            Some(s) => {
+                self.0.push(1);
+                self.str(s);
+            }
+        }
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let (first, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(*first)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        let mut n = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.byte()?;
+            let bits = u64::from(byte & 0x7f);
+            if shift == 63 && bits > 1 {
+                return None;
+            }
+            n |= bits << shift;
+            if byte & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
+
+    /// A count of items that each take at least a byte: more than the bytes left is damage.
+    fn count(&mut self) -> Option<usize> {
+        usize::try_from(self.u64()?)
+            .ok()
+            .filter(|&n| n <= self.0.len())
+    }
+
+    fn slice(&mut self) -> Option<&'a [u8]> {
+        let len = usize::try_from(self.u64()?).ok()?;
+        if len > self.0.len() {
+            return None;
+        }
+        let (s, rest) = self.0.split_at(len);
+        self.0 = rest;
+        Some(s)
+    }
+
+    fn text(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.slice()?).ok()
+    }
+
+    fn opt_text(&mut self) -> Option<Option<&'a str>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => self.text().map(Some),
+            _ => None,
+        }
+    }
+}
+
+/// What comparing a library with the index found: what to read, what to drop, and the
+/// articles the index will hold after, in library order.
+struct Plan<'a> {
+    /// Entry paths to read, with the title and the stamp they had when looked at.
+    todo: Vec<(&'a str, &'a Path, &'a str, Stamp)>,
+    /// Paths to delete from the index.
+    remove: Vec<String>,
+    /// The articles after the update, in library order: unchanged (with its stamp), or
+    /// the item of `todo` that reads it.
+    after: Vec<After<'a>>,
+    unchanged: usize,
+}
+
+enum After<'a> {
+    Unchanged(&'a str, Stamp),
+    Read(usize),
+}
+
+/// Compares the File entries of `library` (their files as `files` saw them) with what
+/// the index holds.
+fn plan<'a>(library: &'a Library, files: &FileStamps, known: &'a Known) -> Plan<'a> {
+    let mut plan = Plan {
+        todo: Vec::new(),
+        remove: Vec::new(),
+        after: Vec::new(),
+        unchanged: 0,
+    };
+    // Walk the library and the known list together while they agree; at the first
+    // difference, switch to a map of what is left. Values: the stamp in the index, or
+    // None once the path has been seen (a second entry for the same file is skipped).
+    let mut next = 0;
+    let mut left: Option<HashMap<&str, Option<Stamp>>> = None;
+    for (i, entry) in library.entries.iter().enumerate() {
+        let Target::File(path) = &entry.target else {
+            continue;
+        };
+        let Some(key) = path.to_str() else {
+            // Not a UTF-8 path: never indexed, always scanned.
+            continue;
+        };
+        let old = match &mut left {
+            None if next < known.len() && known.path(next) == key => {
+                next += 1;
+                Some(known.stamp(next - 1))
+            }
+            _ => {
+                let map = left.get_or_insert_with(|| {
+                    known
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (p, s))| (p, (i >= next).then_some(s)))
+                        .collect()
+                });
+                match map.get_mut(key) {
+                    Some(slot) => match slot.take() {
+                        Some(stamp) => Some(stamp),
+                        None => continue,
+                    },
+                    None => {
+                        map.insert(key, None);
+                        None
+                    }
+                }
+            }
+        };
+        match (old, files.stamp(i)) {
+            (Some(old), Some(now)) if old == now => {
+                plan.unchanged += 1;
+                plan.after.push(After::Unchanged(key, old));
+            }
+            (old, Some(now)) => {
+                if old.is_some() {
+                    plan.remove.push(key.to_string());
+                }
+                plan.after.push(After::Read(plan.todo.len()));
+                plan.todo.push((key, path, &entry.title, now));
+            }
+            (Some(_), None) => plan.remove.push(key.to_string()),
+            (None, None) => {}
+        }
+    }
+    // What is left was in the index and is no longer in the library.
+    match left {
+        None => plan
+            .remove
+            .extend((next..known.len()).map(|i| known.path(i).to_string())),
+        Some(map) => plan.remove.extend(
+            map.into_iter()
+                .filter(|(_, stamp)| stamp.is_some())
+                .map(|(p, _)| p.to_string()),
+        ),
+    }
+    plan
+}
+
 /// An open index of one library.
 pub struct LibraryIndex {
     dir: PathBuf,
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// The articles of the index as last learnt, for the commit they describe.
+    /// The articles of the index as last learnt, and whether the list beside the index
+    /// says the same.
+    known: Mutex<Option<(Arc<Known>, bool)>>,
 }
 
 impl LibraryIndex {
@@ -338,17 +920,24 @@ impl LibraryIndex {
         };
         index.tokenizers().register(
             TOKENIZER,
-            tantivy::tokenizer::TextAnalyzer::from(FoldTokenizer),
+            tantivy::tokenizer::TextAnalyzer::from(FoldTokenizer::default()),
         );
-        let reader = index.reader().map_err(tv)?;
+        // Reloaded by hand after each update: a search reads one state of the index.
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(tv)?;
         let opened = LibraryIndex {
             dir: dir.to_path_buf(),
             index,
             reader,
             fields,
+            known: Mutex::new(None),
         };
-        // Reading every record once finds most damage now rather than mid-search.
-        opened.stamps()?;
+        // Learning what the index holds reads its list of articles (or, without one, every
+        // record once), which finds most damage now rather than mid-search.
+        opened.known()?;
         Ok(opened)
     }
 
@@ -374,51 +963,109 @@ impl LibraryIndex {
         }
     }
 
-    /// Calls `each` with every live document of `segment` and its path (read into `path`).
-    fn each_path(
+    /// The commit the reader's searcher shows, if the index folder's current commit is
+    /// the one it was opened at (another blatt may have committed since; then `None`).
+    fn opstamp(&self, searcher: &tantivy::Searcher) -> Result<Option<u64>, IndexError> {
+        let meta = self.index.load_metas().map_err(|e| self.error(e))?;
+        let on_disk: std::collections::BTreeMap<_, _> = meta
+            .segments
+            .iter()
+            .map(|s| (s.id(), s.delete_opstamp()))
+            .collect();
+        Ok((&on_disk == searcher.generation().segments()).then_some(meta.opstamp))
+    }
+
+    /// The articles the index holds: remembered, or read from the list kept beside the
+    /// index when it was made for the index's current commit, or else read out of the
+    /// index itself (every path: slower, and not in library order). Also says whether
+    /// the list beside the index has them.
+    fn known(&self) -> Result<(Arc<Known>, bool), IndexError> {
+        let searcher = self.reader.searcher();
+        let opstamp = self.opstamp(&searcher)?;
+        if let Ok(known) = self.known.lock()
+            && let Some((known, saved)) = known.as_ref()
+            && Some(known.opstamp) == opstamp
+        {
+            return Ok((known.clone(), *saved));
+        }
+        let from_file = opstamp.and_then(|opstamp| {
+            let bytes = std::fs::read(self.dir.join(KNOWN_FILE)).ok()?;
+            Known::decode(&bytes)
+                .filter(|k| k.opstamp == opstamp && k.len() as u64 == searcher.num_docs())
+        });
+        let saved = from_file.is_some();
+        let known = match from_file {
+            Some(known) => known,
+            // A list that no commit has (u64::MAX) when the index moved on meanwhile.
+            None => self.articles_in(&searcher, opstamp.unwrap_or(u64::MAX))?,
+        };
+        let known = Arc::new(known);
+        if let Ok(mut slot) = self.known.lock() {
+            *slot = Some((known.clone(), saved));
+        }
+        Ok((known, saved))
+    }
+
+    /// Every article in the index, read out of it: path and stamp.
+    fn articles_in(&self, searcher: &tantivy::Searcher, opstamp: u64) -> Result<Known, IndexError> {
+        let mut out = Known::new(opstamp);
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            let sizes = fast.u64("size").map_err(|e| self.error(e))?;
+            let mtimes = fast.u64("mtime").map_err(|e| self.error(e))?;
+            let live = (0..segment.max_doc())
+                .filter(|&doc| !segment.alive_bitset().is_some_and(|a| a.is_deleted(doc)));
+            let docs: Vec<_> = live.collect();
+            let paths = self.paths_of(segment, &docs)?;
+            for (doc, path) in docs.into_iter().zip(paths) {
+                let Some(path) = path else { continue };
+                let stamp = Stamp {
+                    size: sizes.first(doc).unwrap_or(u64::MAX),
+                    mtime: mtimes.first(doc).unwrap_or(u64::MAX),
+                };
+                out.push(&path, stamp);
+            }
+        }
+        Ok(out.indexed())
+    }
+
+    /// The paths of `docs` (documents of `segment`), in the same order. The paths are
+    /// looked up in the column's dictionary in the dictionary's order, a block at a time,
+    /// rather than one lookup per document.
+    fn paths_of(
         &self,
         segment: &tantivy::SegmentReader,
-        path: &mut String,
-        mut each: impl FnMut(tantivy::DocId, &str),
-    ) -> Result<(), IndexError> {
+        docs: &[tantivy::DocId],
+    ) -> Result<Vec<Option<String>>, IndexError> {
         let paths = segment
             .fast_fields()
             .str("path")
             .map_err(|e| self.error(e))?
             .ok_or_else(|| self.error("no path column"))?;
-        for doc in 0..segment.max_doc() {
-            if segment.alive_bitset().is_some_and(|a| a.is_deleted(doc)) {
-                continue;
-            }
-            let Some(ord) = paths.term_ords(doc).next() else {
-                continue;
-            };
-            path.clear();
-            if paths.ord_to_str(ord, path).map_err(|e| self.error(e))? {
-                each(doc, path);
-            }
+        let ords: Vec<Option<u64>> = docs
+            .iter()
+            .map(|&doc| paths.term_ords(doc).next())
+            .collect();
+        let mut sorted: Vec<u64> = ords.iter().flatten().copied().collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut names: Vec<Option<String>> = Vec::with_capacity(sorted.len());
+        paths
+            .dictionary()
+            .sorted_ords_to_term_cb(&sorted, |bytes| {
+                names.push(std::str::from_utf8(bytes).ok().map(str::to_string));
+            })
+            .map_err(|e| self.error(e))?;
+        if names.len() != sorted.len() {
+            return Err(self.error("a path is missing from the path column"));
         }
-        Ok(())
-    }
-
-    /// Every article in the index: path and stamp.
-    fn stamps(&self) -> Result<HashMap<String, Stamp>, IndexError> {
-        let searcher = self.reader.searcher();
-        let mut out = HashMap::new();
-        let mut path = String::new();
-        for segment in searcher.segment_readers() {
-            let fast = segment.fast_fields();
-            let sizes = fast.u64("size").map_err(|e| self.error(e))?;
-            let mtimes = fast.u64("mtime").map_err(|e| self.error(e))?;
-            self.each_path(segment, &mut path, |doc, path| {
-                let stamp = Stamp {
-                    size: sizes.first(doc).unwrap_or(u64::MAX),
-                    mtime: mtimes.first(doc).unwrap_or(u64::MAX),
-                };
-                out.insert(path.to_string(), stamp);
-            })?;
-        }
-        Ok(out)
+        Ok(ords
+            .into_iter()
+            .map(|ord| {
+                let at = sorted.binary_search(&ord?).ok()?;
+                names[at].clone()
+            })
+            .collect())
     }
 
     /// Brings the index up to date with `library`: reads (with `read`, on two threads)
@@ -433,88 +1080,82 @@ impl LibraryIndex {
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<UpdateStats, IndexError> {
-        let mut known = self.stamps()?;
-        let mut stats = UpdateStats::default();
-        let mut todo: Vec<(String, PathBuf, String, Stamp)> = Vec::new();
-        let mut remove: Vec<String> = Vec::new();
-        let mut seen = HashSet::new();
-        for entry in &library.entries {
-            let Target::File(path) = &entry.target else {
-                continue;
-            };
-            let Some(key) = path.to_str() else {
-                // Not a UTF-8 path: never indexed, always scanned.
-                continue;
-            };
-            if !seen.insert(key.to_string()) {
-                continue;
-            }
-            let now = stamp(path);
-            match (known.remove(key), now) {
-                (Some(old), Some(now)) if old == now => stats.unchanged += 1,
-                (old, Some(now)) => {
-                    if old.is_some() {
-                        remove.push(key.to_string());
-                    }
-                    todo.push((key.to_string(), path.clone(), entry.title.clone(), now));
+        self.update_with(library, &FileStamps::of(library), read, cancel, progress)
+    }
+
+    /// [`LibraryIndex::update`] with the entries' files already looked at (`files`, one
+    /// per entry of `library`).
+    pub fn update_with(
+        &self,
+        library: &Library,
+        files: &FileStamps,
+        read: &(dyn Fn(&Path) -> Result<Document, String> + Sync),
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<UpdateStats, IndexError> {
+        let (known, saved) = self.known()?;
+        let plan = plan(library, files, &known);
+        let mut stats = UpdateStats {
+            unchanged: plan.unchanged,
+            removed: plan.remove.len(),
+            ..UpdateStats::default()
+        };
+        if plan.todo.is_empty() && plan.remove.is_empty() {
+            if (!saved || !known_in_order(&known, &plan.after)) && known.opstamp != u64::MAX {
+                // Next time, the list rather than every path of the index, and a walk down
+                // both lists (best effort: it is only a cache).
+                let after = Arc::new(after_update(&plan, &[], known.opstamp));
+                if self.save_known(&after).is_ok()
+                    && let Ok(mut slot) = self.known.lock()
+                {
+                    *slot = Some((after, true));
                 }
-                (Some(_), None) => remove.push(key.to_string()),
-                (None, None) => {}
             }
-        }
-        // What is left was in the index and is no longer in the library.
-        remove.extend(known.into_keys());
-        stats.removed = remove.len();
-        if todo.is_empty() && remove.is_empty() {
             return Ok(stats);
         }
         let mut writer: IndexWriter = self
             .index
-            .writer_with_num_threads(2, WRITER_MEMORY)
+            .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
             .map_err(|e| self.error(e))?;
-        for key in &remove {
+        for key in &plan.remove {
             writer.delete_term(Term::from_field_text(self.fields.path, key));
         }
+        let todo = &plan.todo;
         let total = todo.len();
         progress(Progress { done: 0, total });
         let next = AtomicUsize::new(0);
         let done = AtomicUsize::new(0);
-        let failed = AtomicUsize::new(0);
+        let ok: Vec<AtomicBool> = (0..total).map(|_| AtomicBool::new(false)).collect();
         let trouble: Mutex<Option<IndexError>> = Mutex::new(None);
         let fields = self.fields;
         let (tell, told) = std::sync::mpsc::channel::<usize>();
         std::thread::scope(|s| {
-            for _ in 0..2 {
+            for _ in 0..READ_THREADS {
                 let tell = tell.clone();
-                let (next, done, failed, trouble, writer, todo) =
-                    (&next, &done, &failed, &trouble, &writer, &todo);
+                let (next, done, ok, trouble, writer) = (&next, &done, &ok, &trouble, &writer);
                 s.spawn(move || {
                     loop {
                         if cancel.load(Ordering::Relaxed) {
                             return;
                         }
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((key, path, title, stamp)) = todo.get(i) else {
+                        let Some(&(key, path, title, stamp)) = todo.get(i) else {
                             return;
                         };
-                        match read(path) {
-                            Ok(doc) => {
-                                let mut tdoc = TantivyDocument::default();
-                                tdoc.add_text(fields.path, key);
-                                tdoc.add_text(fields.title, title);
-                                tdoc.add_u64(fields.size, stamp.size);
-                                tdoc.add_u64(fields.mtime, stamp.mtime);
-                                tdoc.add_text(fields.text, document_text(&doc));
-                                if let Err(e) = writer.add_document(tdoc) {
-                                    if let Ok(mut t) = trouble.lock() {
-                                        t.get_or_insert(self.error(e));
-                                    }
-                                    return;
+                        if let Ok(doc) = read(path) {
+                            let mut tdoc = TantivyDocument::default();
+                            tdoc.add_text(fields.path, key);
+                            tdoc.add_text(fields.title, title);
+                            tdoc.add_u64(fields.size, stamp.size);
+                            tdoc.add_u64(fields.mtime, stamp.mtime);
+                            tdoc.add_text(fields.text, document_text(&doc));
+                            if let Err(e) = writer.add_document(tdoc) {
+                                if let Ok(mut t) = trouble.lock() {
+                                    t.get_or_insert(self.error(e));
                                 }
+                                return;
                             }
-                            Err(_) => {
-                                failed.fetch_add(1, Ordering::Relaxed);
-                            }
+                            ok[i].store(true, Ordering::Relaxed);
                         }
                         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                         if n % 256 == 0 || n == total {
@@ -536,12 +1177,34 @@ impl LibraryIndex {
             let _ = writer.rollback();
             return Err(IndexError::Cancelled);
         }
-        writer.commit().map_err(|e| self.error(e))?;
+        let ok: Vec<bool> = ok.into_iter().map(AtomicBool::into_inner).collect();
+        let opstamp = writer.commit().map_err(|e| self.error(e))?;
+        // The list of articles describes this commit whatever happens next (a merge keeps
+        // the commit's opstamp); written before the writer lets go of the index, so no
+        // other blatt's commit can come between.
+        let after = after_update(&plan, &ok, opstamp);
+        let saved = self.save_known(&after);
         writer.wait_merging_threads().map_err(|e| self.error(e))?;
         self.reader.reload().map_err(|e| self.error(e))?;
-        stats.failed = failed.into_inner();
+        if let Ok(mut slot) = self.known.lock() {
+            *slot = Some((Arc::new(after), saved.is_ok()));
+        }
+        stats.failed = ok.iter().filter(|ok| !**ok).count();
         stats.read = total - stats.failed;
         Ok(stats)
+    }
+
+    /// Writes the list of articles beside the index (a temporary file renamed over the
+    /// old one, so a reader never sees half a list).
+    fn save_known(&self, known: &Known) -> std::io::Result<()> {
+        let path = self.dir.join(KNOWN_FILE);
+        let temp = self
+            .dir
+            .join(format!("{KNOWN_FILE}.{}", std::process::id()));
+        std::fs::write(&temp, known.encode())?;
+        std::fs::rename(&temp, &path).inspect_err(|_| {
+            let _ = std::fs::remove_file(&temp);
+        })
     }
 
     /// Which articles may match the literal query `text`; `None` when the index cannot
@@ -550,10 +1213,9 @@ impl LibraryIndex {
         let Some(words) = query_words(text) else {
             return Ok(None);
         };
+        let (known, _) = self.known()?;
         let searcher = self.reader.searcher();
-        let mut indexed = HashSet::new();
-        let mut matching = HashSet::new();
-        let mut path = String::new();
+        let mut matching = vec![false; known.len()];
         for segment in searcher.segment_readers() {
             let inverted = segment
                 .inverted_index(self.fields.text)
@@ -572,14 +1234,19 @@ impl LibraryIndex {
                     }
                 });
             }
-            self.each_path(segment, &mut path, |doc, path| {
-                if all.as_ref().is_none_or(|a| a[doc as usize]) {
-                    matching.insert(path.to_string());
+            let docs: Vec<tantivy::DocId> = (0..segment.max_doc())
+                .filter(|&doc| all.as_ref().is_none_or(|a| a[doc as usize]))
+                .filter(|&doc| !segment.alive_bitset().is_some_and(|a| a.is_deleted(doc)))
+                .collect();
+            for path in self.paths_of(segment, &docs)?.into_iter().flatten() {
+                // A document the list does not know cannot happen (the list is made for
+                // this commit); its article would be searched anyway.
+                if let Some(i) = known.find(&path) {
+                    matching[i] = true;
                 }
-                indexed.insert(path.to_string());
-            })?;
+            }
         }
-        Ok(Some(Candidates { indexed, matching }))
+        Ok(Some(Candidates { known, matching }))
     }
 
     /// The documents of a segment that have a term `word` accepts (or an over-long word);
@@ -641,6 +1308,34 @@ impl LibraryIndex {
     }
 }
 
+/// Whether `known` lists the articles exactly as `after` does (an update that changed
+/// nothing, on a list in library order).
+fn known_in_order(known: &Known, after: &[After]) -> bool {
+    known.len() == after.len()
+        && known.iter().zip(after).all(|((p, _), a)| match a {
+            After::Unchanged(key, _) => p == *key,
+            After::Read(_) => false,
+        })
+}
+
+/// The list of articles after an update: the unchanged ones and those read (`ok[i]` for
+/// item `i` of the plan's `todo`), in library order.
+fn after_update(plan: &Plan, ok: &[bool], opstamp: u64) -> Known {
+    let mut known = Known::new(opstamp);
+    for a in &plan.after {
+        match *a {
+            After::Unchanged(key, stamp) => known.push(key, stamp),
+            After::Read(i) => {
+                if ok.get(i).copied().unwrap_or(false) {
+                    let (key, _, _, stamp) = plan.todo[i];
+                    known.push(key, stamp);
+                }
+            }
+        }
+    }
+    known.indexed()
+}
+
 /// The text of a document as indexed: its blocks, a space between them (as the matcher
 /// joins the blocks of a cut run).
 fn document_text(doc: &Document) -> String {
@@ -654,27 +1349,27 @@ fn document_text(doc: &Document) -> String {
     text
 }
 
-/// What the index says about a query: the articles it has (up to date), and those of them
-/// that may match.
+/// What the index says about a query: the articles it has (up to date), and which of them
+/// may match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Candidates {
-    indexed: HashSet<String>,
-    matching: HashSet<String>,
+    known: Arc<Known>,
+    /// By article of `known`.
+    matching: Vec<bool>,
 }
 
 impl Candidates {
     /// Whether the article at `path` must be searched: it may match, or the index does not
     /// have it.
     pub fn may_match(&self, path: &Path) -> bool {
-        match path.to_str() {
-            Some(p) => self.matching.contains(p) || !self.indexed.contains(p),
-            None => true,
-        }
+        path.to_str()
+            .and_then(|p| self.known.find(p))
+            .is_none_or(|i| self.matching.get(i).copied().unwrap_or(true))
     }
 
     /// How many indexed articles may match.
     pub fn matching(&self) -> usize {
-        self.matching.len()
+        self.matching.iter().filter(|m| **m).count()
     }
 }
 
@@ -697,6 +1392,23 @@ pub enum Event {
 /// that cannot be used: then an [`Event::Notice`] says why).
 pub fn prepare(
     library: &Library,
+    text: &str,
+    regex: bool,
+    cache: Option<&Path>,
+    read: &(dyn Fn(&Path) -> Result<Document, String> + Sync),
+    cancel: &AtomicBool,
+    events: &mut dyn FnMut(Event),
+) -> Option<Candidates> {
+    prepare_with(library, None, text, regex, cache, read, cancel, events)
+}
+
+/// [`prepare`], with the files of `library`'s entries already looked at when `files` is
+/// given (as [`listing::open`] does while checking a cached library: one look at each
+/// file rather than two).
+#[allow(clippy::too_many_arguments)]
+pub fn prepare_with(
+    library: &Library,
+    files: Option<&FileStamps>,
     text: &str,
     regex: bool,
     cache: Option<&Path>,
@@ -727,9 +1439,16 @@ pub fn prepare(
             }
         }
     };
-    let index = Arc::new(index);
+    let looked;
+    let files = match files {
+        Some(files) if files.len() == library.entries.len() => files,
+        _ => {
+            looked = FileStamps::of(library);
+            &looked
+        }
+    };
     let mut forward = |p: Progress| events(Event::Progress(p));
-    match index.update(library, read, cancel, &mut forward) {
+    match index.update_with(library, files, read, cancel, &mut forward) {
         Ok(stats) => events(Event::Updated(stats)),
         Err(IndexError::Cancelled) => return None,
         Err(e) => {

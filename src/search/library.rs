@@ -3,6 +3,7 @@
 //! ([`super::index`]) only narrows down which articles are read; the hits always come from
 //! the matcher, so a search with and without the index finds the same.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -50,8 +51,13 @@ pub fn search_library(
         if cancel.load(Ordering::Relaxed) {
             return Finished::Cancelled;
         }
-        let Some(path) = entry_path(&entry.target) else {
-            continue;
+        // Borrowed for a file: most entries are only looked up, not read.
+        let path: Cow<Path> = match &entry.target {
+            Target::File(path) => Cow::Borrowed(path),
+            target => match entry_path(target) {
+                Some(path) => Cow::Owned(path),
+                None => continue,
+            },
         };
         if candidates.is_some_and(|c| !c.may_match(&path)) {
             continue;

@@ -126,6 +126,64 @@ proptest! {
     }
 }
 
+/// The terms [`article_terms`] hands tantivy, sorted.
+fn terms_of(text: &str) -> Vec<String> {
+    let (mut out, mut spans) = (String::new(), Vec::new());
+    article_terms(text, &mut TermScratch::default(), &mut out, &mut spans);
+    let mut terms: Vec<String> = spans.iter().map(|&(s, e)| out[s..e].to_string()).collect();
+    terms.sort();
+    terms
+}
+
+/// What [`terms_of`] must be: every word [`index_words`] finds in the whole folded text
+/// (over-long ones as [`LONG_WORD`]), each once.
+fn distinct_index_words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = index_words(text)
+        .into_iter()
+        .map(|w| {
+            if w.len() > MAX_WORD {
+                LONG_WORD.to_string()
+            } else {
+                w
+            }
+        })
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+#[test]
+fn article_terms_are_the_distinct_words_of_the_folded_text() {
+    let long = "x".repeat(MAX_WORD + 1);
+    for text in [
+        "Die Straße, die STRASSE und die strasse: Zusammen\u{ad}arbeit, e-mail.",
+        "cafe\u{301} Café CAFÉ -\u{301}x İstanbul ΣΊΣΥΦΟΣ ﬁsh K\u{212a}",
+        &format!("{long} kurz {long}é"),
+        "",
+        " -- ",
+    ] {
+        assert_eq!(terms_of(text), distinct_index_words(text), "{text:?}");
+    }
+    assert_eq!(terms_of("Zoom zoom ZOOM zoomen"), ["zoom", "zoomen"]);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Cutting at ASCII punctuation first and folding only the pieces that need it gives
+    /// the words of folding everything.
+    #[test]
+    fn article_terms_match_the_words_of_the_folded_text(
+        text in prop::collection::vec(
+            prop_oneof![piece(), "[a-zA-Z0-9 .,;:!?()\\[\\]'\"/_-]{1,6}"],
+            0..24,
+        ).prop_map(|v| v.concat()),
+    ) {
+        prop_assert_eq!(terms_of(&text), distinct_index_words(&text));
+    }
+}
+
 fn library_with(dir: &Path, articles: &[(&str, &str)]) -> Library {
     let mut index = String::from("# Test\n\n");
     for (name, text) in articles {
@@ -232,4 +290,182 @@ fn one_folder_per_library() {
     let b = index_dir(Path::new("/c"), Path::new("/y/INDEX.md"));
     assert_ne!(a, b);
     assert!(a.starts_with("/c/index"));
+}
+
+#[test]
+fn paths_of_a_generated_library_do_not_share_a_hash() {
+    // The shape scripts/gen_library.py writes: paths that differ in a few digits. A weak
+    // hash (an earlier one collided 2,520 times here) turns each lookup into a walk.
+    let mut seen = HashSet::new();
+    for i in 0..200_000 {
+        let path = format!("/home/someone/news/a/{:03}/{i:05}.md", i / 1000);
+        assert!(seen.insert(path_hash(&path)), "{path}");
+    }
+}
+
+#[test]
+fn the_list_of_articles_finds_each_path_and_reads_back_what_it_wrote() {
+    let mut known = Known::new(7);
+    known.push("/x/a.md", Stamp { size: 1, mtime: 2 });
+    known.push("/x/b.md", Stamp { size: 3, mtime: 4 });
+    known.push("/x/ü.md", Stamp { size: 5, mtime: 6 });
+    let known = known.indexed();
+    assert_eq!(known.find("/x/b.md"), Some(1));
+    assert_eq!(known.find("/x/ü.md"), Some(2));
+    assert_eq!(known.find("/x/c.md"), None);
+    let bytes = known.encode();
+    assert_eq!(Known::decode(&bytes), Some(known));
+    // Cut short or with a byte more, it is not a list.
+    assert_eq!(Known::decode(&bytes[..bytes.len() - 1]), None);
+    let mut more = bytes.clone();
+    more.push(0);
+    assert_eq!(Known::decode(&more), None);
+}
+
+#[test]
+fn the_list_of_articles_is_trusted_only_for_the_commit_it_was_made_for() {
+    let lib = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let library = library_with(
+        lib.path(),
+        &[
+            ("a.md", "Zoom\n"),
+            ("b.md", "Straße\n"),
+            ("c.md", "Nichts\n"),
+        ],
+    );
+    let dir = library_index_dir(cache.path(), &library).unwrap();
+    let index = LibraryIndex::open_or_create(&dir).unwrap();
+    update(&index, &library);
+    let list = dir.join(KNOWN_FILE);
+    let old = std::fs::read(&list).unwrap();
+    std::fs::write(lib.path().join("c.md"), "Jetzt mit Quokka\n").unwrap();
+    assert_eq!(update(&index, &library).read, 1);
+    drop(index);
+
+    // The list of the commit before: not taken (c.md would look changed again).
+    std::fs::write(&list, &old).unwrap();
+    let index = LibraryIndex::open_or_create(&dir).unwrap();
+    let stats = update(&index, &library);
+    assert_eq!((stats.read, stats.unchanged), (0, 3));
+    assert_eq!(matching(&index, &library, "quokka"), ["c.md"]);
+    // ... and written anew for this commit, in library order.
+    let commit = index.index.load_metas().unwrap().opstamp;
+    drop(index);
+    let known = Known::decode(&std::fs::read(&list).unwrap()).unwrap();
+    assert_eq!(known.opstamp, commit);
+    let paths: Vec<&str> = known.iter().map(|(p, _)| p).collect();
+    let expected: Vec<String> = ["a.md", "b.md", "c.md"]
+        .iter()
+        .map(|n| {
+            std::fs::canonicalize(lib.path().join(n))
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(paths, expected);
+
+    // A damaged list: read out of the index instead.
+    std::fs::write(&list, b"blatt-articles 1\n\x07garbage").unwrap();
+    let index = LibraryIndex::open_or_create(&dir).unwrap();
+    let stats = update(&index, &library);
+    assert_eq!((stats.read, stats.unchanged), (0, 3));
+    assert_eq!(matching(&index, &library, "zoom"), ["a.md"]);
+}
+
+#[test]
+fn articles_in_another_order_or_twice_in_the_library_are_compared_by_path() {
+    let lib = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let mut library = library_with(
+        lib.path(),
+        &[
+            ("a.md", "Zoom\n"),
+            ("b.md", "Straße\n"),
+            ("c.md", "Nichts\n"),
+        ],
+    );
+    let index = LibraryIndex::open_or_create(&cache.path().join("i")).unwrap();
+    update(&index, &library);
+    // Reversed, with a.md listed twice and b.md gone from the list.
+    let a = library.entries[0].clone();
+    library.entries.remove(1);
+    library.entries.reverse();
+    library.entries.push(a);
+    let stats = update(&index, &library);
+    assert_eq!((stats.read, stats.unchanged, stats.removed), (0, 2, 1));
+    assert_eq!(index.len(), 2);
+    assert_eq!(matching(&index, &library, "zoom"), ["a.md", "a.md"]);
+    assert!(matching(&index, &library, "strasse").is_empty());
+}
+
+#[test]
+fn an_index_without_its_list_of_articles_gets_one_again() {
+    let lib = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let library = library_with(lib.path(), &[("a.md", "Zoom\n")]);
+    let dir = cache.path().join("i");
+    let index = LibraryIndex::open_or_create(&dir).unwrap();
+    update(&index, &library);
+    drop(index);
+    // As an index made before the list existed.
+    std::fs::remove_file(dir.join(KNOWN_FILE)).unwrap();
+    let index = LibraryIndex::open_or_create(&dir).unwrap();
+    assert_eq!(update(&index, &library).unchanged, 1);
+    let commit = index.index.load_metas().unwrap().opstamp;
+    let known = Known::decode(&std::fs::read(dir.join(KNOWN_FILE)).unwrap()).unwrap();
+    assert_eq!((known.opstamp, known.len()), (commit, 1));
+}
+
+#[test]
+fn numbers_in_the_cache_files_read_back_and_overflow_is_damage() {
+    let numbers = [0, 1, 127, 128, 300, 1 << 35, u64::MAX - 1, u64::MAX];
+    let mut w = Writer(Vec::new());
+    for n in numbers {
+        w.u64(n);
+    }
+    w.str("Straße");
+    let bytes = w.0;
+    let mut r = Reader(&bytes);
+    for n in numbers {
+        assert_eq!(r.u64(), Some(n));
+    }
+    assert_eq!(r.text(), Some("Straße"));
+    assert!(r.0.is_empty());
+    // Eleven bytes, or ten whose last says more than 64 bits: not a number.
+    assert_eq!(Reader(&[0xff; 11]).u64(), None);
+    let mut big = vec![0xff; 9];
+    big.push(0x02);
+    assert_eq!(Reader(&big).u64(), None);
+    // Cut short.
+    assert_eq!(Reader(&[0x80]).u64(), None);
+}
+
+#[test]
+fn looking_by_name_in_a_folder_sees_what_lstat_of_the_path_sees() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = std::fs::canonicalize(tmp.path()).unwrap();
+    std::fs::create_dir(dir.join("ordner")).unwrap();
+    std::fs::write(dir.join("a.md"), "Zoom\n").unwrap();
+    std::fs::write(dir.join("ordner/b.md"), "Straße\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.join("a.md"), dir.join("verweis.md")).unwrap();
+    let paths = [
+        "a.md",
+        "ordner/b.md",
+        "verweis.md",
+        "ordner",
+        "fehlt.md",
+        "ordner/fehlt.md",
+        "a.md",
+    ];
+    let mut looker = Looker::default();
+    for name in paths {
+        let path = dir.join(name);
+        assert_eq!(looker.look(&path), FileStat::of(&path), "{name}");
+    }
+    assert!(looker.look(&dir.join("a.md")).is_some());
+    assert_eq!(looker.look(&dir.join("verweis.md")), None);
+    assert_eq!(looker.look(&dir.join("ordner")), None);
 }
