@@ -1119,26 +1119,33 @@ impl Document {
 /// A cheap guess between German and English from common function words in the first few
 /// kilobytes; `None` when neither is clear. Used for hyphenation only.
 pub fn guess_language(text: &str) -> Option<&'static str> {
-    const DE: &[&str] = &[
-        "der", "die", "und", "das", "nicht", "ist", "mit", "sich", "auf", "für", "dem", "den",
-        "ein", "eine", "auch", "von", "zu",
-    ];
-    const EN: &[&str] = &[
-        "the", "and", "of", "to", "is", "that", "with", "for", "was", "on", "it", "as", "his",
-        "her", "he", "she", "be",
-    ];
     let mut end = text.len().min(16 * 1024);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
     let (mut de, mut en) = (0usize, 0usize);
+    // Each word is folded into a few bytes on the stack and matched against both lists at
+    // once: this runs on the start of every article `blatt index` reads.
+    let mut buf = [0u8; 8];
     for word in text[..end].split(|c: char| !c.is_alphabetic()) {
         if word.is_empty() || word.len() > 6 {
             continue;
         }
-        let lower = word.to_lowercase();
-        de += usize::from(DE.contains(&lower.as_str()));
-        en += usize::from(EN.contains(&lower.as_str()));
+        let mut len = 0;
+        for c in word.chars().flat_map(char::to_lowercase) {
+            if len + c.len_utf8() > buf.len() {
+                len = 0;
+                break;
+            }
+            len += c.encode_utf8(&mut buf[len..]).len();
+        }
+        match std::str::from_utf8(&buf[..len]).unwrap_or("") {
+            "der" | "die" | "und" | "das" | "nicht" | "ist" | "mit" | "sich" | "auf" | "für"
+            | "dem" | "den" | "ein" | "eine" | "auch" | "von" | "zu" => de += 1,
+            "the" | "and" | "of" | "to" | "is" | "that" | "with" | "for" | "was" | "on" | "it"
+            | "as" | "his" | "her" | "he" | "she" | "be" => en += 1,
+            _ => {}
+        }
     }
     if de >= 5 && de > en * 2 {
         Some("de")
@@ -1356,6 +1363,9 @@ mod tests {
             Some("en")
         );
         assert_eq!(guess_language("你好世界"), None);
+        // Case does not matter, also outside ASCII: five German words only with `FÜR`.
+        assert_eq!(guess_language("DER DIE UND DAS FÜR Haus Zeit"), Some("de"));
+        assert_eq!(guess_language("DER DIE UND DAS FUR Haus Zeit"), None);
     }
 }
 

@@ -76,8 +76,6 @@ impl Changes {
 
 /// How much of each article is read to find its title, language and first sentence.
 const HEAD: u64 = 4 * 1024;
-/// How much of that the language is guessed from.
-const GUESS: usize = 2 * 1024;
 /// The longest description written, in characters.
 const LONGEST_DESCRIPTION: usize = 200;
 /// The file names that are articles.
@@ -184,15 +182,6 @@ pub fn listed(existing: &str) -> HashSet<String> {
         .collect()
 }
 
-/// The first `len` bytes of `text`, or fewer, to a character boundary.
-fn prefix(text: &str, len: usize) -> &str {
-    let mut end = len.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
-
 fn is_article_name(name: &str) -> bool {
     Path::new(name)
         .extension()
@@ -223,12 +212,12 @@ fn read_one(file: &Path, path: &str, group: &str) -> Result<Found, String> {
     let text = document::decode::decode(&head).map_err(|e| problem(&e))?;
     let text = document::sanitize::sanitize(&text.text);
     let format = Format::from_name(path);
-    let (title, description) = describe(&text, format, path);
+    let (title, description, language) = summary(&text, format, path);
     Ok(Found {
         path: path.to_string(),
         group: group.to_string(),
         title,
-        language: document::guess_language(prefix(&text, GUESS)).map(str::to_string),
+        language,
         description,
         modified,
     })
@@ -238,6 +227,13 @@ fn read_one(file: &Path, path: &str, group: &str) -> Result<Found, String> {
 /// paragraph for plain text, else its first line, else the file name) and its first
 /// sentence.
 pub fn describe(text: &str, format: Format, path: &str) -> (String, String) {
+    let (title, description, _) = summary(text, format, path);
+    (title, description)
+}
+
+/// [`describe`], and the article's language: its front matter's, else the guess the
+/// reader's hyphenation makes from the same text (made once, while parsing).
+fn summary(text: &str, format: Format, path: &str) -> (String, String, Option<String>) {
     const NO_TITLE: &str = "\u{0}";
     let doc = document::parse(text, format, NO_TITLE, None);
     let first_line = || {
@@ -270,7 +266,7 @@ pub fn describe(text: &str, format: Format, path: &str) -> (String, String) {
         })
         .map(|b| b.text)
         .unwrap_or("");
-    (title, first_sentence(body))
+    (title, first_sentence(body), doc.language.clone())
 }
 
 /// The first sentence of `text` on one line, at most [`LONGEST_DESCRIPTION`] characters
