@@ -27,6 +27,11 @@ pub const SYNC_BYTES: u64 = 256 * 1024;
 /// arrives (a phrase across the cut between two pieces is found).
 const RUN_BACK: usize = 8;
 
+/// The most matches one search keeps (32 bytes each: 32 MB). A query that matches more
+/// (a single letter in a 100 MB article) stops there with a message rather than holding
+/// hundreds of megabytes; what was found stays and `n`/`N` go through it.
+pub const MAX_KEPT: usize = 1_000_000;
+
 /// The prefix that makes a query a regular expression (as in vim's "very magic").
 pub const REGEX_PREFIX: &str = "\\v";
 
@@ -58,6 +63,8 @@ pub struct Find {
     /// The search was stopped (Esc) or its worker ended before the end: the matches found
     /// stay, no more come.
     pub stopped: bool,
+    /// It stopped because it found [`MAX_KEPT`] matches.
+    pub full: bool,
     /// Go to the first match at or after this place once it is found.
     seek: Option<Place>,
     /// The view when the prompt was opened: Esc goes back to it.
@@ -80,6 +87,7 @@ impl Find {
             behind: 0,
             running: false,
             stopped: false,
+            full: false,
             seek: None,
             origin,
         }
@@ -136,6 +144,12 @@ impl Find {
         let total = format!("{}{}", self.hits.len(), if complete { "" } else { "+" });
         let searching = if complete {
             String::new()
+        } else if self.full {
+            format!(
+                " · stopped at {}%: over {} matches, type more of the word",
+                self.searched_percent(doc),
+                thousands(MAX_KEPT)
+            )
         } else if self.stopped {
             format!(" · stopped at {}%", self.searched_percent(doc))
         } else {
@@ -184,7 +198,14 @@ impl Find {
         self.insert(doc, hits);
     }
 
-    fn insert(&mut self, doc: &Document, hits: Vec<Hit>) {
+    fn insert(&mut self, doc: &Document, mut hits: Vec<Hit>) {
+        let room = MAX_KEPT.saturating_sub(self.hits.len());
+        if hits.len() > room {
+            // The matches past the room are not kept; the search ends here.
+            hits.truncate(room);
+            self.full = true;
+            self.stopped = true;
+        }
         let Some(first) = hits.first() else {
             return;
         };
@@ -353,7 +374,14 @@ impl PartialEq for SearchJob {
 }
 
 /// Matches found by a worker ([`Action::Found`]).
-pub fn found(state: &mut State, search: u64, blocks: Range<usize>, hits: Vec<Hit>, done: bool) {
+pub fn found(
+    state: &mut State,
+    search: u64,
+    blocks: Range<usize>,
+    hits: Vec<Hit>,
+    done: bool,
+    effects: &mut Vec<Effect>,
+) {
     let Some(reader) = state.reader.as_mut() else {
         return;
     };
@@ -363,6 +391,11 @@ pub fn found(state: &mut State, search: u64, blocks: Range<usize>, hits: Vec<Hit
         let doc = Arc::clone(&reader.doc);
         if !find.stopped {
             find.take(&doc, blocks, hits);
+            if find.full && find.running && !done {
+                // No room for more: the worker stops.
+                find.running = false;
+                effects.push(Effect::StopSearch);
+            }
         }
         if done {
             find.running = false;
@@ -397,7 +430,7 @@ pub fn grown(state: &mut State, before: usize) {
     let Some(query) = find.query.clone() else {
         return;
     };
-    if find.running || find.ahead < before {
+    if find.running || find.stopped || find.ahead < before {
         // The search has not come this far: it will search the new blocks too (a worker
         // searches to the end of the document it was given, and is then given the rest).
         return;
@@ -641,4 +674,17 @@ fn word_at(doc: &Document, place: Place) -> Option<(usize, String)> {
 pub fn line_place(layout: &crate::layout::Layout, pos: LinePos) -> Place {
     let (block, offset) = layout.content_at(pos);
     Place { block, offset }
+}
+
+/// `1000000` as `1,000,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -620,7 +620,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             blocks,
             hits,
             done,
-        } => find::found(state, search, blocks, hits, done),
+        } => find::found(state, search, blocks, hits, done, &mut effects),
         Action::SearchedAll { search, event } => results::event(state, search, event),
         Action::Checked { targets } => library::checked(state, targets, &mut effects),
         Action::Shared {

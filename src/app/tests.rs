@@ -1249,3 +1249,63 @@ fn a_search_worker_that_ends_early_does_not_leave_searching_in_the_status_line()
     assert!(!status.contains("searching"), "{status}");
     assert!(!find_state(&state).running);
 }
+
+#[test]
+fn a_search_keeps_at_most_max_kept_matches_then_stops_its_worker_and_says_so() {
+    use crate::search::document::{Hit, Place};
+    let text = zebra_text(20_000);
+    let doc = Arc::new(parse(&text, Format::Markdown, "t", Some("en")));
+    let mut state = state_with(doc);
+    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
+    let job = search_job(type_text(&mut state, "a"));
+    update(&mut state, Action::Key(press(KeyCode::Enter)));
+    // What a worker would send for a query matching every other byte: 60 matches a block,
+    // 1,200,000 in all, a thousand blocks at a time.
+    let count = job.doc.block_count();
+    let per_block = find::MAX_KEPT / count + 10;
+    let mut stopped_at = None;
+    for start in (0..count).step_by(1000) {
+        let end = (start + 1000).min(count);
+        let hits: Vec<Hit> = (start..end)
+            .flat_map(|block| {
+                (0..per_block).map(move |i| Hit {
+                    start: Place {
+                        block,
+                        offset: 2 * i,
+                    },
+                    end: Place {
+                        block,
+                        offset: 2 * i + 1,
+                    },
+                })
+            })
+            .collect();
+        let effects = update(
+            &mut state,
+            Action::Found {
+                search: job.id,
+                blocks: start..end,
+                hits,
+                done: false,
+            },
+        );
+        if effects.contains(&Effect::StopSearch) {
+            assert!(stopped_at.is_none(), "stopped once");
+            stopped_at = Some(start);
+        }
+    }
+    assert!(stopped_at.is_some(), "the worker is stopped when the room is full");
+    let f = find_state(&state);
+    assert_eq!(f.hits.len(), find::MAX_KEPT, "no more are kept");
+    assert!(!f.running && f.stopped && f.full);
+    assert!(f.hits.windows(2).all(|w| w[0] < w[1]));
+    let status = f.status(reader(&state)).expect("a status");
+    assert!(
+        status.contains("over 1,000,000 matches"),
+        "the status says why it stopped: {status}"
+    );
+    // `n` goes on through what was kept.
+    let before = find_state(&state).current_index().expect("at a match");
+    update(&mut state, Action::Key(press(KeyCode::Char('n'))));
+    assert_eq!(find_state(&state).current_index(), Some(before + 1));
+}
