@@ -486,10 +486,19 @@ impl State {
 
     pub fn progress(&self, entry: usize) -> Option<Progress> {
         let key = self.entry_key(entry)?;
-        self.saved_docs.get(key).map(|d| Progress {
-            percent: d.percent,
-            finished: d.finished,
-        })
+        // Marked read and then unread without ever being opened: still new.
+        let never_opened = |d: &&DocState| {
+            !d.finished
+                && d.anchor == crate::anchor::Anchor::default()
+                && d.read_sections.is_empty()
+        };
+        self.saved_docs
+            .get(key)
+            .filter(|d| !never_opened(d))
+            .map(|d| Progress {
+                percent: d.percent,
+                finished: d.finished,
+            })
     }
 
     /// A bookmark of the open document in a section with this heading path.

@@ -1294,7 +1294,10 @@ fn a_search_keeps_at_most_max_kept_matches_then_stops_its_worker_and_says_so() {
             stopped_at = Some(start);
         }
     }
-    assert!(stopped_at.is_some(), "the worker is stopped when the room is full");
+    assert!(
+        stopped_at.is_some(),
+        "the worker is stopped when the room is full"
+    );
     let f = find_state(&state);
     assert_eq!(f.hits.len(), find::MAX_KEPT, "no more are kept");
     assert!(!f.running && f.stopped && f.full);

@@ -328,6 +328,11 @@ fn toggle_read_in_the_library_saves_the_mark_and_keeps_the_place() {
         Op::SetDoc { key: k, state } if *k == key("vier.md") && state.finished && state.title == "Vier"))
     );
     assert_eq!(heading(&state, "Politik"), (0, 1));
+    assert_eq!(crate::ui::library::mark(&state, 3), "   ✓");
+    // Unread again, it is new again: it was never opened.
+    cmd(&mut state, Command::ToggleRead);
+    assert_eq!(crate::ui::library::mark(&state, 3), " new");
+    assert_eq!(heading(&state, "Politik"), (1, 1));
 
     // An entry that cannot be opened cannot be marked.
     state.selected = 1;
