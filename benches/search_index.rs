@@ -3,7 +3,8 @@
 //! search` does, in order. Opening the library from the listing kept in the cache (and, for
 //! comparison, loading it from INDEX.md as the reader does); looking at every article's
 //! file (one `lstat` each, on a few threads); opening the index (its list of articles);
-//! comparing the two; and per query the candidates, then the matcher on each candidate
+//! comparing the two; the reader's kept stamps (its folder watched, nothing changed); and
+//! per query the candidates, then the matcher on each candidate
 //! article, against reading every article without the index.
 //!
 //!     python3 scripts/gen_library.py /tmp/lib100000 --articles 100000
@@ -81,8 +82,25 @@ fn main() {
     });
     println!("listing::open_with Fields::Search (as blatt search opens it): {open:.2?}");
     let library = opened.library;
+    let (copy, _) = time(runs, || library.clone());
+    println!("Library::clone (the reader hands its search worker a copy): {copy:.2?}");
     let (look, files) = time(runs, || FileStamps::of(&library));
     println!("FileStamps::of (one lstat per article): {look:.2?}");
+    // The reader watches the library's folder and keeps the stamps between its searches:
+    // a later search looks only at the files that had an event since.
+    let mut kept = blatt::runtime::stamps::KeptStamps::default();
+    kept.watch(&library).expect("watch the library's folder");
+    let stamps = kept.handle();
+    let (first_look, _) = time(1, || stamps.look(&library));
+    let (kept_look, looked) = time(runs, || stamps.look(&library));
+    assert!(
+        !looked.all && looked.stamps == files,
+        "the kept stamps are the files'"
+    );
+    println!(
+        "kept stamps (the reader, its folder watched): first look {first_look:.2?}, then with nothing changed {kept_look:.2?} ({} files looked at)",
+        looked.looked
+    );
 
     let dir = index::library_index_dir(&cache, &library).expect("a library on disk");
     let (open_index, idx) = time(runs, || LibraryIndex::open_or_create(&dir).expect("index"));

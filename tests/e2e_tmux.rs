@@ -793,3 +793,47 @@ fn an_article_edited_while_it_is_read_shows_the_new_text_with_the_top_line_kept(
     assert_eq!(pane.wait_for_exit(), 0, "blatt should exit with status 0");
     pane.assert_terminal_restored();
 }
+
+#[test]
+fn a_search_in_every_article_sees_an_article_edited_after_the_first_search() {
+    let tmux = Tmux::new();
+    let lib = tempfile::tempdir().expect("tempdir");
+    two_article_library(lib.path());
+    let lib_arg = lib.path().to_string_lossy().into_owned();
+    let pane = tmux.run_blatt("search-edit", 100, 30, &[&lib_arg]);
+    pane.wait_for("Erster Artikel");
+    let search = |pane: &Pane, word: &str| {
+        pane.key("S");
+        pane.key("C-u");
+        pane.type_text(word);
+        pane.wait_for_status(&format!("all/{word}"));
+        pane.key("Enter");
+    };
+    // The first search looks at every file and makes the index; nothing has the word.
+    search(&pane, "Quokka");
+    pane.wait_for("no match for “Quokka”");
+    pane.key("Escape");
+    pane.wait_until("the results to close", |s| {
+        !s.iter().any(|l| l.contains("“Quokka”"))
+    });
+    // An article edited in place (no rename: only its size and time tell).
+    let path = lib.path().join("zwei.txt");
+    let mut text = std::fs::read_to_string(&path).expect("read");
+    text.push_str("Ein Quokka lächelt.\n");
+    std::fs::write(&path, text).expect("write");
+    // The next search sees it (the reader watches the folder and looks at that file again).
+    search(&pane, "Quokka");
+    let screen = pane.wait_until("the edited article in the results", |s| {
+        s.iter()
+            .any(|l| l.contains("“Quokka” ·") && l.contains("in 1 article"))
+    });
+    assert!(
+        screen.iter().any(|l| l.contains("Zweiter Artikel")),
+        "{}",
+        show(&screen)
+    );
+    pane.key("Escape");
+    pane.key("q");
+    assert_eq!(pane.wait_for_exit(), 0, "blatt should exit with status 0");
+    pane.assert_terminal_restored();
+}

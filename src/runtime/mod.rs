@@ -13,6 +13,7 @@
 
 mod load;
 pub mod opener;
+pub mod stamps;
 pub mod watch;
 pub mod workers;
 
@@ -87,6 +88,7 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
         last_change: None,
         last_draw: None,
         live: watch::Live::new(runtime.watch),
+        stamps: stamps::KeptStamps::default(),
     };
     // A panic inside the loop still saves what was read before the terminal is restored
     // (the panic hook restores it) and the panic goes on.
@@ -148,6 +150,8 @@ struct Loop {
     last_draw: Option<Instant>,
     /// The file watcher and the reloads it starts.
     live: watch::Live,
+    /// What library-wide searches know of the library's files between them.
+    stamps: stamps::KeptStamps,
 }
 
 /// What a turn of the loop must still do.
@@ -470,9 +474,15 @@ impl Loop {
                     );
                     let last = Outbox::new(self.sender.clone(), Source::Search, None);
                     let cache = crate::search::index::cache_root();
+                    // With `watch` on, the library's folder is watched from the first
+                    // search on, so that later ones look only at files that changed; a
+                    // folder that cannot be watched is looked at whole each time.
+                    let stamps = (runtime.watch && self.stamps.watch(&job.library).is_ok())
+                        .then(|| self.stamps.handle());
                     match workers::search_library(
                         *job,
                         cache,
+                        stamps,
                         runtime.read_cap,
                         Arc::clone(&cancel),
                         outbox,

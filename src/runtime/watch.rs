@@ -22,7 +22,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache};
 
 use super::workers::{self, Budget, Outbox, Source};
 use super::{Loop, PIECES_IN_FLIGHT, Runtime, start_load};
@@ -111,8 +111,8 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Whether an event may have changed what a file holds (or whether it is there). Opening
 /// and reading do not (blatt's own reading would otherwise reload forever), nor does a
 /// change of permissions or times alone.
-fn may_change(event: &DebouncedEvent) -> bool {
-    match event.kind {
+pub(super) fn may_change(kind: &EventKind) -> bool {
+    match kind {
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
         EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => false,
         _ => true,
@@ -140,7 +140,10 @@ fn settle(
         match received {
             Ok(Ok(batch)) => {
                 let watched = lock(files);
-                for event in batch.iter().filter(|e| may_change(e) || e.need_rescan()) {
+                for event in batch
+                    .iter()
+                    .filter(|e| may_change(&e.kind) || e.need_rescan())
+                {
                     let at = event.time + quiet + LAG;
                     // Events were lost (the kernel's queue overflowed): anything may have
                     // changed.

@@ -277,13 +277,15 @@ pub fn search_article(
 const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Searches every article of a library on its own thread: checks the links still unchecked,
-/// gets the library's search index ready (made or brought up to date, with progress), then
-/// searches the articles the index leaves in library order and sends each one's matches.
+/// looks at the files (through `stamps`, when given: only those that changed since the last
+/// search), gets the library's search index ready (made or brought up to date, with
+/// progress), then searches the articles the index leaves in library order and sends each one's matches.
 /// Stops once `cancel` is set or the loop stops listening. Always ends with
 /// [`SearchEvent::Done`] sent through `last` (which has no budget).
 pub fn search_library(
     job: crate::app::results::LibrarySearch,
     cache: Option<std::path::PathBuf>,
+    stamps: Option<super::stamps::Stamps>,
     cap: u64,
     cancel: Arc<std::sync::atomic::AtomicBool>,
     outbox: Outbox,
@@ -328,8 +330,12 @@ pub fn search_library(
             }
             due
         };
-        let candidates = index::prepare(
+        // The files as they are now: those that changed since the last search looked at
+        // again (see `stamps`), or every one.
+        let looked = stamps.map(|s| s.look(&library).stamps);
+        let candidates = index::prepare_with(
             &library,
+            looked.as_ref(),
             &text,
             regex,
             cache.as_deref(),

@@ -386,6 +386,29 @@ impl FileStamps {
         FileStamps { files }
     }
 
+    /// Looks again at the files of `entries` of `library` (the library these stamps were
+    /// taken of); the others keep their stamps. Returns how many files were looked at.
+    pub fn look_again(
+        &mut self,
+        library: &Library,
+        entries: impl IntoIterator<Item = usize>,
+    ) -> usize {
+        let mut looker = Looker::default();
+        let mut looked = 0;
+        for i in entries {
+            if let (Some(slot), Some(entry)) = (self.files.get_mut(i), library.entries.get(i)) {
+                *slot = match &entry.target {
+                    Target::File(path) => {
+                        looked += 1;
+                        looker.look(path)
+                    }
+                    _ => None,
+                };
+            }
+        }
+        looked
+    }
+
     fn stamp(&self, entry: usize) -> Option<Stamp> {
         self.files.get(entry).copied().flatten().map(|f| f.stamp)
     }

@@ -1,0 +1,214 @@
+//! What the reader's library-wide search knows of the library's files between searches.
+//!
+//! A library-wide search first brings the search index up to date against the size and
+//! modification time of every article ([`FileStamps`]: one `lstat` a file). At 100,000
+//! articles that look is most of a search: nothing but looking tells a file edited in
+//! place. The reader can do better than `blatt search`, which starts afresh each time: from
+//! its first library-wide search on, it watches the library's folder (recursively, with
+//! notify) and keeps the stamps of the last look. The next search looks again only at the
+//! files at or below a path that had an event since, and at every file when the watch may
+//! have missed something (the kernel's event queue overflowed, the watcher failed), the
+//! library is not the one the stamps were taken of (INDEX.md was read again), or the folder
+//! cannot be watched at all. Files outside the folder (an entry reached through a symbolic
+//! link) are looked at every time.
+//!
+//! Events are only recorded here, never waited for: a change is seen by a search that
+//! starts after the kernel reported it (a few milliseconds after the write).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use notify_debouncer_full::notify::{self, Event, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+use crate::library::{Library, Origin, Target};
+use crate::search::index::FileStamps;
+
+/// Past this many paths with events between two searches, the next one looks at every
+/// file (cheaper than sorting out which entries they touch, and bounded memory).
+const MOST_CHANGED: usize = 10_000;
+
+/// The stamps kept between searches and the watch that keeps them true; held by the
+/// runtime. Workers get a [`Stamps`] handle.
+#[derive(Default)]
+pub struct KeptStamps {
+    shared: Stamps,
+    /// The folder watched, and its watcher (dropped to stop watching).
+    watching: Option<(PathBuf, RecommendedWatcher)>,
+}
+
+impl KeptStamps {
+    /// Watches the folder of `library` (a library on disk) from now on, unless it already
+    /// does; the stamps of another folder are forgotten. A folder that cannot be watched
+    /// leaves every search to look at every file, as before.
+    pub fn watch(&mut self, library: &Library) -> Result<(), String> {
+        let Origin::Dir { root, .. } = &library.origin else {
+            return Ok(());
+        };
+        if self.watching.as_ref().is_some_and(|(r, _)| r == root) {
+            return Ok(());
+        }
+        self.watching = None;
+        // Afresh, not cleared: a worker may still hold the old ones (and their lock).
+        self.shared = Stamps::default();
+        let shared = self.shared.clone();
+        let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
+            shared.lock().record(event);
+        })
+        .map_err(|e| e.to_string())?;
+        watcher
+            .watch(root, RecursiveMode::Recursive)
+            .map_err(|e| e.to_string())?;
+        self.shared.lock().root = Some(root.clone());
+        self.watching = Some((root.clone(), watcher));
+        Ok(())
+    }
+
+    /// A handle for a worker.
+    pub fn handle(&self) -> Stamps {
+        self.shared.clone()
+    }
+}
+
+/// The kept stamps, shared between the runtime, the watcher's thread and search workers.
+#[derive(Clone, Default)]
+pub struct Stamps(Arc<Mutex<Kept>>);
+
+#[derive(Default)]
+struct Kept {
+    /// The folder watched; `None` while nothing is.
+    root: Option<PathBuf>,
+    /// The stamps of the last look, and the fingerprint of the library's files they were
+    /// taken of (in entry order).
+    stamps: Option<(u64, FileStamps)>,
+    /// The entries with a file below `root`, ordered by path (so that the entries below a
+    /// folder are one run), and those with a file elsewhere.
+    inside: Vec<usize>,
+    outside: Vec<usize>,
+    /// Paths with an event since the last look.
+    changed: Vec<PathBuf>,
+    /// An event may have been missed since the last look.
+    lost: bool,
+}
+
+impl Kept {
+    fn record(&mut self, event: notify::Result<Event>) {
+        match event {
+            Ok(event) if event.need_rescan() => self.lost = true,
+            Ok(event) if super::watch::may_change(&event.kind) => {
+                self.changed.extend(event.paths);
+                if self.changed.len() > MOST_CHANGED {
+                    self.changed = Vec::new();
+                    self.lost = true;
+                }
+            }
+            Ok(_) => {}
+            Err(_) => self.lost = true,
+        }
+    }
+}
+
+/// What [`Stamps::look`] did.
+#[derive(Debug)]
+pub struct Look {
+    pub stamps: FileStamps,
+    /// Files looked at.
+    pub looked: usize,
+    /// Every file was looked at (no stamps kept, or they could not be trusted).
+    pub all: bool,
+}
+
+impl Stamps {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The stamps of `library`'s files now: those kept, with the files that changed since
+    /// looked at again, or every file looked at. The lock is held throughout, so events
+    /// that come meanwhile are recorded for the next look, and two searches never mix
+    /// their looks.
+    pub fn look(&self, library: &Library) -> Look {
+        let mut kept = self.lock();
+        let fingerprint = fingerprint(library);
+        let trusted = kept.root.is_some()
+            && !kept.lost
+            && kept.stamps.as_ref().is_some_and(|(f, _)| *f == fingerprint);
+        if !trusted {
+            kept.changed.clear();
+            kept.lost = false;
+            let stamps = FileStamps::of(library);
+            let looked = library
+                .entries
+                .iter()
+                .filter(|e| matches!(e.target, Target::File(_)))
+                .count();
+            let (inside, outside) = split(library, kept.root.as_deref());
+            kept.inside = inside;
+            kept.outside = outside;
+            kept.stamps = Some((fingerprint, stamps.clone()));
+            return Look {
+                stamps,
+                looked,
+                all: true,
+            };
+        }
+        let changed = std::mem::take(&mut kept.changed);
+        let mut again: BTreeSet<usize> = kept.outside.iter().copied().collect();
+        for path in &changed {
+            again.extend(below(library, &kept.inside, path));
+        }
+        let Kept { stamps, .. } = &mut *kept;
+        let (_, stamps) = stamps.as_mut().expect("trusted stamps are kept");
+        let looked = stamps.look_again(library, again);
+        Look {
+            stamps: stamps.clone(),
+            looked,
+            all: false,
+        }
+    }
+}
+
+/// The file of an entry, if it has one.
+fn file(library: &Library, entry: usize) -> Option<&Path> {
+    match &library.entries.get(entry)?.target {
+        Target::File(path) => Some(path),
+        _ => None,
+    }
+}
+
+/// What the stamps of a library are taken of: its entries' files, in order.
+fn fingerprint(library: &Library) -> u64 {
+    let mut hash = crate::hash::Fnv1a::new();
+    for entry in &library.entries {
+        match &entry.target {
+            Target::File(path) => hash.part(path.as_os_str().as_encoded_bytes()),
+            _ => hash.write(b"-"),
+        }
+    }
+    hash.finish()
+}
+
+/// The entries with a file below `root`, ordered by path, and those with a file elsewhere.
+fn split(library: &Library, root: Option<&Path>) -> (Vec<usize>, Vec<usize>) {
+    let (mut inside, outside): (Vec<usize>, Vec<usize>) = (0..library.entries.len())
+        .filter(|&i| file(library, i).is_some())
+        .partition(|&i| root.is_some_and(|r| file(library, i).is_some_and(|f| f.starts_with(r))));
+    inside.sort_by(|&a, &b| file(library, a).cmp(&file(library, b)));
+    (inside, outside)
+}
+
+/// The entries of `inside` (ordered by path) whose file is `path` or below it.
+fn below<'a>(
+    library: &'a Library,
+    inside: &'a [usize],
+    path: &'a Path,
+) -> impl Iterator<Item = usize> + 'a {
+    let start = inside.partition_point(|&i| file(library, i).is_some_and(|f| f < path));
+    inside[start..]
+        .iter()
+        .copied()
+        .take_while(move |&i| file(library, i).is_some_and(|f| f.starts_with(path)))
+}
+
+#[cfg(test)]
+mod tests;
