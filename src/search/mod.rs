@@ -157,21 +157,13 @@ impl Query {
                 fold,
                 finder,
                 ascii,
-            } => {
-                if let Some(ascii) = ascii
-                    && text.is_ascii()
-                {
+            } => match ascii {
+                Some(ascii) if text.is_ascii() => {
                     out.extend(ascii.find_iter(text).map(|m| m.range()));
-                    return;
                 }
-                scratch.fold(text, *fold);
-                out.extend(
-                    finder
-                        .find_iter(&scratch.text)
-                        .filter(|m| scratch.whole(m.range()))
-                        .map(|m| scratch.original(m.range())),
-                );
-            }
+                Some(ascii) => find_in_runs(text, *fold, ascii, finder, scratch, out),
+                None => find_folded(text, 0, *fold, finder, scratch, out),
+            },
         }
     }
 
@@ -184,6 +176,94 @@ impl Query {
     }
 }
 
+/// The matches of the folded query in `text` folded, as ranges of `text` moved by `base`.
+fn find_folded(
+    text: &str,
+    base: usize,
+    fold: Fold,
+    finder: &AhoCorasick,
+    scratch: &mut Folded,
+    out: &mut Vec<Range<usize>>,
+) {
+    scratch.fold(text, fold);
+    out.extend(
+        finder
+            .find_iter(&scratch.text)
+            .filter(|m| scratch.whole(m.range()))
+            .map(|m| {
+                let r = scratch.original(m.range());
+                r.start + base..r.end + base
+            }),
+    );
+}
+
+/// An ASCII query without white space in text that is not all ASCII (most prose: curly
+/// quotes and dashes in English, a few accented letters): a match can only be made of
+/// characters whose folded form is ASCII. The text is cut at every other character (a
+/// quote, a dash, a letter of another script, a combining mark that counts); each run that
+/// is plain ASCII goes to the ASCII finder, as ASCII text does, and only the runs with a
+/// character that folds to ASCII (`é` when diacritics are ignored, `ß`, a soft hyphen) are
+/// folded. The matches are those folding the whole text finds (a test compares the two).
+fn find_in_runs(
+    text: &str,
+    fold: Fold,
+    ascii: &AhoCorasick,
+    finder: &AhoCorasick,
+    scratch: &mut Folded,
+    out: &mut Vec<Range<usize>>,
+) {
+    let bytes = text.as_bytes();
+    let mut run = |range: Range<usize>, plain: bool, scratch: &mut Folded| {
+        if range.is_empty() {
+            return;
+        }
+        let part = &text[range.clone()];
+        if plain {
+            out.extend(
+                ascii
+                    .find_iter(part)
+                    .map(|m| m.start() + range.start..m.end() + range.start),
+            );
+        } else {
+            find_folded(part, range.start, fold, finder, scratch, out);
+        }
+    };
+    let (mut start, mut plain, mut at) = (0, true, 0);
+    while let Some(skip) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+        at += skip;
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        let end = at + c.len_utf8();
+        match scratch.kind(c, fold) {
+            CharKind::Foldable => plain = false,
+            CharKind::Barrier => {
+                run(start..at, plain, scratch);
+                (start, plain) = (end, true);
+            }
+            CharKind::MarkBarrier => {
+                // A match just before a combining mark that counts is no match (`cafe`
+                // in `cafe` + acute): the run is folded with the mark.
+                run(start..end, false, scratch);
+                (start, plain) = (end, true);
+            }
+        }
+        at = end;
+    }
+    run(start..text.len(), plain, scratch);
+}
+
+/// What a character that is not ASCII can be to an ASCII query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CharKind {
+    /// Its folded form is ASCII (or nothing): it may be part of a match.
+    Foldable,
+    /// It never is.
+    Barrier,
+    /// A combining mark that is kept: never part of a match, and no match ends before it.
+    MarkBarrier,
+}
+
 /// Text folded for matching, with where each of its bytes came from.
 #[derive(Debug, Default)]
 pub struct Folded {
@@ -191,9 +271,43 @@ pub struct Folded {
     /// For each byte of `text`, the range of the original text it was made from (the
     /// character, or the run of white space).
     from: Vec<(u32, u32)>,
+    /// What characters are to an ASCII query, as found: a small cache by code point, each
+    /// slot the character, the fold it was judged for, and its kind.
+    kinds: Vec<(char, Fold, CharKind)>,
 }
 
 impl Folded {
+    /// What `c` (not ASCII) is to an ASCII query folded with `fold`.
+    fn kind(&mut self, c: char, fold: Fold) -> CharKind {
+        const SLOTS: usize = 256;
+        if self.kinds.is_empty() {
+            self.kinds = vec![('\0', fold, CharKind::Barrier); SLOTS];
+        }
+        let slot = c as usize % SLOTS;
+        if let (k, f, kind) = self.kinds[slot]
+            && k == c
+            && f == fold
+        {
+            return kind;
+        }
+        let mut folded = String::new();
+        fold_into(
+            c.encode_utf8(&mut [0; 4]),
+            fold,
+            &mut folded,
+            &mut Vec::new(),
+        );
+        let kind = if folded.is_ascii() {
+            CharKind::Foldable
+        } else if is_combining_mark(c) {
+            CharKind::MarkBarrier
+        } else {
+            CharKind::Barrier
+        };
+        self.kinds[slot] = (c, fold, kind);
+        kind
+    }
+
     fn fold(&mut self, text: &str, fold: Fold) {
         self.text.clear();
         self.from.clear();

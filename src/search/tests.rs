@@ -151,3 +151,53 @@ fn matches_are_character_boundaries_of_the_original() {
     }
     assert_eq!(smart("fine", "ﬁne"), ["ﬁne"]);
 }
+
+mod runs {
+    use super::super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of text that matter to an ASCII query: letters of it in both cases, white
+    /// space, characters that fold to ASCII (`é` both ways, `ß`, the Kelvin sign, a soft
+    /// hyphen, a no-break space, the Greek question mark that decomposes to `;`), and
+    /// characters that never do (quotes, a dash, Cyrillic, a combining mark on its own).
+    const PIECES: &[&str] = &[
+        "a", "b", "s", "A", "B", "S", ";", " ", "\n", "\u{e9}", "e\u{301}", "\u{301}", "\u{df}",
+        "\u{212a}", "k", "\u{ad}", "\u{a0}", "\u{37e}", "\u{201c}", "\u{2014}", "\u{430}",
+        "\u{1e9e}", "\u{fb01}", "fi", "e",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..40).prop_map(|p| p.concat())
+    }
+
+    fn needle() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(&["a", "b", "s", "A", "S", "k", "e", "fi", ";"][..]),
+            1..4,
+        )
+        .prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Cutting the text into runs finds exactly what folding the whole text finds.
+        #[test]
+        fn runs_find_what_folding_everything_finds(
+            text in text(),
+            needle in needle(),
+            case_sensitive in prop::option::of(any::<bool>()),
+            ignore_diacritics in any::<bool>(),
+        ) {
+            let options = Options { case_sensitive, ignore_diacritics, ..Options::default() };
+            let query = Query::new(&needle, options).unwrap();
+            let Matcher::Literal { fold, finder, ascii: Some(ascii) } = &query.matcher else {
+                panic!("an ASCII query without white space has the ASCII finder");
+            };
+            let mut whole = Vec::new();
+            find_folded(&text, 0, *fold, finder, &mut Folded::default(), &mut whole);
+            let mut cut = Vec::new();
+            find_in_runs(&text, *fold, ascii, finder, &mut Folded::default(), &mut cut);
+            prop_assert_eq!(cut, whole);
+        }
+    }
+}
