@@ -158,10 +158,7 @@ impl Query {
                 finder,
                 ascii,
             } => match ascii {
-                Some(ascii) if text.is_ascii() => {
-                    out.extend(ascii.find_iter(text).map(|m| m.range()));
-                }
-                Some(ascii) => find_in_runs(text, *fold, ascii, finder, scratch, out),
+                Some(ascii) => find_in_words(text, *fold, ascii, finder, scratch, out),
                 None => find_folded(text, 0, *fold, finder, scratch, out),
             },
         }
@@ -198,13 +195,14 @@ fn find_folded(
 }
 
 /// An ASCII query without white space in text that is not all ASCII (most prose: curly
-/// quotes and dashes in English, a few accented letters): a match can only be made of
-/// characters whose folded form is ASCII. The text is cut at every other character (a
-/// quote, a dash, a letter of another script, a combining mark that counts); each run that
-/// is plain ASCII goes to the ASCII finder, as ASCII text does, and only the runs with a
-/// character that folds to ASCII (`é` when diacritics are ignored, `ß`, a soft hyphen) are
-/// folded. The matches are those folding the whole text finds (a test compares the two).
-fn find_in_runs(
+/// quotes and dashes in English, umlauts in German): a match lies within one *word*, a
+/// stretch between white space and characters whose folded form is not ASCII (quotes,
+/// dashes, other scripts), which are never part of one. The ASCII finder runs over the
+/// whole text, as over ASCII text, and only the words with a character that folds to ASCII
+/// (`ü` when diacritics are ignored, `ß`, a soft hyphen, a combining mark) are folded and
+/// searched that way instead. The matches are those folding the whole text finds (a
+/// property test compares the two).
+fn find_in_words(
     text: &str,
     fold: Fold,
     ascii: &AhoCorasick,
@@ -213,55 +211,101 @@ fn find_in_runs(
     out: &mut Vec<Range<usize>>,
 ) {
     let bytes = text.as_bytes();
-    let mut run = |range: Range<usize>, plain: bool, scratch: &mut Folded| {
-        if range.is_empty() {
-            return;
-        }
-        let part = &text[range.clone()];
-        if plain {
-            out.extend(
-                ascii
-                    .find_iter(part)
-                    .map(|m| m.start() + range.start..m.end() + range.start),
-            );
-        } else {
-            find_folded(part, range.start, fold, finder, scratch, out);
-        }
-    };
-    let (mut start, mut plain, mut at) = (0, true, 0);
-    while let Some(skip) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+    // The words to fold, in order, not overlapping.
+    let mut slow: Vec<Range<usize>> = Vec::new();
+    let mut at = 0;
+    while let Some(skip) = first_non_ascii(&bytes[at..]) {
         at += skip;
         let Some(c) = text[at..].chars().next() else {
             break;
         };
-        let end = at + c.len_utf8();
-        match scratch.kind(c, fold) {
-            CharKind::Foldable => plain = false,
-            CharKind::Barrier => {
-                run(start..at, plain, scratch);
-                (start, plain) = (end, true);
-            }
-            CharKind::MarkBarrier => {
-                // A match just before a combining mark that counts is no match (`cafe`
-                // in `cafe` + acute): the run is folded with the mark.
-                run(start..end, false, scratch);
-                (start, plain) = (end, true);
-            }
+        if scratch.kind(c, fold) == CharKind::Barrier {
+            at += c.len_utf8();
+            continue;
+        }
+        let start = word_start(text, at, fold, scratch);
+        let end = word_end(text, at, fold, scratch);
+        match slow.last_mut() {
+            Some(last) if last.end >= start => last.end = end,
+            _ => slow.push(start..end),
         }
         at = end;
     }
-    run(start..text.len(), plain, scratch);
+    let first = out.len();
+    let mut next_slow = 0;
+    for m in ascii.find_iter(text) {
+        while slow.get(next_slow).is_some_and(|r| r.end <= m.start()) {
+            next_slow += 1;
+        }
+        if slow.get(next_slow).is_none_or(|r| m.end() <= r.start) {
+            out.push(m.range());
+        }
+    }
+    for word in slow {
+        find_folded(&text[word.clone()], word.start, fold, finder, scratch, out);
+    }
+    out[first..].sort_unstable_by_key(|r| r.start);
 }
 
-/// What a character that is not ASCII can be to an ASCII query.
+/// The index of the first byte of `bytes` that is not ASCII, looked for eight bytes at a
+/// time (most text has none, or few).
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in chunks.by_ref() {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        if word & HIGH != 0 {
+            return chunk.iter().position(|b| !b.is_ascii()).map(|i| at + i);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map(|i| at + i)
+}
+
+/// Where the word around the character at `at` starts (see [`find_in_words`]).
+fn word_start(text: &str, mut at: usize, fold: Fold, scratch: &mut Folded) -> usize {
+    while let Some(c) = text[..at].chars().next_back() {
+        if is_word_end(c, fold, scratch) {
+            break;
+        }
+        at -= c.len_utf8();
+    }
+    at
+}
+
+/// Where the word with the character at `at` in it ends.
+fn word_end(text: &str, mut at: usize, fold: Fold, scratch: &mut Folded) -> usize {
+    while let Some(c) = text[at..].chars().next() {
+        if is_word_end(c, fold, scratch) {
+            break;
+        }
+        at += c.len_utf8();
+    }
+    at
+}
+
+/// Whether `c` is never part of a match of an ASCII query without white space.
+fn is_word_end(c: char, fold: Fold, scratch: &mut Folded) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_whitespace()
+    } else {
+        scratch.kind(c, fold) == CharKind::Barrier
+    }
+}
+
+/// What a character that is not ASCII can be to an ASCII query without white space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CharKind {
-    /// Its folded form is ASCII (or nothing): it may be part of a match.
-    Foldable,
-    /// It never is.
+    /// Its folded form is ASCII (or nothing), or it is a combining mark that a match must
+    /// not end before: its word is folded.
+    Folds,
+    /// It is never part of a match (white space, or a folded form that is not ASCII).
     Barrier,
-    /// A combining mark that is kept: never part of a match, and no match ends before it.
-    MarkBarrier,
 }
 
 /// Text folded for matching, with where each of its bytes came from.
@@ -297,10 +341,10 @@ impl Folded {
             &mut folded,
             &mut Vec::new(),
         );
-        let kind = if folded.is_ascii() {
-            CharKind::Foldable
-        } else if is_combining_mark(c) {
-            CharKind::MarkBarrier
+        let kind = if c.is_whitespace() {
+            CharKind::Barrier
+        } else if folded.is_ascii() || is_combining_mark(c) {
+            CharKind::Folds
         } else {
             CharKind::Barrier
         };

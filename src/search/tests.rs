@@ -196,8 +196,21 @@ mod runs {
             let mut whole = Vec::new();
             find_folded(&text, 0, *fold, finder, &mut Folded::default(), &mut whole);
             let mut cut = Vec::new();
-            find_in_runs(&text, *fold, ascii, finder, &mut Folded::default(), &mut cut);
+            find_in_words(&text, *fold, ascii, finder, &mut Folded::default(), &mut cut);
             prop_assert_eq!(cut, whole);
+        }
+    }
+}
+
+#[test]
+fn the_first_byte_that_is_not_ascii() {
+    for len in 0..40 {
+        let mut bytes = vec![b'a'; len];
+        assert_eq!(first_non_ascii(&bytes), None);
+        for at in 0..len {
+            bytes[at] = 0xc3;
+            assert_eq!(first_non_ascii(&bytes), Some(at), "{len} {at}");
+            bytes[at] = b'a';
         }
     }
 }
