@@ -62,7 +62,7 @@ fn new_bookmark(state: &State, reader: &Reader, note: String) -> Bookmark {
         doc_title: reader.doc.title.clone(),
         section_path: reader.doc.sections[index].path.clone(),
         section_title: reader.doc.section_label(index),
-        section_slug: reader.doc.sections[index].slug(),
+        section_slug: reader.doc.section_slug(index),
         anchor,
         note,
         excerpt,

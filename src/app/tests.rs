@@ -1312,3 +1312,24 @@ fn a_search_keeps_at_most_max_kept_matches_then_stops_its_worker_and_says_so() {
     update(&mut state, Action::Key(press(KeyCode::Char('n'))));
     assert_eq!(find_state(&state).current_index(), Some(before + 1));
 }
+
+#[test]
+fn a_bookmark_in_a_repeated_chapter_links_to_that_chapter() {
+    let mut md = String::from("# Buch\n\n");
+    for n in 1..=4 {
+        md.push_str(&format!("## Kapitel\n\nText {n} im Kapitel.\n\n"));
+    }
+    let doc = Arc::new(parse(&md, Format::Markdown, "t", Some("de")));
+    let mut state = state_with(Arc::clone(&doc));
+    // To the third `Kapitel`.
+    for _ in 0..3 {
+        cmd(&mut state, Command::NextSection);
+    }
+    assert!(top_block_text(&state).starts_with("Kapitel"));
+    cmd(&mut state, Command::Bookmark);
+    let mark = state.bookmarks.values().next().expect("a bookmark");
+    assert_eq!(mark.section_slug, "kapitel-2", "GitHub's slug of the third one");
+    // The slug leads back to the same chapter.
+    let (block, _) = doc.fragment(&mark.section_slug).expect("the slug resolves");
+    assert_eq!(block, reader(&state).top.block);
+}

@@ -1026,6 +1026,27 @@ impl Document {
             .map(start)
     }
 
+    /// The anchor of section `index` in a link, unique in the document as GitHub makes it:
+    /// the second section whose slug is `chapter-viii` is `chapter-viii-1`, the third
+    /// `chapter-viii-2` ([`Document::fragment`] reads them back). An explicit id is kept.
+    pub fn section_slug(&self, index: usize) -> String {
+        let Some(section) = self.sections.get(index) else {
+            return String::new();
+        };
+        let slug = section.slug();
+        if section.id.is_some() || slug.is_empty() {
+            return slug;
+        }
+        match self.sections[..index]
+            .iter()
+            .filter(|s| s.slug() == slug)
+            .count()
+        {
+            0 => slug,
+            n => format!("{slug}-{n}"),
+        }
+    }
+
     /// All blocks in order.
     pub fn blocks(&self) -> impl DoubleEndedIterator<Item = BlockRef<'_>> + '_ {
         (0..self.blocks.len()).map(|i| self.block(i))
@@ -1339,6 +1360,22 @@ mod tests {
         assert!(parts[2].spans.is_empty());
         // One heading, one section.
         assert_eq!(doc.sections.len(), 1);
+    }
+
+    #[test]
+    fn repeated_section_titles_get_numbered_slugs_that_resolve() {
+        let md = "# T\n\n## Kapitel\n\na\n\n## Anders\n\nb\n\n## Kapitel\n\nc\n\n## Kapitel {#eigen}\n\nd\n\n## Kapitel\n\ne\n";
+        let doc = parse(md, Format::Markdown, "t", None);
+        let slugs: Vec<String> = (0..doc.sections.len()).map(|i| doc.section_slug(i)).collect();
+        let titled = &slugs[slugs.len() - 5..];
+        assert_eq!(titled, ["kapitel", "anders", "kapitel-1", "eigen", "kapitel-2"]);
+        for (i, slug) in slugs.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
+            assert_eq!(
+                doc.fragment(slug),
+                Some((doc.sections[i].blocks.start, 0)),
+                "{slug}"
+            );
+        }
     }
 
     #[test]
