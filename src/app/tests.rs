@@ -1328,7 +1328,10 @@ fn a_bookmark_in_a_repeated_chapter_links_to_that_chapter() {
     assert!(top_block_text(&state).starts_with("Kapitel"));
     cmd(&mut state, Command::Bookmark);
     let mark = state.bookmarks.values().next().expect("a bookmark");
-    assert_eq!(mark.section_slug, "kapitel-2", "GitHub's slug of the third one");
+    assert_eq!(
+        mark.section_slug, "kapitel-2",
+        "GitHub's slug of the third one"
+    );
     // The slug leads back to the same chapter.
     let (block, _) = doc.fragment(&mark.section_slug).expect("the slug resolves");
     assert_eq!(block, reader(&state).top.block);

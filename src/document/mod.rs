@@ -1366,9 +1366,14 @@ mod tests {
     fn repeated_section_titles_get_numbered_slugs_that_resolve() {
         let md = "# T\n\n## Kapitel\n\na\n\n## Anders\n\nb\n\n## Kapitel\n\nc\n\n## Kapitel {#eigen}\n\nd\n\n## Kapitel\n\ne\n";
         let doc = parse(md, Format::Markdown, "t", None);
-        let slugs: Vec<String> = (0..doc.sections.len()).map(|i| doc.section_slug(i)).collect();
+        let slugs: Vec<String> = (0..doc.sections.len())
+            .map(|i| doc.section_slug(i))
+            .collect();
         let titled = &slugs[slugs.len() - 5..];
-        assert_eq!(titled, ["kapitel", "anders", "kapitel-1", "eigen", "kapitel-2"]);
+        assert_eq!(
+            titled,
+            ["kapitel", "anders", "kapitel-1", "eigen", "kapitel-2"]
+        );
         for (i, slug) in slugs.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
             assert_eq!(
                 doc.fragment(slug),

@@ -101,8 +101,8 @@ pub fn scan(dir: &Path) -> std::io::Result<(Vec<Found>, Vec<String>)> {
 
 /// Lists the articles below `dir`: files ending in `.md`, `.markdown` or `.txt`, in it and
 /// its subfolders, leaving out hidden names (starting with `.`), symbolic links (so the
-/// walk stays inside and cannot loop) and INDEX.md itself. Subfolders that cannot be read
-/// are returned as messages.
+/// walk stays inside and cannot loop) and INDEX.md files (the folder's and its
+/// subfolders'). Subfolders that cannot be read are returned as messages.
 pub fn list(dir: &Path) -> std::io::Result<(Vec<Candidate>, Vec<String>)> {
     let mut files = Vec::new();
     let mut folders = vec![(dir.to_path_buf(), String::new())];
@@ -136,7 +136,9 @@ pub fn list(dir: &Path) -> std::io::Result<(Vec<Candidate>, Vec<String>)> {
             if kind.is_dir() {
                 folders.push((entry.path(), path));
             } else if kind.is_file()
-                && !(group.is_empty() && super::is_index_file(Path::new(&name)))
+                // INDEX.md is the list, not an article; a subfolder's is the list of a
+                // library of its own.
+                && !super::is_index_file(Path::new(&name))
                 && is_article_name(&name)
             {
                 files.push(Candidate {

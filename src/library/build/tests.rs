@@ -230,3 +230,25 @@ fn an_update_of_an_index_without_entries_puts_them_under_the_title() {
         "# Leer\n\nNoch nichts.\n\n- [A](a.md) — de — Über A.\n"
     );
 }
+
+#[test]
+fn the_index_files_of_subfolders_are_not_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("sub/deeper")).unwrap();
+    for name in [
+        "INDEX.md",
+        "b.md",
+        "sub/INDEX.md",
+        "sub/a.md",
+        "sub/deeper/index.md",
+        "sub/deeper/c.txt",
+    ] {
+        std::fs::write(root.join(name), "# T\n\nText.\n").unwrap();
+    }
+    let (mut candidates, problems) = list(root).unwrap();
+    assert!(problems.is_empty());
+    candidates.sort_by(|a, b| a.path.cmp(&b.path));
+    let paths: Vec<&str> = candidates.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(paths, ["b.md", "sub/a.md", "sub/deeper/c.txt"]);
+}
