@@ -61,18 +61,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Headless::Render { document, width }) => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let written = headless::render(&document, width, &config, &mut out)
-                .and_then(|()| Ok(out.flush()?));
-            match written {
-                // The reader of the output went away (`blatt render … | head`): done.
-                Err(e)
-                    if e.downcast_ref::<std::io::Error>()
-                        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
-                {
-                    Ok(())
-                }
-                other => other,
-            }
+            closed_pipe_is_done(
+                headless::render(&document, width, &config, &mut out)
+                    .and_then(|()| Ok(out.flush()?)),
+            )
         }
         Some(Headless::Search {
             query: text,
@@ -107,13 +99,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("blatt: search: {problem}");
             };
             let mut events = index_events(verbose);
-            headless::search_at(
-                library.as_deref(),
-                &setup,
-                &config,
-                &mut out,
-                &mut problems,
-                &mut events,
+            closed_pipe_is_done(
+                headless::search_at(
+                    library.as_deref(),
+                    &setup,
+                    &config,
+                    &mut out,
+                    &mut problems,
+                    &mut events,
+                )
+                .and_then(|()| Ok(out.flush()?)),
             )
         }
         Some(Headless::Index { dir, dry_run }) => {
@@ -245,6 +240,19 @@ fn headless_config_warnings(config: &Config, loaded: &[String]) -> Vec<String> {
     warnings.extend(Keymap::from_config(&config.keys).1);
     warnings.extend(Theme::new(&config.theme, true).1);
     warnings
+}
+
+/// The reader of the output went away (`blatt render … | head`): done, not an error.
+fn closed_pipe_is_done(result: anyhow::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 /// Writes to stdout; a closed pipe (`blatt list | head`) is not an error.

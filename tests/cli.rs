@@ -1079,3 +1079,45 @@ fn help_shows_an_example_of_every_command() {
         );
     }
 }
+
+/// `blatt search … | head -1`: the reader of the output goes away early; that is no error
+/// (exit 0, nothing on stderr), as for `render` and `list`.
+#[test]
+fn a_closed_pipe_ends_search_and_render_quietly() {
+    let config = config_dir();
+    let library = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search");
+    let article = library.join("danube.md");
+    let commands: [Vec<&std::ffi::OsStr>; 2] = [
+        vec![
+            "search".as_ref(),
+            "--no-index".as_ref(),
+            "the".as_ref(),
+            library.as_os_str(),
+        ],
+        vec!["render".as_ref(), article.as_os_str()],
+    ];
+    for args in commands {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_blatt"))
+            .args(&args)
+            .env("BLATT_CONFIG_DIR", config.path())
+            .env("BLATT_CACHE_DIR", config.path().join("cache"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start blatt");
+        // The reader of the pipe is gone before blatt writes.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("blatt ends");
+        assert!(
+            output.status.success(),
+            "{args:?}: {:?}, stderr: {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            output.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
