@@ -549,6 +549,10 @@ pub fn step(state: &mut State, forward: bool, count: usize) {
         return;
     };
     let top = reader.top_place();
+    // The match the reader is at counts while it is on screen; moved away from it (`G`, a
+    // page, a section), `n` and `N` go on from the screen, as in less and vim.
+    let current = reader.find.as_ref().and_then(|f| f.current);
+    let current_shown = current.is_some_and(|c| reader.shows(c.start.block, c.start.offset));
     let Some(find) = reader.find.as_mut().filter(|f| f.query.is_some()) else {
         state.flash = Some(format!(
             "no search yet ({} searches)",
@@ -569,8 +573,9 @@ pub fn step(state: &mut State, forward: bool, count: usize) {
     }
     let n = find.hits.len() as i64;
     // From the current match, or from just before the top of the screen when there is
-    // none (`n` then goes to the first match at or after it, `N` to the last before it).
-    let base = match find.current_index() {
+    // none or it is off screen (`n` then goes to the first match at or after it, `N` to
+    // the last before it).
+    let base = match find.current_index().filter(|_| current_shown) {
         Some(i) => i as i64,
         None => {
             let at = find.hits.partition_point(|h| h.start < top) as i64;

@@ -449,6 +449,14 @@ impl Reader {
         crate::search::document::Place { block, offset }
     }
 
+    /// Whether the line with byte `offset` of `block` is on screen.
+    pub fn shows(&mut self, block: usize, offset: usize) -> bool {
+        let doc = Arc::clone(&self.doc);
+        self.layout()
+            .line_at(&doc, block, offset)
+            .is_some_and(|pos| self.visible().contains(&pos))
+    }
+
     /// Shows byte `offset` of `block`: the view stays if its line is on screen, else that
     /// line goes to the top.
     pub fn reveal(&mut self, block: usize, offset: usize) {

@@ -1336,3 +1336,29 @@ fn a_bookmark_in_a_repeated_chapter_links_to_that_chapter() {
     let (block, _) = doc.fragment(&mark.section_slug).expect("the slug resolves");
     assert_eq!(block, reader(&state).top.block);
 }
+
+#[test]
+fn n_and_shift_n_go_on_from_the_screen_once_the_reader_moved_away_from_the_match() {
+    let mut state = state_with(long_doc());
+    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
+    type_text(&mut state, "paragraph 2 of");
+    update(&mut state, Action::Key(press(KeyCode::Enter)));
+    let total = find_state(&state).hits.len();
+    assert!(total > 3);
+    assert_eq!(find_state(&state).current_index(), Some(0));
+    // To the end: `N` is the last match above the screen (as in less), not the one
+    // before the first (the last, by going round).
+    cmd(&mut state, Command::Bottom);
+    let above = find_state(&state)
+        .hits
+        .partition_point(|h| h.start < reader(&state).top_place());
+    assert!(above > 1, "matches above the end");
+    update(&mut state, Action::Key(press(KeyCode::Char('N'))));
+    assert_eq!(find_state(&state).current_index(), Some(above - 1));
+    assert_eq!(state.flash, None, "no going round");
+    // Back to the top: `n` is the first match, not the one after the last.
+    cmd(&mut state, Command::Top);
+    update(&mut state, Action::Key(press(KeyCode::Char('n'))));
+    assert_eq!(find_state(&state).current_index(), Some(0));
+    assert_eq!(state.flash, None);
+}
