@@ -102,6 +102,9 @@ pub struct Browse {
     counted: bool,
     /// What the status line says once the article stepped to is open.
     pub(super) after_open: Option<String>,
+    /// The step of `}`/`{` whose article is being opened: should it fail to open, the
+    /// step goes on past it.
+    pub(super) stepping: Option<Box<Step>>,
 }
 
 impl Browse {
@@ -581,6 +584,23 @@ pub(super) fn step(state: &mut State, forward: bool, effects: &mut Vec<Effect>) 
     }
 }
 
+/// The article `step` went to could not be opened (`message`): it is passed over, named in
+/// the status line with the others, and the step goes on.
+pub(super) fn pass_over(
+    state: &mut State,
+    mut step: Step,
+    title: &str,
+    message: &str,
+    effects: &mut Vec<Effect>,
+) {
+    step.skipped.push(format!("“{title}”: {message}"));
+    if advance(&mut step) {
+        walk(state, step, effects);
+    } else {
+        at_end(state, &step);
+    }
+}
+
 /// Moves `step` on by one entry; false at the start of the list.
 fn advance(step: &mut Step) -> bool {
     if step.forward {
@@ -633,6 +653,7 @@ pub(super) fn walk(state: &mut State, mut step: Step, effects: &mut Vec<Effect>)
             super::remember_position(state, open, effects);
             effects.push(Effect::Flush);
             state.browse.after_open = skipped_note(&step.skipped);
+            state.browse.stepping = Some(Box::new(step.clone()));
             super::open_entry(state, step.to, effects);
             return;
         }

@@ -177,27 +177,58 @@ pub(super) fn checked(state: &mut State, targets: Vec<(usize, Target)>, effects:
     let mut gained = Vec::new();
     let mut hidden = false;
     for (i, target) in targets {
-        let Some(entry) = state.library.entries.get_mut(i) else {
-            continue;
-        };
-        if entry.target.is_checked() || !target.is_checked() {
+        if state
+            .library
+            .entries
+            .get(i)
+            .is_none_or(|e| e.target.is_checked() || !target.is_checked())
+        {
             continue;
         }
-        let had_row = has_description_row(entry);
-        entry.target = target;
-        if !had_row && has_description_row(entry) {
+        let (row, hides) = set_target(state, i, target);
+        if row {
             gained.push(i);
         }
-        let key = entry.key(&state.library.origin);
-        if let Some(key) = &key {
-            state.note_key(key, i);
-        }
-        if let Some(slot) = state.keys.get_mut(i) {
-            *slot = key;
-        }
-        hidden |= state.recount_entry(i);
+        hidden |= hides;
     }
     state.advance_checked();
+    show_targets(state, gained, hidden);
+    retry_pending_open(state, effects);
+}
+
+/// An article that could not be opened (not text, unreadable): its entry shows why, is
+/// left out of the counts, and `}`/`{` pass it over from now on. `Enter` on it tries again.
+pub(super) fn not_opened(state: &mut State, entry: usize, message: String) {
+    if state.library.entries.get(entry).is_none() {
+        return;
+    }
+    let target = Target::Problem(crate::library::EntryProblem::NotOpened(message));
+    let (row, hidden) = set_target(state, entry, target);
+    show_targets(state, if row { vec![entry] } else { Vec::new() }, hidden);
+}
+
+/// Gives entry `i` its target, with its key and counts. Returns whether the entry gained a
+/// description row (its problem shows there) and whether it left the rows shown.
+fn set_target(state: &mut State, i: usize, target: Target) -> (bool, bool) {
+    let Some(entry) = state.library.entries.get_mut(i) else {
+        return (false, false);
+    };
+    let had_row = has_description_row(entry);
+    entry.target = target;
+    let gained = !had_row && has_description_row(entry);
+    let key = entry.key(&state.library.origin);
+    if let Some(key) = &key {
+        state.note_key(key, i);
+    }
+    if let Some(slot) = state.keys.get_mut(i) {
+        *slot = key;
+    }
+    (gained, state.recount_entry(i))
+}
+
+/// The list after targets changed: made anew when entries left it, else with the new
+/// description rows added.
+fn show_targets(state: &mut State, mut gained: Vec<usize>, hidden: bool) {
     if hidden {
         // A finished article, while those are hidden: the list is made anew.
         super::browse::relist(state);
@@ -209,7 +240,6 @@ pub(super) fn checked(state: &mut State, targets: Vec<(usize, Target)>, effects:
         super::filter::refresh_rows(state);
         keep_selection_visible(state);
     }
-    retry_pending_open(state, effects);
 }
 
 /// Inserts a description row after the title row of each entry in `gained` (sorted): an

@@ -1035,6 +1035,15 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
 }
 
 fn open_entry(state: &mut State, entry: usize, effects: &mut Vec<Effect>) {
+    // An article that could not be opened before is looked at again (it may be fixed).
+    if let Some(e) = state.library.entries.get_mut(entry)
+        && matches!(
+            e.target,
+            Target::Problem(crate::library::EntryProblem::NotOpened(_))
+        )
+    {
+        e.target = Target::Unchecked;
+    }
     let Some(e) = state.library.entries.get(entry) else {
         return;
     };
@@ -1084,6 +1093,12 @@ fn loaded(
             state.open_fragment = None;
             state.flash = None;
             state.browse.after_open = None;
+            library::not_opened(state, entry, message.clone());
+            // Stepping with `}`/`{`: passed over like any entry that cannot be opened.
+            if let Some(step) = state.browse.stepping.take().filter(|s| s.to == entry) {
+                browse::pass_over(state, *step, &title, &message, effects);
+                return;
+            }
             state.show_message(
                 "Cannot open this article",
                 vec![title, String::new(), message],
@@ -1091,6 +1106,7 @@ fn loaded(
             state.screen = Screen::Library;
         }
         Ok(doc) => {
+            state.browse.stepping = None;
             if let Some(previous) = state.reader.as_ref() {
                 remember_position(state, previous.key.clone(), effects);
             }

@@ -59,6 +59,10 @@ pub enum EntryProblem {
     SymlinkLoop(String),
     #[error("cannot read {0}: {1}")]
     Unreadable(String, String),
+    /// Found, but opening it failed (not text, unreadable); the reason as the loader
+    /// gave it.
+    #[error("{0}")]
+    NotOpened(String),
 }
 
 /// Resolves a link from INDEX.md against the library folder `root`, which must be

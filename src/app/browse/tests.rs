@@ -684,3 +684,51 @@ fn a_library_read_again_keeps_the_view_the_hidden_articles_and_the_counts() {
     assert_eq!(state.browse.finished, 1);
     assert!(state.browse.is_shown(state.selected));
 }
+
+#[test]
+fn an_article_that_does_not_open_is_passed_over_by_a_step_and_known_from_then_on() {
+    let mut state = state_of(news(), Settings::default());
+    open(&mut state, 0);
+    assert_eq!(state.browse.broken, 2);
+    assert_eq!(loads(&cmd(&mut state, Command::NextArticle)), [2]);
+    // Drei turns out not to be text: the step goes on to Vier and the reader stays.
+    let effects = update(
+        &mut state,
+        Action::Loaded {
+            entry: 2,
+            result: Err("drei.md: this looks like a binary file".into()),
+        },
+    );
+    assert_eq!(loads(&effects), [3], "{effects:?}");
+    assert_eq!(state.screen, Screen::Reader);
+    assert_eq!(
+        state.mode,
+        crate::app::Mode::Normal,
+        "no message in the way"
+    );
+    load(&mut state, 3);
+    assert_eq!(
+        state.flash.as_deref(),
+        Some(
+            "skipped 2 entries that cannot be opened: “Zwei”: file not found: zwei.md; “Drei”: drei.md: this looks like a binary file"
+        )
+    );
+    // Known from now on: its entry says why and is not counted; `{` passes it over.
+    assert!(matches!(
+        state.library.entries[2].target,
+        Target::Problem(EntryProblem::NotOpened(_))
+    ));
+    assert_eq!(state.browse.broken, 3);
+    assert_eq!(loads(&cmd(&mut state, Command::PreviousArticle)), [0]);
+    load(&mut state, 0);
+    // `Enter` on it in the library looks at it again.
+    cmd(&mut state, Command::Back);
+    state.selected = 2;
+    let effects = cmd(&mut state, Command::Open);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Check { entries } if entries == &[2])),
+        "{effects:?}"
+    );
+}
