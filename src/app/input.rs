@@ -169,9 +169,10 @@ pub fn interpret(
     key: &KeyEvent,
 ) -> Intent {
     let chord = Chord::from_event(key);
-    // Ctrl-C quits and Ctrl-Z suspends in every mode (a control key is never text).
+    // Ctrl-C quits, Ctrl-Z suspends and Ctrl-L redraws in every mode (a control key is
+    // never text).
     let always = match keymap.lookup(context, &[chord]) {
-        Lookup::Command(command @ (Command::Quit | Command::Suspend))
+        Lookup::Command(command @ (Command::Quit | Command::Suspend | Command::Redraw))
             if chord.modifiers.contains(KeyModifiers::CONTROL) =>
         {
             Some(command)

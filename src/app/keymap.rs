@@ -39,6 +39,7 @@ pub enum Command {
     Help,
     Quit,
     Suspend,
+    Redraw,
     Bookmark,
     Note,
     Bookmarks,
@@ -69,7 +70,7 @@ pub enum Command {
 
 /// Each command with its name in the `[keys]` tables and its line in the help screen, in
 /// the order of the enum (a test checks it), so that a command indexes its own row.
-const COMMANDS: [(Command, &str, &str); 41] = [
+const COMMANDS: [(Command, &str, &str); 42] = [
     (Command::Down, "down", "line down / next item"),
     (Command::Up, "up", "line up / previous item"),
     (Command::PageDown, "page_down", "page down"),
@@ -130,6 +131,11 @@ const COMMANDS: [(Command, &str, &str); 41] = [
         Command::Suspend,
         "suspend",
         "suspend to the shell (fg returns)",
+    ),
+    (
+        Command::Redraw,
+        "redraw",
+        "draw the whole screen again (after another program wrote on it)",
     ),
     (
         Command::Bookmark,
@@ -318,6 +324,7 @@ impl Context {
                 CommandLine,
                 Quit,
                 Suspend,
+                Redraw,
                 UpdateIndex,
                 ToggleRead,
                 HideFinished,
@@ -353,6 +360,7 @@ impl Context {
                 CommandLine,
                 Quit,
                 Suspend,
+                Redraw,
                 NextArticle,
                 PreviousArticle,
                 ToggleRead,
@@ -375,9 +383,10 @@ impl Context {
                 Help,
                 Quit,
                 Suspend,
+                Redraw,
             ],
             Context::Help => &[
-                Down, Up, PageDown, PageUp, Top, Bottom, Back, Help, Quit, Suspend,
+                Down, Up, PageDown, PageUp, Top, Bottom, Back, Help, Quit, Suspend, Redraw,
             ],
             Context::Bookmarks => &[
                 Down,
@@ -399,6 +408,7 @@ impl Context {
                 Help,
                 Quit,
                 Suspend,
+                Redraw,
             ],
             Context::Results => &[
                 Down,
@@ -420,6 +430,7 @@ impl Context {
                 Help,
                 Quit,
                 Suspend,
+                Redraw,
             ],
             Context::Links => &[
                 Down,
@@ -441,6 +452,7 @@ impl Context {
                 Help,
                 Quit,
                 Suspend,
+                Redraw,
             ],
         }
     }

@@ -489,6 +489,7 @@ impl State {
         // Marked read and then unread without ever being opened: still new.
         let never_opened = |d: &&DocState| {
             !d.finished
+                && d.percent == 0.0
                 && d.anchor == crate::anchor::Anchor::default()
                 && d.read_sections.is_empty()
         };
@@ -879,6 +880,10 @@ fn run_command(state: &mut State, command: Command, count: usize, effects: &mut 
             effects.push(Effect::Suspend);
             return;
         }
+        Command::Redraw => {
+            effects.push(Effect::Redraw);
+            return;
+        }
         Command::CommandLine => {
             state.mode = Mode::Typing(Typing::new(Prompt::CommandLine, String::new()));
             return;
@@ -1019,7 +1024,11 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
             ));
         }
         Command::Undo => bookmarks::undo_delete(state, effects),
-        Command::DeleteBookmark | Command::CommandLine | Command::Quit | Command::Suspend => {}
+        Command::DeleteBookmark
+        | Command::CommandLine
+        | Command::Quit
+        | Command::Suspend
+        | Command::Redraw => {}
         Command::Search
         | Command::NextMatch
         | Command::PreviousMatch
@@ -1309,6 +1318,7 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
         Command::Open
         | Command::Quit
         | Command::Suspend
+        | Command::Redraw
         | Command::ScreenTop
         | Command::ScrollTop
         | Command::ScrollCenter

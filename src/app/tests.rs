@@ -1362,3 +1362,24 @@ fn n_and_shift_n_go_on_from_the_screen_once_the_reader_moved_away_from_the_match
     assert_eq!(find_state(&state).current_index(), Some(0));
     assert_eq!(state.flash, None);
 }
+
+#[test]
+fn ctrl_l_draws_the_whole_screen_again_anywhere() {
+    let ctrl_l = || {
+        Action::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('l'),
+            crossterm::event::KeyModifiers::CONTROL,
+        ))
+    };
+    let mut state = state_with(long_doc());
+    assert_eq!(update(&mut state, ctrl_l()), [Effect::Redraw]);
+    // Also while a query is typed: a control key is never text.
+    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
+    type_text(&mut state, "sec");
+    assert_eq!(update(&mut state, ctrl_l()), [Effect::Redraw]);
+    assert!(matches!(&state.mode, Mode::Typing(t) if t.text() == "sec"));
+    update(&mut state, Action::Key(press(KeyCode::Esc)));
+    // And in the library.
+    cmd(&mut state, Command::Back);
+    assert_eq!(update(&mut state, ctrl_l()), [Effect::Redraw]);
+}
