@@ -89,7 +89,10 @@ pub(super) fn command(
             Command::Back if results::back(state, effects) => {
                 Some(Overlay::Results { selected, offset })
             }
-            Command::Back => None,
+            Command::Back => {
+                results::closed(state, effects);
+                None
+            }
             Command::Help => Some(Overlay::Help {
                 context: super::Context::Results,
                 offset: 0,

@@ -125,6 +125,9 @@ pub struct Results {
     /// Entries of the library when the search started (more may come in while a large
     /// INDEX.md is read: those were not searched).
     pub entries: usize,
+    /// The article open in the reader when the search was started there: closing the list
+    /// goes back to it.
+    pub came_from: Option<usize>,
     /// The row selected and the first shown when an article was opened from the list: back
     /// from that article (entry), the list shows again there.
     pub opened: Option<(usize, usize, usize)>,
@@ -145,6 +148,7 @@ impl Results {
             problems: Vec::new(),
             entries,
             opened: None,
+            came_from: None,
         }
     }
 
@@ -308,7 +312,17 @@ pub fn submit(state: &mut State, typing: Typing, effects: &mut Vec<Effect>) {
         .strip_prefix(super::find::REGEX_PREFIX)
         .unwrap_or(&text)
         .to_string();
-    state.search_all.results = Some(Results::new(id, text, regex, state.library.entries.len()));
+    // Started in the reader (or again from a list that was): the list closes back there.
+    let came_from = match (state.screen, state.reader.as_ref(), &state.overlay) {
+        (super::Screen::Reader, Some(reader), _) => Some(reader.entry),
+        (_, _, Some(Overlay::Results { .. })) => {
+            state.search_all.results.as_ref().and_then(|r| r.came_from)
+        }
+        _ => None,
+    };
+    let mut results = Results::new(id, text, regex, state.library.entries.len());
+    results.came_from = came_from;
+    state.search_all.results = Some(results);
     if state.reading_index {
         state.flash = Some(format!(
             "INDEX.md is still being read: searching the {} entries in so far",
@@ -364,6 +378,19 @@ pub fn back(state: &mut State, effects: &mut Vec<Effect>) -> bool {
         return true;
     }
     false
+}
+
+/// The list closed: back to the article it was started from, if it was (opened again at
+/// its saved place if another one was opened from the list meanwhile).
+pub fn closed(state: &mut State, effects: &mut Vec<Effect>) {
+    let Some(entry) = state.search_all.results.as_ref().and_then(|r| r.came_from) else {
+        return;
+    };
+    if state.reader.as_ref().is_some_and(|r| r.entry == entry) {
+        state.screen = super::Screen::Reader;
+    } else {
+        super::open_entry(state, entry, effects);
+    }
 }
 
 /// Enter on a row: its article opens at the hit, with the search on in the article.

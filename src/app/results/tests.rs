@@ -438,3 +438,45 @@ fn an_article_with_many_matches_lists_the_first_and_counts_all() {
     );
     assert_eq!(find.current_index(), Some(PER_ARTICLE - 1));
 }
+
+#[test]
+fn the_list_started_in_the_reader_closes_back_to_the_article() {
+    let mut state = library_state();
+    update(&mut state, press(KeyCode::Enter));
+    let doc = seed(&state);
+    update(
+        &mut state,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(doc),
+        },
+    );
+    update(&mut state, press(KeyCode::Char('G')));
+    let top = state.reader.as_ref().expect("a reader").top;
+    update(&mut state, press(KeyCode::Char('S')));
+    type_text(&mut state, "tiktok");
+    let effects = update(&mut state, press(KeyCode::Enter));
+    let search = job(&effects).clone();
+    run_worker(&mut state, &search);
+    assert_eq!(
+        state.screen,
+        Screen::Library,
+        "the list shows over the library"
+    );
+    // Closed: back in the article, where it was.
+    let effects = update(&mut state, press(KeyCode::Esc));
+    assert!(effects.is_empty(), "nothing to load: {effects:?}");
+    assert_eq!(state.overlay, None);
+    assert_eq!(state.screen, Screen::Reader);
+    assert_eq!(state.reader.as_ref().map(|r| r.top), Some(top));
+    // Started in the library, the list closes to the library.
+    update(&mut state, press(KeyCode::Char('q')));
+    assert_eq!(state.screen, Screen::Library);
+    update(&mut state, press(KeyCode::Char('S')));
+    let effects = update(&mut state, press(KeyCode::Enter));
+    let search = job(&effects).clone();
+    run_worker(&mut state, &search);
+    update(&mut state, press(KeyCode::Esc));
+    assert_eq!(state.overlay, None);
+    assert_eq!(state.screen, Screen::Library);
+}
