@@ -369,12 +369,13 @@ impl Reader {
     /// the caller's to run again (its matches are places in the old text).
     pub fn replace_doc(&mut self, doc: Arc<Document>) {
         let anchor = self.pending.take().unwrap_or_else(|| self.anchor());
-        self.doc = doc;
+        let old = std::mem::replace(&mut self.doc, doc);
         // Layouts, section keys and waiting pieces all belong to the old text.
         self.cache = LayoutCache::default();
-        self.keys.clear();
+        let old_keys = std::mem::take(&mut self.keys);
         self.paths_seen.clear();
         self.sync_keys();
+        self.move_read_marks(&old, &old_keys);
         self.waiting.clear();
         self.bottom_when_loaded = false;
         self.place = None;
@@ -388,6 +389,36 @@ impl Reader {
         }
         self.prepare();
         self.reopen_at(&anchor);
+    }
+
+    /// Read marks name a section by its heading path and which of the sections with that
+    /// path it is (`Kapitel #4`): a section with the same heading added before it (an
+    /// edit) would move every mark after it onto its neighbour. So once the new text is
+    /// complete, each read section of the old text is found in it by its first paragraph
+    /// (as a saved place is found) and its mark goes with it; a section whose text is not
+    /// found keeps its mark as it was.
+    fn move_read_marks(&mut self, old: &Document, old_keys: &[String]) {
+        if !self.doc.complete || self.read_sections.is_empty() {
+            return;
+        }
+        let moved = |key: &String| -> Option<String> {
+            let section = old.sections.get(old_keys.iter().position(|k| k == key)?)?;
+            let block = if section.blocks.len() > 1 {
+                section.blocks.start + 1
+            } else {
+                section.blocks.start
+            };
+            let anchor = crate::anchor::Anchor::at(old, block, 0);
+            let (found, _) = anchor.resolve(&self.doc)?;
+            (self.doc.get(found)?.fingerprint() == anchor.fingerprint)
+                .then(|| self.keys.get(self.doc.section_of(found)).cloned())
+                .flatten()
+        };
+        self.read_sections = self
+            .read_sections
+            .iter()
+            .map(|key| moved(key).unwrap_or_else(|| key.clone()))
+            .collect();
     }
 
     /// A piece of a loading article: appended now, or kept until a search worker lets go
@@ -648,6 +679,11 @@ impl Reader {
     /// Whether the whole article is on its first screen.
     pub fn fits_on_screen(&self) -> bool {
         self.top == LinePos::default() && self.at_end()
+    }
+
+    /// The read-mark key of section `section` ([`section_key`]).
+    pub fn key_of(&self, section: usize) -> Option<&str> {
+        self.keys.get(section).map(String::as_str)
     }
 
     pub fn is_read(&self, section: usize) -> bool {

@@ -642,3 +642,59 @@ fn links_listed_twice_map_in_order() {
     let map = entry_map(&old.entries, &old.origin, &new.entries, &new.origin);
     assert_eq!(map, [Some(1), None, Some(3), Some(0)]);
 }
+
+/// Five chapters with the same title, each with its own first paragraph; `extra` adds one
+/// more at the top.
+fn chapters(extra: bool) -> Arc<crate::document::Document> {
+    let mut md = String::from("# Buch\n\n");
+    if extra {
+        md.push_str("## Kapitel\n\nEin neues erstes Kapitel.\n\n");
+    }
+    for n in 1..=5 {
+        md.push_str(&format!(
+            "## Kapitel\n\nDas Kapitel mit der Nummer {n}.\n\n"
+        ));
+    }
+    Arc::new(parse(&md, Format::Markdown, "t", Some("de")))
+}
+
+#[test]
+fn read_marks_go_with_their_chapters_when_one_with_the_same_title_is_added_before() {
+    let old = chapters(false);
+    let mut reader = crate::app::reader::Reader::new(
+        "k".into(),
+        0,
+        Arc::clone(&old),
+        80,
+        24,
+        &Settings::default(),
+    );
+    // Chapters 3 and 4 (sections 3 and 4 after the untitled part and the title's).
+    let section_of = |doc: &crate::document::Document, n: usize| {
+        doc.sections
+            .iter()
+            .position(|s| {
+                doc.block(s.blocks.start + 1)
+                    .text
+                    .ends_with(&format!("Nummer {n}."))
+            })
+            .expect("the chapter")
+    };
+    let key_of = |reader: &crate::app::reader::Reader, n: usize| {
+        let section = section_of(&reader.doc, n);
+        reader.key_of(section).expect("a key").to_string()
+    };
+    let (three, four) = (key_of(&reader, 3), key_of(&reader, 4));
+    reader.read_sections = [three.clone(), four.clone()].into_iter().collect();
+    reader.replace_doc(chapters(true));
+    let read: Vec<usize> = (0..reader.doc.sections.len())
+        .filter(|&s| reader.is_read(s))
+        .collect();
+    let doc = Arc::clone(&reader.doc);
+    assert_eq!(read, [section_of(&doc, 3), section_of(&doc, 4)]);
+    assert_ne!(
+        key_of(&reader, 3),
+        three,
+        "the key of chapter 3 is another now"
+    );
+}
