@@ -65,11 +65,13 @@ pub enum Command {
     HideFinished,
     /// The library list with one row per entry, or three (`v`).
     ToggleView,
+    /// Go to the count as a percentage of the article (`50%`).
+    Percent,
 }
 
 /// Each command with its name in the `[keys]` tables and its line in the help screen, in
 /// the order of the enum (a test checks it), so that a command indexes its own row.
-const COMMANDS: [(Command, &str, &str); 41] = [
+const COMMANDS: [(Command, &str, &str); 42] = [
     (Command::Down, "down", "line down / next item"),
     (Command::Up, "up", "line up / previous item"),
     (Command::PageDown, "page_down", "page down"),
@@ -207,6 +209,11 @@ const COMMANDS: [(Command, &str, &str); 41] = [
         "toggle_view",
         "one row per entry (again: three)",
     ),
+    (
+        Command::Percent,
+        "percent",
+        "N%: N percent into the article (50% half way), at once while it loads",
+    ),
 ];
 
 impl Command {
@@ -247,6 +254,7 @@ impl Command {
                 | Command::PreviousSection
                 | Command::NextMatch
                 | Command::PreviousMatch
+                | Command::Percent
         )
     }
 }
@@ -332,6 +340,7 @@ impl Context {
                 HalfPageUp,
                 Top,
                 Bottom,
+                Percent,
                 ScreenMiddle,
                 ScreenBottom,
                 NextSection,

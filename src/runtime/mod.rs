@@ -20,7 +20,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub use load::{check_entries, load, read_entry, start_load};
+pub use load::{check_entries, load, read_ahead, read_entry, start_load};
 use workers::{Budget, Outbox, Sent, Source};
 
 use crate::app::{Action, Effect, State, update};
@@ -405,6 +405,7 @@ impl Loop {
                                             entry,
                                             blocks: Vec::new(),
                                             done: true,
+                                            end: None,
                                             error: Some(format!(
                                                 "cannot start reading the rest: {e}"
                                             )),
@@ -421,6 +422,19 @@ impl Loop {
                             },
                         )),
                     }
+                }
+                Effect::ReadAhead { entry, jump } => {
+                    // Read here and now: a window is read within a frame, and the key
+                    // that asked for it is answered in the next one.
+                    let result = read_ahead(state, entry, &jump, runtime.read_cap);
+                    queue.extend(update(
+                        state,
+                        Action::Ahead {
+                            entry,
+                            jump,
+                            result,
+                        },
+                    ));
                 }
                 Effect::Search(job) => {
                     if let Some(search) = self.search.take() {
