@@ -21,7 +21,7 @@ fn article(size: usize) -> String {
             text.push_str(&format!("KAPITEL {}\n\n", i / 40 + 1));
         }
         text.push_str(&format!(
-            "Absatz {i} erzählt, wie es weiterging, mit genug Worten für zwei Zeilen am Schirm.\n\n"
+            "Absatz {i} erzählt, wie es mit der Donaudampfschifffahrtsgesellschaft und den Verkehrsinfrastrukturfinanzierungsgesellschaften weiterging.\n\n"
         ));
         i += 1;
     }
@@ -31,7 +31,12 @@ fn article(size: usize) -> String {
 
 /// The state with `text` (named `name`) open, its first piece in, and the loader of the rest.
 fn opened(text: &str, name: &str) -> (State, Option<Loader>, Vec<Effect>) {
-    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    // Hyphenated, as by default: lines break as the language has it.
+    let settings = Settings {
+        hyphenate: true,
+        ..Settings::default()
+    };
+    let mut state = State::new(bundled_library(), settings, Keymap::default());
     update(&mut state, Action::Resize(80, 24));
     let effects = update(&mut state, Action::Command(Command::Open));
     assert_eq!(effects, [Effect::Load { entry: 0 }]);
@@ -180,6 +185,8 @@ fn g_while_loading_shows_the_end_at_once() {
     );
     assert!(reader(&state).loading());
     let shown = screen(&state);
+    // Laid out as the article: hyphenated in its language.
+    assert_eq!(reader(&state).doc.language.as_deref(), Some("de"));
     // The rest arrives: the same screen, now in the whole article.
     loop {
         let (done, _) = more(&mut state, &mut loader);

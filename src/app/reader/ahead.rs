@@ -116,7 +116,11 @@ impl Reader {
         if !self.loading() || window.size != self.main_doc().expected {
             return false;
         }
-        let doc = Arc::new(window.doc);
+        let mut doc = window.doc;
+        // Laid out as the article is (hyphenation follows the language).
+        doc.language.clone_from(&self.main_doc().language);
+        doc.title.clone_from(&self.main_doc().title);
+        let doc = Arc::new(doc);
         let target = match jump {
             Jump::End => None,
             Jump::Byte(byte) => Some((doc.block_at_byte(*byte).unwrap_or(0), 0)),
