@@ -138,6 +138,9 @@ pub struct State {
     checked: usize,
     /// INDEX.md is still being parsed: more entries will come ([`Action::MoreEntries`]).
     pub reading_index: bool,
+    /// `G` was pressed in the library while INDEX.md was still being read: the selection
+    /// follows the end as entries arrive, until the last one (or the person moves).
+    pub to_last_entry: bool,
     /// An open waiting for the library to be read or checked further.
     pub pending_open: Option<PendingOpen>,
     /// Selected entry (index into `library.entries`).
@@ -396,6 +399,7 @@ impl State {
             entry_of: HashMap::with_capacity(count),
             checked: 0,
             reading_index: false,
+            to_last_entry: false,
             pending_open: None,
             selected: 0,
             offset: 0,
@@ -945,6 +949,8 @@ fn quit(state: &mut State, effects: &mut Vec<Effect>) {
 
 fn library_command(state: &mut State, command: Command, count: usize, effects: &mut Vec<Effect>) {
     library::cancel_pending_open(state);
+    // `G` ends on the last entry of INDEX.md, not of the part read so far.
+    state.to_last_entry = command == Command::Bottom && state.reading_index;
     let height = state.list_height();
     let page = (height / 3).max(1);
     // Moves go through the list shown: the filtered one in its order while filtering.
