@@ -12,8 +12,12 @@ use super::cuts;
 use super::stream::{LoadError, Loader, PIECE};
 use super::{Document, Format};
 
-/// Bytes a window holds at most: many screens, read and parsed within a frame.
-pub const WINDOW: u64 = 512 * 1024;
+/// Bytes a window holds at most: dozens of screens, read and parsed within a frame (a few
+/// ms), while the in-order reading catches up with it (about a second into a 100 MB
+/// article).
+pub const WINDOW: u64 = 128 * 1024;
+/// Bytes of the window at the end (`G`): its last screens.
+pub const END_WINDOW: u64 = 64 * 1024;
 
 /// What a window was read for.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +46,7 @@ pub struct Window {
 /// Where the window for `jump` is read from: its first byte, in a file of `size` bytes.
 pub fn origin(jump: &Jump, size: u64) -> u64 {
     match jump {
-        Jump::End => size.saturating_sub(WINDOW),
+        Jump::End => size.saturating_sub(END_WINDOW),
         Jump::Byte(at) => (*at).min(size),
         // The place may have moved a little (an estimate, or an edit): some text before it.
         Jump::Anchor(anchor) => anchor.byte.unwrap_or(0).saturating_sub(WINDOW / 8),

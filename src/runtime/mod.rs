@@ -126,6 +126,25 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
     Ok(())
 }
 
+/// Reads a window for a jump far into a loading article here and now (it is read within a
+/// frame, and the key that asked for it is answered in the next one) and takes it in.
+fn ahead(
+    state: &mut State,
+    runtime: &Runtime,
+    entry: usize,
+    jump: crate::app::Jump,
+) -> Vec<Effect> {
+    let result = read_ahead(state, entry, &jump, runtime.read_cap);
+    update(
+        state,
+        Action::Ahead {
+            entry,
+            jump,
+            result,
+        },
+    )
+}
+
 /// The loop's own bookkeeping.
 struct Loop {
     inbox: Receiver<Sent>,
@@ -387,7 +406,16 @@ impl Loop {
                                 entry,
                                 result: Ok(doc),
                             };
-                            queue.extend(update(state, loaded));
+                            for effect in update(state, loaded) {
+                                match effect {
+                                    // A saved place far in is read before the rest of the
+                                    // article starts to take a core.
+                                    Effect::ReadAhead { entry, jump } => {
+                                        queue.extend(ahead(state, runtime, entry, jump));
+                                    }
+                                    effect => queue.push_back(effect),
+                                }
+                            }
                             if let Some(loader) = loader {
                                 let budget = Budget::new(PIECES_IN_FLIGHT);
                                 let outbox = Outbox::new(
@@ -424,17 +452,7 @@ impl Loop {
                     }
                 }
                 Effect::ReadAhead { entry, jump } => {
-                    // Read here and now: a window is read within a frame, and the key
-                    // that asked for it is answered in the next one.
-                    let result = read_ahead(state, entry, &jump, runtime.read_cap);
-                    queue.extend(update(
-                        state,
-                        Action::Ahead {
-                            entry,
-                            jump,
-                            result,
-                        },
-                    ));
+                    queue.extend(ahead(state, runtime, entry, jump));
                 }
                 Effect::Search(job) => {
                     if let Some(search) = self.search.take() {
