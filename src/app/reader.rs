@@ -649,7 +649,7 @@ impl Reader {
     /// article is finished once its last section is read.
     pub fn mark_read(&mut self) {
         // A window's sections are not the article's.
-        if self.finished || self.provisional() {
+        if self.provisional() {
             return;
         }
         if self.finished && self.read_sections.len() >= self.doc.sections.len() {
