@@ -212,7 +212,7 @@ const COMMANDS: [(Command, &str, &str); 42] = [
     (
         Command::Percent,
         "percent",
-        "N%: N percent into the article (50% half way), at once while it loads",
+        "N%: that far into the article (50%: half way)",
     ),
 ];
 
