@@ -18,6 +18,11 @@
 #     `grep -rl` on the same folder; time to the first line of output and to the end, and
 #     the processor time (user + system) of the whole run, steadier than the wall time on a
 #     machine other work is using (the load average is printed with each library);
+#  6. random access into the 100 MB article while it loads (issue 13), in the same pty
+#     harness: from exec to the end on screen after `G` (typed once the first screen is up)
+#     against `less` then `G`; from exec to a saved place 90 % in against `less +NNNP` at
+#     that byte; each also from the key to the place; and peak RSS after jumping around
+#     (`G`, `50%`, `g`, `90%`, `10%`, `G`) until the article is all in;
 #  5. counting every match of a word in the 100 MB article (the `3/17` of the reader's
 #     status line; `cargo bench --bench search` with BLATT_COUNT_FILE: the article is read
 #     first, then only the count is timed) beside `grep -c` on the same file.
@@ -31,12 +36,13 @@
 #   scripts/compare.sh                 # everything
 #   RUNS=3 MB=20 scripts/compare.sh    # quicker: a 20 MB article for the first frame
 #   SECTIONS=2 scripts/compare.sh      # only the first frame (SECTIONS="1 3": the others)
+#   SECTIONS=6 scripts/compare.sh      # only random access (issue 13)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 MB=${MB:-100}
-SECTIONS=${SECTIONS:-1 2 3 4 5}
+SECTIONS=${SECTIONS:-1 2 3 4 5 6}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/blatt-compare.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -62,7 +68,7 @@ SEED_TITLE=$(sed -n 's/^- \[\([^]]*\)\](.*/\1/p' seeds/INDEX.md | head -n 1)
 
 note "generating inputs in $WORK ..."
 if section 1 || section 3; then "$GEN" mixed 10 "$WORK/mixed.txt"; fi
-if section 2 || section 3 || section 5; then "$GEN" article "$MB" "$WORK/article.txt"; fi
+if section 2 || section 3 || section 5 || section 6; then "$GEN" article "$MB" "$WORK/article.txt"; fi
 if section 2; then "$GEN" index 100000 "$WORK/lib" files; fi
 mkdir -p "$WORK/config"
 
@@ -359,4 +365,69 @@ PY
         printf '%-44s %10s %10s\n' "grep ${flags[*]} '$q' (lines)" "$gcount" "$gms"
         python3 -c "import sys; b, g = float(sys.argv[1]), float(sys.argv[2]); print(f'   blatt / grep: {b / g:.2f}x the time (target <= 2x)')" "$ms" "$gms"
     done
+fi
+
+if section 6; then
+    echo
+    echo "== 6. random access into the ${MB} MB article while it loads (issue 13; ms, median of $RUNS)"
+    if ! python3 -c 'import pyte' 2>/dev/null && [[ ! -d $WORK/py ]]; then
+        python3 -m pip install --quiet --disable-pip-version-check --target "$WORK/py" pyte >/dev/null 2>&1 &&
+            export PYTHONPATH="$WORK/py${PYTHONPATH:+:$PYTHONPATH}"
+    fi
+    echo "   (load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores)"
+    # The article with a marked paragraph 90 % in and a marked last line, and a saved
+    # reading position at that paragraph (as blatt saves one: its text's fingerprint and
+    # where it is in the file; the block number is left for blatt to find).
+    AT=$(python3 - "$WORK/article.txt" "$WORK/marked.txt" "$WORK/c90" <<'PY'
+import json, os, sys
+src, dst, config = sys.argv[1:]
+data = open(src, "rb").read()
+at = data.index(b"\n\n", len(data) * 9 // 10) + 2
+marker = b"Marker-Ninety-Percent stands here."
+open(dst, "wb").write(data[:at] + marker + b"\n\n" + data[at:] + b"\nThe-End-Marker-7f3a.\n")
+h = 0xCBF29CE484222325
+for b in marker:
+    h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+os.makedirs(config, exist_ok=True)
+doc = {"title": "", "anchor": {"section_path": [], "block": 0, "fingerprint": f"{h:016x}",
+       "offset": 0, "byte": at}, "percent": 90.0, "read_sections": [], "section_keys": 2,
+       "sections_total": 1, "finished": False, "updated": 1}
+json.dump({"schema": 2, "docs": {os.path.realpath(dst): doc}}, open(os.path.join(config, "state.json"), "w"))
+print(at)
+PY
+)
+    printf '%-44s %10s %10s %10s\n' "" "start->" "key->" "min..max"
+    # row NAME NEEDLE [first_frame.py options] -- COMMAND...
+    declare -A R6
+    row() {
+        local name=$1 needle=$2 r med min max keys
+        shift 2
+        if ! r=$(python3 "$FIRST_FRAME" --tsv --runs "$RUNS" --needle "$needle" "$@"); then
+            printf '%-44s failed: %s\n' "$name" "${r#error$'\t'}"
+            return
+        fi
+        IFS=$'\t' read -r med min max _ _ _ _ _ _ _ keys <<<"$r"
+        R6[$name]=$med
+        printf '%-44s %10s %10s %10s\n' "$name" "$med" "$keys" "$min..$max"
+    }
+    END=(--first "$MARKER" --keys G --needle "The-End-Marker-7f3a")
+    row "blatt, G once the first screen is up" "" "${BLATT_ENV[@]}" "${END[@]}" -- "$BLATT" "$WORK/marked.txt"
+    row "less, G once the first screen is up" "" "${LESS_ENV[@]}" "${END[@]}" -- less "$WORK/marked.txt"
+    row "blatt, reopening a saved place 90 % in" "Marker-Ninety-Percent" --env BLATT_CONFIG_DIR="$WORK/c90" -- "$BLATT" "$WORK/marked.txt"
+    row "less +${AT}P (that byte)" "Marker-Ninety-Percent" "${LESS_ENV[@]}" -- less "+${AT}P" "$WORK/marked.txt"
+    python3 - "${R6[blatt, G once the first screen is up]:-0}" "${R6[less, G once the first screen is up]:-0}" \
+        "${R6[blatt, reopening a saved place 90 % in]:-0}" "${R6[less +${AT}P (that byte)]:-0}" <<'PY'
+import sys
+bg, lg, bs, ls = map(float, sys.argv[1:])
+if lg and ls:
+    print(f"   blatt / less: G {bg / lg:.2f}x, saved place {bs / ls:.2f}x (targets <= 2x)")
+PY
+    if [[ -x /usr/bin/time ]]; then
+        # Quits once nothing has been drawn for 1.5 s: the article is all in.
+        python3 "$FIRST_FRAME" --runs 1 --warmup 0 --quiet 1500 "${BLATT_ENV[@]}" --first "$MARKER" \
+            --keys 'G50%g90%10%G' --needle "The-End-Marker-7f3a" \
+            -- /usr/bin/time -v -o "$WORK/jump.time" "$BLATT" "$WORK/marked.txt" >/dev/null
+        echo "   peak RSS after G 50% g 90% 10% G, all read in: $(rss_of "$WORK/jump.time") MiB" \
+            "(file $(( $(wc -c <"$WORK/marked.txt") / 1048576 )) MiB; target <= file + 20 MiB)"
+    fi
 fi

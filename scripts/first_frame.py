@@ -34,6 +34,11 @@ How it works, per run:
   * Then the quit key (q) is sent; the program is waited for (SIGTERM, then SIGKILL, to its
     process group after --quit-timeout s), and the time from the key to its exit recorded.
 
+With --keys (and --first), the run goes on after the first frame: once --first is on
+screen and output pauses, the keys are typed (`G`, `50%`), and the time reported is from
+the exec to the last byte of the frame that shows --needle (the end of the article, say):
+what a person waits from starting the program to seeing the place.
+
 The figures include exec, dynamic linking and whatever the program does before drawing. The
 floor -- what a trivial program costs, exec included -- is measured the same way:
 `first_frame.py --needle hello -- printf hello` (compare.sh prints it). Of that floor, the
@@ -171,7 +176,7 @@ def answer(m, screen, rows, cols):
 class Run:
     """One run: fields are times in ms from exec, or None."""
 
-    needle_ms = frame_ms = exit_ms = None
+    needle_ms = frame_ms = exit_ms = keys_ms = None
     frame_bytes = frame_reads = later_bytes = 0
     killed = False
     ended = False  # ended before the quit key
@@ -230,11 +235,16 @@ def run_once(path, argv, env, opts):
     deadline = t0 + opts.timeout
     closed = False
 
+    # With keys to type, the first frame is waited for first (its needle: --first).
+    looking_for = opts.first if opts.keys else opts.needle
+    typed = not opts.keys
+    typed_at = None
+
     def feed_all():
         nonlocal fed, needle_at
         while fed < len(chunks):
             screen.feed(chunks[fed][1])
-            if needle_at is None and screen.has(opts.needle):
+            if needle_at is None and screen.has(looking_for):
                 needle_at = fed
             fed += 1
 
@@ -270,6 +280,18 @@ def run_once(path, argv, env, opts):
             wait = min(wait, chunks[-1][0] + opts.quiet / 1000 - now)
         if wait <= 0 or closed:
             feed_all()  # output paused: the emulator catches up
+            if needle_at is not None and not typed:
+                # The first frame is up: type the keys, and look for what they show.
+                os.write(master, opts.keys.encode())
+                typed_at = time.perf_counter()
+                typed = True
+                looking_for = opts.needle
+                needle_at = None
+                fed_before = fed
+                feed_all()
+                if screen.has(looking_for):  # already there (it should not be)
+                    needle_at = fed_before
+                continue
             if needle_at is not None:
                 frame_end = len(chunks) - 1
             elif closed:
@@ -286,6 +308,8 @@ def run_once(path, argv, env, opts):
     else:
         run.needle_ms = (chunks[needle_at][0] - t0) * 1000
         run.frame_ms = (chunks[frame_end][0] - t0) * 1000
+        if typed_at is not None:
+            run.keys_ms = (chunks[needle_at][0] - typed_at) * 1000
         run.frame_bytes = sum(len(d) for _, d in chunks[: frame_end + 1])
         run.frame_reads = frame_end + 1
         if opts.show:
@@ -377,12 +401,16 @@ def main():
     ap.add_argument("--empty-dir", action="append", default=[], metavar="NAME",
                     help="set NAME to a new empty directory for every run")
     ap.add_argument("--no-pyte", action="store_true", help="use the raw-text fallback")
+    ap.add_argument("--keys", default="", help="keys to type once --first is on screen")
+    ap.add_argument("--first", default=None, help="text on the first screen (with --keys)")
     ap.add_argument("--label", default=None)
     ap.add_argument("--tsv", action="store_true", help="tab-separated output for scripts")
     ap.add_argument("--trace", action="store_true", help="print every read (stderr)")
     ap.add_argument("--show", action="store_true", help="print the screen (stderr)")
     ap.add_argument("command", nargs=argparse.REMAINDER)
     opts = ap.parse_args()
+    if opts.keys and not opts.first:
+        ap.error("--keys needs --first (the text of the screen to type them on)")
     argv = opts.command[1:] if opts.command[:1] == ["--"] else opts.command
     if not argv:
         ap.error("no command given")
@@ -427,14 +455,17 @@ def main():
     queries = sorted({q for r in runs for q in r.queries})
     killed = sum(r.killed for r in runs)
     later = statistics.median(r.later_bytes for r in runs)
+    keys = stats([r.keys_ms for r in runs]) if opts.keys else None
     if opts.tsv:
-        print_tsv(frame, needle, exits, nbytes, reads, queries, killed, later)
+        print_tsv(frame, needle, exits, nbytes, reads, queries, killed, later, keys)
         return
     label = opts.label or " ".join(argv)
     print(f"{label}")
     print(f"  first frame  {frame[0]:8.2f} ms median  (min {frame[1]:.2f}, max {frame[2]:.2f}; "
           f"{len(runs)} runs, emulator: {(PyteScreen if pyte and not opts.no_pyte else RawScreen).name})")
     print(f"  needle shown {needle[0]:8.2f} ms median  (min {needle[1]:.2f}, max {needle[2]:.2f})")
+    if keys:
+        print(f"  keys → needle {keys[0]:7.2f} ms median  (min {keys[1]:.2f}, max {keys[2]:.2f})")
     print(f"  frame size   {nbytes:8.0f} bytes in {reads:.0f} reads")
     if exits:
         print(f"  q to exit    {exits[0]:8.2f} ms median  (min {exits[1]:.2f}, max {exits[2]:.2f})"
@@ -444,12 +475,14 @@ def main():
     print(f"  queries      {', '.join(queries) if queries else 'none'}")
 
 
-def print_tsv(frame, needle, exits, nbytes, reads, queries, killed, later):
+def print_tsv(frame, needle, exits, nbytes, reads, queries, killed, later, keys=None):
     """frame median/min/max, needle median, exit median, bytes, reads, killed, later bytes,
-    queries (comma-separated or "none"); times in ms."""
+    queries (comma-separated or "none"), and with --keys the median from typing them to the
+    needle on screen ("-" without); times in ms."""
     fields = [f"{frame[0]:.2f}", f"{frame[1]:.2f}", f"{frame[2]:.2f}", f"{needle[0]:.2f}",
               f"{exits[0]:.2f}" if exits else "-", f"{nbytes:.0f}", f"{reads:.0f}",
-              str(killed), f"{later:.0f}", ", ".join(queries) if queries else "none"]
+              str(killed), f"{later:.0f}", ", ".join(queries) if queries else "none",
+              f"{keys[0]:.2f}" if keys else "-"]
     print("\t".join(fields))
 
 

@@ -21,6 +21,11 @@ pub struct Anchor {
     pub fingerprint: String,
     #[serde(default)]
     pub offset: usize,
+    /// Where the place is in the file of a large article (an estimate within a piece, see
+    /// [`Document::byte_at`]): a jump there reads the text around it before the article is
+    /// read that far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub byte: Option<u64>,
 }
 
 impl Anchor {
@@ -35,6 +40,7 @@ impl Anchor {
             block,
             fingerprint: b.fingerprint(),
             offset: offset.min(b.text.len()),
+            byte: doc.byte_at(block, offset),
         }
     }
 

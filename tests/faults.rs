@@ -33,6 +33,7 @@ fn bookmark(doc: &str, section: &str, note: &str) -> Op {
                 block: 1,
                 fingerprint: "f00d".into(),
                 offset: 0,
+                byte: None,
             },
             note: note.into(),
             created: 1,

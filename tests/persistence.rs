@@ -51,6 +51,17 @@ fn perform(state: &mut State, store: &mut Store, effects: Vec<Effect>) {
                 let result = load(state, entry, 1 << 30);
                 queue.extend(update(state, Action::Loaded { entry, result }));
             }
+            Effect::ReadAhead { entry, jump } => {
+                let result = blatt::runtime::read_ahead(state, entry, &jump, 1 << 30);
+                queue.extend(update(
+                    state,
+                    Action::Ahead {
+                        entry,
+                        jump,
+                        result,
+                    },
+                ));
+            }
             Effect::Check { entries } => {
                 let checked = check_entries(state, &entries);
                 queue.extend(update(state, checked));

@@ -95,6 +95,7 @@ fn feed(state: &mut State, saved: &mut Saved, loader: Option<stream::Loader>) {
             entry: 0,
             blocks: piece.blocks,
             done,
+            end: Some(piece.end),
             error: None,
         };
         keep(saved, update(state, more));

@@ -147,6 +147,7 @@ pub(super) fn open_selected(state: &mut State, selected: usize, effects: &mut Ve
             state.screen = Screen::Reader;
             let key = reader.key.clone();
             remember_position(state, key, effects);
+            super::read_ahead_to_pending(state, effects);
         }
         return;
     }

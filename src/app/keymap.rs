@@ -66,6 +66,8 @@ pub enum Command {
     HideFinished,
     /// The library list with one row per entry, or three (`v`).
     ToggleView,
+    /// Go to the count as a percentage of the article (`50%`).
+    Percent,
 }
 
 /// Each command with its name in the `[keys]` tables and its line in the help screen, in
@@ -213,6 +215,11 @@ const COMMANDS: [(Command, &str, &str); 42] = [
         "toggle_view",
         "one row per entry (again: three)",
     ),
+    (
+        Command::Percent,
+        "percent",
+        "N%: that far into the article (50%: half way)",
+    ),
 ];
 
 impl Command {
@@ -253,6 +260,7 @@ impl Command {
                 | Command::PreviousSection
                 | Command::NextMatch
                 | Command::PreviousMatch
+                | Command::Percent
         )
     }
 }
@@ -339,6 +347,7 @@ impl Context {
                 HalfPageUp,
                 Top,
                 Bottom,
+                Percent,
                 ScreenMiddle,
                 ScreenBottom,
                 NextSection,

@@ -168,6 +168,10 @@ pub(super) fn more_entries(
     state.take_in_entries(from);
     super::filter::take_in(state, from);
     state.reading_index = !done;
+    if state.to_last_entry && state.screen == super::Screen::Library && state.overlay.is_none() {
+        // Follows the end while it arrives (and stops following once it is in).
+        super::library_command(state, super::Command::Bottom, 1, effects);
+    }
     retry_pending_open(state, effects);
 }
 
@@ -635,6 +639,44 @@ mod tests {
         let rest: Vec<usize> = (5..10).collect();
         check(&mut state, &rest);
         assert_eq!(state.entry_of_key("/nowhere"), Lookup::NotListed);
+    }
+
+    #[test]
+    fn g_while_index_md_is_read_ends_on_its_last_entry() {
+        let (_dir, root) = temp_library(30);
+        let eager = load_library(&root).expect("eager");
+        let (mut state, tail) = reading(&eager, 10);
+        update(&mut state, Action::Command(Command::Bottom));
+        assert_eq!(state.selected, 9, "the last entry read so far, for now");
+        let (first, rest) = tail.split_at(8);
+        for (entries, done) in [(first, false), (rest, true)] {
+            update(
+                &mut state,
+                Action::MoreEntries {
+                    title: None,
+                    entries: unchecked(entries),
+                    done,
+                    error: None,
+                },
+            );
+            assert_eq!(state.selected, state.library.entries.len() - 1);
+        }
+        assert_eq!(state.selected, 29);
+        assert!(!state.to_last_entry);
+        // Moving away before the end arrives stays where the person went.
+        let (mut state, tail) = reading(&eager, 10);
+        update(&mut state, Action::Command(Command::Bottom));
+        update(&mut state, Action::Command(Command::Up));
+        update(
+            &mut state,
+            Action::MoreEntries {
+                title: None,
+                entries: unchecked(&tail),
+                done: true,
+                error: None,
+            },
+        );
+        assert_eq!(state.selected, 8);
     }
 
     #[test]

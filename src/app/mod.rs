@@ -31,6 +31,7 @@ use std::sync::Arc;
 use crossterm::event::KeyEvent;
 
 use crate::document::Document;
+pub use crate::document::window::Jump;
 use crate::library::{Entry, Library, Target};
 use crate::store::{Bookmark, DocState, Op};
 pub use input::{Intent, Message, Mode, Pending, Prompt, Typing};
@@ -137,6 +138,9 @@ pub struct State {
     checked: usize,
     /// INDEX.md is still being parsed: more entries will come ([`Action::MoreEntries`]).
     pub reading_index: bool,
+    /// `G` was pressed in the library while INDEX.md was still being read: the selection
+    /// follows the end as entries arrive, until the last one (or the person moves).
+    pub to_last_entry: bool,
     /// An open waiting for the library to be read or checked further.
     pub pending_open: Option<PendingOpen>,
     /// Selected entry (index into `library.entries`).
@@ -219,6 +223,8 @@ pub enum Action {
         entry: usize,
         blocks: Vec<crate::document::Block>,
         done: bool,
+        /// Bytes of the file behind the blocks so far (see [`crate::document::stream::Piece::end`]).
+        end: Option<u64>,
         /// Reading failed part way: what was read stays readable.
         error: Option<String>,
     },
@@ -263,6 +269,12 @@ pub enum Action {
         /// More of its INDEX.md comes in the background.
         reading: bool,
         then: Box<Bookmark>,
+    },
+    /// A window of a loading article, read for a jump far into it (see [`Effect::ReadAhead`]).
+    Ahead {
+        entry: usize,
+        jump: Jump,
+        result: Result<Box<crate::document::window::Window>, String>,
     },
     /// Something the person should know that happened outside (a save that failed).
     Notice(String),
@@ -315,6 +327,12 @@ pub enum Effect {
     /// Read and parse the article of this entry, then send [`Action::Loaded`].
     Load {
         entry: usize,
+    },
+    /// Read a window of this entry's article for a jump far into it, while the article
+    /// still loads, then send [`Action::Ahead`] (within the frame of the key).
+    ReadAhead {
+        entry: usize,
+        jump: Jump,
     },
     /// Check these entries' links now (they are on screen or being opened), then send
     /// [`Action::Checked`].
@@ -381,6 +399,7 @@ impl State {
             entry_of: HashMap::with_capacity(count),
             checked: 0,
             reading_index: false,
+            to_last_entry: false,
             pending_open: None,
             selected: 0,
             offset: 0,
@@ -597,17 +616,27 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             entry,
             blocks,
             done,
+            end,
             error,
         } => {
             if let Some(reader) = state.reader.as_mut()
                 && reader.entry == entry
-                && !reader.doc.complete
+                && reader.loading()
             {
                 let before = reader.doc.block_count();
-                if reader.take_piece(blocks, done) {
+                if reader.take_piece(blocks, done, end) {
                     state.marks_stale = true;
                     find::grown(state, before);
                     links::arrived(state);
+                }
+                if state.reader.as_mut().is_some_and(Reader::take_caught_up) {
+                    // From a window to the whole article, at the same text: exact now.
+                    state.marks_stale = true;
+                    overlay::clamp(state);
+                    links::arrived(state);
+                    if let Some(key) = state.reader.as_ref().map(|r| r.key.clone()) {
+                        remember_position(state, key, &mut effects);
+                    }
                 }
                 if let Some(error) = error {
                     state.flash = Some(format!("the rest could not be read: {error}"));
@@ -652,6 +681,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             browse::docs_changed(state);
             overlay::clamp(state);
         }
+        Action::Ahead {
+            entry,
+            jump,
+            result,
+        } => ahead_read(state, entry, &jump, result),
         Action::Notice(text) => state.flash = Some(text),
         Action::Problem { title, lines } => state.show_message(title, lines),
         Action::LibraryOpened {
@@ -692,6 +726,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 /// A key: what it means in the current mode and context, carried out.
 fn key_action(state: &mut State, key: &KeyEvent, effects: &mut Vec<Effect>) {
     let context = state.context();
+    let counted = state.pending_keys.count.is_some();
     let intent = input::interpret(
         &state.mode,
         context,
@@ -700,6 +735,11 @@ fn key_action(state: &mut State, key: &KeyEvent, effects: &mut Vec<Effect>) {
         key,
     );
     match intent {
+        // `%` without a count is the start, as in less.
+        Intent::Run {
+            command: Command::Percent,
+            ..
+        } if !counted => run_command(state, Command::Percent, 0, effects),
         Intent::Run { command, count } => run_command(state, command, count, effects),
         Intent::Edit(request) => {
             if let Mode::Typing(typing) = &mut state.mode {
@@ -923,6 +963,8 @@ fn quit(state: &mut State, effects: &mut Vec<Effect>) {
 
 fn library_command(state: &mut State, command: Command, count: usize, effects: &mut Vec<Effect>) {
     library::cancel_pending_open(state);
+    // `G` ends on the last entry of INDEX.md, not of the part read so far.
+    state.to_last_entry = command == Command::Bottom && state.reading_index;
     let height = state.list_height();
     let page = (height / 3).max(1);
     // Moves go through the list shown: the filtered one in its order while filtering.
@@ -1038,7 +1080,7 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
         Command::ToggleRead => browse::toggle_read(state, effects),
         Command::HideFinished => browse::toggle_hide(state),
         Command::ToggleView => browse::toggle_view(state),
-        Command::NextArticle | Command::PreviousArticle => {}
+        Command::NextArticle | Command::PreviousArticle | Command::Percent => {}
     }
     keep_selection_visible(state);
 }
@@ -1153,6 +1195,7 @@ fn loaded(
                 reader.mark_read();
             }
             state.reader = Some(reader);
+            read_ahead_to_pending(state, effects);
             state.marks_stale = true;
             state.screen = Screen::Reader;
             state.overlay = None;
@@ -1173,6 +1216,16 @@ fn loaded(
 }
 
 fn reader_command(state: &mut State, command: Command, count: usize, effects: &mut Vec<Effect>) {
+    if state.reader.as_ref().is_some_and(Reader::provisional)
+        && matches!(
+            command,
+            Command::Search | Command::SearchWord | Command::Bookmark | Command::Note
+        )
+    {
+        // Matches and bookmarks are places in the whole article, not yet read this far.
+        state.flash = Some("a moment: the article is still being read up to here".into());
+        return;
+    }
     if state.reader.is_some() {
         match command {
             Command::Search => return find::open_prompt(state, effects),
@@ -1227,7 +1280,23 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
             reader.scroll_up(times(step.unwrap_or(1)));
         }
         Command::Top => reader.to_top(),
-        Command::Bottom => reader.to_bottom(),
+        Command::Bottom => {
+            reader.to_bottom();
+            if let Some(jump) = reader.end_jump() {
+                effects.push(Effect::ReadAhead {
+                    entry: reader.entry,
+                    jump,
+                });
+            }
+        }
+        Command::Percent => {
+            if let Some(jump) = reader.go_to_percent(count) {
+                effects.push(Effect::ReadAhead {
+                    entry: reader.entry,
+                    jump,
+                });
+            }
+        }
         Command::NextSection => {
             let mut moved = 0;
             while moved < count && reader.next_section() {
@@ -1341,7 +1410,8 @@ fn remember_position(state: &mut State, key: String, effects: &mut Vec<Effect>) 
     };
     // Never save a place the person did not move to: while a saved place is still being
     // reopened, the top of the article is not it.
-    if reader.key != key || reader.pending.is_some() {
+    // Nor a place in a window read ahead: it is not yet known exactly.
+    if reader.key != key || reader.pending.is_some() || reader.provisional() {
         return;
     }
     let (read_sections, section_keys) = reader.marks_to_save();
@@ -1367,6 +1437,40 @@ fn remember_position(state: &mut State, key: String, effects: &mut Vec<Effect>) 
         key,
         state: doc_state,
     }));
+}
+
+/// A window read for a jump arrived: shown, if the reader is still where it was asked for.
+fn ahead_read(
+    state: &mut State,
+    entry: usize,
+    jump: &Jump,
+    result: Result<Box<crate::document::window::Window>, String>,
+) {
+    let Some(reader) = state.reader.as_mut().filter(|r| r.entry == entry) else {
+        return;
+    };
+    match result {
+        // The jump waits for the article, as it did before windows.
+        Err(e) => state.flash = Some(format!("reading on to there (cannot read ahead: {e})")),
+        Ok(window) => {
+            if reader.show_window(*window, jump) {
+                state.marks_stale = true;
+            }
+        }
+    }
+}
+
+/// Reads ahead to the saved place the reader waits for, if it is far into a loading
+/// article (see [`Reader::pending_jump`]).
+fn read_ahead_to_pending(state: &State, effects: &mut Vec<Effect>) {
+    if let Some(reader) = state.reader.as_ref()
+        && let Some(jump) = reader.pending_jump()
+    {
+        effects.push(Effect::ReadAhead {
+            entry: reader.entry,
+            jump,
+        });
+    }
 }
 
 fn same_place(a: &DocState, b: &DocState) -> bool {
@@ -1411,5 +1515,7 @@ fn store_op(op: Op) -> Effect {
     Effect::Store(Box::new(op))
 }
 
+#[cfg(test)]
+mod ahead_tests;
 #[cfg(test)]
 mod tests;

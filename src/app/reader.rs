@@ -2,6 +2,8 @@
 //! the screen. Moving never re-wraps; a new width lays out only what comes into view and
 //! puts the same text back at the top.
 
+mod ahead;
+
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -49,7 +51,12 @@ pub struct Reader {
     pub find: Option<super::find::Find>,
     /// Pieces of a loading article that arrived while a search worker held the document:
     /// appended once it lets go (appending then would copy the whole document).
-    waiting: Vec<(Vec<crate::document::Block>, bool)>,
+    waiting: Vec<(Vec<crate::document::Block>, bool, Option<u64>)>,
+    /// A window read ahead, shown while the article loads behind it (see [`ahead`]).
+    ahead: Option<Box<ahead::Ahead>>,
+    /// The reader went over from a window to the whole article (see
+    /// [`Reader::take_caught_up`]).
+    caught_up: bool,
 }
 
 /// Where the view was, to go back to it exactly (Esc in the search prompt).
@@ -102,6 +109,8 @@ impl Reader {
             legacy_marks: None,
             find: None,
             waiting: Vec::new(),
+            ahead: None,
+            caught_up: false,
         };
         reader.sync_keys();
         reader.set_size(width, height, settings);
@@ -307,6 +316,7 @@ impl Reader {
     }
 
     pub fn to_top(&mut self) {
+        self.leave_window();
         self.pending = None;
         self.place = None;
         self.top = LinePos::default();
@@ -321,10 +331,17 @@ impl Reader {
         self.prepare();
     }
 
-    /// More of a large article arrived. The top line stays where it is.
-    pub fn append(&mut self, blocks: Vec<crate::document::Block>, done: bool) {
+    /// More of a large article arrived, ending at byte `end` of its file. The top line
+    /// stays where it is.
+    pub fn append(&mut self, blocks: Vec<crate::document::Block>, done: bool, end: Option<u64>) {
+        if self.ahead.is_some() {
+            return self.append_behind(blocks, done, end);
+        }
         let doc = Arc::make_mut(&mut self.doc);
         doc.append(blocks);
+        if let Some(end) = end {
+            doc.mark_source(end);
+        }
         doc.complete = done;
         if doc.take_widened() {
             // A table read on got wider columns: its rows laid out so far are laid out
@@ -369,6 +386,8 @@ impl Reader {
     /// the caller's to run again (its matches are places in the old text).
     pub fn replace_doc(&mut self, doc: Arc<Document>) {
         let anchor = self.pending.take().unwrap_or_else(|| self.anchor());
+        // A window shown belongs to the old text too.
+        self.ahead = None;
         let old = std::mem::replace(&mut self.doc, doc);
         // Layouts, section keys and waiting pieces all belong to the old text.
         self.cache = LayoutCache::default();
@@ -423,23 +442,31 @@ impl Reader {
 
     /// A piece of a loading article: appended now, or kept until a search worker lets go
     /// of the document. True if it was appended.
-    pub fn take_piece(&mut self, blocks: Vec<crate::document::Block>, done: bool) -> bool {
-        if Arc::strong_count(&self.doc) > 1 || !self.waiting.is_empty() {
-            self.waiting.push((blocks, done));
+    pub fn take_piece(
+        &mut self,
+        blocks: Vec<crate::document::Block>,
+        done: bool,
+        end: Option<u64>,
+    ) -> bool {
+        if Arc::strong_count(self.main_doc()) > 1 || !self.waiting.is_empty() {
+            self.waiting.push((blocks, done, end));
             return self.take_waiting();
         }
-        self.append(blocks, done);
-        true
+        let behind = self.provisional();
+        self.append(blocks, done, end);
+        // Behind a window, nothing shown changed (unless the reader went over to the
+        // whole article: see `take_caught_up`).
+        !behind
     }
 
     /// Appends the pieces that waited, if nothing else holds the document now. True if
     /// any were appended.
     pub fn take_waiting(&mut self) -> bool {
-        if self.waiting.is_empty() || Arc::strong_count(&self.doc) > 1 {
+        if self.waiting.is_empty() || Arc::strong_count(self.main_doc()) > 1 {
             return false;
         }
-        for (blocks, done) in std::mem::take(&mut self.waiting) {
-            self.append(blocks, done);
+        for (blocks, done, end) in std::mem::take(&mut self.waiting) {
+            self.append(blocks, done, end);
         }
         true
     }
@@ -507,9 +534,10 @@ impl Reader {
 
     /// How much of a large article is read so far (100 when complete).
     pub fn loaded_percent(&self) -> Option<u32> {
-        (!self.doc.complete).then(|| {
-            let total = self.doc.expected.max(1) as f64;
-            ((self.doc.total as f64 / total) * 100.0).min(99.0) as u32
+        let doc = self.main_doc();
+        (!doc.complete).then(|| {
+            let total = doc.expected.max(1) as f64;
+            ((doc.source_end().max(doc.total) as f64 / total) * 100.0).min(99.0) as u32
         })
     }
 
@@ -597,6 +625,15 @@ impl Reader {
     /// Goes to a saved place, or waits for it (see [`Reader::pending`]).
     pub fn reopen_at(&mut self, anchor: &Anchor) {
         self.pending = None;
+        if self.provisional() {
+            if anchor.resolve_loading(self.main_doc()).is_none() {
+                // Not read yet: waited for (or read ahead to, see `pending_jump`), never
+                // guessed in the window.
+                self.pending = Some(anchor.clone());
+                return;
+            }
+            self.leave_window();
+        }
         // A complete document that has no place for it (it is empty) has nothing to wait for.
         if !self.go_to_anchor(anchor) && !self.doc.complete {
             self.pending = Some(anchor.clone());
@@ -627,6 +664,9 @@ impl Reader {
 
     /// Percent through the document, measured at the bottom of the screen.
     pub fn percent(&self) -> f32 {
+        if let Some(percent) = self.window_percent() {
+            return percent;
+        }
         let visible = self.visible();
         if self.ends_on(&visible) {
             return 100.0;
@@ -647,6 +687,10 @@ impl Reader {
     /// on its first screen): jumping (to the end, a section, a bookmark) reads nothing. The
     /// article is finished once its last section is read.
     pub fn mark_read(&mut self) {
+        // A window's sections are not the article's.
+        if self.provisional() {
+            return;
+        }
         if self.finished && self.read_sections.len() >= self.doc.sections.len() {
             // Everything is read already; at the end of a book this runs on every key.
             return;

@@ -998,6 +998,7 @@ fn more(state: &mut State, loader: &mut crate::document::stream::Loader) -> bool
             entry: 0,
             blocks: piece.blocks,
             done,
+            end: Some(piece.end),
             error: None,
         },
     );

@@ -105,6 +105,11 @@ impl Decoder {
         self.encoding
     }
 
+    /// How many bytes are held back (see [`State`]).
+    pub fn held(&self) -> usize {
+        self.pending.len()
+    }
+
     /// Bytes are held back until there are enough to choose the encoding (or the last ones
     /// came). A character cut off at the end of the bytes fed does not count.
     pub fn waiting(&self) -> bool {

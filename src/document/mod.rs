@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod plain;
 pub mod sanitize;
 pub mod stream;
+pub mod window;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -589,6 +590,10 @@ pub struct Document {
     open_headings: Vec<(u8, String)>,
     /// A table with rows before was widened by appended rows (see [`Document::take_widened`]).
     widened: bool,
+    /// Where the blocks of a large article are in its file: (blocks so far, bytes of the
+    /// file behind them) after each piece, the first entry where the text starts. Empty for
+    /// an article read at once.
+    pub(crate) sources: Vec<(usize, u64)>,
 }
 
 /// Where a part of a text read in pieces (see [`stream`]) sits in the whole.
@@ -704,6 +709,7 @@ pub fn open(
     let mut doc = Document::from_blocks(title, piece.blocks, language);
     doc.meta = piece.meta;
     doc.expected = size;
+    doc.sources = vec![(0, 0), (doc.block_count(), piece.end)];
     if piece.done {
         return Ok((doc, None));
     }
@@ -766,6 +772,7 @@ impl Document {
             expected: 0,
             open_headings: Vec::new(),
             widened: false,
+            sources: Vec::new(),
         };
         doc.append(blocks);
         doc
@@ -1057,11 +1064,88 @@ impl Document {
         loop {
             let piece = loader.next(stream::PIECE)?;
             self.append(piece.blocks);
+            self.mark_source(piece.end);
             if piece.done {
                 self.complete = true;
                 return Ok(());
             }
         }
+    }
+
+    /// Notes that the blocks so far end at byte `end` of the file (after a piece).
+    pub fn mark_source(&mut self, end: u64) {
+        let count = self.blocks.len();
+        let pieces = self.sources.len();
+        match self.sources.last_mut() {
+            Some(last) if last.0 == count && pieces > 1 => last.1 = end,
+            Some(_) => self.sources.push((count, end)),
+            None => self.sources.extend([(0, 0), (count, end)]),
+        }
+    }
+
+    /// Bytes of the file read into blocks so far (0 for an article read at once).
+    pub fn source_end(&self) -> u64 {
+        self.sources.last().map_or(0, |s| s.1)
+    }
+
+    /// Where the text of a position (`offset` bytes into `block`) is in the file of a large
+    /// article: exact at the ends of pieces, spread evenly over the text of a piece between.
+    pub fn byte_at(&self, block: usize, offset: usize) -> Option<u64> {
+        let b = self.get(block)?;
+        let at = self.sources.partition_point(|s| s.0 <= block);
+        let (first, start) = *self.sources.get(at.checked_sub(1)?)?;
+        let (last, end) = *self.sources.get(at)?;
+        let from = self.pos_of(first);
+        let span = self.pos_of(last).saturating_sub(from).max(1);
+        let into = (b.pos + offset.min(b.text.len()) as u64).saturating_sub(from);
+        let bytes = end.saturating_sub(start);
+        Some(start + (u128::from(into) * u128::from(bytes) / u128::from(span)) as u64)
+    }
+
+    /// The block whose text holds byte `byte` of the file (see [`Document::byte_at`]); none
+    /// if that part of the file is not read into blocks.
+    pub fn block_at_byte(&self, byte: u64) -> Option<usize> {
+        let at = self.sources.partition_point(|s| s.1 <= byte);
+        let (first, start) = *self.sources.get(at.checked_sub(1)?)?;
+        let (last, end) = *self.sources.get(at)?;
+        let from = self.pos_of(first);
+        let span = self.pos_of(last).saturating_sub(from);
+        let bytes = end.saturating_sub(start).max(1);
+        let pos = from + (u128::from(byte - start) * u128::from(span) / u128::from(bytes)) as u64;
+        let block = self.blocks_before(first..last, pos);
+        Some(
+            block
+                .saturating_sub(1)
+                .max(first)
+                .min(last.saturating_sub(1)),
+        )
+    }
+
+    /// The position (see [`BlockRef::pos`]) where block `index` starts; the total past the end.
+    fn pos_of(&self, index: usize) -> u64 {
+        self.get(index).map_or(self.total, |b| b.pos)
+    }
+
+    /// The block where `fraction` (0.0..=1.0) of the text is behind.
+    pub fn block_at_fraction(&self, fraction: f64) -> usize {
+        let at = (self.total as f64 * fraction.clamp(0.0, 1.0)) as u64;
+        self.blocks_before(0..self.blocks.len(), at)
+            .saturating_sub(1)
+    }
+
+    /// The first block in `range` that starts after position `pos` (the end of the range
+    /// if none does).
+    fn blocks_before(&self, range: Range<usize>, pos: u64) -> usize {
+        let (mut low, mut high) = (range.start, range.end.min(self.blocks.len()));
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if self.block(mid).pos <= pos {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        low
     }
 
     /// The denominator for progress: the text so far, or what is expected while loading.

@@ -52,6 +52,11 @@ pub struct Piece {
     pub blocks: Vec<Block>,
     /// The end of the article was reached.
     pub done: bool,
+    /// Bytes of the file behind the blocks parsed so far (those of this piece included):
+    /// what was read, less the text still waiting to be parsed. Exact for UTF-8 text
+    /// without tabs or escapes to clean up, otherwise a close estimate; it places pieces in
+    /// the file for jumps that read ahead (see [`super::window`]).
+    pub end: u64,
 }
 
 pub struct Loader {
@@ -66,6 +71,8 @@ pub struct Loader {
     /// Cleaned text not yet parsed (after the last paragraph break).
     clean: String,
     read: u64,
+    /// Where in the file the source starts (0 but for [`Loader::inside`]).
+    offset: u64,
     first: bool,
     done: bool,
     /// The last piece was cut inside a block (one longer than a piece): the next piece's
@@ -88,6 +95,7 @@ impl Loader {
             text: String::new(),
             clean: String::new(),
             read: 0,
+            offset: 0,
             first: true,
             done: false,
             continues: false,
@@ -100,6 +108,22 @@ impl Loader {
         self.read
     }
 
+    /// A loader for text that starts inside an article (at a line start found by
+    /// [`super::window`]), not at its beginning: its first line is no title and it has no
+    /// front matter; `offset` is where in the file it starts.
+    pub fn inside(source: Box<dyn Read + Send>, format: Format, cap: u64, offset: u64) -> Self {
+        let mut loader = Loader::new(source, format, cap);
+        loader.first = false;
+        loader.offset = offset;
+        loader
+    }
+
+    /// Bytes of the file behind the blocks parsed so far (see [`Piece::end`]).
+    pub fn parsed_end(&self) -> u64 {
+        let waiting = (self.decoder.held() + self.text.len() + self.clean.len()) as u64;
+        self.offset + self.read.saturating_sub(waiting)
+    }
+
     /// Reads about `budget` more bytes and parses what they complete. Text that has had no
     /// place to cut between blocks for `budget` bytes is cut inside one (at a line break
     /// where it can), so that a paragraph or line without end is never read whole.
@@ -107,6 +131,7 @@ impl Loader {
         let mut piece = Piece::default();
         if self.done {
             piece.done = true;
+            piece.end = self.parsed_end();
             return Ok(piece);
         }
         let budget = budget.max(4096);
@@ -190,6 +215,7 @@ impl Loader {
         }
         self.done = eof;
         piece.done = eof;
+        piece.end = self.parsed_end();
         Ok(piece)
     }
 

@@ -58,6 +58,35 @@ fn open_entry(e: &Entry, cap: u64) -> Result<(document::Document, Option<Loader>
         .map_err(|err| shown(&format!("{name}: {err}")))
 }
 
+/// Reads the window of an entry's article for a jump far into it (see
+/// [`document::window`]): from its file, which is opened again and read there.
+pub fn read_ahead(
+    state: &State,
+    entry: usize,
+    jump: &document::window::Jump,
+    cap: u64,
+) -> Result<Box<document::window::Window>, String> {
+    let shown = |err: &dyn std::fmt::Display| escape_controls(&err.to_string());
+    let e = state
+        .library
+        .entries
+        .get(entry)
+        .ok_or_else(|| "no such entry".to_string())?;
+    let Target::File(path) = &e.target else {
+        return Err("only a file can be read ahead".into());
+    };
+    let (file, size) = library::open_path(path, cap).map_err(|err| shown(&err))?;
+    let title = state
+        .reader
+        .as_ref()
+        .map_or_else(|| e.title.clone(), |r| r.doc.title.clone());
+    let format = document::Format::from_name(&path.to_string_lossy());
+    let from = document::window::origin(jump, size);
+    document::window::read(file.into_inner(), size, from, format, &title, cap)
+        .map(Box::new)
+        .map_err(|err| shown(&err))
+}
+
 /// Checks the links of these entries (file-system work): the action that records them.
 pub fn check_entries(state: &State, entries: &[usize]) -> Action {
     let targets = entries

@@ -21,7 +21,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub use load::{check_entries, load, read_entry, start_load};
+pub use load::{check_entries, load, read_ahead, read_entry, start_load};
 use workers::{Budget, Outbox, Sent, Source};
 
 use crate::app::{Action, Effect, State, update};
@@ -126,6 +126,25 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
         eprintln!("blatt: could not save reading state: {e}");
     }
     Ok(())
+}
+
+/// Reads a window for a jump far into a loading article here and now (it is read within a
+/// frame, and the key that asked for it is answered in the next one) and takes it in.
+fn ahead(
+    state: &mut State,
+    runtime: &Runtime,
+    entry: usize,
+    jump: crate::app::Jump,
+) -> Vec<Effect> {
+    let result = read_ahead(state, entry, &jump, runtime.read_cap);
+    update(
+        state,
+        Action::Ahead {
+            entry,
+            jump,
+            result,
+        },
+    )
 }
 
 /// The loop's own bookkeeping.
@@ -391,7 +410,16 @@ impl Loop {
                                 entry,
                                 result: Ok(doc),
                             };
-                            queue.extend(update(state, loaded));
+                            for effect in update(state, loaded) {
+                                match effect {
+                                    // A saved place far in is read before the rest of the
+                                    // article starts to take a core.
+                                    Effect::ReadAhead { entry, jump } => {
+                                        queue.extend(ahead(state, runtime, entry, jump));
+                                    }
+                                    effect => queue.push_back(effect),
+                                }
+                            }
                             if let Some(loader) = loader {
                                 let budget = Budget::new(PIECES_IN_FLIGHT);
                                 let outbox = Outbox::new(
@@ -409,6 +437,7 @@ impl Loop {
                                             entry,
                                             blocks: Vec::new(),
                                             done: true,
+                                            end: None,
                                             error: Some(format!(
                                                 "cannot start reading the rest: {e}"
                                             )),
@@ -425,6 +454,9 @@ impl Loop {
                             },
                         )),
                     }
+                }
+                Effect::ReadAhead { entry, jump } => {
+                    queue.extend(ahead(state, runtime, entry, jump));
                 }
                 Effect::Search(job) => {
                     if let Some(search) = self.search.take() {

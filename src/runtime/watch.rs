@@ -340,6 +340,7 @@ impl Loop {
                         entry,
                         blocks: Vec::new(),
                         done: true,
+                        end: None,
                         error: Some(format!("cannot start reading the rest: {e}")),
                     },
                 )),

@@ -193,14 +193,20 @@ pub fn action_of(event: Event) -> Option<Action> {
 pub fn read_article(mut loader: Loader, entry: usize, outbox: Outbox) -> Result<(), String> {
     spawn("loader", move || {
         while !outbox.cancelled() {
-            let (blocks, done, error) = match loader.next(stream::PIECE) {
-                Ok(piece) => (piece.blocks, piece.done, None),
-                Err(e) => (Vec::new(), true, Some(escape_controls(&e.to_string()))),
+            let (blocks, done, end, error) = match loader.next(stream::PIECE) {
+                Ok(piece) => (piece.blocks, piece.done, Some(piece.end), None),
+                Err(e) => (
+                    Vec::new(),
+                    true,
+                    None,
+                    Some(escape_controls(&e.to_string())),
+                ),
             };
             let more = Action::More {
                 entry,
                 blocks,
                 done,
+                end,
                 error,
             };
             if !outbox.send(more) || done {

@@ -35,6 +35,7 @@ fn upsert(doc: &str, section: &str, note: &str) -> Op {
             block: 3,
             fingerprint: "abc123".into(),
             offset: 7,
+            byte: None,
         },
         note: note.into(),
         created: 1,

@@ -167,12 +167,18 @@ fn status(
     let loading = reader
         .loaded_percent()
         .map_or_else(String::new, |p| format!(" loading {p}% ·"));
-    let right = format!(
-        "{loading} {}/{} · {:>3}% ",
-        current + 1,
-        doc.sections.len(),
-        percent.floor() as u32
-    );
+    let right = if reader.provisional() {
+        // A window read ahead: the sections before it and the exact place are not known
+        // until the article is read up to it.
+        format!("{loading} § ?/? · ~{}% ", percent.floor() as u32)
+    } else {
+        format!(
+            "{loading} {}/{} · {:>3}% ",
+            current + 1,
+            doc.sections.len(),
+            percent.floor() as u32
+        )
+    };
     let reopening = reader
         .pending
         .as_ref()

@@ -275,6 +275,7 @@ fn a_large_article_read_again_in_pieces_waits_for_the_place_and_saves_nothing_me
                 entry: 0,
                 blocks: piece.blocks,
                 done,
+                end: Some(piece.end),
                 error: None,
             },
         ));

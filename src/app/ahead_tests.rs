@@ -1,0 +1,394 @@
+//! Jumps far into a large article that is still loading (`G`, `50%`, a saved place, a
+//! bookmark) as sequences of actions: the window read for the jump is read here from the
+//! same bytes, as the runtime reads it from the file.
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use proptest::prelude::*;
+
+use super::*;
+use crate::document::stream::{Loader, PIECE};
+use crate::document::{Format, window};
+use crate::library::bundled_library;
+
+/// An article of about `size` bytes: numbered paragraphs under numbered chapters.
+fn article(size: usize) -> String {
+    let mut text = String::from("Ein langes Buch\n\n");
+    let mut i = 0;
+    while text.len() < size {
+        if i % 40 == 0 {
+            text.push_str(&format!("KAPITEL {}\n\n", i / 40 + 1));
+        }
+        text.push_str(&format!(
+            "Absatz {i} erzählt, wie es mit der Donaudampfschifffahrtsgesellschaft und den Verkehrsinfrastrukturfinanzierungsgesellschaften weiterging.\n\n"
+        ));
+        i += 1;
+    }
+    text.push_str("Das letzte Wort des Buches.\n");
+    text
+}
+
+/// The state with `text` (named `name`) open, its first piece in, and the loader of the rest.
+fn opened(text: &str, name: &str) -> (State, Option<Loader>, Vec<Effect>) {
+    // Hyphenated, as by default: lines break as the language has it.
+    let settings = Settings {
+        hyphenate: true,
+        ..Settings::default()
+    };
+    let mut state = State::new(bundled_library(), settings, Keymap::default());
+    update(&mut state, Action::Resize(80, 24));
+    let effects = update(&mut state, Action::Command(Command::Open));
+    assert_eq!(effects, [Effect::Load { entry: 0 }]);
+    let (doc, loader) = open(text, name);
+    let effects = update(
+        &mut state,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(Arc::new(doc)),
+        },
+    );
+    (state, loader, effects)
+}
+
+fn open(text: &str, name: &str) -> (Document, Option<Loader>) {
+    crate::document::open(
+        Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
+        text.len() as u64,
+        name,
+        "T",
+        Some("de"),
+        u64::MAX - 1,
+    )
+    .expect("opens")
+}
+
+/// The whole article, read in order as the reader reads it.
+fn in_order(text: &str, name: &str) -> Document {
+    let (mut doc, loader) = open(text, name);
+    if let Some(mut loader) = loader {
+        doc.read_rest(&mut loader).expect("reads");
+    }
+    doc
+}
+
+/// Sends the next piece; true when it was the last.
+fn more(state: &mut State, loader: &mut Loader) -> (bool, Vec<Effect>) {
+    let piece = loader.next(PIECE).expect("a piece");
+    let done = piece.done;
+    let effects = update(
+        state,
+        Action::More {
+            entry: 0,
+            blocks: piece.blocks,
+            done,
+            end: Some(piece.end),
+            error: None,
+        },
+    );
+    (done, effects)
+}
+
+/// Carries out the windows the effects ask for, as the runtime does.
+fn read_ahead(state: &mut State, effects: &[Effect], text: &str, name: &str) -> Vec<Effect> {
+    let mut out = Vec::new();
+    for effect in effects {
+        if let Effect::ReadAhead { entry, jump } = effect {
+            let size = text.len() as u64;
+            let result = window::read(
+                std::io::Cursor::new(text.as_bytes()),
+                size,
+                window::origin(jump, size),
+                Format::from_name(name),
+                "T",
+                u64::MAX - 1,
+            )
+            .map(Box::new)
+            .map_err(|e| e.to_string());
+            out.extend(update(
+                state,
+                Action::Ahead {
+                    entry: *entry,
+                    jump: jump.clone(),
+                    result,
+                },
+            ));
+        }
+    }
+    out
+}
+
+fn reader(state: &State) -> &Reader {
+    state.reader.as_ref().expect("a reader")
+}
+
+/// The text of the lines on screen, one after another.
+fn screen(state: &State) -> Vec<String> {
+    let r = reader(state);
+    let layout = r.view().expect("laid out");
+    r.visible()
+        .iter()
+        .filter_map(|pos| {
+            let line = layout.lines(pos.block)?.get(pos.line)?;
+            let text = r.doc.block(pos.block).text;
+            Some(text[line.start as usize..line.end as usize].to_string())
+        })
+        .collect()
+}
+
+fn top_text(state: &State) -> String {
+    let r = reader(state);
+    let (block, offset) = r.view().expect("laid out").content_at(r.top);
+    r.doc.block(block).text[offset..].to_string()
+}
+
+fn saved_docs(effects: &[Effect]) -> Vec<&DocState> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Store(op) => match &**op {
+                Op::SetDoc { state, .. } => Some(state),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+fn typed(c: char) -> Action {
+    Action::Key(KeyEvent::new_with_kind(
+        KeyCode::Char(c),
+        KeyModifiers::NONE,
+        KeyEventKind::Press,
+    ))
+}
+
+#[test]
+fn g_while_loading_shows_the_end_at_once() {
+    let text = article(3 << 20);
+    let (mut state, loader, _) = opened(&text, "buch.txt");
+    let mut loader = loader.expect("read in pieces");
+    let effects = update(&mut state, Action::Command(Command::Bottom));
+    assert!(
+        effects.contains(&Effect::ReadAhead {
+            entry: 0,
+            jump: Jump::End
+        }),
+        "{effects:?}"
+    );
+    read_ahead(&mut state, &effects, &text, "buch.txt");
+    assert!(reader(&state).provisional());
+    assert_eq!(
+        screen(&state).last().map(String::as_str),
+        Some("Das letzte Wort des Buches."),
+        "the end is on screen before the article is read to it"
+    );
+    assert!(reader(&state).loading());
+    let shown = screen(&state);
+    // Laid out as the article: hyphenated in its language.
+    assert_eq!(reader(&state).doc.language.as_deref(), Some("de"));
+    // The rest arrives: the same screen, now in the whole article.
+    loop {
+        let (done, _) = more(&mut state, &mut loader);
+        if done {
+            break;
+        }
+        assert_eq!(
+            screen(&state),
+            shown,
+            "nothing moves while the rest arrives"
+        );
+    }
+    assert!(!reader(&state).provisional());
+    assert_eq!(reader(&state).doc.as_ref(), &in_order(&text, "buch.txt"));
+    assert_eq!(screen(&state), shown);
+    assert!(reader(&state).at_end());
+}
+
+#[test]
+fn a_provisional_position_is_never_saved() {
+    let text = article(3 << 20);
+    let (mut state, loader, _) = opened(&text, "buch.txt");
+    let mut loader = loader.expect("read in pieces");
+    more(&mut state, &mut loader);
+    let key = reader(&state).key.clone();
+    let before = state.saved_docs.get(&key).cloned();
+    let mut effects = Vec::new();
+    for c in ['8', '0', '%'] {
+        effects.extend(update(&mut state, typed(c)));
+    }
+    effects.extend(read_ahead(&mut state, &effects.clone(), &text, "buch.txt"));
+    assert!(reader(&state).provisional(), "80% is not read yet");
+    for command in [
+        Command::Down,
+        Command::PageDown,
+        Command::Up,
+        Command::NextSection,
+    ] {
+        effects.extend(update(&mut state, Action::Command(command)));
+    }
+    assert!(
+        saved_docs(&effects).is_empty(),
+        "{:?}",
+        saved_docs(&effects)
+    );
+    assert_eq!(state.saved_docs.get(&key).cloned(), before);
+    // A bookmark would be a place not known yet: refused with a word why.
+    let effects = update(&mut state, typed('b'));
+    assert!(effects.is_empty() && state.bookmarks.is_empty());
+    assert!(state.flash.is_some());
+    // Once the article is in, the place is exact and saved: the text shown.
+    let shown = top_text(&state);
+    let mut saved = Vec::new();
+    loop {
+        let (done, effects) = more(&mut state, &mut loader);
+        saved.extend(saved_docs(&effects).into_iter().cloned());
+        if done {
+            break;
+        }
+    }
+    assert!(!reader(&state).provisional());
+    assert_eq!(top_text(&state), shown);
+    let last = saved.last().expect("the place, saved once exact");
+    let doc = in_order(&text, "buch.txt");
+    let (block, offset) = last.anchor.resolve(&doc).expect("resolves");
+    assert_eq!(&doc.block(block).text[offset..], shown);
+}
+
+#[test]
+fn fifty_percent_is_on_screen_with_the_key_while_loading() {
+    let text = article(4 << 20);
+    let (mut state, _loader, _) = opened(&text, "buch.txt");
+    let mut effects = Vec::new();
+    for c in ['5', '0', '%'] {
+        effects.extend(update(&mut state, typed(c)));
+    }
+    let jump = effects.iter().find_map(|e| match e {
+        Effect::ReadAhead { jump, .. } => Some(jump.clone()),
+        _ => None,
+    });
+    assert_eq!(jump, Some(Jump::Byte(text.len() as u64 / 2)));
+    read_ahead(&mut state, &effects, &text, "buch.txt");
+    let top = top_text(&state);
+    let at = text.find(&top).expect("in the text") as f64 / text.len() as f64;
+    assert!((0.49..0.51).contains(&at), "{at}");
+    assert!(reader(&state).percent() > 49.0);
+    // `%` alone goes back to the start, out of the window.
+    update(&mut state, typed('%'));
+    assert!(!reader(&state).provisional());
+    assert_eq!(reader(&state).top, crate::layout::LinePos::default());
+}
+
+#[test]
+fn a_bookmark_far_into_a_loading_file_opens_at_its_text() {
+    let text = article(3 << 20);
+    let whole = in_order(&text, "buch.txt");
+    let block = whole.block_count() * 9 / 10;
+    let anchor = crate::anchor::Anchor::at(&whole, block, 5);
+    assert!(
+        anchor.byte.is_some(),
+        "a large article's places know their byte"
+    );
+    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    update(&mut state, Action::Resize(80, 24));
+    update(&mut state, Action::Command(Command::Open));
+    let key = state.entry_key(0).expect("a key").to_string();
+    // What opening a bookmark of another article does (see `bookmarks::open_doc`).
+    state.open_at = Some((key, anchor.clone()));
+    let (doc, loader) = open(&text, "buch.txt");
+    let mut loader = loader.expect("read in pieces");
+    let effects = update(
+        &mut state,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(Arc::new(doc)),
+        },
+    );
+    read_ahead(&mut state, &effects, &text, "buch.txt");
+    let wanted = whole.block(block).text;
+    assert_eq!(top_text(&state), wanted, "at the bookmark's text at once");
+    assert!(reader(&state).provisional());
+    loop {
+        if more(&mut state, &mut loader).0 {
+            break;
+        }
+    }
+    assert!(!reader(&state).provisional() && reader(&state).pending.is_none());
+    assert_eq!(top_text(&state), wanted);
+    assert_eq!(reader(&state).anchor().block, block);
+}
+
+/// Lines of Markdown for the property test: paragraphs, headings, fences with blank lines
+/// inside, tables, lists.
+fn markdown_block() -> impl Strategy<Value = String> {
+    let words = prop::collection::vec(
+        prop::sample::select(vec!["Wort", "zwei", "*drei*", "`vier`", "fünf", "Satz."]),
+        1..14,
+    )
+    .prop_map(|w| w.join(" "));
+    prop_oneof![
+        6 => words.clone(),
+        1 => words.clone().prop_map(|w| format!("## {w}")),
+        1 => words.clone().prop_map(|w| format!("- {w}\n- {w}")),
+        1 => (words.clone(), 1usize..6).prop_map(|(w, n)| {
+            format!("```\n{}```", format!("{w}\n\n").repeat(n))
+        }),
+        1 => (words.clone(), 1usize..30).prop_map(|(w, n)| {
+            format!("| a | b |\n|---|---|\n{}", format!("| {w} | x |\n").repeat(n))
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// Opening a large article at a random place and letting the rest arrive ends in
+    /// exactly the document, sections and screen of reading it in order and going to the
+    /// same text.
+    #[test]
+    fn a_jump_then_the_rest_is_the_same_as_reading_in_order(
+        blocks in prop::collection::vec(markdown_block(), 300),
+        markdown in any::<bool>(),
+        percent in 1usize..=100,
+    ) {
+        let name = if markdown { "a.md" } else { "a.txt" };
+        let mut text = String::from("# Titel\n\n");
+        let mut i = 0;
+        while text.len() < (1 << 20) + 4096 {
+            text.push_str(&format!("{} {i}\n\n", blocks[i % blocks.len()]));
+            i += 1;
+        }
+        let (mut state, loader, _) = opened(&text, name);
+        let mut loader = loader.expect("read in pieces");
+        let mut effects = Vec::new();
+        for c in percent.to_string().chars().chain(['%']) {
+            effects.extend(update(&mut state, typed(c)));
+        }
+        let read = reader(&state).doc.source_end();
+        read_ahead(&mut state, &effects, &text, name);
+        // Past what is read, the jump shows a window read there.
+        let far = text.len() as u64 * percent as u64 / 100 >= read;
+        prop_assert_eq!(reader(&state).provisional(), far);
+        let window_top = top_text(&state);
+        while !more(&mut state, &mut loader).0 {}
+        let whole = in_order(&text, name);
+        let r = reader(&state);
+        prop_assert!(!r.provisional());
+        prop_assert_eq!(r.doc.as_ref(), &whole);
+        prop_assert_eq!(&r.doc.sections, &whole.sections);
+        // The same text at the top, whichever way it came (a window that starts inside a
+        // fence it cannot see the start of reads its blocks otherwise until then).
+        let top = top_text(&state);
+        if !markdown {
+            prop_assert_eq!(&top, &window_top);
+        }
+        // And the screen is the one reading in order shows at that place.
+        let mut other = State::new(bundled_library(), Settings::default(), Keymap::default());
+        update(&mut other, Action::Resize(80, 24));
+        update(&mut other, Action::Command(Command::Open));
+        update(&mut other, Action::Loaded { entry: 0, result: Ok(Arc::new(whole)) });
+        let anchor = reader(&state).anchor();
+        other.reader.as_mut().expect("a reader").reopen_at(&anchor);
+        prop_assert_eq!(screen(&state), screen(&other));
+    }
+}
