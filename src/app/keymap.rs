@@ -72,7 +72,7 @@ pub enum Command {
 
 /// Each command with its name in the `[keys]` tables and its line in the help screen, in
 /// the order of the enum (a test checks it), so that a command indexes its own row.
-const COMMANDS: [(Command, &str, &str); 42] = [
+const COMMANDS: [(Command, &str, &str); 43] = [
     (Command::Down, "down", "line down / next item"),
     (Command::Up, "up", "line up / previous item"),
     (Command::PageDown, "page_down", "page down"),
