@@ -341,8 +341,10 @@ fn is_reader(s: &[String]) -> bool {
 
 /// The library: the header with the article count on the first row, the key hints on the last.
 fn is_library(s: &[String]) -> bool {
-    // The title counts the entries that can be opened (23 of the 34 hostile ones).
-    s.first().is_some_and(|l| l.contains("23 articles"))
+    // The title counts the entries that can be opened: 23 of the 34 hostile ones, 22 once
+    // the binary one was tried and found not to be text.
+    s.first()
+        .is_some_and(|l| l.contains("23 articles") || l.contains("22 articles"))
         && s.last().is_some_and(|l| l.contains("q quit"))
 }
 
