@@ -196,3 +196,30 @@ fn a_hundred_thousand_files() {
     );
     assert_eq!(index.lines().filter(|l| l.starts_with("## ")).count(), 100);
 }
+
+#[test]
+fn names_with_a_hash_or_a_percent_sign_open_and_are_listed_once() {
+    let config = config_dir();
+    let lib = tempfile::tempdir().unwrap();
+    for name in [
+        "a#b.md",
+        "100%.md",
+        "x%23y.md",
+        "sub/c#d%25e.md",
+        "plain.md",
+    ] {
+        write(lib.path(), name, &format!("# {name}\n\nText.\n"));
+    }
+    blatt(config.path(), [Path::new("index"), lib.path()]).expect_code(0);
+    // Every entry blatt wrote opens its own file.
+    let titles = list_titles(config.path(), lib.path());
+    assert_eq!(titles.len(), 5, "{titles:?}");
+    assert!(
+        titles.iter().all(|(_, status)| status == "ok"),
+        "{titles:?}"
+    );
+    // Run again: nothing is added twice.
+    let run = blatt(config.path(), [Path::new("index"), lib.path()]);
+    run.expect_code(0);
+    assert!(run.out().contains("nothing to change"), "{}", run.out());
+}

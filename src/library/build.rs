@@ -413,8 +413,9 @@ fn local_path(link: &str) -> Option<String> {
     if link.contains("://") || link.starts_with("mailto:") || link.starts_with('/') {
         return None;
     }
+    let path = super::resolve::link_path(link);
     let mut parts = Vec::new();
-    for component in Path::new(link).components() {
+    for component in Path::new(path.as_ref()).components() {
         match component {
             Component::Normal(name) => parts.push(name.to_string_lossy().into_owned()),
             Component::CurDir => {}

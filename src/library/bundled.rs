@@ -51,7 +51,7 @@ pub(crate) fn resolve_bundled(link: &str) -> Target {
     };
     // After the lexical check, `a/../b` and `./b` name `b`; only top-level names exist.
     let mut names: Vec<&std::ffi::OsStr> = Vec::new();
-    for component in Path::new(path).components() {
+    for component in Path::new(path.as_ref()).components() {
         match component {
             Component::Normal(name) => names.push(name),
             Component::ParentDir => {

@@ -240,11 +240,13 @@ fn parse_part(
                     slots.push(None);
                     frame.line = lines_before + lines.line_of(range.start);
                     frame.span = bytes_before + range.start..bytes_before + range.end;
-                    let decoded = percent_decode_str(&dest_url).decode_utf8_lossy();
                     frame.link = if link_type == LinkType::Email {
-                        format!("mailto:{decoded}")
+                        format!(
+                            "mailto:{}",
+                            percent_decode_str(&dest_url).decode_utf8_lossy()
+                        )
                     } else {
-                        decoded.into_owned()
+                        decoded_link(&dest_url)
                     };
                 }
             }
@@ -456,6 +458,23 @@ fn strip_separator(text: &str) -> &str {
     text.trim_start()
         .trim_start_matches(['—', '–', '-', ':'])
         .trim()
+}
+
+/// A link destination percent-decoded, its path cut from its `#fragment` first: a `%23` in
+/// the path is a `#` of the file's name, not the start of a fragment, so it stays escaped
+/// (with `%` as `%25`) until the path is used ([`super::resolve::link_path`]).
+fn decoded_link(dest: &str) -> String {
+    let (path, fragment) = match dest.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (dest, None),
+    };
+    let path = percent_decode_str(path).decode_utf8_lossy();
+    let mut link = super::resolve::escape_link_path(&path).into_owned();
+    if let Some(fragment) = fragment {
+        link.push('#');
+        link.push_str(&percent_decode_str(fragment).decode_utf8_lossy());
+    }
+    link
 }
 
 /// The last path segment of a link, without a `#fragment`; the whole link if that is empty.

@@ -79,10 +79,10 @@ impl Entry {
         Some(match (&self.target, origin) {
             (Target::File(path), _) => path.to_string_lossy().into_owned(),
             (Target::Bundled(name), _) => format!("bundled:{name}"),
-            (Target::Problem(_), Origin::Dir { root, .. }) => {
-                let path = self.link.split('#').next().unwrap_or(&self.link);
-                root.join(path).to_string_lossy().into_owned()
-            }
+            (Target::Problem(_), Origin::Dir { root, .. }) => root
+                .join(resolve::link_path(&self.link).as_ref())
+                .to_string_lossy()
+                .into_owned(),
             (Target::Problem(_), Origin::Bundled) => format!("bundled:{}", self.link),
             (Target::Unchecked, _) => return None,
         })

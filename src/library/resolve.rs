@@ -84,7 +84,7 @@ pub fn resolve(link: &str, root: &Path) -> Target {
 fn resolve_inner(link: &str, root: &Path) -> Result<PathBuf, EntryProblem> {
     let relative = check_lexically(link)?;
     let shown = || shown_link(link);
-    let canonical = std::fs::canonicalize(root.join(relative)).map_err(|e| {
+    let canonical = std::fs::canonicalize(root.join(relative.as_ref())).map_err(|e| {
         if is_loop(&e) {
             EntryProblem::SymlinkLoop(shown())
         } else if is_missing(&e) {
@@ -107,9 +107,30 @@ fn resolve_inner(link: &str, root: &Path) -> Result<PathBuf, EntryProblem> {
     Ok(canonical)
 }
 
+/// The path of an entry's link: without its `#fragment`, and with a `#` or `%` that is part
+/// of the file's name given back (the index keeps those two escaped in a link's path as
+/// `%23` and `%25`, so that a name with `#` is not cut at it; see `library::index`).
+pub fn link_path(link: &str) -> std::borrow::Cow<'_, str> {
+    let path = link.split('#').next().unwrap_or(link);
+    if path.contains('%') {
+        percent_encoding::percent_decode_str(path).decode_utf8_lossy()
+    } else {
+        std::borrow::Cow::Borrowed(path)
+    }
+}
+
+/// A link's path written into a link as the index keeps it: `#` and `%` escaped.
+pub fn escape_link_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if path.contains(['#', '%']) {
+        std::borrow::Cow::Owned(path.replace('%', "%25").replace('#', "%23"))
+    } else {
+        std::borrow::Cow::Borrowed(path)
+    }
+}
+
 /// The checks that need no file system: empty, URL, absolute, fragment, climbing out.
-/// Returns the link without its fragment.
-pub(crate) fn check_lexically(link: &str) -> Result<&str, EntryProblem> {
+/// Returns the link's path (see [`link_path`]).
+pub(crate) fn check_lexically(link: &str) -> Result<std::borrow::Cow<'_, str>, EntryProblem> {
     if link.trim().is_empty() {
         return Err(EntryProblem::EmptyLink);
     }
@@ -119,12 +140,12 @@ pub(crate) fn check_lexically(link: &str) -> Result<&str, EntryProblem> {
     if link.starts_with('/') || Path::new(link).has_root() {
         return Err(EntryProblem::Absolute(shown_link(link)));
     }
-    let path = link.split('#').next().unwrap_or(link);
+    let path = link_path(link);
     if path.is_empty() {
         return Err(EntryProblem::EmptyLink);
     }
     let mut depth: usize = 0;
-    for component in Path::new(path).components() {
+    for component in Path::new(path.as_ref()).components() {
         match component {
             Component::Normal(_) => depth += 1,
             Component::CurDir => {}
