@@ -163,8 +163,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
             };
-            let summary =
-                blatt::news::commands::fetch(library.as_deref(), &config, dir, &today(), &mut progress);
+            let summary = blatt::news::commands::fetch(
+                library.as_deref(),
+                &config,
+                dir,
+                &today(),
+                &mut progress,
+            );
             if terminal {
                 eprint!("\r\x1b[K");
             }

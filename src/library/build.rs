@@ -461,13 +461,13 @@ pub fn add(existing: &str, found: Vec<Found>) -> (String, Changes) {
     edit(existing, found, None)
 }
 
+/// Whether a path below the library exists, and today's date: what marking missing entries
+/// needs.
+type Marks<'a> = (&'a dyn Fn(&str) -> bool, &'a str);
+
 /// [`update`], with `marks` (whether a path exists, today's date) to mark the entries whose
 /// file is gone; [`add`] without.
-fn edit(
-    existing: &str,
-    mut found: Vec<Found>,
-    marks: Option<(&dyn Fn(&str) -> bool, &str)>,
-) -> (String, Changes) {
+fn edit(existing: &str, mut found: Vec<Found>, marks: Option<Marks<'_>>) -> (String, Changes) {
     let bom = usize::from(existing.starts_with('\u{feff}')) * 3;
     let text = &existing[bom..];
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };

@@ -92,8 +92,14 @@ mod tests {
             canon("http://example.org:80/x?utm_source=feed#top"),
             "http://example.org/x"
         );
-        assert_ne!(canon("http://example.org/x"), canon("https://example.org/x"));
-        assert_ne!(canon("https://example.org/x?id=3"), canon("https://example.org/x?id=4"));
+        assert_ne!(
+            canon("http://example.org/x"),
+            canon("https://example.org/x")
+        );
+        assert_ne!(
+            canon("https://example.org/x?id=3"),
+            canon("https://example.org/x?id=4")
+        );
     }
 
     #[test]

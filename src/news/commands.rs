@@ -64,7 +64,11 @@ pub fn fetch(
     let library = library_folder(library, config)?;
     let client = Client::new(config.fetch.limits());
     let store = config_dir.map(NewsStore::new);
-    let specs: Vec<_> = config.feeds.iter().map(crate::config::FeedConfig::spec).collect();
+    let specs: Vec<_> = config
+        .feeds
+        .iter()
+        .map(crate::config::FeedConfig::spec)
+        .collect();
     Ok(feeds::fetch_all(
         &specs,
         &library,
@@ -98,7 +102,11 @@ pub fn import(file: &Path, config: &Config, config_dir: Option<&Path>) -> anyhow
         .with_context(|| file.display().to_string())?
         .text;
     let outlines = opml::read(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let specs: Vec<_> = config.feeds.iter().map(crate::config::FeedConfig::spec).collect();
+    let specs: Vec<_> = config
+        .feeds
+        .iter()
+        .map(crate::config::FeedConfig::spec)
+        .collect();
     let (tables, count) = opml::config_text(&outlines, &specs);
     let path = dir.join(crate::config::FILE_NAME);
     if count > 0 {
@@ -123,6 +131,10 @@ pub fn import(file: &Path, config: &Config, config_dir: Option<&Path>) -> anyhow
 
 /// `blatt feeds export`: the configured feeds as OPML.
 pub fn export(config: &Config) -> String {
-    let specs: Vec<_> = config.feeds.iter().map(crate::config::FeedConfig::spec).collect();
+    let specs: Vec<_> = config
+        .feeds
+        .iter()
+        .map(crate::config::FeedConfig::spec)
+        .collect();
     opml::write(&specs)
 }

@@ -37,6 +37,10 @@ const MAX_ELEMENTS: usize = 400_000;
 /// How deep elements may nest before the page is flattened: the extraction walks the tree
 /// recursively, and a hostile page nests a hundred thousand `<div>`s.
 const MAX_DEPTH: usize = 512;
+/// How deep tags may nest in the text before the deeper ones are dropped (their text
+/// stays): html5ever's tree builder looks through the open elements for each new one, so a
+/// page nesting 20,000 `<div>`s takes a minute to parse; browsers cap nesting the same way.
+const MAX_TAG_DEPTH: usize = 256;
 
 /// Decodes an HTML page: the charset of the HTTP header (`header`), else the one its
 /// `<meta>` names in the first KiB, else a byte-order mark or detection. A page labelled
@@ -77,7 +81,7 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 /// Extracts the article from a decoded page. `url` is where it came from (links are made
 /// absolute against it); `None` for a local file.
 pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, NewsError> {
-    let doc = Document::from(html);
+    let doc = Document::from(limit_nesting(html).as_ref());
     flatten_deep(&doc);
     let base = doc
         .select_single("base[href]")
@@ -114,12 +118,13 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, NewsError> {
         text.map(|t| sanitize_line(&t))
             .filter(|t| !t.trim().is_empty())
     };
-    let title = sanitize_line(&found.title);
+    let site = field(found.site_name);
+    let title = strip_site(&sanitize_line(&found.title), site.as_deref());
     let markdown = tidy(&sanitize(&found.text_content), &title);
     Ok(Article {
         title,
         byline: field(found.byline),
-        site: field(found.site_name),
+        site,
         published: found.published_time.as_deref().and_then(iso_date),
         language: field(found.lang).map(|l| l.chars().take(20).collect()),
         excerpt: field(found.excerpt),
@@ -131,11 +136,29 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, NewsError> {
 /// The Markdown of an HTML fragment (a feed item's content), links made absolute against
 /// `base` and cleaned as in [`extract`], sanitized.
 pub fn fragment(html: &str, base: Option<&Url>) -> String {
-    let doc = Document::fragment(html);
+    let doc = Document::fragment(limit_nesting(html).as_ref());
     flatten_deep(&doc);
     clean_links(&doc, base);
     let markdown = doc.root().md(None);
     tidy(&sanitize(&markdown), "")
+}
+
+/// A title without the site's name the page appended (`Story | The Gazette`); the
+/// extraction leaves it on some titles in non-Latin scripts.
+fn strip_site(title: &str, site: Option<&str>) -> String {
+    let Some(site) = site.filter(|s| !s.is_empty()) else {
+        return title.to_string();
+    };
+    for separator in [" | ", " - ", " – ", " — ", " · ", " :: "] {
+        if let Some(rest) = title
+            .strip_suffix(site)
+            .and_then(|t| t.strip_suffix(separator))
+            && !rest.trim().is_empty()
+        {
+            return rest.trim().to_string();
+        }
+    }
+    title.to_string()
 }
 
 /// The `yyyy-mm-dd` at the start of an ISO 8601 date or timestamp.
@@ -189,11 +212,109 @@ fn escape_html(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// The page with every start tag nested deeper than [`MAX_TAG_DEPTH`] left out, with its end
+/// tag; the page itself (not copied) when none is. A linear scan over the tags, not a
+/// parser: comments, doctypes and the text of `<script>`, `<style>`, `<textarea>` and
+/// `<title>` are stepped over, void elements and those whose end tag may be left out (`<p>`,
+/// `<li>`, `<td>`, …) do not count.
+pub fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "param", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th",
+        "thead", "tbody", "tfoot", "colgroup", "rb", "rt", "rp", "html", "head", "body",
+    ];
+    const RAW: &[&str] = &["script", "style", "textarea", "title", "xmp", "plaintext"];
+    let bytes = html.as_bytes();
+    // (start, end) of each tag to leave out, found in one pass.
+    let mut cut: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut excess = 0usize;
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
+        let start = at + found;
+        let rest = &html[start..];
+        if rest.starts_with("<!--") {
+            at = rest.find("-->").map_or(bytes.len(), |e| start + e + 3);
+            continue;
+        }
+        let closing = rest.starts_with("</");
+        let name_start = start + if closing { 2 } else { 1 };
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            // `<!doctype`, `<?xml`, a lone `<`.
+            at = if matches!(bytes.get(start + 1), Some(b'!' | b'?')) {
+                memchr::memchr(b'>', &bytes[start..]).map_or(bytes.len(), |e| start + e + 1)
+            } else {
+                start + 1
+            };
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let end =
+            memchr::memchr(b'>', &bytes[name_start..]).map_or(bytes.len(), |e| name_start + e + 1);
+        at = end;
+        if VOID.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            if excess > 0 {
+                excess -= 1;
+                cut.push((start, end));
+            } else {
+                depth = depth.saturating_sub(1);
+            }
+            continue;
+        }
+        if html[..end].ends_with("/>") {
+            continue;
+        }
+        if RAW.contains(&name.as_str()) {
+            // Its text holds no tags: on to its end tag.
+            let mut look = end;
+            at = bytes.len();
+            while let Some(e) = memchr::memmem::find(&bytes[look..], b"</") {
+                let tag = look + e + 2;
+                if bytes
+                    .get(tag..tag + name.len())
+                    .is_some_and(|t| t.eq_ignore_ascii_case(name.as_bytes()))
+                {
+                    at = look + e;
+                    break;
+                }
+                look = tag;
+            }
+            depth += 1;
+            continue;
+        }
+        if depth >= MAX_TAG_DEPTH {
+            excess += 1;
+            cut.push((start, end));
+        } else {
+            depth += 1;
+        }
+    }
+    if cut.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut from = 0;
+    for (start, end) in cut {
+        out.push_str(&html[from..start]);
+        from = end;
+    }
+    out.push_str(&html[from..]);
+    Cow::Owned(out)
+}
+
 /// Elements nested deeper than [`MAX_DEPTH`] are moved up to that depth, in order, so that
 /// no recursive walk over the tree can run out of stack; text stays where it reads.
 fn flatten_deep(doc: &Document) {
     let body = match doc.select_single("body").nodes().first() {
-        Some(body) => body.clone(),
+        Some(body) => *body,
         None => doc.root(),
     };
     // An iterative walk: (node, depth).
@@ -256,7 +377,8 @@ mod tests {
 
     #[test]
     fn charset_from_header_then_meta_then_detection() {
-        let latin = b"<html><head><title>K\xe4se</title></head><body><p>Gr\xfc\xdfe</p></body></html>";
+        let latin =
+            b"<html><head><title>K\xe4se</title></head><body><p>Gr\xfc\xdfe</p></body></html>";
         assert!(
             decode_html(latin, Some("windows-1252"))
                 .unwrap()
@@ -274,7 +396,10 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(iso_date("2026-11-30T08:00:00Z").as_deref(), Some("2026-11-30"));
+        assert_eq!(
+            iso_date("2026-11-30T08:00:00Z").as_deref(),
+            Some("2026-11-30")
+        );
         assert_eq!(iso_date("30.11.2026"), None);
         assert_eq!(iso_date("2026"), None);
     }
@@ -299,6 +424,31 @@ mod tests {
     }
 
     #[test]
+    fn nesting_is_capped_and_text_kept() {
+        let deep = format!(
+            "<div>{}x{}</div>",
+            "<span>".repeat(1000),
+            "</span>".repeat(1000)
+        );
+        let limited = limit_nesting(&deep);
+        assert_eq!(limited.matches("<span>").count(), MAX_TAG_DEPTH - 1);
+        assert_eq!(limited.matches("</span>").count(), MAX_TAG_DEPTH - 1);
+        assert!(limited.contains('x'));
+        // Ordinary pages are not copied; scripts, comments and unclosed paragraphs do not
+        // count.
+        let page = format!(
+            "<!doctype html><script>{}</script><!-- {} -->{}",
+            "<div>".repeat(1000),
+            "<div>".repeat(1000),
+            "<p>a".repeat(1000)
+        );
+        assert!(matches!(
+            limit_nesting(&page),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
     fn hostile_links_lose_their_target() {
         let html = r#"<html><head><title>T</title></head><body><article>
             <p>A paragraph with a <a href="javascript:alert(1)">script link</a>, a
@@ -309,7 +459,11 @@ mod tests {
             <img src="/i.png" alt="A photo"> and <img src="/spacer.gif"></p></article></body></html>"#;
         let url = Url::parse("https://example.org/news/x.html").unwrap();
         let article = extract(html, Some(&url)).unwrap();
-        assert!(!article.markdown.contains("javascript"), "{}", article.markdown);
+        assert!(
+            !article.markdown.contains("javascript"),
+            "{}",
+            article.markdown
+        );
         assert!(!article.markdown.contains("data:"), "{}", article.markdown);
         assert!(
             article
@@ -319,7 +473,11 @@ mod tests {
             article.markdown
         );
         assert!(article.markdown.contains("A chart"));
-        assert!(article.markdown.contains("![A photo](https://example.org/i.png)"));
+        assert!(
+            article
+                .markdown
+                .contains("![A photo](https://example.org/i.png)")
+        );
         assert!(!article.markdown.contains("spacer"));
     }
 }

@@ -69,9 +69,8 @@ pub struct Summary {
 impl Summary {
     /// `3 feeds checked, 12 new articles, 1 failed`.
     pub fn line(&self) -> String {
-        let plural = |n: usize, one: &str, many: &str| {
-            format!("{n} {}", if n == 1 { one } else { many })
-        };
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
             "{} checked, {}, {} failed",
             plural(self.checked, "feed", "feeds"),
@@ -256,7 +255,14 @@ fn check(
         if keys.is_empty() || keys.iter().any(|k| seen.contains(k)) {
             continue;
         }
-        match item_article(client, feed, entry, link.as_ref(), feed_title.as_deref(), &mut notes) {
+        match item_article(
+            client,
+            feed,
+            entry,
+            link.as_ref(),
+            feed_title.as_deref(),
+            &mut notes,
+        ) {
             Some(article) => {
                 let date = article
                     .published

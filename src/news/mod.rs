@@ -66,7 +66,8 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
 /// The library folder of a path that names it or its INDEX.md.
 pub fn library_dir(path: &Path) -> Result<PathBuf, NewsError> {
     let dir = if crate::library::is_index_file(path) {
-        path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        path.parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     } else {
         path.to_path_buf()
     };
@@ -182,7 +183,10 @@ pub fn add(
         })
         .unwrap_or_else(|| "News".to_string());
     let prepared = save::Prepared {
-        date: article.published.clone().unwrap_or_else(|| today.to_string()),
+        date: article
+            .published
+            .clone()
+            .unwrap_or_else(|| today.to_string()),
         article,
         source: source_line,
         group,
@@ -234,11 +238,7 @@ pub fn save_all(
 ) -> Result<Vec<Added>, NewsError> {
     let key = library_key(library);
     let _lock = match store {
-        Some(store) => Some(
-            store
-                .lock()
-                .map_err(|e| NewsError::io(&store.path(), e))?,
-        ),
+        Some(store) => Some(store.lock().map_err(|e| NewsError::io(&store.path(), e))?),
         None => None,
     };
     let (mut records, _) = store.map(NewsStore::load).unwrap_or_default();
@@ -258,7 +258,9 @@ pub fn save_all(
         // A file an interrupted run wrote is listed and recorded now, not written again.
         let path = match save::existing(library, &prepared) {
             Some(path) => path,
-            None => save::write_article(library, &prepared).map_err(|e| NewsError::io(library, e))?,
+            None => {
+                save::write_article(library, &prepared).map_err(|e| NewsError::io(library, e))?
+            }
         };
         entries.push(save::entry(&prepared, &path));
         records.record(&key, &keys, &path);

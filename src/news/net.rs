@@ -68,7 +68,7 @@ pub struct Body {
 /// What a fetch brought.
 #[derive(Debug, Clone)]
 pub enum Fetched {
-    Body(Body),
+    Body(Box<Body>),
     /// 304: unchanged since the validators sent.
     NotModified,
 }
@@ -160,7 +160,10 @@ impl Client {
             }
             if !(200..300).contains(&status) {
                 let reason = response.status().canonical_reason().unwrap_or("");
-                return Err(fail(&url, format!("HTTP {status} {reason}").trim().to_string()));
+                return Err(fail(
+                    &url,
+                    format!("HTTP {status} {reason}").trim().to_string(),
+                ));
             }
             let header = |name: &str| {
                 response
@@ -188,13 +191,13 @@ impl Client {
             } else {
                 bytes
             };
-            return Ok(Fetched::Body(Body {
+            return Ok(Fetched::Body(Box::new(Body {
                 url,
                 bytes,
                 charset,
                 media_type,
                 validators,
-            }));
+            })));
         }
         Err(fail(
             &url,

@@ -167,7 +167,10 @@ mod tests {
                 },
             ]
         );
-        assert!(read("<opml><body><outline").is_err() || read("<opml><body><outline").unwrap().is_empty());
+        assert!(
+            read("<opml><body><outline").is_err()
+                || read("<opml><body><outline").unwrap().is_empty()
+        );
     }
 
     #[test]
@@ -194,6 +197,11 @@ mod tests {
         let (text, count) = config_text(&back, &feeds[1..]);
         assert_eq!(count, 1);
         let parsed: toml::Table = toml::from_str(&text).unwrap();
-        assert!(parsed["feeds"].as_array().unwrap()[0]["url"].as_str().unwrap().contains("x=1"));
+        assert!(
+            parsed["feeds"].as_array().unwrap()[0]["url"]
+                .as_str()
+                .unwrap()
+                .contains("x=1")
+        );
     }
 }

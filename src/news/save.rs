@@ -91,18 +91,24 @@ pub fn group_name(text: &str) -> String {
     }
 }
 
-/// The text of the article file: `# Title`, the source line, the body.
-pub fn render(prepared: &Prepared) -> String {
-    let article = &prepared.article;
-    let escape = build::md_escape;
-    let mut out = format!("# {}\n\n", escape(&article.title));
-    let site = article.site.clone().or_else(|| {
+/// The site an article is from: its name as the page gives it, else the host of its
+/// address.
+fn site(prepared: &Prepared) -> Option<String> {
+    prepared.article.site.clone().or_else(|| {
         prepared
             .source
             .as_deref()
             .and_then(|s| url::Url::parse(s).ok())
             .and_then(|u| u.host_str().map(str::to_string))
-    });
+    })
+}
+
+/// The text of the article file: `# Title`, the source line, the body.
+pub fn render(prepared: &Prepared) -> String {
+    let article = &prepared.article;
+    let escape = build::md_escape;
+    let mut out = format!("# {}\n\n", escape(&article.title));
+    let site = site(prepared);
     let mut parts: Vec<String> = Vec::new();
     if let Some(site) = site {
         parts.push(escape(&site));
@@ -147,7 +153,8 @@ pub fn existing(library: &Path, prepared: &Prepared) -> Option<String> {
             continue;
         }
         let mut head = Vec::new();
-        let read = std::fs::File::open(entry.path()).and_then(|f| f.take(HEAD).read_to_end(&mut head));
+        let read =
+            std::fs::File::open(entry.path()).and_then(|f| f.take(HEAD).read_to_end(&mut head));
         if read.is_ok() && String::from_utf8_lossy(&head).contains(&needle) {
             return Some(format!("{group}/{name}"));
         }
@@ -167,6 +174,7 @@ pub fn write_article(library: &Path, prepared: &Prepared) -> std::io::Result<Str
             "{group} in the library is not a folder"
         )));
     }
+    sweep(&folder, ".md", std::time::Duration::ZERO);
     let base = format!(
         "{}-{}",
         prepared.date,
@@ -189,16 +197,40 @@ pub fn write_article(library: &Path, prepared: &Prepared) -> std::io::Result<Str
     unreachable!("some name is free")
 }
 
+/// Removes the temporary files an atomic write killed half-way left in `folder`
+/// (`.<name><ending>.XXXXXX`) that are at least `age` old. Articles are swept under the
+/// records' lock, so any such file is a leftover; INDEX.md temporaries only when older than a
+/// minute, as `blatt index` may be writing one.
+fn sweep(folder: &Path, ending: &str, age: std::time::Duration) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some((stem, suffix)) = name.rsplit_once('.') else {
+            continue;
+        };
+        let leftover = name.starts_with('.')
+            && stem.ends_with(ending)
+            && suffix.len() == 6
+            && suffix.chars().all(|c| c.is_ascii_alphanumeric());
+        let old = entry
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|elapsed| elapsed >= age);
+        if leftover && old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// The INDEX.md entry of a saved article.
 pub fn entry(prepared: &Prepared, path: &str) -> Found {
     let article = &prepared.article;
-    let site = article.site.clone().or_else(|| {
-        prepared
-            .source
-            .as_deref()
-            .and_then(|s| url::Url::parse(s).ok())
-            .and_then(|u| u.host_str().map(str::to_string))
-    });
+    let site = site(prepared);
     let details = [site, Some(prepared.date.clone())]
         .into_iter()
         .flatten()
@@ -219,7 +251,7 @@ pub fn entry(prepared: &Prepared, path: &str) -> Found {
             .split("\n\n")
             .map(str::trim)
             .find(|p| !p.is_empty() && !p.starts_with(['#', '!', '|', '>', '`', '-', '*']))
-            .map(|p| crate::document::sanitize::sanitize_line(p))
+            .map(crate::document::sanitize::sanitize_line)
     };
     let description = article
         .excerpt
@@ -243,11 +275,17 @@ pub fn entry(prepared: &Prepared, path: &str) -> Found {
 /// byte, atomically. Entries whose file INDEX.md already lists are left out.
 pub fn add_to_index(library: &Path, found: Vec<Found>) -> anyhow::Result<usize> {
     use anyhow::Context as _;
+    sweep(
+        library,
+        crate::library::INDEX_FILE,
+        std::time::Duration::from_secs(60),
+    );
     let path = library.join(crate::library::INDEX_FILE);
     let existing = match std::fs::read(&path) {
-        Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| {
-            anyhow::anyhow!("{} is not UTF-8: not changed", path.display())
-        })?),
+        Ok(bytes) => Some(
+            String::from_utf8(bytes)
+                .map_err(|_| anyhow::anyhow!("{} is not UTF-8: not changed", path.display()))?,
+        ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };

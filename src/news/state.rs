@@ -96,7 +96,12 @@ impl NewsStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return (NewsState::default(), None);
             }
-            Err(e) => return (NewsState::default(), Some(format!("cannot read {}: {e}", path.display()))),
+            Err(e) => {
+                return (
+                    NewsState::default(),
+                    Some(format!("cannot read {}: {e}", path.display())),
+                );
+            }
         };
         match serde_json::from_slice::<NewsState>(&bytes) {
             Ok(state) if state.schema <= SCHEMA => (state, None),
@@ -153,7 +158,10 @@ mod tests {
         );
         let _lock = store.lock().unwrap();
         store.save(&state).unwrap();
-        assert_eq!(store.load().0.saved("lib", "url:https://example.org/a"), Some("g/a.md"));
+        assert_eq!(
+            store.load().0.saved("lib", "url:https://example.org/a"),
+            Some("g/a.md")
+        );
         std::fs::write(store.path(), b"{ not json").unwrap();
         let (state, notice) = store.load();
         assert_eq!(state, NewsState::default());
