@@ -494,6 +494,7 @@ fn reader(
     if !warnings.is_empty() {
         state.show_message("Please note", warnings);
     }
+    let news = blatt::news::feeds::Setup::from_config(&config, store.dir());
     let runtime = blatt::runtime::Runtime {
         store: std::sync::Arc::new(std::sync::Mutex::new(store)),
         theme,
@@ -501,6 +502,7 @@ fn reader(
         read_cap: config.max_article_bytes(),
         library_rest: rest,
         watch: config.watch,
+        news,
     };
     blatt::runtime::run(state, runtime, initial)
 }

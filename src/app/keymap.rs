@@ -65,11 +65,13 @@ pub enum Command {
     HideFinished,
     /// The library list with one row per entry, or three (`v`).
     ToggleView,
+    /// Fetch the configured feeds into the library in the background (`F`).
+    FetchFeeds,
 }
 
 /// Each command with its name in the `[keys]` tables and its line in the help screen, in
 /// the order of the enum (a test checks it), so that a command indexes its own row.
-const COMMANDS: [(Command, &str, &str); 41] = [
+const COMMANDS: [(Command, &str, &str); 42] = [
     (Command::Down, "down", "line down / next item"),
     (Command::Up, "up", "line up / previous item"),
     (Command::PageDown, "page_down", "page down"),
@@ -207,6 +209,11 @@ const COMMANDS: [(Command, &str, &str); 41] = [
         "toggle_view",
         "one row per entry (again: three)",
     ),
+    (
+        Command::FetchFeeds,
+        "fetch_feeds",
+        "fetch the feeds of config.toml into the library (as blatt fetch does)",
+    ),
 ];
 
 impl Command {
@@ -322,6 +329,7 @@ impl Context {
                 ToggleRead,
                 HideFinished,
                 ToggleView,
+                FetchFeeds,
             ],
             Context::Reader => &[
                 Down,
@@ -893,6 +901,8 @@ mod tests {
             (Context::Library, 'h', Some(Command::HideFinished)),
             (Context::Library, 'v', Some(Command::ToggleView)),
             (Context::Library, '}', None),
+            (Context::Library, 'F', Some(Command::FetchFeeds)),
+            (Context::Reader, 'F', Some(Command::ListLinks)),
         ] {
             assert_eq!(
                 map.command(context, &plain(c)),

@@ -56,28 +56,13 @@ pub fn fetch(
     today: &str,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Summary> {
-    if config.feeds.is_empty() {
-        anyhow::bail!(
-            "no feeds configured: add [[feeds]] tables to config.toml, or `blatt feeds import FILE.opml`"
-        );
+    let setup = feeds::Setup::from_config(config, config_dir);
+    if setup.feeds.is_empty() {
+        // Said before the library is looked for.
+        return Ok(setup.run(Path::new("."), today, progress)?);
     }
     let library = library_folder(library, config)?;
-    let client = Client::new(config.fetch.limits());
-    let store = config_dir.map(NewsStore::new);
-    let specs: Vec<_> = config
-        .feeds
-        .iter()
-        .map(crate::config::FeedConfig::spec)
-        .collect();
-    Ok(feeds::fetch_all(
-        &specs,
-        &library,
-        &client,
-        store.as_ref(),
-        config.fetch.connections,
-        today,
-        progress,
-    )?)
+    Ok(setup.run(&library, today, progress)?)
 }
 
 /// What `blatt fetch` prints: a line per failure and note, then the summary.

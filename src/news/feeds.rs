@@ -34,6 +34,57 @@ pub struct FeedSpec {
     pub max_items: usize,
 }
 
+/// Everything a fetch of the feeds needs besides the library: the feeds, the limits, how
+/// many at once, and where the records are kept.
+#[derive(Debug, Clone, Default)]
+pub struct Setup {
+    pub feeds: Vec<FeedSpec>,
+    pub limits: super::Limits,
+    pub connections: usize,
+    pub config_dir: Option<std::path::PathBuf>,
+}
+
+impl Setup {
+    pub fn from_config(config: &crate::config::Config, config_dir: Option<&Path>) -> Self {
+        Setup {
+            feeds: config
+                .feeds
+                .iter()
+                .map(crate::config::FeedConfig::spec)
+                .collect(),
+            limits: config.fetch.limits(),
+            connections: config.fetch.connections,
+            config_dir: config_dir.map(Path::to_path_buf),
+        }
+    }
+
+    /// Fetches every feed into the library folder `library` (see [`fetch_all`]).
+    pub fn run(
+        &self,
+        library: &Path,
+        today: &str,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Summary, NewsError> {
+        if self.feeds.is_empty() {
+            return Err(NewsError::Library(
+                "no feeds configured: add [[feeds]] tables to config.toml, or `blatt feeds import FILE.opml`"
+                    .to_string(),
+            ));
+        }
+        let client = Client::new(self.limits);
+        let store = self.config_dir.as_deref().map(NewsStore::new);
+        fetch_all(
+            &self.feeds,
+            library,
+            &client,
+            store.as_ref(),
+            self.connections,
+            today,
+            progress,
+        )
+    }
+}
+
 /// The most items ever taken from one feed per fetch, whatever the configuration says.
 pub const MAX_ITEMS: usize = 500;
 /// Item content with fewer paragraphs than this is a summary: the page is fetched.
