@@ -8,7 +8,7 @@ mod news_server;
 mod tmux;
 
 use news_server::Server;
-use tmux::{Tmux, quote, show};
+use tmux::{Tmux, show};
 
 #[test]
 fn f_fetches_feeds_in_the_background_and_new_articles_appear() {
@@ -42,7 +42,7 @@ fn f_fetches_feeds_in_the_background_and_new_articles_appear() {
         "news",
         100,
         30,
-        &["--fresh", &quote(&index).trim_matches('\'').to_string()],
+        &["--fresh", index.to_str().expect("a UTF-8 path")],
     );
     pane.wait_for("An older story");
     pane.key("F");

@@ -71,6 +71,7 @@ fn perform(state: &mut State, store: &mut Store, effects: Vec<Effect>) {
             | Effect::ReloadArticle { .. }
             | Effect::ReloadIndex
             | Effect::UpdateIndex { .. }
+            | Effect::FetchFeeds { .. }
             | Effect::Quit => {}
         }
     }
