@@ -202,7 +202,7 @@ def main():
         for name, html, title, body, charset in fixtures():
             path = os.path.join(OUT, name + ".html")
             with open(path, "wb") as f:
-                f.write(html.encode(charset))
+                f.write(html.encode(charset, errors="xmlcharrefreplace"))
             reference = title + "\n" + html_text(body)
             with open(os.path.join(OUT, name + ".txt"), "w", encoding="utf-8") as f:
                 f.write(reference)

@@ -13,7 +13,7 @@ fn extract(port: &str, html: &str, url: &str) -> Result<(String, String), String
         }
         "legible" => {
             let a = legible::parse(html, Some(url), None).map_err(|e| format!("{e:?}"))?;
-            Ok((a.title.unwrap_or_default(), a.text_content.unwrap_or_default()))
+            Ok((a.title, a.text_content))
         }
         "readabilityrs" => {
             let r = readabilityrs::Readability::new(html, Some(url), None)
