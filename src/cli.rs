@@ -16,6 +16,10 @@ const EXAMPLES: &str = "Examples:
   blatt search 'open data' ~/news        every match in every article
   blatt index ~/news --dry-run           what INDEX.md would become, as a diff
   blatt bookmarks --markdown             all bookmarks as a Markdown list
+  blatt add https://example.org/story ~/news --group Tech   save a web page as an article
+  blatt fetch ~/news                     new items of the configured feeds into the library
+  blatt feeds import feeds.opml          add the feeds of an OPML file to config.toml
+  blatt feeds export > feeds.opml        the configured feeds as OPML
   blatt completions bash > ~/.local/share/bash-completion/completions/blatt
   blatt man > ~/.local/share/man/man1/blatt.1";
 
@@ -121,6 +125,29 @@ pub enum Headless {
     },
     /// Print blatt's manual page (roff; `man -l` shows it).
     Man,
+    /// Save a web page (or a local .html file) as a Markdown article of a library:
+    /// `LIBRARY/<group>/<date>-<slug>.md`, listed in INDEX.md under the group. A page saved
+    /// before (the same address, after canonicalisation) is not saved again.
+    Add {
+        /// An http or https address, or a local HTML file.
+        source: String,
+        /// A library folder or its INDEX.md; default: the configured library.
+        library: Option<PathBuf>,
+        /// The group (INDEX.md heading and folder); default: the site's name.
+        #[arg(long, value_name = "NAME")]
+        group: Option<String>,
+    },
+    /// Fetch every feed configured in config.toml ([[feeds]]) and save its new items as
+    /// articles of the library. Prints a summary; exits 1 only when every feed failed.
+    Fetch {
+        /// A library folder or its INDEX.md; default: the configured library.
+        library: Option<PathBuf>,
+    },
+    /// Import or export the configured feeds as OPML.
+    Feeds {
+        #[command(subcommand)]
+        action: FeedsAction,
+    },
     /// Print all bookmarks.
     Bookmarks {
         /// As JSON.
@@ -130,4 +157,12 @@ pub enum Headless {
         #[arg(long)]
         markdown: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedsAction {
+    /// Add the feeds of an OPML file to config.toml (feeds already there are skipped).
+    Import { file: PathBuf },
+    /// Print the configured feeds as OPML.
+    Export,
 }

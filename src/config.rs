@@ -40,6 +40,66 @@ pub struct Config {
     pub library_view: LibraryView,
     /// Start with finished articles left out of the library list.
     pub hide_finished: bool,
+    /// The feeds `blatt fetch` (and `F` in the library) brings in.
+    pub feeds: Vec<FeedConfig>,
+    /// Limits of every fetch from the web.
+    pub fetch: FetchConfig,
+}
+
+/// One `[[feeds]]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedConfig {
+    pub url: String,
+    /// The group its articles go under; default: the feed's title.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// Fetch each item's page; default: only for items with less than a few paragraphs.
+    #[serde(default)]
+    pub full_text: Option<bool>,
+    /// The most items taken per fetch (at most 500).
+    #[serde(default = "default_max_items")]
+    pub max_items: usize,
+}
+
+fn default_max_items() -> usize {
+    20
+}
+
+/// The `[fetch]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FetchConfig {
+    /// Seconds to open a connection.
+    pub connect_timeout: u64,
+    /// Seconds for a whole fetch (redirects, headers and body).
+    pub timeout: u64,
+    /// The largest page or feed read, in megabytes.
+    pub max_mb: u64,
+    /// Feeds fetched at once by `blatt fetch` (1 to 8).
+    pub connections: usize,
+}
+
+impl FetchConfig {
+    pub fn limits(&self) -> crate::news::Limits {
+        use std::time::Duration;
+        crate::news::Limits {
+            connect: Duration::from_secs(self.connect_timeout.clamp(1, 600)),
+            total: Duration::from_secs(self.timeout.clamp(1, 3600)),
+            max_bytes: self.max_mb.clamp(1, 1024) * 1024 * 1024,
+        }
+    }
+}
+
+impl FeedConfig {
+    pub fn spec(&self) -> crate::news::feeds::FeedSpec {
+        crate::news::feeds::FeedSpec {
+            url: self.url.clone(),
+            group: self.group.clone(),
+            full_text: self.full_text,
+            max_items: self.max_items,
+        }
+    }
 }
 
 /// The `[links]` table: what following a web address may do besides opening it.

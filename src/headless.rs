@@ -352,10 +352,7 @@ pub fn update_index(dir: &Path, dry_run: bool, today: &str) -> anyhow::Result<In
 
 /// Writes a file so that a crash leaves the old or the new contents, never a part.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let mut file = atomic_write_file::AtomicWriteFile::open(path)?;
-    file.write_all(bytes)?;
-    file.commit()
+    crate::news::write_atomically(path, bytes)
 }
 
 /// `blatt search` found nothing: exit code 1 and no message, as grep does.

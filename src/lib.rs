@@ -29,6 +29,7 @@ mod hash;
 pub mod headless;
 pub mod layout;
 pub mod library;
+pub mod news;
 pub mod runtime;
 pub mod search;
 pub mod store;

@@ -112,12 +112,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )
         }
         Some(Headless::Index { dir, dry_run }) => {
-            let today = blatt::ui::date(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
-            );
-            let (out, problems) = headless::index(&dir, dry_run, &today)?;
+            let (out, problems) = headless::index(&dir, dry_run, &today())?;
             for problem in problems {
                 let problem = blatt::document::sanitize::escape_controls(&problem);
                 eprintln!("blatt: index: {problem}");
@@ -136,6 +131,57 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             clap_mangen::Man::new(command).render(&mut out)?;
             print(&String::from_utf8_lossy(&out))
         }
+        Some(Headless::Add {
+            source,
+            library,
+            group,
+        }) => {
+            let dir = config_dir.as_ref().ok().map(PathBuf::as_path);
+            let out = blatt::news::commands::add(
+                &source,
+                library.as_deref(),
+                group.as_deref(),
+                &config,
+                dir,
+                &today(),
+            )?;
+            print(&out)
+        }
+        Some(Headless::Fetch { library }) => {
+            let dir = config_dir.as_ref().ok().map(PathBuf::as_path);
+            let terminal = std::io::stderr().is_terminal();
+            let mut progress = |p: blatt::news::feeds::Progress| {
+                if terminal {
+                    eprint!(
+                        "\r\x1b[Kblatt: fetching feeds {}/{}, {} new",
+                        p.done, p.total, p.added
+                    );
+                }
+            };
+            let summary = blatt::news::commands::fetch(
+                library.as_deref(),
+                &config,
+                dir,
+                &today(),
+                &mut progress,
+            );
+            if terminal {
+                eprint!("\r\x1b[K");
+            }
+            let summary = summary?;
+            print(&blatt::news::commands::report(&summary))?;
+            if summary.all_failed() {
+                anyhow::bail!("every feed failed");
+            }
+            Ok(())
+        }
+        Some(Headless::Feeds { action }) => match action {
+            blatt::cli::FeedsAction::Import { file } => {
+                let dir = config_dir.as_ref().ok().map(PathBuf::as_path);
+                print(&blatt::news::commands::import(&file, &config, dir)?)
+            }
+            blatt::cli::FeedsAction::Export => print(&blatt::news::commands::export(&config)),
+        },
         Some(Headless::Bookmarks { json, markdown }) => {
             let dir = config_dir.context("no config directory, so no bookmarks")?;
             let (store, notices) = Store::open(Some(dir));
@@ -253,6 +299,15 @@ fn closed_pipe_is_done(result: anyhow::Result<()>) -> anyhow::Result<()> {
         }
         other => other,
     }
+}
+
+/// Today's date, `yyyy-mm-dd` (UTC).
+fn today() -> String {
+    blatt::ui::date(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+    )
 }
 
 /// Writes to stdout; a closed pipe (`blatt list | head`) is not an error.
@@ -447,6 +502,7 @@ fn reader(
     if !warnings.is_empty() {
         state.show_message("Please note", warnings);
     }
+    let news = blatt::news::feeds::Setup::from_config(&config, store.dir());
     let runtime = blatt::runtime::Runtime {
         store: std::sync::Arc::new(std::sync::Mutex::new(store)),
         theme,
@@ -454,6 +510,7 @@ fn reader(
         read_cap: config.max_article_bytes(),
         library_rest: rest,
         watch: config.watch,
+        news,
     };
     blatt::runtime::run(state, runtime, initial)
 }

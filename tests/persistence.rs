@@ -82,6 +82,7 @@ fn perform(state: &mut State, store: &mut Store, effects: Vec<Effect>) {
             | Effect::ReloadArticle { .. }
             | Effect::ReloadIndex
             | Effect::UpdateIndex { .. }
+            | Effect::FetchFeeds { .. }
             | Effect::Quit => {}
         }
     }

@@ -68,11 +68,13 @@ pub enum Command {
     ToggleView,
     /// Go to the count as a percentage of the article (`50%`).
     Percent,
+    /// Fetch the configured feeds into the library in the background (`F`).
+    FetchFeeds,
 }
 
 /// Each command with its name in the `[keys]` tables and its line in the help screen, in
 /// the order of the enum (a test checks it), so that a command indexes its own row.
-const COMMANDS: [(Command, &str, &str); 43] = [
+const COMMANDS: [(Command, &str, &str); 44] = [
     (Command::Down, "down", "line down / next item"),
     (Command::Up, "up", "line up / previous item"),
     (Command::PageDown, "page_down", "page down"),
@@ -220,6 +222,11 @@ const COMMANDS: [(Command, &str, &str); 43] = [
         "percent",
         "N%: that far into the article (50%: half way)",
     ),
+    (
+        Command::FetchFeeds,
+        "fetch_feeds",
+        "fetch the feeds of config.toml into the library (as blatt fetch does)",
+    ),
 ];
 
 impl Command {
@@ -337,6 +344,7 @@ impl Context {
                 ToggleRead,
                 HideFinished,
                 ToggleView,
+                FetchFeeds,
             ],
             Context::Reader => &[
                 Down,
@@ -914,6 +922,8 @@ mod tests {
             (Context::Library, 'h', Some(Command::HideFinished)),
             (Context::Library, 'v', Some(Command::ToggleView)),
             (Context::Library, '}', None),
+            (Context::Library, 'F', Some(Command::FetchFeeds)),
+            (Context::Reader, 'F', Some(Command::ListLinks)),
         ] {
             assert_eq!(
                 map.command(context, &plain(c)),

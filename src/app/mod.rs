@@ -20,6 +20,7 @@ pub mod keymap;
 mod library;
 pub mod links;
 mod mouse;
+mod news;
 mod overlay;
 mod reader;
 pub mod reload;
@@ -309,6 +310,12 @@ pub enum Action {
     IndexUpdated {
         result: Result<reload::IndexUpdate, String>,
     },
+    /// A fetch of the feeds (`F`) got on: feeds done of all, articles saved so far.
+    FeedsProgress(crate::news::feeds::Progress),
+    /// The fetch of the feeds is over: what it did, or why it could not run.
+    FeedsFetched {
+        result: Result<crate::news::feeds::Summary, String>,
+    },
 }
 
 impl Action {
@@ -384,6 +391,11 @@ pub enum Effect {
     /// Bring `dir`'s INDEX.md up to date as `blatt index` does, in the background, then
     /// send [`Action::IndexUpdated`].
     UpdateIndex {
+        dir: std::path::PathBuf,
+    },
+    /// Fetch the configured feeds into the library folder `dir` in the background, sending
+    /// [`Action::FeedsProgress`] and then [`Action::FeedsFetched`].
+    FetchFeeds {
         dir: std::path::PathBuf,
     },
 }
@@ -714,6 +726,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::IndexReloaded { result } => reload::index_reloaded(state, result, &mut effects),
         Action::IndexUpdated { result } => reload::index_updated(state, result, &mut effects),
+        Action::FeedsProgress(progress) => news::progress(state, progress),
+        Action::FeedsFetched { result } => news::fetched(state, result, &mut effects),
     }
     browse::settle(state);
     library::check_view(state, &mut effects);
@@ -1077,6 +1091,7 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
         | Command::SearchWord
         | Command::SearchAll => {}
         Command::UpdateIndex => reload::update_index(state, effects),
+        Command::FetchFeeds => news::fetch(state, effects),
         Command::ToggleRead => browse::toggle_read(state, effects),
         Command::HideFinished => browse::toggle_hide(state),
         Command::ToggleView => browse::toggle_view(state),
@@ -1397,7 +1412,8 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
         | Command::FollowLink
         | Command::ListLinks
         | Command::CommandLine
-        | Command::UpdateIndex => return,
+        | Command::UpdateIndex
+        | Command::FetchFeeds => return,
     }
     let key = reader.key.clone();
     remember_position(state, key, effects);

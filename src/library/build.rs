@@ -35,6 +35,9 @@ pub struct Found {
     pub language: Option<String>,
     /// The first sentence of its text.
     pub description: String,
+    /// Where it is from, written before the language (`Example News, 2026-12-02`): articles
+    /// saved from the web have it, articles found in the folder do not.
+    pub details: Option<String>,
     pub modified: SystemTime,
 }
 
@@ -221,6 +224,7 @@ fn read_one(file: &Path, path: &str, group: &str) -> Result<Found, String> {
         title,
         language,
         description,
+        details: None,
         modified,
     })
 }
@@ -273,7 +277,7 @@ fn summary(text: &str, format: Format, path: &str) -> (String, String, Option<St
 
 /// The first sentence of `text` on one line, at most [`LONGEST_DESCRIPTION`] characters
 /// (cut at a word, with `…`).
-fn first_sentence(text: &str) -> String {
+pub fn first_sentence(text: &str) -> String {
     let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut end = line.len();
     for (i, c) in line.char_indices() {
@@ -356,9 +360,14 @@ fn entry_line(found: &Found) -> String {
         .collect();
     let clean = document::sanitize::sanitize_line;
     let mut line = format!("- [{}]({link})", md_escape(&clean(&found.title)));
-    if let Some(language) = &found.language {
+    let details = [
+        found.details.as_deref().map(|d| md_escape(&clean(d))),
+        found.language.as_deref().map(clean),
+    ];
+    let details: Vec<String> = details.into_iter().flatten().collect();
+    if !details.is_empty() {
         line.push_str(" — ");
-        line.push_str(&clean(language));
+        line.push_str(&details.join(", "));
     }
     if !found.description.is_empty() {
         line.push_str(" — ");
@@ -436,10 +445,28 @@ fn missing_mark(today: &str) -> String {
 /// `today` is the date written into missing marks (`2026-12-01`).
 pub fn update(
     existing: &str,
-    mut found: Vec<Found>,
+    found: Vec<Found>,
     exists: &dyn Fn(&str) -> bool,
     today: &str,
 ) -> (String, Changes) {
+    edit(existing, found, Some((exists, today)))
+}
+
+/// Adds the articles `found` to the INDEX.md text `existing` at the end of their groups (a
+/// new group at the end of the file), as [`update`] adds them, and changes nothing else:
+/// `blatt add` and `blatt fetch` list what they save with it. Articles already listed are
+/// left out.
+pub fn add(existing: &str, found: Vec<Found>) -> (String, Changes) {
+    edit(existing, found, None)
+}
+
+/// Whether a path below the library exists, and today's date: what marking missing entries
+/// needs.
+type Marks<'a> = (&'a dyn Fn(&str) -> bool, &'a str);
+
+/// [`update`], with `marks` (whether a path exists, today's date) to mark the entries whose
+/// file is gone; [`add`] without.
+fn edit(existing: &str, mut found: Vec<Found>, marks: Option<Marks<'_>>) -> (String, Changes) {
     let bom = usize::from(existing.starts_with('\u{feff}')) * 3;
     let text = &existing[bom..];
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
@@ -453,6 +480,9 @@ pub fn update(
             continue;
         };
         listed.insert(path.clone());
+        let Some((exists, today)) = marks else {
+            continue;
+        };
         let span = entry.span.clone();
         let before = &text[..span.start];
         let marked = before.ends_with("~~");

@@ -12,6 +12,7 @@
 //! person does is drawn at once).
 
 mod load;
+mod news;
 pub mod opener;
 pub mod stamps;
 pub mod watch;
@@ -55,6 +56,8 @@ pub struct Runtime {
     pub library_rest: Option<LibraryRest>,
     /// Watch INDEX.md and the open article for changes (`watch` in the configuration).
     pub watch: bool,
+    /// The feeds `F` fetches, and the limits of the fetch.
+    pub news: crate::news::feeds::Setup,
 }
 
 /// Runs the full-screen reader until the person quits or a signal ends it. The terminal is
@@ -613,6 +616,9 @@ impl Loop {
                 }
                 Effect::ReloadIndex => queue.extend(self.reload_index(state)),
                 Effect::UpdateIndex { dir } => queue.extend(self.update_index(state, dir)),
+                Effect::FetchFeeds { dir } => {
+                    queue.extend(self.fetch_feeds(state, dir, runtime.news.clone()));
+                }
             }
         }
         // What to watch follows the library and the article shown.

@@ -11,6 +11,7 @@ fn found(path: &str, title: &str, age_days: u64) -> Found {
         title: title.to_string(),
         language: Some("de".to_string()),
         description: format!("Über {title}."),
+        details: None,
         modified: SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000 - age_days * 86_400),
     }
 }

@@ -1,0 +1,94 @@
+//! Bringing the news in: extracting the article of a 1 MB page (held to 50 ms), beside the
+//! Readability port alone (dom_smoothie, what blatt adds is the link cleaning and the
+//! Markdown), and `blatt fetch` of 50 feeds with 20 items each, every item's page fetched
+//! and extracted, from a server on 127.0.0.1 (held to 10 s).
+//!
+//! `cargo bench --bench news`
+
+#[path = "../tests/news_server/mod.rs"]
+mod news_server;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use blatt::news::feeds::{FeedSpec, fetch_all};
+use blatt::news::{Client, Limits, NewsStore};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+
+/// The fixture article with its body repeated and page furniture around it, about 1 MB.
+fn megabyte_page() -> String {
+    let page = news_server::ARTICLE;
+    let start = page.find("<div class=\"article-body\">").expect("body");
+    let end = page[start..].find("</div>").expect("end") + start;
+    let body = &page[start..end];
+    let mut big = String::with_capacity(1 << 20);
+    big.push_str(&page[..start]);
+    while big.len() < (1 << 20) - 2 * page.len() {
+        big.push_str(body);
+        big.push_str("</div>\n<aside class=\"sidebar\"><ul><li><a href=\"/x\">Most read</a></li></ul></aside>\n");
+    }
+    big.push_str(&page[end..]);
+    big
+}
+
+fn extraction(c: &mut Criterion) {
+    let html = megabyte_page();
+    let url = url::Url::parse("https://gazette.example/2026/11/council-open-data").expect("url");
+    let mut group = c.benchmark_group("extract 1 MB page");
+    group.sample_size(20);
+    group.bench_function("blatt (dom_smoothie + links + Markdown)", |b| {
+        b.iter(|| blatt::news::extract::extract(black_box(&html), Some(&url)).expect("article"))
+    });
+    group.bench_function("dom_smoothie alone", |b| {
+        b.iter(|| {
+            let mut r =
+                dom_smoothie::Readability::new(black_box(html.as_str()), Some(url.as_str()), None)
+                    .expect("readability");
+            r.parse().expect("article")
+        })
+    });
+    group.finish();
+}
+
+fn fetching(c: &mut Criterion) {
+    let server = news_server::Server::start();
+    let feeds: Vec<FeedSpec> = (0..50)
+        .map(|n| FeedSpec {
+            url: server.url(&format!("/feeds/b{n}.xml")),
+            group: None,
+            full_text: Some(true),
+            max_items: 20,
+        })
+        .collect();
+    let client = Client::new(Limits::default());
+    let mut group = c.benchmark_group("fetch");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(30));
+    group.bench_function("50 feeds x 20 items, full text", |b| {
+        b.iter_batched(
+            || tempfile::tempdir().expect("temp dir"),
+            |dir| {
+                let library = dir.path().join("lib");
+                std::fs::create_dir(&library).expect("lib");
+                let store = NewsStore::new(dir.path());
+                let summary = fetch_all(
+                    &feeds,
+                    &library,
+                    &client,
+                    Some(&store),
+                    6,
+                    "2026-12-02",
+                    &mut |_| {},
+                )
+                .expect("fetch");
+                assert_eq!(summary.added.len(), 1000, "{:?}", summary.failures);
+                dir
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, extraction, fetching);
+criterion_main!(benches);

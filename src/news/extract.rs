@@ -1,0 +1,483 @@
+//! A web page becomes an article: its bytes are decoded (the charset of the HTTP header, else
+//! of its `<meta>`, else detected, through `encoding_rs`), its main text is found by
+//! `dom_smoothie` (a port of Mozilla's Readability, chosen by measuring: see the README) and
+//! written as Markdown by `dom_query`'s serializer, which keeps headings, paragraphs, lists,
+//! quotes, code, tables, links with their targets and images with their alt text.
+//!
+//! Before extraction every link is made absolute and every one that is not http, https or
+//! mailto loses its target (its text stays); images keep their alt text and an http(s)
+//! source only. Everything that comes out (the Markdown and each field) goes through the
+//! sanitizer, so no control character of the page reaches a file or the terminal.
+
+use dom_query::Document;
+use url::Url;
+
+use super::{NewsError, address};
+use crate::document::sanitize::{sanitize, sanitize_line};
+
+/// An extracted article, every field clean.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Article {
+    pub title: String,
+    pub byline: Option<String>,
+    pub site: Option<String>,
+    /// `yyyy-mm-dd`, when the page gives a date.
+    pub published: Option<String>,
+    pub language: Option<String>,
+    pub excerpt: Option<String>,
+    /// The `<link rel=canonical>` of the page, absolute, if it is http or https.
+    pub canonical: Option<String>,
+    /// The body as Markdown (without the title).
+    pub markdown: String,
+}
+
+/// The most elements a page may have; a larger one is refused rather than scored for
+/// seconds (a 20 MB page of real news has far fewer).
+const MAX_ELEMENTS: usize = 400_000;
+/// How deep elements may nest before the page is flattened: the extraction walks the tree
+/// recursively, and a hostile page nests a hundred thousand `<div>`s.
+const MAX_DEPTH: usize = 512;
+/// How deep tags may nest in the text before the deeper ones are dropped (their text
+/// stays): html5ever's tree builder looks through the open elements for each new one, so a
+/// page nesting 20,000 `<div>`s takes a minute to parse; browsers cap nesting the same way.
+const MAX_TAG_DEPTH: usize = 256;
+
+/// Decodes an HTML page: the charset of the HTTP header (`header`), else the one its
+/// `<meta>` names in the first KiB, else a byte-order mark or detection. A page labelled
+/// UTF-8 that is not valid UTF-8 is detected instead (mislabelled pages are common).
+pub fn decode_html(bytes: &[u8], header: Option<&str>) -> Result<String, NewsError> {
+    use encoding_rs::{Encoding, UTF_8};
+    let labelled = header
+        .and_then(|l| Encoding::for_label(l.trim().as_bytes()))
+        .or_else(|| meta_charset(bytes));
+    if let Some((bom, _)) = Encoding::for_bom(bytes) {
+        return Ok(bom.decode_with_bom_removal(bytes).0.into_owned());
+    }
+    match labelled {
+        Some(encoding) if encoding == UTF_8 && std::str::from_utf8(bytes).is_err() => {}
+        // A page cannot be UTF-16 without a BOM (HTML reads such a label as UTF-8).
+        Some(encoding) if encoding.output_encoding() == encoding => {
+            return Ok(encoding.decode_without_bom_handling(bytes).0.into_owned());
+        }
+        _ => {}
+    }
+    crate::document::decode::decode(bytes)
+        .map(|d| d.text)
+        .map_err(|e| NewsError::NotArticle(e.to_string()))
+}
+
+/// The encoding a `<meta charset>` or `<meta http-equiv content="…; charset=…">` in the
+/// first 1024 bytes names.
+fn meta_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    use std::sync::LazyLock;
+    static META: LazyLock<Option<regex::bytes::Regex>> = LazyLock::new(|| {
+        regex::bytes::Regex::new(r#"(?i-u)<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)"#).ok()
+    });
+    let head = &bytes[..bytes.len().min(1024)];
+    let found = META.as_ref()?.captures(head)?;
+    encoding_rs::Encoding::for_label(found.get(1)?.as_bytes())
+}
+
+/// Extracts the article from a decoded page. `url` is where it came from (links are made
+/// absolute against it); `None` for a local file.
+pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, NewsError> {
+    let doc = Document::from(limit_nesting(html).as_ref());
+    flatten_deep(&doc);
+    let base = doc
+        .select_single("base[href]")
+        .attr("href")
+        .and_then(|href| match url {
+            Some(url) => url.join(&href).ok(),
+            None => Url::parse(&href).ok(),
+        })
+        .filter(|b| matches!(b.scheme(), "http" | "https"))
+        .or_else(|| url.cloned());
+    let canonical = doc
+        .select_single("link[rel~=canonical][href]")
+        .attr("href")
+        .and_then(|href| address::resolve_link(base.as_ref(), &href))
+        .filter(|c| c.starts_with("http"));
+    // A saved page (a local file) resolves its links against the address it names.
+    let base = base.or_else(|| canonical.as_deref().and_then(|c| Url::parse(c).ok()));
+    clean_links(&doc, base.as_ref());
+    let config = dom_smoothie::Config {
+        text_mode: dom_smoothie::TextMode::Markdown,
+        max_elements_to_parse: MAX_ELEMENTS,
+        ..dom_smoothie::Config::default()
+    };
+    let doc_url = base.as_ref().map(Url::as_str);
+    let mut readability = dom_smoothie::Readability::with_document(doc, doc_url, Some(config))
+        .map_err(|e| NewsError::NotArticle(e.to_string()))?;
+    let found = readability.parse().map_err(|e| match e {
+        dom_smoothie::ReadabilityError::GrabFailed => {
+            NewsError::NotArticle("no article text found on the page".to_string())
+        }
+        other => NewsError::NotArticle(other.to_string()),
+    })?;
+    let field = |text: Option<String>| {
+        text.map(|t| sanitize_line(&t))
+            .filter(|t| !t.trim().is_empty())
+    };
+    let site = field(found.site_name);
+    let title = strip_site(&sanitize_line(&found.title), site.as_deref());
+    let markdown = tidy(&sanitize(&found.text_content), &title);
+    Ok(Article {
+        title,
+        byline: field(found.byline),
+        site,
+        published: found.published_time.as_deref().and_then(iso_date),
+        language: field(found.lang).map(|l| l.chars().take(20).collect()),
+        excerpt: field(found.excerpt),
+        canonical,
+        markdown,
+    })
+}
+
+/// The Markdown of an HTML fragment (a feed item's content), links made absolute against
+/// `base` and cleaned as in [`extract`], sanitized.
+pub fn fragment(html: &str, base: Option<&Url>) -> String {
+    let doc = Document::fragment(limit_nesting(html).as_ref());
+    flatten_deep(&doc);
+    clean_links(&doc, base);
+    let markdown = doc.root().md(None);
+    tidy(&sanitize(&markdown), "")
+}
+
+/// A title without the site's name the page appended (`Story | The Gazette`); the
+/// extraction leaves it on some titles in non-Latin scripts.
+fn strip_site(title: &str, site: Option<&str>) -> String {
+    let Some(site) = site.filter(|s| !s.is_empty()) else {
+        return title.to_string();
+    };
+    for separator in [" | ", " - ", " – ", " — ", " · ", " :: "] {
+        if let Some(rest) = title
+            .strip_suffix(site)
+            .and_then(|t| t.strip_suffix(separator))
+            && !rest.trim().is_empty()
+        {
+            return rest.trim().to_string();
+        }
+    }
+    title.to_string()
+}
+
+/// The `yyyy-mm-dd` at the start of an ISO 8601 date or timestamp.
+pub fn iso_date(text: &str) -> Option<String> {
+    let text = text.trim();
+    let date = text.get(..10)?;
+    let bytes = date.as_bytes();
+    let digits = |r: std::ops::Range<usize>| bytes[r].iter().all(u8::is_ascii_digit);
+    (digits(0..4) && bytes[4] == b'-' && digits(5..7) && bytes[7] == b'-' && digits(8..10))
+        .then(|| date.to_string())
+}
+
+/// Absolute link targets; a target that is not http, https or mailto goes (the text stays).
+/// Images keep their alt text: with an http(s) source as Markdown images, else as text.
+fn clean_links(doc: &Document, base: Option<&Url>) {
+    for link in doc.select("a[href]").nodes() {
+        let href = link.attr("href").unwrap_or_default();
+        match address::resolve_link(base, &href) {
+            Some(target) => link.set_attr("href", &target),
+            None => link.remove_attr("href"),
+        }
+    }
+    for image in doc.select("img").nodes() {
+        let alt = image
+            .attr("alt")
+            .map(|a| a.trim().to_string())
+            .unwrap_or_default();
+        let src = image
+            .attr("src")
+            .and_then(|src| address::resolve_link(base, &src))
+            .filter(|s| s.starts_with("http"));
+        match (alt.is_empty(), src) {
+            (true, _) => image.remove_from_parent(),
+            (false, Some(src)) => {
+                image.set_attr("src", &src);
+                image.remove_attr("srcset");
+            }
+            (false, None) => {
+                image.remove_attr("srcset");
+                image.remove_attr("data-src");
+                image.set_attr("src", "");
+                image.replace_with_html(escape_html(&alt));
+            }
+        }
+    }
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The page with every start tag nested deeper than [`MAX_TAG_DEPTH`] left out, with its end
+/// tag; the page itself (not copied) when none is. A linear scan over the tags, not a
+/// parser: comments, doctypes and the text of `<script>`, `<style>`, `<textarea>` and
+/// `<title>` are stepped over, void elements and those whose end tag may be left out (`<p>`,
+/// `<li>`, `<td>`, …) do not count.
+pub fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "param", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th",
+        "thead", "tbody", "tfoot", "colgroup", "rb", "rt", "rp", "html", "head", "body",
+    ];
+    const RAW: &[&str] = &["script", "style", "textarea", "title", "xmp", "plaintext"];
+    let bytes = html.as_bytes();
+    // (start, end) of each tag to leave out, found in one pass.
+    let mut cut: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut excess = 0usize;
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
+        let start = at + found;
+        let rest = &html[start..];
+        if rest.starts_with("<!--") {
+            at = rest.find("-->").map_or(bytes.len(), |e| start + e + 3);
+            continue;
+        }
+        let closing = rest.starts_with("</");
+        let name_start = start + if closing { 2 } else { 1 };
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            // `<!doctype`, `<?xml`, a lone `<`.
+            at = if matches!(bytes.get(start + 1), Some(b'!' | b'?')) {
+                memchr::memchr(b'>', &bytes[start..]).map_or(bytes.len(), |e| start + e + 1)
+            } else {
+                start + 1
+            };
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let end =
+            memchr::memchr(b'>', &bytes[name_start..]).map_or(bytes.len(), |e| name_start + e + 1);
+        at = end;
+        if VOID.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            if excess > 0 {
+                excess -= 1;
+                cut.push((start, end));
+            } else {
+                depth = depth.saturating_sub(1);
+            }
+            continue;
+        }
+        if html[..end].ends_with("/>") {
+            continue;
+        }
+        if RAW.contains(&name.as_str()) {
+            // Its text holds no tags: on to its end tag.
+            let mut look = end;
+            at = bytes.len();
+            while let Some(e) = memchr::memmem::find(&bytes[look..], b"</") {
+                let tag = look + e + 2;
+                if bytes
+                    .get(tag..tag + name.len())
+                    .is_some_and(|t| t.eq_ignore_ascii_case(name.as_bytes()))
+                {
+                    at = look + e;
+                    break;
+                }
+                look = tag;
+            }
+            depth += 1;
+            continue;
+        }
+        if depth >= MAX_TAG_DEPTH {
+            excess += 1;
+            cut.push((start, end));
+        } else {
+            depth += 1;
+        }
+    }
+    if cut.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut from = 0;
+    for (start, end) in cut {
+        out.push_str(&html[from..start]);
+        from = end;
+    }
+    out.push_str(&html[from..]);
+    Cow::Owned(out)
+}
+
+/// Elements nested deeper than [`MAX_DEPTH`] are moved up to that depth, in order, so that
+/// no recursive walk over the tree can run out of stack; text stays where it reads.
+fn flatten_deep(doc: &Document) {
+    let body = match doc.select_single("body").nodes().first() {
+        Some(body) => *body,
+        None => doc.root(),
+    };
+    // An iterative walk: (node, depth).
+    let mut stack = vec![(body, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        let children = node.children();
+        if depth >= MAX_DEPTH {
+            // Everything below this node becomes its direct children, in document order.
+            let mut deep = Vec::new();
+            let mut pending: Vec<_> = children.into_iter().rev().collect();
+            while let Some(child) = pending.pop() {
+                let grand = child.children();
+                deep.push(child);
+                pending.extend(grand.into_iter().rev());
+            }
+            for child in deep {
+                child.remove_from_parent();
+                node.append_child(&child);
+            }
+            continue;
+        }
+        for child in children.into_iter().rev() {
+            if child.is_element() {
+                stack.push((child, depth + 1));
+            }
+        }
+    }
+}
+
+/// The Markdown as written: without a first heading that repeats the title, blank lines
+/// collapsed, ending in one newline.
+fn tidy(markdown: &str, title: &str) -> String {
+    let mut text = markdown.trim_start();
+    if let Some(first) = text.lines().next() {
+        let heading = first.trim_start_matches('#').trim();
+        if first.starts_with('#') && sanitize_line(heading) == title {
+            text = text[first.len()..].trim_start();
+        }
+    }
+    let mut out = String::with_capacity(text.len() + 1);
+    let mut blanks = 0;
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            blanks += 1;
+            continue;
+        }
+        if blanks > 0 && !out.is_empty() {
+            out.push('\n');
+        }
+        blanks = 0;
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charset_from_header_then_meta_then_detection() {
+        let latin =
+            b"<html><head><title>K\xe4se</title></head><body><p>Gr\xfc\xdfe</p></body></html>";
+        assert!(
+            decode_html(latin, Some("windows-1252"))
+                .unwrap()
+                .contains("Käse")
+        );
+        let meta = b"<html><head><meta charset=\"iso-8859-1\"><title>K\xe4se</title></head></html>";
+        assert!(decode_html(meta, None).unwrap().contains("Käse"));
+        // Labelled UTF-8 by the server, but Latin-1 in fact.
+        let wrong = b"<html><body><p>Gr\xfc\xdfe aus M\xfcnchen und K\xf6ln, sch\xf6ne Gr\xfc\xdfe</p></body></html>";
+        assert!(decode_html(wrong, Some("utf-8")).unwrap().contains("Grüße"));
+        // The header wins over the meta tag.
+        let both = "<meta charset=\"windows-1251\"><p>Grüße</p>".as_bytes();
+        assert!(decode_html(both, Some("utf-8")).unwrap().contains("Grüße"));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            iso_date("2026-11-30T08:00:00Z").as_deref(),
+            Some("2026-11-30")
+        );
+        assert_eq!(iso_date("30.11.2026"), None);
+        assert_eq!(iso_date("2026"), None);
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_not_a_crash() {
+        let depth = 100_000;
+        let mut html = String::from("<html><head><title>Deep</title></head><body>");
+        html.push_str(&"<div>".repeat(depth));
+        html.push_str(&"<p>Words that matter in a paragraph long enough to count as an article, with commas, and more words.</p>".repeat(5));
+        html.push_str(&"</div>".repeat(depth));
+        html.push_str("</body></html>");
+        // A thread with a small stack, as a fetch worker has.
+        let article = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || extract(&html, None))
+            .unwrap()
+            .join()
+            .unwrap()
+            .unwrap();
+        assert!(article.markdown.contains("Words that matter"));
+    }
+
+    #[test]
+    fn nesting_is_capped_and_text_kept() {
+        let deep = format!(
+            "<div>{}x{}</div>",
+            "<span>".repeat(1000),
+            "</span>".repeat(1000)
+        );
+        let limited = limit_nesting(&deep);
+        assert_eq!(limited.matches("<span>").count(), MAX_TAG_DEPTH - 1);
+        assert_eq!(limited.matches("</span>").count(), MAX_TAG_DEPTH - 1);
+        assert!(limited.contains('x'));
+        // Ordinary pages are not copied; scripts, comments and unclosed paragraphs do not
+        // count.
+        let page = format!(
+            "<!doctype html><script>{}</script><!-- {} -->{}",
+            "<div>".repeat(1000),
+            "<div>".repeat(1000),
+            "<p>a".repeat(1000)
+        );
+        assert!(matches!(
+            limit_nesting(&page),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn hostile_links_lose_their_target() {
+        let html = r#"<html><head><title>T</title></head><body><article>
+            <p>A paragraph with a <a href="javascript:alert(1)">script link</a>, a
+            <a href="/rel/page.html">relative link</a> and a <a href="data:text/html,x">data
+            link</a>, long enough, with commas, to be taken as the article text by any
+            reasonable extraction of the main content of this page.</p>
+            <p><img src="data:image/png;base64,AAAA" alt="A chart"> and
+            <img src="/i.png" alt="A photo"> and <img src="/spacer.gif"></p></article></body></html>"#;
+        let url = Url::parse("https://example.org/news/x.html").unwrap();
+        let article = extract(html, Some(&url)).unwrap();
+        assert!(
+            !article.markdown.contains("javascript"),
+            "{}",
+            article.markdown
+        );
+        assert!(!article.markdown.contains("data:"), "{}", article.markdown);
+        assert!(
+            article
+                .markdown
+                .contains("(https://example.org/rel/page.html)"),
+            "{}",
+            article.markdown
+        );
+        assert!(article.markdown.contains("A chart"));
+        assert!(
+            article
+                .markdown
+                .contains("![A photo](https://example.org/i.png)")
+        );
+        assert!(!article.markdown.contains("spacer"));
+    }
+}
