@@ -958,6 +958,18 @@ fn star_searches_for_the_word_at_the_top_from_just_after_it() {
 }
 
 /// A long Markdown text with `Zebra` in some paragraphs.
+/// A long article of zebras (searched by a worker) with a search for `query` typed and
+/// kept with Enter, and the job the worker was given.
+fn searching_zebras(query: &str) -> (State, Box<find::SearchJob>) {
+    let text = zebra_text(20_000);
+    let doc = Arc::new(parse(&text, Format::Markdown, "t", Some("en")));
+    let mut state = state_with(doc);
+    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
+    let job = search_job(type_text(&mut state, query));
+    update(&mut state, Action::Key(press(KeyCode::Enter)));
+    (state, job)
+}
+
 fn zebra_text(paragraphs: usize) -> String {
     let mut md = String::from("# Zebras\n\n");
     for p in 0..paragraphs {
@@ -1173,12 +1185,7 @@ fn pieces_wait_while_a_worker_holds_the_document_and_are_searched_after() {
 
 #[test]
 fn esc_stops_a_long_search_still_running_and_keeps_the_article_open() {
-    let text = zebra_text(20_000);
-    let doc = Arc::new(parse(&text, Format::Markdown, "t", Some("en")));
-    let mut state = state_with(doc);
-    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
-    let job = search_job(type_text(&mut state, "zebra"));
-    update(&mut state, Action::Key(press(KeyCode::Enter)));
+    let (mut state, job) = searching_zebras("zebra");
     // The first part of the article is searched, then Esc.
     let mut hits = Vec::new();
     crate::search::document::find(&job.doc, &job.query, 0..200, &mut hits);
@@ -1254,12 +1261,7 @@ fn a_search_worker_that_ends_early_does_not_leave_searching_in_the_status_line()
 #[test]
 fn a_search_keeps_at_most_max_kept_matches_then_stops_its_worker_and_says_so() {
     use crate::search::document::{Hit, Place};
-    let text = zebra_text(20_000);
-    let doc = Arc::new(parse(&text, Format::Markdown, "t", Some("en")));
-    let mut state = state_with(doc);
-    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
-    let job = search_job(type_text(&mut state, "a"));
-    update(&mut state, Action::Key(press(KeyCode::Enter)));
+    let (mut state, job) = searching_zebras("a");
     // What a worker would send for a query matching every other byte: 60 matches a block,
     // 1,200,000 in all, a thousand blocks at a time.
     let count = job.doc.block_count();

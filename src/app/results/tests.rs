@@ -31,6 +31,21 @@ fn library_state() -> State {
     state
 }
 
+/// The bundled library with its seed open in the reader.
+fn seed_in_reader() -> State {
+    let mut state = library_state();
+    update(&mut state, press(KeyCode::Enter));
+    let doc = seed(&state);
+    update(
+        &mut state,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(doc),
+        },
+    );
+    state
+}
+
 fn seed(state: &State) -> Arc<Document> {
     Arc::new(crate::runtime::read_entry(&state.library.entries[0], u64::MAX).expect("the seed"))
 }
@@ -340,16 +355,7 @@ fn tab_switches_the_scope_keeping_the_text() {
 
 #[test]
 fn s_in_the_reader_offers_the_articles_search() {
-    let mut state = library_state();
-    update(&mut state, press(KeyCode::Enter));
-    let doc = seed(&state);
-    update(
-        &mut state,
-        Action::Loaded {
-            entry: 0,
-            result: Ok(doc),
-        },
-    );
+    let mut state = seed_in_reader();
     update(&mut state, press(KeyCode::Char('/')));
     type_text(&mut state, "Zoom");
     update(&mut state, press(KeyCode::Enter));
@@ -441,16 +447,7 @@ fn an_article_with_many_matches_lists_the_first_and_counts_all() {
 
 #[test]
 fn the_list_started_in_the_reader_closes_back_to_the_article() {
-    let mut state = library_state();
-    update(&mut state, press(KeyCode::Enter));
-    let doc = seed(&state);
-    update(
-        &mut state,
-        Action::Loaded {
-            entry: 0,
-            result: Ok(doc),
-        },
-    );
+    let mut state = seed_in_reader();
     update(&mut state, press(KeyCode::Char('G')));
     let top = state.reader.as_ref().expect("a reader").top;
     update(&mut state, press(KeyCode::Char('S')));
