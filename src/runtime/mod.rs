@@ -186,6 +186,39 @@ struct Owed {
 }
 
 impl Loop {
+    /// Starts the thread that reads the rest of a large article (opened or read again)
+    /// piece by piece; the loader of the text before is stopped by the caller. With no
+    /// thread, the article stays as far as it was read and the reader says why.
+    pub(super) fn read_rest(
+        &mut self,
+        state: &mut State,
+        loader: crate::document::stream::Loader,
+        entry: usize,
+    ) -> Vec<Effect> {
+        let budget = Budget::new(PIECES_IN_FLIGHT);
+        let outbox = Outbox::new(
+            self.sender.clone(),
+            Source::Loader(self.load),
+            Some(Arc::clone(&budget)),
+        );
+        match workers::read_article(loader, entry, outbox) {
+            Ok(()) => {
+                self.loading = Some(budget);
+                Vec::new()
+            }
+            Err(e) => update(
+                state,
+                Action::More {
+                    entry,
+                    blocks: Vec::new(),
+                    done: true,
+                    end: None,
+                    error: Some(format!("cannot start reading the rest: {e}")),
+                },
+            ),
+        }
+    }
+
     fn run(
         &mut self,
         term: &mut Tui,
@@ -424,29 +457,7 @@ impl Loop {
                                 }
                             }
                             if let Some(loader) = loader {
-                                let budget = Budget::new(PIECES_IN_FLIGHT);
-                                let outbox = Outbox::new(
-                                    self.sender.clone(),
-                                    Source::Loader(self.load),
-                                    Some(Arc::clone(&budget)),
-                                );
-                                match workers::read_article(loader, entry, outbox) {
-                                    Ok(()) => self.loading = Some(budget),
-                                    // No thread: the article stays as far as it was read,
-                                    // and the reader says why.
-                                    Err(e) => queue.extend(update(
-                                        state,
-                                        Action::More {
-                                            entry,
-                                            blocks: Vec::new(),
-                                            done: true,
-                                            end: None,
-                                            error: Some(format!(
-                                                "cannot start reading the rest: {e}"
-                                            )),
-                                        },
-                                    )),
-                                }
+                                queue.extend(self.read_rest(state, loader, entry));
                             }
                         }
                         Err(e) => queue.extend(update(

@@ -24,8 +24,8 @@ use notify_debouncer_full::notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache};
 
-use super::workers::{self, Budget, Outbox, Source};
-use super::{Loop, PIECES_IN_FLIGHT, Runtime, start_load};
+use super::workers::{Outbox, Source};
+use super::{Loop, Runtime, start_load};
 use crate::app::{Action, Effect, State, reload, update};
 use crate::document::sanitize::escape_controls;
 
@@ -326,25 +326,7 @@ impl Loop {
         };
         let mut effects = update(state, reloaded);
         if let Some(loader) = loader {
-            let budget = Budget::new(PIECES_IN_FLIGHT);
-            let outbox = Outbox::new(
-                self.sender.clone(),
-                Source::Loader(self.load),
-                Some(Arc::clone(&budget)),
-            );
-            match workers::read_article(loader, entry, outbox) {
-                Ok(()) => self.loading = Some(budget),
-                Err(e) => effects.extend(update(
-                    state,
-                    Action::More {
-                        entry,
-                        blocks: Vec::new(),
-                        done: true,
-                        end: None,
-                        error: Some(format!("cannot start reading the rest: {e}")),
-                    },
-                )),
-            }
+            effects.extend(self.read_rest(state, loader, entry));
         }
         effects
     }
