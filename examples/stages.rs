@@ -145,6 +145,34 @@ fn open(megabytes: usize) -> Result<()> {
             Ok((doc, loader, layout))
         },
     );
+    let size = std::fs::metadata(&path)?.len();
+    for (name, jump) in [
+        (
+            "window for G (end of the file)",
+            document::window::Jump::End,
+        ),
+        (
+            "window 90 % in (a saved place)",
+            document::window::Jump::Byte(size / 10 * 9),
+        ),
+    ] {
+        time(
+            name,
+            || (),
+            |()| -> Result<_> {
+                let file = std::fs::File::open(&path)?;
+                let from = document::window::origin(&jump, size);
+                Ok(document::window::read(
+                    file,
+                    size,
+                    from,
+                    Format::Plain,
+                    "Article",
+                    cap,
+                )?)
+            },
+        );
+    }
     time(
         "read (read_path, page cache warm)",
         || (),

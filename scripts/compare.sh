@@ -396,19 +396,25 @@ json.dump({"schema": 2, "docs": {os.path.realpath(dst): doc}}, open(os.path.join
 print(at)
 PY
 )
-    printf '%-44s %10s %10s %10s\n' "" "start->" "key->" "min..max"
+    # start->frame: exec to the end of the frame showing the place, the keys typed once the
+    # first frame has ended (a 30 ms pause in the output; blatt's `loading` status keeps its
+    # frames coming, so its keys are typed later). shown: exec to the place on screen, the
+    # keys counted from the moment the first screen showed (first screen + key->), the same
+    # rule for both programs; the ratios are of this column.
+    printf '%-44s %10s %10s %10s %10s\n' "" "start->frame" "key->" "shown" "min..max"
     # row NAME NEEDLE [first_frame.py options] -- COMMAND...
     declare -A R6
     row() {
-        local name=$1 needle=$2 r med min max keys
+        local name=$1 needle=$2 r med min max needled keys place
         shift 2
         if ! r=$(python3 "$FIRST_FRAME" --tsv --runs "$RUNS" --needle "$needle" "$@"); then
             printf '%-44s failed: %s\n' "$name" "${r#error$'\t'}"
             return
         fi
-        IFS=$'\t' read -r med min max _ _ _ _ _ _ _ keys <<<"$r"
-        R6[$name]=$med
-        printf '%-44s %10s %10s %10s\n' "$name" "$med" "$keys" "$min..$max"
+        IFS=$'\t' read -r med min max needled _ _ _ _ _ _ keys place <<<"$r"
+        [[ $place == - ]] && place=$needled
+        R6[$name]=$place
+        printf '%-44s %10s %10s %10s %10s\n' "$name" "$med" "$keys" "$place" "$min..$max"
     }
     END=(--first "$MARKER" --keys G --needle "The-End-Marker-7f3a")
     row "blatt, G once the first screen is up" "" "${BLATT_ENV[@]}" "${END[@]}" -- "$BLATT" "$WORK/marked.txt"
