@@ -355,6 +355,9 @@ fn find_entry(
         match rest.as_mut() {
             Some(more) if !more.is_done() => {
                 let part = more.next_part();
+                if part.replace {
+                    library.entries.clear();
+                }
                 library.entries.extend(part.entries);
             }
             _ => return None,

@@ -42,16 +42,38 @@ pub struct IndexUpdate {
 /// state keys, the key → entry map): made on the thread that read it, so that the loop only
 /// swaps it in (for 100,000 entries that is most of the work).
 #[derive(Debug)]
-pub struct ReadAgain(Box<State>);
+pub struct ReadAgain(Box<State>, Why);
+
+/// Why a library was read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Why {
+    /// INDEX.md changed.
+    Changed,
+    /// A large INDEX.md turned out to need parsing whole while it was still being read (see
+    /// [`crate::library::RestPart::replace`]): nothing changed for the person.
+    Whole,
+}
 
 impl ReadAgain {
-    /// Lays out `library` for the list (pure work, no I/O: any thread may do it).
+    /// Lays out `library`, read again as INDEX.md changed, for the list (pure work, no I/O:
+    /// any thread may do it).
     pub fn new(library: Library) -> ReadAgain {
-        ReadAgain(Box::new(State::new(
+        ReadAgain::laid_out(library, Why::Changed)
+    }
+
+    /// Lays out `library`, the whole of an INDEX.md that was being read in parts, for the
+    /// list: it replaces the parts shown without a word.
+    pub fn whole(library: Library) -> ReadAgain {
+        ReadAgain::laid_out(library, Why::Whole)
+    }
+
+    fn laid_out(library: Library, why: Why) -> ReadAgain {
+        let state = State::new(
             library,
             super::Settings::default(),
             super::Keymap::default(),
-        )))
+        );
+        ReadAgain(Box::new(state), why)
     }
 
     pub fn library(&self) -> &Library {
@@ -321,7 +343,7 @@ pub(super) fn index_reloaded(
     result: Result<ReadAgain, String>,
     effects: &mut Vec<Effect>,
 ) {
-    let ReadAgain(new) = match result {
+    let ReadAgain(new, why) = match result {
         Ok(read) => read,
         Err(e) => {
             // A large INDEX.md still being read when it changed is not read further.
@@ -427,10 +449,12 @@ pub(super) fn index_reloaded(
     state.marks_stale = true;
     overlay::clamp(state);
     retry_pending_open(state, effects);
-    state.flash = Some(format!(
-        "INDEX.md changed: the list was read again ({count} {})",
-        if count == 1 { "entry" } else { "entries" }
-    ));
+    if why == Why::Changed {
+        state.flash = Some(format!(
+            "INDEX.md changed: the list was read again ({count} {})",
+            if count == 1 { "entry" } else { "entries" }
+        ));
+    }
 }
 
 /// The results of a library-wide search name entries by number: they follow their entries.

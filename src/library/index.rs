@@ -172,6 +172,15 @@ fn parse_part(
     let mut open_ended = false;
 
     for (event, range) in parser {
+        // A block's edges inside an entry separate its words, as a paragraph's end does in a
+        // loose list: so an entry's text does not depend on whether its list is tight or
+        // loose (a tight list has no paragraphs), which a part cut inside a list cannot
+        // know (see [`IndexParts`]).
+        if is_block_edge(&event)
+            && let Some(frame) = frames.last_mut()
+        {
+            frame.push_text(" ");
+        }
         match &event {
             Event::End(_) => depth = depth.saturating_sub(1),
             other => {
@@ -311,6 +320,8 @@ pub struct IndexParts {
     carry: Carry,
     /// Reference definitions may exist: no cuts.
     whole: bool,
+    /// All of the index is in `text` (else only its start, see [`IndexParts::expecting_more`]).
+    complete: bool,
 }
 
 impl IndexParts {
@@ -328,7 +339,39 @@ impl IndexParts {
             lines: 0,
             carry: Carry::default(),
             whole,
+            complete: true,
         }
+    }
+
+    /// Parts of an index of which `text` was only the start: a part is cut only where the
+    /// text read shows it may be (a whole line after the cut), and none is parsed past the
+    /// last line break until the rest comes ([`IndexParts::append`]).
+    pub fn expecting_more(mut self) -> Self {
+        self.complete = false;
+        self
+    }
+
+    /// The rest of the index. True if parts cut so far may be wrong, as the rest holds
+    /// what may be a link reference definition (`]:`, which applies to the whole index):
+    /// the parts then start again from the top, as one part.
+    pub fn append(&mut self, rest: &[u8]) -> bool {
+        let seam = self.text.len().saturating_sub(1);
+        self.text.extend_from_slice(rest);
+        self.complete = true;
+        if self.whole || memchr::memmem::find(&self.text[seam..], b"]:").is_none() {
+            return false;
+        }
+        self.whole = true;
+        self.pos = 0;
+        self.lines = 0;
+        self.carry = Carry::default();
+        true
+    }
+
+    /// Gives up on the rest (it could not be read): done with what was read.
+    pub fn give_up(&mut self) {
+        self.complete = true;
+        self.pos = self.text.len();
     }
 
     /// The index title, once a part has reached it.
@@ -338,7 +381,12 @@ impl IndexParts {
 
     /// Whether every part has been parsed.
     pub fn is_done(&self) -> bool {
-        self.pos >= self.text.len()
+        self.complete && self.pos >= self.text.len()
+    }
+
+    /// Bytes of the index read so far.
+    pub fn read_len(&self) -> usize {
+        self.text.len()
     }
 
     /// Bytes of the index not parsed yet.
@@ -361,13 +409,21 @@ impl IndexParts {
         max_bytes: usize,
     ) -> Option<Vec<RawEntry>> {
         let mut want = min_bytes.max(1);
+        // What may be parsed: all, or up to the last line break read.
+        let known = if self.complete {
+            self.text.len()
+        } else {
+            memchr::memrchr2(b'\n', b'\r', &self.text).map_or(0, |i| i + 1)
+        };
         loop {
-            let end = if self.whole {
+            let end = if self.whole && self.complete {
                 self.text.len()
             } else {
-                next_cut(&self.text, self.pos, self.pos.saturating_add(want))
+                next_cut(&self.text[..known], self.pos, self.pos.saturating_add(want))
             };
-            if end - self.pos > max_bytes {
+            // Not known yet where this part may end.
+            let unknown = !self.complete && (self.whole || end >= known);
+            if unknown || end - self.pos > max_bytes {
                 return None;
             }
             let part = &self.text[self.pos..end];
@@ -399,10 +455,12 @@ fn next_cut(bytes: &[u8], start: usize, from: usize) -> usize {
     if from >= bytes.len() {
         return bytes.len();
     }
-    cuts::after_blank_lines(&bytes[start..], Format::Markdown)
+    let paragraph = cuts::after_blank_lines(&bytes[start..], Format::Markdown)
         .map(|cut| start + cut)
         .find(|&cut| cut >= from && may_start_part(&bytes[cut..cuts::line_end(bytes, cut).0]))
-        .unwrap_or(bytes.len())
+        .unwrap_or(bytes.len());
+    // Inside a long list: before one of its items, if that comes first.
+    next_bullet(&bytes[..paragraph], start, from).unwrap_or(paragraph)
 }
 
 /// Whether a line after a blank line may begin a part: it starts in the first column and
@@ -412,6 +470,69 @@ fn may_start_part(line: &[u8]) -> bool {
         None => false,
         Some(b) => !matches!(b, b' ' | b'\t' | b'-' | b'+' | b'*' | b'>' | b'0'..=b'9'),
     }
+}
+
+/// Whether `event` starts or ends a block that may sit inside a list item (or is a
+/// thematic break): where an entry's text gets a space.
+fn is_block_edge(event: &Event) -> bool {
+    match event {
+        Event::Start(tag) => matches!(
+            tag,
+            Tag::Paragraph
+                | Tag::CodeBlock(_)
+                | Tag::BlockQuote(_)
+                | Tag::HtmlBlock
+                | Tag::List(_)
+                | Tag::Heading { .. }
+                | Tag::Table(_)
+        ),
+        Event::End(tag) => matches!(
+            tag,
+            TagEnd::Paragraph
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_)
+                | TagEnd::HtmlBlock
+                | TagEnd::List(_)
+                | TagEnd::Heading(_)
+                | TagEnd::Table
+        ),
+        Event::Rule => true,
+        _ => false,
+    }
+}
+
+/// Whether a part may end before this line inside a list: it is a non-empty bullet item in
+/// the first column (`- `, `* `, `+ ` and text), which ends any paragraph, item or block of
+/// the item before it and cannot continue it, and is not a thematic break (`- - -`). What
+/// could still reach across (a fence or an HTML block at the top level) is seen by the
+/// part's parse ([`IndexParts::next_part_within`]).
+fn bullet_item(line: &[u8]) -> bool {
+    let [b'-' | b'*' | b'+', b' ' | b'\t', rest @ ..] = line else {
+        return false;
+    };
+    let marker = line[0];
+    let rest = rest.trim_ascii();
+    let thematic = line.iter().all(|&b| b == marker || b == b' ' || b == b'\t')
+        && line.iter().filter(|&&b| b == marker).count() >= 3;
+    !rest.is_empty() && !thematic
+}
+
+/// The first line start at or after `from` (and after `start`) before a bullet item (see
+/// [`bullet_item`]), if any.
+fn next_bullet(bytes: &[u8], start: usize, from: usize) -> Option<usize> {
+    let mut at = from.max(start + 1);
+    // To the start of a line.
+    if bytes.get(at - 1) != Some(&b'\n') {
+        at = memchr::memchr(b'\n', &bytes[at..]).map(|i| at + i + 1)?;
+    }
+    while at < bytes.len() {
+        let end = cuts::line_end(bytes, at).0;
+        if bullet_item(&bytes[at..end]) {
+            return Some(at);
+        }
+        at = memchr::memchr(b'\n', &bytes[at..]).map(|i| at + i + 1)?;
+    }
+    None
 }
 
 /// The number of line breaks in `bytes`, counted as [`LineIndex`] counts them.
@@ -811,31 +932,56 @@ mod tests {
         let (parsed, count) = in_parts(md, 1);
         assert_eq!(parsed, parse_index(md));
         assert_eq!(
-            count, 6,
-            "a part before each heading and paragraph after a blank line"
+            count, 10,
+            "a part before each heading and paragraph after a blank line, and before each \
+             bullet item"
         );
         assert_eq!(parsed.entries[2].group, ["Two", "Deep"]);
         assert_eq!(parsed.entries[3].line, 18);
     }
 
     #[test]
-    fn parts_never_cut_inside_a_list() {
-        // Blank lines between items make a loose list; the line after a blank line that is
-        // indented or a list marker continues it.
+    fn parts_cut_inside_a_list_only_before_bullet_items() {
+        // Before `- [B]` and `* [D]`; not inside B (indented), before `1.` (an ordered
+        // item not starting at 1 would continue a paragraph) or before a quote.
         let md = "- [A](a.txt)\n\n- [B](b.txt)\n\n  more about B\n\n      code in B\n\n1. [C](c.txt)\n\n> [q](q.txt)\n\n* [D](d.txt)\n";
         let (parsed, count) = in_parts(md, 1);
         assert_eq!(parsed, parse_index(md));
-        assert_eq!(count, 1);
+        assert_eq!(count, 3);
+        // A number that cannot start a list continues the item's paragraph; a thematic
+        // break is no item.
+        let md = "- [A](a.txt) x\n2023. was a year\n- - -\n- [B](b.txt)\n";
+        let (parsed, count) = in_parts(md, 1);
+        assert_eq!(parsed, parse_index(md));
+        assert_eq!(parsed.entries.len(), 2);
+        assert!(count >= 2);
     }
 
     #[test]
-    fn parts_never_cut_between_the_items_of_a_loose_list() {
-        // The blank line makes the whole list loose (its item paragraphs end, adding a space
-        // before the code); the first item alone would be a tight list.
-        let md = "- [A](a.txt) x\n  ```\n  code\n  ```\n\n- [B](b.txt)\n";
-        let whole = parse_index(md);
-        assert_eq!(whole.entries[0].description, "x code");
-        assert_eq!(in_parts(md, 1).0, whole);
+    fn a_cut_inside_a_loose_list_gives_the_entries_of_the_whole() {
+        // A blank line between later items makes the whole list loose (its item paragraphs
+        // end); the first items alone are a tight list (no paragraphs). The entries are the
+        // same either way: a block's edges separate the words of an entry.
+        for md in [
+            "- [A](a.txt) x\n  ```\n  code\n  ```\n\n- [B](b.txt)\n",
+            "- [A](a.txt) x\n  ```\n  code\n  ```\n- [B](b.txt)\n\n- [C](c.txt)\n",
+            "- [A](a.txt) x\n  > quoted\n- [B](b.txt) y\n  - [B1](b1.txt)\n  after\n\n- [C](c.txt)\n",
+        ] {
+            let whole = parse_index(md);
+            assert_eq!(
+                whole.entries[0].description,
+                "x code".replace("code", if md.contains('>') { "quoted" } else { "code" })
+            );
+            let (parsed, count) = in_parts(md, 1);
+            assert_eq!(parsed, whole, "{md:?}");
+            assert!(count > 1, "{md:?}");
+        }
+    }
+
+    #[test]
+    fn words_of_an_entry_are_not_glued_across_a_block_in_a_tight_list() {
+        let parsed = parse_index("- [A](a.txt) x\n  ```\n  code\n  ```\n- [B](b.txt)\n");
+        assert_eq!(parsed.entries[0].description, "x code");
     }
 
     #[test]
@@ -863,7 +1009,7 @@ mod tests {
             entries.extend(parts.next_part(1));
             count += 1;
         }
-        assert_eq!(count, 4);
+        assert_eq!(count, 5);
         assert_eq!(parts.title(), whole.title.as_deref());
         // Spans count bytes of the file, which lossy decoding changes: all else is equal.
         let unspanned = |entries: &[RawEntry]| -> Vec<RawEntry> {
@@ -882,11 +1028,14 @@ mod tests {
 
     #[test]
     fn a_part_longer_than_allowed_is_not_parsed() {
-        let md = "# T\n\n- [A](a.txt)\n- [B](b.txt)\n\n## G\n\n- [C](c.txt)\n";
+        // Parts: the title with the ordered list (34 bytes: no cut before `1.` or `2.`), the
+        // heading, the bullet list.
+        let md = "# T\n\n1. [A](a.txt)\n2. [B](b.txt)\n\n## G\n\n- [C](c.txt)\n";
         let mut parts = IndexParts::new(md.to_owned());
-        assert_eq!(parts.next_part_within(1, 10), None);
+        assert_eq!(parts.next_part_within(1, 33), None);
         assert_eq!(parts.remaining(), md.len());
-        assert_eq!(parts.next_part_within(1, 100).map(|e| e.len()), Some(2));
+        assert_eq!(parts.next_part_within(1, 34).map(|e| e.len()), Some(2));
+        assert_eq!(parts.next_part_within(1, 100).map(|e| e.len()), Some(0));
         assert_eq!(parts.next_part_within(1, 100).map(|e| e.len()), Some(1));
         assert!(parts.is_done());
     }
@@ -938,6 +1087,8 @@ mod tests {
                 "\t- [E](e.txt)", "<pre>", "</pre>", "<script>", "</script>", "<?x", "?>",
                 "<![CDATA[", "]]>", "<!X", ">", "#tag", "#", "    - [F](f.txt)", "[G](g.txt)",
                 "Term — [H](h.txt)", "  ```", "   <!--", "+ [I](i.txt)",
+                "2. [N](n.txt)", "2023. x", "- - -", "* * *", "-\tx", "  > q", "  ---",
+                "- [A](a.txt) x", "  - [D](d.txt) y", "  after", "    code",
             ]), 0..60),
             crlf in proptest::bool::ANY,
             step in 1usize..80,

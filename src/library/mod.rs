@@ -18,6 +18,7 @@ mod index;
 mod read;
 mod resolve;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub use bundled::{BUNDLED_INDEX, bundled_file, bundled_library};
@@ -33,15 +34,18 @@ pub const INDEX_READ_CAP: u64 = 64 * 1024 * 1024;
 
 /// Entries [`open_library`] parses and checks before the first frame, when the index has
 /// that many and can be cut there: more than a screen of any height shows.
-pub const FIRST_ENTRIES: usize = 256;
+pub const FIRST_ENTRIES: usize = 64;
 
 /// Bytes of INDEX.md parsed per step of the first part.
-const FIRST_STEP: usize = 16 * 1024;
+const FIRST_STEP: usize = 4 * 1024;
 /// The longest step of the first part (a few milliseconds of parsing): an index that
 /// cannot be cut sooner is left to the background whole.
 const FIRST_STEP_MAX: usize = 256 * 1024;
 /// Bytes of INDEX.md per part after the first.
 pub const PART_BYTES: usize = 256 * 1024;
+/// Bytes of INDEX.md read before the first frame (all of a smaller one); the rest is read
+/// with the parts after the first, on their thread.
+const FIRST_READ: u64 = FIRST_STEP_MAX as u64;
 
 /// One entry of a library, with its link resolved (or, while a large library is loading,
 /// not checked yet).
@@ -207,6 +211,10 @@ pub struct LibraryRest {
     parts: IndexParts,
     /// The library folder, canonical.
     root: PathBuf,
+    /// INDEX.md, open where [`open_library`] stopped reading it, until the rest is read.
+    unread: Option<(PathBuf, std::io::Take<std::fs::File>)>,
+    /// Where the library is.
+    origin: Origin,
 }
 
 /// The entries of the next part of an index, unchecked.
@@ -217,12 +225,46 @@ pub struct RestPart {
     pub entries: Vec<Entry>,
     /// This was the last part.
     pub done: bool,
+    /// These entries replace all the entries so far: the rest of INDEX.md showed that the
+    /// parts cut before could be wrong (see [`IndexParts::append`]); they are all of it.
+    pub replace: bool,
+    /// The rest of INDEX.md could not be read: the entries so far are all there are.
+    pub error: Option<ReadError>,
 }
 
 impl LibraryRest {
-    /// Parses the next part (pure: the text was read by [`open_library`]). Its entries are
-    /// [`Target::Unchecked`].
+    /// Parses the next part, reading the rest of INDEX.md first if [`open_library`] read
+    /// only its start (file-system work, once). Its entries are [`Target::Unchecked`].
     pub fn next_part(&mut self) -> RestPart {
+        let mut replace = false;
+        if let Some((path, mut file)) = self.unread.take() {
+            let mut rest = Vec::new();
+            let read = file
+                .read_to_end(&mut rest)
+                .map_err(|e| ReadError::from_io(&path, e))
+                .and_then(|_| {
+                    let size = self.parts.read_len() as u64 + rest.len() as u64;
+                    if size > INDEX_READ_CAP {
+                        return Err(ReadError::TooLarge {
+                            path: path.clone(),
+                            size,
+                            cap: INDEX_READ_CAP,
+                        });
+                    }
+                    Ok(())
+                });
+            if let Err(error) = read {
+                self.parts.give_up();
+                return RestPart {
+                    title: self.parts.title().map(str::to_owned),
+                    entries: Vec::new(),
+                    done: true,
+                    replace: false,
+                    error: Some(error),
+                };
+            }
+            replace = self.parts.append(&rest);
+        }
         let entries = self
             .parts
             .next_part(PART_BYTES)
@@ -233,11 +275,40 @@ impl LibraryRest {
             title: self.parts.title().map(str::to_owned),
             entries,
             done: self.parts.is_done(),
+            replace,
+            error: None,
         }
     }
 
     pub fn is_done(&self) -> bool {
         self.parts.is_done()
+    }
+
+    /// Parses every part left into `library` (which [`open_library`] gave with this),
+    /// unchecked.
+    pub fn read_into(mut self, library: &mut Library) -> Result<(), LibraryError> {
+        while !self.is_done() {
+            let part = self.next_part();
+            if let Some(error) = part.error {
+                return Err(LibraryError::Index(error));
+            }
+            library.title = part.title;
+            if part.replace {
+                library.entries.clear();
+            }
+            library.entries.extend(part.entries);
+        }
+        Ok(())
+    }
+
+    /// This library with these entries (all of them, unchecked: a part that
+    /// [replaces](RestPart::replace) the ones before).
+    pub fn library(&self, title: Option<String>, entries: Vec<Entry>) -> Library {
+        Library {
+            origin: self.origin.clone(),
+            title,
+            entries,
+        }
     }
 
     /// Resolves a link of this library (file-system work, see [`resolve`]).
@@ -268,12 +339,8 @@ pub enum LibraryError {
 /// replaced, so one bad byte does not lose the whole list. Every entry is parsed and checked.
 pub fn load_library(path: &Path) -> Result<Library, LibraryError> {
     let (mut library, rest) = open_library(path)?;
-    if let Some(mut rest) = rest {
-        while !rest.is_done() {
-            let part = rest.next_part();
-            library.title = part.title;
-            library.entries.extend(part.entries);
-        }
+    if let Some(rest) = rest {
+        rest.read_into(&mut library)?;
     }
     library.check_all();
     Ok(library)
@@ -303,12 +370,22 @@ pub fn open_library(path: &Path) -> Result<(Library, Option<LibraryRest>), Libra
         };
         (folder, path.to_owned())
     };
-    let bytes = read_path(&index, INDEX_READ_CAP).map_err(|e| match e {
+    let index_error = |e| match e {
         ReadError::NotFound { .. } if meta.is_dir() => LibraryError::NoIndex {
             dir: folder.clone(),
         },
         other => LibraryError::Index(other),
-    })?;
+    };
+    // The start of INDEX.md: the first part needs no more, and a large index is not read
+    // (nor its buffer filled) before the first frame.
+    let (file, size) = open_path(&index, INDEX_READ_CAP).map_err(index_error)?;
+    let mut file = file.into_inner();
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(FIRST_READ)).unwrap_or(0));
+    (&mut file)
+        .take(FIRST_READ)
+        .read_to_end(&mut bytes)
+        .map_err(|e| index_error(ReadError::from_io(&index, e)))?;
+    let more = bytes.len() as u64 == FIRST_READ;
     let canonical = |p: &Path| {
         std::fs::canonicalize(p).map_err(|source| LibraryError::Io {
             path: p.to_owned(),
@@ -318,6 +395,9 @@ pub fn open_library(path: &Path) -> Result<(Library, Option<LibraryRest>), Libra
     let root = canonical(&folder)?;
     let index = canonical(&index)?;
     let mut parts = IndexParts::new(bytes);
+    if more {
+        parts = parts.expecting_more();
+    }
     let mut raw = Vec::new();
     while !parts.is_done() && raw.len() < FIRST_ENTRIES {
         match parts.next_part_within(FIRST_STEP, FIRST_STEP_MAX) {
@@ -342,6 +422,11 @@ pub fn open_library(path: &Path) -> Result<(Library, Option<LibraryRest>), Libra
         (!parts.is_done() || entries.iter().any(|e| !e.target.is_checked())).then(|| LibraryRest {
             parts,
             root: root.clone(),
+            unread: more.then(|| (index.clone(), file.take(INDEX_READ_CAP + 1))),
+            origin: Origin::Dir {
+                root: root.clone(),
+                index: index.clone(),
+            },
         });
     let library = Library {
         origin: Origin::Dir { root, index },
@@ -494,14 +579,15 @@ mod tests {
     /// `open_library`, then the rest parsed and everything checked.
     fn completed(root: &Path) -> Library {
         let (mut library, rest) = open_library(root).expect("library");
-        if let Some(mut rest) = rest {
-            while !rest.is_done() {
-                let part = rest.next_part();
-                assert!(part.entries.iter().all(|e| e.target == Target::Unchecked));
-                library.title = part.title;
-                library.entries.extend(part.entries);
-            }
+        let first = library.entries.len();
+        if let Some(rest) = rest {
+            rest.read_into(&mut library).expect("the rest");
         }
+        assert!(
+            library.entries[first..]
+                .iter()
+                .all(|e| e.target == Target::Unchecked)
+        );
         library.check_all();
         library
     }
@@ -525,26 +611,28 @@ mod tests {
 
     #[test]
     fn an_index_that_cannot_be_cut_is_left_to_the_background() {
-        // A reference definition anywhere keeps the index in one part, too long to parse
-        // before the first frame.
-        let (_dir, root) = large(8_000, false, "\n- [Ref][r]\n\n[r]: 3.txt\n");
+        // A reference definition in the start read keeps the index in one part, too long
+        // to parse before the first frame.
+        let (_dir, root) = large(8_000, false, "");
+        let index = root.join(INDEX_FILE);
+        let text = fs::read_to_string(&index).expect("read");
+        fs::write(&index, format!("[r]: 3.txt\n\n- [Ref][r]\n\n{text}")).expect("write");
+        assert!(fs::metadata(&index).expect("size").len() > FIRST_STEP_MAX as u64);
         let (first, rest) = open_library(&root).expect("library");
         assert!(first.entries.is_empty());
         assert!(!rest.expect("a rest").is_done());
         let eager = load_library(&root).expect("library");
         assert_eq!(eager.entries.len(), 8_001);
-        assert_eq!(
-            eager.entries[8_000].target,
-            Target::File(root.join("3.txt"))
-        );
+        assert_eq!(eager.entries[0].target, Target::File(root.join("3.txt")));
         assert_eq!(completed(&root), eager);
     }
 
     #[test]
     fn a_first_part_that_reaches_the_end_leaves_the_rest_unchecked() {
-        let (_dir, root) = large(300, true, "");
+        // One list (cut only before its items): the first step reaches its end.
+        let (_dir, root) = large(100, true, "");
         let (first, rest) = open_library(&root).expect("library");
-        assert_eq!(first.entries.len(), 300);
+        assert_eq!(first.entries.len(), 100);
         assert!(
             first.entries[..FIRST_ENTRIES]
                 .iter()
@@ -557,6 +645,44 @@ mod tests {
         );
         assert!(rest.expect("checking left").is_done());
         assert_eq!(completed(&root), load_library(&root).expect("library"));
+    }
+
+    #[test]
+    fn a_large_index_is_read_past_its_start_only_with_the_rest() {
+        let (_dir, root) = large(40_000, true, "");
+        assert!(fs::metadata(root.join(INDEX_FILE)).expect("size").len() > FIRST_READ);
+        let (first, rest) = open_library(&root).expect("library");
+        let mut rest = rest.expect("a rest");
+        assert!((FIRST_ENTRIES..1_000).contains(&first.entries.len()));
+        assert_eq!(
+            rest.parts.read_len() as u64,
+            FIRST_READ,
+            "only the start was read"
+        );
+        let part = rest.next_part();
+        assert!(!part.replace && part.error.is_none());
+        assert!(rest.parts.read_len() as u64 > FIRST_READ);
+        assert_eq!(completed(&root), load_library(&root).expect("library"));
+    }
+
+    #[test]
+    fn a_reference_definition_past_the_start_read_makes_the_rest_replace_the_first_part() {
+        // The first part was cut from the start of INDEX.md; the definition at its end
+        // applies to the whole, so the whole, parsed as one, replaces it.
+        let (_dir, root) = large(40_000, false, "\n- [Ref][r]\n\n[r]: 3.txt\n");
+        let (first, rest) = open_library(&root).expect("library");
+        assert!(!first.entries.is_empty());
+        let mut rest = rest.expect("a rest");
+        let part = rest.next_part();
+        assert!(part.replace);
+        assert_eq!(part.entries.len(), 40_001);
+        assert!(rest.is_done());
+        let eager = load_library(&root).expect("library");
+        assert_eq!(
+            eager.entries[40_000].target,
+            Target::File(root.join("3.txt"))
+        );
+        assert_eq!(completed(&root), eager);
     }
 
     #[test]

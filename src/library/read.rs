@@ -40,7 +40,7 @@ pub enum ReadError {
 }
 
 impl ReadError {
-    fn from_io(path: &Path, source: io::Error) -> Self {
+    pub(crate) fn from_io(path: &Path, source: io::Error) -> Self {
         match source.kind() {
             io::ErrorKind::NotFound => ReadError::NotFound {
                 path: path.to_owned(),

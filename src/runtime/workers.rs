@@ -419,6 +419,15 @@ pub fn read_library(
         std::thread::sleep(FIRST_FRAME_GRACE);
         while !rest.is_done() {
             let part = rest.next_part();
+            if part.replace {
+                // The rest showed that the parts so far could be wrong: the whole index,
+                // parsed as one, replaces the list, as an INDEX.md read again does.
+                let mut library = rest.library(part.title, part.entries);
+                library.check_all();
+                let whole = crate::app::reload::ReadAgain::whole(library);
+                outbox.send(Action::IndexReloaded { result: Ok(whole) });
+                return;
+            }
             for entry in &part.entries {
                 unchecked.push((next, entry.link.clone()));
                 next += 1;
@@ -427,7 +436,7 @@ pub fn read_library(
                 title: part.title,
                 entries: part.entries,
                 done: part.done,
-                error: None,
+                error: part.error.map(|e| escape_controls(&e.to_string())),
             };
             if !outbox.send(more) {
                 return;

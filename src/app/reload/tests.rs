@@ -699,3 +699,29 @@ fn read_marks_go_with_their_chapters_when_one_with_the_same_title_is_added_befor
         "the key of chapter 3 is another now"
     );
 }
+
+#[test]
+fn a_large_index_parsed_whole_after_its_first_part_replaces_the_list_without_a_word() {
+    // The rest of a large INDEX.md held a link reference definition: the whole, parsed as
+    // one, replaces the first part shown, keeping the selection on its entry; nothing
+    // changed on disk, so nothing says so.
+    let names = ["alpha.md", "bravo.md", "charlie.md"];
+    let mut state = State::new(
+        library(&names[..2]),
+        crate::app::Settings::default(),
+        crate::app::Keymap::default(),
+    );
+    state.reading_index = true;
+    cmd(&mut state, Command::Down);
+    assert_eq!(state.selected, 1);
+    update(
+        &mut state,
+        Action::IndexReloaded {
+            result: Ok(ReadAgain::whole(library(&names))),
+        },
+    );
+    assert_eq!(state.library.entries.len(), 3);
+    assert_eq!(state.selected, 1);
+    assert!(!state.reading_index);
+    assert_eq!(state.flash, None);
+}

@@ -84,12 +84,8 @@ pub fn listing_path(cache: &Path, index: &Path) -> PathBuf {
 /// [`crate::library::load_library`], with the links resolved on a few threads.
 fn load(path: &Path) -> Result<Library, LibraryError> {
     let (mut library, rest) = open_library(path)?;
-    if let Some(mut rest) = rest {
-        while !rest.is_done() {
-            let part = rest.next_part();
-            library.title = part.title;
-            library.entries.extend(part.entries);
-        }
+    if let Some(rest) = rest {
+        rest.read_into(&mut library)?;
     }
     let checked = parallel(
         library.entries.len(),
