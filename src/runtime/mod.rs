@@ -92,6 +92,7 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
         last_draw: None,
         live: watch::Live::new(runtime.watch),
         stamps: stamps::KeptStamps::default(),
+        shown: false,
     };
     // A panic inside the loop still saves what was read before the terminal is restored
     // (the panic hook restores it) and the panic goes on.
@@ -174,6 +175,9 @@ struct Loop {
     live: watch::Live,
     /// What library-wide searches know of the library's files between them.
     stamps: stamps::KeptStamps,
+    /// The first frame is out: files may be watched (starting the watcher, its threads and
+    /// its look at the folders, waits until then).
+    shown: bool,
 }
 
 /// What a turn of the loop must still do.
@@ -234,6 +238,8 @@ impl Loop {
             return Ok(());
         }
         self.draw(term, state, runtime)?;
+        self.shown = true;
+        self.follow(state);
         // Keys typed before now wait in the terminal; reading them starts once the first
         // frame is out, which it does not delay.
         workers::read_input(Outbox::new(self.sender.clone(), Source::Terminal, None))
@@ -633,7 +639,9 @@ impl Loop {
             }
         }
         // What to watch follows the library and the article shown.
-        self.follow(state);
+        if self.shown {
+            self.follow(state);
+        }
         Ok(false)
     }
 }
