@@ -152,8 +152,15 @@ fn open(megabytes: usize) -> Result<()> {
             document::window::Jump::End,
         ),
         (
-            "window 90 % in (a saved place)",
+            "window 90 % in (a percentage)",
             document::window::Jump::Byte(size / 10 * 9),
+        ),
+        (
+            "window 90 % in (a saved place)",
+            document::window::Jump::Anchor(Box::new(blatt::anchor::Anchor {
+                byte: Some(size / 10 * 9),
+                ..Default::default()
+            })),
         ),
     ] {
         time(
@@ -161,11 +168,14 @@ fn open(megabytes: usize) -> Result<()> {
             || (),
             |()| -> Result<_> {
                 let file = std::fs::File::open(&path)?;
-                let from = document::window::origin(&jump, size);
+                let at = (
+                    document::window::origin(&jump, size),
+                    document::window::length(&jump),
+                );
                 Ok(document::window::read(
                     file,
                     size,
-                    from,
+                    at,
                     Format::Plain,
                     "Article",
                     cap,
@@ -368,6 +378,45 @@ fn library(entries: usize) -> Result<()> {
 
     // What the reader does before its first frame: read INDEX.md, parse and check a first
     // part, make the state, check what is on screen (nothing left to check), draw.
+    let index_path = dir.join("INDEX.md");
+    time(
+        "  read INDEX.md (read_path)",
+        || (),
+        |()| library::read_path(&index_path, library::INDEX_READ_CAP),
+    );
+    let index_bytes = library::read_path(&index_path, library::INDEX_READ_CAP)?;
+    time(
+        "  IndexParts::new (all of INDEX.md) + first part parsed",
+        || index_bytes.clone(),
+        |bytes| {
+            let mut parts = library::IndexParts::new(bytes);
+            let mut n = 0;
+            while n < library::FIRST_ENTRIES {
+                match parts.next_part_within(16 * 1024, 256 * 1024) {
+                    Some(entries) => n += entries.len(),
+                    None => break,
+                }
+            }
+            (parts, n)
+        },
+    );
+    let root = std::fs::canonicalize(&dir)?;
+    let links: Vec<String> = library::parse_index(&text)
+        .entries
+        .into_iter()
+        .take(library::FIRST_ENTRIES)
+        .map(|e| e.link)
+        .collect();
+    time(
+        "  resolve the first 64 links (canonicalize + stat)",
+        || (),
+        |()| {
+            links
+                .iter()
+                .map(|l| library::resolve(l, &root))
+                .collect::<Vec<_>>()
+        },
+    );
     time(
         "open_library (read INDEX.md, first part parsed+checked)",
         || (),

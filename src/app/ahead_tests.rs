@@ -98,7 +98,7 @@ fn read_ahead(state: &mut State, effects: &[Effect], text: &str, name: &str) -> 
             let result = window::read(
                 std::io::Cursor::new(text.as_bytes()),
                 size,
-                window::origin(jump, size),
+                (window::origin(jump, size), window::length(jump)),
                 Format::from_name(name),
                 "T",
                 u64::MAX - 1,

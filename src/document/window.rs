@@ -18,6 +18,12 @@ use super::{Document, Format};
 pub const WINDOW: u64 = 128 * 1024;
 /// Bytes of the window at the end (`G`): its last screens.
 pub const END_WINDOW: u64 = 64 * 1024;
+/// Bytes of the window at a saved place (reading position, bookmark): about twenty screens,
+/// as it is read before the first frame of a reopened article.
+pub const PLACE_WINDOW: u64 = 64 * 1024;
+/// Of that, the bytes before the saved place: it may have moved a little (an estimate, or
+/// an edit).
+const PLACE_BEFORE: u64 = 8 * 1024;
 
 /// What a window was read for.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,24 +54,32 @@ pub fn origin(jump: &Jump, size: u64) -> u64 {
     match jump {
         Jump::End => size.saturating_sub(END_WINDOW),
         Jump::Byte(at) => (*at).min(size),
-        // The place may have moved a little (an estimate, or an edit): some text before it.
-        Jump::Anchor(anchor) => anchor.byte.unwrap_or(0).saturating_sub(WINDOW / 8),
+        Jump::Anchor(anchor) => anchor.byte.unwrap_or(0).saturating_sub(PLACE_BEFORE),
+    }
+}
+
+/// How many bytes the window for `jump` reads (fewer at the end of the file).
+pub fn length(jump: &Jump) -> u64 {
+    match jump {
+        Jump::End => END_WINDOW,
+        Jump::Byte(_) => WINDOW,
+        Jump::Anchor(_) => PLACE_WINDOW,
     }
 }
 
 /// Reads the window of a file of `size` bytes that starts at the first place at or after
-/// byte `from` where a piece may start, and ends [`WINDOW`] bytes on (or at the end of the
-/// file), at the last such place. `format` is the article's; `cap` the largest article read.
+/// byte `from` where a piece may start, and ends `len` bytes on (or at the end of the file),
+/// at the last such place. `format` is the article's; `cap` the largest article read.
 pub fn read<R: Read + Seek>(
     mut source: R,
     size: u64,
-    from: u64,
+    (from, len): (u64, u64),
     format: Format,
     title: &str,
     cap: u64,
 ) -> Result<Window, LoadError> {
     let from = from.min(size);
-    let len = WINDOW.min(size - from);
+    let len = len.min(size - from);
     source.seek(SeekFrom::Start(from))?;
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     source.by_ref().take(len).read_to_end(&mut bytes)?;
@@ -155,7 +169,7 @@ mod tests {
         let window = read(
             Cursor::new(text.as_bytes()),
             size,
-            origin(&Jump::End, size),
+            (origin(&Jump::End, size), length(&Jump::End)),
             Format::Plain,
             "T",
             u64::MAX - 1,

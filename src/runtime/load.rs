@@ -81,8 +81,11 @@ pub fn read_ahead(
         .as_ref()
         .map_or_else(|| e.title.clone(), |r| r.doc.title.clone());
     let format = document::Format::from_name(&path.to_string_lossy());
-    let from = document::window::origin(jump, size);
-    document::window::read(file.into_inner(), size, from, format, &title, cap)
+    let at = (
+        document::window::origin(jump, size),
+        document::window::length(jump),
+    );
+    document::window::read(file.into_inner(), size, at, format, &title, cap)
         .map(Box::new)
         .map_err(|err| shown(&err))
 }
