@@ -365,6 +365,9 @@ pub(super) fn index_reloaded(
         &new.library.origin,
     );
     let moved = |old: usize| map.get(old).copied().flatten();
+    // A list that was never moved in stays at its top: the whole of a large index may have
+    // entries before the first one of its first part.
+    let untouched = why == Why::Whole && state.selected == 0 && state.offset == 0;
     // Where the selection is on screen, to keep it there.
     let row_on_screen = state
         .library_rows()
@@ -405,7 +408,15 @@ pub(super) fn index_reloaded(
             .map_or(0, |row| row.saturating_sub(at)),
         None => 0,
     };
+    if untouched {
+        state.selected = 0;
+        state.offset = 0;
+    }
     keep_selection_visible(state);
+    if state.to_last_entry && state.screen == super::Screen::Library && state.overlay.is_none() {
+        // `G` while the list was arriving: its end is known now.
+        super::library_command(state, super::Command::Bottom, 1, effects);
+    }
 
     if let Some(reader) = state.reader.as_mut() {
         let old = reader.entry;

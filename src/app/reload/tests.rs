@@ -725,3 +725,42 @@ fn a_large_index_parsed_whole_after_its_first_part_replaces_the_list_without_a_w
     assert!(!state.reading_index);
     assert_eq!(state.flash, None);
 }
+
+#[test]
+fn the_whole_of_a_large_index_keeps_g_on_the_last_entry_and_an_untouched_list_at_its_top() {
+    let first = ["charlie.md", "delta.md"];
+    let whole = ["alpha.md", "bravo.md", "charlie.md", "delta.md", "echo.md"];
+    // Not moved in: the whole list shows from its top, its first entry selected.
+    let mut state = State::new(
+        library(&first),
+        crate::app::Settings::default(),
+        crate::app::Keymap::default(),
+    );
+    state.reading_index = true;
+    update(&mut state, Action::Resize(80, 24));
+    update(
+        &mut state,
+        Action::IndexReloaded {
+            result: Ok(ReadAgain::whole(library(&whole))),
+        },
+    );
+    assert_eq!((state.selected, state.offset), (0, 0));
+    // `G` while the first part was shown: the end once the whole is in.
+    let mut state = State::new(
+        library(&first),
+        crate::app::Settings::default(),
+        crate::app::Keymap::default(),
+    );
+    state.reading_index = true;
+    update(&mut state, Action::Resize(80, 24));
+    cmd(&mut state, Command::Bottom);
+    assert!(state.to_last_entry);
+    update(
+        &mut state,
+        Action::IndexReloaded {
+            result: Ok(ReadAgain::whole(library(&whole))),
+        },
+    );
+    assert_eq!(state.selected, 4);
+    assert!(!state.to_last_entry);
+}
