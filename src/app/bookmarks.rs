@@ -180,21 +180,26 @@ pub(super) fn open_doc(state: &mut State, bookmark: Bookmark, effects: &mut Vec<
         });
         return;
     }
-    match state.entry_of_key(&bookmark.doc) {
-        Lookup::NotYetKnown => {
+    match state.entry_of_key_early(&bookmark.doc) {
+        (Lookup::NotYetKnown, candidate) => {
+            if let Some(entry) = candidate {
+                effects.push(Effect::Check {
+                    entries: vec![entry],
+                });
+            }
             state.flash = Some(format!(
                 "looking for {} in the library…",
                 bookmark.doc_title
             ));
             state.pending_open = Some(PendingOpen::Bookmark(Box::new(bookmark)));
         }
-        Lookup::Found(entry) => {
+        (Lookup::Found(entry), _) => {
             // Open the document at the bookmark (its saved place stays as it is until the
             // person moves there).
             state.open_at = Some((bookmark.doc.clone(), bookmark.anchor.clone()));
             open_entry(state, entry, effects);
         }
-        Lookup::NotListed => {
+        (Lookup::NotListed, _) => {
             let lines = vec![
                 format!("{} — {}", bookmark.doc_title, bookmark.section_title),
                 String::new(),

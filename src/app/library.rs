@@ -107,6 +107,37 @@ impl State {
         }
     }
 
+    /// The entry to open or select for the document `key` while the library is still being
+    /// read and checked: one whose link, checked, is that document, wherever it is (an
+    /// earlier entry not checked yet could only be the same file by another name); else
+    /// one not checked yet whose link names that file in the library folder, which the
+    /// caller has checked at once ([`Effect::Check`]) rather than after every entry before
+    /// it. `Found` only for a checked entry.
+    pub(super) fn entry_of_key_early(&self, key: &str) -> (Lookup, Option<usize>) {
+        match self.entry_of_key(key) {
+            Lookup::NotYetKnown => {}
+            known => return (known, None),
+        }
+        if let Some(&entry) = self.entry_of.get(key) {
+            return (Lookup::Found(entry), None);
+        }
+        let crate::library::Origin::Dir { root, .. } = &self.library.origin else {
+            return (Lookup::NotYetKnown, None);
+        };
+        let Some(wanted) = std::path::Path::new(key)
+            .strip_prefix(root)
+            .ok()
+            .and_then(std::path::Path::to_str)
+        else {
+            return (Lookup::NotYetKnown, None);
+        };
+        let candidate = self.library.entries.iter().position(|e| {
+            !e.target.is_checked()
+                && crate::library::link_path(&e.link).trim_start_matches("./") == wanted
+        });
+        (Lookup::NotYetKnown, candidate)
+    }
+
     /// Puts the library's selection on the article read last time, once its entry is known
     /// (unless the person moves first).
     pub fn select_last(&mut self, key: String) -> Vec<Effect> {
@@ -305,14 +336,21 @@ pub(super) fn retry_pending_open(state: &mut State, effects: &mut Vec<Effect>) {
                 state.pending_open = Some(PendingOpen::Entry(entry));
             }
         }
-        PendingOpen::LastRead(key) => match state.entry_of_key(&key) {
-            Lookup::Found(entry) => {
+        PendingOpen::LastRead(key) => match state.entry_of_key_early(&key) {
+            (Lookup::Found(entry), _) => {
                 state.selected = entry;
                 keep_selection_visible(state);
                 effects.push(Effect::Load { entry });
             }
-            Lookup::NotListed => {}
-            Lookup::NotYetKnown => state.pending_open = Some(PendingOpen::LastRead(key)),
+            (Lookup::NotListed, _) => {}
+            (Lookup::NotYetKnown, candidate) => {
+                if let Some(entry) = candidate {
+                    effects.push(Effect::Check {
+                        entries: vec![entry],
+                    });
+                }
+                state.pending_open = Some(PendingOpen::LastRead(key));
+            }
         },
         PendingOpen::Bookmark(bookmark) => super::bookmarks::open_doc(state, *bookmark, effects),
         PendingOpen::Select(key) => match state.entry_of_key(&key) {
@@ -642,6 +680,30 @@ mod tests {
     }
 
     #[test]
+    fn the_article_read_last_far_down_a_library_being_checked_is_checked_and_opened_at_once() {
+        let (_dir, root) = temp_library(40);
+        let eager = load_library(&root).expect("eager");
+        // Entry 35 is a file of the library; no entry before it is checked yet.
+        let key = eager.entries[35].key(&eager.origin).expect("key");
+        let mut library = eager.clone();
+        library.entries = unchecked(&library.entries);
+        let mut state = State::new(library, Settings::default(), Keymap::default());
+        let effects = state.reopen(key.clone());
+        assert!(
+            matches!(&effects[..], [Effect::Check { entries }] if entries == &[35]),
+            "{effects:?}"
+        );
+        let effects = check(&mut state, &[35]);
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::Load { entry: 35 })),
+            "{effects:?}"
+        );
+        assert_eq!(state.selected, 35);
+    }
+
+    #[test]
     fn g_while_index_md_is_read_ends_on_its_last_entry() {
         let (_dir, root) = temp_library(30);
         let eager = load_library(&root).expect("eager");
@@ -697,7 +759,11 @@ mod tests {
             done: true,
             error: None,
         };
-        assert!(update(&mut state, more).is_empty());
+        // Its entry has arrived: it is checked at once, not after every entry before it.
+        assert_eq!(
+            update(&mut state, more),
+            [Effect::Check { entries: vec![25] }]
+        );
         // What arrives in the background leaves the status line alone.
         assert_eq!(
             state.flash.as_deref(),

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 pub use bundled::{BUNDLED_INDEX, bundled_file, bundled_library};
 pub use index::{IndexParts, ParsedIndex, RawEntry, language_of, parse_index};
 pub use read::{DEFAULT_READ_CAP, ReadError, open_path, open_target, read_path, read_target};
-pub use resolve::{EntryProblem, Target, resolve};
+pub use resolve::{EntryProblem, Target, link_path, resolve};
 
 /// The name of the index file in a library folder.
 pub const INDEX_FILE: &str = "INDEX.md";
