@@ -248,6 +248,8 @@ fn a_provisional_position_is_never_saved() {
         }
     }
     assert!(!reader(&state).provisional());
+    // The word why is gone with the reason.
+    assert_eq!(state.flash, None);
     assert_eq!(top_text(&state), shown);
     let last = saved.last().expect("the place, saved once exact");
     let doc = in_order(&text, "buch.txt");

@@ -173,7 +173,10 @@ impl Find {
             }
             _ if self.hits.is_empty() && done => format!("no match for {}", self.shown()),
             _ if self.hits.is_empty() => format!("searching {}%…", self.searched_percent(doc)),
-            _ => format!("{total} matches{searching}"),
+            _ => format!(
+                "{total} {}{searching}",
+                if total == "1" { "match" } else { "matches" }
+            ),
         })
     }
 

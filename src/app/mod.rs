@@ -644,6 +644,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 if state.reader.as_mut().is_some_and(Reader::take_caught_up) {
                     // From a window to the whole article, at the same text: exact now.
                     state.marks_stale = true;
+                    if state.flash.as_deref() == Some(STILL_READING) {
+                        state.flash = None;
+                    }
                     overlay::clamp(state);
                     links::arrived(state);
                     if let Some(key) = state.reader.as_ref().map(|r| r.key.clone()) {
@@ -1230,6 +1233,10 @@ fn loaded(
     }
 }
 
+/// What a search or bookmark asked for in a window says (see [`Reader::provisional`]); it
+/// goes once the article is read that far.
+const STILL_READING: &str = "a moment: the article is still being read up to here";
+
 fn reader_command(state: &mut State, command: Command, count: usize, effects: &mut Vec<Effect>) {
     if state.reader.as_ref().is_some_and(Reader::provisional)
         && matches!(
@@ -1238,7 +1245,7 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
         )
     {
         // Matches and bookmarks are places in the whole article, not yet read this far.
-        state.flash = Some("a moment: the article is still being read up to here".into());
+        state.flash = Some(STILL_READING.into());
         return;
     }
     if state.reader.is_some() {
