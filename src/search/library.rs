@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::Query;
 use super::document::{Hit, find};
@@ -39,35 +39,111 @@ pub fn entry_path(target: &Target) -> Option<PathBuf> {
 /// none), or with why it could not be read. With `candidates`, articles the index rules out
 /// are skipped. Stops between articles once `cancel` is set, so a worker thread can run it
 /// and the reader can cancel it.
+///
+/// The articles are read and searched on a few threads at once (reading and parsing is
+/// most of the time), each taking the next article still to do; `found` is called on this
+/// thread, in library order, as soon as every article before has been reported.
 pub fn search_library(
     library: &Library,
     query: &Query,
     candidates: Option<&Candidates>,
-    read: &dyn Fn(&Path) -> Result<Document, String>,
+    read: &(dyn Fn(&Path) -> Result<Document, String> + Sync),
     cancel: &AtomicBool,
     found: &mut dyn FnMut(usize, Result<Vec<LibraryHit>, String>),
 ) -> Finished {
-    for (index, entry) in library.entries.iter().enumerate() {
-        if cancel.load(Ordering::Relaxed) {
-            return Finished::Cancelled;
+    // Borrowed for a file: most entries are only looked up, not read.
+    let todo: Vec<(usize, Cow<Path>)> = library
+        .entries
+        .iter()
+        .enumerate()
+        .filter_map(|(index, entry)| {
+            let path: Cow<Path> = match &entry.target {
+                Target::File(path) => Cow::Borrowed(path),
+                target => Cow::Owned(entry_path(target)?),
+            };
+            candidates
+                .is_none_or(|c| c.may_match(&path))
+                .then_some((index, path))
+        })
+        .collect();
+    let search = |(index, path): &(usize, Cow<Path>)| match read(path) {
+        Ok(doc) => Ok(hits_in(&doc, query, *index)),
+        Err(e) => Err(e),
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(4));
+    if threads < 2 || todo.len() < 2 {
+        for item in &todo {
+            if cancel.load(Ordering::Relaxed) {
+                return Finished::Cancelled;
+            }
+            found(item.0, search(item));
         }
-        // Borrowed for a file: most entries are only looked up, not read.
-        let path: Cow<Path> = match &entry.target {
-            Target::File(path) => Cow::Borrowed(path),
-            target => match entry_path(target) {
-                Some(path) => Cow::Owned(path),
-                None => continue,
-            },
-        };
-        if candidates.is_some_and(|c| !c.may_match(&path)) {
-            continue;
-        }
-        match read(&path) {
-            Ok(doc) => found(index, Ok(hits_in(&doc, query, index))),
-            Err(e) => found(index, Err(e)),
-        }
+        return Finished::Done;
     }
-    Finished::Done
+    let next = AtomicUsize::new(0);
+    let (tell, told) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let tell = tell.clone();
+            let (next, todo, search) = (&next, &todo, &search);
+            let started = std::thread::Builder::new().spawn_scoped(s, move || {
+                while !cancel.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = todo.get(i) else { return };
+                    if tell.send((i, search(item))).is_err() {
+                        return;
+                    }
+                }
+            });
+            if started.is_err() {
+                // The threads started (or this one, below) do the work.
+                break;
+            }
+        }
+        drop(tell);
+        // Results that came before their turn, by item.
+        let mut waiting: std::collections::BTreeMap<usize, _> = Default::default();
+        let mut turn = 0;
+        let mut report = |waiting: &mut std::collections::BTreeMap<usize, _>, turn: &mut usize| {
+            while let Some(result) = waiting.remove(turn) {
+                if cancel.load(Ordering::Relaxed) {
+                    return false;
+                }
+                found(todo[*turn].0, result);
+                *turn += 1;
+            }
+            true
+        };
+        for (i, result) in told.iter() {
+            waiting.insert(i, result);
+            if !report(&mut waiting, &mut turn) {
+                return Finished::Cancelled;
+            }
+        }
+        // No thread could be started, or they stopped: what is left, here.
+        while turn < todo.len() {
+            if cancel.load(Ordering::Relaxed) {
+                return Finished::Cancelled;
+            }
+            if !waiting.contains_key(&turn) {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                match todo.get(i) {
+                    Some(item) => {
+                        waiting.insert(i, search(item));
+                    }
+                    None => break,
+                }
+            }
+            if !report(&mut waiting, &mut turn) {
+                return Finished::Cancelled;
+            }
+        }
+        if cancel.load(Ordering::Relaxed) && turn < todo.len() {
+            Finished::Cancelled
+        } else {
+            Finished::Done
+        }
+    })
 }
 
 /// A hit in an article of a library, ready to show.
