@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::Query;
 use super::document::{Hit, find};
@@ -40,9 +40,10 @@ pub fn entry_path(target: &Target) -> Option<PathBuf> {
 /// are skipped. Stops between articles once `cancel` is set, so a worker thread can run it
 /// and the reader can cancel it.
 ///
-/// The articles are read and searched on a few threads at once (reading and parsing is
-/// most of the time), each taking the next article still to do; `found` is called on this
-/// thread, in library order, as soon as every article before has been reported.
+/// The articles are read and searched on one thread per core (up to four; reading and
+/// parsing is most of the time), each taking the next article still to do; `found` is
+/// called on this thread, in library order, as soon as every article before has been
+/// reported.
 pub fn search_library(
     library: &Library,
     query: &Query,
@@ -51,8 +52,10 @@ pub fn search_library(
     cancel: &AtomicBool,
     found: &mut dyn FnMut(usize, Result<Vec<LibraryHit>, String>),
 ) -> Finished {
-    // Borrowed for a file: most entries are only looked up, not read.
-    let todo: Vec<(usize, Cow<Path>)> = library
+    // The articles to search, numbered in order, taken one at a time by whichever thread
+    // is free (looking an entry up in the candidates is quick; reading it is not). A path
+    // is borrowed for a file: most entries are only looked up, not read.
+    let todo = library
         .entries
         .iter()
         .enumerate()
@@ -65,83 +68,66 @@ pub fn search_library(
                 .is_none_or(|c| c.may_match(&path))
                 .then_some((index, path))
         })
-        .collect();
-    let search = |(index, path): &(usize, Cow<Path>)| match read(path) {
-        Ok(doc) => Ok(hits_in(&doc, query, *index)),
+        .enumerate();
+    let todo = std::sync::Mutex::new(todo);
+    let take = || todo.lock().ok()?.next();
+    let search = |index: usize, path: &Path| match read(path) {
+        Ok(doc) => Ok(hits_in(&doc, query, index)),
         Err(e) => Err(e),
     };
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(4));
-    if threads < 2 || todo.len() < 2 {
-        for item in &todo {
-            if cancel.load(Ordering::Relaxed) {
-                return Finished::Cancelled;
-            }
-            found(item.0, search(item));
-        }
-        return Finished::Done;
-    }
-    let next = AtomicUsize::new(0);
     let (tell, told) = std::sync::mpsc::channel();
     std::thread::scope(|s| {
         for _ in 0..threads {
             let tell = tell.clone();
-            let (next, todo, search) = (&next, &todo, &search);
+            let (take, search) = (&take, &search);
             let started = std::thread::Builder::new().spawn_scoped(s, move || {
                 while !cancel.load(Ordering::Relaxed) {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = todo.get(i) else { return };
-                    if tell.send((i, search(item))).is_err() {
+                    let Some((turn, (index, path))) = take() else {
+                        return;
+                    };
+                    if tell.send((turn, index, search(index, &path))).is_err() {
                         return;
                     }
                 }
             });
             if started.is_err() {
-                // The threads started (or this one, below) do the work.
+                // The threads started, or this one below, do the work.
                 break;
             }
         }
         drop(tell);
-        // Results that came before their turn, by item.
-        let mut waiting: std::collections::BTreeMap<usize, _> = Default::default();
+        // Results that came before their turn.
+        let mut waiting = std::collections::BTreeMap::new();
         let mut turn = 0;
-        let mut report = |waiting: &mut std::collections::BTreeMap<usize, _>, turn: &mut usize| {
-            while let Some(result) = waiting.remove(turn) {
+        let mut report = |waiting: &mut std::collections::BTreeMap<usize, _>| {
+            while let Some((index, result)) = waiting.remove(&turn) {
                 if cancel.load(Ordering::Relaxed) {
                     return false;
                 }
-                found(todo[*turn].0, result);
-                *turn += 1;
+                found(index, result);
+                turn += 1;
             }
             true
         };
-        for (i, result) in told.iter() {
-            waiting.insert(i, result);
-            if !report(&mut waiting, &mut turn) {
+        for (at, index, result) in told.iter() {
+            waiting.insert(at, (index, result));
+            if !report(&mut waiting) {
                 return Finished::Cancelled;
             }
         }
-        // No thread could be started, or they stopped: what is left, here.
-        while turn < todo.len() {
+        // No thread could be started, or all are done: what is left, here.
+        loop {
             if cancel.load(Ordering::Relaxed) {
                 return Finished::Cancelled;
             }
-            if !waiting.contains_key(&turn) {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                match todo.get(i) {
-                    Some(item) => {
-                        waiting.insert(i, search(item));
-                    }
-                    None => break,
-                }
-            }
-            if !report(&mut waiting, &mut turn) {
+            let Some((at, (index, path))) = take() else {
+                return Finished::Done;
+            };
+            waiting.insert(at, (index, search(index, &path)));
+            if !report(&mut waiting) {
                 return Finished::Cancelled;
             }
-        }
-        if cancel.load(Ordering::Relaxed) && turn < todo.len() {
-            Finished::Cancelled
-        } else {
-            Finished::Done
         }
     })
 }
