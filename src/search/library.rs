@@ -256,6 +256,62 @@ mod tests {
         assert_eq!((s.as_str(), &s[m]), ("a zoom b", "zoom"));
     }
 
+    /// A library of `n` articles in `dir`, every third one with `Zoom` in it.
+    fn zoom_library(dir: &Path, n: usize) -> Library {
+        let mut index = String::from("# Test\n\n");
+        for i in 0..n {
+            let text = if i % 3 == 0 {
+                format!("# A{i}\n\nZoom {i} und zoom.\n")
+            } else {
+                format!("# A{i}\n\nNichts.\n")
+            };
+            std::fs::write(dir.join(format!("{i}.md")), text).unwrap();
+            index.push_str(&format!("- [A{i}]({i}.md)\n"));
+        }
+        std::fs::write(dir.join("INDEX.md"), index).unwrap();
+        let mut library = crate::library::load_library(dir).unwrap();
+        library.check_all();
+        library
+    }
+
+    #[test]
+    fn articles_are_reported_in_library_order_whatever_thread_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = zoom_library(dir.path(), 60);
+        // Early articles take longer, so later ones are done first.
+        let read = |path: &Path| {
+            let name = path.file_stem().unwrap().to_str().unwrap();
+            let i: u64 = name.parse().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(
+                3u64.saturating_sub(i / 10),
+            ));
+            let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+            Ok(parse(&text, Format::Markdown, "t", None))
+        };
+        let q = Query::new("zoom", Options::default()).unwrap();
+        let cancel = AtomicBool::new(false);
+        let mut seen = Vec::new();
+        let finished = search_library(&library, &q, None, &read, &cancel, &mut |i, hits| {
+            seen.push((i, hits.unwrap().len()));
+        });
+        assert_eq!(finished, Finished::Done);
+        let want: Vec<_> = (0..60)
+            .map(|i| (i, if i % 3 == 0 { 2 } else { 0 }))
+            .collect();
+        assert_eq!(seen, want);
+
+        // Cancelled from the callback: nothing is reported after.
+        let mut seen = Vec::new();
+        let finished = search_library(&library, &q, None, &read, &cancel, &mut |i, _| {
+            seen.push(i);
+            if i == 10 {
+                cancel.store(true, Ordering::Relaxed);
+            }
+        });
+        assert_eq!(finished, Finished::Cancelled);
+        assert_eq!(seen, (0..=10).collect::<Vec<_>>());
+    }
+
     #[test]
     fn hits_name_their_section() {
         let d = parse(
