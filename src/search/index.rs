@@ -8,9 +8,11 @@
 //! and diacritics gone, invisible joiners dropped: [`super::fold_into`]), cut at every
 //! character that is not a letter or digit. A query, folded the same way, is a run of such
 //! words: the first may end a longer word of the text, the last may begin one, one alone
-//! may sit anywhere inside one, the ones between must be whole words. Each word is looked
-//! up by walking the term dictionary, and an article is a candidate when it has a term for
-//! every word. An article holding a word too long to index is always a candidate.
+//! may sit anywhere inside one, the ones between must be whole words. The terms a word
+//! may be are found in the list of every word of the index kept beside it ([`TermList`],
+//! one `memmem` over it; without a list for the index's commit, by walking each segment's
+//! term dictionary), and an article is a candidate when it has a term for every word. An
+//! article holding a word too long to index is always a candidate.
 //!
 //! Each article is recorded with its path, title, size and modification time; the index is
 //! brought up to date by comparing those with the files (added, changed, removed
@@ -32,6 +34,9 @@
 //!   dictionary.
 //! * The candidates of a query are the documents left after looking up each word, and
 //!   their paths, found in that list by a hash: no set of 100,000 strings per search.
+//!   Which words of the index a query word is in is one `memmem` over the list of all of
+//!   them (`blatt-terms`, written with each commit, about 1 MB at 100,000 articles): about
+//!   a millisecond, where walking the segments' term dictionaries took 60–80 ms.
 //! * Building reads and parses articles on two threads while tantivy indexes on two more;
 //!   the tokenizer hands tantivy each distinct word of an article once (`article_terms`).
 //!
