@@ -39,35 +39,97 @@ pub fn entry_path(target: &Target) -> Option<PathBuf> {
 /// none), or with why it could not be read. With `candidates`, articles the index rules out
 /// are skipped. Stops between articles once `cancel` is set, so a worker thread can run it
 /// and the reader can cancel it.
+///
+/// The articles are read and searched on one thread per core (up to four; reading and
+/// parsing is most of the time), each taking the next article still to do; `found` is
+/// called on this thread, in library order, as soon as every article before has been
+/// reported.
 pub fn search_library(
     library: &Library,
     query: &Query,
     candidates: Option<&Candidates>,
-    read: &dyn Fn(&Path) -> Result<Document, String>,
+    read: &(dyn Fn(&Path) -> Result<Document, String> + Sync),
     cancel: &AtomicBool,
     found: &mut dyn FnMut(usize, Result<Vec<LibraryHit>, String>),
 ) -> Finished {
-    for (index, entry) in library.entries.iter().enumerate() {
-        if cancel.load(Ordering::Relaxed) {
-            return Finished::Cancelled;
+    // The articles to search, numbered in order, taken one at a time by whichever thread
+    // is free (looking an entry up in the candidates is quick; reading it is not). A path
+    // is borrowed for a file: most entries are only looked up, not read.
+    let todo = library
+        .entries
+        .iter()
+        .enumerate()
+        .filter_map(|(index, entry)| {
+            let path: Cow<Path> = match &entry.target {
+                Target::File(path) => Cow::Borrowed(path),
+                target => Cow::Owned(entry_path(target)?),
+            };
+            candidates
+                .is_none_or(|c| c.may_match(&path))
+                .then_some((index, path))
+        })
+        .enumerate();
+    let todo = std::sync::Mutex::new(todo);
+    let take = || todo.lock().ok()?.next();
+    let search = |index: usize, path: &Path| match read(path) {
+        Ok(doc) => Ok(hits_in(&doc, query, index)),
+        Err(e) => Err(e),
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(4));
+    let (tell, told) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let tell = tell.clone();
+            let (take, search) = (&take, &search);
+            let started = std::thread::Builder::new().spawn_scoped(s, move || {
+                while !cancel.load(Ordering::Relaxed) {
+                    let Some((turn, (index, path))) = take() else {
+                        return;
+                    };
+                    if tell.send((turn, index, search(index, &path))).is_err() {
+                        return;
+                    }
+                }
+            });
+            if started.is_err() {
+                // The threads started, or this one below, do the work.
+                break;
+            }
         }
-        // Borrowed for a file: most entries are only looked up, not read.
-        let path: Cow<Path> = match &entry.target {
-            Target::File(path) => Cow::Borrowed(path),
-            target => match entry_path(target) {
-                Some(path) => Cow::Owned(path),
-                None => continue,
-            },
+        drop(tell);
+        // Results that came before their turn.
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut turn = 0;
+        let mut report = |waiting: &mut std::collections::BTreeMap<usize, _>| {
+            while let Some((index, result)) = waiting.remove(&turn) {
+                if cancel.load(Ordering::Relaxed) {
+                    return false;
+                }
+                found(index, result);
+                turn += 1;
+            }
+            true
         };
-        if candidates.is_some_and(|c| !c.may_match(&path)) {
-            continue;
+        for (at, index, result) in told.iter() {
+            waiting.insert(at, (index, result));
+            if !report(&mut waiting) {
+                return Finished::Cancelled;
+            }
         }
-        match read(&path) {
-            Ok(doc) => found(index, Ok(hits_in(&doc, query, index))),
-            Err(e) => found(index, Err(e)),
+        // No thread could be started, or all are done: what is left, here.
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return Finished::Cancelled;
+            }
+            let Some((at, (index, path))) = take() else {
+                return Finished::Done;
+            };
+            waiting.insert(at, (index, search(index, &path)));
+            if !report(&mut waiting) {
+                return Finished::Cancelled;
+            }
         }
-    }
-    Finished::Done
+    })
 }
 
 /// A hit in an article of a library, ready to show.
@@ -192,6 +254,62 @@ mod tests {
         // Line breaks become spaces.
         let (s, m) = snippet("a\nzoom\n\nb", 2..6);
         assert_eq!((s.as_str(), &s[m]), ("a zoom b", "zoom"));
+    }
+
+    /// A library of `n` articles in `dir`, every third one with `Zoom` in it.
+    fn zoom_library(dir: &Path, n: usize) -> Library {
+        let mut index = String::from("# Test\n\n");
+        for i in 0..n {
+            let text = if i % 3 == 0 {
+                format!("# A{i}\n\nZoom {i} und zoom.\n")
+            } else {
+                format!("# A{i}\n\nNichts.\n")
+            };
+            std::fs::write(dir.join(format!("{i}.md")), text).unwrap();
+            index.push_str(&format!("- [A{i}]({i}.md)\n"));
+        }
+        std::fs::write(dir.join("INDEX.md"), index).unwrap();
+        let mut library = crate::library::load_library(dir).unwrap();
+        library.check_all();
+        library
+    }
+
+    #[test]
+    fn articles_are_reported_in_library_order_whatever_thread_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = zoom_library(dir.path(), 60);
+        // Early articles take longer, so later ones are done first.
+        let read = |path: &Path| {
+            let name = path.file_stem().unwrap().to_str().unwrap();
+            let i: u64 = name.parse().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(
+                3u64.saturating_sub(i / 10),
+            ));
+            let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+            Ok(parse(&text, Format::Markdown, "t", None))
+        };
+        let q = Query::new("zoom", Options::default()).unwrap();
+        let cancel = AtomicBool::new(false);
+        let mut seen = Vec::new();
+        let finished = search_library(&library, &q, None, &read, &cancel, &mut |i, hits| {
+            seen.push((i, hits.unwrap().len()));
+        });
+        assert_eq!(finished, Finished::Done);
+        let want: Vec<_> = (0..60)
+            .map(|i| (i, if i % 3 == 0 { 2 } else { 0 }))
+            .collect();
+        assert_eq!(seen, want);
+
+        // Cancelled from the callback: nothing is reported after.
+        let mut seen = Vec::new();
+        let finished = search_library(&library, &q, None, &read, &cancel, &mut |i, _| {
+            seen.push(i);
+            if i == 10 {
+                cancel.store(true, Ordering::Relaxed);
+            }
+        });
+        assert_eq!(finished, Finished::Cancelled);
+        assert_eq!(seen, (0..=10).collect::<Vec<_>>());
     }
 
     #[test]

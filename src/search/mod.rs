@@ -58,6 +58,9 @@ pub enum QueryError {
 #[derive(Debug, Clone)]
 pub struct Query {
     matcher: Matcher,
+    /// Which query this is (a copy is the same query): what the matches a [`Folded`]
+    /// remembers were found for.
+    id: u64,
     /// Whether case matters, after smart case.
     pub case_sensitive: bool,
 }
@@ -103,6 +106,7 @@ impl Query {
                 .map_err(|e| QueryError::Regex(one_line(&e.to_string())))?;
             return Ok(Query {
                 matcher: Matcher::Regex(regex),
+                id: next_query_id(),
                 case_sensitive,
             });
         }
@@ -133,6 +137,7 @@ impl Query {
                 finder,
                 ascii,
             },
+            id: next_query_id(),
             case_sensitive,
         })
     }
@@ -158,7 +163,7 @@ impl Query {
                 finder,
                 ascii,
             } => match ascii {
-                Some(ascii) => find_in_words(text, *fold, ascii, finder, scratch, out),
+                Some(ascii) => find_in_words(text, *fold, ascii, finder, self.id, scratch, out),
                 None => find_folded(text, 0, *fold, finder, scratch, out),
             },
         }
@@ -171,6 +176,12 @@ impl Query {
             Matcher::Literal { .. } => !self.find_all(text).is_empty(),
         }
     }
+}
+
+/// A number no other query has.
+fn next_query_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The matches of the folded query in `text` folded, as ranges of `text` moved by `base`.
@@ -202,11 +213,17 @@ fn find_folded(
 /// (`ü` when diacritics are ignored, `ß`, a soft hyphen, a combining mark) are folded and
 /// searched that way instead. The matches are those folding the whole text finds (a
 /// property test compares the two).
+///
+/// Such words repeat (names with accents, words with a dash or a soft hyphen), so the
+/// matches found in each are kept in `scratch` for query `id` ([`Folded::remember`]): a
+/// word seen before is looked up rather than folded again, which in a long article is
+/// most of the folding.
 fn find_in_words(
     text: &str,
     fold: Fold,
     ascii: &AhoCorasick,
     finder: &AhoCorasick,
+    id: u64,
     scratch: &mut Folded,
     out: &mut Vec<Range<usize>>,
 ) {
@@ -242,7 +259,21 @@ fn find_in_words(
         }
     }
     for word in slow {
-        find_folded(&text[word.clone()], word.start, fold, finder, scratch, out);
+        let w = &text[word.clone()];
+        if let Some(found) = scratch.remembered(id, fold, w) {
+            out.extend(
+                found
+                    .iter()
+                    .map(|r| r.start + word.start..r.end + word.start),
+            );
+            continue;
+        }
+        let before = out.len();
+        find_folded(w, word.start, fold, finder, scratch, out);
+        let found = out[before..]
+            .iter()
+            .map(|r| r.start - word.start..r.end - word.start);
+        scratch.remember(id, fold, w, found.collect());
     }
     out[first..].sort_unstable_by_key(|r| r.start);
 }
@@ -318,9 +349,37 @@ pub struct Folded {
     /// What characters are to an ASCII query, as found: a small cache by code point, each
     /// slot the character, the fold it was judged for, and its kind.
     kinds: Vec<(char, Fold, CharKind)>,
+    /// The matches in words folded by [`find_in_words`] (relative to the word), by word,
+    /// for the query and fold they were found for.
+    words: std::collections::HashMap<Box<str>, Box<[Range<usize>]>>,
+    words_for: Option<(u64, Fold)>,
 }
 
+/// Words longer than this are folded each time they come (they rarely repeat).
+const REMEMBER_WORD: usize = 64;
+/// Words remembered at most; then the memory starts again.
+const REMEMBER_WORDS: usize = 16_384;
+
 impl Folded {
+    /// The matches of query `id` folded with `fold` in `word`, if it was seen before.
+    fn remembered(&self, id: u64, fold: Fold, word: &str) -> Option<&[Range<usize>]> {
+        if self.words_for != Some((id, fold)) {
+            return None;
+        }
+        self.words.get(word).map(|m| &m[..])
+    }
+
+    fn remember(&mut self, id: u64, fold: Fold, word: &str, found: Vec<Range<usize>>) {
+        if word.len() > REMEMBER_WORD {
+            return;
+        }
+        if self.words_for != Some((id, fold)) || self.words.len() >= REMEMBER_WORDS {
+            self.words.clear();
+            self.words_for = Some((id, fold));
+        }
+        self.words.insert(word.into(), found.into_boxed_slice());
+    }
+
     /// What `c` (not ASCII) is to an ASCII query folded with `fold`.
     fn kind(&mut self, c: char, fold: Fold) -> CharKind {
         const SLOTS: usize = 256;

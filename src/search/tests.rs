@@ -196,8 +196,13 @@ mod runs {
             let mut whole = Vec::new();
             find_folded(&text, 0, *fold, finder, &mut Folded::default(), &mut whole);
             let mut cut = Vec::new();
-            find_in_words(&text, *fold, ascii, finder, &mut Folded::default(), &mut cut);
-            prop_assert_eq!(cut, whole);
+            let mut scratch = Folded::default();
+            find_in_words(&text, *fold, ascii, finder, query.id, &mut scratch, &mut cut);
+            prop_assert_eq!(&cut, &whole);
+            // Again with the words remembered: the same.
+            let mut again = Vec::new();
+            find_in_words(&text, *fold, ascii, finder, query.id, &mut scratch, &mut again);
+            prop_assert_eq!(again, whole);
         }
     }
 }
@@ -213,4 +218,32 @@ fn the_first_byte_that_is_not_ascii() {
             bytes[at] = b'a';
         }
     }
+}
+
+#[test]
+fn words_remembered_for_one_query_are_not_used_for_another() {
+    let text = "Bolkónski sah Bolkónski, dann Kutúzov und Bolko\u{301}nski.";
+    let mut scratch = Folded::default();
+    let options = Options::default();
+    let mut find = |q: &str| {
+        let mut out = Vec::new();
+        Query::new(q, options)
+            .unwrap()
+            .find_into(text, &mut scratch, &mut out);
+        out.into_iter().map(|r| &text[r]).collect::<Vec<_>>()
+    };
+    assert_eq!(find("bolkon"), ["Bolkón", "Bolkón", "Bolko\u{301}n"]);
+    assert_eq!(find("kutuz"), ["Kutúz"]);
+    assert_eq!(find("onski"), ["ónski", "ónski", "o\u{301}nski"]);
+    assert_eq!(find("bolkon"), ["Bolkón", "Bolkón", "Bolko\u{301}n"]);
+    // The same words, diacritics counting this time.
+    let strict = Options {
+        ignore_diacritics: false,
+        ..options
+    };
+    let mut out = Vec::new();
+    Query::new("bolkon", strict)
+        .unwrap()
+        .find_into(text, &mut scratch, &mut out);
+    assert!(out.is_empty(), "{out:?}");
 }

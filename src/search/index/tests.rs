@@ -469,3 +469,152 @@ fn looking_by_name_in_a_folder_sees_what_lstat_of_the_path_sees() {
     assert_eq!(looker.look(&dir.join("verweis.md")), None);
     assert_eq!(looker.look(&dir.join("ordner")), None);
 }
+
+/// The words of a term list, as a sorted list of the index's words would be given to it.
+fn term_list(words: &[&str]) -> TermList {
+    let mut sorted: Vec<&str> = words.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut blob = vec![b'\n'];
+    for w in sorted {
+        blob.extend_from_slice(w.as_bytes());
+        blob.push(b'\n');
+    }
+    TermList { opstamp: 7, blob }
+}
+
+#[test]
+fn the_term_list_finds_the_words_a_query_word_accepts() {
+    use WordMatch::*;
+    let list = term_list(&["ozon", "zoo", "zoom", "zoomen", "videozoom", "a", "aa"]);
+    let found = |w: WordMatch| {
+        let mut v: Vec<String> = list
+            .matching(&w, 100)
+            .unwrap()
+            .into_iter()
+            .map(|t| String::from_utf8(t.to_vec()).unwrap())
+            .collect();
+        v.sort();
+        v
+    };
+    let s = |w: &str| w.to_string();
+    assert_eq!(found(Exact(s("zoom"))), ["zoom"]);
+    assert_eq!(found(Prefix(s("zoom"))), ["zoom", "zoomen"]);
+    assert_eq!(found(Suffix(s("zoom"))), ["videozoom", "zoom"]);
+    assert_eq!(
+        found(Inside(s("oo"))),
+        ["videozoom", "zoo", "zoom", "zoomen"]
+    );
+    assert_eq!(found(Inside(s("a"))), ["a", "aa"]);
+    assert_eq!(found(Exact(s("a"))), ["a"]);
+    assert!(found(Exact(s("zo"))).is_empty());
+    // Over the limit: the word narrows nothing.
+    assert_eq!(list.matching(&Inside(s("o")), 4), None);
+    assert_eq!(list.matching(&Inside(s("o")), 5).map(|v| v.len()), Some(5));
+    // Read back as written; damage is no list.
+    assert_eq!(TermList::decode(list.encode()), Some(list.clone()));
+    let mut cut = list.encode();
+    cut.pop();
+    assert_eq!(TermList::decode(cut), None);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// The words the list gives for a query word are those of the list it accepts.
+    #[test]
+    fn the_term_list_gives_what_accepts_accepts(
+        words in prop::collection::vec("[abé]{1,5}", 0..30),
+        query in "[abé]{1,3}",
+        kind in 0u8..4,
+    ) {
+        let w = match kind {
+            0 => WordMatch::Exact(query),
+            1 => WordMatch::Prefix(query),
+            2 => WordMatch::Suffix(query),
+            _ => WordMatch::Inside(query),
+        };
+        let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+        let list = term_list(&refs);
+        let mut got: Vec<&[u8]> = list.matching(&w, 1000).unwrap();
+        got.sort_unstable();
+        let mut want: Vec<&[u8]> = refs.iter().map(|t| t.as_bytes()).filter(|t| w.accepts(t)).collect();
+        want.sort_unstable();
+        want.dedup();
+        prop_assert_eq!(got, want);
+    }
+}
+
+#[test]
+fn candidates_from_the_term_list_are_those_of_walking_the_dictionaries() {
+    let lib = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let long = "x".repeat(MAX_WORD + 1);
+    let texts = [
+        "# A\n\nZoom und **Tik**Tok im Videozoom.\n".to_string(),
+        "# B\n\nDie Straße, ozonhaltig.\n".to_string(),
+        "# C\n\nNichts als e-mail.\n".to_string(),
+        format!("# D\n\nEin {long} Wort.\n"),
+        "# E\n\nΣΊΣΥΦΟΣ und Café.\n".to_string(),
+    ];
+    let names = ["a.md", "b.md", "c.md", "d.md", "e.md"];
+    let articles: Vec<(&str, &str)> = names
+        .iter()
+        .copied()
+        .zip(texts.iter().map(String::as_str))
+        .collect();
+    let library = library_with(lib.path(), &articles);
+    let dir = library_index_dir(cache.path(), &library).unwrap();
+    let index = LibraryIndex::open_or_create(&dir).unwrap();
+    update(&index, &library);
+    assert!(
+        dir.join(TERMS_FILE).exists(),
+        "the update writes the list of words"
+    );
+    let queries = [
+        "zoom",
+        "oo",
+        "o",
+        "zoom und",
+        "und tik",
+        "strasse",
+        "ozon",
+        "e-mail",
+        "mail",
+        "e-",
+        "-mail",
+        "sisyphos",
+        "σίσυφος",
+        "cafe",
+        "nichts als",
+        "quokka",
+        "a",
+        "wort",
+    ];
+    let with: Vec<_> = queries
+        .iter()
+        .map(|q| matching(&index, &library, q))
+        .collect();
+    // The same index without its list: the dictionaries are walked.
+    std::fs::remove_file(dir.join(TERMS_FILE)).unwrap();
+    drop(index);
+    let index = LibraryIndex::open_or_create(&dir).unwrap();
+    assert!(index.term_list(index.known().unwrap().0.opstamp).is_none());
+    let without: Vec<_> = queries
+        .iter()
+        .map(|q| matching(&index, &library, q))
+        .collect();
+    assert_eq!(with, without);
+    assert_eq!(with[0], ["a.md", "d.md"]);
+    assert_eq!(with[15], ["d.md"]);
+    // An update with nothing changed writes the list again.
+    update(&index, &library);
+    assert!(index.term_list(index.known().unwrap().0.opstamp).is_some());
+    assert_eq!(
+        queries
+            .iter()
+            .map(|q| matching(&index, &library, q))
+            .collect::<Vec<_>>(),
+        with
+    );
+}
