@@ -545,6 +545,25 @@ fn render(c: &mut Criterion) {
         b.iter(|| blatt::headless::render(&small_path, 80, &no_hyphenation, &mut std::io::sink()))
     });
     group.finish();
+    // Issue 13's text (German, English, Russian, Arabic, Hindi, Chinese, Japanese, Thai and
+    // emoji from the shared corpus, as `scripts/compare.sh` section 1 builds it), when the
+    // corpus is there (BLATT_CORPUS, default ../shared/corpus).
+    let corpus = std::env::var("BLATT_CORPUS").unwrap_or_else(|_| "../shared/corpus".into());
+    let Ok(text) = common::corpus_mixed(std::path::Path::new(&corpus), 10 * MB) else {
+        eprintln!("render_corpus: no corpus at {corpus}: skipped");
+        return;
+    };
+    let mut group = c.benchmark_group("render_corpus");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(100));
+    group.measurement_time(Duration::from_secs(10));
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    let path = dir.path().join("corpus.txt");
+    std::fs::write(&path, &text).expect("write the input");
+    group.bench_function("10MB/headless_render_w80", |b| {
+        b.iter(|| blatt::headless::render(&path, 80, &config, &mut std::io::sink()))
+    });
+    group.finish();
 }
 
 /// Keys in the library list at 100,000 entries (groups of 50, every tenth article

@@ -4,9 +4,14 @@
 //! ```text
 //! cargo run --release --example gen -- article 100 /tmp/a100.txt    # 100 MB article
 //! cargo run --release --example gen -- mixed 10 /tmp/mixed.txt      # 10 MB mixed text
+//! cargo run --release --example gen -- corpus 10 /tmp/corpus.txt    # 10 MB of real text
+//! cargo run --release --example gen -- corpus 10 /tmp/corpus.txt ../shared/corpus
 //! cargo run --release --example gen -- index 100000 /tmp/lib        # lib/INDEX.md
 //! cargo run --release --example gen -- index 100000 /tmp/lib files  # ... and the articles
 //! ```
+//!
+//! `corpus` builds issue 13's mixed text from the shared corpus (`../shared/corpus` unless a
+//! folder is given; see `common::corpus_mixed`).
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -20,7 +25,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("gen: {e}");
-            eprintln!("usage: gen article|mixed MEGABYTES FILE | gen index ENTRIES DIR [files]");
+            eprintln!(
+                "usage: gen article|mixed MEGABYTES FILE | gen corpus MEGABYTES FILE [CORPUS] \
+                 | gen index ENTRIES DIR [files]"
+            );
             ExitCode::from(2)
         }
     }
@@ -34,6 +42,13 @@ fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     match kind.as_str() {
         "article" => std::fs::write(path, common::article((amount * 1048576.0) as usize, 1))?,
         "mixed" => std::fs::write(path, common::mixed((amount * 1048576.0) as usize, 3))?,
+        "corpus" => {
+            let dir = Path::new(rest.first().map_or("../shared/corpus", String::as_str));
+            std::fs::write(
+                path,
+                common::corpus_mixed(dir, (amount * 1048576.0) as usize)?,
+            )?;
+        }
         "index" => {
             let entries = amount as usize;
             let dir = Path::new(path);

@@ -2,8 +2,12 @@
 # Compares blatt with the usual tools on the same generated inputs:
 #
 #  1. wrapping throughput: `blatt render --width 80` against `fmt -w 80`, `fold -s -w 80`
-#     and `par 80` on 10 MB of mixed German/English/Chinese/Japanese/Thai text (MB/s of
-#     input, and how many output lines are wider than 80 terminal cells);
+#     and `par 80`, the tools side by side, on issue 13's 10 MB text of German, English,
+#     Russian, Arabic, Hindi, Chinese, Japanese, Thai and emoji built from the shared corpus
+#     (`gen corpus`; CORPUS=DIR, default ../shared/corpus; without it, the generated
+#     German/English/Chinese/Japanese/Thai text of `gen mixed`): MB/s of input, the ratio to
+#     each tool, and how many output lines are wider than 80 terminal cells (python's
+#     wcwidth over grapheme clusters when it is installed, else east-asian widths);
 #  2. time to first frame, from exec to the last byte of the first complete screen in a
 #     100x30 pty (scripts/first_frame.py: it answers terminal queries, feeds the output to
 #     the pyte terminal emulator and quits with q): `blatt ARTICLE` against `less ARTICLE`
@@ -67,7 +71,17 @@ SEED=$(find seeds -name '*.txt' | sort | head -n 1)
 SEED_TITLE=$(sed -n 's/^- \[\([^]]*\)\](.*/\1/p' seeds/INDEX.md | head -n 1)
 
 note "generating inputs in $WORK ..."
-if section 1 || section 3; then "$GEN" mixed 10 "$WORK/mixed.txt"; fi
+CORPUS=${CORPUS:-../shared/corpus}
+if section 1 || section 3; then
+    if [[ -d $CORPUS/nonlatin && -d $CORPUS/large && -d $CORPUS/de-wikinews ]]; then
+        "$GEN" corpus 10 "$WORK/mixed.txt" "$CORPUS"
+        MIXED="issue 13's mixed text from $CORPUS (de en ru ar hi zh ja th, emoji)"
+    else
+        note "   ($CORPUS is missing: the generated de/en/zh/ja/th text instead of issue 13's)"
+        "$GEN" mixed 10 "$WORK/mixed.txt"
+        MIXED="generated mixed de/en/zh/ja/th text"
+    fi
+fi
 if section 2 || section 3 || section 5 || section 6; then "$GEN" article "$MB" "$WORK/article.txt"; fi
 if section 2; then "$GEN" index 100000 "$WORK/lib" files; fi
 mkdir -p "$WORK/config"
@@ -77,7 +91,16 @@ mkdir -p "$WORK/config"
 cat >"$WORK/helper.py" <<'PY'
 import os, resource, statistics, subprocess, sys, time, unicodedata
 
+try:
+    import wcwidth
+except ImportError:
+    wcwidth = None
+
 def cells(line):
+    if wcwidth is not None:
+        w = wcwidth.width(line) if hasattr(wcwidth, "width") else wcwidth.wcswidth(line)
+        if w >= 0:
+            return w
     n = 0
     for ch in line:
         if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
@@ -122,9 +145,10 @@ rss_of() { awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "
 if section 1; then
     echo
     echo "== 1. wrapping 10 MB of mixed-language text to 80 columns (median of $RUNS)"
-    echo "   input: $(wc -c <"$WORK/mixed.txt") bytes, $(wc -l <"$WORK/mixed.txt") lines"
+    echo "   input: $MIXED, $(wc -c <"$WORK/mixed.txt") bytes, $(wc -l <"$WORK/mixed.txt") lines"
+    echo "   (load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores)"
     printf '%-22s %10s %12s %10s %10s %12s %9s\n' tool "MB/s wall" "MB/s cpu" "wall ms" "cpu ms" "lines>80" "lines"
-    declare -A WALL_MBS
+    declare -A WALL_MBS OVER
     run_tool() {
         local name=$1
         shift
@@ -132,6 +156,7 @@ if section 1; then
         r=$(helper throughput "$RUNS" "$WORK/mixed.txt" "$WORK/out-$name.txt" "$@")
         IFS=$'\t' read -r mbs mbs_cpu wall cpu over lines <<<"$r"
         WALL_MBS[$name]=$mbs
+        OVER[$name]=$over
         printf '%-22s %10s %12s %10s %10s %12s %9s\n' "$name" "$mbs" "$mbs_cpu" "$wall" "$cpu" "$over" "$lines"
     }
     # blatt reads a path, not stdin: /dev/stdin is the redirected file. (`blatt --config-dir D
@@ -153,6 +178,10 @@ if section 1; then
         python3 -c "import sys; b, o = float(sys.argv[1]), float(sys.argv[2]); print(f'   blatt / {sys.argv[3]}: {b / o:.3f}x the throughput' if o else '')" \
             "${WALL_MBS[blatt render]}" "${WALL_MBS[$name]}" "$name"
     done
+    if [[ -n ${WALL_MBS[fmt -w 80]:-} ]]; then
+        python3 -c "import sys; b, f, o = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]); print(f'   issue 13 target, at least fmt\'s throughput with 0 lines over 80: {b / f:.2f}x, {o} over:', 'met' if b >= f and o == 0 else 'NOT met')" \
+            "${WALL_MBS[blatt render]}" "${WALL_MBS[fmt -w 80]}" "${OVER[blatt render]}"
+    fi
 fi
 
 if section 2; then
@@ -238,7 +267,7 @@ if section 3; then
     else
         /usr/bin/time -v -o "$WORK/rss-render.txt" "$BLATT" \
             render --width 80 --config-dir "$WORK/config" "$WORK/mixed.txt" >/dev/null
-        printf '%-48s %8s MiB  (input %.1f MiB)\n' "blatt render, 10 MB mixed" \
+        printf '%-48s %8s MiB  (input %.1f MiB)\n' "blatt render, the 10 MB text of section 1" \
             "$(rss_of "$WORK/rss-render.txt")" "$(python3 -c "print($(wc -c <"$WORK/mixed.txt") / 1048576)")"
         # open_and_quit OUT [first_frame.py options] -- COMMAND...: runs COMMAND under
         # /usr/bin/time in the pty and quits with q once the output has paused for a

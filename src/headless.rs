@@ -188,8 +188,9 @@ pub fn toc(doc: &Document) -> String {
 
 /// `blatt render`: the article at `path` laid out at `width`, written as it is laid out (on
 /// both cores: see [`crate::layout::render_parallel`]). A large article is read, laid out
-/// and written a piece at a time, the next piece read on another thread meanwhile, so
-/// memory holds a piece or two however long the article is.
+/// and written a piece at a time: another thread reads and parses the next piece and makes
+/// it a document while the one before is laid out and written, so memory holds a piece or
+/// two however long the article is.
 pub fn render(
     path: &Path,
     width: u16,
@@ -202,33 +203,40 @@ pub fn render(
         justify: config.justify,
     };
     let (doc, loader) = open_document(path, config, None)?;
-    render_parallel(&doc, options, out)?;
     let Some(mut loader) = loader else {
-        return Ok(());
+        return Ok(render_parallel(&doc, options, out)?);
     };
-    let (sender, pieces) = std::sync::mpsc::sync_channel(1);
+    // Each piece goes into a document after the last block so far, which only sets the
+    // gap before the new ones.
+    let mut carried = doc
+        .block_count()
+        .checked_sub(1)
+        .map(|i| doc.block(i).to_block());
+    let language = doc.language.clone();
+    let (sender, windows) = std::sync::mpsc::sync_channel(1);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             loop {
                 let piece = loader.next(document::stream::PIECE);
                 let done = piece.as_ref().map_or(true, |p| p.done);
+                let window = piece.map(|piece| {
+                    let first = usize::from(carried.is_some());
+                    let blocks: Vec<_> = carried.take().into_iter().chain(piece.blocks).collect();
+                    carried = blocks.last().cloned();
+                    (
+                        Document::from_blocks(String::new(), blocks, language.clone()),
+                        first,
+                    )
+                });
                 // The receiver is gone when writing failed (a closed pipe): stop.
-                if sender.send(piece).is_err() || done {
+                if sender.send(window).is_err() || done {
                     return;
                 }
             }
         });
-        let mut window = doc;
-        for piece in pieces {
-            let piece = piece.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-            // The last block so far goes first, only to set the gap before the new ones.
-            let carried = window
-                .block_count()
-                .checked_sub(1)
-                .map(|i| window.block(i).to_block());
-            let first = usize::from(carried.is_some());
-            let blocks: Vec<_> = carried.into_iter().chain(piece.blocks).collect();
-            window = Document::from_blocks(String::new(), blocks, window.language.clone());
+        render_parallel(&doc, options, out)?;
+        for window in windows {
+            let (window, first) = window.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             render_parallel_from(&window, first, options, out)?;
         }
         Ok(())

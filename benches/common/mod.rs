@@ -300,3 +300,100 @@ pub fn index(entries: usize, seed: u64) -> String {
     }
     out
 }
+
+/// Issue 13's mixed text, from the shared corpus in `dir` (`../shared/corpus`, not part of
+/// the repository): paragraphs of German (Wikinews), English (the three books), Russian,
+/// Arabic, Hindi, Chinese, Japanese and Thai (the Universal Declaration of Human Rights)
+/// and lines of emoji-test.txt (eight to a paragraph), one of each in that order, each
+/// source starting over when it runs out, each followed by a blank line, until `size` bytes
+/// are reached. The same corpus always gives the same bytes.
+pub fn corpus_mixed(
+    dir: &std::path::Path,
+    size: usize,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let mut sources: Vec<Vec<String>> = Vec::new();
+    // German: the Wikinews articles in name order, by blank-line paragraphs.
+    let mut names: Vec<_> = std::fs::read_dir(dir.join("de-wikinews"))
+        .map_err(|e| format!("{}: {e}", dir.join("de-wikinews").display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    names.sort();
+    let mut german = Vec::new();
+    for name in &names {
+        german.extend(paragraphs(&read(name)?));
+    }
+    sources.push(german);
+    // English: the books, by blank-line paragraphs (their lines are hard-wrapped).
+    let mut english = Vec::new();
+    for book in [
+        "pg2600-war-and-peace.txt",
+        "pg1399-anna-karenina.txt",
+        "pg2554-crime-and-punishment.txt",
+    ] {
+        english.extend(paragraphs(&read(&dir.join("large").join(book))?));
+    }
+    sources.push(english);
+    // The declaration: one paragraph a line, after the header that ends with `---`.
+    for lang in ["rus", "arb", "hin", "cmn_hans", "jpn", "tha"] {
+        let text = read(&dir.join(format!("nonlatin/udhr_{lang}.txt")))?;
+        let body = text.split_once("\n---\n").map_or(text.as_str(), |(_, b)| b);
+        sources.push(
+            body.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect(),
+        );
+    }
+    // Emoji: the text after `#` of emoji-test.txt's lines (`😶‍🌫️ E13.1 face in clouds`), eight
+    // to a paragraph.
+    let emoji = read(&dir.join("nonlatin/emoji-test.txt"))?;
+    let lines: Vec<&str> = emoji
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once("# ").map(|(_, e)| e.trim()))
+        .collect();
+    sources.push(lines.chunks(8).map(|c| c.join(" ")).collect());
+    if let Some(empty) = sources.iter().position(Vec::is_empty) {
+        return Err(format!("{}: source {empty} has no paragraphs", dir.display()).into());
+    }
+    let mut out = String::with_capacity(size + 64 * 1024);
+    out.push_str("Issue 13 mixed text from the shared corpus\n\n");
+    out.push_str(&format!("The {} opened the text.\n\n", MARKER));
+    let mut round = 0;
+    while out.len() < size {
+        for source in &sources {
+            out.push_str(&source[round % source.len()]);
+            out.push_str("\n\n");
+        }
+        round += 1;
+    }
+    Ok(out)
+}
+
+/// The paragraphs of `text`, separated by blank lines, with their line breaks kept.
+fn paragraphs(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n");
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+        } else {
+            if !current.is_empty() {
+                current.push('\n');
+            }
+            current.push_str(line.trim_end());
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}

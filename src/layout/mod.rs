@@ -12,6 +12,7 @@ pub mod wrap;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use hyphenation::Standard;
 
@@ -759,19 +760,7 @@ fn line_segments<'d>(
     let Some(text) = block.text.get(range.clone()) else {
         return out;
     };
-    let justify = options.justify
-        && matches!(
-            block.kind,
-            BlockKind::Paragraph | BlockKind::ListItem { .. }
-        )
-        && !line.ends_hard_line();
-    let extra = if justify {
-        options
-            .width
-            .saturating_sub(prefix_width + text_width(text) + usize::from(line.hyphen()))
-    } else {
-        0
-    };
+    let extra = justify_extra(block, line, options, prefix_width, text);
     // Split the line where inline roles change, then spread justification spaces.
     // The spans that touch this line: from the line's first reachable span up to the first
     // span that starts after the line.
@@ -829,27 +818,107 @@ fn line_segments<'d>(
     out
 }
 
+/// The cells a justified line's spaces must grow by to fill the width: for the lines of
+/// paragraphs and list items that do not end a hard line, when justifying.
+fn justify_extra(
+    block: &BlockRef,
+    line: &Line,
+    options: WrapOptions,
+    prefix_width: usize,
+    text: &str,
+) -> usize {
+    let justify = options.justify
+        && matches!(
+            block.kind,
+            BlockKind::Paragraph | BlockKind::ListItem { .. }
+        )
+        && !line.ends_hard_line();
+    if justify {
+        options
+            .width
+            .saturating_sub(prefix_width + text_width(text) + usize::from(line.hyphen()))
+    } else {
+        0
+    }
+}
+
 /// Widens the spaces between words so the line fills `extra` more cells, spreading them
 /// evenly from the left.
 fn justify_segments(segments: &mut [Segment<'_>], extra: usize) {
     let gaps: usize = segments.iter().map(|s| s.text.matches(' ').count()).sum();
-    if gaps == 0 {
+    let Some(mut spread) = Spread::new(gaps, extra) else {
         return;
-    }
-    let (each, mut rest) = (extra / gaps, extra % gaps);
+    };
     for segment in segments.iter_mut() {
         if !segment.text.contains(' ') {
             continue;
         }
         let mut widened = String::with_capacity(segment.text.len() + extra);
-        for c in segment.text.chars() {
-            widened.push(c);
-            if c == ' ' {
-                widened.extend(std::iter::repeat_n(' ', each + usize::from(rest > 0)));
-                rest = rest.saturating_sub(1);
-            }
-        }
+        spread.push(&segment.text, &mut widened);
         segment.text = Cow::Owned(widened);
+    }
+}
+
+/// Justification's spaces: `extra` cells shared among `gaps` spaces, one more for each of
+/// the first `extra % gaps`.
+struct Spread {
+    each: usize,
+    rest: usize,
+}
+
+impl Spread {
+    fn new(gaps: usize, extra: usize) -> Option<Spread> {
+        (gaps > 0).then(|| Spread {
+            each: extra / gaps,
+            rest: extra % gaps,
+        })
+    }
+
+    /// Pushes `text` to `out` with its spaces widened (the next spaces of the line).
+    fn push(&mut self, text: &str, out: &mut String) {
+        for (i, piece) in text.split(' ').enumerate() {
+            if i > 0 {
+                let spaces = 1 + self.each + usize::from(self.rest > 0);
+                out.extend(std::iter::repeat_n(' ', spaces));
+                self.rest = self.rest.saturating_sub(1);
+            }
+            out.push_str(piece);
+        }
+    }
+}
+
+/// Pushes the text of `line` to `out` as [`line_segments`] gives it without marks, the
+/// segments joined: for `blatt render`, without building the segments of the plain lines
+/// of text (no table, rule or code), which are nearly all.
+fn push_line_text(
+    block: &BlockRef,
+    line: &Line,
+    options: WrapOptions,
+    dict: Option<&Standard>,
+    out: &mut String,
+) {
+    if line.is_gap() {
+        return;
+    }
+    if line.flags & TABLE != 0 || matches!(*block.kind, BlockKind::Rule | BlockKind::Code) {
+        for segment in line_segments(block, line, options, dict, &[]) {
+            out.push_str(&segment.text);
+        }
+        return;
+    }
+    let prefix = fitted_prefix(block, line.is_first(), options.width);
+    out.push_str(&prefix);
+    let Some(text) = block.text.get(line.range()) else {
+        return;
+    };
+    let extra = justify_extra(block, line, options, text_width(&prefix), text);
+    let gaps = text.bytes().filter(|&b| b == b' ').count();
+    match Spread::new(gaps, extra).filter(|_| extra > 0) {
+        Some(mut spread) => spread.push(text, out),
+        None => out.push_str(text),
+    }
+    if line.hyphen() {
+        out.push('-');
     }
 }
 
@@ -922,9 +991,14 @@ pub fn render_parallel_from(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     const BATCH: usize = 4096;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
+    // Asked once: the answer reads cgroup files, and a long article is written in many
+    // pieces.
+    static THREADS: OnceLock<usize> = OnceLock::new();
+    let threads = *THREADS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8)
+    });
     let dict = if options.hyphenate {
         doc.language.as_deref().and_then(wrap::dictionary)
     } else {
@@ -934,11 +1008,10 @@ pub fn render_parallel_from(
         let mut text = String::new();
         for index in range {
             let lines = lay_out_block(doc, index, options.width, dict);
+            let block = doc.block(index);
             for line in lines.iter() {
                 let line_start = text.len();
-                for segment in line_segments(&doc.block(index), line, options, dict, &[]) {
-                    text.push_str(&segment.text);
-                }
+                push_line_text(&block, line, options, dict, &mut text);
                 let trimmed = line_start + text[line_start..].trim_end().len();
                 text.truncate(trimmed);
                 text.push('\n');

@@ -867,3 +867,69 @@ fn every_role_survives_a_set_of_roles() {
         "the alert's label is drawn as a callout"
     );
 }
+
+/// Pieces of Markdown for [`render_matches_segments`]: paragraphs in several scripts with
+/// emphasis, code and links, list items (nested, numbered), quotes, headings, code blocks,
+/// tables and rules.
+fn markdown_piece() -> impl Strategy<Value = String> {
+    let words = prop::sample::select(vec![
+        "Wort",
+        "words",
+        "Datenschutzprotokolle",
+        "über",
+        "слово",
+        "كلمة",
+        "शब्द",
+        "中文字",
+        "日本語の",
+        "ภาษาไทย",
+        "😶\u{200D}🌫\u{FE0F}",
+        "🇩🇪",
+        "*em*",
+        "**strong**",
+        "`code`",
+        "[link](https://example.org/a/b)",
+        "https://example.org/path/to/page",
+        "x-y",
+        "—",
+        "a",
+        "e\u{301}",
+        "  ",
+    ]);
+    let text = prop::collection::vec(words, 1..40).prop_map(|w| w.join(" "));
+    prop_oneof![
+        4 => text.clone(),
+        2 => (0usize..3, text.clone()).prop_map(|(depth, t)| format!("{}- {t}", "  ".repeat(depth))),
+        1 => text.clone().prop_map(|t| format!("12. {t}")),
+        1 => text.clone().prop_map(|t| format!("> {t}\n> {t}")),
+        1 => text.clone().prop_map(|t| format!("## {t}")),
+        1 => text.clone().prop_map(|t| format!("```\n{t}\n  {t}\n```")),
+        1 => (text.clone(), text.clone())
+            .prop_map(|(a, b)| format!("| {a} | b |\n|---|---|\n| {b} | `c` |")),
+        1 => Just("---".to_string()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// `blatt render` writes the plain lines of text without building their segments; what
+    /// it writes is still the segments of every line joined, as the reader draws them.
+    #[test]
+    fn render_matches_segments(
+        pieces in prop::collection::vec(markdown_piece(), 1..12),
+        width in 1usize..100,
+        justify: bool,
+        hyphenate: bool,
+    ) {
+        let d = parse(&pieces.join("\n\n"), Format::Markdown, "t", Some("de"));
+        let options = WrapOptions { width, hyphenate, justify };
+        let mut out = Vec::new();
+        render_parallel(&d, options, &mut out).expect("write");
+        let expected: String = render_plain(&d, options)
+            .into_iter()
+            .map(|l| l + "\n")
+            .collect();
+        prop_assert_eq!(String::from_utf8(out).expect("utf-8"), expected);
+    }
+}

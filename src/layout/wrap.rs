@@ -37,7 +37,7 @@ pub fn text_width(text: &str) -> usize {
 
 /// Characters whose widths simply add up: a grapheme cluster made only of them is exactly
 /// as wide as the sum of its characters (combining marks count 0), so text made of them
-/// needs no cluster segmentation to be measured. Latin, Greek, Cyrillic, Thai, Lao, CJK,
+/// needs no cluster segmentation to be measured. Latin, Greek, Cyrillic, Devanagari, Thai, Lao, CJK,
 /// kana, Hangul syllables and common punctuation are; emoji, joiners, variation selectors,
 /// regional indicators, Hangul jamo and Arabic (whose lam-alef ligature is narrower than its
 /// letters) are not. `adds_up_like_clusters` in the tests checks this against unicode-width.
@@ -46,6 +46,8 @@ fn adds_up(c: char) -> bool {
         '\u{20}'..='\u{7E}'
         // Latin-1, Latin Extended, IPA, combining diacritics, Greek, Cyrillic
         | '\u{A0}'..='\u{52F}'
+        // Devanagari
+        | '\u{900}'..='\u{97F}'
         // Thai, Lao
         | '\u{E00}'..='\u{EFF}'
         // Dashes, quotes, bullets, ellipsis; not the joiners and marks around them
@@ -272,13 +274,19 @@ fn overlaps(ranges: &[Range<usize>], range: Range<usize>) -> bool {
 /// `bundesregierung.de` (a lower-case top-level domain after a dot), give or take the
 /// brackets and punctuation around it.
 pub fn is_address(word: &str) -> bool {
-    // Every address has a dot, an at sign or a colon; most words have none of them.
-    if memchr::memchr3(b'.', b'@', b':', word.as_bytes()).is_none() {
+    // Every address has a dot, an at sign or a colon; most words have none of them (words
+    // are short: a plain loop is quicker here than memchr's setup), and a sentence's last
+    // word has its dot only at the end, which the trimming takes off.
+    let marks = |w: &str| w.bytes().any(|b| matches!(b, b'.' | b'@' | b':'));
+    if !marks(word) {
         return false;
     }
     let word = word
         .trim_start_matches(|c: char| !c.is_alphanumeric())
         .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '/');
+    if !marks(word) {
+        return false;
+    }
     if word.contains("://") || word.starts_with("www.") {
         return true;
     }
@@ -318,7 +326,18 @@ fn literal_cut(part: &str, room: usize) -> Option<usize> {
 /// with Chinese, Japanese, Korean, Thai and other scripts that do not.
 fn words(line: &str) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
-    if line.chars().any(is_complex_script) {
+    // One pass finds which kind of breaking the line needs (most lines are plain ASCII).
+    let (complex, line_breaking) = if line.is_ascii() {
+        (false, false)
+    } else {
+        let mut line_breaking = false;
+        let complex = line.chars().any(|c| {
+            line_breaking |= needs_line_breaking(c);
+            is_complex_script(c)
+        });
+        (complex, line_breaking)
+    };
+    if complex {
         // Thai, Lao, Khmer and Myanmar need a dictionary to find word boundaries; ICU's
         // dictionary segmenter is many times faster than its LSTM model (which textwrap's
         // complex-script feature would use) at the same job.
@@ -334,7 +353,6 @@ fn words(line: &str) -> Vec<(usize, usize, usize)> {
         }
         return out;
     }
-    let line_breaking = line.chars().any(needs_line_breaking);
     let bytes = line.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -679,6 +697,7 @@ mod tests {
             0x20u32..=0x7E,
             0xA0u32..=0x52F,
             0x300u32..=0x36F,
+            0x900u32..=0x97F,
             0xE00u32..=0xEFF,
             0x2010u32..=0x205E,
             0x3000u32..=0x30FF,
