@@ -4,15 +4,17 @@
 //! written as Markdown by `dom_query`'s serializer, which keeps headings, paragraphs, lists,
 //! quotes, code, tables, links with their targets and images with their alt text.
 //!
-//! Before extraction every link is made absolute and every one that is not http, https or
-//! mailto loses its target (its text stays); images keep their alt text and an http(s)
-//! source only. Everything that comes out (the Markdown and each field) goes through the
+//! Before extraction the page's furniture is removed ([`clean`]: cookie banners, newsletter
+//! and share boxes, comments, related teasers, dialogs), every link is made absolute and
+//! every one that is not http, https or mailto loses its target (its text stays); images
+//! keep their alt text and an http(s) source only. Everything that comes out (the Markdown and each field) goes through the
 //! sanitizer, so no control character of the page reaches a file or the terminal.
 
 use dom_query::Document;
+use dom_smoothie::ParsePolicy;
 use url::Url;
 
-use super::{NewsError, address};
+use super::{NewsError, address, clean};
 use crate::document::sanitize::{sanitize, sanitize_line};
 
 /// An extracted article, every field clean.
@@ -34,6 +36,9 @@ pub struct Article {
 /// The most elements a page may have; a larger one is refused rather than scored for
 /// seconds (a 20 MB page of real news has far fewer).
 const MAX_ELEMENTS: usize = 400_000;
+/// The shortest article text, in characters, in a script written without spaces (the
+/// length of about 500 characters of English; Readability's default is 500).
+const DENSE_CHAR_THRESHOLD: usize = 200;
 /// How deep elements may nest before the page is flattened: the extraction walks the tree
 /// recursively, and a hostile page nests a hundred thousand `<div>`s.
 const MAX_DEPTH: usize = 512;
@@ -81,39 +86,33 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 /// Extracts the article from a decoded page. `url` is where it came from (links are made
 /// absolute against it); `None` for a local file.
 pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, NewsError> {
-    let doc = Document::from(limit_nesting(html).as_ref());
-    flatten_deep(&doc);
-    let base = doc
-        .select_single("base[href]")
-        .attr("href")
-        .and_then(|href| match url {
-            Some(url) => url.join(&href).ok(),
-            None => Url::parse(&href).ok(),
-        })
-        .filter(|b| matches!(b.scheme(), "http" | "https"))
-        .or_else(|| url.cloned());
-    let canonical = doc
-        .select_single("link[rel~=canonical][href]")
-        .attr("href")
-        .and_then(|href| address::resolve_link(base.as_ref(), &href))
-        .filter(|c| c.starts_with("http"));
-    // A saved page (a local file) resolves its links against the address it names.
-    let base = base.or_else(|| canonical.as_deref().and_then(|c| Url::parse(c).ok()));
-    clean_links(&doc, base.as_ref());
+    let pruned = prune_html(html);
+    let (doc, base, canonical, page) = prepare(&pruned, url);
+    // Readability takes a text shorter than this for a failed attempt and tries again with
+    // fewer cleaning steps; in Chinese or Japanese a whole article is that short.
+    let char_threshold = if page.dense_script {
+        DENSE_CHAR_THRESHOLD
+    } else {
+        dom_smoothie::Config::default().char_threshold
+    };
     let config = dom_smoothie::Config {
         text_mode: dom_smoothie::TextMode::Markdown,
         max_elements_to_parse: MAX_ELEMENTS,
+        char_threshold,
         ..dom_smoothie::Config::default()
     };
     let doc_url = base.as_ref().map(Url::as_str);
-    let mut readability = dom_smoothie::Readability::with_document(doc, doc_url, Some(config))
-        .map_err(|e| NewsError::NotArticle(e.to_string()))?;
-    let found = readability.parse().map_err(|e| match e {
-        dom_smoothie::ReadabilityError::GrabFailed => {
-            NewsError::NotArticle("no article text found on the page".to_string())
+    // One attempt with every cleaning step, on the tree itself. Only when its text is short
+    // (or none is found) Readability's own series of attempts with fewer steps, which works
+    // on a copy of the tree for each, on a tree built again.
+    let strict = readability(doc, doc_url, config.clone(), Some(ParsePolicy::Strict));
+    let found = match strict {
+        Ok(found) if found.text_content.chars().count() >= char_threshold => found,
+        _ => {
+            let (doc, ..) = prepare(&pruned, url);
+            readability(doc, doc_url, config, None)?
         }
-        other => NewsError::NotArticle(other.to_string()),
-    })?;
+    };
     let field = |text: Option<String>| {
         text.map(|t| sanitize_line(&t))
             .filter(|t| !t.trim().is_empty())
@@ -133,10 +132,60 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, NewsError> {
     })
 }
 
+/// The tree of a pruned page ready for Readability: flattened, its furniture removed, its
+/// links cleaned; with the base address, the canonical address and what the cleaning found.
+fn prepare(
+    html: &str,
+    url: Option<&Url>,
+) -> (Document, Option<Url>, Option<String>, clean::PageText) {
+    let doc = Document::from(html);
+    flatten_deep(&doc);
+    let base = doc
+        .select_single("base[href]")
+        .attr("href")
+        .and_then(|href| match url {
+            Some(url) => url.join(&href).ok(),
+            None => Url::parse(&href).ok(),
+        })
+        .filter(|b| matches!(b.scheme(), "http" | "https"))
+        .or_else(|| url.cloned());
+    let canonical = doc
+        .select_single("link[rel~=canonical][href]")
+        .attr("href")
+        .and_then(|href| address::resolve_link(base.as_ref(), &href))
+        .filter(|c| c.starts_with("http"));
+    // A saved page (a local file) resolves its links against the address it names.
+    let base = base.or_else(|| canonical.as_deref().and_then(|c| Url::parse(c).ok()));
+    let page = clean::strip_furniture(&doc);
+    clean_links(&doc, base.as_ref());
+    (doc, base, canonical, page)
+}
+
+/// Readability's article of `doc`: with one `policy`, else with its series of attempts.
+fn readability(
+    doc: Document,
+    url: Option<&str>,
+    config: dom_smoothie::Config,
+    policy: Option<ParsePolicy>,
+) -> Result<dom_smoothie::Article, NewsError> {
+    let mut readability = dom_smoothie::Readability::with_document(doc, url, Some(config))
+        .map_err(|e| NewsError::NotArticle(e.to_string()))?;
+    match policy {
+        Some(policy) => readability.parse_with_policy(policy),
+        None => readability.parse(),
+    }
+    .map_err(|e| match e {
+        dom_smoothie::ReadabilityError::GrabFailed => {
+            NewsError::NotArticle("no article text found on the page".to_string())
+        }
+        other => NewsError::NotArticle(other.to_string()),
+    })
+}
+
 /// The Markdown of an HTML fragment (a feed item's content), links made absolute against
 /// `base` and cleaned as in [`extract`], sanitized.
 pub fn fragment(html: &str, base: Option<&Url>) -> String {
-    let doc = Document::fragment(limit_nesting(html).as_ref());
+    let doc = Document::fragment(prune_html(html).as_ref());
     flatten_deep(&doc);
     clean_links(&doc, base);
     let markdown = doc.root().md(None);
@@ -212,12 +261,15 @@ fn escape_html(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The page with every start tag nested deeper than [`MAX_TAG_DEPTH`] left out, with its end
-/// tag; the page itself (not copied) when none is. A linear scan over the tags, not a
-/// parser: comments, doctypes and the text of `<script>`, `<style>`, `<textarea>` and
-/// `<title>` are stepped over, void elements and those whose end tag may be left out (`<p>`,
-/// `<li>`, `<td>`, …) do not count.
-pub fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
+/// The page without what never becomes article text, cut before the tree is built (a
+/// large page is mostly scripts, styles and icons, and the parser and every walk over the
+/// tree would pay for them): comments, `<script>`s (but for JSON-LD, which names title,
+/// author and date), `<style>`s and `<svg>`s. And every start tag nested deeper than
+/// [`MAX_TAG_DEPTH`] is left out, with its end tag. The page itself (not copied) when
+/// nothing is cut. A linear scan over the tags, not a parser: doctypes and the text of
+/// `<textarea>`, `<title>` are stepped over, void elements and those whose end tag may be
+/// left out (`<p>`, `<li>`, `<td>`, …) do not count.
+pub fn prune_html(html: &str) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
     const VOID: &[&str] = &[
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -236,6 +288,7 @@ pub fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
         let rest = &html[start..];
         if rest.starts_with("<!--") {
             at = rest.find("-->").map_or(bytes.len(), |e| start + e + 3);
+            cut.push((start, at));
             continue;
         }
         let closing = rest.starts_with("</");
@@ -272,8 +325,14 @@ pub fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
         if html[..end].ends_with("/>") {
             continue;
         }
-        if RAW.contains(&name.as_str()) {
-            // Its text holds no tags: on to its end tag.
+        let unwanted = match name.as_str() {
+            "script" => !contains_ignore_case(&html[start..end], "ld+json"),
+            "style" | "svg" => true,
+            _ => false,
+        };
+        if unwanted || RAW.contains(&name.as_str()) {
+            // Its text holds no tags (an `<svg>` is taken to hold no other `<svg>`): on to
+            // its end tag.
             let mut look = end;
             at = bytes.len();
             while let Some(e) = memchr::memmem::find(&bytes[look..], b"</") {
@@ -287,7 +346,13 @@ pub fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
                 }
                 look = tag;
             }
-            depth += 1;
+            if unwanted {
+                // Cut with its end tag.
+                at = memchr::memchr(b'>', &bytes[at..]).map_or(bytes.len(), |e| at + e + 1);
+                cut.push((start, at));
+            } else {
+                depth += 1;
+            }
             continue;
         }
         if depth >= MAX_TAG_DEPTH {
@@ -308,6 +373,13 @@ pub fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(&html[from..]);
     Cow::Owned(out)
+}
+
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Elements nested deeper than [`MAX_DEPTH`] are moved up to that depth, in order, so that
@@ -430,22 +502,40 @@ mod tests {
             "<span>".repeat(1000),
             "</span>".repeat(1000)
         );
-        let limited = limit_nesting(&deep);
+        let limited = prune_html(&deep);
         assert_eq!(limited.matches("<span>").count(), MAX_TAG_DEPTH - 1);
         assert_eq!(limited.matches("</span>").count(), MAX_TAG_DEPTH - 1);
         assert!(limited.contains('x'));
-        // Ordinary pages are not copied; scripts, comments and unclosed paragraphs do not
-        // count.
+        // Ordinary pages are not copied; unclosed paragraphs do not count.
+        let page = format!("<!doctype html><title>T</title>{}", "<p>a".repeat(1000));
+        assert!(matches!(prune_html(&page), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn scripts_styles_icons_and_comments_are_cut_before_parsing() {
         let page = format!(
-            "<!doctype html><script>{}</script><!-- {} -->{}",
+            "<!doctype html><head><script>{}</script><SCRIPT type=\"application/ld+json\">{{\"headline\": \"H\"}}</SCRIPT>\
+             <style>p {{ color: red }}</style></head><body><!-- {} --><p>Kept\
+             <svg viewBox=\"0 0 1 1\"><title>icon</title><path d=\"M0\"/></svg> text</p>\
+             <script src=\"/x.js\"></script><p>{}</p></body>",
             "<div>".repeat(1000),
             "<div>".repeat(1000),
-            "<p>a".repeat(1000)
+            "<b>".repeat(100),
         );
-        assert!(matches!(
-            limit_nesting(&page),
-            std::borrow::Cow::Borrowed(_)
-        ));
+        let pruned = prune_html(&page);
+        assert!(!pruned.contains("<div>"), "{pruned}");
+        assert!(!pruned.contains("color"), "{pruned}");
+        assert!(
+            !pruned.contains("icon") && !pruned.contains("<svg"),
+            "{pruned}"
+        );
+        assert!(!pruned.contains("x.js"), "{pruned}");
+        assert!(
+            pruned.contains("{\"headline\": \"H\"}</SCRIPT>"),
+            "{pruned}"
+        );
+        assert!(pruned.contains("<p>Kept text</p>"), "{pruned}");
+        assert_eq!(pruned.matches("<b>").count(), 100);
     }
 
     #[test]
