@@ -7,7 +7,8 @@
 //!
 //! A box is recognised by the words of its `class` and `id` (split at dashes, underscores
 //! and capitals: `cookie-banner`, `CookieConsent`, `newsletter_signup`), its `role`,
-//! `aria-modal` or its tag. Never removed: `html`, `body`, `main`, `article`, anything with
+//! `aria-modal` or its tag (`nav`, `form`, AMP's `amp-ad`, …). AMP's `amp-img` becomes an
+//! image. Never removed: `html`, `body`, `main`, `article`, anything with
 //! the page's `h1` inside, anything inside a table, `pre` or `code`, and any box holding a
 //! large share of the page's text (a page-wide wrapper named `has-comments`).
 //!
@@ -76,7 +77,22 @@ const FURNITURE: &[&str] = &[
 
 /// Tags that never hold article text.
 const TAGS: &[&str] = &[
-    "nav", "dialog", "button", "input", "select", "textarea", "form", "template",
+    "nav",
+    "dialog",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "form",
+    "template",
+    // AMP's advertisements, consent and menus
+    "amp-ad",
+    "amp-embed",
+    "amp-sticky-ad",
+    "amp-consent",
+    "amp-sidebar",
+    "amp-social-share",
+    "amp-analytics",
 ];
 
 /// Roles of page furniture.
@@ -88,18 +104,21 @@ const MAX_SHARE: f64 = 0.4;
 /// How many letters are looked at to tell the script.
 const SCRIPT_SAMPLE: usize = 4000;
 
-/// Removes the furniture of the page below `<body>` and measures its script.
-pub fn strip_furniture(doc: &Document) -> PageText {
+/// Removes the furniture of the page below `<body>` and measures its script, in one walk
+/// that also hands every element kept to `visit` (with its tag name), so that the caller
+/// needs no walk of its own.
+pub fn strip_furniture(doc: &Document, visit: &mut dyn FnMut(&NodeRef, &str)) -> PageText {
     let body = match doc.select_single("body").nodes().first() {
         Some(body) => *body,
         None => doc.root(),
     };
-    let mut found: Vec<NodeRef> = Vec::new();
+    let mut page_len = None;
+    let mut removed = 0;
     let (mut dense, mut other) = (0usize, 0usize);
-    // Depth-first in document order, not descending into a box to be removed, nor into
-    // tables and code (their cells keep every name).
-    let mut stack: Vec<NodeRef> = body.children_it(true).collect();
-    while let Some(node) = stack.pop() {
+    // Depth-first in document order; `true` below a table, `pre` or `code`, whose cells
+    // keep every name.
+    let mut stack: Vec<(NodeRef, bool)> = body.children_it(true).map(|n| (n, false)).collect();
+    while let Some((node, protected)) = stack.pop() {
         if node.is_text() {
             if dense + other < SCRIPT_SAMPLE {
                 count_script(&node.text(), &mut dense, &mut other);
@@ -109,40 +128,42 @@ pub fn strip_furniture(doc: &Document) -> PageText {
         if !node.is_element() {
             continue;
         }
-        let name = node.node_name().unwrap_or_default();
-        if matches!(&*name, "table" | "pre" | "code" | "svg" | "math") {
-            continue;
-        }
-        if is_furniture(&node, &name) {
-            found.push(node);
-            continue;
-        }
-        stack.extend(node.children_it(true));
-    }
-    let mut page_len = None;
-    let mut removed = 0;
-    for node in found {
-        if dom_query::Selection::from(node)
-            .select_single("h1")
-            .exists()
+        let mut name = node.node_name().unwrap_or_default();
+        if !protected
+            && is_furniture(&node, &name)
+            && !holds_the_article(&node, || *page_len.get_or_insert_with(|| body.text().len()))
         {
+            node.remove_from_parent();
+            removed += 1;
             continue;
         }
-        let len = node.text().len();
-        // Small boxes need no comparison with the whole page.
-        if len > 2000 {
-            let page = *page_len.get_or_insert_with(|| body.text().len());
-            if len as f64 >= MAX_SHARE * page as f64 {
-                continue;
-            }
+        if &*name == "amp-img" {
+            // AMP's image: an image like any other (its alt text is kept).
+            node.rename("img");
+            name = "img".into();
         }
-        node.remove_from_parent();
-        removed += 1;
+        visit(&node, &name);
+        let protected = protected || matches!(&*name, "table" | "pre" | "code" | "svg" | "math");
+        stack.extend(node.children_it(true).map(|n| (n, protected)));
     }
     PageText {
         removed,
         dense_script: dense > other,
     }
+}
+
+/// Whether a box named as furniture holds the headline or a large share of the page's text
+/// (a page-wide wrapper named `has-comments`); its furniture inside is still found.
+fn holds_the_article(node: &NodeRef, page_len: impl FnOnce() -> usize) -> bool {
+    if dom_query::Selection::from(*node)
+        .select_single("h1")
+        .exists()
+    {
+        return true;
+    }
+    let len = node.text().len();
+    // Small boxes need no comparison with the whole page.
+    len > 2000 && len as f64 >= MAX_SHARE * page_len() as f64
 }
 
 fn is_furniture(node: &NodeRef, name: &str) -> bool {
@@ -225,7 +246,7 @@ mod tests {
 
     fn cleaned(html: &str) -> (String, PageText) {
         let doc = Document::from(html);
-        let page = strip_furniture(&doc);
+        let page = strip_furniture(&doc, &mut |_, _| {});
         (doc.select("body").text().to_string(), page)
     }
 
@@ -251,6 +272,7 @@ mod tests {
             <section id="comments"><p>A comment.</p></section>
             <div role="dialog"><p>Sign in</p></div>
             <div class="NewsletterBox"><p>Subscribe now</p><form><input></form></div>
+            <amp-ad type="x"><div fallback>Advertisement</div></amp-ad>
             </body>"#,
         );
         assert!(text.contains("Article text."), "{text}");
@@ -265,7 +287,7 @@ mod tests {
         ] {
             assert!(!text.contains(gone), "{gone} in {text}");
         }
-        assert_eq!(page.removed, 6);
+        assert_eq!(page.removed, 7);
         assert!(!page.dense_script);
     }
 
@@ -273,14 +295,27 @@ mod tests {
     fn a_box_with_the_headline_or_most_of_the_text_stays() {
         let long = "Words of the article, many of them. ".repeat(100);
         let (text, _) = cleaned(&format!(
-            r#"<body><div id="page" class="social-layout"><p>{long}</p></div>
-            <div class="comments"><p>Short comment.</p></div></body>"#
+            r#"<body><div id="page" class="social-layout"><p>{long}</p>
+            <div class="comments"><p>Short comment.</p></div></div></body>"#
         ));
         assert!(text.contains("Words of the article"));
+        // Furniture inside the kept box is still found.
         assert!(!text.contains("Short comment"));
         let (text, _) =
             cleaned(r#"<body><div class="promo"><h1>Headline</h1><p>Body.</p></div></body>"#);
         assert!(text.contains("Headline"));
+    }
+
+    #[test]
+    fn amp_images_are_images() {
+        let doc = Document::from(
+            r#"<body><amp-img src="/a.jpg" alt="Lanes of the pool" layout="responsive"></amp-img></body>"#,
+        );
+        strip_furniture(&doc, &mut |_, _| {});
+        assert_eq!(
+            doc.select("img").attr("alt").as_deref(),
+            Some("Lanes of the pool")
+        );
     }
 
     #[test]

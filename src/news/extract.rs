@@ -88,6 +88,12 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, NewsError> {
     let pruned = prune_html(html);
     let (doc, base, canonical, page) = prepare(&pruned, url);
+    let headline = doc
+        .select_single("h1")
+        .text()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     // Readability takes a text shorter than this for a failed attempt and tries again with
     // fewer cleaning steps; in Chinese or Japanese a whole article is that short.
     let char_threshold = if page.dense_script {
@@ -118,7 +124,10 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, NewsError> {
             .filter(|t| !t.trim().is_empty())
     };
     let site = field(found.site_name);
-    let title = strip_site(&sanitize_line(&found.title), site.as_deref());
+    let title = headline_of(
+        &strip_site(&sanitize_line(&found.title), site.as_deref()),
+        &sanitize_line(&headline),
+    );
     let markdown = tidy(&sanitize(&found.text_content), &title);
     Ok(Article {
         title,
@@ -140,7 +149,9 @@ fn prepare(
 ) -> (Document, Option<Url>, Option<String>, clean::PageText) {
     let doc = Document::from(html);
     flatten_deep(&doc);
-    let base = doc
+    // Looked for in the head only: a selector would look at every element of the page.
+    let head = doc.select_single("head");
+    let base = head
         .select_single("base[href]")
         .attr("href")
         .and_then(|href| match url {
@@ -149,15 +160,16 @@ fn prepare(
         })
         .filter(|b| matches!(b.scheme(), "http" | "https"))
         .or_else(|| url.cloned());
-    let canonical = doc
+    let canonical = head
         .select_single("link[rel~=canonical][href]")
         .attr("href")
         .and_then(|href| address::resolve_link(base.as_ref(), &href))
         .filter(|c| c.starts_with("http"));
     // A saved page (a local file) resolves its links against the address it names.
     let base = base.or_else(|| canonical.as_deref().and_then(|c| Url::parse(c).ok()));
-    let page = clean::strip_furniture(&doc);
-    clean_links(&doc, base.as_ref());
+    let page = clean::strip_furniture(&doc, &mut |node, name| {
+        clean_link(node, name, base.as_ref())
+    });
     (doc, base, canonical, page)
 }
 
@@ -210,6 +222,20 @@ fn strip_site(title: &str, site: Option<&str>) -> String {
     title.to_string()
 }
 
+/// The page's `<h1>` when the title is that headline with more after a separator
+/// (`标题_新闻_示例日报`: `_` is a separator Readability does not know).
+fn headline_of(title: &str, headline: &str) -> String {
+    let separated = title
+        .strip_prefix(headline)
+        .and_then(|rest| rest.trim_start().chars().next())
+        .is_some_and(|c| "_|-–—·•/\\»>~".contains(c));
+    if !headline.is_empty() && separated {
+        headline.to_string()
+    } else {
+        title.to_string()
+    }
+}
+
 /// The `yyyy-mm-dd` at the start of an ISO 8601 date or timestamp.
 pub fn iso_date(text: &str) -> Option<String> {
     let text = text.trim();
@@ -223,35 +249,47 @@ pub fn iso_date(text: &str) -> Option<String> {
 /// Absolute link targets; a target that is not http, https or mailto goes (the text stays).
 /// Images keep their alt text: with an http(s) source as Markdown images, else as text.
 fn clean_links(doc: &Document, base: Option<&Url>) {
-    for link in doc.select("a[href]").nodes() {
-        let href = link.attr("href").unwrap_or_default();
-        match address::resolve_link(base, &href) {
-            Some(target) => link.set_attr("href", &target),
-            None => link.remove_attr("href"),
-        }
+    for link in doc.select("a[href], img").nodes() {
+        let name = link.node_name().unwrap_or_default();
+        clean_link(link, &name, base);
     }
-    for image in doc.select("img").nodes() {
-        let alt = image
-            .attr("alt")
-            .map(|a| a.trim().to_string())
-            .unwrap_or_default();
-        let src = image
-            .attr("src")
-            .and_then(|src| address::resolve_link(base, &src))
-            .filter(|s| s.starts_with("http"));
-        match (alt.is_empty(), src) {
-            (true, _) => image.remove_from_parent(),
-            (false, Some(src)) => {
-                image.set_attr("src", &src);
-                image.remove_attr("srcset");
-            }
-            (false, None) => {
-                image.remove_attr("srcset");
-                image.remove_attr("data-src");
-                image.set_attr("src", "");
-                image.replace_with_html(escape_html(&alt));
+}
+
+/// [`clean_links`] for one element (`name` is its tag).
+fn clean_link(node: &dom_query::NodeRef, name: &str, base: Option<&Url>) {
+    match name {
+        "a" => {
+            if let Some(href) = node.attr("href") {
+                match address::resolve_link(base, &href) {
+                    Some(target) => node.set_attr("href", &target),
+                    None => node.remove_attr("href"),
+                }
             }
         }
+        "img" => {
+            let alt = node
+                .attr("alt")
+                .map(|a| a.trim().to_string())
+                .unwrap_or_default();
+            let src = node
+                .attr("src")
+                .and_then(|src| address::resolve_link(base, &src))
+                .filter(|s| s.starts_with("http"));
+            match (alt.is_empty(), src) {
+                (true, _) => node.remove_from_parent(),
+                (false, Some(src)) => {
+                    node.set_attr("src", &src);
+                    node.remove_attr("srcset");
+                }
+                (false, None) => {
+                    node.remove_attr("srcset");
+                    node.remove_attr("data-src");
+                    node.set_attr("src", "");
+                    node.replace_with_html(escape_html(&alt));
+                }
+            }
+        }
+        _ => {}
     }
 }
 
@@ -464,6 +502,24 @@ mod tests {
         // The header wins over the meta tag.
         let both = "<meta charset=\"windows-1251\"><p>Grüße</p>".as_bytes();
         assert!(decode_html(both, Some("utf-8")).unwrap().contains("Grüße"));
+    }
+
+    #[test]
+    fn a_title_with_the_site_after_an_unknown_separator_is_the_headline() {
+        let page = "<html><head><title>市议会决定全面公开预算数据_新闻_示例日报</title></head><body>\
+            <h1>市议会决定全面公开预算数据</h1><p>市议会周一投票决定，从明年一月起将全部预算作为开放数据公布。\
+            从道路维修到图书馆藏书，每一笔支出都将以机器可读的格式提供下载。</p></body></html>";
+        assert_eq!(
+            extract(page, None).unwrap().title,
+            "市议会决定全面公开预算数据"
+        );
+        assert_eq!(headline_of("Budget | The Gazette", "Budget"), "Budget");
+        assert_eq!(
+            headline_of("Budget: the details", "Budget"),
+            "Budget: the details"
+        );
+        assert_eq!(headline_of("Budgets rise", "Budget"), "Budgets rise");
+        assert_eq!(headline_of("Budget", ""), "Budget");
     }
 
     #[test]
