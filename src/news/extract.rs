@@ -344,11 +344,21 @@ pub fn prune_html(html: &str) -> std::borrow::Cow<'_, str> {
             };
             continue;
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        // Lowercased on the stack: no allocation per tag. A longer name is none of those
+        // looked for.
+        let mut lower = [0u8; 16];
+        let name = match bytes.get(name_start..name_start + name_len) {
+            Some(raw) if raw.len() <= lower.len() => {
+                lower[..raw.len()].copy_from_slice(raw);
+                lower[..raw.len()].make_ascii_lowercase();
+                std::str::from_utf8(&lower[..raw.len()]).unwrap_or("")
+            }
+            _ => "",
+        };
         let end =
             memchr::memchr(b'>', &bytes[name_start..]).map_or(bytes.len(), |e| name_start + e + 1);
         at = end;
-        if VOID.contains(&name.as_str()) {
+        if VOID.contains(&name) {
             continue;
         }
         if closing {
@@ -363,12 +373,12 @@ pub fn prune_html(html: &str) -> std::borrow::Cow<'_, str> {
         if html[..end].ends_with("/>") {
             continue;
         }
-        let unwanted = match name.as_str() {
+        let unwanted = match name {
             "script" => !contains_ignore_case(&html[start..end], "ld+json"),
             "style" | "svg" => true,
             _ => false,
         };
-        if unwanted || RAW.contains(&name.as_str()) {
+        if unwanted || RAW.contains(&name) {
             // Its text holds no tags (an `<svg>` is taken to hold no other `<svg>`): on to
             // its end tag.
             let mut look = end;
