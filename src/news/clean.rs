@@ -8,13 +8,13 @@
 //! A box is recognised by the words of its `class` and `id` (split at dashes, underscores
 //! and capitals: `cookie-banner`, `CookieConsent`, `newsletter_signup`), its `role`,
 //! `aria-modal` or its tag (`nav`, `form`, AMP's `amp-ad`, …). AMP's `amp-img` becomes an
-//! image. Never removed: `html`, `body`, `main`, `article`, anything with
+//! image, a `figcaption` a paragraph. Never removed: `html`, `body`, `main`, `article`, anything with
 //! the page's `h1` inside, anything inside a table, `pre` or `code`, and any box holding a
 //! large share of the page's text (a page-wide wrapper named `has-comments`).
 //!
 //! Also measured here, in the same walk: whether the text is mostly in a script written
-//! without spaces between words (Chinese, Japanese, Thai, …), whose articles are a third as
-//! long in characters as the same article in English.
+//! without spaces between words (Chinese, Japanese, Thai, …), whose articles are far
+//! shorter in characters than the same article in English.
 
 use dom_query::{Document, NodeRef};
 
@@ -137,10 +137,19 @@ pub fn strip_furniture(doc: &Document, visit: &mut dyn FnMut(&NodeRef, &str)) ->
             removed += 1;
             continue;
         }
-        if &*name == "amp-img" {
-            // AMP's image: an image like any other (its alt text is kept).
-            node.rename("img");
-            name = "img".into();
+        match &*name {
+            "amp-img" => {
+                // AMP's image: an image like any other (its alt text is kept).
+                node.rename("img");
+                name = "img".into();
+            }
+            "figcaption" => {
+                // A paragraph of its own under its image: the Markdown writer would run it
+                // into the image's line.
+                node.rename("p");
+                name = "p".into();
+            }
+            _ => {}
         }
         visit(&node, &name);
         let protected = protected || matches!(&*name, "table" | "pre" | "code" | "svg" | "math");

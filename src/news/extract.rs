@@ -533,6 +533,24 @@ mod tests {
     }
 
     #[test]
+    fn an_amp_image_and_its_caption_are_kept_apart() {
+        let html = r#"<html><head><title>Pool</title></head><body><article>
+            <p>The city's oldest public swimming pool will close for at least two years from
+            March, the council confirmed on Wednesday, after engineers found cracks.</p>
+            <figure><amp-img src="/p.jpg" alt="Lanes of the pool" layout="responsive"></amp-img><figcaption>The pool, empty until 2029.</figcaption></figure>
+            <p>The pool, opened in 1931, is used by about 180,000 swimmers a year, among them
+            eleven schools that have no other place to hold their lessons.</p></article></body></html>"#;
+        let url = Url::parse("https://example.org/pool").unwrap();
+        let md = extract(html, Some(&url)).unwrap().markdown;
+        assert!(
+            md.contains(
+                "![Lanes of the pool](https://example.org/p.jpg)\n\nThe pool, empty until 2029."
+            ),
+            "{md}"
+        );
+    }
+
+    #[test]
     fn dates() {
         assert_eq!(
             iso_date("2026-11-30T08:00:00Z").as_deref(),
