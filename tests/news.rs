@@ -174,6 +174,46 @@ fn a_local_html_file_needs_no_network() {
     assert!(index(&s.library).contains("## Saved pages"));
 }
 
+/// A short Japanese article (about 300 characters, a whole news item) with a cookie notice
+/// at the top of the content column and related links and comments below: Readability
+/// takes a text under 500 characters for a failed attempt, and its later attempts, which
+/// no longer remove unlikely boxes, kept the notice, the links and the comments.
+#[test]
+fn a_japanese_page_is_saved_without_its_cookie_banner_and_comments() {
+    let s = setup("");
+    let page =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/news/japanese-cookie.html");
+    add(&s, page.to_str().expect("path"), &[]).expect_code(0);
+    let saved = articles(&s.library);
+    assert_eq!(saved.len(), 1);
+    let text = &saved[0].1;
+    assert!(text.starts_with("# 市、予算を全面公開へ"), "{text}");
+    for kept in [
+        "市議会は30日",
+        "代表の佐藤さんは",
+        "最初の公開では",
+        "市は夏に議会へ報告するとしている。",
+    ] {
+        assert!(text.contains(kept), "{kept} missing:\n{text}");
+    }
+    for gone in [
+        "クッキー",
+        "すべて許可",
+        "コメント",
+        "やっと公開",
+        "関連記事",
+        "社会",
+    ] {
+        assert!(!text.contains(gone), "{gone} kept:\n{text}");
+    }
+    // The INDEX.md description is the article's first sentence, not the banner's.
+    assert!(
+        index(&s.library).contains("市議会は30日"),
+        "{}",
+        index(&s.library)
+    );
+}
+
 #[test]
 fn hand_edits_of_index_md_are_kept() {
     let server = Server::start();

@@ -4,15 +4,17 @@
 //! written as Markdown by `dom_query`'s serializer, which keeps headings, paragraphs, lists,
 //! quotes, code, tables, links with their targets and images with their alt text.
 //!
-//! Before extraction every link is made absolute and every one that is not http, https or
-//! mailto loses its target (its text stays); images keep their alt text and an http(s)
-//! source only. Everything that comes out (the Markdown and each field) goes through the
+//! Before extraction the page's furniture is removed ([`clean`]: cookie banners, newsletter
+//! and share boxes, comments, related teasers, dialogs), every link is made absolute and
+//! every one that is not http, https or mailto loses its target (its text stays); images
+//! keep their alt text and an http(s) source only. Everything that comes out (the Markdown and each field) goes through the
 //! sanitizer, so no control character of the page reaches a file or the terminal.
 
 use dom_query::Document;
+use dom_smoothie::ParsePolicy;
 use url::Url;
 
-use super::{NewsError, address};
+use super::{NewsError, address, clean};
 use crate::document::sanitize::{sanitize, sanitize_line};
 
 /// An extracted article, every field clean.
@@ -34,6 +36,9 @@ pub struct Article {
 /// The most elements a page may have; a larger one is refused rather than scored for
 /// seconds (a 20 MB page of real news has far fewer).
 const MAX_ELEMENTS: usize = 400_000;
+/// The shortest article text, in characters, in a script written without spaces (the
+/// length of about 500 characters of English; Readability's default is 500).
+const DENSE_CHAR_THRESHOLD: usize = 200;
 /// How deep elements may nest before the page is flattened: the extraction walks the tree
 /// recursively, and a hostile page nests a hundred thousand `<div>`s.
 const MAX_DEPTH: usize = 512;
@@ -81,45 +86,48 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 /// Extracts the article from a decoded page. `url` is where it came from (links are made
 /// absolute against it); `None` for a local file.
 pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, NewsError> {
-    let doc = Document::from(limit_nesting(html).as_ref());
-    flatten_deep(&doc);
-    let base = doc
-        .select_single("base[href]")
-        .attr("href")
-        .and_then(|href| match url {
-            Some(url) => url.join(&href).ok(),
-            None => Url::parse(&href).ok(),
-        })
-        .filter(|b| matches!(b.scheme(), "http" | "https"))
-        .or_else(|| url.cloned());
-    let canonical = doc
-        .select_single("link[rel~=canonical][href]")
-        .attr("href")
-        .and_then(|href| address::resolve_link(base.as_ref(), &href))
-        .filter(|c| c.starts_with("http"));
-    // A saved page (a local file) resolves its links against the address it names.
-    let base = base.or_else(|| canonical.as_deref().and_then(|c| Url::parse(c).ok()));
-    clean_links(&doc, base.as_ref());
+    let pruned = prune_html(html);
+    let (doc, base, canonical, page) = prepare(&pruned, url);
+    let headline = doc
+        .select_single("h1")
+        .text()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Readability takes a text shorter than this for a failed attempt and tries again with
+    // fewer cleaning steps; in Chinese or Japanese a whole article is that short.
+    let char_threshold = if page.dense_script {
+        DENSE_CHAR_THRESHOLD
+    } else {
+        dom_smoothie::Config::default().char_threshold
+    };
     let config = dom_smoothie::Config {
         text_mode: dom_smoothie::TextMode::Markdown,
         max_elements_to_parse: MAX_ELEMENTS,
+        char_threshold,
         ..dom_smoothie::Config::default()
     };
     let doc_url = base.as_ref().map(Url::as_str);
-    let mut readability = dom_smoothie::Readability::with_document(doc, doc_url, Some(config))
-        .map_err(|e| NewsError::NotArticle(e.to_string()))?;
-    let found = readability.parse().map_err(|e| match e {
-        dom_smoothie::ReadabilityError::GrabFailed => {
-            NewsError::NotArticle("no article text found on the page".to_string())
+    // One attempt with every cleaning step, on the tree itself. Only when its text is short
+    // (or none is found) Readability's own series of attempts with fewer steps, which works
+    // on a copy of the tree for each, on a tree built again.
+    let strict = readability(doc, doc_url, config.clone(), Some(ParsePolicy::Strict));
+    let found = match strict {
+        Ok(found) if found.text_content.chars().count() >= char_threshold => found,
+        _ => {
+            let (doc, ..) = prepare(&pruned, url);
+            readability(doc, doc_url, config, None)?
         }
-        other => NewsError::NotArticle(other.to_string()),
-    })?;
+    };
     let field = |text: Option<String>| {
         text.map(|t| sanitize_line(&t))
             .filter(|t| !t.trim().is_empty())
     };
     let site = field(found.site_name);
-    let title = strip_site(&sanitize_line(&found.title), site.as_deref());
+    let title = headline_of(
+        &strip_site(&sanitize_line(&found.title), site.as_deref()),
+        &sanitize_line(&headline),
+    );
     let markdown = tidy(&sanitize(&found.text_content), &title);
     Ok(Article {
         title,
@@ -133,10 +141,63 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, NewsError> {
     })
 }
 
+/// The tree of a pruned page ready for Readability: flattened, its furniture removed, its
+/// links cleaned; with the base address, the canonical address and what the cleaning found.
+fn prepare(
+    html: &str,
+    url: Option<&Url>,
+) -> (Document, Option<Url>, Option<String>, clean::PageText) {
+    let doc = Document::from(html);
+    flatten_deep(&doc);
+    // Looked for in the head only: a selector would look at every element of the page.
+    let head = doc.select_single("head");
+    let base = head
+        .select_single("base[href]")
+        .attr("href")
+        .and_then(|href| match url {
+            Some(url) => url.join(&href).ok(),
+            None => Url::parse(&href).ok(),
+        })
+        .filter(|b| matches!(b.scheme(), "http" | "https"))
+        .or_else(|| url.cloned());
+    let canonical = head
+        .select_single("link[rel~=canonical][href]")
+        .attr("href")
+        .and_then(|href| address::resolve_link(base.as_ref(), &href))
+        .filter(|c| c.starts_with("http"));
+    // A saved page (a local file) resolves its links against the address it names.
+    let base = base.or_else(|| canonical.as_deref().and_then(|c| Url::parse(c).ok()));
+    let page = clean::strip_furniture(&doc, &mut |node, name| {
+        clean_link(node, name, base.as_ref())
+    });
+    (doc, base, canonical, page)
+}
+
+/// Readability's article of `doc`: with one `policy`, else with its series of attempts.
+fn readability(
+    doc: Document,
+    url: Option<&str>,
+    config: dom_smoothie::Config,
+    policy: Option<ParsePolicy>,
+) -> Result<dom_smoothie::Article, NewsError> {
+    let mut readability = dom_smoothie::Readability::with_document(doc, url, Some(config))
+        .map_err(|e| NewsError::NotArticle(e.to_string()))?;
+    match policy {
+        Some(policy) => readability.parse_with_policy(policy),
+        None => readability.parse(),
+    }
+    .map_err(|e| match e {
+        dom_smoothie::ReadabilityError::GrabFailed => {
+            NewsError::NotArticle("no article text found on the page".to_string())
+        }
+        other => NewsError::NotArticle(other.to_string()),
+    })
+}
+
 /// The Markdown of an HTML fragment (a feed item's content), links made absolute against
 /// `base` and cleaned as in [`extract`], sanitized.
 pub fn fragment(html: &str, base: Option<&Url>) -> String {
-    let doc = Document::fragment(limit_nesting(html).as_ref());
+    let doc = Document::fragment(prune_html(html).as_ref());
     flatten_deep(&doc);
     clean_links(&doc, base);
     let markdown = doc.root().md(None);
@@ -161,6 +222,20 @@ fn strip_site(title: &str, site: Option<&str>) -> String {
     title.to_string()
 }
 
+/// The page's `<h1>` when the title is that headline with more after a separator
+/// (`标题_新闻_示例日报`: `_` is a separator Readability does not know).
+fn headline_of(title: &str, headline: &str) -> String {
+    let separated = title
+        .strip_prefix(headline)
+        .and_then(|rest| rest.trim_start().chars().next())
+        .is_some_and(|c| "_|-–—·•/\\»>~".contains(c));
+    if !headline.is_empty() && separated {
+        headline.to_string()
+    } else {
+        title.to_string()
+    }
+}
+
 /// The `yyyy-mm-dd` at the start of an ISO 8601 date or timestamp.
 pub fn iso_date(text: &str) -> Option<String> {
     let text = text.trim();
@@ -174,35 +249,47 @@ pub fn iso_date(text: &str) -> Option<String> {
 /// Absolute link targets; a target that is not http, https or mailto goes (the text stays).
 /// Images keep their alt text: with an http(s) source as Markdown images, else as text.
 fn clean_links(doc: &Document, base: Option<&Url>) {
-    for link in doc.select("a[href]").nodes() {
-        let href = link.attr("href").unwrap_or_default();
-        match address::resolve_link(base, &href) {
-            Some(target) => link.set_attr("href", &target),
-            None => link.remove_attr("href"),
-        }
+    for link in doc.select("a[href], img").nodes() {
+        let name = link.node_name().unwrap_or_default();
+        clean_link(link, &name, base);
     }
-    for image in doc.select("img").nodes() {
-        let alt = image
-            .attr("alt")
-            .map(|a| a.trim().to_string())
-            .unwrap_or_default();
-        let src = image
-            .attr("src")
-            .and_then(|src| address::resolve_link(base, &src))
-            .filter(|s| s.starts_with("http"));
-        match (alt.is_empty(), src) {
-            (true, _) => image.remove_from_parent(),
-            (false, Some(src)) => {
-                image.set_attr("src", &src);
-                image.remove_attr("srcset");
-            }
-            (false, None) => {
-                image.remove_attr("srcset");
-                image.remove_attr("data-src");
-                image.set_attr("src", "");
-                image.replace_with_html(escape_html(&alt));
+}
+
+/// [`clean_links`] for one element (`name` is its tag).
+fn clean_link(node: &dom_query::NodeRef, name: &str, base: Option<&Url>) {
+    match name {
+        "a" => {
+            if let Some(href) = node.attr("href") {
+                match address::resolve_link(base, &href) {
+                    Some(target) => node.set_attr("href", &target),
+                    None => node.remove_attr("href"),
+                }
             }
         }
+        "img" => {
+            let alt = node
+                .attr("alt")
+                .map(|a| a.trim().to_string())
+                .unwrap_or_default();
+            let src = node
+                .attr("src")
+                .and_then(|src| address::resolve_link(base, &src))
+                .filter(|s| s.starts_with("http"));
+            match (alt.is_empty(), src) {
+                (true, _) => node.remove_from_parent(),
+                (false, Some(src)) => {
+                    node.set_attr("src", &src);
+                    node.remove_attr("srcset");
+                }
+                (false, None) => {
+                    node.remove_attr("srcset");
+                    node.remove_attr("data-src");
+                    node.set_attr("src", "");
+                    node.replace_with_html(escape_html(&alt));
+                }
+            }
+        }
+        _ => {}
     }
 }
 
@@ -212,12 +299,15 @@ fn escape_html(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The page with every start tag nested deeper than [`MAX_TAG_DEPTH`] left out, with its end
-/// tag; the page itself (not copied) when none is. A linear scan over the tags, not a
-/// parser: comments, doctypes and the text of `<script>`, `<style>`, `<textarea>` and
-/// `<title>` are stepped over, void elements and those whose end tag may be left out (`<p>`,
-/// `<li>`, `<td>`, …) do not count.
-pub fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
+/// The page without what never becomes article text, cut before the tree is built (a
+/// large page is mostly scripts, styles and icons, and the parser and every walk over the
+/// tree would pay for them): comments, `<script>`s (but for JSON-LD, which names title,
+/// author and date), `<style>`s and `<svg>`s. And every start tag nested deeper than
+/// [`MAX_TAG_DEPTH`] is left out, with its end tag. The page itself (not copied) when
+/// nothing is cut. A linear scan over the tags, not a parser: doctypes and the text of
+/// `<textarea>`, `<title>` are stepped over, void elements and those whose end tag may be
+/// left out (`<p>`, `<li>`, `<td>`, …) do not count.
+pub fn prune_html(html: &str) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
     const VOID: &[&str] = &[
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -236,6 +326,7 @@ pub fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
         let rest = &html[start..];
         if rest.starts_with("<!--") {
             at = rest.find("-->").map_or(bytes.len(), |e| start + e + 3);
+            cut.push((start, at));
             continue;
         }
         let closing = rest.starts_with("</");
@@ -253,11 +344,21 @@ pub fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
             };
             continue;
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        // Lowercased on the stack: no allocation per tag. A longer name is none of those
+        // looked for.
+        let mut lower = [0u8; 16];
+        let name = match bytes.get(name_start..name_start + name_len) {
+            Some(raw) if raw.len() <= lower.len() => {
+                lower[..raw.len()].copy_from_slice(raw);
+                lower[..raw.len()].make_ascii_lowercase();
+                std::str::from_utf8(&lower[..raw.len()]).unwrap_or("")
+            }
+            _ => "",
+        };
         let end =
             memchr::memchr(b'>', &bytes[name_start..]).map_or(bytes.len(), |e| name_start + e + 1);
         at = end;
-        if VOID.contains(&name.as_str()) {
+        if VOID.contains(&name) {
             continue;
         }
         if closing {
@@ -272,8 +373,14 @@ pub fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
         if html[..end].ends_with("/>") {
             continue;
         }
-        if RAW.contains(&name.as_str()) {
-            // Its text holds no tags: on to its end tag.
+        let unwanted = match name {
+            "script" => !contains_ignore_case(&html[start..end], "ld+json"),
+            "style" | "svg" => true,
+            _ => false,
+        };
+        if unwanted || RAW.contains(&name) {
+            // Its text holds no tags (an `<svg>` is taken to hold no other `<svg>`): on to
+            // its end tag.
             let mut look = end;
             at = bytes.len();
             while let Some(e) = memchr::memmem::find(&bytes[look..], b"</") {
@@ -287,7 +394,13 @@ pub fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
                 }
                 look = tag;
             }
-            depth += 1;
+            if unwanted {
+                // Cut with its end tag.
+                at = memchr::memchr(b'>', &bytes[at..]).map_or(bytes.len(), |e| at + e + 1);
+                cut.push((start, at));
+            } else {
+                depth += 1;
+            }
             continue;
         }
         if depth >= MAX_TAG_DEPTH {
@@ -308,6 +421,13 @@ pub fn limit_nesting(html: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(&html[from..]);
     Cow::Owned(out)
+}
+
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Elements nested deeper than [`MAX_DEPTH`] are moved up to that depth, in order, so that
@@ -395,6 +515,42 @@ mod tests {
     }
 
     #[test]
+    fn a_title_with_the_site_after_an_unknown_separator_is_the_headline() {
+        let page = "<html><head><title>市议会决定全面公开预算数据_新闻_示例日报</title></head><body>\
+            <h1>市议会决定全面公开预算数据</h1><p>市议会周一投票决定，从明年一月起将全部预算作为开放数据公布。\
+            从道路维修到图书馆藏书，每一笔支出都将以机器可读的格式提供下载。</p></body></html>";
+        assert_eq!(
+            extract(page, None).unwrap().title,
+            "市议会决定全面公开预算数据"
+        );
+        assert_eq!(headline_of("Budget | The Gazette", "Budget"), "Budget");
+        assert_eq!(
+            headline_of("Budget: the details", "Budget"),
+            "Budget: the details"
+        );
+        assert_eq!(headline_of("Budgets rise", "Budget"), "Budgets rise");
+        assert_eq!(headline_of("Budget", ""), "Budget");
+    }
+
+    #[test]
+    fn an_amp_image_and_its_caption_are_kept_apart() {
+        let html = r#"<html><head><title>Pool</title></head><body><article>
+            <p>The city's oldest public swimming pool will close for at least two years from
+            March, the council confirmed on Wednesday, after engineers found cracks.</p>
+            <figure><amp-img src="/p.jpg" alt="Lanes of the pool" layout="responsive"></amp-img><figcaption>The pool, empty until 2029.</figcaption></figure>
+            <p>The pool, opened in 1931, is used by about 180,000 swimmers a year, among them
+            eleven schools that have no other place to hold their lessons.</p></article></body></html>"#;
+        let url = Url::parse("https://example.org/pool").unwrap();
+        let md = extract(html, Some(&url)).unwrap().markdown;
+        assert!(
+            md.contains(
+                "![Lanes of the pool](https://example.org/p.jpg)\n\nThe pool, empty until 2029."
+            ),
+            "{md}"
+        );
+    }
+
+    #[test]
     fn dates() {
         assert_eq!(
             iso_date("2026-11-30T08:00:00Z").as_deref(),
@@ -430,22 +586,40 @@ mod tests {
             "<span>".repeat(1000),
             "</span>".repeat(1000)
         );
-        let limited = limit_nesting(&deep);
+        let limited = prune_html(&deep);
         assert_eq!(limited.matches("<span>").count(), MAX_TAG_DEPTH - 1);
         assert_eq!(limited.matches("</span>").count(), MAX_TAG_DEPTH - 1);
         assert!(limited.contains('x'));
-        // Ordinary pages are not copied; scripts, comments and unclosed paragraphs do not
-        // count.
+        // Ordinary pages are not copied; unclosed paragraphs do not count.
+        let page = format!("<!doctype html><title>T</title>{}", "<p>a".repeat(1000));
+        assert!(matches!(prune_html(&page), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn scripts_styles_icons_and_comments_are_cut_before_parsing() {
         let page = format!(
-            "<!doctype html><script>{}</script><!-- {} -->{}",
+            "<!doctype html><head><script>{}</script><SCRIPT type=\"application/ld+json\">{{\"headline\": \"H\"}}</SCRIPT>\
+             <style>p {{ color: red }}</style></head><body><!-- {} --><p>Kept\
+             <svg viewBox=\"0 0 1 1\"><title>icon</title><path d=\"M0\"/></svg> text</p>\
+             <script src=\"/x.js\"></script><p>{}</p></body>",
             "<div>".repeat(1000),
             "<div>".repeat(1000),
-            "<p>a".repeat(1000)
+            "<b>".repeat(100),
         );
-        assert!(matches!(
-            limit_nesting(&page),
-            std::borrow::Cow::Borrowed(_)
-        ));
+        let pruned = prune_html(&page);
+        assert!(!pruned.contains("<div>"), "{pruned}");
+        assert!(!pruned.contains("color"), "{pruned}");
+        assert!(
+            !pruned.contains("icon") && !pruned.contains("<svg"),
+            "{pruned}"
+        );
+        assert!(!pruned.contains("x.js"), "{pruned}");
+        assert!(
+            pruned.contains("{\"headline\": \"H\"}</SCRIPT>"),
+            "{pruned}"
+        );
+        assert!(pruned.contains("<p>Kept text</p>"), "{pruned}");
+        assert_eq!(pruned.matches("<b>").count(), 100);
     }
 
     #[test]

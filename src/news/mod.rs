@@ -13,6 +13,7 @@
 //! file it wrote by its name and source line next time and only completes the rest.
 
 pub mod address;
+pub mod clean;
 pub mod commands;
 pub mod extract;
 pub mod feeds;
