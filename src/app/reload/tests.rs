@@ -700,26 +700,39 @@ fn read_marks_go_with_their_chapters_when_one_with_the_same_title_is_added_befor
     );
 }
 
+/// The list of a large INDEX.md of which the first part (`names`) is shown, the rest still
+/// being read.
+fn first_part(names: &[&str]) -> State {
+    let mut state = State::new(
+        library(names),
+        crate::app::Settings::default(),
+        crate::app::Keymap::default(),
+    );
+    state.reading_index = true;
+    update(&mut state, Action::Resize(80, 24));
+    state
+}
+
+/// The whole of that INDEX.md, parsed as one, replaces the first part.
+fn whole_read(state: &mut State, names: &[&str]) {
+    update(
+        state,
+        Action::IndexReloaded {
+            result: Ok(ReadAgain::whole(library(names))),
+        },
+    );
+}
+
 #[test]
 fn a_large_index_parsed_whole_after_its_first_part_replaces_the_list_without_a_word() {
     // The rest of a large INDEX.md held a link reference definition: the whole, parsed as
     // one, replaces the first part shown, keeping the selection on its entry; nothing
     // changed on disk, so nothing says so.
     let names = ["alpha.md", "bravo.md", "charlie.md"];
-    let mut state = State::new(
-        library(&names[..2]),
-        crate::app::Settings::default(),
-        crate::app::Keymap::default(),
-    );
-    state.reading_index = true;
+    let mut state = first_part(&names[..2]);
     cmd(&mut state, Command::Down);
     assert_eq!(state.selected, 1);
-    update(
-        &mut state,
-        Action::IndexReloaded {
-            result: Ok(ReadAgain::whole(library(&names))),
-        },
-    );
+    whole_read(&mut state, &names);
     assert_eq!(state.library.entries.len(), 3);
     assert_eq!(state.selected, 1);
     assert!(!state.reading_index);
@@ -731,36 +744,14 @@ fn the_whole_of_a_large_index_keeps_g_on_the_last_entry_and_an_untouched_list_at
     let first = ["charlie.md", "delta.md"];
     let whole = ["alpha.md", "bravo.md", "charlie.md", "delta.md", "echo.md"];
     // Not moved in: the whole list shows from its top, its first entry selected.
-    let mut state = State::new(
-        library(&first),
-        crate::app::Settings::default(),
-        crate::app::Keymap::default(),
-    );
-    state.reading_index = true;
-    update(&mut state, Action::Resize(80, 24));
-    update(
-        &mut state,
-        Action::IndexReloaded {
-            result: Ok(ReadAgain::whole(library(&whole))),
-        },
-    );
+    let mut state = first_part(&first);
+    whole_read(&mut state, &whole);
     assert_eq!((state.selected, state.offset), (0, 0));
     // `G` while the first part was shown: the end once the whole is in.
-    let mut state = State::new(
-        library(&first),
-        crate::app::Settings::default(),
-        crate::app::Keymap::default(),
-    );
-    state.reading_index = true;
-    update(&mut state, Action::Resize(80, 24));
+    let mut state = first_part(&first);
     cmd(&mut state, Command::Bottom);
     assert!(state.to_last_entry);
-    update(
-        &mut state,
-        Action::IndexReloaded {
-            result: Ok(ReadAgain::whole(library(&whole))),
-        },
-    );
+    whole_read(&mut state, &whole);
     assert_eq!(state.selected, 4);
     assert!(!state.to_last_entry);
 }
