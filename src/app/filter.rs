@@ -752,6 +752,9 @@ pub struct Filter {
     /// The selection and first row of the whole list when the filter opened: Esc goes back.
     before: (usize, usize),
     pending: Option<Pending>,
+    /// Enter was pressed while nothing matched and INDEX.md was still being read: the
+    /// first match to arrive opens (unless the query changes first).
+    open_when_found: bool,
 }
 
 impl Filter {
@@ -880,7 +883,7 @@ fn make_fields(state: &mut State, effects: &mut Vec<Effect>) {
     if entries.len() - from <= filter.limits.make_here {
         let part = Part::of_entries(&entries[from..]);
         filter.add(Arc::new(part));
-        fields_added(state, from);
+        fields_added(state, from, effects);
     } else {
         let to = entries.len().min(from + filter.limits.slice);
         let texts = Arc::new(Texts::of(&entries[from..to]));
@@ -892,7 +895,7 @@ fn make_fields(state: &mut State, effects: &mut Vec<Effect>) {
 /// The fields of the entries from `from` on were just made: the ones that match join the
 /// list shown in their place (the selection stays on its entry, or goes to the best if
 /// nothing matched before), and the ranking under way will be joined by theirs.
-fn fields_added(state: &mut State, from: usize) {
+fn fields_added(state: &mut State, from: usize, effects: &mut Vec<Effect>) {
     let fs = &mut state.filter;
     let Some(filter) = fs.open.as_mut() else {
         return;
@@ -924,7 +927,14 @@ fn fields_added(state: &mut State, from: usize) {
     {
         state.selected = best;
     }
+    let open = had.is_none() && filter.open_when_found;
     keep_selection_visible(state);
+    let typing = matches!(&state.mode, super::Mode::Typing(t) if t.prompt == super::Prompt::Filter);
+    if open && typing {
+        // As Enter does, now that something matches.
+        state.mode = super::Mode::Normal;
+        submit(state, effects);
+    }
 }
 
 /// `/` in the library: opens the filter prompt over the whole list, and has the entries'
@@ -938,6 +948,7 @@ pub(super) fn open(state: &mut State, effects: &mut Vec<Effect>) {
         rows: Vec::new(),
         before: (state.selected, state.offset),
         pending: None,
+        open_when_found: false,
     });
     state.mode = super::Mode::Typing(super::Typing::new(super::Prompt::Filter, String::new()));
     make_fields(state, effects);
@@ -955,6 +966,7 @@ pub(super) fn set_query(state: &mut State, query: &str, effects: &mut Vec<Effect
     }
     // Whatever was being ranked is for an older query.
     filter.pending = None;
+    filter.open_when_found = false;
     let new = pattern(query);
     if new.atoms.is_empty() {
         // Back to the whole list, as it was.
@@ -1085,7 +1097,7 @@ pub(super) fn done(state: &mut State, done: Done, effects: &mut Vec<Effect>) {
             fs.preparing = None;
             let from = fs.store.len;
             fs.add(part);
-            fields_added(state, from);
+            fields_added(state, from, effects);
             make_fields(state, effects);
             if state.filter.fields_ready(state.library.entries.len()) {
                 start(state, effects);
@@ -1109,7 +1121,7 @@ pub(super) fn done(state: &mut State, done: Done, effects: &mut Vec<Effect>) {
 
 /// Entries have just arrived: their fields are made (if the filter ever opened) and the
 /// ones that match join the filtered list.
-pub(super) fn take_in(state: &mut State, _from: usize) {
+pub(super) fn take_in(state: &mut State, effects: &mut Vec<Effect>) {
     let fs = &state.filter;
     if fs.store.len == 0 && fs.preparing.is_none() && fs.open.is_none() {
         // The filter was never opened: the fields are made when it is.
@@ -1124,7 +1136,7 @@ pub(super) fn take_in(state: &mut State, _from: usize) {
         // One part of INDEX.md: a few thousand entries.
         let part = Part::of_entries(new);
         state.filter.add(Arc::new(part));
-        fields_added(state, from);
+        fields_added(state, from, effects);
     }
 }
 
@@ -1173,6 +1185,8 @@ pub(super) fn submit(state: &mut State, effects: &mut Vec<Effect>) {
         return;
     }
     if filter.is_filtering() && filter.entries.is_empty() {
+        // More entries may match as INDEX.md is read: the first to match opens.
+        filter.open_when_found = state.reading_index;
         state.mode = super::Mode::Typing(super::Typing::new(
             super::Prompt::Filter,
             filter.query.clone(),
@@ -1501,6 +1515,49 @@ mod tests {
         // A longer query still looks at the entries that arrived.
         type_text(&mut state, " the");
         assert_eq!(shown(&state), [5]);
+    }
+
+    #[test]
+    fn enter_with_no_match_yet_while_index_md_is_read_opens_the_first_match_to_arrive() {
+        let mut all = library(NEWS);
+        let rest = all.entries.split_off(2);
+        let mut state = State::new(all, Settings::default(), Keymap::default());
+        state.reading_index = true;
+        update(&mut state, Action::Resize(80, 24));
+        key(&mut state, KeyCode::Char('/'));
+        type_text(&mut state, "kultur");
+        assert!(key(&mut state, KeyCode::Enter).is_empty());
+        assert!(filtering(&state), "nothing matches yet: the prompt stays");
+        let effects = update(
+            &mut state,
+            Action::MoreEntries {
+                title: None,
+                entries: rest,
+                done: true,
+                error: None,
+            },
+        );
+        assert_eq!(effects, [Effect::Load { entry: 3 }]);
+        assert!(state.filter.open.is_none());
+        // Typing on after Enter asks again: a match arriving for a changed query waits.
+        let mut all = library(NEWS);
+        let rest = all.entries.split_off(2);
+        let mut state = State::new(all, Settings::default(), Keymap::default());
+        state.reading_index = true;
+        key(&mut state, KeyCode::Char('/'));
+        type_text(&mut state, "kultu");
+        key(&mut state, KeyCode::Enter);
+        type_text(&mut state, "r");
+        let effects = update(
+            &mut state,
+            Action::MoreEntries {
+                title: None,
+                entries: rest,
+                done: true,
+                error: None,
+            },
+        );
+        assert!(effects.is_empty(), "{effects:?}");
     }
 
     #[test]

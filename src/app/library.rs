@@ -197,7 +197,7 @@ pub(super) fn more_entries(
     let from = state.library.entries.len();
     state.library.entries.extend(entries);
     state.take_in_entries(from);
-    super::filter::take_in(state, from);
+    super::filter::take_in(state, effects);
     state.reading_index = !done;
     if state.to_last_entry && state.screen == super::Screen::Library && state.overlay.is_none() {
         // Follows the end while it arrives (and stops following once it is in).
