@@ -929,7 +929,7 @@ fn fields_added(state: &mut State, from: usize, effects: &mut Vec<Effect>) {
     }
     let open = had.is_none() && filter.open_when_found;
     keep_selection_visible(state);
-    let typing = matches!(&state.mode, super::Mode::Typing(t) if t.prompt == super::Prompt::Filter);
+    let typing = typing_query(state);
     if open && typing {
         // As Enter does, now that something matches.
         state.mode = super::Mode::Normal;
@@ -1072,7 +1072,7 @@ fn show(state: &mut State, pending: Pending, ranked: Ranked, effects: &mut Vec<E
     }
     state.offset = 0;
     keep_selection_visible(state);
-    let typing = matches!(&state.mode, super::Mode::Typing(t) if t.prompt == super::Prompt::Filter);
+    let typing = typing_query(state);
     if pending.open_when_done && typing {
         // As Enter does (the prompt closes, unless nothing matches).
         state.mode = super::Mode::Normal;
@@ -1166,6 +1166,11 @@ pub(super) fn cancel(state: &mut State) {
     }
     state.mode = super::Mode::Normal;
     keep_selection_visible(state);
+}
+
+/// Whether the filter's prompt takes keys (Enter has not closed it).
+fn typing_query(state: &State) -> bool {
+    matches!(&state.mode, super::Mode::Typing(t) if t.prompt == super::Prompt::Filter)
 }
 
 /// Enter: the selected entry opens and the filter closes (as in fzf and helix's pickers);
@@ -1378,7 +1383,7 @@ mod tests {
     }
 
     fn filtering(state: &State) -> bool {
-        matches!(&state.mode, Mode::Typing(t) if t.prompt == Prompt::Filter)
+        super::typing_query(state)
     }
 
     #[test]
@@ -1477,13 +1482,20 @@ mod tests {
         assert_eq!(state.selected, 1);
     }
 
-    #[test]
-    fn entries_arriving_while_filtering_are_filtered_too() {
+    /// The news library while INDEX.md is read: its first two entries shown, the others
+    /// still to come.
+    fn first_two_arrived() -> (State, Vec<Entry>) {
         let mut all = library(NEWS);
         let rest = all.entries.split_off(2);
         let mut state = State::new(all, Settings::default(), Keymap::default());
         state.reading_index = true;
         update(&mut state, Action::Resize(80, 24));
+        (state, rest)
+    }
+
+    #[test]
+    fn entries_arriving_while_filtering_are_filtered_too() {
+        let (mut state, rest) = first_two_arrived();
         key(&mut state, KeyCode::Char('/'));
         type_text(&mut state, "kultur");
         assert_eq!(shown(&state), Vec::<usize>::new());
@@ -1519,11 +1531,7 @@ mod tests {
 
     #[test]
     fn enter_with_no_match_yet_while_index_md_is_read_opens_the_first_match_to_arrive() {
-        let mut all = library(NEWS);
-        let rest = all.entries.split_off(2);
-        let mut state = State::new(all, Settings::default(), Keymap::default());
-        state.reading_index = true;
-        update(&mut state, Action::Resize(80, 24));
+        let (mut state, rest) = first_two_arrived();
         key(&mut state, KeyCode::Char('/'));
         type_text(&mut state, "kultur");
         assert!(key(&mut state, KeyCode::Enter).is_empty());
@@ -1540,10 +1548,7 @@ mod tests {
         assert_eq!(effects, [Effect::Load { entry: 3 }]);
         assert!(state.filter.open.is_none());
         // Typing on after Enter asks again: a match arriving for a changed query waits.
-        let mut all = library(NEWS);
-        let rest = all.entries.split_off(2);
-        let mut state = State::new(all, Settings::default(), Keymap::default());
-        state.reading_index = true;
+        let (mut state, rest) = first_two_arrived();
         key(&mut state, KeyCode::Char('/'));
         type_text(&mut state, "kultu");
         key(&mut state, KeyCode::Enter);
