@@ -320,6 +320,67 @@ fn a_bookmark_far_into_a_loading_file_opens_at_its_text() {
     assert_eq!(reader(&state).anchor().block, block);
 }
 
+#[test]
+fn a_library_hit_far_into_a_loading_file_opens_at_its_text() {
+    let text = article(3 << 20);
+    let whole = in_order(&text, "buch.txt");
+    let query =
+        crate::search::Query::new("Absatz 18000 erzählt", Default::default()).expect("a query");
+    let hits = crate::search::library::hits_in(&whole, &query, 0);
+    let [hit] = &hits[..] else {
+        panic!("one hit: {hits:?}")
+    };
+    assert!(hit.block > whole.block_count() * 4 / 5, "far in: {hit:?}");
+    assert!(hit.place.is_some(), "a large article's hit knows its byte");
+    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    update(&mut state, Action::Resize(80, 24));
+    update(&mut state, Action::Command(Command::Open));
+    // What Enter on the hit in the results does (see `results::open_selected`).
+    state.open_search = Some(results::OpenSearch::at(
+        0,
+        Some(hit),
+        "Absatz 18000 erzählt".into(),
+        false,
+    ));
+    let (doc, loader) = open(&text, "buch.txt");
+    let mut loader = loader.expect("read in pieces");
+    let effects = update(
+        &mut state,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(Arc::new(doc)),
+        },
+    );
+    read_ahead(&mut state, &effects, &text, "buch.txt");
+    let wanted = whole.block(hit.block).text;
+    assert_eq!(top_text(&state), wanted, "at the hit's text at once");
+    assert!(reader(&state).provisional());
+    // Its matches are places in the whole article: the search waits for it.
+    assert!(reader(&state).find.is_none());
+    let mut effects = Vec::new();
+    loop {
+        let (done, more) = more(&mut state, &mut loader);
+        effects.extend(more);
+        if done {
+            break;
+        }
+    }
+    assert!(!reader(&state).provisional());
+    assert_eq!(top_text(&state), wanted);
+    let job = super::tests::search_job(effects);
+    super::tests::run_search(&mut state, &job, 500);
+    let find = reader(&state)
+        .find
+        .as_ref()
+        .expect("the search, on in the article");
+    let current = find.current.expect("at a match");
+    assert_eq!(
+        (current.start.block, current.start.offset),
+        (hit.block, hit.offset)
+    );
+    assert_eq!(top_text(&state), wanted, "the view stays at the match");
+}
+
 /// Lines of Markdown for the property test: paragraphs, headings, fences with blank lines
 /// inside, tables, lists.
 fn markdown_block() -> impl Strategy<Value = String> {

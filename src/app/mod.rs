@@ -653,6 +653,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                         remember_position(state, key, &mut effects);
                     }
                 }
+                start_open_search(state, &mut effects);
                 if let Some(error) = error {
                     state.flash = Some(format!("the rest could not be read: {error}"));
                 }
@@ -1194,13 +1195,7 @@ fn loaded(
                 .take()
                 .filter(|(doc, _)| *doc == key)
                 .map(|(_, anchor)| anchor)
-                .or_else(|| {
-                    search.as_ref().map(|s| crate::anchor::Anchor {
-                        block: s.place.block,
-                        offset: s.place.offset,
-                        ..Default::default()
-                    })
-                });
+                .or_else(|| search.as_ref().map(|s| s.anchor.clone()));
             if let Some(saved) = state.saved_docs.get(&key) {
                 let legacy = saved.section_keys < crate::store::SECTION_KEYS;
                 reader.adopt_read_marks(&saved.read_sections, legacy);
@@ -1220,7 +1215,11 @@ fn loaded(
             // Stepped here past entries that cannot be opened: they are named.
             state.flash = state.browse.after_open.take();
             if let Some(search) = search {
-                find::start_at(state, search.text, search.regex, search.place, effects);
+                // A match far into a loading article: its text is read there and shown
+                // first; the search starts once the article is read that far (its
+                // matches are places in the whole article).
+                state.open_search = Some(search);
+                start_open_search(state, effects);
             }
             links::arrived(state);
             remember_position(state, key.clone(), effects);
@@ -1231,6 +1230,37 @@ fn loaded(
             }))));
         }
     }
+}
+
+/// Starts the search an article was opened with from the library-wide results, at its
+/// match, once the reader is there in the whole article: at once if the match is read,
+/// else once a window shown there (or the article read in order) has caught up. Waits while
+/// the reader waits for the match's place or shows a window.
+fn start_open_search(state: &mut State, effects: &mut Vec<Effect>) {
+    let Some(reader) = state.reader.as_ref() else {
+        return;
+    };
+    let Some(search) = state.open_search.as_ref() else {
+        return;
+    };
+    if search.entry != reader.entry {
+        return;
+    }
+    if reader.pending.is_some() || reader.provisional() {
+        return;
+    }
+    let Some(search) = state.open_search.take() else {
+        return;
+    };
+    // Moved on from the match while it was read ahead: the search goes on from there.
+    let here = reader.anchor();
+    let at_match = here.block == search.place.block && here.offset == search.place.offset;
+    let place = if at_match {
+        search.place
+    } else {
+        reader.top_place()
+    };
+    find::start_at(state, search.text, search.regex, place, effects);
 }
 
 /// What a search or bookmark asked for in a window says (see [`Reader::provisional`]); it
@@ -1379,6 +1409,9 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
             let key = reader.key.clone();
             let entry = reader.entry;
             state.back.clear();
+            // A match or a section the article still waited for is left with it.
+            state.open_search = None;
+            state.open_fragment = None;
             // The article stays the "last open" one: quitting from the library and
             // starting again tomorrow reopens it (`--fresh` starts at the library).
             remember_position(state, key, effects);

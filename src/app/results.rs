@@ -401,17 +401,10 @@ pub fn open_selected(state: &mut State, selected: usize, offset: usize, effects:
     let Some((entry, hit)) = results.hit_of(selected) else {
         return;
     };
-    let place = hit.map_or(Place::default(), |h| Place {
-        block: h.block,
-        offset: h.offset,
-    });
+    let regex = results.regex && !results.text.starts_with(super::find::REGEX_PREFIX);
+    let open = OpenSearch::at(entry, hit, results.text.clone(), regex);
     results.opened = Some((entry, selected, offset));
-    state.open_search = Some(OpenSearch {
-        entry,
-        text: results.text.clone(),
-        regex: results.regex && !results.text.starts_with(super::find::REGEX_PREFIX),
-        place,
-    });
+    state.open_search = Some(open);
     super::open_entry(state, entry, effects);
 }
 
@@ -422,6 +415,37 @@ pub struct OpenSearch {
     pub text: String,
     pub regex: bool,
     pub place: Place,
+    /// The match's place as a content anchor (with its byte in a large article).
+    pub anchor: crate::anchor::Anchor,
+}
+
+impl OpenSearch {
+    /// Entry `entry` opened at `hit` (at its top without one) of a search for `text`.
+    pub fn at(entry: usize, hit: Option<&LibraryHit>, text: String, regex: bool) -> OpenSearch {
+        let place = hit.map_or(Place::default(), |h| Place {
+            block: h.block,
+            offset: h.offset,
+        });
+        // Far into a large article, the hit's text is found by its byte and fingerprint,
+        // read there while the article is still loading (see `Reader::pending_jump`).
+        let (byte, fingerprint) = hit
+            .and_then(|h| h.place.clone())
+            .map_or((None, String::new()), |(byte, print)| (Some(byte), print));
+        let anchor = crate::anchor::Anchor {
+            block: place.block,
+            offset: place.offset,
+            byte,
+            fingerprint,
+            ..Default::default()
+        };
+        OpenSearch {
+            entry,
+            text,
+            regex,
+            place,
+            anchor,
+        }
+    }
 }
 
 /// Back from an article: if it was opened from the results, the list shows again where it

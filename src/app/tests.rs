@@ -1046,7 +1046,7 @@ fn a_loading_article_is_searched_as_far_as_it_arrived_and_on_as_pieces_come() {
 }
 
 /// Does what the search worker does, a chunk of `chunk` blocks at a time.
-fn run_search(state: &mut State, job: &find::SearchJob, chunk: usize) {
+pub(super) fn run_search(state: &mut State, job: &find::SearchJob, chunk: usize) {
     let count = job.doc.block_count();
     for part in [job.from..count, 0..job.from] {
         let mut start = part.start;
@@ -1069,7 +1069,7 @@ fn run_search(state: &mut State, job: &find::SearchJob, chunk: usize) {
 }
 
 /// The last search asked for (each character typed asks for one).
-fn search_job(effects: Vec<Effect>) -> Box<find::SearchJob> {
+pub(super) fn search_job(effects: Vec<Effect>) -> Box<find::SearchJob> {
     effects
         .into_iter()
         .rev()

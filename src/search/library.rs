@@ -146,6 +146,11 @@ pub struct LibraryHit {
     /// Where the match starts: block and byte offset in the article.
     pub block: usize,
     pub offset: usize,
+    /// Where the match's block is in the file of a large article, with the block's
+    /// fingerprint (see [`crate::anchor::Anchor`]): opening the hit while the article is
+    /// still loading reads the text there at once. None for an article read whole.
+    #[serde(skip)]
+    pub place: Option<(u64, String)>,
 }
 
 /// Characters of context shown either side of a match in a snippet.
@@ -182,6 +187,9 @@ fn library_hit(
         matched,
         block: hit.start.block,
         offset: hit.start.offset,
+        place: doc
+            .byte_at(hit.start.block, hit.start.offset)
+            .map(|byte| (byte, block.fingerprint())),
     }
 }
 
