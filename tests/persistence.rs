@@ -73,6 +73,7 @@ fn perform(state: &mut State, store: &mut Store, effects: Vec<Effect>) {
             | Effect::Redraw
             | Effect::OpenLibrary { .. }
             | Effect::Search(_)
+            | Effect::Seek { .. }
             | Effect::StopSearch
             | Effect::SearchLibrary(_)
             | Effect::StopSearchLibrary

@@ -381,6 +381,125 @@ fn a_library_hit_far_into_a_loading_file_opens_at_its_text() {
     assert_eq!(top_text(&state), wanted, "the view stays at the match");
 }
 
+/// A book whose parts have chapters of the same names: `KAPITEL 7` is in each part.
+fn parts() -> String {
+    let mut text = String::from("Ein Buch in Teilen\n\n");
+    for part in 1..=4 {
+        text.push_str(&format!("TEIL {part}\n\n"));
+        for chapter in 1..=40 {
+            text.push_str(&format!("KAPITEL {chapter}\n\n"));
+            for i in 0..120 {
+                text.push_str(&format!(
+                    "Im Teil {part}, Kapitel {chapter}, erzählt Absatz {i} von der Donaudampfschifffahrtsgesellschaft.\n\n"
+                ));
+            }
+        }
+    }
+    text
+}
+
+/// Opens `text` at the section `fragment`, as `blatt FILE#fragment` does: the effects
+/// of the load, and the loader of the rest.
+fn opened_at(text: &str, fragment: &str) -> (State, Loader, Vec<Effect>) {
+    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    update(&mut state, Action::Resize(80, 24));
+    let effects = state.open_deep(0, Some(links::Deep::Fragment(fragment.into())));
+    assert_eq!(effects, [Effect::Load { entry: 0 }]);
+    let (doc, loader) = open(text, "buch.txt");
+    let effects = update(
+        &mut state,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(Arc::new(doc)),
+        },
+    );
+    (state, loader.expect("read in pieces"), effects)
+}
+
+/// Reads the rest in, the effects of each piece.
+fn read_rest(state: &mut State, loader: &mut Loader) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    loop {
+        let (done, more) = more(state, loader);
+        effects.extend(more);
+        if done {
+            return effects;
+        }
+    }
+}
+
+#[test]
+fn a_deep_link_far_into_a_loading_file_shows_its_section_at_once() {
+    let text = parts();
+    let (mut state, mut loader, effects) = opened_at(&text, "kapitel-7-3");
+    assert!(
+        effects.contains(&Effect::Seek {
+            entry: 0,
+            fragment: "kapitel-7-3".into()
+        }),
+        "{effects:?}"
+    );
+    // What the runtime's scan finds (see `workers::seek_section`).
+    let byte = crate::document::seek::guess(text.as_bytes(), "kapitel-7-3").expect("reads");
+    let part_four = text.find("TEIL 4").expect("part 4") as u64;
+    assert!(byte.is_some_and(|b| b > part_four), "{byte:?}");
+    let effects = update(
+        &mut state,
+        Action::Sought {
+            entry: 0,
+            fragment: "kapitel-7-3".into(),
+            byte,
+        },
+    );
+    read_ahead(&mut state, &effects, &text, "buch.txt");
+    assert!(reader(&state).provisional());
+    assert_eq!(top_text(&state), "KAPITEL 7", "the section at once");
+    // Read on in it meanwhile: the place stays once the whole article is in.
+    update(&mut state, Action::Command(Command::Down));
+    let shown = top_text(&state);
+    read_rest(&mut state, &mut loader);
+    assert!(!reader(&state).provisional());
+    assert_eq!(state.open_fragment, None);
+    assert_eq!(top_text(&state), shown);
+    let whole = in_order(&text, "buch.txt");
+    let (block, _) = whole.fragment("kapitel-7-3").expect("the section");
+    let at = reader(&state).anchor().block;
+    assert_eq!(
+        whole.section_of(at),
+        whole.section_of(block),
+        "in that section"
+    );
+}
+
+#[test]
+fn a_wrong_guess_for_a_deep_link_is_put_right_once_the_article_is_read_there() {
+    let text = parts();
+    let (mut state, mut loader, _) = opened_at(&text, "kapitel-7-3");
+    // A scan misled (by a line that looked like the heading): part 3's chapter 7.
+    let wrong = text.match_indices("KAPITEL 7\n").nth(2).expect("three").0 as u64;
+    let effects = update(
+        &mut state,
+        Action::Sought {
+            entry: 0,
+            fragment: "kapitel-7-3".into(),
+            byte: Some(wrong),
+        },
+    );
+    read_ahead(&mut state, &effects, &text, "buch.txt");
+    assert!(reader(&state).provisional());
+    assert_eq!(top_text(&state), "KAPITEL 7");
+    read_rest(&mut state, &mut loader);
+    let whole = in_order(&text, "buch.txt");
+    let (block, _) = whole.fragment("kapitel-7-3").expect("the section");
+    assert_eq!(
+        reader(&state).anchor().block,
+        block,
+        "the section the link names"
+    );
+    assert_eq!(top_text(&state), "KAPITEL 7");
+    assert_eq!(state.open_fragment, None);
+}
+
 /// Lines of Markdown for the property test: paragraphs, headings, fences with blank lines
 /// inside, tables, lists.
 fn markdown_block() -> impl Strategy<Value = String> {

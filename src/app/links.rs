@@ -471,6 +471,7 @@ fn follow_local(
     state.open_fragment = fragment
         .filter(|f| !f.is_empty())
         .map(|f| (entry, Deep::Fragment(f)));
+    state.fragment_guessed = false;
     super::open_entry(state, entry, effects);
 }
 
@@ -530,7 +531,12 @@ pub fn arrived(state: &mut State) {
     if entry != reader.entry {
         return;
     }
-    let doc = Arc::clone(&reader.doc);
+    // Shown where the file seemed to have it: checked once the whole article is there.
+    if state.fragment_guessed && reader.provisional() {
+        return;
+    }
+    // The article read in order: a window shown has only its own sections.
+    let doc = Arc::clone(reader.main_doc());
     let place = match &deep {
         Deep::Fragment(fragment) => doc.fragment(fragment),
         Deep::Section(n) => n
@@ -541,11 +547,17 @@ pub fn arrived(state: &mut State) {
     match place {
         Some((block, offset)) => {
             state.open_fragment = None;
+            let guessed = std::mem::take(&mut state.fragment_guessed);
+            // The guess was right: the reader is in that section, maybe read on in it.
+            if guessed && doc.section_of(reader.anchor().block) == doc.section_of(block) {
+                return;
+            }
             reader.reopen_at(&Anchor::at(&doc, block, offset));
         }
         None if !doc.complete => {}
         None => {
             state.open_fragment = None;
+            state.fragment_guessed = false;
             reader.to_top();
             let lines = match &deep {
                 Deep::Fragment(fragment) => not_found(&doc, fragment),
@@ -560,12 +572,48 @@ pub fn arrived(state: &mut State) {
     }
 }
 
+/// The section a link names is not in the part of a large article read so far: its file
+/// is scanned for where it may start (see [`crate::document::seek`]).
+pub fn seek(state: &mut State, effects: &mut Vec<Effect>) {
+    let (Some(reader), Some((entry, Deep::Fragment(fragment)))) =
+        (state.reader.as_ref(), state.open_fragment.as_ref())
+    else {
+        return;
+    };
+    if *entry == reader.entry && reader.loading() {
+        effects.push(Effect::Seek {
+            entry: *entry,
+            fragment: fragment.clone(),
+        });
+    }
+}
+
+/// Where the section a link names may start: the text there is read and shown at once, if
+/// the reader still waits for that section far into the article (see [`seek`]).
+pub fn sought(
+    state: &mut State,
+    entry: usize,
+    fragment: &str,
+    byte: Option<u64>,
+    effects: &mut Vec<Effect>,
+) {
+    let waits = matches!(&state.open_fragment, Some((e, Deep::Fragment(f))) if *e == entry && f == fragment);
+    let Some(reader) = state.reader.as_ref().filter(|r| r.entry == entry && waits) else {
+        return;
+    };
+    if let Some(jump) = byte.and_then(|byte| reader.byte_jump(byte)) {
+        state.fragment_guessed = true;
+        effects.push(Effect::ReadAhead { entry, jump });
+    }
+}
+
 impl State {
     /// Opens entry `entry` at `deep` (the command line's `ARTICLE#slug`, `--section N`,
     /// `--open ENTRY`).
     pub fn open_deep(&mut self, entry: usize, deep: Option<Deep>) -> Vec<Effect> {
         let mut effects = Vec::new();
         self.open_fragment = deep.map(|d| (entry, d));
+        self.fragment_guessed = false;
         super::open_entry(self, entry, &mut effects);
         effects
     }

@@ -191,6 +191,9 @@ pub struct State {
     pub links: Vec<links::Listed>,
     /// An article being opened at a place in it (by a link, or from the command line).
     pub open_fragment: Option<(usize, links::Deep)>,
+    /// A window was shown where the file seemed to have that section (see
+    /// [`crate::document::seek`]): once the whole article is read there, it is checked.
+    pub fragment_guessed: bool,
     /// The library list's view and what it hides, its counts, stepping between articles.
     pub browse: browse::Browse,
 }
@@ -271,6 +274,13 @@ pub enum Action {
         reading: bool,
         then: Box<Bookmark>,
     },
+    /// Where the section `fragment` of entry `entry`'s article may start in its file (see
+    /// [`Effect::Seek`]).
+    Sought {
+        entry: usize,
+        fragment: String,
+        byte: Option<u64>,
+    },
     /// A window of a loading article, read for a jump far into it (see [`Effect::ReadAhead`]).
     Ahead {
         entry: usize,
@@ -340,6 +350,12 @@ pub enum Effect {
     ReadAhead {
         entry: usize,
         jump: Jump,
+    },
+    /// Scan this entry's file for where the section `fragment` names may start (see
+    /// [`crate::document::seek`]), then send [`Action::Sought`].
+    Seek {
+        entry: usize,
+        fragment: String,
     },
     /// Check these entries' links now (they are on screen or being opened), then send
     /// [`Action::Checked`].
@@ -441,6 +457,7 @@ impl State {
             back: Vec::new(),
             links: Vec::new(),
             open_fragment: None,
+            fragment_guessed: false,
             browse,
         };
         state.take_in_entries(0);
@@ -697,6 +714,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             browse::docs_changed(state);
             overlay::clamp(state);
         }
+        Action::Sought {
+            entry,
+            fragment,
+            byte,
+        } => links::sought(state, entry, &fragment, byte, &mut effects),
         Action::Ahead {
             entry,
             jump,
@@ -1222,6 +1244,7 @@ fn loaded(
                 start_open_search(state, effects);
             }
             links::arrived(state);
+            links::seek(state, effects);
             remember_position(state, key.clone(), effects);
             effects.push(store_op(Op::SetLastOpen(Some(crate::store::LastOpen {
                 doc: key,

@@ -12,6 +12,7 @@ pub(crate) mod html;
 pub mod markdown;
 pub mod plain;
 pub mod sanitize;
+pub mod seek;
 pub mod stream;
 pub mod window;
 
@@ -1086,6 +1087,12 @@ impl Document {
     /// Bytes of the file read into blocks so far (0 for an article read at once).
     pub fn source_end(&self) -> u64 {
         self.sources.last().map_or(0, |s| s.1)
+    }
+
+    /// Where in the file the text read into blocks starts (0 but for a window, see
+    /// [`window`]).
+    pub fn source_start(&self) -> u64 {
+        self.sources.first().map_or(0, |s| s.1)
     }
 
     /// Where the text of a position (`offset` bytes into `block`) is in the file of a large

@@ -564,6 +564,22 @@ impl Loop {
                         queue.extend(update(state, Action::Notice(format!("not copied: {e}"))));
                     }
                 }
+                Effect::Seek { entry, fragment } => {
+                    let path = state
+                        .library
+                        .entries
+                        .get(entry)
+                        .and_then(|e| match &e.target {
+                            crate::library::Target::File(path) => Some(path.clone()),
+                            _ => None,
+                        });
+                    if let Some(path) = path {
+                        let outbox =
+                            Outbox::new(self.sender.clone(), Source::Loader(self.load), None);
+                        // No thread: the link waits for the article, as without the scan.
+                        let _ = workers::seek_section(path, entry, fragment, outbox);
+                    }
+                }
                 Effect::Check { entries } => {
                     queue.extend(update(state, check_entries(state, &entries)));
                 }

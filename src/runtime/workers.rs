@@ -216,6 +216,28 @@ pub fn read_article(mut loader: Loader, entry: usize, outbox: Outbox) -> Result<
     })
 }
 
+/// Scans the file of a large article still loading for where the section `fragment` may
+/// start (see [`crate::document::seek`]) on its own thread, and sends [`Action::Sought`].
+pub fn seek_section(
+    path: std::path::PathBuf,
+    entry: usize,
+    fragment: String,
+    outbox: Outbox,
+) -> Result<(), String> {
+    spawn("seek", move || {
+        // Not found or not readable: the link waits for the article, as without the scan.
+        let byte = std::fs::File::open(&path)
+            .and_then(|file| crate::document::seek::guess(file, &fragment))
+            .ok()
+            .flatten();
+        outbox.send(Action::Sought {
+            entry,
+            fragment,
+            byte,
+        });
+    })
+}
+
 /// Text searched for the first message of a search worker: small, so that the first match
 /// after the top of the screen shows within a frame; each message after covers twice as
 /// much, up to [`SEARCH_CHUNK_MAX`].

@@ -98,6 +98,22 @@ impl Reader {
         (self.find.is_none() && self.waiting.is_empty()).then_some(Jump::Byte(byte))
     }
 
+    /// The window to read for a line at byte `byte` of the file found before the article
+    /// is read there (the heading of a section a link names): read with some text before
+    /// it, as a saved place is, and shown from that line. None if that part is read.
+    pub fn byte_jump(&self, byte: u64) -> Option<Jump> {
+        (self.loading()
+            && byte >= self.main_doc().source_end()
+            && self.find.is_none()
+            && self.waiting.is_empty())
+        .then(|| {
+            Jump::Anchor(Box::new(Anchor {
+                byte: Some(byte),
+                ..Anchor::default()
+            }))
+        })
+    }
+
     /// Puts the start of `block` at the top.
     fn go_to_block(&mut self, block: usize) {
         self.pending = None;
@@ -263,7 +279,16 @@ impl Reader {
 /// The saved place in a window: the block with its text nearest to where it was.
 fn find_in(doc: &Document, anchor: &Anchor) -> Option<(usize, usize)> {
     if anchor.fingerprint.is_empty() {
-        return None;
+        // A heading's line known only by where it is in the file (see
+        // `Reader::byte_jump`): the byte of a block is an estimate, so the heading next to
+        // the block there.
+        let near = anchor
+            .byte
+            .filter(|&byte| byte >= doc.source_start())
+            .and_then(|byte| doc.block_at_byte(byte))?;
+        let heading =
+            (near..(near + 3).min(doc.block_count())).find(|&b| doc.block(b).is_heading());
+        return Some((heading.unwrap_or(near), 0));
     }
     let near = anchor
         .byte
