@@ -434,8 +434,12 @@ impl Loop {
         while let Some(effect) = queue.pop_front() {
             match effect {
                 Effect::Load { entry } => {
-                    // Show "opening…" before a long read.
-                    self.draw(term, state, runtime)?;
+                    // Show "opening…" before a long read; but not as the first frame of
+                    // all, when blatt starts in the article: the library would flash up
+                    // for the few milliseconds the start of the article takes.
+                    if self.shown {
+                        self.draw(term, state, runtime)?;
+                    }
                     match start_load(state, entry, runtime.read_cap) {
                         Ok((doc, loader)) => {
                             // Stop reading the article before, if it was still being read:
