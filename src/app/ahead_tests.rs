@@ -381,6 +381,55 @@ fn a_library_hit_far_into_a_loading_file_opens_at_its_text() {
     assert_eq!(top_text(&state), wanted, "the view stays at the match");
 }
 
+#[test]
+fn a_search_typed_while_the_article_loads_goes_to_a_match_that_comes_later() {
+    let text = article(3 << 20);
+    let (mut state, loader, _) = opened(&text, "buch.txt");
+    let mut loader = loader.expect("read in pieces");
+    for c in "/Absatz 18000 ".chars() {
+        update(&mut state, typed(c));
+    }
+    update(
+        &mut state,
+        Action::Key(KeyEvent::new_with_kind(
+            KeyCode::Enter,
+            KeyModifiers::NONE,
+            KeyEventKind::Press,
+        )),
+    );
+    // Not in the part read yet: no verdict while more is to come.
+    let status = |state: &State| {
+        let r = reader(state);
+        r.find
+            .as_ref()
+            .and_then(|f| f.status(r))
+            .unwrap_or_default()
+    };
+    assert_eq!(state.flash, None, "no 'no match' while the article loads");
+    assert_eq!(
+        status(&state),
+        "no match yet · searching on as the article loads"
+    );
+    let effects = read_rest(&mut state, &mut loader);
+    // A worker may have been asked to search a piece that came while it was busy.
+    if let Some(job) = effects.iter().rev().find_map(|e| match e {
+        Effect::Search(job) => Some(job),
+        _ => None,
+    }) {
+        super::tests::run_search(&mut state, job, 500);
+    }
+    assert!(
+        top_text(&state).starts_with("Absatz 18000 "),
+        "at the match once it came: {}",
+        top_text(&state)
+    );
+    assert!(
+        status(&state).starts_with("match 1/1 "),
+        "{}",
+        status(&state)
+    );
+}
+
 /// A book whose parts have chapters of the same names: `KAPITEL 7` is in each part.
 fn parts() -> String {
     let mut text = String::from("Ein Buch in Teilen\n\n");

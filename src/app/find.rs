@@ -93,10 +93,11 @@ impl Find {
         }
     }
 
-    /// Whether no more matches will come: the whole document (as far as it has arrived)
-    /// has been searched, or the search was stopped.
-    pub fn done(&self, doc: &Document) -> bool {
-        self.stopped || self.complete(doc)
+    /// Whether no more matches will come at all: the whole article is in and searched, or
+    /// the search was stopped. (While an article loads, all of it that has arrived
+    /// may be searched, and matches still come with its next piece.)
+    pub fn finished(&self, doc: &Document) -> bool {
+        self.stopped || (doc.complete && self.complete(doc))
     }
 
     /// Whether the whole document (as far as it has arrived) has been searched.
@@ -139,10 +140,12 @@ impl Find {
     pub fn status(&self, reader: &super::Reader) -> Option<String> {
         self.query.as_ref()?;
         let doc = &reader.doc;
-        let done = self.done(doc);
+        let done = self.finished(doc);
         let complete = self.complete(doc);
-        let total = format!("{}{}", self.hits.len(), if complete { "" } else { "+" });
-        let searching = if complete {
+        let total = format!("{}{}", self.hits.len(), if done { "" } else { "+" });
+        let searching = if complete && !done {
+            " · searching on as the article loads".to_string()
+        } else if complete {
             String::new()
         } else if self.full {
             format!(
@@ -172,6 +175,9 @@ impl Find {
                 )
             }
             _ if self.hits.is_empty() && done => format!("no match for {}", self.shown()),
+            _ if self.hits.is_empty() && complete => {
+                "no match yet · searching on as the article loads".to_string()
+            }
             _ if self.hits.is_empty() => format!("searching {}%…", self.searched_percent(doc)),
             _ => format!(
                 "{total} {}{searching}",
@@ -464,14 +470,16 @@ fn settle(state: &mut State) {
         return;
     };
     let at = find.hits.partition_point(|h| h.start < seek);
-    let ahead_done = find.ahead >= reader.doc.block_count();
+    // Searched to the end, and no more of the article to come: a match after the place
+    // may still arrive with the next piece while it loads.
+    let ahead_done = find.ahead >= reader.doc.block_count() && reader.doc.complete;
     let target = match find.hits.get(at) {
         Some(hit) => *hit,
-        None if ahead_done => match find.hits.first() {
+        None if ahead_done || find.stopped => match find.hits.first() {
             // Nothing after the place: the first match, from the top.
             Some(hit) => *hit,
             None => {
-                if find.done(&reader.doc) {
+                if find.finished(&reader.doc) {
                     find.seek = None;
                 }
                 return;
@@ -502,7 +510,7 @@ pub fn submit(state: &mut State, typing: Typing, effects: &mut Vec<Effect>) {
         return;
     }
     find.origin = None;
-    if find.current.is_none() && find.done(&reader.doc) && find.hits.is_empty() {
+    if find.current.is_none() && find.finished(&reader.doc) && find.hits.is_empty() {
         state.flash = Some(format!("no match for {}", find.shown()));
     }
 }
@@ -565,7 +573,7 @@ pub fn step(state: &mut State, forward: bool, count: usize) {
         ));
         return;
     };
-    let done = find.done(&reader.doc);
+    let done = find.finished(&reader.doc);
     if find.hits.is_empty() {
         state.flash = Some(if done {
             format!("no match for {}", find.shown())
