@@ -518,21 +518,107 @@ fn bullet_item(line: &[u8]) -> bool {
 }
 
 /// The first line start at or after `from` (and after `start`) before a bullet item (see
-/// [`bullet_item`]), if any.
+/// [`bullet_item`]) or before the next item of an ordered list (see [`Lists`]), if any.
 fn next_bullet(bytes: &[u8], start: usize, from: usize) -> Option<usize> {
-    let mut at = from.max(start + 1);
-    // To the start of a line.
-    if bytes.get(at - 1) != Some(&b'\n') {
-        at = memchr::memchr(b'\n', &bytes[at..]).map(|i| at + i + 1)?;
-    }
+    let from = from.max(start + 1);
+    let mut lists = Lists::default();
+    let mut at = start;
     while at < bytes.len() {
         let end = cuts::line_end(bytes, at).0;
-        if bullet_item(&bytes[at..end]) {
+        let line = &bytes[at..end];
+        let sibling = lists.take(line);
+        if at >= from && (bullet_item(line) || sibling) {
             return Some(at);
         }
         at = memchr::memchr(b'\n', &bytes[at..]).map(|i| at + i + 1)?;
     }
     None
+}
+
+/// What the lines of a part so far tell of the ordered list they are in, read line by line
+/// from the part's start (where no block is open, or a bullet list goes on): an item of an
+/// ordered list may end a part only as the next item of a list already begun (its number
+/// then does not matter), never where it could go on with a paragraph (an ordered list that
+/// does not start at 1 cannot interrupt one). Where a line leaves a doubt, the list is
+/// taken as ended and a paragraph as open: a part then only ends later.
+#[derive(Default)]
+struct Lists {
+    /// The delimiter (`.` or `)`) of the ordered list the lines are in, and the column its
+    /// last item's text starts at (where the lines of that item are indented to).
+    ordered: Option<(u8, usize)>,
+    /// A paragraph outside the list may be open.
+    paragraph: bool,
+}
+
+impl Lists {
+    /// Takes in the next line; true if it is the next item of the ordered list begun.
+    fn take(&mut self, line: &[u8]) -> bool {
+        if line.trim_ascii().is_empty() {
+            self.paragraph = false;
+            return false;
+        }
+        let indent = columns(line);
+        if indent > 0 {
+            // The item's own text, or (less indented) what may end the list.
+            if self.ordered.is_none_or(|(_, text)| indent < text) {
+                self.ordered = None;
+                self.paragraph = true;
+            }
+            return false;
+        }
+        if let Some((delimiter, number, text)) = ordered_item(line) {
+            if self.ordered.is_some_and(|(d, _)| d == delimiter) {
+                self.ordered = Some((delimiter, text));
+                return true;
+            }
+            if self.paragraph && number != 1 {
+                // The paragraph goes on.
+                self.ordered = None;
+                return false;
+            }
+            self.ordered = Some((delimiter, text));
+            self.paragraph = false;
+            return false;
+        }
+        self.ordered = None;
+        self.paragraph =
+            !(bullet_item(line) || line.starts_with(b"# ") || line.starts_with(b"## "));
+        false
+    }
+}
+
+/// The columns of white space a line starts with (a tab to the next multiple of 4).
+fn columns(line: &[u8]) -> usize {
+    let mut column = 0;
+    for &b in line {
+        match b {
+            b' ' => column += 1,
+            b'\t' => column = (column / 4 + 1) * 4,
+            _ => break,
+        }
+    }
+    column
+}
+
+/// An ordered list item in the first column with text (`12. text`, `3) text`): its
+/// delimiter, its number and the column its text starts at.
+fn ordered_item(line: &[u8]) -> Option<(u8, u32, usize)> {
+    let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
+    if !(1..=9).contains(&digits) {
+        return None;
+    }
+    let number = std::str::from_utf8(&line[..digits]).ok()?.parse().ok()?;
+    let [delimiter @ (b'.' | b')'), rest @ ..] = &line[digits..] else {
+        return None;
+    };
+    let spaces = columns(rest);
+    if spaces == 0 || rest.trim_ascii().is_empty() || rest.contains(&b'\t') {
+        // No item, or one whose columns depend on tabs: left alone.
+        return None;
+    }
+    // Five spaces or more: one belongs to the marker, the rest to indented code.
+    let text = digits + 1 + if spaces > 4 { 1 } else { spaces };
+    Some((*delimiter, number, text))
 }
 
 /// The number of line breaks in `bytes`, counted as [`LineIndex`] counts them.
@@ -948,6 +1034,23 @@ mod tests {
         let (parsed, count) = in_parts(md, 1);
         assert_eq!(parsed, parse_index(md));
         assert_eq!(count, 3);
+        // An ordered list: before each of its items after the first.
+        let md = "1. [A](a.txt) x\n2. [B](b.txt)\n\n   more about B\n3) [C](c.txt)\n4) [D](d.txt) y\n10. [E](e.txt)\n";
+        let (parsed, count) = in_parts(md, 1);
+        assert_eq!(parsed, parse_index(md));
+        assert_eq!(parsed.entries.len(), 5);
+        assert_eq!(
+            count, 3,
+            "cut before 2. and 4), not where the delimiter changes"
+        );
+        // After a bullet item or a paragraph, `2.` goes on with the text before it.
+        for md in [
+            "- [A](a.txt) x\n2. [B](b.txt)\n",
+            "1. [A](a.txt)\n\nProse\n2. [B](b.txt)\n",
+        ] {
+            let (parsed, _) = in_parts(md, 1);
+            assert_eq!(parsed, parse_index(md), "{md:?}");
+        }
         // A number that cannot start a list continues the item's paragraph; a thematic
         // break is no item.
         let md = "- [A](a.txt) x\n2023. was a year\n- - -\n- [B](b.txt)\n";
@@ -1028,9 +1131,9 @@ mod tests {
 
     #[test]
     fn a_part_longer_than_allowed_is_not_parsed() {
-        // Parts: the title with the ordered list (34 bytes: no cut before `1.` or `2.`), the
-        // heading, the bullet list.
-        let md = "# T\n\n1. [A](a.txt)\n2. [B](b.txt)\n\n## G\n\n- [C](c.txt)\n";
+        // Parts: the title with the two ordered lists (34 bytes: no cut before `1.`, nor
+        // before `1)`, which starts another list), the heading, the bullet list.
+        let md = "# T\n\n1. [A](a.txt)\n1) [B](b.txt)\n\n## G\n\n- [C](c.txt)\n";
         let mut parts = IndexParts::new(md.to_owned());
         assert_eq!(parts.next_part_within(1, 33), None);
         assert_eq!(parts.remaining(), md.len());
@@ -1087,7 +1190,7 @@ mod tests {
                 "\t- [E](e.txt)", "<pre>", "</pre>", "<script>", "</script>", "<?x", "?>",
                 "<![CDATA[", "]]>", "<!X", ">", "#tag", "#", "    - [F](f.txt)", "[G](g.txt)",
                 "Term — [H](h.txt)", "  ```", "   <!--", "+ [I](i.txt)",
-                "2. [N](n.txt)", "2023. x", "- - -", "* * *", "-\tx", "  > q", "  ---",
+                "2. [N](n.txt)", "3) [O](o.txt)", "1) [P](p.txt)", "2023. x", "- - -", "* * *", "-\tx", "  > q", "  ---",
                 "- [A](a.txt) x", "  - [D](d.txt) y", "  after", "    code",
             ]), 0..60),
             crlf in proptest::bool::ANY,
