@@ -416,6 +416,23 @@ mod tests {
         assert!(split_of(&halves).is_none());
     }
 
+    #[test]
+    fn the_rest_goes_back_only_after_a_beginning_that_was_kept() {
+        let paragraph = "<p>A sentence of the article, with a comma, long enough to count as text in any measure of it.</p>";
+        let body = format!("<div class=\"part\">{}</div>", paragraph.repeat(20)).repeat(200);
+        let html = format!("<body><article>{body}</article></body>");
+        let doc = Document::from(html.as_str());
+        let parts = split(&doc).unwrap();
+        let root = element(&doc, "body");
+        assert!(put_back(&doc, &root, &parts));
+        assert_eq!(doc.select("article > div").length(), 200);
+        // Readability dropped the beginning's last block: nothing is put back.
+        let doc = Document::from(html.as_str());
+        let parts = split(&doc).unwrap();
+        NodeRef::new(parts.last_head, &doc.tree).remove_from_parent();
+        assert!(!put_back(&doc, &element(&doc, "body"), &parts));
+    }
+
     fn split_of(html: &str) -> Option<Split> {
         split(&Document::from(html))
     }
