@@ -14,7 +14,7 @@ use dom_query::Document;
 use dom_smoothie::ParsePolicy;
 use url::Url;
 
-use super::{NewsError, address, clean};
+use super::{NewsError, address, clean, long};
 use crate::document::sanitize::{sanitize, sanitize_line};
 
 /// An extracted article, every field clean.
@@ -86,6 +86,16 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 /// Extracts the article from a decoded page. `url` is where it came from (links are made
 /// absolute against it); `None` for a local file.
 pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, NewsError> {
+    extract_with(html, url, true).map(|(article, _)| article)
+}
+
+/// [`extract`]; `shortcut` takes a long article's container the short way (`long`), and
+/// the answer says whether it was.
+fn extract_with(
+    html: &str,
+    url: Option<&Url>,
+    shortcut: bool,
+) -> Result<(Article, bool), NewsError> {
     let pruned = prune_html(html);
     let (doc, base, canonical, page) = prepare(&pruned, url);
     let headline = doc
@@ -108,15 +118,37 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, NewsError> {
         ..dom_smoothie::Config::default()
     };
     let doc_url = base.as_ref().map(Url::as_str);
+    let long_enough =
+        |found: &dom_smoothie::Article| found.text_content.chars().count() >= char_threshold;
+    // A page that is one long article: Readability reads the beginning of its container,
+    // the rest is cleaned and put back after it (see `long`). When Readability does not
+    // keep that beginning, the whole page is read as any other.
+    let mut doc = Some(doc);
+    let mut found = None;
+    if let Some(split) = doc.as_ref().filter(|_| shortcut).and_then(long::split) {
+        found = doc
+            .take()
+            .and_then(|doc| {
+                readability(doc, doc_url, config.clone(), Some(ParsePolicy::Strict)).ok()
+            })
+            .and_then(|(found, doc)| with_tail(found, &doc, &split))
+            .filter(long_enough);
+    }
     // One attempt with every cleaning step, on the tree itself. Only when its text is short
     // (or none is found) Readability's own series of attempts with fewer steps, which works
     // on a copy of the tree for each, on a tree built again.
-    let strict = readability(doc, doc_url, config.clone(), Some(ParsePolicy::Strict));
-    let found = match strict {
-        Ok(found) if found.text_content.chars().count() >= char_threshold => found,
-        _ => {
-            let (doc, ..) = prepare(&pruned, url);
-            readability(doc, doc_url, config, None)?
+    let short_way = found.is_some();
+    let found = match found {
+        Some(found) => found,
+        None => {
+            let doc = doc.unwrap_or_else(|| prepare(&pruned, url).0);
+            match readability(doc, doc_url, config.clone(), Some(ParsePolicy::Strict)) {
+                Ok((found, _)) if long_enough(&found) => found,
+                _ => {
+                    let (doc, ..) = prepare(&pruned, url);
+                    readability(doc, doc_url, config, None)?.0
+                }
+            }
         }
     };
     let field = |text: Option<String>| {
@@ -129,7 +161,7 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, NewsError> {
         &sanitize_line(&headline),
     );
     let markdown = tidy(&sanitize(&found.text_content), &title);
-    Ok(Article {
+    let article = Article {
         title,
         byline: field(found.byline),
         site,
@@ -138,7 +170,8 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, NewsError> {
         excerpt: field(found.excerpt),
         canonical,
         markdown,
-    })
+    };
+    Ok((article, short_way))
 }
 
 /// The tree of a pruned page ready for Readability: flattened, its furniture removed, its
@@ -173,16 +206,17 @@ fn prepare(
     (doc, base, canonical, page)
 }
 
-/// Readability's article of `doc`: with one `policy`, else with its series of attempts.
+/// Readability's article of `doc`: with one `policy`, else with its series of attempts;
+/// with the tree as Readability left it (the article under `#readability-page-1`).
 fn readability(
     doc: Document,
     url: Option<&str>,
     config: dom_smoothie::Config,
     policy: Option<ParsePolicy>,
-) -> Result<dom_smoothie::Article, NewsError> {
+) -> Result<(dom_smoothie::Article, Document), NewsError> {
     let mut readability = dom_smoothie::Readability::with_document(doc, url, Some(config))
         .map_err(|e| NewsError::NotArticle(e.to_string()))?;
-    match policy {
+    let found = match policy {
         Some(policy) => readability.parse_with_policy(policy),
         None => readability.parse(),
     }
@@ -191,7 +225,24 @@ fn readability(
             NewsError::NotArticle("no article text found on the page".to_string())
         }
         other => NewsError::NotArticle(other.to_string()),
-    })
+    })?;
+    Ok((found, readability.doc))
+}
+
+/// The article Readability found in the beginning of a long article (`found`, in `doc`)
+/// with the rest of the article put back after it: its Markdown made again. `None` when
+/// Readability did not keep the beginning.
+fn with_tail(
+    mut found: dom_smoothie::Article,
+    doc: &Document,
+    split: &long::Split,
+) -> Option<dom_smoothie::Article> {
+    let root = *doc.select_single("#readability-page-1").nodes().first()?;
+    if !long::put_back(doc, &root, split) {
+        return None;
+    }
+    found.text_content = root.md(None);
+    Some(found)
 }
 
 /// The Markdown of an HTML fragment (a feed item's content), links made absolute against
@@ -548,6 +599,66 @@ mod tests {
             ),
             "{md}"
         );
+    }
+
+    /// The fixture article's body repeated to about 1 MB, with a box of links between the
+    /// copies, as `benches/news.rs` makes it; `extra` goes after each copy too.
+    fn long_page(extra: &str) -> String {
+        let page = include_str!("../../tests/fixtures/news/article.html");
+        let start = page.find("<div class=\"article-body\">").unwrap();
+        let end = page[start..].find("</div>").unwrap() + start;
+        let body = &page[start..end];
+        let mut big = String::from(&page[..start]);
+        while big.len() < 1 << 20 {
+            big.push_str(body);
+            big.push_str("</div>\n<aside class=\"sidebar\"><ul><li><a href=\"/x\">Most read</a></li></ul></aside>\n");
+            big.push_str(extra);
+        }
+        big.push_str(&page[end..]);
+        big
+    }
+
+    #[test]
+    fn a_long_article_the_short_way_is_the_article_the_whole_way() {
+        let url = Url::parse("https://gazette.example/2026/11/council-open-data").unwrap();
+        // Boxes Readability would clean out of the article, and text it keeps.
+        let extra = r#"<div class="link-list"><a href="/1">One story</a> <a href="/2">Another story</a> <a href="/3">A third one</a></div>
+            <div class="widget-box"><p>Follow us, it is free and you can stop any time you like.</p></div>
+            <div><h1>A new chapter</h1><p>Text of a chapter that goes on, and on, with commas, for a while.</p>
+            <p>Links inside a paragraph, like <a href="/more">this one</a>, stay.</p></div>
+            <ol><li>First step of a list that is text</li><li>Second step</li></ol>
+            <iframe src="https://ads.example/frame"></iframe>
+            <table><tr><th>Year</th><th>Euros</th></tr><tr><td>2026</td><td>12</td></tr></table>
+            <div class="related-links"><ul><li><a href="/r">Related</a></li></ul></div>
+            <div><img src="/photo.jpg" alt="A photo of the chamber"></div>
+"#;
+        for page in [long_page(""), long_page(extra)] {
+            let (short, short_way) = extract_with(&page, Some(&url), true).unwrap();
+            assert!(short_way, "the page is not taken the short way");
+            let (whole, _) = extract_with(&page, Some(&url), false).unwrap();
+            assert!(short.markdown.len() > 600_000, "{}", short.markdown.len());
+            if short != whole {
+                let diff = similar::TextDiff::from_lines(&whole.markdown, &short.markdown);
+                let changes: Vec<String> = diff
+                    .iter_all_changes()
+                    .filter(|c| c.tag() != similar::ChangeTag::Equal)
+                    .take(20)
+                    .map(|c| format!("{}{}", c.tag(), c.value()))
+                    .collect();
+                panic!(
+                    "{:?}\n{:?}\n{}",
+                    Article {
+                        markdown: String::new(),
+                        ..short
+                    },
+                    Article {
+                        markdown: String::new(),
+                        ..whole
+                    },
+                    changes.join("")
+                );
+            }
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod clean;
 pub mod commands;
 pub mod extract;
 pub mod feeds;
+pub mod long;
 pub mod net;
 pub mod opml;
 pub mod save;
