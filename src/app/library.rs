@@ -739,6 +739,22 @@ mod tests {
             },
         );
         assert_eq!(state.selected, 8);
+        // Changing how the list looks is no move: `G` still ends on the last entry.
+        for command in [Command::ToggleView, Command::HideFinished, Command::Redraw] {
+            let (mut state, tail) = reading(&eager, 10);
+            update(&mut state, Action::Command(Command::Bottom));
+            update(&mut state, Action::Command(command));
+            update(
+                &mut state,
+                Action::MoreEntries {
+                    title: None,
+                    entries: unchecked(&tail),
+                    done: true,
+                    error: None,
+                },
+            );
+            assert_eq!(state.selected, 29, "{command:?}");
+        }
     }
 
     #[test]

@@ -1003,8 +1003,16 @@ fn quit(state: &mut State, effects: &mut Vec<Effect>) {
 
 fn library_command(state: &mut State, command: Command, count: usize, effects: &mut Vec<Effect>) {
     library::cancel_pending_open(state);
-    // `G` ends on the last entry of INDEX.md, not of the part read so far.
-    state.to_last_entry = command == Command::Bottom && state.reading_index;
+    // `G` ends on the last entry of INDEX.md, not of the part read so far; changing how
+    // the list looks is no move away from it.
+    if command == Command::Bottom {
+        state.to_last_entry = state.reading_index;
+    } else if !matches!(
+        command,
+        Command::ToggleView | Command::HideFinished | Command::Redraw
+    ) {
+        state.to_last_entry = false;
+    }
     let height = state.list_height();
     let page = (height / 3).max(1);
     // Moves go through the list shown: the filtered one in its order while filtering.
