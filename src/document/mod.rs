@@ -1236,10 +1236,24 @@ pub fn guess_language(text: &str) -> Option<&'static str> {
         end -= 1;
     }
     let (mut de, mut en) = (0usize, 0usize);
+    // Letters of the Latin script and of others: a text mostly in another script (a Hindi
+    // text under an English header) is neither German nor English.
+    let (mut latin, mut other) = (0usize, 0usize);
     // Each word is folded into a few bytes on the stack and matched against both lists at
     // once: this runs on the start of every article `blatt index` reads.
     let mut buf = [0u8; 8];
     for word in text[..end].split(|c: char| !c.is_alphabetic()) {
+        if word.is_ascii() {
+            latin += word.len();
+        } else {
+            for c in word.chars() {
+                if c < '\u{250}' {
+                    latin += 1;
+                } else {
+                    other += 1;
+                }
+            }
+        }
         if word.is_empty() || word.len() > 6 {
             continue;
         }
@@ -1259,7 +1273,9 @@ pub fn guess_language(text: &str) -> Option<&'static str> {
             _ => {}
         }
     }
-    if de >= 5 && de > en * 2 {
+    if latin < other {
+        None
+    } else if de >= 5 && de > en * 2 {
         Some("de")
     } else if en >= 5 && en > de * 2 {
         Some("en")
@@ -1499,6 +1515,16 @@ mod tests {
         // Case does not matter, also outside ASCII: five German words only with `FÜR`.
         assert_eq!(guess_language("DER DIE UND DAS FÜR Haus Zeit"), Some("de"));
         assert_eq!(guess_language("DER DIE UND DAS FUR Haus Zeit"), None);
+        // An English header over a text in another script (the UDHR texts of the corpus).
+        let hindi = "Universal Declaration of Human Rights - Hindi. The Office of the High \
+            Commissioner for Human Rights. This text was prepared by the project and is his.\n\n\
+            मानव अधिकारों की सार्वभौम घोषणा १० दिसम्बर १९४८ को यूनाइटेड नेशन्स की जनरल असेम्बली ने \
+            मानव अधिकारों की सार्वभौम घोषणा को स्वीकृत और घोषित किया । इसका पूर्ण पाठ आगे के पृष्ठों में";
+        assert_eq!(
+            guess_language(&hindi[..hindi.find("\n\n").unwrap()]),
+            Some("en")
+        );
+        assert_eq!(guess_language(hindi), None);
     }
 }
 
