@@ -17,6 +17,54 @@ pub use theme::Theme;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
+    draw_views(frame, state, theme);
+    split_clusters(frame.buffer_mut());
+}
+
+/// Cells that hold a grapheme cluster two or more columns wide only because it has more
+/// than one spacing character (Devanagari `को`: क and the vowel sign ो, one column each),
+/// split into one cell per column. ratatui keeps such a cluster in one wide cell, as a
+/// Chinese character, but a terminal puts each spacing character in a cell of its own;
+/// when a later frame writes a narrow cluster over the first column, ratatui's diff takes
+/// the terminal to clear the second as it does for a wide character, and the vowel sign
+/// stayed on screen (Hindi text was strewn with stray signs after scrolling). Split, the
+/// cells are what the terminal has, and the diff writes the second column when it changes.
+fn split_clusters(buf: &mut Buffer) {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        let mut x = area.left();
+        while x < area.right() {
+            let symbol = buf[(x, y)].symbol();
+            let width = symbol.width().max(1);
+            // Only the scripts written with such signs (Devanagari to Myanmar): a flag or
+            // an emoji sequence is drawn by many terminals as one glyph, and stays whole.
+            if width > 1 && symbol.len() > 4 && symbol.chars().all(|c| c < '\u{1100}') {
+                let mut pieces: Vec<String> = Vec::new();
+                let mut fits = true;
+                for c in symbol.chars() {
+                    match c.width().unwrap_or(0) {
+                        0 => match pieces.last_mut() {
+                            Some(piece) => piece.push(c),
+                            None => pieces.push(c.to_string()),
+                        },
+                        1 => pieces.push(c.to_string()),
+                        _ => fits = false,
+                    }
+                }
+                if fits && pieces.len() == width && x + width as u16 <= area.right() {
+                    let style = buf[(x, y)].style();
+                    for (k, piece) in pieces.iter().enumerate() {
+                        buf[(x + k as u16, y)].set_symbol(piece).set_style(style);
+                    }
+                }
+            }
+            x = x.saturating_add(width as u16);
+        }
+    }
+}
+
+fn draw_views(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
     let area = frame.area();
     let buf = frame.buffer_mut();
     if geometry::too_small(area.width, area.height) {
@@ -347,5 +395,61 @@ mod tests {
         assert_eq!(ellipsize("abcdef", 4), "abc…");
         assert_eq!(ellipsize("abc", 4), "abc");
         assert_eq!(ellipsize("你好世界", 5), "你好…");
+    }
+
+    /// The screen of a terminal that gives every character the width unicode-width gives
+    /// it (a vowel sign such as `ो` one column, a mark such as `े` none, put on the
+    /// character before; a wide character written over goes as a whole), after the cells
+    /// `updates` are written where they say.
+    fn terminal(screen: &mut [Vec<String>], updates: Vec<(u16, u16, &ratatui::buffer::Cell)>) {
+        use unicode_width::UnicodeWidthChar;
+        for (x, y, cell) in updates {
+            let row = &mut screen[y as usize];
+            let mut x = x as usize;
+            for c in cell.symbol().chars() {
+                match c.width().unwrap_or(0) {
+                    0 if x > 0 => row[x - 1].push(c),
+                    0 => {}
+                    w => {
+                        // A wide character written over goes as a whole.
+                        if x + 1 < row.len() && row[x + 1].is_empty() {
+                            row[x + 1] = " ".to_string();
+                        }
+                        if x < row.len() {
+                            row[x] = c.to_string();
+                        }
+                        if w == 2 && x + 1 < row.len() {
+                            row[x + 1] = String::new();
+                        }
+                        x += w;
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn clusters_of_two_columns_leave_nothing_behind_when_the_next_frame_changes_them() {
+        let area = Rect::new(0, 0, 12, 3);
+        let frame = |lines: &[&str]| {
+            let mut buf = Buffer::empty(area);
+            for (y, line) in lines.iter().enumerate() {
+                buf.set_string(0, y as u16, line, Style::default());
+            }
+            split_clusters(&mut buf);
+            buf
+        };
+        let first = frame(&["को ना कि", "क्षमा 中文", "กั ना"]);
+        let second = frame(&["के न की", "कम 中 x", "ना กั"]);
+        let blank = Buffer::empty(area);
+        let mut screen = vec![vec![" ".to_string(); 12]; 3];
+        terminal(&mut screen, blank.diff(&first));
+        terminal(&mut screen, first.diff(&second));
+        let mut fresh = vec![vec![" ".to_string(); 12]; 3];
+        terminal(&mut fresh, blank.diff(&second));
+        assert_eq!(screen, fresh);
+        assert_eq!(fresh[0].concat(), "के न की      ");
+        // A wide character stays one cell.
+        assert_eq!(second[(3, 1)].symbol(), "中");
     }
 }
