@@ -618,3 +618,100 @@ fn candidates_from_the_term_list_are_those_of_walking_the_dictionaries() {
         with
     );
 }
+
+#[test]
+fn asked_in_library_order_or_not_the_candidates_answer_the_same() {
+    let mut known = Known::new(1);
+    let paths = ["/l/a.md", "/l/b.md", "/l/c.md", "/l/d.md", "/l/e.md"];
+    for (i, p) in paths.iter().enumerate() {
+        known.push(
+            p,
+            Stamp {
+                size: i as u64,
+                mtime: 0,
+            },
+        );
+    }
+    let candidates = Candidates {
+        known: Arc::new(known.indexed()),
+        matching: vec![true, false, true, false, false],
+    };
+    // In order; with an article left out, one the index lacks, one asked twice, and the
+    // list walked backwards (each answer as the hash lookup gives it).
+    let orders: [&[&str]; 4] = [
+        &paths,
+        &["/l/a.md", "/l/c.md", "/l/neu.md", "/l/d.md", "/l/e.md"],
+        &["/l/b.md", "/l/b.md", "/l/a.md", "/l/c.md", "/l/c.md"],
+        &["/l/e.md", "/l/d.md", "/l/c.md", "/l/b.md", "/l/a.md"],
+    ];
+    for order in orders {
+        let mut in_order = candidates.in_order();
+        for path in order {
+            assert_eq!(
+                in_order.may_match(Path::new(path)),
+                candidates.may_match(Path::new(path)),
+                "{path} in {order:?}"
+            );
+        }
+    }
+    assert!(candidates.may_match(Path::new("/l/neu.md")));
+    assert!(!candidates.may_match(Path::new("/l/d.md")));
+}
+
+#[test]
+fn candidates_asked_before_an_article_changed_are_asked_again() {
+    let lib = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let library = library_with(
+        lib.path(),
+        &[("a.md", "# A\n\nZoom.\n"), ("b.md", "# B\n\nNichts da.\n")],
+    );
+    let cancel = AtomicBool::new(false);
+    let prepare = |library: &Library, early| {
+        let files = FileStamps::of(library);
+        let (cache, read) = (Some(cache.path()), &read);
+        prepare_early(
+            library,
+            Some(&files),
+            early,
+            "quokka",
+            false,
+            cache,
+            read,
+            &cancel,
+            &mut |_| {},
+        )
+    };
+    // Built; nothing has the word.
+    assert_eq!(prepare(&library, None).unwrap().matching(), 0);
+    let Origin::Dir {
+        index: index_md, ..
+    } = &library.origin
+    else {
+        panic!("a library on disk");
+    };
+    // Asked early: the index says no article has it, and nothing changed since.
+    let early = open_early(cache.path(), index_md, "quokka", false).unwrap();
+    assert_eq!(early.candidates.as_ref().unwrap().matching(), 0);
+    assert_eq!(prepare(&library, Some(early)).unwrap().matching(), 0);
+    // Asked early, then b.md edited in place (same size, a later time) before the files
+    // are looked at: the early answer is of the index before the update, not taken.
+    let early = open_early(cache.path(), index_md, "quokka", false).unwrap();
+    let path = lib.path().join("b.md");
+    let before = std::fs::metadata(&path).unwrap();
+    std::fs::write(&path, "# B\n\nQuokka da.\n").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(before.modified().unwrap() + std::time::Duration::from_secs(1))
+        .unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), before.len());
+    let c = prepare(&library, Some(early)).unwrap();
+    assert_eq!(c.matching(), 1);
+    assert!(c.may_match(&path));
+    // No early answer for a regular expression, nor without an index.
+    assert!(open_early(cache.path(), index_md, "quokka", true).is_none());
+    let elsewhere = tempfile::tempdir().unwrap();
+    assert!(open_early(elsewhere.path(), index_md, "quokka", false).is_none());
+}
