@@ -11,8 +11,10 @@
 //! may sit anywhere inside one, the ones between must be whole words. The terms a word
 //! may be are found in the list of every word of the index kept beside it ([`TermList`],
 //! one `memmem` over it; without a list for the index's commit, by walking each segment's
-//! term dictionary), and an article is a candidate when it has a term for every word. An
-//! article holding a word too long to index is always a candidate.
+//! term dictionary), and an article is a candidate when it has a term for every word. A
+//! word too long to index whole (a script written without spaces) is indexed as
+//! overlapping pieces, which answer for query words up to a length; for a longer query
+//! word every article holding such a word is a candidate.
 //!
 //! Each article is recorded with its path, title, size and modification time; the index is
 //! brought up to date by comparing those with the files (added, changed, removed
@@ -72,14 +74,19 @@ pub const ENV_CACHE_DIR: &str = "BLATT_CACHE_DIR";
 
 /// Changes whenever what is indexed or how it is folded changes: an index written by
 /// another version is rebuilt.
-const FORMAT: &str = "blatt-index 1";
+const FORMAT: &str = "blatt-index 2";
 const FORMAT_FILE: &str = "blatt-index-format";
 const TOKENIZER: &str = "blatt_fold";
-/// Longer words are not indexed; the article gets [`LONG_WORD`] instead and is a candidate
-/// for every query.
+/// Longer words are not indexed whole: the article gets [`LONG_WORD`], and the word is
+/// indexed as overlapping pieces ([`long_word_pieces`]).
 const MAX_WORD: usize = 200;
-/// A term no word can be (words are letters and digits).
+/// A term no word can be (words are letters and digits): the article has a word longer
+/// than [`MAX_WORD`], and is a candidate for every query word its pieces cannot answer for
+/// ([`needs_long_words`]).
 const LONG_WORD: &str = "\u{1}";
+/// How far apart the pieces of a long word start: each piece is [`MAX_WORD`] bytes or a
+/// little more, so two pieces share at least `MAX_WORD - PIECE_STEP` bytes.
+const PIECE_STEP: usize = 100;
 /// A query word matching more terms than this is not used to narrow the candidates (a
 /// one-letter query matches most of the dictionary; reading every posting list would cost
 /// more than it saves).
@@ -191,12 +198,21 @@ fn article_terms(
     spans.clear();
     let mut push = |word: &mut dyn Iterator<Item = char>, len: usize| {
         let start = out.len();
+        out.extend(word);
         if len > MAX_WORD {
+            // Rare (a script written without spaces): the word's pieces, then the mark.
+            let long = out.split_off(start);
+            for piece in long_word_pieces(&long) {
+                let at = out.len();
+                out.push_str(&long[piece]);
+                spans.push((at, out.len()));
+            }
+            let at = out.len();
             out.push_str(LONG_WORD);
+            spans.push((at, out.len()));
         } else {
-            out.extend(word);
+            spans.push((start, out.len()));
         }
-        spans.push((start, out.len()));
     };
     for piece in text.split(|c: char| c.is_ascii() && !c.is_ascii_alphanumeric()) {
         if piece.is_ascii() {
@@ -222,6 +238,55 @@ fn article_terms(
         if seen.insert(&out[start..end]) {
             terms.push((start, end));
         }
+    }
+}
+
+/// The pieces a word longer than [`MAX_WORD`] is indexed as: from its start, every
+/// [`PIECE_STEP`] bytes (back to a character's start), a piece of [`MAX_WORD`] bytes (on to
+/// a character's end) or up to the end of the word; and the last [`MAX_WORD`] bytes. So a
+/// query word of up to `MAX_WORD` bytes that begins or ends the long word begins the first
+/// piece or ends the last, and one of up to `MAX_WORD - PIECE_STEP` bytes anywhere in it is
+/// inside a piece (the piece that starts last at or before it reaches past it): the pieces
+/// answer for such words; longer ones take every article with a long word
+/// ([`needs_long_words`]).
+fn long_word_pieces(word: &str) -> Vec<std::ops::Range<usize>> {
+    let len = word.len();
+    let back = |mut i: usize| {
+        i = i.min(len);
+        while !word.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let on = |mut i: usize| {
+        i = i.min(len);
+        while !word.is_char_boundary(i) {
+            i += 1;
+        }
+        i
+    };
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    loop {
+        let end = on(start + MAX_WORD);
+        pieces.push(start..end);
+        if end == len {
+            break;
+        }
+        // At least PIECE_STEP - 3 bytes on: a character is at most four.
+        start = back(start + PIECE_STEP);
+    }
+    pieces.push(back(len.saturating_sub(MAX_WORD))..len);
+    pieces
+}
+
+/// Whether the articles with a word longer than [`MAX_WORD`] must be candidates for a query
+/// word whatever their pieces say: the word is too long for the pieces to answer for it
+/// ([`long_word_pieces`]).
+fn needs_long_words(word: &WordMatch) -> bool {
+    match word {
+        WordMatch::Exact(w) | WordMatch::Prefix(w) | WordMatch::Suffix(w) => w.len() > MAX_WORD,
+        WordMatch::Inside(w) => w.len() > MAX_WORD - PIECE_STEP,
     }
 }
 
@@ -1431,7 +1496,9 @@ impl LibraryIndex {
             for (i, word) in words.iter().enumerate() {
                 let docs = match &looked_up {
                     Some(terms) => match &terms[i] {
-                        Some(terms) => self.docs_with_terms(&inverted, terms, max)?,
+                        Some(terms) => {
+                            self.docs_with_terms(&inverted, terms, needs_long_words(word), max)?
+                        }
                         None => continue,
                     },
                     None => match self.docs_with(&inverted, word, max)? {
@@ -1462,7 +1529,8 @@ impl LibraryIndex {
         Ok(Some(Candidates { known, matching }))
     }
 
-    /// The documents of a segment that have a term `word` accepts (or an over-long word);
+    /// The documents of a segment that have a term `word` accepts (or an over-long word,
+    /// when its pieces cannot answer for `word`: [`needs_long_words`]);
     /// `None` when too many terms match for the word to narrow anything.
     fn docs_with(
         &self,
@@ -1494,7 +1562,8 @@ impl LibraryIndex {
                 }
             }
         }
-        self.docs_of(inverted, infos, max).map(Some)
+        self.docs_of(inverted, infos, needs_long_words(word), max)
+            .map(Some)
     }
 
     /// [`LibraryIndex::docs_with`] for the terms a word matches, found in the list of the
@@ -1504,6 +1573,7 @@ impl LibraryIndex {
         &self,
         inverted: &tantivy::InvertedIndexReader,
         terms: &[&[u8]],
+        long: bool,
         max: usize,
     ) -> Result<Vec<bool>, IndexError> {
         let dict = inverted.terms();
@@ -1521,18 +1591,22 @@ impl LibraryIndex {
                 }
             }
         }
-        self.docs_of(inverted, infos, max)
+        self.docs_of(inverted, infos, long, max)
     }
 
-    /// The documents (of `max`) in the postings of `infos`, or with an over-long word.
+    /// The documents (of `max`) in the postings of `infos`, or with an over-long word when
+    /// `long`.
     fn docs_of(
         &self,
         inverted: &tantivy::InvertedIndexReader,
         mut infos: Vec<tantivy::postings::TermInfo>,
+        long: bool,
         max: usize,
     ) -> Result<Vec<bool>, IndexError> {
-        let dict = inverted.terms();
-        infos.extend(dict.get(LONG_WORD.as_bytes()).map_err(|e| self.error(e))?);
+        if long {
+            let dict = inverted.terms();
+            infos.extend(dict.get(LONG_WORD.as_bytes()).map_err(|e| self.error(e))?);
+        }
         let mut docs = vec![false; max];
         for info in infos {
             let mut postings = inverted
