@@ -409,10 +409,30 @@ pub fn search_at(
         (Some(path), Some(cache)) => {
             refuse_article(path)?;
             use crate::search::index::listing;
-            let mut opened = listing::open_with(path, cache, listing::Fields::Search)?;
+            // The index is opened and asked on another thread while this one reads the
+            // library and looks at every article's file (one `lstat` each: most of a
+            // search of a large library).
+            let index_md = listing::index_md(path);
+            let (opened, early) = std::thread::scope(|s| {
+                let early = index_md.as_deref().and_then(|md| {
+                    std::thread::Builder::new()
+                        .spawn_scoped(s, || {
+                            crate::search::index::open_early(cache, md, &setup.text, setup.regex)
+                        })
+                        .ok()
+                });
+                let opened = listing::open_with(path, cache, listing::Fields::Search);
+                let early = early.and_then(|thread| match thread.join() {
+                    Ok(early) => early,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                });
+                (opened, early)
+            });
+            let mut opened = opened?;
             search_with(
                 &mut opened.library,
                 Some(&opened.files),
+                early,
                 setup,
                 config,
                 out,
@@ -446,13 +466,16 @@ pub fn search(
     problems: &mut dyn FnMut(String),
     events: &mut dyn FnMut(crate::search::index::Event),
 ) -> anyhow::Result<()> {
-    search_with(library, None, setup, config, out, problems, events)
+    search_with(library, None, None, setup, config, out, problems, events)
 }
 
-/// [`search`], with the files of the library's entries already looked at (`files`).
+/// [`search`], with the files of the library's entries already looked at (`files`), and
+/// its index maybe opened already (`early`).
+#[allow(clippy::too_many_arguments)]
 fn search_with(
     library: &mut Library,
     files: Option<&crate::search::index::FileStamps>,
+    early: Option<crate::search::index::Early>,
     setup: &SearchSetup,
     config: &Config,
     out: &mut dyn std::io::Write,
@@ -464,9 +487,10 @@ fn search_with(
     library.check_all();
     let read = |path: &Path| read_for_search(path, config).map_err(|e| format!("{e:#}"));
     let cancel = AtomicBool::new(false);
-    let candidates = crate::search::index::prepare_with(
+    let candidates = crate::search::index::prepare_early(
         library,
         files,
+        early,
         &setup.text,
         setup.regex,
         setup.cache.as_deref(),

@@ -11,8 +11,10 @@
 //! may sit anywhere inside one, the ones between must be whole words. The terms a word
 //! may be are found in the list of every word of the index kept beside it ([`TermList`],
 //! one `memmem` over it; without a list for the index's commit, by walking each segment's
-//! term dictionary), and an article is a candidate when it has a term for every word. An
-//! article holding a word too long to index is always a candidate.
+//! term dictionary), and an article is a candidate when it has a term for every word. A
+//! word too long to index whole (a script written without spaces) is indexed as
+//! overlapping pieces, which answer for query words up to a length; for a longer query
+//! word every article holding such a word is a candidate.
 //!
 //! Each article is recorded with its path, title, size and modification time; the index is
 //! brought up to date by comparing those with the files (added, changed, removed
@@ -33,7 +35,12 @@
 //!   list), the paths are read out of the index itself, in the order of its path column's
 //!   dictionary.
 //! * The candidates of a query are the documents left after looking up each word, and
-//!   their paths, found in that list by a hash: no set of 100,000 strings per search.
+//!   their paths, marked in that list; a search then walks its library and the list side
+//!   by side ([`Candidates::in_order`]): no set of 100,000 strings per search, and no map
+//!   of the list's paths unless the library is out of the list's order.
+//! * `blatt search` opens the index and asks it for the candidates ([`open_early`]) on
+//!   one thread while it looks at the files on the others; the answer is taken when the
+//!   look found nothing changed (the index's commit is still the one asked).
 //!   Which words of the index a query word is in is one `memmem` over the list of all of
 //!   them (`blatt-terms`, written with each commit, about 1 MB at 100,000 articles): about
 //!   a millisecond, where walking the segments' term dictionaries took 60–80 ms.
@@ -67,14 +74,19 @@ pub const ENV_CACHE_DIR: &str = "BLATT_CACHE_DIR";
 
 /// Changes whenever what is indexed or how it is folded changes: an index written by
 /// another version is rebuilt.
-const FORMAT: &str = "blatt-index 1";
+const FORMAT: &str = "blatt-index 2";
 const FORMAT_FILE: &str = "blatt-index-format";
 const TOKENIZER: &str = "blatt_fold";
-/// Longer words are not indexed; the article gets [`LONG_WORD`] instead and is a candidate
-/// for every query.
+/// Longer words are not indexed whole: the article gets [`LONG_WORD`], and the word is
+/// indexed as overlapping pieces ([`long_word_pieces`]).
 const MAX_WORD: usize = 200;
-/// A term no word can be (words are letters and digits).
+/// A term no word can be (words are letters and digits): the article has a word longer
+/// than [`MAX_WORD`], and is a candidate for every query word its pieces cannot answer for
+/// ([`needs_long_words`]).
 const LONG_WORD: &str = "\u{1}";
+/// How far apart the pieces of a long word start: each piece is [`MAX_WORD`] bytes or a
+/// little more, so two pieces share at least `MAX_WORD - PIECE_STEP` bytes.
+const PIECE_STEP: usize = 100;
 /// A query word matching more terms than this is not used to narrow the candidates (a
 /// one-letter query matches most of the dictionary; reading every posting list would cost
 /// more than it saves).
@@ -186,12 +198,21 @@ fn article_terms(
     spans.clear();
     let mut push = |word: &mut dyn Iterator<Item = char>, len: usize| {
         let start = out.len();
+        out.extend(word);
         if len > MAX_WORD {
+            // Rare (a script written without spaces): the word's pieces, then the mark.
+            let long = out.split_off(start);
+            for piece in long_word_pieces(&long) {
+                let at = out.len();
+                out.push_str(&long[piece]);
+                spans.push((at, out.len()));
+            }
+            let at = out.len();
             out.push_str(LONG_WORD);
+            spans.push((at, out.len()));
         } else {
-            out.extend(word);
+            spans.push((start, out.len()));
         }
-        spans.push((start, out.len()));
     };
     for piece in text.split(|c: char| c.is_ascii() && !c.is_ascii_alphanumeric()) {
         if piece.is_ascii() {
@@ -217,6 +238,55 @@ fn article_terms(
         if seen.insert(&out[start..end]) {
             terms.push((start, end));
         }
+    }
+}
+
+/// The pieces a word longer than [`MAX_WORD`] is indexed as: from its start, every
+/// [`PIECE_STEP`] bytes (back to a character's start), a piece of [`MAX_WORD`] bytes (on to
+/// a character's end) or up to the end of the word; and the last [`MAX_WORD`] bytes. So a
+/// query word of up to `MAX_WORD` bytes that begins or ends the long word begins the first
+/// piece or ends the last, and one of up to `MAX_WORD - PIECE_STEP` bytes anywhere in it is
+/// inside a piece (the piece that starts last at or before it reaches past it): the pieces
+/// answer for such words; longer ones take every article with a long word
+/// ([`needs_long_words`]).
+fn long_word_pieces(word: &str) -> Vec<std::ops::Range<usize>> {
+    let len = word.len();
+    let back = |mut i: usize| {
+        i = i.min(len);
+        while !word.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let on = |mut i: usize| {
+        i = i.min(len);
+        while !word.is_char_boundary(i) {
+            i += 1;
+        }
+        i
+    };
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    loop {
+        let end = on(start + MAX_WORD);
+        pieces.push(start..end);
+        if end == len {
+            break;
+        }
+        // At least PIECE_STEP - 3 bytes on: a character is at most four.
+        start = back(start + PIECE_STEP);
+    }
+    pieces.push(back(len.saturating_sub(MAX_WORD))..len);
+    pieces
+}
+
+/// Whether the articles with a word longer than [`MAX_WORD`] must be candidates for a query
+/// word whatever their pieces say: the word is too long for the pieces to answer for it
+/// ([`long_word_pieces`]).
+fn needs_long_words(word: &WordMatch) -> bool {
+    match word {
+        WordMatch::Exact(w) | WordMatch::Prefix(w) | WordMatch::Suffix(w) => w.len() > MAX_WORD,
+        WordMatch::Inside(w) => w.len() > MAX_WORD - PIECE_STEP,
     }
 }
 
@@ -548,12 +618,32 @@ pub(crate) struct Looker {
 
 impl Looker {
     pub(crate) fn look(&mut self, path: &Path) -> Option<FileStat> {
+        match (path.parent(), path.file_name()) {
+            (Some(folder), Some(name)) if !folder.as_os_str().is_empty() => {
+                self.look_in(folder, name, path)
+            }
+            _ => FileStat::of(path),
+        }
+    }
+
+    /// [`Looker::look`] at `path`, the file `name` in `folder` (so the path need not be
+    /// taken apart again).
+    pub(crate) fn look_in(
+        &mut self,
+        folder: &Path,
+        name: &std::ffi::OsStr,
+        path: &Path,
+    ) -> Option<FileStat> {
         #[cfg(unix)]
-        if let (Some(folder), Some(name)) = (path.parent(), path.file_name())
-            && !folder.as_os_str().is_empty()
         {
             use rustix::fs::{AtFlags, FileType, Mode, OFlags};
-            if self.folder.as_ref().is_none_or(|(f, _)| f != folder) {
+            // Compared as bytes: the same folder is the same path (and comparing paths
+            // as paths takes them apart).
+            if self
+                .folder
+                .as_ref()
+                .is_none_or(|(f, _)| f.as_os_str() != folder.as_os_str())
+            {
                 let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
                 self.folder = rustix::fs::open(folder, flags, Mode::empty())
                     .ok()
@@ -580,6 +670,8 @@ impl Looker {
                 });
             }
         }
+        #[cfg(not(unix))]
+        let _ = (folder, name);
         FileStat::of(path)
     }
 }
@@ -685,7 +777,9 @@ const KNOWN_FORMAT: &[u8] = b"blatt-articles 1\n";
 /// tantivy opstamp: a list made for another commit is never taken for this one). The
 /// paths are kept in one string, and found by a map from a hash of the path: no
 /// allocation per article, as 100,000 of them would cost more than the rest of a search.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The map is made the first time a path is looked up: a search whose library is in the
+/// list's order never needs it (about 10 ms at 100,000 articles).
+#[derive(Debug, Clone, Default)]
 struct Known {
     opstamp: u64,
     /// The paths, one after the other.
@@ -693,8 +787,19 @@ struct Known {
     /// Where each article's path ends in `paths`, and its stamp.
     articles: Vec<(usize, Stamp)>,
     /// Article by [`path_hash`] of its path ([`AMBIGUOUS`] when two paths share one).
-    by_hash: HashMap<u64, u32>,
+    by_hash: std::sync::OnceLock<HashMap<u64, u32, QuickHash>>,
 }
+
+/// Two lists are the same when they hold the same articles for the same commit (whether
+/// either has made its map yet does not matter).
+impl PartialEq for Known {
+    fn eq(&self, other: &Known) -> bool {
+        (self.opstamp, &self.paths, &self.articles)
+            == (other.opstamp, &other.paths, &other.articles)
+    }
+}
+
+impl Eq for Known {}
 
 const AMBIGUOUS: u32 = u32::MAX;
 
@@ -711,18 +816,24 @@ impl Known {
         self.articles.push((self.paths.len(), stamp));
     }
 
-    /// Makes the list ready for [`Known::find`].
-    fn indexed(mut self) -> Known {
-        let mut by_hash = HashMap::with_capacity(self.articles.len());
-        for i in 0..self.articles.len() {
-            let at = u32::try_from(i).unwrap_or(AMBIGUOUS);
-            by_hash
-                .entry(path_hash(self.path(i)))
-                .and_modify(|slot| *slot = AMBIGUOUS)
-                .or_insert(at);
-        }
-        self.by_hash = by_hash;
+    /// The list, complete (its map is made when first needed: [`Known::find`]).
+    fn indexed(self) -> Known {
         self
+    }
+
+    fn by_hash(&self) -> &HashMap<u64, u32, QuickHash> {
+        self.by_hash.get_or_init(|| {
+            let mut by_hash =
+                HashMap::with_capacity_and_hasher(self.articles.len(), QuickHash::default());
+            for i in 0..self.articles.len() {
+                let at = u32::try_from(i).unwrap_or(AMBIGUOUS);
+                by_hash
+                    .entry(path_hash(self.path(i)))
+                    .and_modify(|slot| *slot = AMBIGUOUS)
+                    .or_insert(at);
+            }
+            by_hash
+        })
     }
 
     fn len(&self) -> usize {
@@ -744,7 +855,7 @@ impl Known {
 
     /// Where `path` is in the list.
     fn find(&self, path: &str) -> Option<usize> {
-        match *self.by_hash.get(&path_hash(path))? {
+        match *self.by_hash().get(&path_hash(path))? {
             AMBIGUOUS => (0..self.len()).find(|&i| self.path(i) == path),
             i => Some(i as usize).filter(|&i| i < self.len() && self.path(i) == path),
         }
@@ -1372,7 +1483,10 @@ impl LibraryIndex {
                 .map(|w| list.matching(w, MAX_EXPANSION))
                 .collect()
         });
-        let mut matching = vec![false; known.len()];
+        // The paths of the documents that may match, then each article of the list looked
+        // up among them: a hash of each of its paths, where looking each document up in the
+        // list would need the list's map of every path made first.
+        let mut found: Vec<String> = Vec::new();
         for segment in searcher.segment_readers() {
             let inverted = segment
                 .inverted_index(self.fields.text)
@@ -1382,7 +1496,9 @@ impl LibraryIndex {
             for (i, word) in words.iter().enumerate() {
                 let docs = match &looked_up {
                     Some(terms) => match &terms[i] {
-                        Some(terms) => self.docs_with_terms(&inverted, terms, max)?,
+                        Some(terms) => {
+                            self.docs_with_terms(&inverted, terms, needs_long_words(word), max)?
+                        }
                         None => continue,
                     },
                     None => match self.docs_with(&inverted, word, max)? {
@@ -1402,18 +1518,19 @@ impl LibraryIndex {
                 .filter(|&doc| all.as_ref().is_none_or(|a| a[doc as usize]))
                 .filter(|&doc| !segment.alive_bitset().is_some_and(|a| a.is_deleted(doc)))
                 .collect();
-            for path in self.paths_of(segment, &docs)?.into_iter().flatten() {
-                // A document the list does not know cannot happen (the list is made for
-                // this commit); its article would be searched anyway.
-                if let Some(i) = known.find(&path) {
-                    matching[i] = true;
-                }
-            }
+            found.extend(self.paths_of(segment, &docs)?.into_iter().flatten());
         }
+        // A document the list does not know cannot happen (the list is made for this
+        // commit); its article would be searched anyway.
+        let found: HashSet<&str, QuickHash> = found.iter().map(String::as_str).collect();
+        let matching = (0..known.len())
+            .map(|i| found.contains(known.path(i)))
+            .collect();
         Ok(Some(Candidates { known, matching }))
     }
 
-    /// The documents of a segment that have a term `word` accepts (or an over-long word);
+    /// The documents of a segment that have a term `word` accepts (or an over-long word,
+    /// when its pieces cannot answer for `word`: [`needs_long_words`]);
     /// `None` when too many terms match for the word to narrow anything.
     fn docs_with(
         &self,
@@ -1445,7 +1562,8 @@ impl LibraryIndex {
                 }
             }
         }
-        self.docs_of(inverted, infos, max).map(Some)
+        self.docs_of(inverted, infos, needs_long_words(word), max)
+            .map(Some)
     }
 
     /// [`LibraryIndex::docs_with`] for the terms a word matches, found in the list of the
@@ -1455,6 +1573,7 @@ impl LibraryIndex {
         &self,
         inverted: &tantivy::InvertedIndexReader,
         terms: &[&[u8]],
+        long: bool,
         max: usize,
     ) -> Result<Vec<bool>, IndexError> {
         let dict = inverted.terms();
@@ -1472,18 +1591,22 @@ impl LibraryIndex {
                 }
             }
         }
-        self.docs_of(inverted, infos, max)
+        self.docs_of(inverted, infos, long, max)
     }
 
-    /// The documents (of `max`) in the postings of `infos`, or with an over-long word.
+    /// The documents (of `max`) in the postings of `infos`, or with an over-long word when
+    /// `long`.
     fn docs_of(
         &self,
         inverted: &tantivy::InvertedIndexReader,
         mut infos: Vec<tantivy::postings::TermInfo>,
+        long: bool,
         max: usize,
     ) -> Result<Vec<bool>, IndexError> {
-        let dict = inverted.terms();
-        infos.extend(dict.get(LONG_WORD.as_bytes()).map_err(|e| self.error(e))?);
+        if long {
+            let dict = inverted.terms();
+            infos.extend(dict.get(LONG_WORD.as_bytes()).map_err(|e| self.error(e))?);
+        }
         let mut docs = vec![false; max];
         for info in infos {
             let mut postings = inverted
@@ -1623,9 +1746,49 @@ impl Candidates {
             .is_none_or(|i| self.matching.get(i).copied().unwrap_or(true))
     }
 
+    /// [`Candidates::may_match`] for paths asked in the order of the index's list, as a
+    /// library's entries are (the list is kept in library order): each path is compared
+    /// with the one after the last found, and only a path out of that order is looked up
+    /// by its hash. The answers are those of `may_match`.
+    pub fn in_order(&self) -> InOrder<'_> {
+        InOrder {
+            candidates: self,
+            next: 0,
+        }
+    }
+
     /// How many indexed articles may match.
     pub fn matching(&self) -> usize {
         self.matching.iter().filter(|m| **m).count()
+    }
+}
+
+/// [`Candidates::in_order`].
+pub struct InOrder<'a> {
+    candidates: &'a Candidates,
+    /// The article of the list after the last one found.
+    next: usize,
+}
+
+impl InOrder<'_> {
+    /// Whether the article at `path` must be searched ([`Candidates::may_match`]).
+    pub fn may_match(&mut self, path: &Path) -> bool {
+        let Some(path) = path.to_str() else {
+            return true;
+        };
+        let Candidates { known, matching } = self.candidates;
+        let at = if self.next < known.len() && known.path(self.next) == path {
+            Some(self.next)
+        } else {
+            known.find(path)
+        };
+        match at {
+            Some(i) => {
+                self.next = i + 1;
+                matching.get(i).copied().unwrap_or(true)
+            }
+            None => true,
+        }
     }
 }
 
@@ -1672,13 +1835,64 @@ pub fn prepare_with(
     cancel: &AtomicBool,
     events: &mut dyn FnMut(Event),
 ) -> Option<Candidates> {
+    prepare_early(
+        library, files, None, text, regex, cache, read, cancel, events,
+    )
+}
+
+/// An index opened, and asked for the candidates of a query, before the library's files
+/// were looked at: [`open_early`].
+pub struct Early {
+    index: LibraryIndex,
+    /// The candidates of the query as the index was when opened (`None`: it could not say).
+    candidates: Option<Candidates>,
+}
+
+/// Opens the index kept under `cache` for the library whose INDEX.md is `index_md`
+/// (canonical) and asks it for the candidates of the literal query `text`, as
+/// [`prepare`] would if nothing had changed: work that needs neither the library nor its
+/// files, so a search can do it while it looks at the files (one `lstat` each, most of a
+/// search at 100,000 articles). [`prepare_early`] then takes the candidates when the look
+/// found nothing changed, and asks again when it did. `None` when there is no index yet,
+/// it cannot be opened (then `prepare_early` opens it as ever, and says why not), or the
+/// query is a regular expression.
+pub fn open_early(cache: &Path, index_md: &Path, text: &str, regex: bool) -> Option<Early> {
+    if regex {
+        return None;
+    }
+    let dir = index_dir(cache, index_md);
+    if !dir.is_dir() {
+        return None;
+    }
+    let index = LibraryIndex::open_or_create(&dir).ok()?;
+    let candidates = index.candidates(text).ok().flatten();
+    Some(Early { index, candidates })
+}
+
+/// [`prepare_with`], with the index already opened and asked by [`open_early`].
+#[allow(clippy::too_many_arguments)]
+pub fn prepare_early(
+    library: &Library,
+    files: Option<&FileStamps>,
+    early: Option<Early>,
+    text: &str,
+    regex: bool,
+    cache: Option<&Path>,
+    read: &(dyn Fn(&Path) -> Result<Document, String> + Sync),
+    cancel: &AtomicBool,
+    events: &mut dyn FnMut(Event),
+) -> Option<Candidates> {
     if regex {
         // A regular expression cannot be looked up in words: every article is scanned.
         return None;
     }
     let cache = cache?;
     let dir = library_index_dir(cache, library)?;
-    let index = match LibraryIndex::open_or_create(&dir) {
+    let (opened, asked) = match early {
+        Some(Early { index, candidates }) if index.dir == dir => (Ok(index), candidates),
+        _ => (LibraryIndex::open_or_create(&dir), None),
+    };
+    let index = match opened {
         Ok(index) => index,
         Err(e) => {
             events(Event::Notice(format!(
@@ -1714,7 +1928,12 @@ pub fn prepare_with(
             return None;
         }
     }
-    match index.candidates(text) {
+    // Asked before the update: still the answer when the update left the index's commit
+    // as it was (nothing changed; the index's list of articles may have been written again
+    // in library order, for the same articles).
+    let current = index.known().ok().map(|(known, _)| known.opstamp);
+    let asked = asked.filter(|c| c.known.opstamp != u64::MAX && Some(c.known.opstamp) == current);
+    match asked.map_or_else(|| index.candidates(text), |c| Ok(Some(c))) {
         Ok(c) => {
             if let Some(c) = &c {
                 events(Event::Candidates(c.matching()));

@@ -54,7 +54,9 @@ pub fn search_library(
 ) -> Finished {
     // The articles to search, numbered in order, taken one at a time by whichever thread
     // is free (looking an entry up in the candidates is quick; reading it is not). A path
-    // is borrowed for a file: most entries are only looked up, not read.
+    // is borrowed for a file: most entries are only looked up, not read. The entries are
+    // looked up in order, as the index keeps its articles.
+    let mut in_order = candidates.map(Candidates::in_order);
     let todo = library
         .entries
         .iter()
@@ -64,7 +66,8 @@ pub fn search_library(
                 Target::File(path) => Cow::Borrowed(path),
                 target => Cow::Owned(entry_path(target)?),
             };
-            candidates
+            in_order
+                .as_mut()
                 .is_none_or(|c| c.may_match(&path))
                 .then_some((index, path))
         })

@@ -74,6 +74,13 @@ pub fn open_with(path: &Path, cache: &Path, fields: Fields) -> Result<Opened, Li
     })
 }
 
+/// The INDEX.md of the library at `path` (a folder holding one, or an INDEX.md),
+/// canonical, as [`open`] finds it; `None` when something is amiss (then opening the
+/// library says what).
+pub fn index_md(path: &Path) -> Option<PathBuf> {
+    Place::of(path).map(|place| place.index)
+}
+
 /// Where the listing of the library whose INDEX.md is `index` (canonical) is kept.
 pub fn listing_path(cache: &Path, index: &Path) -> PathBuf {
     let dir = super::index_dir(cache, index);
@@ -328,7 +335,7 @@ fn from_listing(place: &Place, cache: &Path, fields: Fields) -> Option<Opened> {
             };
             if let Some(folder) = folder {
                 let path = folder.join(name);
-                if let Some(stat) = looker.look(&path) {
+                if let Some(stat) = looker.look_in(folder, name.as_ref(), &path) {
                     return (Target::File(path), Some(stat), true);
                 }
             }

@@ -46,22 +46,13 @@ fn a_query_word_may_run_on_into_the_text_only_at_the_query_ends() {
 /// Whether an article with these indexed words is a candidate for `query`, as the index
 /// decides it (without tantivy).
 fn candidate(text: &str, query: &str) -> bool {
-    let terms: Vec<String> = index_words(text)
-        .into_iter()
-        .map(|w| {
-            if w.len() > MAX_WORD {
-                LONG_WORD.to_string()
-            } else {
-                w
-            }
-        })
-        .collect();
+    let terms = distinct_index_words(text);
     match query_words(query) {
         None => true,
         Some(words) => words.iter().all(|w| {
             terms
                 .iter()
-                .any(|t| t == LONG_WORD || w.accepts(t.as_bytes()))
+                .any(|t| (t == LONG_WORD && needs_long_words(w)) || w.accepts(t.as_bytes()))
         }),
     }
 }
@@ -136,15 +127,20 @@ fn terms_of(text: &str) -> Vec<String> {
 }
 
 /// What [`terms_of`] must be: every word [`index_words`] finds in the whole folded text
-/// (over-long ones as [`LONG_WORD`]), each once.
+/// (over-long ones as their pieces and [`LONG_WORD`]), each once.
 fn distinct_index_words(text: &str) -> Vec<String> {
     let mut words: Vec<String> = index_words(text)
         .into_iter()
-        .map(|w| {
+        .flat_map(|w| {
             if w.len() > MAX_WORD {
-                LONG_WORD.to_string()
+                let mut pieces: Vec<String> = long_word_pieces(&w)
+                    .into_iter()
+                    .map(|p| w[p].to_string())
+                    .collect();
+                pieces.push(LONG_WORD.to_string());
+                pieces
             } else {
-                w
+                vec![w]
             }
         })
         .collect();
@@ -590,6 +586,7 @@ fn candidates_from_the_term_list_are_those_of_walking_the_dictionaries() {
         "quokka",
         "a",
         "wort",
+        "xxx",
     ];
     let with: Vec<_> = queries
         .iter()
@@ -605,8 +602,10 @@ fn candidates_from_the_term_list_are_those_of_walking_the_dictionaries() {
         .map(|q| matching(&index, &library, q))
         .collect();
     assert_eq!(with, without);
-    assert_eq!(with[0], ["a.md", "d.md"]);
-    assert_eq!(with[15], ["d.md"]);
+    // The long word of d.md is found through its pieces, and only where they have it.
+    assert_eq!(with[0], ["a.md"]);
+    assert!(with[15].is_empty());
+    assert_eq!(with[18], ["d.md"]);
     // An update with nothing changed writes the list again.
     update(&index, &library);
     assert!(index.term_list(index.known().unwrap().0.opstamp).is_some());
@@ -617,4 +616,158 @@ fn candidates_from_the_term_list_are_those_of_walking_the_dictionaries() {
             .collect::<Vec<_>>(),
         with
     );
+}
+
+#[test]
+fn asked_in_library_order_or_not_the_candidates_answer_the_same() {
+    let mut known = Known::new(1);
+    let paths = ["/l/a.md", "/l/b.md", "/l/c.md", "/l/d.md", "/l/e.md"];
+    for (i, p) in paths.iter().enumerate() {
+        known.push(
+            p,
+            Stamp {
+                size: i as u64,
+                mtime: 0,
+            },
+        );
+    }
+    let candidates = Candidates {
+        known: Arc::new(known.indexed()),
+        matching: vec![true, false, true, false, false],
+    };
+    // In order; with an article left out, one the index lacks, one asked twice, and the
+    // list walked backwards (each answer as the hash lookup gives it).
+    let orders: [&[&str]; 4] = [
+        &paths,
+        &["/l/a.md", "/l/c.md", "/l/neu.md", "/l/d.md", "/l/e.md"],
+        &["/l/b.md", "/l/b.md", "/l/a.md", "/l/c.md", "/l/c.md"],
+        &["/l/e.md", "/l/d.md", "/l/c.md", "/l/b.md", "/l/a.md"],
+    ];
+    for order in orders {
+        let mut in_order = candidates.in_order();
+        for path in order {
+            assert_eq!(
+                in_order.may_match(Path::new(path)),
+                candidates.may_match(Path::new(path)),
+                "{path} in {order:?}"
+            );
+        }
+    }
+    assert!(candidates.may_match(Path::new("/l/neu.md")));
+    assert!(!candidates.may_match(Path::new("/l/d.md")));
+}
+
+#[test]
+fn candidates_asked_before_an_article_changed_are_asked_again() {
+    let lib = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let library = library_with(
+        lib.path(),
+        &[("a.md", "# A\n\nZoom.\n"), ("b.md", "# B\n\nNichts da.\n")],
+    );
+    let cancel = AtomicBool::new(false);
+    let prepare = |library: &Library, early| {
+        let files = FileStamps::of(library);
+        let (cache, read) = (Some(cache.path()), &read);
+        prepare_early(
+            library,
+            Some(&files),
+            early,
+            "quokka",
+            false,
+            cache,
+            read,
+            &cancel,
+            &mut |_| {},
+        )
+    };
+    // Built; nothing has the word.
+    assert_eq!(prepare(&library, None).unwrap().matching(), 0);
+    let Origin::Dir {
+        index: index_md, ..
+    } = &library.origin
+    else {
+        panic!("a library on disk");
+    };
+    // Asked early: the index says no article has it, and nothing changed since.
+    let early = open_early(cache.path(), index_md, "quokka", false).unwrap();
+    assert_eq!(early.candidates.as_ref().unwrap().matching(), 0);
+    assert_eq!(prepare(&library, Some(early)).unwrap().matching(), 0);
+    // Asked early, then b.md edited in place (same size, a later time) before the files
+    // are looked at: the early answer is of the index before the update, not taken.
+    let early = open_early(cache.path(), index_md, "quokka", false).unwrap();
+    let path = lib.path().join("b.md");
+    let before = std::fs::metadata(&path).unwrap();
+    std::fs::write(&path, "# B\n\nQuokka da.\n").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(before.modified().unwrap() + std::time::Duration::from_secs(1))
+        .unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), before.len());
+    let c = prepare(&library, Some(early)).unwrap();
+    assert_eq!(c.matching(), 1);
+    assert!(c.may_match(&path));
+    // No early answer for a regular expression, nor without an index.
+    assert!(open_early(cache.path(), index_md, "quokka", true).is_none());
+    let elsewhere = tempfile::tempdir().unwrap();
+    assert!(open_early(elsewhere.path(), index_md, "quokka", false).is_none());
+}
+
+#[test]
+fn a_long_word_is_found_through_its_pieces_wherever_the_query_is_in_it() {
+    // One word of 330 characters in three to one bytes each (as a Thai sentence is).
+    let word: String = "สวัสดีครับ中文abcßé".repeat(22);
+    assert!(word.len() > 2 * MAX_WORD);
+    let text = format!("Vorher {word} nachher.");
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    for from in 0..chars.len() {
+        for n in [1, 2, 7, 30, 60, 90, 120] {
+            let Some(&(start, _)) = chars.get(from) else {
+                continue;
+            };
+            let end = chars.get(from + n).map_or(word.len(), |&(i, _)| i);
+            let piece = &word[start..end];
+            // Alone (anywhere inside the word), after a word (ending it) and before one
+            // (beginning it).
+            for query in [
+                piece.to_string(),
+                format!("vorher {piece}"),
+                format!("{piece} nachher"),
+            ] {
+                let q = Query::new(&query, Options::default()).unwrap();
+                if q.is_match(&text) {
+                    assert!(candidate(&text, &query), "{query:?}");
+                }
+            }
+        }
+    }
+    // A short word that is nowhere in the long one, or not at its start: no candidate.
+    assert!(!candidate(&text, "quokka"));
+    assert!(!candidate(&text, "vorher ครับ"));
+    // A query word longer than the pieces answer for takes every article with a long word.
+    let long_query = &word[..word.len() - 10];
+    assert!(candidate(&text, long_query));
+    assert!(candidate(&format!("x {word}"), &"q".repeat(MAX_WORD)));
+}
+
+#[test]
+fn the_pieces_of_a_long_word_overlap_and_cover_it() {
+    for word in [
+        "x".repeat(MAX_WORD + 1),
+        "中".repeat(300),
+        "ab中é".repeat(97),
+    ] {
+        let pieces = long_word_pieces(&word);
+        assert_eq!(pieces.first().unwrap().start, 0);
+        assert!(pieces.first().unwrap().len() >= MAX_WORD, "{word}");
+        assert_eq!(pieces.last().unwrap().end, word.len());
+        assert!(pieces.last().unwrap().len() >= MAX_WORD, "{word}");
+        for pair in pieces.windows(2).take(pieces.len().saturating_sub(2)) {
+            // Each piece starts at most PIECE_STEP on and ends at least MAX_WORD on.
+            assert!(pair[1].start > pair[0].start && pair[1].start <= pair[0].start + PIECE_STEP);
+            assert!(pair[0].end >= (pair[0].start + MAX_WORD).min(word.len()));
+        }
+    }
 }
