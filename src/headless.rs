@@ -186,11 +186,6 @@ pub fn toc(doc: &Document) -> String {
     out
 }
 
-/// Bytes read per piece by `blatt render`: larger than the reader's pieces (which keep the
-/// first screen quick), so that the threads laying out a piece wait for each other less
-/// often, and still small beside the 20 MiB that rendering may take on top of the file.
-const RENDER_PIECE: usize = 4 * document::stream::PIECE;
-
 /// `blatt render`: the article at `path` laid out at `width`, written as it is laid out (on
 /// both cores: see [`crate::layout::render_parallel`]). A large article is read, laid out
 /// and written a piece at a time: another thread reads and parses the next piece and makes
@@ -222,7 +217,7 @@ pub fn render(
     std::thread::scope(|scope| {
         scope.spawn(move || {
             loop {
-                let piece = loader.next(RENDER_PIECE);
+                let piece = loader.next(document::stream::PIECE);
                 let done = piece.as_ref().map_or(true, |p| p.done);
                 let window = piece.map(|piece| {
                     let first = usize::from(carried.is_some());

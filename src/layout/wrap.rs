@@ -235,10 +235,15 @@ fn wrap_hard_line(
     let mut pending_space = 0;
     words(line, found);
     for &(word_start, word_end, space) in found.iter() {
-        // Asked only of a word that does not fit where it is (most words fit).
+        // Asked only of a word that does not fit where it is (most words fit), and once: a
+        // word without end is split into many lines, and looking at all of it again for
+        // each would take time in the square of its length.
+        let literal_word = std::cell::OnceCell::new();
         let is_literal = || {
-            is_address(&line[word_start..word_end])
-                || overlaps(literal, base + word_start..base + word_end)
+            *literal_word.get_or_init(|| {
+                is_address(&line[word_start..word_end])
+                    || overlaps(literal, base + word_start..base + word_end)
+            })
         };
         let mut from = word_start;
         while from < word_end {
