@@ -211,6 +211,17 @@ impl Decoder {
 /// the end, which is kept for the next bytes unless they were the `last`.
 fn utf8_into<'a>(bytes: &'a [u8], last: bool, out: &mut String) -> &'a [u8] {
     out.reserve(bytes.len());
+    // The valid start at once (simdutf8 checks it many times faster than walking chunks);
+    // the rest, if any, from a malformed or cut-off sequence on, chunk by chunk.
+    let valid = match simdutf8::compat::from_utf8(bytes) {
+        Ok(text) => {
+            out.push_str(text);
+            return &[];
+        }
+        Err(e) => e.valid_up_to(),
+    };
+    let (head, bytes) = bytes.split_at(valid);
+    out.push_str(std::str::from_utf8(head).unwrap_or_default());
     let mut chunks = bytes.utf8_chunks().peekable();
     while let Some(chunk) = chunks.next() {
         out.push_str(chunk.valid());

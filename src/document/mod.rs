@@ -868,7 +868,7 @@ impl Document {
                 id: block.id.clone(),
             });
         }
-        let words = block.text.split_whitespace().count();
+        let words = count_words(&block.text);
         if let Some(last) = self.sections.last_mut() {
             last.words += words;
             last.blocks.end = i + 1;
@@ -1284,9 +1284,79 @@ pub fn guess_language(text: &str) -> Option<&'static str> {
     }
 }
 
+/// The number of words of `text`, as `split_whitespace` counts them. A whole article's
+/// words are counted as it is read, so the common case is made fast: without whitespace
+/// outside ASCII, a word starts at each byte that is not ASCII whitespace after one that is
+/// (the bytes of a character after its first are never whitespace), and both that count and
+/// the look for other whitespace are simple loops over byte pairs and triples that the
+/// compiler turns into vector instructions.
+fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let next = bytes.get(1..).unwrap_or_default();
+    let after = bytes.get(2..).unwrap_or_default();
+    // The triples miss only the last pair, which can be a two-byte one.
+    let wide_space = bytes
+        .iter()
+        .zip(next)
+        .zip(after)
+        .fold(false, |found, ((&a, &b), &c)| {
+            found | non_ascii_space(a, b, c)
+        })
+        || text.ends_with(['\u{85}', '\u{A0}']);
+    if wide_space {
+        return text.split_whitespace().count();
+    }
+    let space = |b: u8| b == b' ' || b.wrapping_sub(b'\t') < 5;
+    usize::from(bytes.first().is_some_and(|&b| !space(b)))
+        + bytes
+            .iter()
+            .zip(next)
+            .map(|(&a, &b)| usize::from(space(a) & !space(b)))
+            .sum::<usize>()
+}
+
+/// Whether the bytes `a b c` start whitespace outside ASCII: U+0085, U+00A0, U+1680,
+/// U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
+fn non_ascii_space(a: u8, b: u8, c: u8) -> bool {
+    (a == 0xC2) & ((b == 0x85) | (b == 0xA0))
+        | (a == 0xE1) & (b == 0x9A) & (c == 0x80)
+        | (a == 0xE2)
+            & ((b == 0x80) & ((c <= 0x8A) | (c == 0xA8) | (c == 0xA9) | (c == 0xAF))
+                | (b == 0x81) & (c == 0x9F))
+        | (a == 0xE3) & (b == 0x80) & (c == 0x80)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod word_count {
+        use super::super::count_words;
+        use proptest::prelude::*;
+
+        proptest! {
+        /// Words are counted as `split_whitespace` counts them, whatever the whitespace.
+        #[test]
+        fn words_are_counted_as_split_whitespace_counts_them(
+            pieces in prop::collection::vec(
+                prop_oneof![
+                    prop::sample::select(vec![
+                        " ", "\t", "\n", "\u{B}", "\u{C}", "\r", "\u{85}", "\u{A0}",
+                        "\u{1680}", "\u{2000}", "\u{200A}", "\u{200B}", "\u{2028}",
+                        "\u{202F}", "\u{205F}", "\u{3000}", "\u{E000}", "word", "слово",
+                        "كلمة", "词", "\u{1F600}", "\u{C2}",
+                    ])
+                    .prop_map(String::from),
+                    any::<char>().prop_map(String::from),
+                ],
+                0..24,
+            ),
+        ) {
+            let text: String = pieces.concat();
+            prop_assert_eq!(count_words(&text), text.split_whitespace().count());
+        }
+        }
+    }
 
     fn heading(level: u8, text: &str) -> Block {
         Block::new(BlockKind::Heading { level }, text.to_string())

@@ -338,6 +338,12 @@ pub fn division_level(text: &str) -> Option<u8> {
 }
 
 fn keyword_level(word: &str) -> Option<u8> {
+    // The only character outside ASCII that lower-cases into ASCII letters is the Kelvin
+    // sign (`BOO\u{212A}` is `book`): any other such word is no keyword, and is not lowered
+    // (every paragraph of one line asks).
+    if word.len() > 3 * "prologue".len() || !word.is_ascii() && !word.contains('\u{212A}') {
+        return None;
+    }
     let lower = word.to_lowercase();
     Some(match lower.as_str() {
         "volume" | "band" => VOLUME,
@@ -605,6 +611,18 @@ mod tests {
             .filter(|b| b.is_heading())
             .map(|b| b.text)
             .collect()
+    }
+
+    #[test]
+    fn keywords_are_found_in_any_case_and_only_in_ascii_or_with_the_kelvin_sign() {
+        assert_eq!(keyword_level("CHAPTER"), Some(CHAPTER));
+        assert_eq!(keyword_level("Kapitel"), Some(CHAPTER));
+        assert_eq!(keyword_level("PrOlOgUe"), Some(PART));
+        assert_eq!(keyword_level("BOO\u{212A}"), Some(BOOK));
+        assert_eq!(keyword_level("\u{212A}APITEL"), Some(CHAPTER));
+        assert_eq!(keyword_level("книга"), None);
+        assert_eq!(keyword_level("chapters"), None);
+        assert_eq!(keyword_level(""), None);
     }
 
     #[test]

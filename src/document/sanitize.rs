@@ -28,6 +28,8 @@
 //!   middle of text, the deprecated format controls U+206A..=U+206F and the interlinear
 //!   annotation controls U+FFF9..=U+FFFB.
 
+use std::sync::OnceLock;
+
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Most zero-width characters (combining marks and the like) kept after one base character.
@@ -105,6 +107,22 @@ pub fn sanitize_line(text: &str) -> String {
     out
 }
 
+/// Letters of Latin, Cyrillic, Arabic, Devanagari, Thai, kana and CJK that unicode-width
+/// gives one or two columns (a macro, so that it is a pattern).
+macro_rules! common_letters {
+    () => {
+        '\u{C0}'..='\u{2FF}'
+            | '\u{400}'..='\u{482}'
+            | '\u{48A}'..='\u{52F}'
+            | '\u{621}'..='\u{64A}'
+            | '\u{905}'..='\u{939}'
+            | '\u{E01}'..='\u{E30}'
+            | '\u{3041}'..='\u{3096}'
+            | '\u{30A1}'..='\u{30FA}'
+            | '\u{4E00}'..='\u{9FFF}'
+    };
+}
+
 /// What sanitizing does with one character outside of escape sequences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -123,7 +141,29 @@ enum Class {
 }
 
 fn classify(c: char) -> Class {
+    // The characters below U+1000 (Latin, Greek, Cyrillic, Hebrew, Arabic, Devanagari, Thai
+    // and more) are looked up in a table made once, of 4 KiB, from the rules below.
+    static BELOW_1000: OnceLock<[Class; 0x1000]> = OnceLock::new();
+    let table = BELOW_1000.get_or_init(|| {
+        std::array::from_fn(|n| {
+            u32::try_from(n)
+                .ok()
+                .and_then(char::from_u32)
+                .map_or(Class::Drop, classify_by_rules)
+        })
+    });
+    match table.get(c as usize) {
+        Some(&class) => class,
+        None => classify_by_rules(c),
+    }
+}
+
+/// [`classify`] without the table.
+fn classify_by_rules(c: char) -> Class {
     match c {
+        // The letters of the scripts most text is in: visible, without unicode-width's
+        // table lookup (`common_letters_are_visible` checks them against it).
+        common_letters!() => Class::Visible,
         '\n' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => Class::LineBreak,
         '\t' => Class::Tab,
         '\u{1B}' | '\r' | '\u{90}' | '\u{98}' | '\u{9B}' | '\u{9D}' | '\u{9E}' | '\u{9F}' => {
@@ -405,6 +445,20 @@ mod tests {
     }
 
     // --- plain text passes unchanged ---
+
+    #[test]
+    fn common_letters_are_visible() {
+        let common = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| matches!(c, common_letters!()));
+        for c in common {
+            assert!(
+                c.width().is_some_and(|w| w > 0),
+                "U+{:04X} is not visible",
+                u32::from(c)
+            );
+        }
+    }
 
     #[test]
     fn ordinary_text_is_unchanged() {

@@ -321,9 +321,29 @@ fn open_at_end(text: &str) -> Open<'_> {
 /// Where a piece of clean text can be cut so that no block spans the cut: after the last
 /// blank line (outside a fenced code block); 0 if there is none.
 fn paragraph_cut(text: &str, format: Format) -> usize {
+    // Plain text has no fences to track, so its last blank line is found from the end,
+    // which looks at the last lines of a piece rather than at all of them. (Clean text has
+    // no carriage returns; a text with one, as a test may give, takes the way from the start.)
+    if format == Format::Plain && memchr::memchr(b'\r', text.as_bytes()).is_none() {
+        return last_after_blank_line(text);
+    }
     cuts::after_blank_lines(text.as_bytes(), format)
         .last()
         .unwrap_or(0)
+}
+
+/// The start of the line after the last blank line of `text` (a line of whitespace only
+/// that ends with `\n`); 0 if there is none. `text` has no `\r`.
+fn last_after_blank_line(text: &str) -> usize {
+    // The line breaks from the last one back; the one before each starts its line.
+    let mut newlines = memchr::memrchr_iter(b'\n', text.as_bytes()).peekable();
+    while let Some(newline) = newlines.next() {
+        let start = newlines.peek().map_or(0, |&before| before + 1);
+        if text[start..newline].trim().is_empty() {
+            return newline + 1;
+        }
+    }
+    0
 }
 
 #[cfg(test)]
@@ -332,6 +352,32 @@ mod tests {
 
     use super::*;
     use crate::document::{BlockKind, Document, Format, load};
+
+    proptest! {
+        /// The last blank line found from the end is the last one the scan from the start
+        /// finds, whatever the whitespace (tabs, no-break and ideographic spaces).
+        #[test]
+        fn last_blank_line_from_the_end_is_the_scans_last(
+            lines in prop::collection::vec(
+                prop::sample::select(vec![
+                    "", " ", "\t", " \u{A0}", "\u{3000}", "word", "  indented text",
+                    "Ünïcödé", "нет", "\u{A0}x", "x ",
+                ]),
+                0..12,
+            ),
+            end_with_break: bool,
+        ) {
+            let mut text = lines.join("\n");
+            if end_with_break {
+                text.push('\n');
+            }
+            let scanned = cuts::after_blank_lines(text.as_bytes(), Format::Plain)
+                .last()
+                .unwrap_or(0);
+            prop_assert_eq!(last_after_blank_line(&text), scanned);
+            prop_assert_eq!(paragraph_cut(&text, Format::Plain), scanned);
+        }
+    }
 
     fn blocks_in_pieces(
         bytes: &[u8],

@@ -13,6 +13,7 @@ pub mod wrap;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hyphenation::Standard;
 
@@ -512,7 +513,8 @@ fn lay_out_block(
             return lines.into_boxed_slice();
         }
     }
-    let mut pieces = Vec::new();
+    // Room for about the lines a text of one-cell characters makes, in one allocation.
+    let mut pieces = Vec::with_capacity(block.text.len() / avail + 2);
     match block.kind {
         BlockKind::Rule => pieces.push(wrap::Piece {
             start: 0,
@@ -536,6 +538,7 @@ fn lay_out_block(
         })
         .collect();
     let count = pieces.len();
+    lines.reserve_exact(count);
     for (i, piece) in pieces.iter().enumerate() {
         let mut flags = 0;
         if i == 0 {
@@ -912,8 +915,11 @@ fn push_line_text(
         return;
     };
     let extra = justify_extra(block, line, options, text_width(&prefix), text);
-    let gaps = text.bytes().filter(|&b| b == b' ').count();
-    match Spread::new(gaps, extra).filter(|_| extra > 0) {
+    // The spaces are counted only for a line that is widened.
+    let spread = (extra > 0)
+        .then(|| Spread::new(text.bytes().filter(|&b| b == b' ').count(), extra))
+        .flatten();
+    match spread {
         Some(mut spread) => spread.push(text, out),
         None => out.push_str(text),
     }
@@ -1020,7 +1026,8 @@ pub fn render_parallel_from(
         text
     };
     // Blocks differ widely in cost (a Thai paragraph needs the dictionary), so each batch is
-    // cut into small chunks dealt round-robin to the threads, and written back in order.
+    // cut into small chunks that the threads (this one among them) take in turn as each is
+    // free, and written back in order.
     const CHUNK: usize = 32;
     let mut start = first;
     while start < doc.block_count() {
@@ -1029,33 +1036,31 @@ pub fn render_parallel_from(
             .step_by(CHUNK)
             .map(|from| from..(from + CHUNK).min(end))
             .collect();
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            while let Some(range) = chunks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                done.push((range.start, render_range(range.clone())));
+            }
+            done
+        };
         let mut parts: Vec<(usize, String)> = if threads > 1 && chunks.len() > 1 {
             std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..threads)
-                    .map(|t| {
-                        let chunks = &chunks;
-                        let render_range = &render_range;
-                        scope.spawn(move || {
-                            chunks
-                                .iter()
-                                .enumerate()
-                                .skip(t)
-                                .step_by(threads)
-                                .map(|(i, range)| (i, render_range(range.clone())))
-                                .collect::<Vec<_>>()
-                        })
-                    })
+                let helpers: Vec<_> = (1..threads.min(chunks.len()))
+                    .map(|_| scope.spawn(work))
                     .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| {
-                        h.join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect()
+                let mut parts = work();
+                for helper in helpers {
+                    parts.extend(
+                        helper
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    );
+                }
+                parts
             })
         } else {
-            vec![(0, render_range(start..end))]
+            vec![(start, render_range(start..end))]
         };
         parts.sort_unstable_by_key(|(i, _)| *i);
         for (_, part) in parts {

@@ -135,6 +135,59 @@ fn empty_document_has_no_lines() {
     assert!(layout.window(&d, LinePos::default(), 10).is_empty());
 }
 
+/// Issue 13's mix of scripts (German, English, Russian, Arabic, Hindi, Chinese, Japanese,
+/// Thai, emoji with joiners and flags), each paragraph many times over so that the text is
+/// laid out in many chunks on every thread: `blatt render`'s way gives the reader's lines,
+/// and no line is wider than the width.
+#[test]
+fn mixed_scripts_render_as_the_reader_lays_them_out_within_the_width() {
+    use unicode_segmentation::UnicodeSegmentation;
+    let paragraphs = [
+        "Die Bundesregierung hat am Mittwoch beschlossen, die Förderung für Donaudampfschifffahrtsgesellschaften auszuweiten (siehe www.bundesregierung.de).",
+        "It was in July, 1805, and the speaker was the well-known Anna Pávlovna Schérer, maid of honor and confidante to the Empress.",
+        "Все люди рождаются свободными и равными в своем достоинстве и правах. Они наделены разумом и совестью и должны поступать в отношении друг друга в духе братства.",
+        "يولد جميع الناس أحرارًا متساوين في الكرامة والحقوق. وقد وهبوا عقلاً وضميرًا وعليهم أن يعامل بعضهم بعضًا بروح الإخاء.",
+        "सभी मनुष्यों को गौरव और अधिकारों के मामले में जन्मजात स्वतन्त्रता और समानता प्राप्त है। उन्हें बुद्धि और अन्तरात्मा की देन प्राप्त है।",
+        "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。",
+        "すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。人間は、理性と良心とを授けられており、互いに同胞の精神をもって行動しなければならない。",
+        "มนุษย์ทั้งหลายเกิดมามีอิสระและเสมอภาคกันในเกียรติศักด[ิ์]และสิทธิ ต่างมีเหตุผลและมโนธรรม และควรปฏิบัติต่อกันด้วยเจตนารมณ์แห่งภราดรภาพ",
+        "😀 E1.0 grinning face 👨‍👩‍👧 E2.0 family 🇩🇪 E2.0 flag: Germany 👍🏽 E1.0 thumbs up: medium skin tone ❤️ E0.6 red heart",
+    ];
+    let mut text = String::from("Mixed\n\n");
+    for round in 0..60 {
+        for p in paragraphs {
+            text.push_str(&format!("{p} {round}\n\n"));
+        }
+    }
+    let d = parse(&text, Format::Plain, "t", Some("de"));
+    for width in [1, 9, 40, 80] {
+        let options = WrapOptions {
+            width,
+            hyphenate: true,
+            justify: false,
+        };
+        let mut out = Vec::new();
+        render_parallel(&d, options, &mut out).expect("write");
+        let out = String::from_utf8(out).expect("utf-8");
+        let expected: String = render_plain(&d, options)
+            .into_iter()
+            .map(|l| l + "\n")
+            .collect();
+        assert!(out == expected, "width {width}");
+        for line in out.lines() {
+            let cells: usize = line
+                .graphemes(true)
+                .map(unicode_width::UnicodeWidthStr::width)
+                .sum();
+            // A cluster wider than a 1-cell column stands alone.
+            assert!(
+                cells <= width || line.graphemes(true).count() == 1,
+                "width {width}: {line:?} is {cells} cells"
+            );
+        }
+    }
+}
+
 #[test]
 fn parallel_render_equals_line_by_line_render() {
     let mut md = String::from("# T\n\n");

@@ -27,25 +27,29 @@ pub fn text_width(text: &str) -> usize {
     }
     let mut sum = 0;
     for c in text.chars() {
-        if !adds_up(c) {
+        let Some(width) = added_width(c) else {
             return text.graphemes(true).map(UnicodeWidthStr::width).sum();
-        }
-        sum += char_width(c);
+        };
+        sum += width;
     }
     sum
 }
 
 /// Characters whose widths simply add up: a grapheme cluster made only of them is exactly
 /// as wide as the sum of its characters (combining marks count 0), so text made of them
-/// needs no cluster segmentation to be measured. Latin, Greek, Cyrillic, Devanagari, Thai, Lao, CJK,
-/// kana, Hangul syllables and common punctuation are; emoji, joiners, variation selectors,
-/// regional indicators, Hangul jamo and Arabic (whose lam-alef ligature is narrower than its
-/// letters) are not. `adds_up_like_clusters` in the tests checks this against unicode-width.
+/// needs no cluster segmentation to be measured. Latin, Greek, Cyrillic, Arabic, Devanagari,
+/// Thai, Lao, CJK, kana, Hangul syllables and common punctuation are; emoji, joiners,
+/// variation selectors, regional indicators and Hangul jamo are not. (Arabic's lam-alef
+/// ligature is narrower than its letters only when a string is measured whole; its letters are
+/// clusters of their own, and measured by cluster, as here, they add up.)
+/// `adds_up_like_clusters` in the tests checks this against unicode-width.
 fn adds_up(c: char) -> bool {
     matches!(c,
         '\u{20}'..='\u{7E}'
         // Latin-1, Latin Extended, IPA, combining diacritics, Greek, Cyrillic
         | '\u{A0}'..='\u{52F}'
+        // Arabic
+        | '\u{600}'..='\u{6FF}'
         // Devanagari
         | '\u{900}'..='\u{97F}'
         // Thai, Lao
@@ -64,6 +68,27 @@ fn adds_up(c: char) -> bool {
 
 fn char_width(c: char) -> usize {
     c.width().unwrap_or(0)
+}
+
+/// The width of `c` if it [adds up](adds_up), in one test: the letters of the scripts most
+/// text is in first, without unicode-width's table lookup
+/// (`added_width_is_the_width_of_what_adds_up` checks it against both).
+fn added_width(c: char) -> Option<usize> {
+    match c {
+        '\u{20}'..='\u{7E}'
+        | '\u{C0}'..='\u{2FF}'
+        | '\u{391}'..='\u{3A9}'
+        | '\u{3B1}'..='\u{3C9}'
+        | '\u{400}'..='\u{482}'
+        | '\u{48A}'..='\u{52F}'
+        | '\u{621}'..='\u{64A}'
+        | '\u{660}'..='\u{669}'
+        | '\u{905}'..='\u{939}'
+        | '\u{E01}'..='\u{E30}' => Some(1),
+        '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}' => Some(2),
+        _ if adds_up(c) => Some(char_width(c)),
+        _ => None,
+    }
 }
 
 /// One wrapped line: a byte range of the block text, and whether a hyphen must be drawn
@@ -107,12 +132,24 @@ pub fn wrap_flow(
     literal: &[Range<usize>],
     out: &mut Vec<Piece>,
 ) {
-    let width = width.max(1);
-    let mut base = 0;
-    for hard in text.split('\n') {
-        wrap_hard_line(hard, base, width, dict, literal, out);
-        base += hard.len() + 1;
+    // The words of a line go into a buffer each thread keeps, so that wrapping allocates
+    // nothing per line or block once the buffer has grown.
+    thread_local! {
+        static FOUND: std::cell::RefCell<Vec<(usize, usize, usize)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
     }
+    let width = width.max(1);
+    FOUND.with(|found| {
+        let mut fresh = Vec::new();
+        // Only a wrap inside a wrap (none today) would find the buffer taken.
+        let mut kept = found.try_borrow_mut();
+        let found = kept.as_deref_mut().unwrap_or(&mut fresh);
+        let mut base = 0;
+        for hard in text.split('\n') {
+            wrap_hard_line(hard, base, width, dict, literal, found, out);
+            base += hard.len() + 1;
+        }
+    });
 }
 
 /// Breaks preformatted text: each of its lines is kept, and a line wider than `width` is
@@ -182,6 +219,7 @@ fn wrap_hard_line(
     width: usize,
     dict: Option<&Standard>,
     literal: &[Range<usize>],
+    found: &mut Vec<(usize, usize, usize)>,
     out: &mut Vec<Piece>,
 ) {
     let before = out.len();
@@ -195,9 +233,18 @@ fn wrap_hard_line(
     // The current line: byte range and width in cells, and the spaces after its last word.
     let mut current: Option<(usize, usize, usize)> = None;
     let mut pending_space = 0;
-    for (word_start, word_end, space) in words(line) {
-        let is_literal = is_address(&line[word_start..word_end])
-            || overlaps(literal, base + word_start..base + word_end);
+    words(line, found);
+    for &(word_start, word_end, space) in found.iter() {
+        // Asked only of a word that does not fit where it is (most words fit), and once: a
+        // word without end is split into many lines, and looking at all of it again for
+        // each would take time in the square of its length.
+        let literal_word = std::cell::OnceCell::new();
+        let is_literal = || {
+            *literal_word.get_or_init(|| {
+                is_address(&line[word_start..word_end])
+                    || overlaps(literal, base + word_start..base + word_end)
+            })
+        };
         let mut from = word_start;
         while from < word_end {
             let part = &line[from..word_end];
@@ -210,7 +257,7 @@ fn wrap_hard_line(
                         current = Some((line_start, word_end, used + pending_space + part_width));
                         from = word_end;
                     } else if let Some((cut, hyphen)) = room.and_then(|room| {
-                        if is_literal {
+                        if is_literal() {
                             // Whole on the next line if it fits there.
                             width_within(part, width)
                                 .is_none()
@@ -237,7 +284,7 @@ fn wrap_hard_line(
                     None => {
                         // Longer than a whole line: split where allowed, else between
                         // graphemes.
-                        let cut = if is_literal {
+                        let cut = if is_literal() {
                             literal_cut(part, width).map(|cut| (cut, false))
                         } else {
                             best_cut(part, width, dict)
@@ -321,22 +368,14 @@ fn literal_cut(part: &str, room: usize) -> Option<usize> {
         .find(|&at| literal_break(part, at))
 }
 
-/// The words of one line as (start, end, spaces after): split at spaces for text in
+/// The words of one line as (start, end, spaces after), into `out` (emptied first; the
+/// caller keeps it from line to line, so its room is reused): split at spaces for text in
 /// scripts that separate words with spaces, by Unicode line breaking (textwrap) for text
 /// with Chinese, Japanese, Korean, Thai and other scripts that do not.
-fn words(line: &str) -> Vec<(usize, usize, usize)> {
-    let mut out = Vec::new();
+fn words(line: &str, out: &mut Vec<(usize, usize, usize)>) {
+    out.clear();
     // One pass finds which kind of breaking the line needs (most lines are plain ASCII).
-    let (complex, line_breaking) = if line.is_ascii() {
-        (false, false)
-    } else {
-        let mut line_breaking = false;
-        let complex = line.chars().any(|c| {
-            line_breaking |= needs_line_breaking(c);
-            is_complex_script(c)
-        });
-        (complex, line_breaking)
-    };
+    let (complex, line_breaking) = breaking_needed(line);
     if complex {
         // Thai, Lao, Khmer and Myanmar need a dictionary to find word boundaries; ICU's
         // dictionary segmenter is many times faster than its LSTM model (which textwrap's
@@ -351,7 +390,7 @@ fn words(line: &str) -> Vec<(usize, usize, usize)> {
             }
             start = end;
         }
-        return out;
+        return;
     }
     let bytes = line.as_bytes();
     let mut i = 0;
@@ -377,21 +416,75 @@ fn words(line: &str) -> Vec<(usize, usize, usize)> {
         }
         // Words of scripts without spaces, by Unicode line breaking; an address in the
         // line stays one word.
-        let origin = token.as_ptr() as usize;
         let first = out.len();
-        for word in WordSeparator::UnicodeBreakProperties.find_words(token) {
-            let from = start + (word.word.as_ptr() as usize - origin);
-            if !word.word.is_empty() {
-                out.push((from, from + word.word.len(), 0));
-            }
-        }
+        line_break_words(token, start, out);
         if out.len() > first
             && let Some(last) = out.last_mut()
         {
             last.2 = i - end;
         }
     }
-    out
+}
+
+/// The words of `token` (text without spaces) by Unicode line breaking, as textwrap's
+/// `WordSeparator::UnicodeBreakProperties` finds them, pushed to `out` as byte ranges from
+/// `start`: at each break opportunity but those after `-` and the soft hyphen, and not at the
+/// last one left before the end. This is its way without the copy of the text it makes to
+/// strip escape sequences (clean text has none; text with one is left to textwrap) and without
+/// measuring every word.
+fn line_break_words(token: &str, start: usize, out: &mut Vec<(usize, usize, usize)>) {
+    if token.contains('\u{1B}') {
+        let origin = token.as_ptr() as usize;
+        for word in WordSeparator::UnicodeBreakProperties.find_words(token) {
+            let from = start + (word.word.as_ptr() as usize - origin);
+            if !word.word.is_empty() {
+                out.push((from, from + word.word.len(), 0));
+            }
+        }
+        return;
+    }
+    static SEGMENTER: OnceLock<icu_segmenter::LineSegmenterBorrowed<'static>> = OnceLock::new();
+    let segmenter = SEGMENTER.get_or_init(|| {
+        icu_segmenter::LineSegmenter::new_for_non_complex_scripts(
+            icu_segmenter::options::LineBreakOptions::default(),
+        )
+    });
+    let breaks = segmenter
+        .segment_str(token)
+        .filter(|&at| at > 0 && !matches!(token[..at].chars().next_back(), Some('-' | '\u{AD}')));
+    // Each break is used once the next one is known: the last is left out.
+    let mut from = 0;
+    let mut waiting = None;
+    for at in breaks {
+        if let Some(end) = waiting.replace(at) {
+            out.push((start + from, start + end, 0));
+            from = end;
+        }
+    }
+    if from < token.len() {
+        out.push((start + from, start + token.len(), 0));
+    }
+}
+
+/// Whether `line` holds a character of a [complex script](is_complex_script), and whether
+/// it holds one that [needs line breaking](needs_line_breaking). Both kinds start at U+0E00,
+/// where UTF-8 takes three bytes or more: only the characters that start with such a byte are
+/// looked at (ASCII, Latin, Cyrillic and Arabic text is passed over byte by byte).
+fn breaking_needed(line: &str) -> (bool, bool) {
+    let mut line_breaking = false;
+    for (i, &b) in line.as_bytes().iter().enumerate() {
+        if b < 0xE0 {
+            continue;
+        }
+        let Some(c) = line.get(i..).and_then(|rest| rest.chars().next()) else {
+            continue;
+        };
+        if is_complex_script(c) {
+            return (true, true);
+        }
+        line_breaking |= needs_line_breaking(c);
+    }
+    (false, line_breaking)
 }
 
 /// Scripts whose words are found with a dictionary: Thai, Lao, Myanmar, Khmer.
@@ -519,10 +612,10 @@ fn width_within(text: &str, room: usize) -> Option<usize> {
     let mut used = 0;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if !adds_up(c) {
+        let Some(width) = added_width(c) else {
             return clusters_within(text, room);
-        }
-        used += char_width(c);
+        };
+        used += width;
         // Only a character that does not add up (a joiner, a selector) could still change
         // the width of the cluster before it.
         if used > room && chars.peek().is_none_or(|&next| adds_up(next)) {
@@ -692,11 +785,24 @@ mod tests {
         }
     }
 
+    #[test]
+    fn added_width_is_the_width_of_what_adds_up() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(
+                added_width(c),
+                adds_up(c).then(|| char_width(c)),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
     fn adding_up() -> impl Strategy<Value = char> {
         prop_oneof![
             0x20u32..=0x7E,
             0xA0u32..=0x52F,
             0x300u32..=0x36F,
+            0x600u32..=0x6FF,
             0x900u32..=0x97F,
             0xE00u32..=0xEFF,
             0x2010u32..=0x205E,
@@ -731,6 +837,39 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Words without spaces are found where textwrap finds them.
+        #[test]
+        fn line_break_words_are_textwraps(pieces in prop::collection::vec(anything(), 0..16)) {
+            let token: String = pieces.concat().replace(' ', "");
+            let mut ours = Vec::new();
+            line_break_words(&token, 3, &mut ours);
+            let origin = token.as_ptr() as usize;
+            let theirs: Vec<(usize, usize, usize)> = WordSeparator::UnicodeBreakProperties
+                .find_words(&token)
+                .filter(|w| !w.word.is_empty())
+                .map(|w| {
+                    let from = 3 + (w.word.as_ptr() as usize - origin);
+                    (from, from + w.word.len(), 0)
+                })
+                .collect();
+            prop_assert_eq!(ours, theirs);
+        }
+
+        /// The byte-level look at a line finds the same kinds of breaking as asking every
+        /// character.
+        #[test]
+        fn breaking_needed_agrees_with_the_characters(
+            pieces in prop::collection::vec(anything(), 0..16),
+        ) {
+            let text: String = pieces.concat();
+            let complex = text.chars().any(is_complex_script);
+            let (found_complex, line_breaking) = breaking_needed(&text);
+            prop_assert_eq!(found_complex, complex);
+            if !complex {
+                prop_assert_eq!(line_breaking, text.chars().any(needs_line_breaking));
+            }
+        }
 
         #[test]
         fn adds_up_like_clusters(chars in prop::collection::vec(adding_up(), 0..24)) {
