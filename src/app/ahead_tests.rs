@@ -40,15 +40,22 @@ fn opened(text: &str, name: &str) -> (State, Option<Loader>, Vec<Effect>) {
     update(&mut state, Action::Resize(80, 24));
     let effects = update(&mut state, Action::Command(Command::Open));
     assert_eq!(effects, [Effect::Load { entry: 0 }]);
+    let (loader, effects) = arrive(&mut state, text, name);
+    (state, loader, effects)
+}
+
+/// The article `text` (named `name`) arrives in `state` as entry 0, its first piece in:
+/// the loader of the rest and the effects.
+fn arrive(state: &mut State, text: &str, name: &str) -> (Option<Loader>, Vec<Effect>) {
     let (doc, loader) = open(text, name);
     let effects = update(
-        &mut state,
+        state,
         Action::Loaded {
             entry: 0,
             result: Ok(Arc::new(doc)),
         },
     );
-    (state, loader, effects)
+    (loader, effects)
 }
 
 fn open(text: &str, name: &str) -> (Document, Option<Loader>) {
@@ -297,15 +304,8 @@ fn a_bookmark_far_into_a_loading_file_opens_at_its_text() {
     let key = state.entry_key(0).expect("a key").to_string();
     // What opening a bookmark of another article does (see `bookmarks::open_doc`).
     state.open_at = Some((key, anchor.clone()));
-    let (doc, loader) = open(&text, "buch.txt");
+    let (loader, effects) = arrive(&mut state, &text, "buch.txt");
     let mut loader = loader.expect("read in pieces");
-    let effects = update(
-        &mut state,
-        Action::Loaded {
-            entry: 0,
-            result: Ok(Arc::new(doc)),
-        },
-    );
     read_ahead(&mut state, &effects, &text, "buch.txt");
     let wanted = whole.block(block).text;
     assert_eq!(top_text(&state), wanted, "at the bookmark's text at once");
@@ -342,15 +342,8 @@ fn a_library_hit_far_into_a_loading_file_opens_at_its_text() {
         "Absatz 18000 erzählt".into(),
         false,
     ));
-    let (doc, loader) = open(&text, "buch.txt");
+    let (loader, effects) = arrive(&mut state, &text, "buch.txt");
     let mut loader = loader.expect("read in pieces");
-    let effects = update(
-        &mut state,
-        Action::Loaded {
-            entry: 0,
-            result: Ok(Arc::new(doc)),
-        },
-    );
     read_ahead(&mut state, &effects, &text, "buch.txt");
     let wanted = whole.block(hit.block).text;
     assert_eq!(top_text(&state), wanted, "at the hit's text at once");
@@ -454,14 +447,7 @@ fn opened_at(text: &str, fragment: &str) -> (State, Loader, Vec<Effect>) {
     update(&mut state, Action::Resize(80, 24));
     let effects = state.open_deep(0, Some(links::Deep::Fragment(fragment.into())));
     assert_eq!(effects, [Effect::Load { entry: 0 }]);
-    let (doc, loader) = open(text, "buch.txt");
-    let effects = update(
-        &mut state,
-        Action::Loaded {
-            entry: 0,
-            result: Ok(Arc::new(doc)),
-        },
-    );
+    let (loader, effects) = arrive(&mut state, text, "buch.txt");
     (state, loader.expect("read in pieces"), effects)
 }
 

@@ -427,6 +427,19 @@ mod tests {
 
     /// A state that has the first `first` entries of `eager` while INDEX.md is still being
     /// read, and the entries still to come.
+    /// The rest of INDEX.md, `tail`, arrives at once.
+    fn all_arrived(state: &mut State, tail: &[Entry]) -> Vec<Effect> {
+        update(
+            state,
+            Action::MoreEntries {
+                title: None,
+                entries: unchecked(tail),
+                done: true,
+                error: None,
+            },
+        )
+    }
+
     fn reading(eager: &Library, first: usize) -> (State, Vec<Entry>) {
         let mut library = eager.clone();
         let tail = library.entries.split_off(first);
@@ -540,15 +553,7 @@ mod tests {
         let (_dir, root) = temp_library(40);
         let eager = load_library(&root).expect("eager");
         let (mut state, tail) = reading(&eager, 5);
-        update(
-            &mut state,
-            Action::MoreEntries {
-                title: None,
-                entries: unchecked(&tail),
-                done: true,
-                error: None,
-            },
-        );
+        all_arrived(&mut state, &tail);
         let effects = update(&mut state, Action::Resize(80, 24));
         let on_screen: Vec<usize> = state.rows[state.offset..state.offset + state.list_height()]
             .iter()
@@ -729,30 +734,14 @@ mod tests {
         let (mut state, tail) = reading(&eager, 10);
         update(&mut state, Action::Command(Command::Bottom));
         update(&mut state, Action::Command(Command::Up));
-        update(
-            &mut state,
-            Action::MoreEntries {
-                title: None,
-                entries: unchecked(&tail),
-                done: true,
-                error: None,
-            },
-        );
+        all_arrived(&mut state, &tail);
         assert_eq!(state.selected, 8);
         // Changing how the list looks is no move: `G` still ends on the last entry.
         for command in [Command::ToggleView, Command::HideFinished, Command::Redraw] {
             let (mut state, tail) = reading(&eager, 10);
             update(&mut state, Action::Command(Command::Bottom));
             update(&mut state, Action::Command(command));
-            update(
-                &mut state,
-                Action::MoreEntries {
-                    title: None,
-                    entries: unchecked(&tail),
-                    done: true,
-                    error: None,
-                },
-            );
+            all_arrived(&mut state, &tail);
             assert_eq!(state.selected, 29, "{command:?}");
         }
     }
@@ -842,15 +831,7 @@ mod tests {
             state.flash.as_deref(),
             Some("looking for A20 in the library…")
         );
-        update(
-            &mut state,
-            Action::MoreEntries {
-                title: None,
-                entries: unchecked(&tail),
-                done: true,
-                error: None,
-            },
-        );
+        all_arrived(&mut state, &tail);
         let effects = check(&mut state, &(10..30).collect::<Vec<_>>());
         assert_eq!(effects, [Effect::Load { entry: 20 }]);
         assert!(!state.is_orphan(&bookmark) && state.is_orphan(&gone));
