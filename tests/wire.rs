@@ -662,6 +662,31 @@ fn each_terminal_gets_only_the_colours_it_shows() {
     );
     assert!(ansi256.basic > 0, "{ansi256:?}");
 
+    // An entry of its own under $TERMINFO (a copy of xterm-256color under another name),
+    // found as ncurses finds it.
+    let system = [
+        "/usr/share/terminfo/x/xterm-256color",
+        "/lib/terminfo/x/xterm-256color",
+    ]
+    .into_iter()
+    .find(|p| std::path::Path::new(p).exists());
+    if let Some(system) = system {
+        let own = tempfile::tempdir().expect("terminfo dir");
+        std::fs::create_dir(own.path().join("z")).expect("z");
+        std::fs::copy(system, own.path().join("z/zz-own-256")).expect("copy");
+        let terminfo = own.path().to_str().expect("utf-8 path");
+        let custom = sgr_of_a_frame(
+            "TERMINFO",
+            &[
+                ("TERM", "zz-own-256"),
+                ("COLORTERM", ""),
+                ("TERMINFO", terminfo),
+            ],
+        );
+        assert!(custom.indexed.contains(&240), "{custom:?}");
+        assert_eq!(custom.truecolor, 0, "{custom:?}");
+    }
+
     // The Linux console: 8 colours in terminfo (its bright forms by 90-97 too).
     let ansi16 = sgr_of_a_frame("TERM=linux", &[("TERM", "linux"), ("COLORTERM", "")]);
     assert_eq!(ansi16.truecolor, 0, "{ansi16:?}");

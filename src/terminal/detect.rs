@@ -6,6 +6,7 @@
 
 use crate::config::Colors;
 use crate::ui::theme::ColorDepth;
+use std::path::PathBuf;
 
 /// What the environment says about the terminal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -39,7 +40,7 @@ impl TermEnv {
         let terminfo = term
             .as_deref()
             .filter(|t| safe_term_name(t))
-            .and_then(|t| termini::TermInfo::from_name(t).ok())
+            .and_then(read_terminfo)
             .map(|info| {
                 use termini::{NumberCapability, StringCapability};
                 Terminfo {
@@ -57,6 +58,41 @@ impl TermEnv {
             terminfo,
         }
     }
+}
+
+/// The terminfo entry of `term`, looked for where ncurses looks (as termini's `from_name`
+/// does), and parsed from the file read whole: termini's own reading asks the system for two
+/// bytes at a time (600 calls, 0.3 ms of every start against 0.02 ms).
+fn read_terminfo(term: &str) -> Option<termini::TermInfo> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    match var("TERMINFO") {
+        Some(dir) => dirs.push(dir.into()),
+        None => dirs.extend(var("HOME").map(|home| PathBuf::from(home).join(".terminfo"))),
+    }
+    if let Some(list) = var("TERMINFO_DIRS") {
+        dirs.extend(std::env::split_paths(&list));
+    }
+    if let Some(prefix) = var("PREFIX") {
+        let prefix = PathBuf::from(prefix);
+        dirs.extend(["etc", "lib", "share"].map(|d| prefix.join(d).join("terminfo")));
+    }
+    dirs.extend(
+        [
+            "/etc/terminfo",
+            "/lib/terminfo",
+            "/usr/share/terminfo",
+            "/boot/system/data/terminfo",
+        ]
+        .map(PathBuf::from),
+    );
+    let first = term.chars().next()?;
+    let bytes = dirs.iter().find_map(|dir| {
+        [first.to_string(), format!("{:x}", first as u32)]
+            .iter()
+            .find_map(|sub| std::fs::read(dir.join(sub).join(term)).ok())
+    })?;
+    termini::TermInfo::parse(&bytes[..]).ok()
 }
 
 /// Whether `TERM` may be used as a file name in the terminfo directories: a name, not a path
