@@ -507,6 +507,79 @@ fn a_deep_link_far_into_a_loading_file_shows_its_section_at_once() {
 }
 
 #[test]
+fn a_deep_link_waited_for_is_forgotten_once_the_person_moves() {
+    let text = parts();
+    for (command, then) in [
+        (Command::NextSection, "KAPITEL 8"),
+        (Command::Top, "Ein Buch in Teilen"),
+    ] {
+        let (mut state, mut loader, _) = opened_at(&text, "kapitel-7-3");
+        let byte = crate::document::seek::guess(text.as_bytes(), "kapitel-7-3").expect("reads");
+        let effects = update(
+            &mut state,
+            Action::Sought {
+                entry: 0,
+                fragment: "kapitel-7-3".into(),
+                byte,
+            },
+        );
+        read_ahead(&mut state, &effects, &text, "buch.txt");
+        assert_eq!(top_text(&state), "KAPITEL 7");
+        update(&mut state, Action::Command(command));
+        assert_eq!(top_text(&state), then, "{command:?}");
+        read_rest(&mut state, &mut loader);
+        assert_eq!(top_text(&state), then, "{command:?}: where the person went");
+        assert_eq!(state.open_fragment, None);
+    }
+}
+
+#[test]
+fn a_deep_link_to_no_such_section_leaves_the_reader_at_its_saved_place() {
+    let text = parts();
+    let whole = in_order(&text, "buch.txt");
+    let block = whole.block_count() * 9 / 10;
+    let saved = crate::anchor::Anchor::at(&whole, block, 0);
+    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    update(&mut state, Action::Resize(80, 24));
+    let key = state.entry_key(0).expect("a key").to_string();
+    state.open_at = Some((key, saved));
+    state.open_deep(0, Some(links::Deep::Fragment("nope".into())));
+    let (loader, effects) = arrive(&mut state, &text, "buch.txt");
+    let mut loader = loader.expect("read in pieces");
+    read_ahead(&mut state, &effects, &text, "buch.txt");
+    read_rest(&mut state, &mut loader);
+    assert!(matches!(state.mode, Mode::Message(_)), "the slug is named");
+    assert_eq!(reader(&state).anchor().block, block, "the place is kept");
+}
+
+#[test]
+fn a_library_hit_waited_for_is_forgotten_once_the_person_moves() {
+    let text = article(3 << 20);
+    let whole = in_order(&text, "buch.txt");
+    let query =
+        crate::search::Query::new("Absatz 18000 erzählt", Default::default()).expect("a query");
+    let hits = crate::search::library::hits_in(&whole, &query, 0);
+    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    update(&mut state, Action::Resize(80, 24));
+    update(&mut state, Action::Command(Command::Open));
+    state.open_search = Some(results::OpenSearch::at(
+        0,
+        hits.first(),
+        "Absatz 18000 erzählt".into(),
+        false,
+    ));
+    let (loader, effects) = arrive(&mut state, &text, "buch.txt");
+    let mut loader = loader.expect("read in pieces");
+    read_ahead(&mut state, &effects, &text, "buch.txt");
+    assert!(top_text(&state).starts_with("Absatz 18000 "));
+    update(&mut state, Action::Command(Command::Top));
+    let effects = read_rest(&mut state, &mut loader);
+    assert_eq!(top_text(&state), "Ein langes Buch", "where the person went");
+    assert!(reader(&state).find.is_none() && state.open_search.is_none());
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Search(_))));
+}
+
+#[test]
 fn a_wrong_guess_for_a_deep_link_is_put_right_once_the_article_is_read_there() {
     let text = parts();
     let (mut state, mut loader, _) = opened_at(&text, "kapitel-7-3");

@@ -558,7 +558,7 @@ pub fn arrived(state: &mut State) {
         None => {
             state.open_fragment = None;
             state.fragment_guessed = false;
-            reader.to_top();
+            // The reader stays where it is: at the top, or at the place it was reopened at.
             let lines = match &deep {
                 Deep::Fragment(fragment) => not_found(&doc, fragment),
                 Deep::Section(n) => vec![format!(

@@ -626,6 +626,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     if action.is_personal() {
         state.flash = None;
     }
+    // Where the person is before what they do: if they move, a place the open article still
+    // waits for (a section a link named, a match of the library-wide search) is no longer
+    // where they want to be.
+    let moved_from = match &action {
+        Action::Key(_) | Action::Command(_) | Action::Scroll { .. } | Action::Click { .. } => state
+            .reader
+            .as_ref()
+            .map(|r| (r.entry, Arc::as_ptr(&r.doc), r.top)),
+        _ => None,
+    };
     match action {
         Action::Tick(_) => {}
         Action::Key(key) => key_action(state, &key, &mut effects),
@@ -754,6 +764,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::IndexUpdated { result } => reload::index_updated(state, result, &mut effects),
         Action::FeedsProgress(progress) => news::progress(state, progress),
         Action::FeedsFetched { result } => news::fetched(state, result, &mut effects),
+    }
+    if let (Some((entry, doc, top)), Some(reader)) = (moved_from, state.reader.as_ref())
+        && reader.entry == entry
+        && (Arc::as_ptr(&reader.doc) != doc || reader.top != top)
+    {
+        forget_waiting_places(state, entry);
     }
     browse::settle(state);
     library::check_view(state, &mut effects);
@@ -1263,6 +1279,22 @@ fn loaded(
     }
 }
 
+/// The person moved in the article of `entry`: a section a link named or a match of the
+/// library-wide search it still waits for is not gone to any more.
+fn forget_waiting_places(state: &mut State, entry: usize) {
+    if state
+        .open_fragment
+        .as_ref()
+        .is_some_and(|(e, _)| *e == entry)
+    {
+        state.open_fragment = None;
+        state.fragment_guessed = false;
+    }
+    if state.open_search.as_ref().is_some_and(|s| s.entry == entry) {
+        state.open_search = None;
+    }
+}
+
 /// Starts the search an article was opened with from the library-wide results, at its
 /// match, once the reader is there in the whole article: at once if the match is read,
 /// else once a window shown there (or the article read in order) has caught up. Waits while
@@ -1441,8 +1473,7 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
             let entry = reader.entry;
             state.back.clear();
             // A match or a section the article still waited for is left with it.
-            state.open_search = None;
-            state.open_fragment = None;
+            forget_waiting_places(state, entry);
             // The article stays the "last open" one: quitting from the library and
             // starting again tomorrow reopens it (`--fresh` starts at the library).
             remember_position(state, key, effects);
