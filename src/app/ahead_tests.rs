@@ -580,6 +580,47 @@ fn a_library_hit_waited_for_is_forgotten_once_the_person_moves() {
 }
 
 #[test]
+fn a_search_typed_in_a_part_read_ahead_starts_once_the_article_is_read_there() {
+    let text = article(3 << 20);
+    let (mut state, loader, _) = opened(&text, "buch.txt");
+    let mut loader = loader.expect("read in pieces");
+    let effects = update(&mut state, Action::Command(Command::Bottom));
+    read_ahead(&mut state, &effects, &text, "buch.txt");
+    assert!(reader(&state).provisional());
+    let shown = screen(&state);
+    // The letters go to the prompt, not to the commands they are (`G`, `d`, `n`, ...).
+    for c in "/letzte Wort".chars() {
+        update(&mut state, typed(c));
+    }
+    assert_eq!(screen(&state), shown);
+    assert!(matches!(&state.mode, Mode::Typing(t) if t.text() == "letzte Wort"));
+    update(
+        &mut state,
+        Action::Key(KeyEvent::new_with_kind(
+            KeyCode::Enter,
+            KeyModifiers::NONE,
+            KeyEventKind::Press,
+        )),
+    );
+    assert!(state.open_search.as_ref().is_some_and(|s| s.typed));
+    let effects = read_rest(&mut state, &mut loader);
+    let job = super::tests::search_job(effects);
+    super::tests::run_search(&mut state, &job, 500);
+    let r = reader(&state);
+    let status = r
+        .find
+        .as_ref()
+        .and_then(|f| f.status(r))
+        .unwrap_or_default();
+    assert!(status.starts_with("match 1/1"), "{status}");
+    assert_eq!(
+        screen(&state),
+        shown,
+        "the match is on screen: nothing moves"
+    );
+}
+
+#[test]
 fn a_wrong_guess_for_a_deep_link_is_put_right_once_the_article_is_read_there() {
     let text = parts();
     let (mut state, mut loader, _) = opened_at(&text, "kapitel-7-3");

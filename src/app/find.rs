@@ -10,6 +10,7 @@
 //! holds the document, pieces of an article still loading wait (see [`Reader::take_piece`])
 //! and are searched as they are appended.
 
+use super::results::OpenSearch;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -498,6 +499,18 @@ pub fn submit(state: &mut State, typing: Typing, effects: &mut Vec<Effect>) {
     let Some(reader) = state.reader.as_mut() else {
         return;
     };
+    if reader.find.is_none() && reader.provisional() {
+        // Typed in a part read ahead: searched once the article is read that far, from
+        // where the reader is then.
+        let text = typing.text().to_string();
+        if !text.is_empty() {
+            let mut open = OpenSearch::at(reader.entry, None, text, false);
+            open.typed = true;
+            state.open_search = Some(open);
+            state.flash = Some("the search starts once the article is read up to here".into());
+        }
+        return;
+    }
     let Some(find) = reader.find.as_mut() else {
         return;
     };

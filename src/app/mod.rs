@@ -1290,7 +1290,12 @@ fn forget_waiting_places(state: &mut State, entry: usize) {
         state.open_fragment = None;
         state.fragment_guessed = false;
     }
-    if state.open_search.as_ref().is_some_and(|s| s.entry == entry) {
+    // A search typed while it waits goes on from where the person is once it starts.
+    if state
+        .open_search
+        .as_ref()
+        .is_some_and(|s| s.entry == entry && !s.typed)
+    {
         state.open_search = None;
     }
 }
@@ -1331,10 +1336,17 @@ fn start_open_search(state: &mut State, effects: &mut Vec<Effect>) {
 const STILL_READING: &str = "a moment: the article is still being read up to here";
 
 fn reader_command(state: &mut State, command: Command, count: usize, effects: &mut Vec<Effect>) {
+    if state.reader.as_ref().is_some_and(Reader::provisional) && command == Command::Search {
+        // Typed now, searched once the article is read this far (see `find::submit`): the
+        // letters typed after `/` must not run as commands.
+        state.mode = Mode::Typing(Typing::new(Prompt::Search, String::new()));
+        state.flash = Some(STILL_READING.into());
+        return;
+    }
     if state.reader.as_ref().is_some_and(Reader::provisional)
         && matches!(
             command,
-            Command::Search | Command::SearchWord | Command::Bookmark | Command::Note
+            Command::SearchWord | Command::Bookmark | Command::Note
         )
     {
         // Matches and bookmarks are places in the whole article, not yet read this far.

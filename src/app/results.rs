@@ -417,6 +417,9 @@ pub struct OpenSearch {
     pub place: Place,
     /// The match's place as a content anchor (with its byte in a large article).
     pub anchor: crate::anchor::Anchor,
+    /// Typed with `/` in a part of the article read ahead: searched from where the reader
+    /// is once the article is read that far.
+    pub typed: bool,
 }
 
 impl OpenSearch {
@@ -444,6 +447,7 @@ impl OpenSearch {
             regex,
             place,
             anchor,
+            typed: false,
         }
     }
 }
