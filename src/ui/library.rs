@@ -67,7 +67,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, theme: &Theme) {
     if let Some(filter) = open_filter
         && filter.entries.is_empty()
     {
-        let text = format!("No entry matches “{}”.", filter.query);
+        // While INDEX.md is read, what is not in yet may still match.
+        let text = if state.reading_index {
+            format!(
+                "No entry matches “{}” yet: INDEX.md is still being read.",
+                filter.query
+            )
+        } else {
+            format!("No entry matches “{}”.", filter.query)
+        };
         let y = list.y + 1;
         put(buf, area, list.x, y, &Line::raw(text), list.width);
     } else if rows.is_empty() {

@@ -391,6 +391,37 @@ mod tests {
     }
 
     #[test]
+    fn a_filter_without_match_while_index_md_is_read_says_more_may_come() {
+        use crate::app::{Action, Command, Keymap, Settings, State, update};
+        let mut state = State::new(
+            crate::library::bundled_library(),
+            Settings::default(),
+            Keymap::default(),
+        );
+        update(&mut state, Action::Resize(80, 24));
+        update(&mut state, Action::Command(Command::Filter));
+        for c in "zzqxw".chars() {
+            update(
+                &mut state,
+                Action::Key(crossterm::event::KeyEvent::new(
+                    crossterm::event::KeyCode::Char(c),
+                    crossterm::event::KeyModifiers::NONE,
+                )),
+            );
+        }
+        let text = |state: &State| {
+            let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24))
+                .expect("terminal");
+            term.draw(|frame| draw(frame, state, &Theme::default()))
+                .expect("drawn");
+            format!("{:?}", term.backend().buffer())
+        };
+        assert!(text(&state).contains("No entry matches “zzqxw”."));
+        state.reading_index = true;
+        assert!(text(&state).contains("yet: INDEX.md is still being read."));
+    }
+
+    #[test]
     fn ellipsis() {
         assert_eq!(ellipsize("abcdef", 4), "abc…");
         assert_eq!(ellipsize("abc", 4), "abc");
