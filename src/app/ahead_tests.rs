@@ -451,6 +451,20 @@ fn opened_at(text: &str, fragment: &str) -> (State, Loader, Vec<Effect>) {
     (state, loader.expect("read in pieces"), effects)
 }
 
+/// The scan of the runtime found section `fragment` of `text` at `byte` (see
+/// `workers::seek_section`): the window read there is shown.
+fn sought(state: &mut State, text: &str, fragment: &str, byte: Option<u64>) {
+    let effects = update(
+        state,
+        Action::Sought {
+            entry: 0,
+            fragment: fragment.into(),
+            byte,
+        },
+    );
+    read_ahead(state, &effects, text, "buch.txt");
+}
+
 /// Reads the rest in, the effects of each piece.
 fn read_rest(state: &mut State, loader: &mut Loader) -> Vec<Effect> {
     let mut effects = Vec::new();
@@ -478,15 +492,7 @@ fn a_deep_link_far_into_a_loading_file_shows_its_section_at_once() {
     let byte = crate::document::seek::guess(text.as_bytes(), "kapitel-7-3").expect("reads");
     let part_four = text.find("TEIL 4").expect("part 4") as u64;
     assert!(byte.is_some_and(|b| b > part_four), "{byte:?}");
-    let effects = update(
-        &mut state,
-        Action::Sought {
-            entry: 0,
-            fragment: "kapitel-7-3".into(),
-            byte,
-        },
-    );
-    read_ahead(&mut state, &effects, &text, "buch.txt");
+    sought(&mut state, &text, "kapitel-7-3", byte);
     assert!(reader(&state).provisional());
     assert_eq!(top_text(&state), "KAPITEL 7", "the section at once");
     // Read on in it meanwhile: the place stays once the whole article is in.
@@ -515,15 +521,7 @@ fn a_deep_link_waited_for_is_forgotten_once_the_person_moves() {
     ] {
         let (mut state, mut loader, _) = opened_at(&text, "kapitel-7-3");
         let byte = crate::document::seek::guess(text.as_bytes(), "kapitel-7-3").expect("reads");
-        let effects = update(
-            &mut state,
-            Action::Sought {
-                entry: 0,
-                fragment: "kapitel-7-3".into(),
-                byte,
-            },
-        );
-        read_ahead(&mut state, &effects, &text, "buch.txt");
+        sought(&mut state, &text, "kapitel-7-3", byte);
         assert_eq!(top_text(&state), "KAPITEL 7");
         update(&mut state, Action::Command(command));
         assert_eq!(top_text(&state), then, "{command:?}");
@@ -626,15 +624,7 @@ fn a_wrong_guess_for_a_deep_link_is_put_right_once_the_article_is_read_there() {
     let (mut state, mut loader, _) = opened_at(&text, "kapitel-7-3");
     // A scan misled (by a line that looked like the heading): part 3's chapter 7.
     let wrong = text.match_indices("KAPITEL 7\n").nth(2).expect("three").0 as u64;
-    let effects = update(
-        &mut state,
-        Action::Sought {
-            entry: 0,
-            fragment: "kapitel-7-3".into(),
-            byte: Some(wrong),
-        },
-    );
-    read_ahead(&mut state, &effects, &text, "buch.txt");
+    sought(&mut state, &text, "kapitel-7-3", Some(wrong));
     assert!(reader(&state).provisional());
     assert_eq!(top_text(&state), "KAPITEL 7");
     read_rest(&mut state, &mut loader);
