@@ -36,10 +36,16 @@ fn split_clusters(buf: &mut Buffer) {
         let mut x = area.left();
         while x < area.right() {
             let symbol = buf[(x, y)].symbol();
-            let width = symbol.width().max(1);
+            // A cluster of one character (at most 4 bytes) is never split; the cell after a
+            // wide one is then only looked at, as the blank it is.
+            let width = if symbol.len() > 4 {
+                symbol.width().max(1)
+            } else {
+                1
+            };
             // Only the scripts written with such signs (Devanagari to Myanmar): a flag or
             // an emoji sequence is drawn by many terminals as one glyph, and stays whole.
-            if width > 1 && symbol.len() > 4 && symbol.chars().all(|c| c < '\u{1100}') {
+            if width > 1 && symbol.chars().all(|c| c < '\u{1100}') {
                 let mut pieces: Vec<String> = Vec::new();
                 let mut fits = true;
                 for c in symbol.chars() {
