@@ -298,9 +298,7 @@ fn a_bookmark_far_into_a_loading_file_opens_at_its_text() {
         anchor.byte.is_some(),
         "a large article's places know their byte"
     );
-    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
-    update(&mut state, Action::Resize(80, 24));
-    update(&mut state, Action::Command(Command::Open));
+    let mut state = opening();
     let key = state.entry_key(0).expect("a key").to_string();
     // What opening a bookmark of another article does (see `bookmarks::open_doc`).
     state.open_at = Some((key, anchor.clone()));
@@ -324,17 +322,13 @@ fn a_bookmark_far_into_a_loading_file_opens_at_its_text() {
 fn a_library_hit_far_into_a_loading_file_opens_at_its_text() {
     let text = article(3 << 20);
     let whole = in_order(&text, "buch.txt");
-    let query =
-        crate::search::Query::new("Absatz 18000 erzählt", Default::default()).expect("a query");
-    let hits = crate::search::library::hits_in(&whole, &query, 0);
+    let hits = far_hits(&whole);
     let [hit] = &hits[..] else {
         panic!("one hit: {hits:?}")
     };
     assert!(hit.block > whole.block_count() * 4 / 5, "far in: {hit:?}");
     assert!(hit.place.is_some(), "a large article's hit knows its byte");
-    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
-    update(&mut state, Action::Resize(80, 24));
-    update(&mut state, Action::Command(Command::Open));
+    let mut state = opening();
     // What Enter on the hit in the results does (see `results::open_selected`).
     state.open_search = Some(results::OpenSearch::at(
         0,
@@ -465,6 +459,21 @@ fn sought(state: &mut State, text: &str, fragment: &str, byte: Option<u64>) {
     read_ahead(state, &effects, text, "buch.txt");
 }
 
+/// The hits of the library-wide search for `Absatz 18000 erzählt` in `whole`.
+fn far_hits(whole: &Document) -> Vec<crate::search::library::LibraryHit> {
+    let query =
+        crate::search::Query::new("Absatz 18000 erzählt", Default::default()).expect("a query");
+    crate::search::library::hits_in(whole, &query, 0)
+}
+
+/// The bundled library at 80x24 with its first entry being opened.
+fn opening() -> State {
+    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
+    update(&mut state, Action::Resize(80, 24));
+    update(&mut state, Action::Command(Command::Open));
+    state
+}
+
 /// Reads the rest in, the effects of each piece.
 fn read_rest(state: &mut State, loader: &mut Loader) -> Vec<Effect> {
     let mut effects = Vec::new();
@@ -553,13 +562,8 @@ fn a_deep_link_to_no_such_section_leaves_the_reader_at_its_saved_place() {
 #[test]
 fn a_library_hit_waited_for_is_forgotten_once_the_person_moves() {
     let text = article(3 << 20);
-    let whole = in_order(&text, "buch.txt");
-    let query =
-        crate::search::Query::new("Absatz 18000 erzählt", Default::default()).expect("a query");
-    let hits = crate::search::library::hits_in(&whole, &query, 0);
-    let mut state = State::new(bundled_library(), Settings::default(), Keymap::default());
-    update(&mut state, Action::Resize(80, 24));
-    update(&mut state, Action::Command(Command::Open));
+    let hits = far_hits(&in_order(&text, "buch.txt"));
+    let mut state = opening();
     state.open_search = Some(results::OpenSearch::at(
         0,
         hits.first(),

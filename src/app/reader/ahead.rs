@@ -48,21 +48,28 @@ impl Reader {
     /// while a search holds the document (its matches are places in the whole article).
     pub fn end_jump(&self) -> Option<Jump> {
         let shown = self.ahead.as_ref().is_some_and(|a| a.end >= a.size);
-        (self.loading() && !shown && self.find.is_none() && self.waiting.is_empty())
-            .then_some(Jump::End)
+        (self.may_read_ahead() && !shown).then_some(Jump::End)
+    }
+
+    /// Whether a window may be read for a jump now: the article is still loading, and no
+    /// search or piece waiting holds the whole article (a search's matches are places in
+    /// it).
+    fn may_read_ahead(&self) -> bool {
+        self.loading() && self.find.is_none() && self.waiting.is_empty()
+    }
+
+    /// Whether a window may be read for byte `byte` of the file: see
+    /// [`Reader::may_read_ahead`], and that part is not read in order yet.
+    fn may_read_ahead_to(&self, byte: u64) -> bool {
+        self.may_read_ahead() && byte >= self.main_doc().source_end()
     }
 
     /// The window to read for a saved place not in yet (see [`Reader::pending`]), if it
     /// knows where in the file it is and that is past what is read.
     pub fn pending_jump(&self) -> Option<Jump> {
         let anchor = self.pending.as_ref()?;
-        let byte = anchor.byte?;
-        let main = self.main_doc();
-        (self.loading()
-            && byte >= main.source_end()
-            && self.find.is_none()
-            && self.waiting.is_empty())
-        .then(|| Jump::Anchor(Box::new(anchor.clone())))
+        self.may_read_ahead_to(anchor.byte?)
+            .then(|| Jump::Anchor(Box::new(anchor.clone())))
     }
 
     /// Goes `percent` of the way into the article: in the text read so far, in the window
@@ -95,18 +102,14 @@ impl Reader {
             self.go_to_block(block);
             return None;
         }
-        (self.find.is_none() && self.waiting.is_empty()).then_some(Jump::Byte(byte))
+        self.may_read_ahead().then_some(Jump::Byte(byte))
     }
 
     /// The window to read for a line at byte `byte` of the file found before the article
     /// is read there (the heading of a section a link names): read with some text before
     /// it, as a saved place is, and shown from that line. None if that part is read.
     pub fn byte_jump(&self, byte: u64) -> Option<Jump> {
-        (self.loading()
-            && byte >= self.main_doc().source_end()
-            && self.find.is_none()
-            && self.waiting.is_empty())
-        .then(|| {
+        self.may_read_ahead_to(byte).then(|| {
             Jump::Anchor(Box::new(Anchor {
                 byte: Some(byte),
                 ..Anchor::default()
