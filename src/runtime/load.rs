@@ -58,6 +58,23 @@ fn open_entry(e: &Entry, cap: u64) -> Result<(document::Document, Option<Loader>
         .map_err(|err| shown(&format!("{name}: {err}")))
 }
 
+/// An entry and the file of its article: only a file can be read somewhere in the middle
+/// (a window, the scan for a section).
+pub fn entry_file(
+    state: &State,
+    entry: usize,
+) -> Result<(&crate::library::Entry, &std::path::Path), String> {
+    let e = state
+        .library
+        .entries
+        .get(entry)
+        .ok_or_else(|| "no such entry".to_string())?;
+    match &e.target {
+        Target::File(path) => Ok((e, path)),
+        _ => Err("only a file can be read ahead".into()),
+    }
+}
+
 /// Reads the window of an entry's article for a jump far into it (see
 /// [`document::window`]): from its file, which is opened again and read there.
 pub fn read_ahead(
@@ -67,14 +84,7 @@ pub fn read_ahead(
     cap: u64,
 ) -> Result<Box<document::window::Window>, String> {
     let shown = |err: &dyn std::fmt::Display| escape_controls(&err.to_string());
-    let e = state
-        .library
-        .entries
-        .get(entry)
-        .ok_or_else(|| "no such entry".to_string())?;
-    let Target::File(path) = &e.target else {
-        return Err("only a file can be read ahead".into());
-    };
+    let (e, path) = entry_file(state, entry)?;
     let (file, size) = library::open_path(path, cap).map_err(|err| shown(&err))?;
     let title = state
         .reader

@@ -569,15 +569,8 @@ impl Loop {
                     }
                 }
                 Effect::Seek { entry, fragment } => {
-                    let path = state
-                        .library
-                        .entries
-                        .get(entry)
-                        .and_then(|e| match &e.target {
-                            crate::library::Target::File(path) => Some(path.clone()),
-                            _ => None,
-                        });
-                    if let Some(path) = path {
+                    if let Ok((_, path)) = load::entry_file(state, entry) {
+                        let path = path.to_path_buf();
                         let outbox =
                             Outbox::new(self.sender.clone(), Source::Loader(self.load), None);
                         // No thread: the link waits for the article, as without the scan.
