@@ -1121,3 +1121,17 @@ fn a_closed_pipe_ends_search_and_render_quietly() {
         );
     }
 }
+
+/// On Linux (glibc) the binary is linked at a fixed address (build.rs): the dynamic loader
+/// has no tables of pointers to fill in at every start, which took hundreds of page faults
+/// and a good part of the time to the first frame.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_binary_needs_no_relocation_at_start() {
+    let bytes = fs::read(env!("CARGO_BIN_EXE_blatt")).expect("the binary");
+    assert_eq!(&bytes[..4], b"\x7fELF");
+    // e_type, little-endian on the platforms this runs on: 2 is ET_EXEC, 3 ET_DYN (a
+    // position-independent executable).
+    let e_type = u16::from_le_bytes([bytes[16], bytes[17]]);
+    assert_eq!(e_type, 2, "linked as a position-independent executable");
+}
