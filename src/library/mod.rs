@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 pub use bundled::{BUNDLED_INDEX, bundled_file, bundled_library};
 pub use index::{IndexParts, ParsedIndex, RawEntry, language_of, parse_index};
 pub use read::{DEFAULT_READ_CAP, ReadError, open_path, open_target, read_path, read_target};
-pub use resolve::{EntryProblem, Target, link_path, resolve};
+pub use resolve::{EntryProblem, Resolver, Target, link_path, resolve};
 
 /// The name of the index file in a library folder.
 pub const INDEX_FILE: &str = "INDEX.md";
@@ -209,8 +209,8 @@ impl Library {
 #[derive(Debug)]
 pub struct LibraryRest {
     parts: IndexParts,
-    /// The library folder, canonical.
-    root: PathBuf,
+    /// Resolves links in the library folder.
+    resolver: Resolver,
     /// INDEX.md, open where [`open_library`] stopped reading it, until the rest is read.
     unread: Option<(PathBuf, std::io::Take<std::fs::File>)>,
     /// Where the library is.
@@ -312,8 +312,8 @@ impl LibraryRest {
     }
 
     /// Resolves a link of this library (file-system work, see [`resolve`]).
-    pub fn check(&self, link: &str) -> Target {
-        resolve(link, &self.root)
+    pub fn check(&mut self, link: &str) -> Target {
+        self.resolver.resolve(link)
     }
 }
 
@@ -405,12 +405,13 @@ pub fn open_library(path: &Path) -> Result<(Library, Option<LibraryRest>), Libra
             None => break,
         }
     }
+    let mut resolver = Resolver::new(root.clone());
     let entries: Vec<Entry> = raw
         .into_iter()
         .enumerate()
         .map(|(i, raw)| {
             let target = if i < FIRST_ENTRIES {
-                resolve(&raw.link, &root)
+                resolver.resolve(&raw.link)
             } else {
                 Target::Unchecked
             };
@@ -421,7 +422,7 @@ pub fn open_library(path: &Path) -> Result<(Library, Option<LibraryRest>), Libra
     let rest =
         (!parts.is_done() || entries.iter().any(|e| !e.target.is_checked())).then(|| LibraryRest {
             parts,
-            root: root.clone(),
+            resolver,
             unread: more.then(|| (index.clone(), file.take(INDEX_READ_CAP + 1))),
             origin: Origin::Dir {
                 root: root.clone(),

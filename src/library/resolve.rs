@@ -81,6 +81,69 @@ pub fn resolve(link: &str, root: &Path) -> Target {
     }
 }
 
+/// Resolves the links of one library as [`resolve`] does, canonicalizing each folder the
+/// links lead through once rather than once per link: a link to a regular file in a folder
+/// inside the library is then one look at the file (`lstat`) instead of one per part of its
+/// path. Every other case (a symbolic link, `..`, a missing or special file, a folder that
+/// leads out) goes the way of [`resolve`], so the answers are the same.
+#[derive(Debug)]
+pub struct Resolver {
+    /// The library folder, canonical.
+    root: PathBuf,
+    /// A folder as links name it (relative to the root) → canonical, if inside the root.
+    folders: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Resolver {
+    /// A resolver for the library folder `root`, which must be canonical.
+    pub fn new(root: PathBuf) -> Resolver {
+        Resolver {
+            root,
+            folders: std::collections::HashMap::new(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn resolve(&mut self, link: &str) -> Target {
+        match self.regular_file(link) {
+            Some(path) => Target::File(path),
+            None => resolve(link, &self.root),
+        }
+    }
+
+    /// The canonical path of a link to a regular file (not a symbolic link) in a folder
+    /// inside the library; `None` for anything else.
+    fn regular_file(&mut self, link: &str) -> Option<PathBuf> {
+        let relative = check_lexically(link).ok()?;
+        // `x.txt/` and `x.txt/.` are not the file (components() would drop the ends).
+        if relative.ends_with('/') || relative.ends_with("/.") {
+            return None;
+        }
+        let path = Path::new(relative.as_ref());
+        if !path.components().all(|c| matches!(c, Component::Normal(_))) {
+            return None;
+        }
+        let name = path.file_name()?;
+        let parent = path.parent().unwrap_or(Path::new(""));
+        let root = &self.root;
+        let folder = self
+            .folders
+            .entry(parent.to_path_buf())
+            .or_insert_with(|| {
+                std::fs::canonicalize(root.join(parent))
+                    .ok()
+                    .filter(|folder| folder.starts_with(root))
+            })
+            .as_ref()?;
+        let file = folder.join(name);
+        let meta = std::fs::symlink_metadata(&file).ok()?;
+        meta.file_type().is_file().then_some(file)
+    }
+}
+
 fn resolve_inner(link: &str, root: &Path) -> Result<PathBuf, EntryProblem> {
     let relative = check_lexically(link)?;
     let shown = || shown_link(link);
@@ -276,6 +339,78 @@ mod tests {
         let want = Target::File(root.join("sub/a.txt"));
         assert_eq!(resolve("sub/a.txt", &root), want);
         assert_eq!(resolve("./sub/../sub/a.txt#part", &root), want);
+    }
+
+    /// The resolver of a library answers every link as `resolve` does, the folders it has
+    /// canonicalized notwithstanding: files, folders, links in and out, `..`, missing and
+    /// special files, a folder that is a link out of the library, asked in any order.
+    #[test]
+    fn the_resolver_answers_as_resolve_does() {
+        let (_dir, root) = library();
+        let outside = tempfile::tempdir().expect("temp dir");
+        fs::write(outside.path().join("secret.txt"), "no").expect("write");
+        fs::create_dir_all(root.join("a/b")).expect("mkdir");
+        fs::write(root.join("a/x.txt"), "x").expect("write");
+        fs::write(root.join("a/b/y.txt"), "y").expect("write");
+        fs::write(root.join("top.txt"), "t").expect("write");
+        symlink(root.join("a/x.txt"), root.join("a/inside.txt")).expect("symlink");
+        symlink(outside.path().join("secret.txt"), root.join("a/out.txt")).expect("symlink");
+        symlink(outside.path(), root.join("away")).expect("symlink");
+        symlink(root.join("a"), root.join("alias")).expect("symlink");
+        symlink("loop", root.join("loop")).expect("symlink");
+        // A FIFO where mkfifo(1) is at hand (a missing one is then a missing file).
+        let _ = std::process::Command::new("mkfifo")
+            .arg(root.join("a/pipe"))
+            .status();
+        let links = [
+            "a/x.txt",
+            "a/b/y.txt",
+            "top.txt",
+            "./top.txt",
+            "a/inside.txt",
+            "a/out.txt",
+            "away/secret.txt",
+            "alias/x.txt",
+            "alias/b/y.txt",
+            "a/b/../x.txt",
+            "a/../../etc/passwd",
+            "a/missing.txt",
+            "gone/x.txt",
+            "a/b",
+            "a/pipe",
+            "loop",
+            "loop/x.txt",
+            "a/x.txt#part",
+            "a/x.txt/",
+            "a/x.txt/.",
+            "a//x.txt",
+            "a/./x.txt",
+            "http://example.org/a.txt",
+            "",
+        ];
+        let mut resolver = Resolver::new(root.clone());
+        for round in 0..2 {
+            for link in links.iter().chain(links.iter().rev()) {
+                assert_eq!(
+                    resolver.resolve(link),
+                    resolve(link, &root),
+                    "{link} (round {round})"
+                );
+            }
+        }
+        // A file that appears, or is replaced by a link out, is seen at once.
+        fs::write(root.join("a/missing.txt"), "m").expect("write");
+        assert_eq!(
+            resolver.resolve("a/missing.txt"),
+            Target::File(root.join("a/missing.txt"))
+        );
+        fs::remove_file(root.join("a/x.txt")).expect("remove");
+        symlink(outside.path().join("secret.txt"), root.join("a/x.txt")).expect("symlink");
+        assert_eq!(resolver.resolve("a/x.txt"), resolve("a/x.txt", &root));
+        assert!(matches!(
+            resolver.resolve("a/x.txt"),
+            Target::Problem(EntryProblem::OutsideLibrary(_))
+        ));
     }
 
     #[test]
