@@ -57,15 +57,22 @@ fn enable_mouse(out: &mut impl Write) -> io::Result<()> {
 pub fn init(mouse: bool, depth: ColorDepth) -> io::Result<Tui> {
     install_panic_hook();
     enable_raw_mode()?;
-    let mut out = io::stdout();
-    crossterm::execute!(out, EnterAlternateScreen, Hide)?;
+    // Taking the screen goes out with the first frame, in one write: the terminal (and a
+    // person's eyes) see no empty screen before it, and the program one write less.
+    let mut out = BufWriter::with_capacity(FRAME_BUFFER, io::stdout());
+    crossterm::queue!(out, EnterAlternateScreen, Hide)?;
     if mouse {
-        enable_mouse(&mut out)?;
+        out.write_all(MOUSE_ON)?;
     }
     MOUSE.store(mouse, Ordering::SeqCst);
-    let out = BufWriter::with_capacity(FRAME_BUFFER, out);
     let mut terminal = Terminal::new(Screen::new(out, depth))?;
-    redraw_fully(&mut terminal)?;
+    crossterm::queue!(
+        terminal.backend_mut(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )?;
+    // Both buffers reset: the first frame is compared with an empty one.
+    terminal.swap_buffers();
+    terminal.swap_buffers();
     Ok(terminal)
 }
 

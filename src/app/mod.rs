@@ -532,6 +532,30 @@ impl State {
         self.keys.get(entry).and_then(Option::as_deref)
     }
 
+    /// Where the article of `entry` opens when it is loaded now: the place it was asked to
+    /// open at (a bookmark, a hit of the library-wide search), else its saved reading
+    /// position. The runtime reads a window there ahead of time for a place far into a large
+    /// article (see `Effect::ReadAhead`); `update` decides with the same places.
+    pub fn place_to_open(&self, entry: usize) -> Option<&crate::anchor::Anchor> {
+        let key = self.entry_key(entry)?;
+        self.asked_place(entry, key)
+            .or_else(|| self.saved_docs.get(key).map(|saved| &saved.anchor))
+    }
+
+    /// The place the article of `entry` (saved as `key`) was asked to open at.
+    fn asked_place(&self, entry: usize, key: &str) -> Option<&crate::anchor::Anchor> {
+        self.open_at
+            .as_ref()
+            .filter(|(doc, _)| doc == key)
+            .map(|(_, anchor)| anchor)
+            .or_else(|| {
+                self.open_search
+                    .as_ref()
+                    .filter(|s| s.entry == entry)
+                    .map(|s| &s.anchor)
+            })
+    }
+
     pub fn progress(&self, entry: usize) -> Option<Progress> {
         let key = self.entry_key(entry)?;
         // Marked read and then unread without ever being opened: still new.
@@ -1235,13 +1259,9 @@ fn loaded(
                 &state.settings,
             );
             // Opened at a match of the library-wide search: there, with the search on.
+            let open_at = state.asked_place(entry, &key).cloned();
             let search = state.open_search.take().filter(|s| s.entry == entry);
-            let open_at = state
-                .open_at
-                .take()
-                .filter(|(doc, _)| *doc == key)
-                .map(|(_, anchor)| anchor)
-                .or_else(|| search.as_ref().map(|s| s.anchor.clone()));
+            state.open_at = None;
             if let Some(saved) = state.saved_docs.get(&key) {
                 let legacy = saved.section_keys < crate::store::SECTION_KEYS;
                 reader.adopt_read_marks(&saved.read_sections, legacy);

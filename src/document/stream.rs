@@ -25,9 +25,10 @@ use super::{Block, BlockKind, Format, Metadata, Part, markdown, plain};
 
 /// Articles larger than this are read in pieces (smaller ones at once).
 pub const PIECES_ABOVE: u64 = 1024 * 1024;
-/// Bytes read for the first screen of a large article: many screens' worth, and usually
-/// enough to guess the language from (`document::open` reads on until there are blocks).
-pub const FIRST_PIECE: usize = 64 * 1024;
+/// Bytes read for the first screen of a large article: several screens' worth, and more than
+/// the 16 KB the language is guessed from (`document::open` reads on until there are
+/// blocks). Parsing it is most of the time from open to the first frame: no more than that.
+pub const FIRST_PIECE: usize = 20 * 1024;
 /// Bytes read per piece after that: small, so that the few pieces on their way (being read,
 /// waiting for the reader, being appended) add little to the memory the document needs.
 pub const PIECE: usize = 128 * 1024;

@@ -16,11 +16,12 @@ use super::{Document, Format};
 /// ms), while the in-order reading catches up with it (about a second into a 100 MB
 /// article).
 pub const WINDOW: u64 = 128 * 1024;
-/// Bytes of the window at the end (`G`): its last screens.
-pub const END_WINDOW: u64 = 64 * 1024;
-/// Bytes of the window at a saved place (reading position, bookmark): about twenty screens,
-/// as it is read before the first frame of a reopened article.
-pub const PLACE_WINDOW: u64 = 64 * 1024;
+/// Bytes of the window at the end (`G`): its last ten screens or so (at 100x30), as many as
+/// a person pages back through in the second or two the in-order reading takes to arrive.
+pub const END_WINDOW: u64 = 32 * 1024;
+/// Bytes of the window at a saved place (reading position, bookmark): about ten screens, as
+/// it is read before the first frame of a reopened article.
+pub const PLACE_WINDOW: u64 = 32 * 1024;
 /// Of that, the bytes before the saved place: it may have moved a little (an estimate, or
 /// an edit).
 const PLACE_BEFORE: u64 = 8 * 1024;

@@ -19,13 +19,13 @@ pub fn load(state: &State, entry: usize, cap: u64) -> Result<Arc<document::Docum
     Ok(doc)
 }
 
+/// An article opened: all of a small one, the first piece of a large one and a loader for
+/// the rest; or why it could not be opened.
+pub type Started = Result<(Arc<document::Document>, Option<Loader>), String>;
+
 /// Opens the article of an entry: all of a small one, the first piece of a large one and a
 /// loader for the rest.
-pub fn start_load(
-    state: &State,
-    entry: usize,
-    cap: u64,
-) -> Result<(Arc<document::Document>, Option<Loader>), String> {
+pub fn start_load(state: &State, entry: usize, cap: u64) -> Started {
     let e = state
         .library
         .entries

@@ -93,6 +93,7 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
         live: watch::Live::new(runtime.watch),
         stamps: stamps::KeptStamps::default(),
         shown: false,
+        deferred_rest: None,
     };
     // A panic inside the loop still saves what was read before the terminal is restored
     // (the panic hook restores it) and the panic goes on.
@@ -151,6 +152,55 @@ fn ahead(
     )
 }
 
+/// A window read for a place far into an article, and the entry and jump it is for.
+type EarlyWindow = (
+    usize,
+    crate::app::Jump,
+    Result<Box<crate::document::window::Window>, String>,
+);
+
+/// Opens the article of `entry` (see [`start_load`]). When it opens at a place far into a
+/// large file (a saved position, a bookmark, a search hit: [`State::place_to_open`]), the
+/// window there is read on another core meanwhile, for the `Effect::ReadAhead` that
+/// `update` then asks for: the first frame of a reopened book waits for the longer of the
+/// two reads, not for both.
+fn open_with_window(state: &State, entry: usize, cap: u64) -> (load::Started, Option<EarlyWindow>) {
+    let far = state
+        .place_to_open(entry)
+        .filter(|place| {
+            place
+                .byte
+                .is_some_and(|b| b >= crate::document::stream::PIECES_ABOVE)
+        })
+        .map(|place| crate::app::Jump::Anchor(Box::new(place.clone())));
+    let Some(jump) = far else {
+        return (start_load(state, entry, cap), None);
+    };
+    std::thread::scope(|scope| {
+        let window = std::thread::Builder::new()
+            .name("window".into())
+            .spawn_scoped(scope, || read_ahead(state, entry, &jump, cap));
+        let opened = start_load(state, entry, cap);
+        let early = match window {
+            Ok(window) => window.join().ok(),
+            Err(_) => None,
+        };
+        // The window takes its title from the article shown, which the article opened
+        // here is about to become.
+        let early = early.map(|result| {
+            let result = match (result, &opened) {
+                (Ok(mut window), Ok((doc, _))) => {
+                    window.doc.title.clone_from(&doc.title);
+                    Ok(window)
+                }
+                (result, _) => result,
+            };
+            (entry, jump.clone(), result)
+        });
+        (opened, early)
+    })
+}
+
 /// The loop's own bookkeeping.
 struct Loop {
     inbox: Receiver<Sent>,
@@ -178,6 +228,9 @@ struct Loop {
     /// The first frame is out: files may be watched (starting the watcher, its threads and
     /// its look at the folders, waits until then).
     shown: bool,
+    /// The rest of the article opened before the first frame, and its entry: it starts to
+    /// be read once that frame is out, so that the reading thread does not compete with it.
+    deferred_rest: Option<(crate::document::stream::Loader, usize)>,
 }
 
 /// What a turn of the loop must still do.
@@ -244,15 +297,20 @@ impl Loop {
         // frame is out, which it does not delay.
         workers::read_input(Outbox::new(self.sender.clone(), Source::Terminal, None))
             .map_err(|e| anyhow::anyhow!("cannot read the terminal: {e}"))?;
-        // The first frame is up: now the rest of the library may take a core.
+        // The first frame is up: now the rest of the article and of the library may take a
+        // core.
+        let mut effects = match self.deferred_rest.take() {
+            Some((loader, entry)) => self.read_rest(state, loader, entry),
+            None => Vec::new(),
+        };
         if let Some(rest) = runtime.library_rest.take() {
-            let effects = self.read_library(state, rest);
-            if !effects.is_empty() || state.flash.is_some() {
-                if self.perform(term, state, runtime, effects)? {
-                    return Ok(());
-                }
-                self.draw(term, state, runtime)?;
+            effects.extend(self.read_library(state, rest));
+        }
+        if !effects.is_empty() || state.flash.is_some() {
+            if self.perform(term, state, runtime, effects)? {
+                return Ok(());
             }
+            self.draw(term, state, runtime)?;
         }
         let mut owed = Owed::default();
         loop {
@@ -440,7 +498,8 @@ impl Loop {
                     if self.shown {
                         self.draw(term, state, runtime)?;
                     }
-                    match start_load(state, entry, runtime.read_cap) {
+                    let (opened, mut early) = open_with_window(state, entry, runtime.read_cap);
+                    match opened {
                         Ok((doc, loader)) => {
                             // Stop reading the article before, if it was still being read:
                             // its pieces, numbered with the old load, are dropped from now.
@@ -461,13 +520,32 @@ impl Loop {
                                     // A saved place far in is read before the rest of the
                                     // article starts to take a core.
                                     Effect::ReadAhead { entry, jump } => {
-                                        queue.extend(ahead(state, runtime, entry, jump));
+                                        match early
+                                            .take()
+                                            .filter(|(e, j, _)| (*e, j) == (entry, &jump))
+                                        {
+                                            Some((_, _, result)) => queue.extend(update(
+                                                state,
+                                                Action::Ahead {
+                                                    entry,
+                                                    jump,
+                                                    result,
+                                                },
+                                            )),
+                                            None => {
+                                                queue.extend(ahead(state, runtime, entry, jump))
+                                            }
+                                        }
                                     }
                                     effect => queue.push_back(effect),
                                 }
                             }
-                            if let Some(loader) = loader {
-                                queue.extend(self.read_rest(state, loader, entry));
+                            match loader {
+                                Some(loader) if self.shown => {
+                                    queue.extend(self.read_rest(state, loader, entry));
+                                }
+                                Some(loader) => self.deferred_rest = Some((loader, entry)),
+                                None => self.deferred_rest = None,
                             }
                         }
                         Err(e) => queue.extend(update(
@@ -735,3 +813,6 @@ fn shared_of(store: &Store, look: bool) -> Action {
         missing,
     }
 }
+
+#[cfg(test)]
+mod early_tests;
