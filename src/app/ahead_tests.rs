@@ -521,6 +521,50 @@ fn a_deep_link_far_into_a_loading_file_shows_its_section_at_once() {
     );
 }
 
+/// A book whose chapters are long paragraphs ending in many short lines of dialogue: a
+/// window that starts in the dialogue before a heading has most of its blank lines
+/// before the heading, so where its blocks are, estimated from where its text starts and
+/// ends, is past the heading there.
+fn dialogue_parts() -> String {
+    let mut text = String::from("Ein Buch mit Gesprächen\n\n");
+    let long = "Der Erzähler beschreibt lang und breit, was im Haus geschah, wer kam und wer ging, und was die Gäste über die Donaudampfschifffahrtsgesellschaft zu sagen hatten. ".repeat(4);
+    for part in 1..=3 {
+        text.push_str(&format!("TEIL {part}\n\n"));
+        for chapter in 1..=12 {
+            text.push_str(&format!("KAPITEL {chapter}\n\n"));
+            for i in 0..40 {
+                text.push_str(&format!("{long}({part}.{chapter}.{i})\n\n"));
+            }
+            for i in 0..600 {
+                text.push_str(&format!("— Ja, {i}.\n\n"));
+            }
+        }
+    }
+    text
+}
+
+#[test]
+fn a_deep_link_into_a_window_opens_at_its_heading_however_the_blocks_are_spread() {
+    let text = dialogue_parts();
+    let (mut state, mut loader, _) = opened_at(&text, "kapitel-7-2");
+    let byte = crate::document::seek::guess(text.as_bytes(), "kapitel-7-2").expect("reads");
+    let part_three = text.find("TEIL 3").expect("part 3") as u64;
+    assert!(byte.is_some_and(|b| b > part_three), "{byte:?}");
+    sought(&mut state, &text, "kapitel-7-2", byte);
+    assert!(reader(&state).provisional());
+    assert_eq!(top_text(&state), "KAPITEL 7", "the heading at the top");
+    read_rest(&mut state, &mut loader);
+    assert!(!reader(&state).provisional());
+    assert_eq!(
+        top_text(&state),
+        "KAPITEL 7",
+        "still, once the whole book is in"
+    );
+    let whole = in_order(&text, "buch.txt");
+    let (block, _) = whole.fragment("kapitel-7-2").expect("the section");
+    assert_eq!(reader(&state).anchor().block, block);
+}
+
 #[test]
 fn a_deep_link_waited_for_is_forgotten_once_the_person_moves() {
     let text = parts();

@@ -601,7 +601,7 @@ pub fn sought(
     let Some(reader) = state.reader.as_ref().filter(|r| r.entry == entry && waits) else {
         return;
     };
-    if let Some(jump) = byte.and_then(|byte| reader.byte_jump(byte)) {
+    if let Some(jump) = byte.and_then(|byte| reader.heading_jump(byte, fragment)) {
         state.fragment_guessed = true;
         effects.push(Effect::ReadAhead { entry, jump });
     }

@@ -35,6 +35,9 @@ pub enum Jump {
     Byte(u64),
     /// A saved place (a reading position, a bookmark), found in the window by its text.
     Anchor(Box<crate::anchor::Anchor>),
+    /// The heading of the section a link names (`#slug`), where the scan of the file found
+    /// its line (see [`super::seek`]): found in the window by its slug.
+    Heading { byte: u64, slug: String },
 }
 
 /// Blocks read from the middle of an article.
@@ -56,6 +59,7 @@ pub fn origin(jump: &Jump, size: u64) -> u64 {
         Jump::End => size.saturating_sub(END_WINDOW),
         Jump::Byte(at) => (*at).min(size),
         Jump::Anchor(anchor) => anchor.byte.unwrap_or(0).saturating_sub(PLACE_BEFORE),
+        Jump::Heading { byte, .. } => byte.saturating_sub(PLACE_BEFORE),
     }
 }
 
@@ -64,7 +68,7 @@ pub fn length(jump: &Jump) -> u64 {
     match jump {
         Jump::End => END_WINDOW,
         Jump::Byte(_) => WINDOW,
-        Jump::Anchor(_) => PLACE_WINDOW,
+        Jump::Anchor(_) | Jump::Heading { .. } => PLACE_WINDOW,
     }
 }
 

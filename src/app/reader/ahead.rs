@@ -108,12 +108,10 @@ impl Reader {
     /// The window to read for a line at byte `byte` of the file found before the article
     /// is read there (the heading of a section a link names): read with some text before
     /// it, as a saved place is, and shown from that line. None if that part is read.
-    pub fn byte_jump(&self, byte: u64) -> Option<Jump> {
-        self.may_read_ahead_to(byte).then(|| {
-            Jump::Anchor(Box::new(Anchor {
-                byte: Some(byte),
-                ..Anchor::default()
-            }))
+    pub fn heading_jump(&self, byte: u64, slug: &str) -> Option<Jump> {
+        self.may_read_ahead_to(byte).then(|| Jump::Heading {
+            byte,
+            slug: slug.to_string(),
         })
     }
 
@@ -147,6 +145,7 @@ impl Reader {
                 Some(place) => Some(place),
                 None => return false,
             },
+            Jump::Heading { byte, slug } => Some((find_heading(&doc, *byte, slug), 0)),
         };
         match self.ahead.as_mut() {
             Some(ahead) => {
@@ -168,7 +167,7 @@ impl Reader {
         self.cache = LayoutCache::default();
         self.place = None;
         self.top = LinePos::default();
-        if !matches!(jump, Jump::Anchor(_)) {
+        if !matches!(jump, Jump::Anchor(_) | Jump::Heading { .. }) {
             // The person moved: a saved place waited for is no longer where they are.
             self.pending = None;
         }
@@ -279,20 +278,32 @@ impl Reader {
     }
 }
 
+/// The heading of the section `slug` names (as [`Document::fragment`] reads it: `slug`,
+/// or `base-N` for a later section titled `base`) in a window, nearest to the block at
+/// `byte`. The byte of a block in a window is an estimate (a window knows where its text
+/// starts and ends, not where each block does: dialogue before a heading and long
+/// paragraphs after it put the estimate dozens of blocks off), so the heading is found by
+/// its slug; the block at the byte if the window has no such heading.
+fn find_heading(doc: &Document, byte: u64, slug: &str) -> usize {
+    let near = doc.block_at_byte(byte.max(doc.source_start())).unwrap_or(0);
+    let base = slug
+        .rsplit_once('-')
+        .filter(|(_, n)| n.parse::<usize>().is_ok())
+        .map(|(base, _)| base);
+    doc.sections
+        .iter()
+        .filter(|s| s.title.is_some())
+        .filter(|s| {
+            let own = s.slug();
+            own == slug || base.is_some_and(|base| own == base)
+        })
+        .map(|s| s.blocks.start)
+        .min_by_key(|b| b.abs_diff(near))
+        .unwrap_or(near)
+}
+
 /// The saved place in a window: the block with its text nearest to where it was.
 fn find_in(doc: &Document, anchor: &Anchor) -> Option<(usize, usize)> {
-    if anchor.fingerprint.is_empty() {
-        // A heading's line known only by where it is in the file (see
-        // `Reader::byte_jump`): the byte of a block is an estimate, so the heading next to
-        // the block there.
-        let near = anchor
-            .byte
-            .filter(|&byte| byte >= doc.source_start())
-            .and_then(|byte| doc.block_at_byte(byte))?;
-        let heading =
-            (near..(near + 3).min(doc.block_count())).find(|&b| doc.block(b).is_heading());
-        return Some((heading.unwrap_or(near), 0));
-    }
     let near = anchor
         .byte
         .and_then(|byte| doc.block_at_byte(byte))
