@@ -74,8 +74,65 @@ enum Matcher {
         /// Finds the query in text that is ASCII without any folding but ASCII case (when
         /// the query is ASCII and has no space): most text, and the fastest path.
         ascii: Option<AhoCorasick>,
+        /// For an ASCII query with white space in it: its first word, which a text must
+        /// have for the query to match ([`FirstWord`]).
+        first_word: Option<FirstWord>,
     },
     Regex(regex::Regex),
+}
+
+/// The first word of an ASCII query with white space in it ("Prince" of "Prince Andrew"),
+/// as a query of its own with the whole query's fold: every match of the query begins with
+/// a match of it (the word is followed by white space in the query, so its part of a match
+/// ends where a character does, before white space), so a text without one is passed over
+/// with the quick search for a word ([`find_in_words`]) rather than folded whole. Most
+/// paragraphs of an article that has a common phrase somewhere do not have its first word.
+#[derive(Debug, Clone)]
+struct FirstWord {
+    /// A query id of its own (the words [`Folded`] remembers are per query).
+    id: u64,
+    ascii: AhoCorasick,
+    finder: AhoCorasick,
+}
+
+impl FirstWord {
+    fn new(text: &str, fold: Fold) -> Option<FirstWord> {
+        if !text.is_ascii() {
+            return None;
+        }
+        let word = text.split_ascii_whitespace().next()?;
+        if word.len() == text.len() {
+            return None;
+        }
+        let mut needle = String::new();
+        fold_into(word, fold, &mut needle, &mut Vec::new());
+        Some(FirstWord {
+            id: next_query_id(),
+            ascii: AhoCorasickBuilder::new()
+                .ascii_case_insensitive(fold.case)
+                .build([word])
+                .ok()?,
+            finder: AhoCorasickBuilder::new().build([needle.as_str()]).ok()?,
+        })
+    }
+
+    /// Whether `text` has the word (and so may have the query).
+    fn in_text(&self, text: &str, fold: Fold, scratch: &mut Folded) -> bool {
+        let mut found = std::mem::take(&mut scratch.probe);
+        found.clear();
+        find_in_words(
+            text,
+            fold,
+            &self.ascii,
+            &self.finder,
+            self.id,
+            scratch,
+            &mut found,
+        );
+        let any = !found.is_empty();
+        scratch.probe = found;
+        any
+    }
 }
 
 /// What folding makes of text.
@@ -131,11 +188,13 @@ impl Query {
                     .ok()
             })
             .flatten();
+        let first_word = FirstWord::new(text, fold);
         Ok(Query {
             matcher: Matcher::Literal {
                 fold,
                 finder,
                 ascii,
+                first_word,
             },
             id: next_query_id(),
             case_sensitive,
@@ -162,9 +221,17 @@ impl Query {
                 fold,
                 finder,
                 ascii,
+                first_word,
             } => match ascii {
                 Some(ascii) => find_in_words(text, *fold, ascii, finder, self.id, scratch, out),
-                None => find_folded(text, 0, *fold, finder, scratch, out),
+                None => {
+                    if first_word
+                        .as_ref()
+                        .is_none_or(|w| w.in_text(text, *fold, scratch))
+                    {
+                        find_folded(text, 0, *fold, finder, scratch, out);
+                    }
+                }
             },
         }
     }
@@ -353,6 +420,8 @@ pub struct Folded {
     /// for the query and fold they were found for.
     words: std::collections::HashMap<Box<str>, Box<[Range<usize>]>>,
     words_for: Option<(u64, Fold)>,
+    /// The matches of a query's first word ([`FirstWord::in_text`]), kept for the next text.
+    probe: Vec<Range<usize>>,
 }
 
 /// Words longer than this are folded each time they come (they rarely repeat).

@@ -190,7 +190,7 @@ mod runs {
         ) {
             let options = Options { case_sensitive, ignore_diacritics, ..Options::default() };
             let query = Query::new(&needle, options).unwrap();
-            let Matcher::Literal { fold, finder, ascii: Some(ascii) } = &query.matcher else {
+            let Matcher::Literal { fold, finder, ascii: Some(ascii), .. } = &query.matcher else {
                 panic!("an ASCII query without white space has the ASCII finder");
             };
             let mut whole = Vec::new();
@@ -203,6 +203,47 @@ mod runs {
             let mut again = Vec::new();
             find_in_words(&text, *fold, ascii, finder, query.id, &mut scratch, &mut again);
             prop_assert_eq!(again, whole);
+        }
+
+        /// A query with white space finds, with its first word looked for first, exactly
+        /// what folding the whole text finds.
+        #[test]
+        fn the_first_word_passes_over_only_texts_without_a_match(
+            (before, after) in (text(), text()),
+            words in prop::collection::vec(needle(), 2..4),
+            gap in prop::sample::select(&[" ", "  ", "\n", " \t"][..]),
+            text_gap in prop::sample::select(&[" ", "\n\n", "\u{a0}", "\u{2003}", "x", ""][..]),
+            around in prop::sample::select(&["", " "][..]),
+            (in_text, upper) in (any::<bool>(), any::<bool>()),
+            case_sensitive in prop::option::of(any::<bool>()),
+            ignore_diacritics in any::<bool>(),
+        ) {
+            let needle = format!("{around}{}{around}", words.join(gap));
+            // Often the words are in the text too, joined by other white space (or not),
+            // in the same case or in upper case.
+            let mut text = before;
+            if in_text {
+                let words = words.join(text_gap);
+                text.push_str(&if upper { words.to_uppercase() } else { words });
+            }
+            text.push_str(&after);
+            let options = Options { case_sensitive, ignore_diacritics, ..Options::default() };
+            let query = Query::new(&needle, options).unwrap();
+            let Matcher::Literal { fold, finder, ascii: None, first_word: Some(_) } = &query.matcher
+            else {
+                panic!("an ASCII query with white space has its first word");
+            };
+            let mut whole = Vec::new();
+            find_folded(&text, 0, *fold, finder, &mut Folded::default(), &mut whole);
+            let mut scratch = Folded::default();
+            prop_assert_eq!(&query.find_all(&text), &whole);
+            let mut again = Vec::new();
+            query.find_into(&text, &mut scratch, &mut again);
+            query.find_into(&text, &mut scratch, &mut Vec::new());
+            let mut twice = Vec::new();
+            query.find_into(&text, &mut scratch, &mut twice);
+            prop_assert_eq!(&again, &whole);
+            prop_assert_eq!(twice, whole);
         }
     }
 }
