@@ -536,8 +536,17 @@ fn fold_into(text: &str, fold: Fold, out: &mut String, from: &mut Vec<(u32, u32)
     let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let mut space: Option<usize> = None;
     let mut decomposed = String::new();
+    out.reserve(text.len());
+    from.reserve(text.len());
     for (at, c) in text.char_indices() {
         let end = at + c.len_utf8();
+        // Most characters: ASCII and not white space, one byte folded to one.
+        if c.is_ascii_graphic() {
+            space = None;
+            out.push(if fold.case { c.to_ascii_lowercase() } else { c });
+            from.push((offset(at), offset(end)));
+            continue;
+        }
         if c.is_whitespace() {
             match space {
                 // A run of white space is one space, made from all of it.
