@@ -81,57 +81,59 @@ enum Matcher {
     Regex(regex::Regex),
 }
 
-/// The first word of an ASCII query with white space in it ("Prince" of "Prince Andrew"),
-/// as a query of its own with the whole query's fold: every match of the query begins with
-/// a match of it (the word is followed by white space in the query, so its part of a match
-/// ends where a character does, before white space), so a text without one is passed over
-/// with the quick search for a word ([`find_in_words`]) rather than folded whole. Most
-/// paragraphs of an article that has a common phrase somewhere do not have its first word.
+/// The first word of an ASCII query with white space in it ("Prince" of "Prince Andrew"):
+/// a text without it in any form is passed over rather than folded whole. Most paragraphs
+/// of an article with a common phrase somewhere do not have its first word.
+///
+/// Every match of the query begins with a match of the word under the same fold (the word
+/// is followed by white space in the query, so its part of a match ends where a character
+/// does, before white space). That part is made of characters that are not white space,
+/// each ASCII or folding to ASCII (or to nothing). So either they are all ASCII, and the
+/// word is in the text as it is (in any ASCII case when case is folded), or the text has a
+/// character that folds to ASCII, and is folded whole as before. (Not the word search of
+/// [`find_in_words`]: it takes matches in order without overlaps, so a match that is then
+/// refused, `sfis` in the `ssfi` of `ẞﬁ`, can hide one that overlaps it, `sfis` in
+/// `ẞﬁsfis a`, which the whole query finds.)
 #[derive(Debug, Clone)]
 struct FirstWord {
-    /// A query id of its own (the words [`Folded`] remembers are per query).
-    id: u64,
     ascii: AhoCorasick,
-    finder: AhoCorasick,
 }
 
 impl FirstWord {
     fn new(text: &str, fold: Fold) -> Option<FirstWord> {
-        if !text.is_ascii() {
+        // White space as folding takes it (a vertical tab too, which the ASCII rule
+        // leaves out).
+        if !text.is_ascii() || !text.contains(char::is_whitespace) {
             return None;
         }
-        let word = text.split_ascii_whitespace().next()?;
-        if word.len() == text.len() {
-            return None;
-        }
-        let mut needle = String::new();
-        fold_into(word, fold, &mut needle, &mut Vec::new());
+        let word = text.split(char::is_whitespace).find(|w| !w.is_empty())?;
         Some(FirstWord {
-            id: next_query_id(),
             ascii: AhoCorasickBuilder::new()
                 .ascii_case_insensitive(fold.case)
                 .build([word])
                 .ok()?,
-            finder: AhoCorasickBuilder::new().build([needle.as_str()]).ok()?,
         })
     }
 
-    /// Whether `text` has the word (and so may have the query).
+    /// Whether `text` may have the query: it has the word as it is, or a character that
+    /// folds to ASCII.
     fn in_text(&self, text: &str, fold: Fold, scratch: &mut Folded) -> bool {
-        let mut found = std::mem::take(&mut scratch.probe);
-        found.clear();
-        find_in_words(
-            text,
-            fold,
-            &self.ascii,
-            &self.finder,
-            self.id,
-            scratch,
-            &mut found,
-        );
-        let any = !found.is_empty();
-        scratch.probe = found;
-        any
+        if self.ascii.is_match(text) {
+            return true;
+        }
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(skip) = first_non_ascii(&bytes[at..]) {
+            at += skip;
+            let Some(c) = text[at..].chars().next() else {
+                break;
+            };
+            if scratch.kind(c, fold) == CharKind::Folds {
+                return true;
+            }
+            at += c.len_utf8();
+        }
+        false
     }
 }
 
@@ -420,8 +422,6 @@ pub struct Folded {
     /// for the query and fold they were found for.
     words: std::collections::HashMap<Box<str>, Box<[Range<usize>]>>,
     words_for: Option<(u64, Fold)>,
-    /// The matches of a query's first word ([`FirstWord::in_text`]), kept for the next text.
-    probe: Vec<Range<usize>>,
 }
 
 /// Words longer than this are folded each time they come (they rarely repeat).

@@ -93,6 +93,21 @@ fn ascii_fast_path_and_folding_path_agree() {
 }
 
 #[test]
+fn phrases_are_found_whatever_their_first_word_looks_like_in_the_text() {
+    // Found only by folding: the first word's letters folded from other characters, cut
+    // by a soft hyphen, or a query whose first word ends at a vertical tab.
+    assert_eq!(smart("prinz andrej", "Prìnz Andrej"), ["Prìnz Andrej"]);
+    assert_eq!(
+        smart("Prinz Andrej", "Pri\u{ad}nz\nAndrej"),
+        ["Pri\u{ad}nz\nAndrej"]
+    );
+    assert_eq!(smart("sfis a", "\u{1e9e}\u{fb01}sfis a"), ["sfis a"]);
+    assert_eq!(smart("a\u{b}b c", "a b c"), ["a b c"]);
+    // And passed over: no such word, in ASCII text and among quotes.
+    assert!(smart("Prinz Andrej", "Prinzessin, \u{201c}Andrej\u{201d}").is_empty());
+}
+
+#[test]
 fn regular_expressions() {
     let regex = Options {
         regex: true,
@@ -211,7 +226,7 @@ mod runs {
         fn the_first_word_passes_over_only_texts_without_a_match(
             (before, after) in (text(), text()),
             words in prop::collection::vec(needle(), 2..4),
-            gap in prop::sample::select(&[" ", "  ", "\n", " \t"][..]),
+            gap in prop::sample::select(&[" ", "  ", "\n", " \t", "\u{b}"][..]),
             text_gap in prop::sample::select(&[" ", "\n\n", "\u{a0}", "\u{2003}", "x", ""][..]),
             around in prop::sample::select(&["", " "][..]),
             (in_text, upper) in (any::<bool>(), any::<bool>()),
