@@ -205,6 +205,17 @@ fn scan_clean(text: &str, from: usize, mut run: usize) -> Scan {
     let mut last_newline = None;
     let mut i = from;
     while let Some(&b) = bytes.get(i) {
+        // Eight printable ASCII bytes at a time: the bulk of most text, which one byte at a
+        // time took a sixth of reading an article.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            if printable_ascii(u64::from_le_bytes(word)) {
+                run = 0;
+                i += 8;
+                continue;
+            }
+        }
         if b.is_ascii() {
             if (0x20..0x7F).contains(&b) {
                 run = 0;
@@ -232,6 +243,18 @@ fn scan_clean(text: &str, from: usize, mut run: usize) -> Scan {
         run,
         last_newline,
     }
+}
+
+/// Whether all eight bytes of `word` are printable ASCII (0x20..=0x7E). A byte below 0x20
+/// makes its lane borrow when 0x20 is taken from each (and only such a byte starts a
+/// borrow); a byte above 0x7E has or gets its high bit when 1 is added to each (and only
+/// a byte with its high bit set carries on).
+fn printable_ascii(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = word.wrapping_sub(ONES * 0x20) & !word;
+    let above = word.wrapping_add(ONES) | word;
+    (below | above) & HIGH == 0
 }
 
 struct Sanitizer {
@@ -445,6 +468,25 @@ mod tests {
     }
 
     // --- plain text passes unchanged ---
+
+    #[test]
+    fn printable_ascii_says_what_a_byte_at_a_time_says() {
+        let printable = |b: u8| (0x20..0x7F).contains(&b);
+        // Each byte value in each lane, among printable neighbours and among the edges.
+        for fill in [b'a', 0x20, 0x7E, 0x1F, 0x7F, 0x80, 0xFF, 0x00] {
+            for lane in 0..8 {
+                for b in 0..=255u8 {
+                    let mut bytes = [fill; 8];
+                    bytes[lane] = b;
+                    assert_eq!(
+                        printable_ascii(u64::from_le_bytes(bytes)),
+                        bytes.iter().all(|&b| printable(b)),
+                        "{bytes:02x?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn common_letters_are_visible() {

@@ -74,8 +74,67 @@ enum Matcher {
         /// Finds the query in text that is ASCII without any folding but ASCII case (when
         /// the query is ASCII and has no space): most text, and the fastest path.
         ascii: Option<AhoCorasick>,
+        /// For an ASCII query with white space in it: its first word, which a text must
+        /// have for the query to match ([`FirstWord`]).
+        first_word: Option<FirstWord>,
     },
     Regex(regex::Regex),
+}
+
+/// The first word of an ASCII query with white space in it ("Prince" of "Prince Andrew"):
+/// a text without it in any form is passed over rather than folded whole. Most paragraphs
+/// of an article with a common phrase somewhere do not have its first word.
+///
+/// Every match of the query begins with a match of the word under the same fold (the word
+/// is followed by white space in the query, so its part of a match ends where a character
+/// does, before white space). That part is made of characters that are not white space,
+/// each ASCII or folding to ASCII (or to nothing). So either they are all ASCII, and the
+/// word is in the text as it is (in any ASCII case when case is folded), or the text has a
+/// character that folds to ASCII, and is folded whole as before. (Not the word search of
+/// [`find_in_words`]: it takes matches in order without overlaps, so a match that is then
+/// refused, `sfis` in the `ssfi` of `ẞﬁ`, can hide one that overlaps it, `sfis` in
+/// `ẞﬁsfis a`, which the whole query finds.)
+#[derive(Debug, Clone)]
+struct FirstWord {
+    ascii: AhoCorasick,
+}
+
+impl FirstWord {
+    fn new(text: &str, fold: Fold) -> Option<FirstWord> {
+        // White space as folding takes it (a vertical tab too, which the ASCII rule
+        // leaves out).
+        if !text.is_ascii() || !text.contains(char::is_whitespace) {
+            return None;
+        }
+        let word = text.split(char::is_whitespace).find(|w| !w.is_empty())?;
+        Some(FirstWord {
+            ascii: AhoCorasickBuilder::new()
+                .ascii_case_insensitive(fold.case)
+                .build([word])
+                .ok()?,
+        })
+    }
+
+    /// Whether `text` may have the query: it has the word as it is, or a character that
+    /// folds to ASCII.
+    fn in_text(&self, text: &str, fold: Fold, scratch: &mut Folded) -> bool {
+        if self.ascii.is_match(text) {
+            return true;
+        }
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(skip) = first_non_ascii(&bytes[at..]) {
+            at += skip;
+            let Some(c) = text[at..].chars().next() else {
+                break;
+            };
+            if scratch.kind(c, fold) == CharKind::Folds {
+                return true;
+            }
+            at += c.len_utf8();
+        }
+        false
+    }
 }
 
 /// What folding makes of text.
@@ -131,11 +190,13 @@ impl Query {
                     .ok()
             })
             .flatten();
+        let first_word = FirstWord::new(text, fold);
         Ok(Query {
             matcher: Matcher::Literal {
                 fold,
                 finder,
                 ascii,
+                first_word,
             },
             id: next_query_id(),
             case_sensitive,
@@ -162,9 +223,17 @@ impl Query {
                 fold,
                 finder,
                 ascii,
+                first_word,
             } => match ascii {
                 Some(ascii) => find_in_words(text, *fold, ascii, finder, self.id, scratch, out),
-                None => find_folded(text, 0, *fold, finder, scratch, out),
+                None => {
+                    if first_word
+                        .as_ref()
+                        .is_none_or(|w| w.in_text(text, *fold, scratch))
+                    {
+                        find_folded(text, 0, *fold, finder, scratch, out);
+                    }
+                }
             },
         }
     }
@@ -467,8 +536,17 @@ fn fold_into(text: &str, fold: Fold, out: &mut String, from: &mut Vec<(u32, u32)
     let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let mut space: Option<usize> = None;
     let mut decomposed = String::new();
+    out.reserve(text.len());
+    from.reserve(text.len());
     for (at, c) in text.char_indices() {
         let end = at + c.len_utf8();
+        // Most characters: ASCII and not white space, one byte folded to one.
+        if c.is_ascii_graphic() {
+            space = None;
+            out.push(if fold.case { c.to_ascii_lowercase() } else { c });
+            from.push((offset(at), offset(end)));
+            continue;
+        }
         if c.is_whitespace() {
             match space {
                 // A run of white space is one space, made from all of it.

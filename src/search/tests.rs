@@ -93,6 +93,21 @@ fn ascii_fast_path_and_folding_path_agree() {
 }
 
 #[test]
+fn phrases_are_found_whatever_their_first_word_looks_like_in_the_text() {
+    // Found only by folding: the first word's letters folded from other characters, cut
+    // by a soft hyphen, or a query whose first word ends at a vertical tab.
+    assert_eq!(smart("prinz andrej", "Prìnz Andrej"), ["Prìnz Andrej"]);
+    assert_eq!(
+        smart("Prinz Andrej", "Pri\u{ad}nz\nAndrej"),
+        ["Pri\u{ad}nz\nAndrej"]
+    );
+    assert_eq!(smart("sfis a", "\u{1e9e}\u{fb01}sfis a"), ["sfis a"]);
+    assert_eq!(smart("a\u{b}b c", "a b c"), ["a b c"]);
+    // And passed over: no such word, in ASCII text and among quotes.
+    assert!(smart("Prinz Andrej", "Prinzessin, \u{201c}Andrej\u{201d}").is_empty());
+}
+
+#[test]
 fn regular_expressions() {
     let regex = Options {
         regex: true,
@@ -190,7 +205,7 @@ mod runs {
         ) {
             let options = Options { case_sensitive, ignore_diacritics, ..Options::default() };
             let query = Query::new(&needle, options).unwrap();
-            let Matcher::Literal { fold, finder, ascii: Some(ascii) } = &query.matcher else {
+            let Matcher::Literal { fold, finder, ascii: Some(ascii), .. } = &query.matcher else {
                 panic!("an ASCII query without white space has the ASCII finder");
             };
             let mut whole = Vec::new();
@@ -203,6 +218,47 @@ mod runs {
             let mut again = Vec::new();
             find_in_words(&text, *fold, ascii, finder, query.id, &mut scratch, &mut again);
             prop_assert_eq!(again, whole);
+        }
+
+        /// A query with white space finds, with its first word looked for first, exactly
+        /// what folding the whole text finds.
+        #[test]
+        fn the_first_word_passes_over_only_texts_without_a_match(
+            (before, after) in (text(), text()),
+            words in prop::collection::vec(needle(), 2..4),
+            gap in prop::sample::select(&[" ", "  ", "\n", " \t", "\u{b}"][..]),
+            text_gap in prop::sample::select(&[" ", "\n\n", "\u{a0}", "\u{2003}", "x", ""][..]),
+            around in prop::sample::select(&["", " "][..]),
+            (in_text, upper) in (any::<bool>(), any::<bool>()),
+            case_sensitive in prop::option::of(any::<bool>()),
+            ignore_diacritics in any::<bool>(),
+        ) {
+            let needle = format!("{around}{}{around}", words.join(gap));
+            // Often the words are in the text too, joined by other white space (or not),
+            // in the same case or in upper case.
+            let mut text = before;
+            if in_text {
+                let words = words.join(text_gap);
+                text.push_str(&if upper { words.to_uppercase() } else { words });
+            }
+            text.push_str(&after);
+            let options = Options { case_sensitive, ignore_diacritics, ..Options::default() };
+            let query = Query::new(&needle, options).unwrap();
+            let Matcher::Literal { fold, finder, ascii: None, first_word: Some(_) } = &query.matcher
+            else {
+                panic!("an ASCII query with white space has its first word");
+            };
+            let mut whole = Vec::new();
+            find_folded(&text, 0, *fold, finder, &mut Folded::default(), &mut whole);
+            let mut scratch = Folded::default();
+            prop_assert_eq!(&query.find_all(&text), &whole);
+            let mut again = Vec::new();
+            query.find_into(&text, &mut scratch, &mut again);
+            query.find_into(&text, &mut scratch, &mut Vec::new());
+            let mut twice = Vec::new();
+            query.find_into(&text, &mut scratch, &mut twice);
+            prop_assert_eq!(&again, &whole);
+            prop_assert_eq!(twice, whole);
         }
     }
 }
