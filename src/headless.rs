@@ -281,7 +281,7 @@ impl crate::ordered::Work for RenderPieces {
     fn finish(&self, blocks: Vec<document::Block>, before: Option<document::Block>) -> String {
         let first = usize::from(before.is_some());
         let blocks: Vec<_> = before.into_iter().chain(blocks).collect();
-        let window = Document::from_blocks(String::new(), blocks, self.language.clone());
+        let window = Document::for_layout(blocks, self.language.clone());
         let mut lines = String::new();
         render_blocks(
             &window,
