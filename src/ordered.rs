@@ -236,7 +236,7 @@ mod tests {
         type Output = (u64, u64);
         fn prepare(&self, item: u64) -> u64 {
             // Uneven work, so that the items finish out of order.
-            if item % 3 == 0 {
+            if item.is_multiple_of(3) {
                 std::thread::sleep(std::time::Duration::from_micros(200));
             }
             item * item

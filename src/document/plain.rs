@@ -310,11 +310,11 @@ pub fn division_level(text: &str) -> Option<u8> {
             || matches!(words[i + 1], "-" | "—" | "–" | ":")
     };
     match words.as_slice() {
-        [one] if is_roman(&bare(one)) && one.chars().next().is_some_and(char::is_uppercase) => {
+        [one] if is_roman(bare(one)) && one.chars().next().is_some_and(char::is_uppercase) => {
             return Some(CHAPTER);
         }
         [one, ..] if ends_label(0) => {
-            if let Some(level) = keyword_level(&bare(one)).filter(|&l| l == PART) {
+            if let Some(level) = keyword_level(bare(one)).filter(|&l| l == PART) {
                 // Only the divisions that need no number: EPILOGUE, PROLOGUE.
                 return (!bare(one).eq_ignore_ascii_case("part")
                     && !bare(one).eq_ignore_ascii_case("teil"))
@@ -331,14 +331,14 @@ pub fn division_level(text: &str) -> Option<u8> {
         return None;
     }
     // `CHAPTER XII`, `Kapitel 3`, `BOOK FIRST`.
-    if let Some(level) = keyword_level(&a)
-        && (is_number(&b) || is_ordinal(&b))
+    if let Some(level) = keyword_level(a)
+        && (is_number(b) || is_ordinal(b))
     {
         return Some(level);
     }
     // `FIRST EPILOGUE`, `Erstes Kapitel`, `1. Teil`, `II. Buch`.
-    if (is_ordinal(&a) || (is_number(&a) && words[0].ends_with('.')))
-        && let Some(level) = keyword_level(&b)
+    if (is_ordinal(a) || (is_number(a) && words[0].ends_with('.')))
+        && let Some(level) = keyword_level(b)
     {
         return Some(level);
     }
