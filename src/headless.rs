@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::document::sanitize::escape_controls;
 use crate::document::stream::Loader;
 use crate::document::{self, Document};
-use crate::layout::{WrapOptions, render_parallel, render_parallel_from};
+use crate::layout::{WrapOptions, dictionary_for, render_blocks, render_parallel};
 use crate::library::{self, Library, Target};
 use crate::store::SavedState;
 
@@ -187,10 +187,11 @@ pub fn toc(doc: &Document) -> String {
 }
 
 /// `blatt render`: the article at `path` laid out at `width`, written as it is laid out (on
-/// both cores: see [`crate::layout::render_parallel`]). A large article is read, laid out
-/// and written a piece at a time: another thread reads and parses the next piece and makes
-/// it a document while the one before is laid out and written, so memory holds a piece or
-/// two however long the article is.
+/// all cores). A small article is read whole and laid out on all cores (see
+/// [`crate::layout::render_parallel`]). A large one is read, parsed, laid out and written a
+/// piece at a time: the pieces are read and cleaned one after another, and parsed and laid
+/// out each on whichever core is free, a few at once (see [`crate::ordered`]), so memory
+/// holds a few pieces however long the article is, and the lines come out in order.
 pub fn render(
     path: &Path,
     width: u16,
@@ -206,41 +207,91 @@ pub fn render(
     let Some(mut loader) = loader else {
         return Ok(render_parallel(&doc, options, out)?);
     };
-    // Each piece goes into a document after the last block so far, which only sets the
-    // gap before the new ones.
-    let mut carried = doc
+    // Each piece goes into a document after the last block before it, which only sets the
+    // gap before the new ones (and joins a table row to its table).
+    let carried = doc
         .block_count()
         .checked_sub(1)
         .map(|i| doc.block(i).to_block());
-    let language = doc.language.clone();
-    let (sender, windows) = std::sync::mpsc::sync_channel(1);
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            loop {
-                let piece = loader.next(document::stream::PIECE);
-                let done = piece.as_ref().map_or(true, |p| p.done);
-                let window = piece.map(|piece| {
-                    let first = usize::from(carried.is_some());
-                    let blocks: Vec<_> = carried.take().into_iter().chain(piece.blocks).collect();
-                    carried = blocks.last().cloned();
-                    (
-                        Document::from_blocks(String::new(), blocks, language.clone()),
-                        first,
-                    )
-                });
-                // The receiver is gone when writing failed (a closed pipe): stop.
-                if sender.send(window).is_err() || done {
-                    return;
-                }
-            }
-        });
-        render_parallel(&doc, options, out)?;
-        for window in windows {
-            let (window, first) = window.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-            render_parallel_from(&window, first, options, out)?;
+    let pieces = RenderPieces {
+        options,
+        dict: dictionary_for(&doc, options),
+        language: doc.language.clone(),
+    };
+    let mut first = String::new();
+    render_blocks(&doc, 0..doc.block_count(), options, pieces.dict, &mut first);
+    out.write_all(first.as_bytes())?;
+    drop((doc, first));
+    let mut finished = false;
+    let source = move || {
+        if finished {
+            return Ok(None);
         }
-        Ok(())
-    })
+        let text = loader
+            .next_text(document::stream::PIECE)
+            .map_err(Stopped::Read)?;
+        finished = text.done();
+        Ok(Some(text))
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    // Enough pieces on their way that a slow one (Thai) does not keep the cores idle.
+    let ahead = threads * 2;
+    let written = crate::ordered::run(&pieces, threads, ahead, carried, source, |lines: String| {
+        out.write_all(lines.as_bytes()).map_err(Stopped::Write)
+    });
+    match written {
+        Ok(()) => Ok(()),
+        Err(Stopped::Write(e)) => Err(e.into()),
+        Err(Stopped::Read(e)) => Err(anyhow::anyhow!("{}: {e}", path.display())),
+    }
+}
+
+/// Why `blatt render` stopped before the end of a large article.
+enum Stopped {
+    Read(document::stream::LoadError),
+    Write(std::io::Error),
+}
+
+/// The pieces of a large article as `blatt render` writes them: each is parsed on its own;
+/// laid out, it needs the last block before it (see [`render`]).
+struct RenderPieces {
+    options: WrapOptions,
+    dict: Option<&'static hyphenation::Standard>,
+    language: Option<String>,
+}
+
+impl crate::ordered::Work for RenderPieces {
+    type Item = document::stream::Text;
+    type Prepared = Vec<document::Block>;
+    type Carry = Option<document::Block>;
+    type Output = String;
+
+    fn prepare(&self, text: document::stream::Text) -> Vec<document::Block> {
+        text.parse().blocks
+    }
+
+    fn carry(
+        &self,
+        blocks: &Vec<document::Block>,
+        before: &Option<document::Block>,
+    ) -> Self::Carry {
+        blocks.last().or(before.as_ref()).cloned()
+    }
+
+    fn finish(&self, blocks: Vec<document::Block>, before: Option<document::Block>) -> String {
+        let first = usize::from(before.is_some());
+        let blocks: Vec<_> = before.into_iter().chain(blocks).collect();
+        let window = Document::for_layout(blocks, self.language.clone());
+        let mut lines = String::new();
+        render_blocks(
+            &window,
+            first..window.block_count(),
+            self.options,
+            self.dict,
+            &mut lines,
+        );
+        lines
+    }
 }
 
 /// What `blatt index DIR` did, or with `dry_run` would do, to `DIR/INDEX.md`.
@@ -724,6 +775,89 @@ mod tests {
             render_parallel(&doc, options, &mut whole).expect("render whole");
             assert!(doc.block_count() > 10_000, "{name}: a long document");
             assert!(streamed == whole, "{name}: rendering in pieces differs");
+        }
+    }
+
+    /// `blatt render` of a large article done one piece after another on one thread: each
+    /// piece parsed, put after the last block before it and laid out in turn.
+    fn render_serially(path: &Path, width: u16, config: &Config) -> Vec<u8> {
+        let options = WrapOptions {
+            width: usize::from(width),
+            hyphenate: config.hyphenation,
+            justify: config.justify,
+        };
+        let (doc, loader) = open_document(path, config, None).expect("open");
+        let mut loader = loader.expect("read in pieces");
+        let dict = dictionary_for(&doc, options);
+        let mut out = String::new();
+        render_blocks(&doc, 0..doc.block_count(), options, dict, &mut out);
+        let mut carried = doc
+            .block_count()
+            .checked_sub(1)
+            .map(|i| doc.block(i).to_block());
+        loop {
+            let piece = loader.next(document::stream::PIECE).expect("piece");
+            let first = usize::from(carried.is_some());
+            let blocks: Vec<_> = carried.take().into_iter().chain(piece.blocks).collect();
+            carried = blocks.last().cloned();
+            let window = Document::from_blocks(String::new(), blocks, doc.language.clone());
+            render_blocks(
+                &window,
+                first..window.block_count(),
+                options,
+                dict,
+                &mut out,
+            );
+            if piece.done {
+                return out.into_bytes();
+            }
+        }
+    }
+
+    #[test]
+    fn render_in_pieces_on_all_cores_is_the_serial_render() {
+        // Tables, fences and paragraphs longer than a piece, so that pieces are cut inside
+        // blocks and a table's rows are parsed in several pieces; pieces that are all one
+        // block (a paragraph or a table going on); text in scripts that cost more to wrap.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = Config::default();
+        let mut md = String::from("# Titel\n\n");
+        for i in 0..4 {
+            md.push_str("| a | b |\n|---|---|\n");
+            for r in 0..(3000 + i * 500) {
+                md.push_str(&format!("| Zeile {r} | Wert {} |\n", r * 7));
+            }
+            md.push_str("\nAbsatz danach.\n\n```\n");
+            for r in 0..4000 {
+                md.push_str(&format!("code {r}\n"));
+            }
+            md.push_str("```\n\n");
+            md.push_str(&"Wort ".repeat(40_000));
+            md.push_str("\n\n## Abschnitt\n\n- ein Punkt\n- noch einer\n\n");
+        }
+        let mut txt = String::from("Titel\n\n");
+        for i in 0..15_000 {
+            txt.push_str(match i % 5 {
+                0 => "Kapitel\n\n",
+                1 => "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心。\n\n",
+                2 => "เมื่อการยอมรับนับถือเกียรติศักดิ์ประจำตัว และสิทธิเท่าเทียมกัน\n\n",
+                3 => "Ein Richter am Bundesgerichtshof hat Haftbefehl gegen drei Iraker\nerlassen. 😀 Die Männer werden beschuldigt.\n\n",
+                _ => "Всеобщая декларация прав человека, मानव अधिकारों की सार्वभौम घोषणा\n\n",
+            });
+        }
+        for (name, text) in [("tables.md", md), ("mixed.txt", txt)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &text).expect("write");
+            for width in [20, 80] {
+                let mut streamed = Vec::new();
+                render(&path, width, &config, &mut streamed).expect("render");
+                let serial = render_serially(&path, width, &config);
+                assert!(serial.len() > 100_000, "{name}: a long render");
+                assert!(
+                    streamed == serial,
+                    "{name}, width {width}: rendering on all cores differs"
+                );
+            }
         }
     }
 }

@@ -30,6 +30,7 @@ pub mod headless;
 pub mod layout;
 pub mod library;
 pub mod news;
+pub mod ordered;
 pub mod runtime;
 pub mod search;
 pub mod store;

@@ -595,6 +595,9 @@ pub struct Document {
     /// file behind them) after each piece, the first entry where the text starts. Empty for
     /// an article read at once.
     pub(crate) sources: Vec<(usize, u64)>,
+    /// The words of each section are counted as blocks are added (false for a document
+    /// made only to be laid out, see [`Document::for_layout`]).
+    counts_words: bool,
 }
 
 /// Where a part of a text read in pieces (see [`stream`]) sits in the whole.
@@ -774,7 +777,19 @@ impl Document {
             open_headings: Vec::new(),
             widened: false,
             sources: Vec::new(),
+            counts_words: true,
         };
+        doc.append(blocks);
+        doc
+    }
+
+    /// A document of `blocks` made only to be laid out (`blatt render` makes one of each
+    /// piece of a large article): as [`Document::from_blocks`], untitled, but the sections'
+    /// word counts are left at 0 (reading progress and the contents' sizes need them, layout
+    /// does not).
+    pub fn for_layout(blocks: Vec<Block>, language: Option<String>) -> Self {
+        let mut doc = Document::from_blocks(String::new(), Vec::new(), language);
+        doc.counts_words = false;
         doc.append(blocks);
         doc
     }
@@ -868,7 +883,11 @@ impl Document {
                 id: block.id.clone(),
             });
         }
-        let words = count_words(&block.text);
+        let words = if self.counts_words {
+            count_words(&block.text)
+        } else {
+            0
+        };
         if let Some(last) = self.sections.last_mut() {
             last.words += words;
             last.blocks.end = i + 1;

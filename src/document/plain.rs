@@ -202,7 +202,7 @@ fn paragraph_block(lines: &[&str]) -> Block {
         return Block::new(BlockKind::Code, text);
     }
     let lines: Vec<&str> = lines.iter().map(|l| l.trim()).collect();
-    let short = lines.iter().all(|l| l.chars().count() <= SHORT_LINE_CHARS);
+    let short = lines.iter().all(|l| !more_chars_than(l, SHORT_LINE_CHARS));
     // A line longer than any hard wrap (not counting one long word, a web address) means
     // the text was written a paragraph per line.
     let unwrapped = lines
@@ -221,6 +221,12 @@ fn paragraph_block(lines: &[&str]) -> Block {
         text.push_str(line);
     }
     Block::new(BlockKind::Paragraph, text)
+}
+
+/// Whether `text` has more than `n` characters, without counting them all in a long text
+/// (a character is one to four bytes).
+fn more_chars_than(text: &str, n: usize) -> bool {
+    text.len() > n && (text.len() > 4 * n || text.chars().count() > n)
 }
 
 /// A character of a script written without spaces (two cells wide).
@@ -290,11 +296,13 @@ fn chapter_with_title(lines: &[&str], fragment: bool) -> Option<Block> {
 /// EPILOGUE`, `Erstes Kapitel`, `Teil 2 – Die Reise`, or a Roman numeral alone (the
 /// chapters of an epilogue). `None` for anything else, such as `Book two of the series`.
 pub fn division_level(text: &str) -> Option<u8> {
-    if text.chars().count() > HEADING_MAX_CHARS {
+    if more_chars_than(text, HEADING_MAX_CHARS) {
         return None;
     }
     let words: Vec<&str> = text.split_whitespace().collect();
-    let bare = |w: &str| w.trim_end_matches([':', '.', ',', '—', '–']).to_string();
+    fn bare(w: &str) -> &str {
+        w.trim_end_matches([':', '.', ',', '—', '–'])
+    }
     // A word ends the label when it carries a separator or is followed by one.
     let ends_label = |i: usize| {
         i + 1 == words.len()
@@ -302,11 +310,11 @@ pub fn division_level(text: &str) -> Option<u8> {
             || matches!(words[i + 1], "-" | "—" | "–" | ":")
     };
     match words.as_slice() {
-        [one] if is_roman(&bare(one)) && one.chars().next().is_some_and(char::is_uppercase) => {
+        [one] if is_roman(bare(one)) && one.chars().next().is_some_and(char::is_uppercase) => {
             return Some(CHAPTER);
         }
         [one, ..] if ends_label(0) => {
-            if let Some(level) = keyword_level(&bare(one)).filter(|&l| l == PART) {
+            if let Some(level) = keyword_level(bare(one)).filter(|&l| l == PART) {
                 // Only the divisions that need no number: EPILOGUE, PROLOGUE.
                 return (!bare(one).eq_ignore_ascii_case("part")
                     && !bare(one).eq_ignore_ascii_case("teil"))
@@ -323,14 +331,14 @@ pub fn division_level(text: &str) -> Option<u8> {
         return None;
     }
     // `CHAPTER XII`, `Kapitel 3`, `BOOK FIRST`.
-    if let Some(level) = keyword_level(&a)
-        && (is_number(&b) || is_ordinal(&b))
+    if let Some(level) = keyword_level(a)
+        && (is_number(b) || is_ordinal(b))
     {
         return Some(level);
     }
     // `FIRST EPILOGUE`, `Erstes Kapitel`, `1. Teil`, `II. Buch`.
-    if (is_ordinal(&a) || (is_number(&a) && words[0].ends_with('.')))
-        && let Some(level) = keyword_level(&b)
+    if (is_ordinal(a) || (is_number(a) && words[0].ends_with('.')))
+        && let Some(level) = keyword_level(b)
     {
         return Some(level);
     }
@@ -507,7 +515,7 @@ fn to_roman(mut n: u32) -> String {
 pub fn is_heading(line: &str) -> bool {
     let line = line.trim();
     if line.is_empty()
-        || line.chars().count() > HEADING_MAX_CHARS
+        || more_chars_than(line, HEADING_MAX_CHARS)
         || !line.chars().any(char::is_alphabetic)
     {
         return false;

@@ -60,6 +60,64 @@ pub struct Piece {
     pub end: u64,
 }
 
+/// Clean text cut off by [`Loader::next_text`], not parsed yet.
+#[derive(Debug, Default)]
+pub struct Text {
+    /// The text to parse, its format and where it sits in the article; none when the step
+    /// completed no text.
+    text: Option<(String, Format, Part)>,
+    /// The piece before was cut inside a Markdown table whose header was put back before
+    /// this text: the header row it parses is not drawn again.
+    skip_header: bool,
+    done: bool,
+    end: u64,
+}
+
+impl Text {
+    /// The piece: the blocks of the text (see [`Loader::next`]).
+    pub fn parse(self) -> Piece {
+        let mut piece = Piece {
+            done: self.done,
+            end: self.end,
+            ..Piece::default()
+        };
+        let Some((text, format, part)) = self.text else {
+            return piece;
+        };
+        let (meta, title, mut blocks) = match format {
+            Format::Plain => {
+                let (title, blocks) = plain::parse_piece(&text, part);
+                (Metadata::default(), title, blocks)
+            }
+            Format::Markdown => markdown::parse_piece(&text, part),
+        };
+        piece.meta = meta;
+        if self.skip_header
+            && blocks
+                .first()
+                .is_some_and(|b| b.kind == BlockKind::TableRow { header: true })
+        {
+            // The header was put back only to parse the rows after it: they go on
+            // from the table of the piece before (see `Document::push_row`).
+            blocks.remove(0);
+            if let Some(row) = blocks
+                .first_mut()
+                .filter(|b| matches!(b.kind, BlockKind::TableRow { .. }))
+            {
+                row.continued = true;
+            }
+        }
+        piece.title = title;
+        piece.blocks = blocks;
+        piece
+    }
+
+    /// Whether this is the last text of the article.
+    pub fn done(&self) -> bool {
+        self.done
+    }
+}
+
 pub struct Loader {
     source: Box<dyn Read + Send>,
     cap: u64,
@@ -129,7 +187,15 @@ impl Loader {
     /// place to cut between blocks for `budget` bytes is cut inside one (at a line break
     /// where it can), so that a paragraph or line without end is never read whole.
     pub fn next(&mut self, budget: usize) -> Result<Piece, LoadError> {
-        let mut piece = Piece::default();
+        Ok(self.next_text(budget)?.parse())
+    }
+
+    /// The reading half of [`Loader::next`]: reads, decodes and cleans about `budget` more
+    /// bytes and cuts off the text they complete, to be parsed by [`Text::parse`], on any
+    /// thread (the parse needs nothing of the pieces before). `next_text` then `parse` is
+    /// exactly `next`.
+    pub fn next_text(&mut self, budget: usize) -> Result<Text, LoadError> {
+        let mut piece = Text::default();
         if self.done {
             piece.done = true;
             piece.end = self.parsed_end();
@@ -177,37 +243,16 @@ impl Loader {
             (cut, ends_inside, reopen) = self.cut_inside();
         }
         if cut > 0 {
-            let part = Part {
-                first: self.first,
-                continues: std::mem::replace(&mut self.continues, ends_inside),
-                ends_inside,
-            };
-            let text = &self.clean[..cut];
-            let (meta, title, mut blocks) = match self.format {
-                Format::Plain => {
-                    let (title, blocks) = plain::parse_piece(text, part);
-                    (Metadata::default(), title, blocks)
-                }
-                Format::Markdown => markdown::parse_piece(text, part),
-            };
-            piece.meta = meta;
-            if std::mem::take(&mut self.skip_header)
-                && blocks
-                    .first()
-                    .is_some_and(|b| b.kind == BlockKind::TableRow { header: true })
-            {
-                // The header was put back only to parse the rows after it: they go on
-                // from the table of the piece before (see `Document::push_row`).
-                blocks.remove(0);
-                if let Some(row) = blocks
-                    .first_mut()
-                    .filter(|b| matches!(b.kind, BlockKind::TableRow { .. }))
-                {
-                    row.continued = true;
-                }
-            }
-            piece.title = title;
-            piece.blocks = blocks;
+            piece.text = Some((
+                self.clean[..cut].to_string(),
+                self.format,
+                Part {
+                    first: self.first,
+                    continues: std::mem::replace(&mut self.continues, ends_inside),
+                    ends_inside,
+                },
+            ));
+            piece.skip_header = std::mem::take(&mut self.skip_header);
             self.first = false;
             self.clean.drain(..cut);
             if let Some(head) = reopen {

@@ -987,6 +987,37 @@ pub fn render_parallel(
     render_parallel_from(doc, 0, options, out)
 }
 
+/// The hyphenation dictionary `options` call for in `doc`, if any.
+pub fn dictionary_for(doc: &Document, options: WrapOptions) -> Option<&'static Standard> {
+    if options.hyphenate {
+        doc.language.as_deref().and_then(wrap::dictionary)
+    } else {
+        None
+    }
+}
+
+/// The blocks `range` of `doc` laid out at `options`, as plain lines (see
+/// [`render_parallel`]), appended to `out` on this thread.
+pub fn render_blocks(
+    doc: &Document,
+    range: std::ops::Range<usize>,
+    options: WrapOptions,
+    dict: Option<&Standard>,
+    out: &mut String,
+) {
+    for index in range {
+        let lines = lay_out_block(doc, index, options.width, dict);
+        let block = doc.block(index);
+        for line in lines.iter() {
+            let line_start = out.len();
+            push_line_text(&block, line, options, dict, out);
+            let trimmed = line_start + out[line_start..].trim_end().len();
+            out.truncate(trimmed);
+            out.push('\n');
+        }
+    }
+}
+
 /// [`render_parallel`] from block `first` on: the blocks before it only decide the gap
 /// before `first` (a document read in pieces is written a piece at a time, each piece
 /// after the last block of the one before).
@@ -1005,24 +1036,10 @@ pub fn render_parallel_from(
             .map_or(1, |n| n.get())
             .min(8)
     });
-    let dict = if options.hyphenate {
-        doc.language.as_deref().and_then(wrap::dictionary)
-    } else {
-        None
-    };
+    let dict = dictionary_for(doc, options);
     let render_range = |range: std::ops::Range<usize>| {
         let mut text = String::new();
-        for index in range {
-            let lines = lay_out_block(doc, index, options.width, dict);
-            let block = doc.block(index);
-            for line in lines.iter() {
-                let line_start = text.len();
-                push_line_text(&block, line, options, dict, &mut text);
-                let trimmed = line_start + text[line_start..].trim_end().len();
-                text.truncate(trimmed);
-                text.push('\n');
-            }
-        }
+        render_blocks(doc, range, options, dict, &mut text);
         text
     };
     // Blocks differ widely in cost (a Thai paragraph needs the dictionary), so each batch is

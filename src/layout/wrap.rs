@@ -26,8 +26,9 @@ pub fn text_width(text: &str) -> usize {
         return text.len();
     }
     let mut sum = 0;
+    let table = small_widths();
     for c in text.chars() {
-        let Some(width) = added_width(c) else {
+        let Some(width) = added_width_from(table, c) else {
             return text.graphemes(true).map(UnicodeWidthStr::width).sum();
         };
         sum += width;
@@ -91,6 +92,36 @@ fn added_width(c: char) -> Option<usize> {
     }
 }
 
+/// [`added_width`] of each character below U+1000 (Latin, Greek, Cyrillic, Arabic,
+/// Devanagari, Thai and their marks), looked up in a table of 4 KiB made once from it;
+/// [`NOT_ADDED`] where a character does not add up.
+fn small_widths() -> &'static [u8; 0x1000] {
+    static TABLE: OnceLock<[u8; 0x1000]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::array::from_fn(|n| {
+            u32::try_from(n)
+                .ok()
+                .and_then(char::from_u32)
+                .and_then(added_width)
+                .and_then(|w| u8::try_from(w).ok())
+                .unwrap_or(NOT_ADDED)
+        })
+    })
+}
+
+/// In [`small_widths`]: the character does not add up.
+const NOT_ADDED: u8 = u8::MAX;
+
+/// [`added_width`], from `table` (see [`small_widths`]) below U+1000.
+#[inline]
+fn added_width_from(table: &[u8; 0x1000], c: char) -> Option<usize> {
+    match table.get(c as usize) {
+        Some(&NOT_ADDED) => None,
+        Some(&width) => Some(usize::from(width)),
+        None => added_width(c),
+    }
+}
+
 /// One wrapped line: a byte range of the block text, and whether a hyphen must be drawn
 /// after it because a word was split there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,7 +166,7 @@ pub fn wrap_flow(
     // The words of a line go into a buffer each thread keeps, so that wrapping allocates
     // nothing per line or block once the buffer has grown.
     thread_local! {
-        static FOUND: std::cell::RefCell<Vec<(usize, usize, usize)>> =
+        static FOUND: std::cell::RefCell<Vec<Word>> =
             const { std::cell::RefCell::new(Vec::new()) };
     }
     let width = width.max(1);
@@ -219,7 +250,7 @@ fn wrap_hard_line(
     width: usize,
     dict: Option<&Standard>,
     literal: &[Range<usize>],
-    found: &mut Vec<(usize, usize, usize)>,
+    found: &mut Vec<Word>,
     out: &mut Vec<Piece>,
 ) {
     let before = out.len();
@@ -234,7 +265,13 @@ fn wrap_hard_line(
     let mut current: Option<(usize, usize, usize)> = None;
     let mut pending_space = 0;
     words(line, found);
-    for &(word_start, word_end, space) in found.iter() {
+    for &Word {
+        start: word_start,
+        end: word_end,
+        space,
+        width: measured,
+    } in found.iter()
+    {
         // Asked only of a word that does not fit where it is (most words fit), and once: a
         // word without end is split into many lines, and looking at all of it again for
         // each would take time in the square of its length.
@@ -248,18 +285,19 @@ fn wrap_hard_line(
         let mut from = word_start;
         while from < word_end {
             let part = &line[from..word_end];
+            let whole = measured.filter(|_| from == word_start);
             match current {
                 Some((line_start, line_end, used)) => {
                     // The spaces before the word must fit too: a zero-width word (a lone
                     // combining mark) after a full line still starts the next one.
                     let room = width.checked_sub(used + pending_space);
-                    if let Some(part_width) = room.and_then(|room| width_within(part, room)) {
+                    if let Some(part_width) = room.and_then(|room| part_within(part, whole, room)) {
                         current = Some((line_start, word_end, used + pending_space + part_width));
                         from = word_end;
                     } else if let Some((cut, hyphen)) = room.and_then(|room| {
                         if is_literal() {
                             // Whole on the next line if it fits there.
-                            width_within(part, width)
+                            part_within(part, whole, width)
                                 .is_none()
                                 .then(|| literal_cut(part, room))
                                 .flatten()
@@ -276,7 +314,7 @@ fn wrap_hard_line(
                         current = None;
                     }
                 }
-                None => match width_within(part, width) {
+                None => match part_within(part, whole, width) {
                     Some(part_width) => {
                         current = Some((from, word_end, part_width));
                         from = word_end;
@@ -308,6 +346,36 @@ fn wrap_hard_line(
             end: base,
             hyphen: false,
         });
+    }
+}
+
+/// [`width_within`] of a word's `part`, from `whole`, the width of the whole word when it
+/// was measured as the line was split into words (and `part` is all of it).
+fn part_within(part: &str, whole: Option<usize>, room: usize) -> Option<usize> {
+    match whole {
+        Some(width) => (width <= room).then_some(width),
+        None => width_within(part, room),
+    }
+}
+
+/// A word of a line: its byte range, the spaces after it, and its width in cells when it
+/// was measured as the line was split (see [`words`]), else `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Word {
+    start: usize,
+    end: usize,
+    space: usize,
+    width: Option<usize>,
+}
+
+impl Word {
+    fn unmeasured(start: usize, end: usize, space: usize) -> Self {
+        Word {
+            start,
+            end,
+            space,
+            width: None,
+        }
     }
 }
 
@@ -368,11 +436,12 @@ fn literal_cut(part: &str, room: usize) -> Option<usize> {
         .find(|&at| literal_break(part, at))
 }
 
-/// The words of one line as (start, end, spaces after), into `out` (emptied first; the
-/// caller keeps it from line to line, so its room is reused): split at spaces for text in
-/// scripts that separate words with spaces, by Unicode line breaking (textwrap) for text
-/// with Chinese, Japanese, Korean, Thai and other scripts that do not.
-fn words(line: &str, out: &mut Vec<(usize, usize, usize)>) {
+/// The words of one line (see [`Word`]) into `out` (emptied first; the caller keeps it
+/// from line to line, so its room is reused): split at spaces for text in scripts that
+/// separate words with spaces, by Unicode line breaking (textwrap) for text with Chinese,
+/// Japanese, Korean, Thai and other scripts that do not. A word split at spaces is measured
+/// on the way when its characters [add up](adds_up).
+fn words(line: &str, out: &mut Vec<Word>) {
     out.clear();
     // One pass finds which kind of breaking the line needs (most lines are plain ASCII).
     let (complex, line_breaking) = breaking_needed(line);
@@ -386,12 +455,17 @@ fn words(line: &str, out: &mut Vec<(usize, usize, usize)>) {
             let word = piece.trim_end_matches(' ');
             let lead = word.len() - word.trim_start_matches(' ').len();
             if word.len() > lead {
-                out.push((start + lead, start + word.len(), piece.len() - word.len()));
+                out.push(Word::unmeasured(
+                    start + lead,
+                    start + word.len(),
+                    piece.len() - word.len(),
+                ));
             }
             start = end;
         }
         return;
     }
+    let table = small_widths();
     let bytes = line.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -399,6 +473,30 @@ fn words(line: &str, out: &mut Vec<(usize, usize, usize)>) {
             i += 1;
         }
         let start = i;
+        // The word, measured as it is read while its characters add up.
+        let mut width = Some(0);
+        while let Some(&b) = bytes.get(i) {
+            if b == b' ' {
+                break;
+            }
+            let (w, len) = if b.is_ascii() {
+                (table[usize::from(b)], 1)
+            } else {
+                match line.get(i..).and_then(|rest| rest.chars().next()) {
+                    Some(c) => {
+                        let w = added_width_from(table, c).and_then(|w| u8::try_from(w).ok());
+                        (w.unwrap_or(NOT_ADDED), c.len_utf8())
+                    }
+                    None => (NOT_ADDED, 1),
+                }
+            };
+            if w == NOT_ADDED {
+                width = None;
+                break;
+            }
+            width = width.map(|sum| sum + usize::from(w));
+            i += len;
+        }
         while i < bytes.len() && bytes[i] != b' ' {
             i += 1;
         }
@@ -411,7 +509,12 @@ fn words(line: &str, out: &mut Vec<(usize, usize, usize)>) {
         }
         let token = &line[start..end];
         if !line_breaking || token.is_ascii() || is_address(token) {
-            out.push((start, end, i - end));
+            out.push(Word {
+                start,
+                end,
+                space: i - end,
+                width,
+            });
             continue;
         }
         // Words of scripts without spaces, by Unicode line breaking; an address in the
@@ -421,7 +524,7 @@ fn words(line: &str, out: &mut Vec<(usize, usize, usize)>) {
         if out.len() > first
             && let Some(last) = out.last_mut()
         {
-            last.2 = i - end;
+            last.space = i - end;
         }
     }
 }
@@ -432,13 +535,13 @@ fn words(line: &str, out: &mut Vec<(usize, usize, usize)>) {
 /// last one left before the end. This is its way without the copy of the text it makes to
 /// strip escape sequences (clean text has none; text with one is left to textwrap) and without
 /// measuring every word.
-fn line_break_words(token: &str, start: usize, out: &mut Vec<(usize, usize, usize)>) {
+fn line_break_words(token: &str, start: usize, out: &mut Vec<Word>) {
     if token.contains('\u{1B}') {
         let origin = token.as_ptr() as usize;
         for word in WordSeparator::UnicodeBreakProperties.find_words(token) {
             let from = start + (word.word.as_ptr() as usize - origin);
             if !word.word.is_empty() {
-                out.push((from, from + word.word.len(), 0));
+                out.push(Word::unmeasured(from, from + word.word.len(), 0));
             }
         }
         return;
@@ -457,12 +560,12 @@ fn line_break_words(token: &str, start: usize, out: &mut Vec<(usize, usize, usiz
     let mut waiting = None;
     for at in breaks {
         if let Some(end) = waiting.replace(at) {
-            out.push((start + from, start + end, 0));
+            out.push(Word::unmeasured(start + from, start + end, 0));
             from = end;
         }
     }
     if from < token.len() {
-        out.push((start + from, start + token.len(), 0));
+        out.push(Word::unmeasured(start + from, start + token.len(), 0));
     }
 }
 
@@ -610,9 +713,10 @@ fn width_within(text: &str, room: usize) -> Option<usize> {
         return Some(ascii);
     }
     let mut used = 0;
+    let table = small_widths();
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        let Some(width) = added_width(c) else {
+        let Some(width) = added_width_from(table, c) else {
             return clusters_within(text, room);
         };
         used += width;
@@ -797,6 +901,19 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_table_of_small_widths_is_added_width() {
+        let table = small_widths();
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(
+                added_width_from(table, c),
+                added_width(c),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
     fn adding_up() -> impl Strategy<Value = char> {
         prop_oneof![
             0x20u32..=0x7E,
@@ -842,8 +959,10 @@ mod tests {
         #[test]
         fn line_break_words_are_textwraps(pieces in prop::collection::vec(anything(), 0..16)) {
             let token: String = pieces.concat().replace(' ', "");
-            let mut ours = Vec::new();
-            line_break_words(&token, 3, &mut ours);
+            let mut found = Vec::new();
+            line_break_words(&token, 3, &mut found);
+            let ours: Vec<(usize, usize, usize)> =
+                found.iter().map(|w| (w.start, w.end, w.space)).collect();
             let origin = token.as_ptr() as usize;
             let theirs: Vec<(usize, usize, usize)> = WordSeparator::UnicodeBreakProperties
                 .find_words(&token)
@@ -868,6 +987,30 @@ mod tests {
             prop_assert_eq!(found_complex, complex);
             if !complex {
                 prop_assert_eq!(line_breaking, text.chars().any(needs_line_breaking));
+            }
+        }
+
+        /// A word measured as its line is split is as wide as its grapheme clusters, and the
+        /// words are those of the line split at spaces (without Chinese, Japanese or Thai).
+        #[test]
+        fn words_are_measured_as_clusters(
+            pieces in prop::collection::vec(
+                prop_oneof![anything(), Just(" ".to_string()), Just("  ".to_string())],
+                0..24,
+            ),
+        ) {
+            let line: String = pieces.concat();
+            let mut found = Vec::new();
+            words(&line, &mut found);
+            for word in &found {
+                if let Some(width) = word.width {
+                    prop_assert_eq!(width, by_clusters(&line[word.start..word.end]));
+                }
+            }
+            if !breaking_needed(&line).1 {
+                let split: Vec<&str> = line.split(' ').filter(|w| !w.is_empty()).collect();
+                let ours: Vec<&str> = found.iter().map(|w| &line[w.start..w.end]).collect();
+                prop_assert_eq!(ours, split);
             }
         }
 
