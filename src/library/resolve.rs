@@ -103,10 +103,6 @@ impl Resolver {
         }
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     pub fn resolve(&mut self, link: &str) -> Target {
         match self.regular_file(link) {
             Some(path) => Target::File(path),
