@@ -239,6 +239,9 @@ impl Loader {
         };
         let mut ends_inside = false;
         let mut reopen = None;
+        // Whether this text starts with a table header put back by the piece before: taken
+        // before `cut_inside` may set it anew for the next piece.
+        let skip_header = std::mem::take(&mut self.skip_header);
         if cut == 0 && !eof && self.clean.len() >= budget {
             (cut, ends_inside, reopen) = self.cut_inside();
         }
@@ -252,12 +255,15 @@ impl Loader {
                     ends_inside,
                 },
             ));
-            piece.skip_header = std::mem::take(&mut self.skip_header);
+            piece.skip_header = skip_header;
             self.first = false;
             self.clean.drain(..cut);
             if let Some(head) = reopen {
                 self.clean.insert_str(0, &head);
             }
+        } else {
+            // No text this time: the header is still the start of the next.
+            self.skip_header |= skip_header;
         }
         self.done = eof;
         piece.done = eof;
@@ -656,6 +662,18 @@ mod tests {
             .iter()
             .filter(|b| b.kind == BlockKind::TableRow { header: true });
         assert_eq!(headers.count(), 1);
+        // The header is the table's first row, as read at once; not a row in its middle
+        // (the header put back before the rest of a table cut in two is not drawn again).
+        let header_at = |blocks: &[Block]| {
+            blocks
+                .iter()
+                .position(|b| b.kind == BlockKind::TableRow { header: true })
+        };
+        let at_once_blocks: Vec<Block> = whole(md.as_bytes(), "a.md")
+            .blocks()
+            .map(|b| b.to_block())
+            .collect();
+        assert_eq!(header_at(&blocks), header_at(&at_once_blocks));
         assert!(
             !blocks
                 .iter()
@@ -676,6 +694,30 @@ mod tests {
             streamed.block(last).table,
             at_once.block(*rows(&at_once).last().unwrap()).table
         );
+    }
+
+    /// A table that starts a piece and runs on through the next ones keeps its header at
+    /// its top, once: the header put back before the rest of the table is not drawn again,
+    /// and the table's own is not taken for it.
+    #[test]
+    fn a_table_over_several_pieces_has_its_header_at_the_top() {
+        let mut md = String::from("# T\n\nvorher\n\n| a | b |\n|---|---|\n");
+        for i in 0..30_000 {
+            md.push_str(&format!("| zeile {i} | wert {i} |\n"));
+        }
+        md.push_str("\nEnde\n");
+        let blocks = same_as_whole(&md, "a.md", Format::Markdown);
+        let headers: Vec<usize> = blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.kind == BlockKind::TableRow { header: true })
+            .map(|(i, _)| i)
+            .collect();
+        let first_row = blocks
+            .iter()
+            .position(|b| matches!(b.kind, BlockKind::TableRow { .. }));
+        assert_eq!(headers.len(), 1, "{headers:?}");
+        assert_eq!(Some(headers[0]), first_row);
     }
 
     #[test]
