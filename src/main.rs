@@ -365,6 +365,12 @@ fn find_entry(
     }
 }
 
+/// The rows of the terminal, as many entries as the first screen of a library can show
+/// ([`library::FIRST_ENTRIES`] when the size cannot be told).
+fn screen_rows() -> usize {
+    crossterm::terminal::size().map_or(library::FIRST_ENTRIES, |(_, rows)| usize::from(rows))
+}
+
 fn reader(
     path: Option<&Path>,
     fresh: bool,
@@ -403,12 +409,12 @@ fn reader(
             ((library, None), true)
         }
         Some(path) => {
-            let opened = library::open_library(path)?;
+            let opened = library::open_library_first(path, screen_rows())?;
             store.apply(Op::SetLastLibrary(opened.0.origin.key()));
             (opened, false)
         }
         None => match config.library_path() {
-            Some(configured) => match library::open_library(&configured) {
+            Some(configured) => match library::open_library_first(&configured, screen_rows()) {
                 Ok(opened) => (opened, false),
                 Err(e) => {
                     warnings.push(format!(

@@ -91,6 +91,14 @@ pub fn is_clean(text: &str) -> bool {
 /// ("10 %", "S. 5") and are not line structure.
 pub fn sanitize_line(text: &str) -> String {
     let clean = sanitize(text);
+    if is_one_line(&clean) {
+        return clean;
+    }
+    collapse_whitespace(&clean)
+}
+
+/// `clean` with every run of whitespace but the no-break spaces as one space, trimmed.
+fn collapse_whitespace(clean: &str) -> String {
     let mut out = String::with_capacity(clean.len());
     let mut pending_space = false;
     for c in clean.chars() {
@@ -105,6 +113,20 @@ pub fn sanitize_line(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether [`sanitize_line`] leaves `text` as it is: spaces are single, and neither lead nor
+/// trail, and there is no other whitespace than they and the no-break spaces (most titles
+/// and descriptions, checked without building a copy).
+fn is_one_line(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let spaces_single = bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && !bytes.windows(2).any(|pair| pair == b"  ");
+    spaces_single
+        && !text.chars().any(|c| {
+            c != ' ' && c.is_whitespace() && !matches!(c, '\u{A0}' | '\u{2007}' | '\u{202F}')
+        })
 }
 
 /// Letters of Latin, Cyrillic, Arabic, Devanagari, Thai, kana and CJK that unicode-width
@@ -250,9 +272,14 @@ fn scan_clean(text: &str, from: usize, mut run: usize) -> Scan {
 /// borrow); a byte above 0x7E has or gets its high bit when 1 is added to each (and only
 /// a byte with its high bit set carries on).
 fn printable_ascii(word: u64) -> bool {
+    ascii_from(word, 0x20)
+}
+
+/// Whether each of the eight bytes of `word` is ASCII from `low` (at most 0x80) to 0x7E.
+pub(crate) fn ascii_from(word: u64, low: u8) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let below = word.wrapping_sub(ONES * 0x20) & !word;
+    let below = word.wrapping_sub(ONES * u64::from(low)) & !word;
     let above = word.wrapping_add(ONES) | word;
     (below | above) & HIGH == 0
 }
@@ -471,18 +498,25 @@ mod tests {
 
     #[test]
     fn printable_ascii_says_what_a_byte_at_a_time_says() {
-        let printable = |b: u8| (0x20..0x7F).contains(&b);
-        // Each byte value in each lane, among printable neighbours and among the edges.
-        for fill in [b'a', 0x20, 0x7E, 0x1F, 0x7F, 0x80, 0xFF, 0x00] {
-            for lane in 0..8 {
-                for b in 0..=255u8 {
-                    let mut bytes = [fill; 8];
-                    bytes[lane] = b;
-                    assert_eq!(
-                        printable_ascii(u64::from_le_bytes(bytes)),
-                        bytes.iter().all(|&b| printable(b)),
-                        "{bytes:02x?}"
-                    );
+        // Each byte value in each lane, among printable neighbours and among the edges;
+        // from the space (sanitizing) and from the first character after it (words).
+        for low in [0x20, 0x21] {
+            let wanted = |b: u8| (low..0x7F).contains(&b);
+            for fill in [b'a', 0x20, 0x21, 0x7E, 0x1F, 0x7F, 0x80, 0xFF, 0x00] {
+                for lane in 0..8 {
+                    for b in 0..=255u8 {
+                        let mut bytes = [fill; 8];
+                        bytes[lane] = b;
+                        let word = u64::from_le_bytes(bytes);
+                        assert_eq!(
+                            ascii_from(word, low),
+                            bytes.iter().all(|&b| wanted(b)),
+                            "{low:02x}: {bytes:02x?}"
+                        );
+                        if low == 0x20 {
+                            assert_eq!(printable_ascii(word), ascii_from(word, low));
+                        }
+                    }
                 }
             }
         }
@@ -822,6 +856,11 @@ mod tests {
         #[test]
         fn printable_ascii_is_unchanged(s in "[ -~\n]*") {
             prop_assert_eq!(sanitize(&s), s);
+        }
+
+        #[test]
+        fn sanitize_line_leaves_as_it_is_only_what_collapsing_would(s in prop_oneof!["[ a\\t\u{A0}\u{3000}\n]{0,12}", any::<String>()]) {
+            prop_assert_eq!(sanitize_line(&s), collapse_whitespace(&sanitize(&s)));
         }
 
         #[test]

@@ -36,11 +36,12 @@ pub const INDEX_READ_CAP: u64 = 64 * 1024 * 1024;
 /// that many and can be cut there: more than a screen of any height shows.
 pub const FIRST_ENTRIES: usize = 64;
 
-/// Bytes of INDEX.md parsed per step of the first part.
-const FIRST_STEP: usize = 4 * 1024;
+/// Bytes of INDEX.md parsed per step of the first part: a dozen entries of the usual
+/// length, so that the first part is not much more than the entries asked for.
+const FIRST_STEP: usize = 2 * 1024;
 /// The longest step of the first part (a few milliseconds of parsing): an index that
 /// cannot be cut sooner is left to the background whole.
-const FIRST_STEP_MAX: usize = 256 * 1024;
+const FIRST_STEP_MAX: usize = 32 * 1024;
 /// Bytes of INDEX.md per part after the first.
 pub const PART_BYTES: usize = 256 * 1024;
 /// Bytes of INDEX.md read before the first frame (all of a smaller one); the rest is read
@@ -352,6 +353,17 @@ pub fn load_library(path: &Path) -> Result<Library, LibraryError> {
 /// [`Target::Unchecked`]. The rest of the index, if any, is left to the returned
 /// [`LibraryRest`].
 pub fn open_library(path: &Path) -> Result<(Library, Option<LibraryRest>), LibraryError> {
+    open_library_first(path, FIRST_ENTRIES)
+}
+
+/// [`open_library`], parsing and checking about `first` entries (at least one, at most
+/// [`FIRST_ENTRIES`]) before it returns: a screen of `n` rows shows at most `n` entries, and
+/// each entry parsed and checked before the first frame delays it.
+pub fn open_library_first(
+    path: &Path,
+    first: usize,
+) -> Result<(Library, Option<LibraryRest>), LibraryError> {
+    let first = first.clamp(1, FIRST_ENTRIES);
     let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => LibraryError::NotFound {
             path: path.to_owned(),
@@ -399,7 +411,7 @@ pub fn open_library(path: &Path) -> Result<(Library, Option<LibraryRest>), Libra
         parts = parts.expecting_more();
     }
     let mut raw = Vec::new();
-    while !parts.is_done() && raw.len() < FIRST_ENTRIES {
+    while !parts.is_done() && raw.len() < first {
         match parts.next_part_within(FIRST_STEP, FIRST_STEP_MAX) {
             Some(entries) => raw.extend(entries),
             None => break,
@@ -410,7 +422,7 @@ pub fn open_library(path: &Path) -> Result<(Library, Option<LibraryRest>), Libra
         .into_iter()
         .enumerate()
         .map(|(i, raw)| {
-            let target = if i < FIRST_ENTRIES {
+            let target = if i < first {
                 resolver.resolve(&raw.link)
             } else {
                 Target::Unchecked
@@ -579,7 +591,12 @@ mod tests {
 
     /// `open_library`, then the rest parsed and everything checked.
     fn completed(root: &Path) -> Library {
-        let (mut library, rest) = open_library(root).expect("library");
+        completed_from(root, FIRST_ENTRIES)
+    }
+
+    /// The library opened with a first part for `rows` rows, then read and checked whole.
+    fn completed_from(root: &Path, rows: usize) -> Library {
+        let (mut library, rest) = open_library_first(root, rows).expect("library");
         let first = library.entries.len();
         if let Some(rest) = rest {
             rest.read_into(&mut library).expect("the rest");
@@ -611,6 +628,38 @@ mod tests {
     }
 
     #[test]
+    fn a_first_part_for_a_small_screen_parses_and_checks_about_its_rows() {
+        let (_dir, root) = large(2_000, false, "");
+        // Entries as long as those of a real index (about 150 bytes).
+        let index = root.join(INDEX_FILE);
+        let text = fs::read_to_string(&index).expect("read");
+        let long: String = text
+            .lines()
+            .map(|line| match line.starts_with("- [") {
+                true => format!("{line}{}\n", " and a longer description".repeat(5)),
+                false => format!("{line}\n"),
+            })
+            .collect();
+        fs::write(&index, long).expect("write");
+        let eager = load_library(&root).expect("library");
+        for (rows, checked_count) in [(10, 10), (0, 1), (1_000, FIRST_ENTRIES)] {
+            let (first, rest) = open_library_first(&root, rows).expect("library");
+            assert!(!rest.expect("a rest").is_done());
+            // Parsed in steps of a dozen entries or so: not many more than asked for.
+            assert!(
+                (checked_count..checked_count + 40).contains(&first.entries.len()),
+                "{rows} rows: {} entries",
+                first.entries.len()
+            );
+            let (checked, unchecked) = first.entries.split_at(checked_count);
+            assert!(checked.iter().all(|e| e.target.is_checked()));
+            assert!(unchecked.iter().all(|e| e.target == Target::Unchecked));
+            assert_eq!(checked, &eager.entries[..checked_count]);
+            assert_eq!(completed_from(&root, rows), eager);
+        }
+    }
+
+    #[test]
     fn an_index_that_cannot_be_cut_is_left_to_the_background() {
         // A reference definition in the start read keeps the index in one part, too long
         // to parse before the first frame.
@@ -631,9 +680,9 @@ mod tests {
     #[test]
     fn a_first_part_that_reaches_the_end_leaves_the_rest_unchecked() {
         // One list (cut only before its items): the first step reaches its end.
-        let (_dir, root) = large(100, true, "");
+        let (_dir, root) = large(70, true, "");
         let (first, rest) = open_library(&root).expect("library");
-        assert_eq!(first.entries.len(), 100);
+        assert_eq!(first.entries.len(), 70);
         assert!(
             first.entries[..FIRST_ENTRIES]
                 .iter()
