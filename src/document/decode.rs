@@ -221,7 +221,9 @@ fn utf8_into<'a>(bytes: &'a [u8], last: bool, out: &mut String) -> &'a [u8] {
         Err(e) => e.valid_up_to(),
     };
     let (head, bytes) = bytes.split_at(valid);
-    out.push_str(std::str::from_utf8(head).unwrap_or_default());
+    // Valid, as just found: checked again the quick way (a piece cut inside a character
+    // comes here whole).
+    out.push_str(simdutf8::basic::from_utf8(head).unwrap_or_default());
     let mut chunks = bytes.utf8_chunks().peekable();
     while let Some(chunk) = chunks.next() {
         out.push_str(chunk.valid());

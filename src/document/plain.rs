@@ -299,7 +299,14 @@ pub fn division_level(text: &str) -> Option<u8> {
     if more_chars_than(text, HEADING_MAX_CHARS) {
         return None;
     }
-    let words: Vec<&str> = text.split_whitespace().collect();
+    // The first three words are all it looks at (and whether there are two, or one).
+    let mut first = [""; 3];
+    let mut count = 0;
+    for (slot, word) in first.iter_mut().zip(text.split_whitespace()) {
+        *slot = word;
+        count += 1;
+    }
+    let words = &first[..count];
     fn bare(w: &str) -> &str {
         w.trim_end_matches([':', '.', ',', '—', '–'])
     }
@@ -309,7 +316,7 @@ pub fn division_level(text: &str) -> Option<u8> {
             || words[i] != bare(words[i])
             || matches!(words[i + 1], "-" | "—" | "–" | ":")
     };
-    match words.as_slice() {
+    match words {
         [one] if is_roman(bare(one)) && one.chars().next().is_some_and(char::is_uppercase) => {
             return Some(CHAPTER);
         }
@@ -536,7 +543,8 @@ fn numbered_label(line: &str) -> bool {
     let Some(label) = line.strip_suffix('.') else {
         return false;
     };
-    let words: Vec<&str> = label.split_whitespace().collect();
+    // More than three words are no label.
+    let words: Vec<&str> = label.split_whitespace().take(4).collect();
     let Some(last) = words.last() else {
         return false;
     };

@@ -20,6 +20,8 @@ use textwrap::WordSeparator;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::document::sanitize::ascii_from;
+
 /// Width of text in terminal cells, summed over grapheme clusters.
 pub fn text_width(text: &str) -> usize {
     if text.is_ascii() {
@@ -270,6 +272,7 @@ fn wrap_hard_line(
         end: word_end,
         space,
         width: measured,
+        ..
     } in found.iter()
     {
         // Asked only of a word that does not fit where it is (most words fit), and once: a
@@ -366,6 +369,8 @@ struct Word {
     end: usize,
     space: usize,
     width: Option<usize>,
+    /// All of it is ASCII.
+    ascii: bool,
 }
 
 impl Word {
@@ -375,6 +380,7 @@ impl Word {
             end,
             space,
             width: None,
+            ascii: false,
         }
     }
 }
@@ -443,47 +449,102 @@ fn literal_cut(part: &str, room: usize) -> Option<usize> {
 /// on the way when its characters [add up](adds_up).
 fn words(line: &str, out: &mut Vec<Word>) {
     out.clear();
-    // One pass finds which kind of breaking the line needs (most lines are plain ASCII).
-    let (complex, line_breaking) = breaking_needed(line);
-    if complex {
-        // Thai, Lao, Khmer and Myanmar need a dictionary to find word boundaries; ICU's
-        // dictionary segmenter is many times faster than its LSTM model (which textwrap's
-        // complex-script feature would use) at the same job.
-        let mut start = 0;
-        for end in complex_segmenter().segment_str(line).filter(|&i| i > 0) {
-            let piece = &line[start..end];
-            let word = piece.trim_end_matches(' ');
-            let lead = word.len() - word.trim_start_matches(' ').len();
-            if word.len() > lead {
-                out.push(Word::unmeasured(
-                    start + lead,
-                    start + word.len(),
-                    piece.len() - word.len(),
-                ));
-            }
-            start = end;
-        }
+    // One pass splits the line at spaces, measures its words and finds which kind of
+    // breaking it needs (most lines need none).
+    let Some(line_breaking) = spaced_words(line, out) else {
+        out.clear();
+        complex_words(line, out);
+        return;
+    };
+    if !line_breaking {
         return;
     }
+    // Words of scripts without spaces, by Unicode line breaking; an address, and a word
+    // all in ASCII, stay one word. The words found are put after the ones split at spaces,
+    // which are then taken away.
+    let spaced = out.len();
+    for k in 0..spaced {
+        let word = out[k];
+        let token = &line[word.start..word.end];
+        if word.ascii || is_address(token) {
+            out.push(word);
+            continue;
+        }
+        let first = out.len();
+        line_break_words(token, word.start, out);
+        if out.len() > first
+            && let Some(last) = out.last_mut()
+        {
+            last.space = word.space;
+        }
+    }
+    out.drain(..spaced);
+}
+
+/// Thai, Lao, Khmer and Myanmar need a dictionary to find word boundaries; ICU's dictionary
+/// segmenter is many times faster than its LSTM model (which textwrap's complex-script
+/// feature would use) at the same job.
+fn complex_words(line: &str, out: &mut Vec<Word>) {
+    let mut start = 0;
+    for end in complex_segmenter().segment_str(line).filter(|&i| i > 0) {
+        let piece = &line[start..end];
+        let word = piece.trim_end_matches(' ');
+        let lead = word.len() - word.trim_start_matches(' ').len();
+        if word.len() > lead {
+            out.push(Word::unmeasured(
+                start + lead,
+                start + word.len(),
+                piece.len() - word.len(),
+            ));
+        }
+        start = end;
+    }
+}
+
+/// The words of `line` split at spaces into `out`, each measured on the way while its
+/// characters [add up](adds_up). Returns whether the line holds a character that
+/// [needs line breaking](needs_line_breaking), or `None` as soon as it finds one of a
+/// [complex script](is_complex_script).
+fn spaced_words(line: &str, out: &mut Vec<Word>) -> Option<bool> {
     let table = small_widths();
     let bytes = line.as_bytes();
+    let mut line_breaking = false;
     let mut i = 0;
     while i < bytes.len() {
         while i < bytes.len() && bytes[i] == b' ' {
             i += 1;
         }
         let start = i;
-        // The word, measured as it is read while its characters add up.
-        let mut width = Some(0);
-        while let Some(&b) = bytes.get(i) {
+        // ASCII letters and marks (a cell each) eight at a time, the rest one by one.
+        let mut width = 0;
+        let mut measured = true;
+        let mut ascii = true;
+        loop {
+            while let Some(chunk) = bytes.get(i..i + 8) {
+                let mut word = [0; 8];
+                word.copy_from_slice(chunk);
+                if !ascii_from(u64::from_le_bytes(word), 0x21) {
+                    break;
+                }
+                width += 8;
+                i += 8;
+            }
+            let Some(&b) = bytes.get(i) else {
+                break;
+            };
             if b == b' ' {
                 break;
             }
             let (w, len) = if b.is_ascii() {
                 (table[usize::from(b)], 1)
             } else {
+                ascii = false;
                 match line.get(i..).and_then(|rest| rest.chars().next()) {
                     Some(c) => {
+                        if is_complex_script(c) {
+                            return None;
+                        }
+                        line_breaking |= needs_line_breaking(c);
                         let w = added_width_from(table, c).and_then(|w| u8::try_from(w).ok());
                         (w.unwrap_or(NOT_ADDED), c.len_utf8())
                     }
@@ -491,42 +552,39 @@ fn words(line: &str, out: &mut Vec<Word>) {
                 }
             };
             if w == NOT_ADDED {
-                width = None;
+                measured = false;
                 break;
             }
-            width = width.map(|sum| sum + usize::from(w));
+            width += usize::from(w);
             i += len;
         }
-        while i < bytes.len() && bytes[i] != b' ' {
-            i += 1;
+        if !measured {
+            // The rest of the word is not measured, only looked through.
+            let rest = &bytes[i..];
+            let word_end = i + memchr::memchr(b' ', rest).unwrap_or(rest.len());
+            let (complex, needs) = breaking_needed(line.get(i..word_end).unwrap_or_default());
+            if complex {
+                return None;
+            }
+            line_breaking |= needs;
+            ascii &= bytes[i..word_end].is_ascii();
+            i = word_end;
         }
         let end = i;
         while i < bytes.len() && bytes[i] == b' ' {
             i += 1;
         }
-        if end == start {
-            continue;
-        }
-        let token = &line[start..end];
-        if !line_breaking || token.is_ascii() || is_address(token) {
+        if end > start {
             out.push(Word {
                 start,
                 end,
                 space: i - end,
-                width,
+                width: measured.then_some(width),
+                ascii,
             });
-            continue;
-        }
-        // Words of scripts without spaces, by Unicode line breaking; an address in the
-        // line stays one word.
-        let first = out.len();
-        line_break_words(token, start, out);
-        if out.len() > first
-            && let Some(last) = out.last_mut()
-        {
-            last.space = i - end;
         }
     }
+    Some(line_breaking)
 }
 
 /// The words of `token` (text without spaces) by Unicode line breaking, as textwrap's
@@ -574,18 +632,30 @@ fn line_break_words(token: &str, start: usize, out: &mut Vec<Word>) {
 /// where UTF-8 takes three bytes or more: only the characters that start with such a byte are
 /// looked at (ASCII, Latin, Cyrillic and Arabic text is passed over byte by byte).
 fn breaking_needed(line: &str) -> (bool, bool) {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let bytes = line.as_bytes();
     let mut line_breaking = false;
-    for (i, &b) in line.as_bytes().iter().enumerate() {
-        if b < 0xE0 {
-            continue;
+    // Eight bytes at a time: passed over when none has its top three bits set (none is 0xE0
+    // or more), else looked at one by one.
+    for (at, chunk) in (0..).step_by(8).zip(bytes.chunks(8)) {
+        if let Ok(word) = <[u8; 8]>::try_from(chunk) {
+            let word = u64::from_le_bytes(word);
+            if word & (word << 1) & (word << 2) & HIGH == 0 {
+                continue;
+            }
         }
-        let Some(c) = line.get(i..).and_then(|rest| rest.chars().next()) else {
-            continue;
-        };
-        if is_complex_script(c) {
-            return (true, true);
+        for (i, &b) in (at..).zip(chunk) {
+            if b < 0xE0 {
+                continue;
+            }
+            let Some(c) = line.get(i..).and_then(|rest| rest.chars().next()) else {
+                continue;
+            };
+            if is_complex_script(c) {
+                return (true, true);
+            }
+            line_breaking |= needs_line_breaking(c);
         }
-        line_breaking |= needs_line_breaking(c);
     }
     (false, line_breaking)
 }
@@ -743,6 +813,12 @@ fn clusters_within(text: &str, room: usize) -> Option<usize> {
 
 /// Byte length of the longest start of `text` that is at most `room` cells wide.
 fn prefix_within(text: &str, room: usize) -> usize {
+    // An ASCII character is a cluster of its own and a cell wide (the text holds no control
+    // characters).
+    let ascii = text.bytes().take(room + 1).take_while(u8::is_ascii).count();
+    if ascii > room || ascii == text.len() {
+        return ascii.min(room);
+    }
     let mut used = 0;
     let mut end = 0;
     for (i, g) in text.grapheme_indices(true) {
@@ -1023,12 +1099,76 @@ mod tests {
 
         #[test]
         fn the_quick_measure_agrees_with_clusters(
-            pieces in prop::collection::vec(anything(), 0..16),
+            pieces in prop::collection::vec(
+                prop_oneof![anything(), "[ -~]{1,12}"],
+                0..16,
+            ),
             room in 0usize..40,
         ) {
             let text: String = pieces.concat();
             prop_assert_eq!(text_width(&text), by_clusters(&text));
             prop_assert_eq!(width_within(&text, room), clusters_within(&text, room));
+            // The longest start of whole clusters within the room.
+            let mut fits = 0;
+            let mut used = 0;
+            for (i, g) in text.grapheme_indices(true) {
+                used += g.width();
+                if used > room {
+                    break;
+                }
+                fits = i + g.len();
+            }
+            prop_assert_eq!(prefix_within(&text, room), fits);
+        }
+
+        /// The words of a line: split at spaces, and those that are not all ASCII nor an
+        /// address split again by Unicode line breaking when the line has a character that
+        /// needs it; the whole line by the dictionary when it has one of a complex script.
+        #[test]
+        fn words_split_as_the_line_needs(
+            pieces in prop::collection::vec(
+                prop_oneof![
+                    4 => anything(),
+                    2 => "[a-z.,;:/—-]{1,10}",
+                    1 => Just("www.example.org/a—b".to_string()),
+                    3 => Just(" ".to_string()),
+                ],
+                0..24,
+            ),
+        ) {
+            let line: String = pieces.concat();
+            let mut found = Vec::new();
+            words(&line, &mut found);
+            let ours: Vec<(usize, usize, usize)> =
+                found.iter().map(|w| (w.start, w.end, w.space)).collect();
+            let (complex, line_breaking) = breaking_needed(&line);
+            let mut expected = Vec::new();
+            if complex {
+                complex_words(&line, &mut expected);
+            } else {
+                let mut start = 0;
+                for token in line.split(' ') {
+                    let end = start + token.len();
+                    let space = line[end..].len() - line[end..].trim_start_matches(' ').len();
+                    if token.is_empty() {
+                        start = end + 1;
+                        continue;
+                    }
+                    if !line_breaking || token.is_ascii() || is_address(token) {
+                        expected.push(Word::unmeasured(start, end, space));
+                    } else {
+                        let first = expected.len();
+                        line_break_words(token, start, &mut expected);
+                        if expected.len() > first && let Some(last) = expected.last_mut() {
+                            last.space = space;
+                        }
+                    }
+                    start = end + 1;
+                }
+            }
+            let expected: Vec<(usize, usize, usize)> =
+                expected.iter().map(|w| (w.start, w.end, w.space)).collect();
+            prop_assert_eq!(ours, expected);
         }
     }
 }
