@@ -77,9 +77,10 @@ fn parse_part(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
             .split('\n')
             .next()
             .is_some_and(|l| !l.trim().is_empty());
-    let paragraphs: Vec<Vec<&str>> = paragraphs(text).collect();
+    let (all_lines, paragraphs) = paragraphs(text);
     let last = paragraphs.len().saturating_sub(1);
-    for (index, lines) in paragraphs.into_iter().enumerate() {
+    for (index, range) in paragraphs.into_iter().enumerate() {
+        let lines = &all_lines[range];
         // The last paragraph of a part cut inside it is only its beginning.
         let fragment = part.ends_inside && index == last;
         let inside = fragment || (continues && index == 0);
@@ -166,19 +167,27 @@ fn one_line_block(line: &str) -> Block {
     }
 }
 
-/// Groups lines into paragraphs separated by lines that are empty or only whitespace.
-fn paragraphs(text: &str) -> impl Iterator<Item = Vec<&str>> {
-    let mut lines = text.split('\n').peekable();
-    std::iter::from_fn(move || {
-        while lines.peek().is_some_and(|l| l.trim().is_empty()) {
-            lines.next();
+/// Groups lines into paragraphs separated by lines that are empty or only whitespace: the
+/// lines that are not, and the range of them each paragraph is (two vectors for a whole
+/// part, not one per paragraph).
+fn paragraphs(text: &str) -> (Vec<&str>, Vec<std::ops::Range<usize>>) {
+    let mut lines = Vec::new();
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for line in text.split('\n') {
+        if !line.trim().is_empty() {
+            lines.push(line);
+            continue;
         }
-        let mut paragraph = Vec::new();
-        while let Some(line) = lines.next_if(|l| !l.trim().is_empty()) {
-            paragraph.push(line);
+        if lines.len() > start {
+            ranges.push(start..lines.len());
         }
-        (!paragraph.is_empty()).then_some(paragraph)
-    })
+        start = lines.len();
+    }
+    if lines.len() > start {
+        ranges.push(start..lines.len());
+    }
+    (lines, ranges)
 }
 
 fn indent(line: &str) -> usize {
