@@ -170,6 +170,44 @@ fn typed(c: char) -> Action {
     ))
 }
 
+/// The whole screen as drawn, rows joined.
+fn drawn(state: &State) -> String {
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).expect("terminal");
+    term.draw(|frame| crate::ui::draw(frame, state, &crate::ui::Theme::default()))
+        .expect("drawn");
+    let buffer = term.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_contents_of_a_part_read_ahead_say_the_sections_before_are_to_come() {
+    let text = article(3 << 20);
+    let (mut state, loader, _) = opened(&text, "buch.txt");
+    let mut loader = loader.expect("read in pieces");
+    let effects = update(&mut state, Action::Command(Command::Bottom));
+    read_ahead(&mut state, &effects, &text, "buch.txt");
+    assert!(reader(&state).provisional());
+    update(&mut state, Action::Command(Command::Contents));
+    let shown = drawn(&state);
+    assert!(
+        shown.contains("sections before this part to come"),
+        "{shown}"
+    );
+    while !more(&mut state, &mut loader).0 {}
+    assert!(!reader(&state).provisional() && !reader(&state).loading());
+    let shown = drawn(&state);
+    assert!(shown.contains("╭ Contents ─"), "{shown}");
+    assert!(!shown.contains("to come"), "{shown}");
+}
+
 #[test]
 fn g_while_loading_shows_the_end_at_once() {
     let text = article(3 << 20);

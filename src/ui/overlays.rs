@@ -23,9 +23,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, them
     let inner = geometry::inner(rect);
     let list_height = u16::try_from(overlay_height(state, overlay)).unwrap_or(u16::MAX);
     let (title, selected, offset) = match overlay {
-        Overlay::Contents { selected, offset } => {
-            (" Contents ".to_string(), Some(*selected), *offset)
-        }
+        Overlay::Contents { selected, offset } => (contents_title(state), Some(*selected), *offset),
         Overlay::Help { offset, .. } => (" Keys ".to_string(), None, *offset),
         Overlay::Bookmarks { selected, offset } => (
             format!(
@@ -106,6 +104,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, them
                 theme.selection(),
             );
         }
+    }
+}
+
+/// The contents' title: with an article still being read, what the list lacks (the
+/// sections before a part read ahead, or those after what is read so far).
+fn contents_title(state: &State) -> String {
+    let reader = state.reader.as_ref();
+    match reader.and_then(|r| r.loaded_percent().map(|p| (r.provisional(), p))) {
+        Some((true, p)) => format!(" Contents · read {p}%: sections before this part to come "),
+        Some((false, p)) => format!(" Contents · read {p}%: more to come "),
+        None => " Contents ".to_string(),
     }
 }
 
