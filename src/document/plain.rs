@@ -103,7 +103,7 @@ fn parse_part(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
         }
         // Headings right above their text; not in the opening paragraph (a title is a
         // paragraph of its own) nor in one that goes on from the part before.
-        let mut rest = &lines[..];
+        let mut rest = lines;
         if !(index == 0 && (part.first || continues)) {
             if let Some(heading) = chapter_with_title(rest, fragment) {
                 blocks.push(heading);
