@@ -163,17 +163,26 @@ enum Class {
 }
 
 fn classify(c: char) -> Class {
-    // The characters below U+1000 (Latin, Greek, Cyrillic, Hebrew, Arabic, Devanagari, Thai
-    // and more) are looked up in a table made once, of 4 KiB, from the rules below.
+    classify_in(below_1000(), c)
+}
+
+/// The characters below U+1000 (Latin, Greek, Cyrillic, Hebrew, Arabic, Devanagari, Thai and
+/// more) are looked up in a table made once, of 4 KiB, from the rules ([`classify_by_rules`]).
+fn below_1000() -> &'static [Class; 0x1000] {
     static BELOW_1000: OnceLock<[Class; 0x1000]> = OnceLock::new();
-    let table = BELOW_1000.get_or_init(|| {
+    BELOW_1000.get_or_init(|| {
         std::array::from_fn(|n| {
             u32::try_from(n)
                 .ok()
                 .and_then(char::from_u32)
                 .map_or(Class::Drop, classify_by_rules)
         })
-    });
+    })
+}
+
+/// [`classify`], with the table at hand.
+#[inline]
+fn classify_in(table: &[Class; 0x1000], c: char) -> Class {
     match table.get(c as usize) {
         Some(&class) => class,
         None => classify_by_rules(c),
@@ -224,6 +233,7 @@ struct Scan {
 /// path: plain text is copied in slices, not character by character.
 fn scan_clean(text: &str, from: usize, mut run: usize) -> Scan {
     let bytes = text.as_bytes();
+    let table = below_1000();
     let mut last_newline = None;
     let mut i = from;
     while let Some(&b) = bytes.get(i) {
@@ -253,7 +263,7 @@ fn scan_clean(text: &str, from: usize, mut run: usize) -> Scan {
         let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
             break;
         };
-        match classify(c) {
+        match classify_in(table, c) {
             Class::Visible => run = 0,
             Class::ZeroWidth if run < MAX_COMBINING => run += 1,
             _ => break,
