@@ -264,15 +264,29 @@ fn summary(text: &str, format: Format, path: &str) -> (String, String, Option<St
     } else {
         title
     };
-    let body = doc
+    // The first paragraph of text: not the title's own (a title run on into a line or two
+    // under it), nor a copyright notice, unless there is nothing else.
+    let mut paragraphs = doc
         .blocks()
-        .find(|b| {
-            matches!(b.kind, BlockKind::Paragraph | BlockKind::ListItem { .. })
-                && b.text.trim() != title.trim()
-        })
-        .map(|b| b.text)
-        .unwrap_or("");
+        .filter(|b| matches!(b.kind, BlockKind::Paragraph | BlockKind::ListItem { .. }))
+        .map(|b| b.text.trim())
+        .filter(|text| *text != title.trim())
+        .take(DESCRIPTION_CANDIDATES)
+        .peekable();
+    let first = paragraphs.peek().copied().unwrap_or("");
+    let body = paragraphs
+        .find(|text| !text.starts_with(title.trim()) && !is_notice(&first_sentence(text)))
+        .unwrap_or(first);
     (title, first_sentence(body), doc.language.clone())
+}
+
+/// Paragraphs looked at for a description: a notice or two, then the text.
+const DESCRIPTION_CANDIDATES: usize = 4;
+
+/// A copyright or licence notice, which says nothing of what an article is about.
+fn is_notice(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase();
+    sentence.contains('©') || lower.starts_with("copyright") || lower.starts_with("(c) ")
 }
 
 /// The first sentence of `text` on one line, at most [`LONGEST_DESCRIPTION`] characters

@@ -57,6 +57,31 @@ fn titles_and_first_sentences() {
 }
 
 #[test]
+fn a_description_is_not_the_title_run_on_nor_a_copyright_notice() {
+    // As the UDHR texts of the shared corpus begin.
+    let text = "Universal Declaration of Human Rights - Russian\n\
+                © 1996 – 2009 The Office of the High Commissioner for Human Rights\n\
+                This plain text version prepared by the project.\n\
+                ---\n\n\
+                Всеобщая декларация прав человека\n\
+                \x20     Принята резолюцией 217 А (III) от 10 декабря 1948 года.\n\
+                \x20  \n\
+                \x20     ПРЕАМБУЛА\n";
+    let (t, d) = describe(text, Format::Plain, "udhr_rus.txt");
+    assert_eq!(t, "Universal Declaration of Human Rights - Russian");
+    assert_eq!(d, "Принята резолюцией 217 А (III) от 10 декабря 1948 года.");
+    let (_, d) = describe(
+        "Titel\n\n© 2024 Verlag. Alle Rechte.\n\nDer Text beginnt hier. Weiter.\n",
+        Format::Plain,
+        "a.txt",
+    );
+    assert_eq!(d, "Der Text beginnt hier.");
+    // Only a notice: better than nothing.
+    let (_, d) = describe("Titel\n\nCopyright 2024 by X.\n", Format::Plain, "a.txt");
+    assert_eq!(d, "Copyright 2024 by X.");
+}
+
+#[test]
 fn a_new_index_lists_every_article_by_group_newest_first_and_reads_back() {
     let text = create(
         "news",
