@@ -246,8 +246,14 @@ impl Loader {
             (cut, ends_inside, reopen) = self.cut_inside();
         }
         if cut > 0 {
+            // The piece takes the buffer; what is after the cut goes to a new one of the same
+            // room (a few lines, not the piece, are copied).
+            let mut rest = String::with_capacity(self.clean.capacity());
+            rest.push_str(&self.clean[cut..]);
+            self.clean.truncate(cut);
+            let text = std::mem::replace(&mut self.clean, rest);
             piece.text = Some((
-                self.clean[..cut].to_string(),
+                text,
                 self.format,
                 Part {
                     first: self.first,
@@ -257,7 +263,6 @@ impl Loader {
             ));
             piece.skip_header = skip_header;
             self.first = false;
-            self.clean.drain(..cut);
             if let Some(head) = reopen {
                 self.clean.insert_str(0, &head);
             }
