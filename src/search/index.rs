@@ -719,6 +719,55 @@ pub(crate) fn parallel<T: Send, S>(
     })
 }
 
+/// [`parallel`], for work that fills two slices of the same length in place: `f(state,
+/// i, &mut a[i], &mut b[i])` for every `i`, on up to four threads, each taking a run of
+/// consecutive items with its own `state`. Nothing is moved or gathered after.
+pub(crate) fn parallel_chunks<A: Send, B: Send, S>(
+    a: &mut [A],
+    b: &mut [B],
+    state: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, usize, &mut A, &mut B) + Sync,
+) {
+    let n = a.len().min(b.len());
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(4));
+    let (f, state) = (&f, &state);
+    let run = move |first: usize, a: &mut [A], b: &mut [B]| {
+        let mut state = state();
+        for (i, (a, b)) in a.iter_mut().zip(b.iter_mut()).enumerate() {
+            f(&mut state, first + i, a, b);
+        }
+    };
+    if threads < 2 || n < 512 {
+        run(0, &mut a[..n], &mut b[..n]);
+        return;
+    }
+    let chunk = n.div_ceil(threads);
+    // Each run is taken by whichever thread comes to it first: its own thread, or this
+    // one once done with the first run (when a thread could not be started, or is slow
+    // to start).
+    let parts: Vec<Mutex<Option<(usize, &mut [A], &mut [B])>>> = a[..n]
+        .chunks_mut(chunk)
+        .zip(b[..n].chunks_mut(chunk))
+        .enumerate()
+        .map(|(t, (a, b))| Mutex::new(Some((t * chunk, a, b))))
+        .collect();
+    let take = |t: usize| {
+        let part = parts[t].lock().ok()?.take();
+        if let Some((first, a, b)) = part {
+            run(first, a, b);
+        }
+        Some(())
+    };
+    std::thread::scope(|s| {
+        for t in 1..parts.len() {
+            let _ = std::thread::Builder::new().spawn_scoped(s, move || take(t));
+        }
+        for t in 0..parts.len() {
+            take(t);
+        }
+    });
+}
+
 #[derive(Clone, Copy)]
 struct Fields {
     path: Field,
