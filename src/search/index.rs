@@ -63,6 +63,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{DocSet, Index, IndexReader, IndexWriter, TERMINATED, TantivyDocument, Term};
 
 pub mod listing;
+pub mod text;
 
 use super::{Fold, fold_into};
 use crate::document::Document;
@@ -74,7 +75,7 @@ pub const ENV_CACHE_DIR: &str = "BLATT_CACHE_DIR";
 
 /// Changes whenever what is indexed or how it is folded changes: an index written by
 /// another version is rebuilt.
-const FORMAT: &str = "blatt-index 2";
+const FORMAT: &str = "blatt-index 3";
 const FORMAT_FILE: &str = "blatt-index-format";
 const TOKENIZER: &str = "blatt_fold";
 /// Longer words are not indexed whole: the article gets [`LONG_WORD`], and the word is
@@ -745,7 +746,8 @@ pub(crate) fn parallel_chunks<A: Send, B: Send, S>(
     // Each run is taken by whichever thread comes to it first: its own thread, or this
     // one once done with the first run (when a thread could not be started, or is slow
     // to start).
-    let parts: Vec<Mutex<Option<(usize, &mut [A], &mut [B])>>> = a[..n]
+    type Part<'a, A, B> = Mutex<Option<(usize, &'a mut [A], &'a mut [B])>>;
+    let parts: Vec<Part<A, B>> = a[..n]
         .chunks_mut(chunk)
         .zip(b[..n].chunks_mut(chunk))
         .enumerate()
@@ -775,6 +777,8 @@ struct Fields {
     size: Field,
     mtime: Field,
     text: Field,
+    /// What a search needs of the article ([`text`]), for an article read whole.
+    cached: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -790,6 +794,7 @@ fn schema() -> (Schema, Fields) {
         size: b.add_u64_field("size", FAST | INDEXED),
         mtime: b.add_u64_field("mtime", FAST),
         text: b.add_text_field("text", text_options),
+        cached: b.add_text_field("cached", STORED),
     };
     (b.build(), fields)
 }
@@ -1174,6 +1179,10 @@ pub struct LibraryIndex {
     known: Mutex<Option<(Arc<Known>, bool)>>,
     /// The index's words as last read from the list beside it ([`TermList`]).
     terms: Mutex<Option<Arc<TermList>>>,
+    /// How the articles are read by the one updating and asking the index: articles
+    /// read are kept for searching ([`text`]) with this mark, and articles kept with it
+    /// are searched without reading them. `None`: neither.
+    reading: Option<String>,
 }
 
 impl LibraryIndex {
@@ -1234,6 +1243,7 @@ impl LibraryIndex {
             fields,
             known: Mutex::new(None),
             terms: Mutex::new(None),
+            reading: None,
         };
         // Learning what the index holds reads its list of articles (or, without one, every
         // record once), which finds most damage now rather than mid-search.
@@ -1433,6 +1443,7 @@ impl LibraryIndex {
         let ok: Vec<AtomicBool> = (0..total).map(|_| AtomicBool::new(false)).collect();
         let trouble: Mutex<Option<IndexError>> = Mutex::new(None);
         let fields = self.fields;
+        let reading = self.reading.as_deref();
         let (tell, told) = std::sync::mpsc::channel::<usize>();
         std::thread::scope(|s| {
             for _ in 0..READ_THREADS {
@@ -1454,6 +1465,9 @@ impl LibraryIndex {
                             tdoc.add_u64(fields.size, stamp.size);
                             tdoc.add_u64(fields.mtime, stamp.mtime);
                             tdoc.add_text(fields.text, document_text(&doc));
+                            if let Some(kept) = reading.and_then(|r| text::encode(&doc, r)) {
+                                tdoc.add_text(fields.cached, kept);
+                            }
                             if let Err(e) = writer.add_document(tdoc) {
                                 if let Ok(mut t) = trouble.lock() {
                                     t.get_or_insert(self.error(e));
@@ -1535,8 +1549,8 @@ impl LibraryIndex {
         // The paths of the documents that may match, then each article of the list looked
         // up among them: a hash of each of its paths, where looking each document up in the
         // list would need the list's map of every path made first.
-        let mut found: Vec<String> = Vec::new();
-        for segment in searcher.segment_readers() {
+        let mut found: Vec<(String, tantivy::DocAddress)> = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             let inverted = segment
                 .inverted_index(self.fields.text)
                 .map_err(|e| self.error(e))?;
@@ -1567,15 +1581,33 @@ impl LibraryIndex {
                 .filter(|&doc| all.as_ref().is_none_or(|a| a[doc as usize]))
                 .filter(|&doc| !segment.alive_bitset().is_some_and(|a| a.is_deleted(doc)))
                 .collect();
-            found.extend(self.paths_of(segment, &docs)?.into_iter().flatten());
+            let ord = u32::try_from(ord).map_err(|e| self.error(e))?;
+            let paths = self.paths_of(segment, &docs)?;
+            found.extend(
+                docs.iter()
+                    .zip(paths)
+                    .filter_map(|(&doc, path)| Some((path?, tantivy::DocAddress::new(ord, doc)))),
+            );
         }
         // A document the list does not know cannot happen (the list is made for this
         // commit); its article would be searched anyway.
-        let found: HashSet<&str, QuickHash> = found.iter().map(String::as_str).collect();
+        let found: HashMap<&str, tantivy::DocAddress, QuickHash> =
+            found.iter().map(|(p, at)| (p.as_str(), *at)).collect();
         let matching = (0..known.len())
-            .map(|i| found.contains(known.path(i)))
+            .map(|i| found.get(known.path(i)).copied())
             .collect();
-        Ok(Some(Candidates { known, matching }))
+        let store = self.reading.as_ref().map(|reading| {
+            Arc::new(Store {
+                searcher,
+                field: self.fields.cached,
+                reading: reading.clone(),
+            })
+        });
+        Ok(Some(Candidates {
+            known,
+            matching,
+            store: StoreRef(store),
+        }))
     }
 
     /// The documents of a segment that have a term `word` accepts (or an over-long word,
@@ -1726,6 +1758,13 @@ impl LibraryIndex {
         Ok(())
     }
 
+    /// Keeps what a search needs of each article read from now on, marked `reading` (how
+    /// the caller reads articles), and answers from what is kept with that mark
+    /// ([`Candidates::hits_at`]). `None` (as opened): neither.
+    pub fn set_reading(&mut self, reading: Option<&str>) {
+        self.reading = reading.map(str::to_string);
+    }
+
     /// The number of articles in the index.
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -1782,8 +1821,56 @@ fn document_text(doc: &Document) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Candidates {
     known: Arc<Known>,
-    /// By article of `known`.
-    matching: Vec<bool>,
+    /// By article of `known`: where the index has it, if it may match.
+    matching: Vec<Option<tantivy::DocAddress>>,
+    /// Where what a search needs of the articles is kept, for a caller that reads them the
+    /// way they were kept ([`LibraryIndex::set_reading`]).
+    store: StoreRef,
+}
+
+/// The index's store of articles ([`text`]), as a search reads it.
+struct Store {
+    searcher: tantivy::Searcher,
+    field: Field,
+    reading: String,
+}
+
+/// [`Store`], when there is one to read. Two are the same whatever they hold: they say how
+/// to read an article, not which articles may match.
+#[derive(Clone, Default)]
+struct StoreRef(Option<Arc<Store>>);
+
+impl PartialEq for StoreRef {
+    fn eq(&self, _: &StoreRef) -> bool {
+        true
+    }
+}
+
+impl Eq for StoreRef {}
+
+impl std::fmt::Debug for StoreRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(store) => write!(f, "Store({:?})", store.reading),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+/// Where the index keeps an article that may match ([`InOrder::look`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kept(tantivy::DocAddress);
+
+/// What a search does with an article of the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Look {
+    /// The index rules it out.
+    Skip,
+    /// It must be read and searched (the index does not have it).
+    Read,
+    /// It may match: searched from what the index keeps of it ([`Candidates::hits_at`]),
+    /// or read when the index keeps nothing for this search.
+    Search(Kept),
 }
 
 impl Candidates {
@@ -1792,7 +1879,7 @@ impl Candidates {
     pub fn may_match(&self, path: &Path) -> bool {
         path.to_str()
             .and_then(|p| self.known.find(p))
-            .is_none_or(|i| self.matching.get(i).copied().unwrap_or(true))
+            .is_none_or(|i| self.matching.get(i).is_none_or(Option::is_some))
     }
 
     /// [`Candidates::may_match`] for paths asked in the order of the index's list, as a
@@ -1808,7 +1895,25 @@ impl Candidates {
 
     /// How many indexed articles may match.
     pub fn matching(&self) -> usize {
-        self.matching.iter().filter(|m| **m).count()
+        self.matching.iter().filter(|m| m.is_some()).count()
+    }
+
+    /// The hits of `query` in the article the index keeps at `at`, as entry `entry`
+    /// ([`crate::search::library::hits_in_text`]): the hits of reading it again. `None`
+    /// when the index keeps nothing of it for this search (read the article then).
+    pub fn hits_at(
+        &self,
+        at: Kept,
+        query: &crate::search::Query,
+        entry: usize,
+    ) -> Option<Vec<crate::search::library::LibraryHit>> {
+        use tantivy::schema::Value as _;
+        let store = self.store.0.as_deref()?;
+        let doc: TantivyDocument = store.searcher.doc(at.0).ok()?;
+        let record = doc.get_first(store.field)?.as_str()?;
+        let kept = text::SearchText::decode(record)?;
+        (kept.reading == store.reading)
+            .then(|| crate::search::library::hits_in_text(&kept, query, entry))
     }
 }
 
@@ -1822,10 +1927,18 @@ pub struct InOrder<'a> {
 impl InOrder<'_> {
     /// Whether the article at `path` must be searched ([`Candidates::may_match`]).
     pub fn may_match(&mut self, path: &Path) -> bool {
+        self.look(path) != Look::Skip
+    }
+
+    /// What to do with the article at `path` ([`InOrder::may_match`], and where the index
+    /// keeps it).
+    pub fn look(&mut self, path: &Path) -> Look {
         let Some(path) = path.to_str() else {
-            return true;
+            return Look::Read;
         };
-        let Candidates { known, matching } = self.candidates;
+        let Candidates {
+            known, matching, ..
+        } = self.candidates;
         let at = if self.next < known.len() && known.path(self.next) == path {
             Some(self.next)
         } else {
@@ -1834,9 +1947,13 @@ impl InOrder<'_> {
         match at {
             Some(i) => {
                 self.next = i + 1;
-                matching.get(i).copied().unwrap_or(true)
+                match matching.get(i) {
+                    Some(Some(at)) => Look::Search(Kept(*at)),
+                    Some(None) => Look::Skip,
+                    None => Look::Read,
+                }
             }
-            None => true,
+            None => Look::Read,
         }
     }
 }
@@ -1885,7 +2002,7 @@ pub fn prepare_with(
     events: &mut dyn FnMut(Event),
 ) -> Option<Candidates> {
     prepare_early(
-        library, files, None, text, regex, cache, read, cancel, events,
+        library, files, None, None, text, regex, cache, read, cancel, events,
     )
 }
 
@@ -1904,8 +2021,14 @@ pub struct Early {
 /// search at 100,000 articles). [`prepare_early`] then takes the candidates when the look
 /// found nothing changed, and asks again when it did. `None` when there is no index yet,
 /// it cannot be opened (then `prepare_early` opens it as ever, and says why not), or the
-/// query is a regular expression.
-pub fn open_early(cache: &Path, index_md: &Path, text: &str, regex: bool) -> Option<Early> {
+/// query is a regular expression. `reading`: see [`LibraryIndex::set_reading`].
+pub fn open_early(
+    cache: &Path,
+    index_md: &Path,
+    reading: Option<&str>,
+    text: &str,
+    regex: bool,
+) -> Option<Early> {
     if regex {
         return None;
     }
@@ -1913,17 +2036,20 @@ pub fn open_early(cache: &Path, index_md: &Path, text: &str, regex: bool) -> Opt
     if !dir.is_dir() {
         return None;
     }
-    let index = LibraryIndex::open_or_create(&dir).ok()?;
+    let mut index = LibraryIndex::open_or_create(&dir).ok()?;
+    index.set_reading(reading);
     let candidates = index.candidates(text).ok().flatten();
     Some(Early { index, candidates })
 }
 
-/// [`prepare_with`], with the index already opened and asked by [`open_early`].
+/// [`prepare_with`], with the index already opened and asked by [`open_early`], for a
+/// caller that reads articles as `reading` says ([`LibraryIndex::set_reading`]).
 #[allow(clippy::too_many_arguments)]
 pub fn prepare_early(
     library: &Library,
     files: Option<&FileStamps>,
     early: Option<Early>,
+    reading: Option<&str>,
     text: &str,
     regex: bool,
     cache: Option<&Path>,
@@ -1941,7 +2067,7 @@ pub fn prepare_early(
         Some(Early { index, candidates }) if index.dir == dir => (Ok(index), candidates),
         _ => (LibraryIndex::open_or_create(&dir), None),
     };
-    let index = match opened {
+    let mut index = match opened {
         Ok(index) => index,
         Err(e) => {
             events(Event::Notice(format!(
@@ -1958,6 +2084,7 @@ pub fn prepare_early(
             }
         }
     };
+    index.set_reading(reading);
     let looked;
     let files = match files {
         Some(files) if files.len() == library.entries.len() => files,
