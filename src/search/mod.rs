@@ -366,8 +366,8 @@ impl Query {
                     Some(word) => {
                         if !word.ascii.is_match(text) {
                             // Without the first word as it is, only a character that
-                            // folds to ASCII can make a match.
-                            if FirstWord::folds_any(text, *fold, scratch) {
+                            // may fold into a match can make one.
+                            if word.folds_into(text, *fold, self.id, scratch) {
                                 find_folded(text, 0, *fold, finder, scratch, out);
                             }
                         } else if word.folds_into(text, *fold, self.id, scratch)
