@@ -9,7 +9,7 @@ use super::{Folded, Query};
 use crate::document::Document;
 
 /// The text of a document's blocks as the matcher reads it: a [`Document`], or what the
-/// search index keeps of one ([`super::index::SearchText`]).
+/// search index keeps of one ([`super::index::text::SearchText`]).
 pub trait Blocks {
     fn block_count(&self) -> usize;
     /// The text of block `block` (which is below [`Blocks::block_count`]).
