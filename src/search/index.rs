@@ -73,7 +73,6 @@ use std::hash::Hasher as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::UNIX_EPOCH;
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -521,15 +520,22 @@ impl TermList {
     }
 }
 
-/// An article's file as the index last saw it.
+/// An article's file as the index last saw it: its size, and when it last changed.
+///
+/// On Unix that is the file's change time (`ctime`), not its modification time: every
+/// write sets both, but the modification time can be set back (`touch -d`, `rsync -t`, an
+/// editor keeping it), and an article edited so with its size kept would be taken from
+/// the index as it was, its old text searched. The change time is set by the system on
+/// every change (and by `chmod`, `chown`, a rename: the article is then read again, which
+/// costs only time).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
     size: u64,
-    mtime: u64,
+    changed: u64,
 }
 
 /// What the file system says of an entry's file, asked without following a symbolic link
-/// (`lstat`): its size and modification time. Only a regular file has one: anything else
+/// (`lstat`): its size and change time ([`Stamp`]). Only a regular file has one: anything else
 /// (gone, a folder, a symbolic link that appeared since the link was resolved) is never
 /// taken from the index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -547,18 +553,32 @@ impl FileStat {
         if !meta.is_file() {
             return None;
         }
-        let mtime = meta
+        #[cfg(unix)]
+        let changed = {
+            use std::os::unix::fs::MetadataExt;
+            nanos_since_1970(meta.ctime(), meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let changed = meta
             .modified()
             .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
         Some(FileStat {
             stamp: Stamp {
                 size: meta.len(),
-                mtime,
+                changed,
             },
         })
     }
+}
+
+/// Seconds and nanoseconds since 1970 as nanoseconds (0 before 1970), as `SystemTime`
+/// counts them.
+#[cfg(unix)]
+fn nanos_since_1970(seconds: i64, nanos: i64) -> u64 {
+    let nanos = u64::try_from(nanos).unwrap_or(0);
+    u64::try_from(seconds).map_or(0, |s| s.saturating_mul(1_000_000_000).saturating_add(nanos))
 }
 
 /// The files of a library's entries as they were when looked at, by entry: what the index
@@ -674,18 +694,16 @@ impl Looker {
                 if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
                     return None;
                 }
-                // As `SystemTime` counts it: nanoseconds since 1970, 0 before. (The
-                // fields' types differ between architectures: hence the conversions.)
+                // The change time ([`Stamp`]). (The fields' types differ between
+                // architectures: hence the conversions.)
                 #[allow(clippy::useless_conversion)]
-                let seconds = i64::try_from(stat.st_mtime).ok()?;
+                let seconds = i64::try_from(stat.st_ctime).ok()?;
                 #[allow(clippy::useless_conversion)]
-                let nanos = u64::try_from(stat.st_mtime_nsec).ok()?;
-                let mtime = u64::try_from(seconds)
-                    .map_or(0, |s| s.saturating_mul(1_000_000_000).saturating_add(nanos));
+                let nanos = i64::try_from(stat.st_ctime_nsec).ok()?;
                 return Some(FileStat {
                     stamp: Stamp {
                         size: u64::try_from(stat.st_size).unwrap_or(0),
-                        mtime,
+                        changed: nanos_since_1970(seconds, nanos),
                     },
                 });
             }
@@ -794,7 +812,7 @@ struct Fields {
     path: Field,
     title: Field,
     size: Field,
-    mtime: Field,
+    changed: Field,
     text: Field,
     /// What a search needs of the article ([`text`]), for an article read whole.
     cached: Field,
@@ -811,7 +829,7 @@ fn schema() -> (Schema, Fields) {
         path: b.add_text_field("path", STRING | STORED | FAST),
         title: b.add_text_field("title", STORED),
         size: b.add_u64_field("size", FAST | INDEXED),
-        mtime: b.add_u64_field("mtime", FAST),
+        changed: b.add_u64_field("changed", FAST),
         text: b.add_text_field("text", text_options),
         cached: b.add_text_field("cached", STORED),
     };
@@ -842,7 +860,7 @@ pub struct Progress {
 /// ([`Known`]), so that a search need not read 100,000 paths out of the index to learn
 /// which articles changed.
 const KNOWN_FILE: &str = "blatt-articles";
-const KNOWN_FORMAT: &[u8] = b"blatt-articles 1\n";
+const KNOWN_FORMAT: &[u8] = b"blatt-articles 2\n";
 
 /// The articles an index holds, with their stamps: in the order of the library the index
 /// was last brought up to date with (so that comparing them with that library, the usual
@@ -942,7 +960,7 @@ impl Known {
         for (path, stamp) in self.iter() {
             w.str(path);
             w.u64(stamp.size);
-            w.u64(stamp.mtime);
+            w.u64(stamp.changed);
         }
         w.0
     }
@@ -957,8 +975,8 @@ impl Known {
         for _ in 0..n {
             let path = r.slice()?;
             let size = r.u64()?;
-            let mtime = r.u64()?;
-            known.push(std::str::from_utf8(path).ok()?, Stamp { size, mtime });
+            let changed = r.u64()?;
+            known.push(std::str::from_utf8(path).ok()?, Stamp { size, changed });
         }
         r.0.is_empty().then(|| known.indexed())
     }
@@ -1341,7 +1359,7 @@ impl LibraryIndex {
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
             let sizes = fast.u64("size").map_err(|e| self.error(e))?;
-            let mtimes = fast.u64("mtime").map_err(|e| self.error(e))?;
+            let changes = fast.u64("changed").map_err(|e| self.error(e))?;
             let live = (0..segment.max_doc())
                 .filter(|&doc| !segment.alive_bitset().is_some_and(|a| a.is_deleted(doc)));
             let docs: Vec<_> = live.collect();
@@ -1350,7 +1368,7 @@ impl LibraryIndex {
                 let Some(path) = path else { continue };
                 let stamp = Stamp {
                     size: sizes.first(doc).unwrap_or(u64::MAX),
-                    mtime: mtimes.first(doc).unwrap_or(u64::MAX),
+                    changed: changes.first(doc).unwrap_or(u64::MAX),
                 };
                 out.push(&path, stamp);
             }
@@ -1482,7 +1500,7 @@ impl LibraryIndex {
                             tdoc.add_text(fields.path, key);
                             tdoc.add_text(fields.title, title);
                             tdoc.add_u64(fields.size, stamp.size);
-                            tdoc.add_u64(fields.mtime, stamp.mtime);
+                            tdoc.add_u64(fields.changed, stamp.changed);
                             tdoc.add_text(fields.text, document_text(&doc));
                             if let Some(kept) = reading.and_then(|r| text::encode(&doc, r)) {
                                 tdoc.add_text(fields.cached, kept);

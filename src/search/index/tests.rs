@@ -302,9 +302,27 @@ fn paths_of_a_generated_library_do_not_share_a_hash() {
 #[test]
 fn the_list_of_articles_finds_each_path_and_reads_back_what_it_wrote() {
     let mut known = Known::new(7);
-    known.push("/x/a.md", Stamp { size: 1, mtime: 2 });
-    known.push("/x/b.md", Stamp { size: 3, mtime: 4 });
-    known.push("/x/ü.md", Stamp { size: 5, mtime: 6 });
+    known.push(
+        "/x/a.md",
+        Stamp {
+            size: 1,
+            changed: 2,
+        },
+    );
+    known.push(
+        "/x/b.md",
+        Stamp {
+            size: 3,
+            changed: 4,
+        },
+    );
+    known.push(
+        "/x/ü.md",
+        Stamp {
+            size: 5,
+            changed: 6,
+        },
+    );
     let known = known.indexed();
     assert_eq!(known.find("/x/b.md"), Some(1));
     assert_eq!(known.find("/x/ü.md"), Some(2));
@@ -627,7 +645,7 @@ fn asked_in_library_order_or_not_the_candidates_answer_the_same() {
             p,
             Stamp {
                 size: i as u64,
-                mtime: 0,
+                changed: 0,
             },
         );
     }
