@@ -18,7 +18,7 @@
 //! overlapping pieces, which answer for query words up to a length; for a longer query
 //! word every article holding such a word is a candidate.
 //!
-//! Each article is recorded with its path, title, size and modification time; the index is
+//! Each article is recorded with its path, title, size and change time (`Stamp`); the index is
 //! brought up to date by comparing those with the files (added, changed, removed
 //! articles), never by reading unchanged ones. The index is a cache: missing, damaged or
 //! locked by another blatt, the caller scans instead.
@@ -1416,7 +1416,7 @@ impl LibraryIndex {
     }
 
     /// Brings the index up to date with `library`: reads (with `read`, on two threads)
-    /// the articles that are new or whose size or modification time changed, and drops
+    /// the articles that are new or whose size or change time changed, and drops
     /// those gone from the library or the disk. Unchanged articles are not read. Calls
     /// `progress` as articles are read; stops with [`IndexError::Cancelled`] (keeping
     /// nothing of the update) when `cancel` is set.
