@@ -464,11 +464,18 @@ pub fn search_at(
             // library and looks at every article's file (one `lstat` each: most of a
             // search of a large library).
             let index_md = listing::index_md(path);
+            let reading = search_reading(config);
             let (opened, early) = std::thread::scope(|s| {
                 let early = index_md.as_deref().and_then(|md| {
                     std::thread::Builder::new()
                         .spawn_scoped(s, || {
-                            crate::search::index::open_early(cache, md, &setup.text, setup.regex)
+                            crate::search::index::open_early(
+                                cache,
+                                md,
+                                Some(&reading),
+                                &setup.text,
+                                setup.regex,
+                            )
                         })
                         .ok()
                 });
@@ -480,7 +487,7 @@ pub fn search_at(
                 (opened, early)
             });
             let mut opened = opened?;
-            search_with(
+            let found = search_with(
                 &mut opened.library,
                 Some(&opened.files),
                 early,
@@ -489,7 +496,12 @@ pub fn search_at(
                 out,
                 problems,
                 events,
-            )
+            );
+            // Freeing a library of 100,000 entries one allocation at a time takes longer
+            // than what is left of the search: it is done on a thread of its own, which the
+            // process does not wait for when it ends.
+            let _ = std::thread::Builder::new().spawn(move || drop(opened));
+            found
         }
         _ => search(
             &mut open_library(path)?,
@@ -538,10 +550,12 @@ fn search_with(
     library.check_all();
     let read = |path: &Path| read_for_search(path, config).map_err(|e| format!("{e:#}"));
     let cancel = AtomicBool::new(false);
+    let reading = search_reading(config);
     let candidates = crate::search::index::prepare_early(
         library,
         files,
         early,
+        Some(&reading),
         &setup.text,
         setup.regex,
         setup.cache.as_deref(),
@@ -590,6 +604,13 @@ fn search_with(
         return Err(NoMatch.into());
     }
     Ok(())
+}
+
+/// How `blatt search` reads articles ([`read_for_search`]), as the search index marks what
+/// it keeps of them ([`crate::search::index::LibraryIndex::set_reading`]): an article kept
+/// by a search that read it another way (the reader, another size limit) is read again.
+fn search_reading(config: &Config) -> String {
+    format!("blatt search, up to {} bytes", config.max_article_bytes())
 }
 
 /// One hit of `blatt search`, as a plain line or a JSON item (`found` hits came before).

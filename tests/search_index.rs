@@ -254,6 +254,41 @@ fn an_article_edited_in_place_with_the_same_size_is_found() {
 }
 
 #[test]
+fn an_article_edited_with_its_size_and_modification_time_kept_is_found() {
+    // As `touch -r`, `rsync -t` or an editor that keeps the time leave it: only the
+    // change time, which nothing sets back, says the file changed.
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    let lib = library(tmp.path());
+    search(&config, &["zoom"], &lib).expect_code(0);
+    let path = lib.join("leer.md");
+    let before = fs::metadata(&path).unwrap();
+    fs::write(&path, "# Leer\n\nQuokka zu finden.\n").unwrap();
+    set_modified(&path, before.modified().unwrap());
+    let after = fs::metadata(&path).unwrap();
+    assert_eq!(
+        (after.len(), after.modified().unwrap()),
+        (before.len(), before.modified().unwrap())
+    );
+    let run = same_as_scanning(&config, &["quokka"], &lib);
+    run.expect_code(0);
+    assert_eq!(run.out(), "Leer: Quokka zu finden.\n");
+    // And an article that can no longer be read is named as scanning names it, not
+    // answered from what the index keeps.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let zoom = lib.join("zoom.md");
+        fs::set_permissions(&zoom, fs::Permissions::from_mode(0o000)).unwrap();
+        if fs::read(&zoom).is_err() {
+            let run = same_as_scanning(&config, &["zoom"], &lib);
+            assert_eq!(err(&run).matches("zoom.md").count(), 1, "{}", err(&run));
+        }
+        fs::set_permissions(&zoom, fs::Permissions::from_mode(0o644)).unwrap();
+    }
+}
+
+#[test]
 fn an_edited_index_md_is_read_again_not_taken_from_the_cache() {
     let tmp = tempfile::tempdir().unwrap();
     let config = tmp.path().join("config");

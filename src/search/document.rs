@@ -8,6 +8,30 @@ use std::ops::Range;
 use super::{Folded, Query};
 use crate::document::Document;
 
+/// The text of a document's blocks as the matcher reads it: a [`Document`], or what the
+/// search index keeps of one ([`super::index::text::SearchText`]).
+pub trait Blocks {
+    fn block_count(&self) -> usize;
+    /// The text of block `block` (which is below [`Blocks::block_count`]).
+    fn text(&self, block: usize) -> &str;
+    /// Whether block `block` goes on from the one before, cut for length.
+    fn continued(&self, block: usize) -> bool;
+}
+
+impl Blocks for Document {
+    fn block_count(&self) -> usize {
+        Document::block_count(self)
+    }
+
+    fn text(&self, block: usize) -> &str {
+        self.block(block).text
+    }
+
+    fn continued(&self, block: usize) -> bool {
+        self.block(block).continued
+    }
+}
+
 /// A place in a document: a block and a byte offset in its text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Place {
@@ -50,6 +74,16 @@ pub fn find(doc: &Document, query: &Query, blocks: Range<usize>, out: &mut Vec<H
     find_inner(doc, query, blocks, true, out);
 }
 
+/// [`find`] in any [`Blocks`].
+pub fn find_in<D: Blocks + ?Sized>(
+    doc: &D,
+    query: &Query,
+    blocks: Range<usize>,
+    out: &mut Vec<Hit>,
+) {
+    find_inner(doc, query, blocks, true, out);
+}
+
 /// [`find`], but the range's first block is searched as if a run of cut blocks began there
 /// even when it goes on from the block before: for searching again the end of a run that
 /// grew (a large article read in pieces), after dropping the hits found from that block on.
@@ -57,8 +91,8 @@ pub fn find_from(doc: &Document, query: &Query, blocks: Range<usize>, out: &mut 
     find_inner(doc, query, blocks, false, out);
 }
 
-fn find_inner(
-    doc: &Document,
+fn find_inner<D: Blocks + ?Sized>(
+    doc: &D,
     query: &Query,
     blocks: Range<usize>,
     skip_run: bool,
@@ -72,18 +106,17 @@ fn find_inner(
     let count = doc.block_count();
     let mut index = blocks.start;
     // A run begun before the range belongs to the range before.
-    while skip_run && index < blocks.end.min(count) && doc.block(index).continued && index > 0 {
+    while skip_run && index < blocks.end.min(count) && doc.continued(index) && index > 0 {
         index += 1;
     }
     while index < blocks.end.min(count) {
-        let first = doc.block(index);
         let mut last = index;
-        while last + 1 < count && doc.block(last + 1).continued {
+        while last + 1 < count && doc.continued(last + 1) {
             last += 1;
         }
         found.clear();
         if last == index {
-            query.find_into(first.text, &mut scratch, &mut found);
+            query.find_into(doc.text(index), &mut scratch, &mut found);
             out.extend(found.iter().map(|r| Hit {
                 start: Place {
                     block: index,
@@ -104,7 +137,7 @@ fn find_inner(
                     joined.push(' ');
                 }
                 starts.push((block, joined.len()));
-                joined.push_str(doc.block(block).text);
+                joined.push_str(doc.text(block));
             }
             query.find_into(&joined, &mut scratch, &mut found);
             let place = |at: usize, end: bool| {
@@ -114,7 +147,7 @@ fn find_inner(
                     .partition_point(|&(_, s)| if end { s < at } else { s <= at })
                     .saturating_sub(1);
                 let (block, start) = starts[i];
-                let len = doc.block(block).text.len();
+                let len = doc.text(block).len();
                 Place {
                     block,
                     offset: at.saturating_sub(start).min(len),

@@ -1,7 +1,9 @@
 //! A full-text index of a library (tantivy), kept in the cache directory, that answers one
 //! question: which articles *may* match a query. The exact hits, sections and snippets
 //! still come from the real matcher ([`super::library::hits_in`]) run on those articles, so
-//! smart case, folding, diacritics and phrases mean what they mean everywhere else.
+//! smart case, folding, diacritics and phrases mean what they mean everywhere else. The
+//! matcher runs on what the index keeps of each article ([`text`]: its blocks' text and its
+//! sections, as a search reads them) where it keeps it, else on the article read again.
 //!
 //! For that the index must never leave out an article the matcher would find something in.
 //! Words are indexed in the matcher's own folded form, folded the most it ever folds (case
@@ -16,7 +18,7 @@
 //! overlapping pieces, which answer for query words up to a length; for a longer query
 //! word every article holding such a word is a candidate.
 //!
-//! Each article is recorded with its path, title, size and modification time; the index is
+//! Each article is recorded with its path, title, size and change time (`Stamp`); the index is
 //! brought up to date by comparing those with the files (added, changed, removed
 //! articles), never by reading unchanged ones. The index is a cache: missing, damaged or
 //! locked by another blatt, the caller scans instead.
@@ -44,8 +46,25 @@
 //!   Which words of the index a query word is in is one `memmem` over the list of all of
 //!   them (`blatt-terms`, written with each commit, about 1 MB at 100,000 articles): about
 //!   a millisecond, where walking the segments' term dictionaries took 60–80 ms.
+//! * The library's listing is decoded, its files looked at and its entries made a run of
+//!   entries per thread ([`listing`], `parallel_chunks`): on one thread, decoding and
+//!   making 100,000 entries took as long as a third of the looks.
+//! * An article that may match is not read and parsed again: its blocks' text and sections
+//!   are kept in the index ([`text`], a stored field), and its hits made from them. For
+//!   `Prince Andrew` (65,270 hits in 14,609 of 100,000 articles) that took the processor
+//!   time of a search from 1.8 s to 0.9 s; the index grows from 44 MB to 483 MB (the text
+//!   is kept as it is: tantivy's compression is not built in), the first build by about
+//!   5 % (22.2 s before, 23.5 s after, side by side at a load of 5).
 //! * Building reads and parses articles on two threads while tantivy indexes on two more;
 //!   the tokenizer hands tantivy each distinct word of an article once (`article_terms`).
+//!
+//! Measured at 100,000 articles (`scripts/gen_library.py`, 435 MB; medians of 9, wall and
+//! user + system time, the build before this and `grep -rl` in the same run, at a load of
+//! 4.7–5.3 from other work on the two cores): `Quokka-Zebrafinch` 0.25 s (0.20 s processor;
+//! before 0.27 s / 0.23 s; `grep -rl` 0.65 s), `K00042` 0.22 s (0.20 s; before 0.28 / 0.21;
+//! grep 0.53 s), `Prince Andrew` 0.87 s (0.92 s; before 1.34 / 1.81; grep 0.63 s). What a
+//! rare word still costs is the floor: 100,006 `newfstatat` (0.13–0.15 s of system time),
+//! so on two cores at best about 0.07 s wall before anything else.
 //!
 //! The library itself (INDEX.md parsed, links resolved) can be kept too: [`listing`].
 
@@ -54,7 +73,6 @@ use std::hash::Hasher as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::UNIX_EPOCH;
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -63,6 +81,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{DocSet, Index, IndexReader, IndexWriter, TERMINATED, TantivyDocument, Term};
 
 pub mod listing;
+pub mod text;
 
 use super::{Fold, fold_into};
 use crate::document::Document;
@@ -74,7 +93,7 @@ pub const ENV_CACHE_DIR: &str = "BLATT_CACHE_DIR";
 
 /// Changes whenever what is indexed or how it is folded changes: an index written by
 /// another version is rebuilt.
-const FORMAT: &str = "blatt-index 2";
+const FORMAT: &str = "blatt-index 3";
 const FORMAT_FILE: &str = "blatt-index-format";
 const TOKENIZER: &str = "blatt_fold";
 /// Longer words are not indexed whole: the article gets [`LONG_WORD`], and the word is
@@ -501,15 +520,22 @@ impl TermList {
     }
 }
 
-/// An article's file as the index last saw it.
+/// An article's file as the index last saw it: its size, and when it last changed.
+///
+/// On Unix that is the file's change time (`ctime`), not its modification time: every
+/// write sets both, but the modification time can be set back (`touch -d`, `rsync -t`, an
+/// editor keeping it), and an article edited so with its size kept would be taken from
+/// the index as it was, its old text searched. The change time is set by the system on
+/// every change (and by `chmod`, `chown`, a rename: the article is then read again, which
+/// costs only time).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
     size: u64,
-    mtime: u64,
+    changed: u64,
 }
 
 /// What the file system says of an entry's file, asked without following a symbolic link
-/// (`lstat`): its size and modification time. Only a regular file has one: anything else
+/// (`lstat`): its size and change time ([`Stamp`]). Only a regular file has one: anything else
 /// (gone, a folder, a symbolic link that appeared since the link was resolved) is never
 /// taken from the index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -527,18 +553,32 @@ impl FileStat {
         if !meta.is_file() {
             return None;
         }
-        let mtime = meta
+        #[cfg(unix)]
+        let changed = {
+            use std::os::unix::fs::MetadataExt;
+            nanos_since_1970(meta.ctime(), meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let changed = meta
             .modified()
             .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
         Some(FileStat {
             stamp: Stamp {
                 size: meta.len(),
-                mtime,
+                changed,
             },
         })
     }
+}
+
+/// Seconds and nanoseconds since 1970 as nanoseconds (0 before 1970), as `SystemTime`
+/// counts them.
+#[cfg(unix)]
+fn nanos_since_1970(seconds: i64, nanos: i64) -> u64 {
+    let nanos = u64::try_from(nanos).unwrap_or(0);
+    u64::try_from(seconds).map_or(0, |s| s.saturating_mul(1_000_000_000).saturating_add(nanos))
 }
 
 /// The files of a library's entries as they were when looked at, by entry: what the index
@@ -654,18 +694,16 @@ impl Looker {
                 if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
                     return None;
                 }
-                // As `SystemTime` counts it: nanoseconds since 1970, 0 before. (The
-                // fields' types differ between architectures: hence the conversions.)
+                // The change time ([`Stamp`]). (The fields' types differ between
+                // architectures: hence the conversions.)
                 #[allow(clippy::useless_conversion)]
-                let seconds = i64::try_from(stat.st_mtime).ok()?;
+                let seconds = i64::try_from(stat.st_ctime).ok()?;
                 #[allow(clippy::useless_conversion)]
-                let nanos = u64::try_from(stat.st_mtime_nsec).ok()?;
-                let mtime = u64::try_from(seconds)
-                    .map_or(0, |s| s.saturating_mul(1_000_000_000).saturating_add(nanos));
+                let nanos = i64::try_from(stat.st_ctime_nsec).ok()?;
                 return Some(FileStat {
                     stamp: Stamp {
                         size: u64::try_from(stat.st_size).unwrap_or(0),
-                        mtime,
+                        changed: nanos_since_1970(seconds, nanos),
                     },
                 });
             }
@@ -719,13 +757,65 @@ pub(crate) fn parallel<T: Send, S>(
     })
 }
 
+/// [`parallel`], for work that fills two slices of the same length in place: `f(state,
+/// i, &mut a[i], &mut b[i])` for every `i`, on up to four threads, each taking a run of
+/// consecutive items with its own `state`. Nothing is moved or gathered after.
+pub(crate) fn parallel_chunks<A: Send, B: Send, S>(
+    a: &mut [A],
+    b: &mut [B],
+    state: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, usize, &mut A, &mut B) + Sync,
+) {
+    let n = a.len().min(b.len());
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(4));
+    let (f, state) = (&f, &state);
+    let run = move |first: usize, a: &mut [A], b: &mut [B]| {
+        let mut state = state();
+        for (i, (a, b)) in a.iter_mut().zip(b.iter_mut()).enumerate() {
+            f(&mut state, first + i, a, b);
+        }
+    };
+    if threads < 2 || n < 512 {
+        run(0, &mut a[..n], &mut b[..n]);
+        return;
+    }
+    let chunk = n.div_ceil(threads);
+    // Each run is taken by whichever thread comes to it first: its own thread, or this
+    // one once done with the first run (when a thread could not be started, or is slow
+    // to start).
+    type Part<'a, A, B> = Mutex<Option<(usize, &'a mut [A], &'a mut [B])>>;
+    let parts: Vec<Part<A, B>> = a[..n]
+        .chunks_mut(chunk)
+        .zip(b[..n].chunks_mut(chunk))
+        .enumerate()
+        .map(|(t, (a, b))| Mutex::new(Some((t * chunk, a, b))))
+        .collect();
+    let take = |t: usize| {
+        let part = parts[t].lock().ok()?.take();
+        if let Some((first, a, b)) = part {
+            run(first, a, b);
+        }
+        Some(())
+    };
+    std::thread::scope(|s| {
+        for t in 1..parts.len() {
+            let _ = std::thread::Builder::new().spawn_scoped(s, move || take(t));
+        }
+        for t in 0..parts.len() {
+            take(t);
+        }
+    });
+}
+
 #[derive(Clone, Copy)]
 struct Fields {
     path: Field,
     title: Field,
     size: Field,
-    mtime: Field,
+    changed: Field,
     text: Field,
+    /// What a search needs of the article ([`text`]), for an article read whole.
+    cached: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -739,8 +829,9 @@ fn schema() -> (Schema, Fields) {
         path: b.add_text_field("path", STRING | STORED | FAST),
         title: b.add_text_field("title", STORED),
         size: b.add_u64_field("size", FAST | INDEXED),
-        mtime: b.add_u64_field("mtime", FAST),
+        changed: b.add_u64_field("changed", FAST),
         text: b.add_text_field("text", text_options),
+        cached: b.add_text_field("cached", STORED),
     };
     (b.build(), fields)
 }
@@ -769,7 +860,7 @@ pub struct Progress {
 /// ([`Known`]), so that a search need not read 100,000 paths out of the index to learn
 /// which articles changed.
 const KNOWN_FILE: &str = "blatt-articles";
-const KNOWN_FORMAT: &[u8] = b"blatt-articles 1\n";
+const KNOWN_FORMAT: &[u8] = b"blatt-articles 2\n";
 
 /// The articles an index holds, with their stamps: in the order of the library the index
 /// was last brought up to date with (so that comparing them with that library, the usual
@@ -869,7 +960,7 @@ impl Known {
         for (path, stamp) in self.iter() {
             w.str(path);
             w.u64(stamp.size);
-            w.u64(stamp.mtime);
+            w.u64(stamp.changed);
         }
         w.0
     }
@@ -884,8 +975,8 @@ impl Known {
         for _ in 0..n {
             let path = r.slice()?;
             let size = r.u64()?;
-            let mtime = r.u64()?;
-            known.push(std::str::from_utf8(path).ok()?, Stamp { size, mtime });
+            let changed = r.u64()?;
+            known.push(std::str::from_utf8(path).ok()?, Stamp { size, changed });
         }
         r.0.is_empty().then(|| known.indexed())
     }
@@ -1125,6 +1216,10 @@ pub struct LibraryIndex {
     known: Mutex<Option<(Arc<Known>, bool)>>,
     /// The index's words as last read from the list beside it ([`TermList`]).
     terms: Mutex<Option<Arc<TermList>>>,
+    /// How the articles are read by the one updating and asking the index: articles
+    /// read are kept for searching ([`text`]) with this mark, and articles kept with it
+    /// are searched without reading them. `None`: neither.
+    reading: Option<String>,
 }
 
 impl LibraryIndex {
@@ -1185,6 +1280,7 @@ impl LibraryIndex {
             fields,
             known: Mutex::new(None),
             terms: Mutex::new(None),
+            reading: None,
         };
         // Learning what the index holds reads its list of articles (or, without one, every
         // record once), which finds most damage now rather than mid-search.
@@ -1263,7 +1359,7 @@ impl LibraryIndex {
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
             let sizes = fast.u64("size").map_err(|e| self.error(e))?;
-            let mtimes = fast.u64("mtime").map_err(|e| self.error(e))?;
+            let changes = fast.u64("changed").map_err(|e| self.error(e))?;
             let live = (0..segment.max_doc())
                 .filter(|&doc| !segment.alive_bitset().is_some_and(|a| a.is_deleted(doc)));
             let docs: Vec<_> = live.collect();
@@ -1272,7 +1368,7 @@ impl LibraryIndex {
                 let Some(path) = path else { continue };
                 let stamp = Stamp {
                     size: sizes.first(doc).unwrap_or(u64::MAX),
-                    mtime: mtimes.first(doc).unwrap_or(u64::MAX),
+                    changed: changes.first(doc).unwrap_or(u64::MAX),
                 };
                 out.push(&path, stamp);
             }
@@ -1320,7 +1416,7 @@ impl LibraryIndex {
     }
 
     /// Brings the index up to date with `library`: reads (with `read`, on two threads)
-    /// the articles that are new or whose size or modification time changed, and drops
+    /// the articles that are new or whose size or change time changed, and drops
     /// those gone from the library or the disk. Unchanged articles are not read. Calls
     /// `progress` as articles are read; stops with [`IndexError::Cancelled`] (keeping
     /// nothing of the update) when `cancel` is set.
@@ -1384,6 +1480,7 @@ impl LibraryIndex {
         let ok: Vec<AtomicBool> = (0..total).map(|_| AtomicBool::new(false)).collect();
         let trouble: Mutex<Option<IndexError>> = Mutex::new(None);
         let fields = self.fields;
+        let reading = self.reading.as_deref();
         let (tell, told) = std::sync::mpsc::channel::<usize>();
         std::thread::scope(|s| {
             for _ in 0..READ_THREADS {
@@ -1403,8 +1500,11 @@ impl LibraryIndex {
                             tdoc.add_text(fields.path, key);
                             tdoc.add_text(fields.title, title);
                             tdoc.add_u64(fields.size, stamp.size);
-                            tdoc.add_u64(fields.mtime, stamp.mtime);
+                            tdoc.add_u64(fields.changed, stamp.changed);
                             tdoc.add_text(fields.text, document_text(&doc));
+                            if let Some(kept) = reading.and_then(|r| text::encode(&doc, r)) {
+                                tdoc.add_text(fields.cached, kept);
+                            }
                             if let Err(e) = writer.add_document(tdoc) {
                                 if let Ok(mut t) = trouble.lock() {
                                     t.get_or_insert(self.error(e));
@@ -1486,8 +1586,8 @@ impl LibraryIndex {
         // The paths of the documents that may match, then each article of the list looked
         // up among them: a hash of each of its paths, where looking each document up in the
         // list would need the list's map of every path made first.
-        let mut found: Vec<String> = Vec::new();
-        for segment in searcher.segment_readers() {
+        let mut found: Vec<(String, tantivy::DocAddress)> = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             let inverted = segment
                 .inverted_index(self.fields.text)
                 .map_err(|e| self.error(e))?;
@@ -1518,15 +1618,33 @@ impl LibraryIndex {
                 .filter(|&doc| all.as_ref().is_none_or(|a| a[doc as usize]))
                 .filter(|&doc| !segment.alive_bitset().is_some_and(|a| a.is_deleted(doc)))
                 .collect();
-            found.extend(self.paths_of(segment, &docs)?.into_iter().flatten());
+            let ord = u32::try_from(ord).map_err(|e| self.error(e))?;
+            let paths = self.paths_of(segment, &docs)?;
+            found.extend(
+                docs.iter()
+                    .zip(paths)
+                    .filter_map(|(&doc, path)| Some((path?, tantivy::DocAddress::new(ord, doc)))),
+            );
         }
         // A document the list does not know cannot happen (the list is made for this
         // commit); its article would be searched anyway.
-        let found: HashSet<&str, QuickHash> = found.iter().map(String::as_str).collect();
+        let found: HashMap<&str, tantivy::DocAddress, QuickHash> =
+            found.iter().map(|(p, at)| (p.as_str(), *at)).collect();
         let matching = (0..known.len())
-            .map(|i| found.contains(known.path(i)))
+            .map(|i| found.get(known.path(i)).copied())
             .collect();
-        Ok(Some(Candidates { known, matching }))
+        let store = self.reading.as_ref().map(|reading| {
+            Arc::new(Store {
+                searcher,
+                field: self.fields.cached,
+                reading: reading.clone(),
+            })
+        });
+        Ok(Some(Candidates {
+            known,
+            matching,
+            store: StoreRef(store),
+        }))
     }
 
     /// The documents of a segment that have a term `word` accepts (or an over-long word,
@@ -1677,6 +1795,13 @@ impl LibraryIndex {
         Ok(())
     }
 
+    /// Keeps what a search needs of each article read from now on, marked `reading` (how
+    /// the caller reads articles), and answers from what is kept with that mark
+    /// ([`Candidates::hits_at`]). `None` (as opened): neither.
+    pub fn set_reading(&mut self, reading: Option<&str>) {
+        self.reading = reading.map(str::to_string);
+    }
+
     /// The number of articles in the index.
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
@@ -1733,8 +1858,56 @@ fn document_text(doc: &Document) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Candidates {
     known: Arc<Known>,
-    /// By article of `known`.
-    matching: Vec<bool>,
+    /// By article of `known`: where the index has it, if it may match.
+    matching: Vec<Option<tantivy::DocAddress>>,
+    /// Where what a search needs of the articles is kept, for a caller that reads them the
+    /// way they were kept ([`LibraryIndex::set_reading`]).
+    store: StoreRef,
+}
+
+/// The index's store of articles ([`text`]), as a search reads it.
+struct Store {
+    searcher: tantivy::Searcher,
+    field: Field,
+    reading: String,
+}
+
+/// [`Store`], when there is one to read. Two are the same whatever they hold: they say how
+/// to read an article, not which articles may match.
+#[derive(Clone, Default)]
+struct StoreRef(Option<Arc<Store>>);
+
+impl PartialEq for StoreRef {
+    fn eq(&self, _: &StoreRef) -> bool {
+        true
+    }
+}
+
+impl Eq for StoreRef {}
+
+impl std::fmt::Debug for StoreRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(store) => write!(f, "Store({:?})", store.reading),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+/// Where the index keeps an article that may match ([`InOrder::look`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kept(tantivy::DocAddress);
+
+/// What a search does with an article of the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Look {
+    /// The index rules it out.
+    Skip,
+    /// It must be read and searched (the index does not have it).
+    Read,
+    /// It may match: searched from what the index keeps of it ([`Candidates::hits_at`]),
+    /// or read when the index keeps nothing for this search.
+    Search(Kept),
 }
 
 impl Candidates {
@@ -1743,7 +1916,7 @@ impl Candidates {
     pub fn may_match(&self, path: &Path) -> bool {
         path.to_str()
             .and_then(|p| self.known.find(p))
-            .is_none_or(|i| self.matching.get(i).copied().unwrap_or(true))
+            .is_none_or(|i| self.matching.get(i).is_none_or(Option::is_some))
     }
 
     /// [`Candidates::may_match`] for paths asked in the order of the index's list, as a
@@ -1759,7 +1932,25 @@ impl Candidates {
 
     /// How many indexed articles may match.
     pub fn matching(&self) -> usize {
-        self.matching.iter().filter(|m| **m).count()
+        self.matching.iter().filter(|m| m.is_some()).count()
+    }
+
+    /// The hits of `query` in the article the index keeps at `at`, as entry `entry`
+    /// ([`crate::search::library::hits_in_text`]): the hits of reading it again. `None`
+    /// when the index keeps nothing of it for this search (read the article then).
+    pub fn hits_at(
+        &self,
+        at: Kept,
+        query: &crate::search::Query,
+        entry: usize,
+    ) -> Option<Vec<crate::search::library::LibraryHit>> {
+        use tantivy::schema::Value as _;
+        let store = self.store.0.as_deref()?;
+        let doc: TantivyDocument = store.searcher.doc(at.0).ok()?;
+        let record = doc.get_first(store.field)?.as_str()?;
+        let kept = text::SearchText::decode(record)?;
+        (kept.reading == store.reading)
+            .then(|| crate::search::library::hits_in_text(&kept, query, entry))
     }
 }
 
@@ -1773,10 +1964,18 @@ pub struct InOrder<'a> {
 impl InOrder<'_> {
     /// Whether the article at `path` must be searched ([`Candidates::may_match`]).
     pub fn may_match(&mut self, path: &Path) -> bool {
+        self.look(path) != Look::Skip
+    }
+
+    /// What to do with the article at `path` ([`InOrder::may_match`], and where the index
+    /// keeps it).
+    pub fn look(&mut self, path: &Path) -> Look {
         let Some(path) = path.to_str() else {
-            return true;
+            return Look::Read;
         };
-        let Candidates { known, matching } = self.candidates;
+        let Candidates {
+            known, matching, ..
+        } = self.candidates;
         let at = if self.next < known.len() && known.path(self.next) == path {
             Some(self.next)
         } else {
@@ -1785,9 +1984,13 @@ impl InOrder<'_> {
         match at {
             Some(i) => {
                 self.next = i + 1;
-                matching.get(i).copied().unwrap_or(true)
+                match matching.get(i) {
+                    Some(Some(at)) => Look::Search(Kept(*at)),
+                    Some(None) => Look::Skip,
+                    None => Look::Read,
+                }
             }
-            None => true,
+            None => Look::Read,
         }
     }
 }
@@ -1836,7 +2039,7 @@ pub fn prepare_with(
     events: &mut dyn FnMut(Event),
 ) -> Option<Candidates> {
     prepare_early(
-        library, files, None, text, regex, cache, read, cancel, events,
+        library, files, None, None, text, regex, cache, read, cancel, events,
     )
 }
 
@@ -1855,8 +2058,14 @@ pub struct Early {
 /// search at 100,000 articles). [`prepare_early`] then takes the candidates when the look
 /// found nothing changed, and asks again when it did. `None` when there is no index yet,
 /// it cannot be opened (then `prepare_early` opens it as ever, and says why not), or the
-/// query is a regular expression.
-pub fn open_early(cache: &Path, index_md: &Path, text: &str, regex: bool) -> Option<Early> {
+/// query is a regular expression. `reading`: see [`LibraryIndex::set_reading`].
+pub fn open_early(
+    cache: &Path,
+    index_md: &Path,
+    reading: Option<&str>,
+    text: &str,
+    regex: bool,
+) -> Option<Early> {
     if regex {
         return None;
     }
@@ -1864,17 +2073,20 @@ pub fn open_early(cache: &Path, index_md: &Path, text: &str, regex: bool) -> Opt
     if !dir.is_dir() {
         return None;
     }
-    let index = LibraryIndex::open_or_create(&dir).ok()?;
+    let mut index = LibraryIndex::open_or_create(&dir).ok()?;
+    index.set_reading(reading);
     let candidates = index.candidates(text).ok().flatten();
     Some(Early { index, candidates })
 }
 
-/// [`prepare_with`], with the index already opened and asked by [`open_early`].
+/// [`prepare_with`], with the index already opened and asked by [`open_early`], for a
+/// caller that reads articles as `reading` says ([`LibraryIndex::set_reading`]).
 #[allow(clippy::too_many_arguments)]
 pub fn prepare_early(
     library: &Library,
     files: Option<&FileStamps>,
     early: Option<Early>,
+    reading: Option<&str>,
     text: &str,
     regex: bool,
     cache: Option<&Path>,
@@ -1892,7 +2104,7 @@ pub fn prepare_early(
         Some(Early { index, candidates }) if index.dir == dir => (Ok(index), candidates),
         _ => (LibraryIndex::open_or_create(&dir), None),
     };
-    let index = match opened {
+    let mut index = match opened {
         Ok(index) => index,
         Err(e) => {
             events(Event::Notice(format!(
@@ -1909,6 +2121,7 @@ pub fn prepare_early(
             }
         }
     };
+    index.set_reading(reading);
     let looked;
     let files = match files {
         Some(files) if files.len() == library.entries.len() => files,

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::Query;
-use super::document::{Hit, find};
-use super::index::Candidates;
+use super::document::{Blocks, Hit, find, find_in};
+use super::index::text::SearchText;
+use super::index::{Candidates, Kept, Look};
 use crate::document::Document;
 use crate::library::{Library, Target};
 
@@ -66,17 +67,29 @@ pub fn search_library(
                 Target::File(path) => Cow::Borrowed(path),
                 target => Cow::Owned(entry_path(target)?),
             };
-            in_order
-                .as_mut()
-                .is_none_or(|c| c.may_match(&path))
-                .then_some((index, path))
+            let kept = match in_order.as_mut().map(|c| c.look(&path)) {
+                Some(Look::Skip) => return None,
+                Some(Look::Search(kept)) => Some(kept),
+                Some(Look::Read) | None => None,
+            };
+            Some((index, path, kept))
         })
         .enumerate();
     let todo = std::sync::Mutex::new(todo);
     let take = || todo.lock().ok()?.next();
-    let search = |index: usize, path: &Path| match read(path) {
-        Ok(doc) => Ok(hits_in(&doc, query, index)),
-        Err(e) => Err(e),
+    // An article the index keeps for this search is searched as kept (the index is up to
+    // date with the file's size and time); any other is read.
+    let search = |index: usize, path: &Path, kept: Option<Kept>| {
+        if let Some(hits) = kept
+            .zip(candidates)
+            .and_then(|(kept, c)| c.hits_at(kept, query, index))
+        {
+            return Ok(hits);
+        }
+        match read(path) {
+            Ok(doc) => Ok(hits_in(&doc, query, index)),
+            Err(e) => Err(e),
+        }
     };
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(4));
     let (tell, told) = std::sync::mpsc::channel();
@@ -86,10 +99,13 @@ pub fn search_library(
             let (take, search) = (&take, &search);
             let started = std::thread::Builder::new().spawn_scoped(s, move || {
                 while !cancel.load(Ordering::Relaxed) {
-                    let Some((turn, (index, path))) = take() else {
+                    let Some((turn, (index, path, kept))) = take() else {
                         return;
                     };
-                    if tell.send((turn, index, search(index, &path))).is_err() {
+                    if tell
+                        .send((turn, index, search(index, &path, kept)))
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -124,10 +140,10 @@ pub fn search_library(
             if cancel.load(Ordering::Relaxed) {
                 return Finished::Cancelled;
             }
-            let Some((at, (index, path))) = take() else {
+            let Some((at, (index, path, kept))) = take() else {
                 return Finished::Done;
             };
-            waiting.insert(at, (index, search(index, &path)));
+            waiting.insert(at, (index, search(index, &path, kept)));
             if !report(&mut waiting) {
                 return Finished::Cancelled;
             }
@@ -176,13 +192,7 @@ fn library_hit(
     label: &impl Fn(usize) -> String,
 ) -> LibraryHit {
     let block = doc.block(hit.start.block);
-    let text = block.text;
-    let end = if hit.end.block == hit.start.block {
-        hit.end.offset
-    } else {
-        text.len()
-    };
-    let (snippet, matched) = snippet(text, hit.start.offset..end);
+    let (snippet, matched) = hit_snippet(block.text, hit);
     LibraryHit {
         entry,
         section: label(doc.section_of(hit.start.block)),
@@ -194,6 +204,38 @@ fn library_hit(
             .byte_at(hit.start.block, hit.start.offset)
             .map(|byte| (byte, block.fingerprint())),
     }
+}
+
+/// The snippet of a hit that starts in the block of text `text`.
+fn hit_snippet(text: &str, hit: &Hit) -> (String, Range<usize>) {
+    let end = if hit.end.block == hit.start.block {
+        hit.end.offset
+    } else {
+        text.len()
+    };
+    snippet(text, hit.start.offset..end)
+}
+
+/// [`hits_in`] for an article as the index keeps it: the same hits, sections and snippets
+/// as from the article read whole (the only kind the index keeps: no hit has a place in
+/// its file).
+pub fn hits_in_text(doc: &SearchText, query: &Query, entry: usize) -> Vec<LibraryHit> {
+    let mut hits = Vec::new();
+    find_in(doc, query, 0..doc.block_count(), &mut hits);
+    hits.iter()
+        .map(|hit| {
+            let (snippet, matched) = hit_snippet(doc.text(hit.start.block), hit);
+            LibraryHit {
+                entry,
+                section: doc.label(doc.section_of(hit.start.block)).into_owned(),
+                snippet,
+                matched,
+                block: hit.start.block,
+                offset: hit.start.offset,
+                place: None,
+            }
+        })
+        .collect()
 }
 
 /// A one-line snippet of `text` around `range`: up to [`CONTEXT`] characters either side,

@@ -94,9 +94,18 @@ enum Matcher {
 /// [`find_in_words`]: it takes matches in order without overlaps, so a match that is then
 /// refused, `sfis` in the `ssfi` of `ẞﬁ`, can hide one that overlaps it, `sfis` in
 /// `ẞﬁsfis a`, which the whole query finds.)
+///
+/// A text with no character that folds to ASCII (most English prose: its curly quotes and
+/// dashes are never part of a match) is not folded at all: every match there begins with
+/// the first word as it is, and goes on as the query does, ASCII letter for letter (in any
+/// ASCII case when case is folded) and a run of white space for each space
+/// ([`FirstWord::find_phrase`]), which is what folding it whole finds.
 #[derive(Debug, Clone)]
 struct FirstWord {
     ascii: AhoCorasick,
+    /// The folded query, when it neither begins nor ends with white space (else folding
+    /// the text is left to do).
+    needle: Option<String>,
 }
 
 impl FirstWord {
@@ -107,20 +116,81 @@ impl FirstWord {
             return None;
         }
         let word = text.split(char::is_whitespace).find(|w| !w.is_empty())?;
+        let mut needle = String::new();
+        fold_into(text, fold, &mut needle, &mut Vec::new());
+        let needle = (needle.is_ascii() && !needle.starts_with(' ') && !needle.ends_with(' '))
+            .then_some(needle);
         Some(FirstWord {
             ascii: AhoCorasickBuilder::new()
                 .ascii_case_insensitive(fold.case)
                 .build([word])
                 .ok()?,
+            needle,
         })
     }
 
-    /// Whether `text` may have the query: it has the word as it is, or a character that
-    /// folds to ASCII.
-    fn in_text(&self, text: &str, fold: Fold, scratch: &mut Folded) -> bool {
-        if self.ascii.is_match(text) {
+    /// Whether `text` has a character that folds to ASCII and may be part of a match of
+    /// the query `id` (see [`FirstWord::may_fold_into`]): then only folding it finds every
+    /// match. A character that folds to ASCII letters none of which is in the query (the
+    /// stress marks of `Natásha` and `Rostóv` when the query is `Prince Andrew`) is never
+    /// part of a match, as a character that does not fold to ASCII is never.
+    fn folds_into(&self, text: &str, fold: Fold, id: u64, scratch: &mut Folded) -> bool {
+        const SLOTS: usize = 256;
+        let Some(needle) = &self.needle else {
+            return FirstWord::folds_any(text, fold, scratch);
+        };
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(skip) = first_non_ascii(&bytes[at..]) {
+            at += skip;
+            let Some(c) = text[at..].chars().next() else {
+                break;
+            };
+            at += c.len_utf8();
+            if scratch.kind(c, fold) != CharKind::Folds {
+                continue;
+            }
+            if scratch.relevant.is_empty() {
+                scratch.relevant = vec![('\0', u64::MAX, true); SLOTS];
+            }
+            let slot = c as usize % SLOTS;
+            let relevant = match scratch.relevant[slot] {
+                (k, q, relevant) if k == c && q == id => relevant,
+                _ => {
+                    let relevant = FirstWord::may_fold_into(c, fold, needle);
+                    scratch.relevant[slot] = (c, id, relevant);
+                    relevant
+                }
+            };
+            if relevant {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether `c` (which folds to ASCII, or is a combining mark) may be part of a match
+    /// of the folded `needle`, or touch one: it is a combining mark (which may end a
+    /// match or be dropped inside one), folds to nothing (and so joins what is either
+    /// side), or folds to a character of the needle. Folding makes every character of a
+    /// match part of the match whole, so a character folding to others is in none.
+    fn may_fold_into(c: char, fold: Fold, needle: &str) -> bool {
+        if is_combining_mark(c) {
             return true;
         }
+        let mut folded = String::new();
+        fold_into(
+            c.encode_utf8(&mut [0; 4]),
+            fold,
+            &mut folded,
+            &mut Vec::new(),
+        );
+        folded.is_empty() || folded.bytes().any(|b| needle.as_bytes().contains(&b))
+    }
+
+    /// Whether `text` has a character that folds to ASCII (or to nothing, or is a
+    /// combining mark).
+    fn folds_any(text: &str, fold: Fold, scratch: &mut Folded) -> bool {
         let bytes = text.as_bytes();
         let mut at = 0;
         while let Some(skip) = first_non_ascii(&bytes[at..]) {
@@ -135,6 +205,72 @@ impl FirstWord {
         }
         false
     }
+
+    /// The matches of the query in `text`, which has no character that folds to ASCII
+    /// and may be part of a match ([`FirstWord::folds_into`]): from each place the first word is (in order, and where
+    /// one match ends before the next begins, as the finder over folded text takes them),
+    /// the query compared with the text as it is. `false` when the query cannot be
+    /// compared so (then fold).
+    fn find_phrase(&self, text: &str, fold: Fold, out: &mut Vec<Range<usize>>) -> bool {
+        let Some(needle) = &self.needle else {
+            return false;
+        };
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        let mut done = 0;
+        while from < bytes.len() {
+            let input = aho_corasick::Input::new(text).span(from..bytes.len());
+            let Some(word) = self.ascii.find(input) else {
+                break;
+            };
+            let start = word.start();
+            from = start + 1;
+            if start < done {
+                continue;
+            }
+            if let Some(end) = phrase_at(text, start, needle.as_bytes(), fold.case) {
+                out.push(start..end);
+                done = end;
+                from = end;
+            }
+        }
+        true
+    }
+}
+
+/// Where the folded `needle` (ASCII, not beginning or ending with a space) matches `text`
+/// from `start` on, in text with no character that folds to ASCII: each letter of the
+/// needle is the same ASCII character (in either case when `case` is folded), each space a
+/// run of white space, taken whole, as folding makes it one space.
+fn phrase_at(text: &str, start: usize, needle: &[u8], case: bool) -> Option<usize> {
+    let mut at = start;
+    let bytes = text.as_bytes();
+    for &n in needle {
+        if n == b' ' {
+            let run = text.get(at..)?;
+            let len: usize = run
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .map(char::len_utf8)
+                .sum();
+            if len == 0 {
+                return None;
+            }
+            at += len;
+        } else {
+            let &t = bytes.get(at)?;
+            let same = if case {
+                t.to_ascii_lowercase() == n
+            } else {
+                t == n
+            };
+            if !same {
+                return None;
+            }
+            at += 1;
+        }
+    }
+    Some(at)
 }
 
 /// What folding makes of text.
@@ -226,14 +362,22 @@ impl Query {
                 first_word,
             } => match ascii {
                 Some(ascii) => find_in_words(text, *fold, ascii, finder, self.id, scratch, out),
-                None => {
-                    if first_word
-                        .as_ref()
-                        .is_none_or(|w| w.in_text(text, *fold, scratch))
-                    {
-                        find_folded(text, 0, *fold, finder, scratch, out);
+                None => match first_word {
+                    Some(word) => {
+                        if !word.ascii.is_match(text) {
+                            // Without the first word as it is, only a character that
+                            // may fold into a match can make one.
+                            if word.folds_into(text, *fold, self.id, scratch) {
+                                find_folded(text, 0, *fold, finder, scratch, out);
+                            }
+                        } else if word.folds_into(text, *fold, self.id, scratch)
+                            || !word.find_phrase(text, *fold, out)
+                        {
+                            find_folded(text, 0, *fold, finder, scratch, out);
+                        }
                     }
-                }
+                    None => find_folded(text, 0, *fold, finder, scratch, out),
+                },
             },
         }
     }
@@ -418,6 +562,9 @@ pub struct Folded {
     /// What characters are to an ASCII query, as found: a small cache by code point, each
     /// slot the character, the fold it was judged for, and its kind.
     kinds: Vec<(char, Fold, CharKind)>,
+    /// Whether a character that folds to ASCII can be part of a match of query `id`
+    /// ([`FirstWord::may_fold_into`]), as found: a small cache by code point.
+    relevant: Vec<(char, u64, bool)>,
     /// The matches in words folded by [`find_in_words`] (relative to the word), by word,
     /// for the query and fold they were found for.
     words: std::collections::HashMap<Box<str>, Box<[Range<usize>]>>,

@@ -193,8 +193,67 @@ mod runs {
         .prop_map(|p| p.concat())
     }
 
+    /// The pieces of [`PIECES`] that never fold to ASCII (and other white space): text a
+    /// query with white space is matched in without folding it ([`FirstWord::find_phrase`]).
+    /// With characters that fold to letters (`ó`, `á`, `é`, the Kelvin sign, `ß`, `ﬁ`),
+    /// which a query without those letters passes over unfolded.
+    const PLAIN: &[&str] = &[
+        "a", "b", "s", "A", "B", "S", ";", " ", "\n", "\r\n", "\t", "\u{a0}", "\u{2003}",
+        "\u{201c}", "\u{2014}", "\u{430}", "k", "K", "fi", "e", "E", "\u{1}", "\u{f3}", "\u{e1}",
+        "\u{e9}", "\u{212a}", "\u{df}", "\u{fb01}", "o\u{301}", "\u{ad}",
+    ];
+
+    fn plain_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PLAIN), 0..40).prop_map(|p| p.concat())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// In text with no character that folds to ASCII, a query with white space is
+        /// compared with the text as it is, and finds what folding the whole text finds.
+        #[test]
+        fn a_phrase_in_text_that_never_folds_to_ascii_is_found_unfolded(
+            (before, after) in (plain_text(), plain_text()),
+            words in prop::collection::vec(needle(), 2..4),
+            gap in prop::sample::select(&[" ", "  ", "\n", " \t", "\u{b}"][..]),
+            text_gap in prop::sample::select(&[" ", "\n\n", "\u{a0}", "\u{2003} ", "x", ""][..]),
+            (in_text, upper, twice) in (any::<bool>(), any::<bool>(), any::<bool>()),
+            case_sensitive in prop::option::of(any::<bool>()),
+            ignore_diacritics in any::<bool>(),
+        ) {
+            let needle = words.join(gap);
+            let mut text = before;
+            if in_text {
+                let words = words.join(text_gap);
+                let words = if upper { words.to_uppercase() } else { words };
+                text.push_str(&words);
+                if twice {
+                    // Overlapping and touching occurrences.
+                    text.push_str(&words);
+                    text.push_str(&words[1..]);
+                }
+            }
+            text.push_str(&after);
+            let options = Options { case_sensitive, ignore_diacritics, ..Options::default() };
+            let query = Query::new(&needle, options).unwrap();
+            let Matcher::Literal { fold, finder, ascii: None, first_word: Some(word) } =
+                &query.matcher
+            else {
+                panic!("an ASCII query with white space has its first word");
+            };
+            let mut scratch = Folded::default();
+            if word.folds_into(&text, *fold, query.id, &mut scratch) {
+                // A character that may be part of a match folds: the text is folded.
+                return Ok(());
+            }
+            let mut whole = Vec::new();
+            find_folded(&text, 0, *fold, finder, &mut Folded::default(), &mut whole);
+            let mut unfolded = Vec::new();
+            prop_assert!(word.find_phrase(&text, *fold, &mut unfolded));
+            prop_assert_eq!(&unfolded, &whole);
+            prop_assert_eq!(query.find_all(&text), whole);
+        }
+
         /// Cutting the text into runs finds exactly what folding the whole text finds.
         #[test]
         fn runs_find_what_folding_everything_finds(

@@ -302,9 +302,27 @@ fn paths_of_a_generated_library_do_not_share_a_hash() {
 #[test]
 fn the_list_of_articles_finds_each_path_and_reads_back_what_it_wrote() {
     let mut known = Known::new(7);
-    known.push("/x/a.md", Stamp { size: 1, mtime: 2 });
-    known.push("/x/b.md", Stamp { size: 3, mtime: 4 });
-    known.push("/x/ü.md", Stamp { size: 5, mtime: 6 });
+    known.push(
+        "/x/a.md",
+        Stamp {
+            size: 1,
+            changed: 2,
+        },
+    );
+    known.push(
+        "/x/b.md",
+        Stamp {
+            size: 3,
+            changed: 4,
+        },
+    );
+    known.push(
+        "/x/ü.md",
+        Stamp {
+            size: 5,
+            changed: 6,
+        },
+    );
     let known = known.indexed();
     assert_eq!(known.find("/x/b.md"), Some(1));
     assert_eq!(known.find("/x/ü.md"), Some(2));
@@ -627,13 +645,18 @@ fn asked_in_library_order_or_not_the_candidates_answer_the_same() {
             p,
             Stamp {
                 size: i as u64,
-                mtime: 0,
+                changed: 0,
             },
         );
     }
     let candidates = Candidates {
         known: Arc::new(known.indexed()),
-        matching: vec![true, false, true, false, false],
+        matching: [true, false, true, false, false]
+            .iter()
+            .enumerate()
+            .map(|(i, m)| m.then(|| tantivy::DocAddress::new(0, i as u32)))
+            .collect(),
+        store: StoreRef::default(),
     };
     // In order; with an article left out, one the index lacks, one asked twice, and the
     // list walked backwards (each answer as the hash lookup gives it).
@@ -673,6 +696,7 @@ fn candidates_asked_before_an_article_changed_are_asked_again() {
             library,
             Some(&files),
             early,
+            None,
             "quokka",
             false,
             cache,
@@ -690,12 +714,12 @@ fn candidates_asked_before_an_article_changed_are_asked_again() {
         panic!("a library on disk");
     };
     // Asked early: the index says no article has it, and nothing changed since.
-    let early = open_early(cache.path(), index_md, "quokka", false).unwrap();
+    let early = open_early(cache.path(), index_md, None, "quokka", false).unwrap();
     assert_eq!(early.candidates.as_ref().unwrap().matching(), 0);
     assert_eq!(prepare(&library, Some(early)).unwrap().matching(), 0);
     // Asked early, then b.md edited in place (same size, a later time) before the files
     // are looked at: the early answer is of the index before the update, not taken.
-    let early = open_early(cache.path(), index_md, "quokka", false).unwrap();
+    let early = open_early(cache.path(), index_md, None, "quokka", false).unwrap();
     let path = lib.path().join("b.md");
     let before = std::fs::metadata(&path).unwrap();
     std::fs::write(&path, "# B\n\nQuokka da.\n").unwrap();
@@ -710,9 +734,9 @@ fn candidates_asked_before_an_article_changed_are_asked_again() {
     assert_eq!(c.matching(), 1);
     assert!(c.may_match(&path));
     // No early answer for a regular expression, nor without an index.
-    assert!(open_early(cache.path(), index_md, "quokka", true).is_none());
+    assert!(open_early(cache.path(), index_md, None, "quokka", true).is_none());
     let elsewhere = tempfile::tempdir().unwrap();
-    assert!(open_early(elsewhere.path(), index_md, "quokka", false).is_none());
+    assert!(open_early(elsewhere.path(), index_md, None, "quokka", false).is_none());
 }
 
 #[test]
@@ -770,4 +794,144 @@ fn the_pieces_of_a_long_word_overlap_and_cover_it() {
             assert!(pair[0].end >= (pair[0].start + MAX_WORD).min(word.len()));
         }
     }
+}
+
+/// Every article's hits as `search_library` reports them.
+type Found = Vec<(usize, Vec<crate::search::library::LibraryHit>)>;
+
+#[test]
+fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
+    use crate::search::library::search_library;
+    use std::sync::atomic::AtomicUsize;
+    let lib = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    // Text before any heading (its section is named by the document's title), headings
+    // that repeat (named by their paths), a paragraph cut for length with the phrase
+    // across a cut, plain text.
+    let sentence = "Prince Andrew rode on, and the night train went on. ";
+    let long = sentence.repeat(2 * crate::document::LONGEST_BLOCK / sentence.len() + 7);
+    let articles = [
+        (
+            "a.md",
+            "Vorspann mit Prince Andrew.\n\n# Buch\n\n## Teil 1\n\n### Kapitel\n\nPrince\nAndrew hier.\n\n## Teil 2\n\n### Kapitel\n\nUnd **Prince** Andrew dort, ein Café.\n".to_string(),
+        ),
+        ("b.md", format!("# Lang\n\n{long}\n")),
+        ("c.md", "# Nichts\n\nKein Prinz.\n".to_string()),
+        ("d.txt", "Plain\n\nprince andrew, klein geschrieben; Cafe.\n".to_string()),
+    ];
+    let articles: Vec<(&str, &str)> = articles.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let library = library_with(lib.path(), &articles);
+    let reads = AtomicUsize::new(0);
+    let counting = |path: &Path| {
+        reads.fetch_add(1, Ordering::Relaxed);
+        read(path)
+    };
+    let cancel = AtomicBool::new(false);
+    // The hits through the index, and how many articles the search read.
+    let indexed = |library: &Library, query: &str, reading: Option<&str>| -> (Found, usize) {
+        let files = FileStamps::of(library);
+        let c = prepare_early(
+            library,
+            Some(&files),
+            None,
+            reading,
+            query,
+            false,
+            Some(cache.path()),
+            &counting,
+            &cancel,
+            &mut |_| {},
+        );
+        assert!(c.is_some(), "{query}");
+        reads.store(0, Ordering::Relaxed);
+        let q = Query::new(query, Options::default()).unwrap();
+        let mut found = Vec::new();
+        search_library(
+            library,
+            &q,
+            c.as_ref(),
+            &counting,
+            &cancel,
+            &mut |i, hits| found.push((i, hits.unwrap())),
+        );
+        (found, reads.load(Ordering::Relaxed))
+    };
+    let scanned = |library: &Library, query: &str| -> Found {
+        let q = Query::new(query, Options::default()).unwrap();
+        let mut found = Vec::new();
+        search_library(library, &q, None, &read, &cancel, &mut |i, hits| {
+            found.push((i, hits.unwrap()))
+        });
+        found.retain(|(_, hits)| !hits.is_empty());
+        found
+    };
+    let queries = [
+        "Prince Andrew",
+        "prince andrew",
+        "kapitel",
+        "cafe",
+        "night train",
+    ];
+    for query in queries {
+        // Kept by a search that reads as this one: nothing is read.
+        let (mut found, read) = indexed(&library, query, Some("test"));
+        found.retain(|(_, hits)| !hits.is_empty());
+        assert_eq!(found, scanned(&library, query), "{query}");
+        assert_eq!(read, 0, "{query}");
+    }
+    let (found, _) = indexed(&library, "Prince Andrew", Some("test"));
+    let sections: Vec<&str> = found
+        .iter()
+        .flat_map(|(_, hits)| hits.iter().map(|h| h.section.as_str()))
+        .collect();
+    assert_eq!(
+        sections
+            .into_iter()
+            .filter(|s| *s != "Lang")
+            .collect::<Vec<_>>(),
+        ["t", "Buch › Teil 1 › Kapitel", "Buch › Teil 2 › Kapitel"]
+    );
+    // The long article is cut into blocks, and the phrase is found across a cut.
+    let long: Vec<_> = found
+        .iter()
+        .filter(|(i, _)| *i == 1)
+        .flat_map(|(_, h)| h)
+        .collect();
+    assert!(long.iter().any(|h| h.block > 1), "{}", long.len());
+    assert_eq!(long.len(), long_matches(long_text(&articles)));
+    // A search that reads another way reads the articles (and finds the same).
+    let (mut found, read) = indexed(&library, "Prince Andrew", Some("anders"));
+    found.retain(|(_, hits)| !hits.is_empty());
+    assert_eq!(found, scanned(&library, "Prince Andrew"));
+    assert_eq!(read, 3);
+    // Edited in place (same size, a later time): kept anew, never the old text.
+    let path = lib.path().join("d.txt");
+    let before = std::fs::metadata(&path).unwrap();
+    std::fs::write(&path, "Plain\n\nprince edward, klein geschrieben; Cafe.\n").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(before.modified().unwrap() + std::time::Duration::from_secs(1))
+        .unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), before.len());
+    for query in ["prince andrew", "prince edward", "cafe"] {
+        let (mut found, read) = indexed(&library, query, Some("test"));
+        found.retain(|(_, hits)| !hits.is_empty());
+        assert_eq!(found, scanned(&library, query), "{query}");
+        assert_eq!(read, 0, "{query}");
+    }
+}
+
+fn long_text<'a>(articles: &[(&str, &'a str)]) -> &'a str {
+    articles[1].1
+}
+
+/// How often "Prince Andrew" is in `text` with white space of any kind between.
+fn long_matches(text: &str) -> usize {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .filter(|w| w[0] == "Prince" && w[1].starts_with("Andrew"))
+        .count()
 }

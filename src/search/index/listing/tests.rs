@@ -154,7 +154,20 @@ fn a_damaged_listing_is_not_used_and_is_written_anew() {
     same_as_loading(&root, &cache);
     let path = listing_path(&cache, &root.join("INDEX.md"));
     let bytes = fs::read(&path).unwrap();
+    // The table of where the entries end: the first entry cut a byte short, and the last
+    // ending before the listing does.
+    let table = {
+        let lazy = Lazy::decode(&bytes).unwrap();
+        lazy.ends.as_ptr() as usize - bytes.as_ptr() as usize
+    };
+    let mut first_short = bytes.clone();
+    first_short[table] = first_short[table].wrapping_sub(1);
+    let mut last_short = bytes.clone();
+    let last = table + 4 * (Lazy::decode(&bytes).unwrap().len() - 1);
+    last_short[last] = last_short[last].wrapping_sub(1);
     for damaged in [
+        first_short,
+        last_short,
         bytes[..bytes.len() - 3].to_vec(),
         [bytes.as_slice(), b"x"].concat(),
         b"\x1b]0;owned\x07 garbage".to_vec(),
