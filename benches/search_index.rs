@@ -23,6 +23,17 @@ use blatt::search::index::{self, FileStamps, LibraryIndex, listing};
 use blatt::search::library::search_library;
 use blatt::search::{Options, Query};
 
+/// The queries: `QUERIES` (separated by commas), or four of the generated library's.
+fn queries() -> Vec<String> {
+    std::env::var("QUERIES")
+        .map(|q| q.split(',').map(str::to_string).collect())
+        .unwrap_or_else(|_| {
+            ["Quokka-Zebrafinch", "K00042", "Prince Andrew", "Regierung"]
+                .map(str::to_string)
+                .to_vec()
+        })
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -89,7 +100,18 @@ fn main() {
     // The reader watches the library's folder and keeps the stamps between its searches:
     // a later search looks only at the files that had an event since.
     let mut kept = blatt::runtime::stamps::KeptStamps::default();
-    kept.watch(&library).expect("watch the library's folder");
+    let (watch, setting_up) = time(1, || {
+        kept.watch(&library).expect("watch the library's folder")
+    });
+    let t = Instant::now();
+    setting_up
+        .expect("a new watch")
+        .join()
+        .expect("the watch is set up");
+    println!(
+        "KeptStamps::watch: {watch:.2?} on the reader's thread, then {:.2?} setting the watch up on its own",
+        t.elapsed()
+    );
     let stamps = kept.handle();
     let (first_look, _) = time(1, || stamps.look(&library));
     let (kept_look, looked) = time(runs, || stamps.look(&library));
@@ -112,22 +134,29 @@ fn main() {
             .expect("update")
     });
     println!("update_with, nothing changed: {update:.2?} ({stats:?})");
-    for q in ["Quokka-Zebrafinch", "K00042", "Prince Andrew", "Regierung"] {
-        let query = Query::new(q, Options::default()).expect("query");
+    for q in queries() {
+        let query = Query::new(&q, Options::default()).expect("query");
         let search = |candidates: Option<&index::Candidates>| {
             let mut hits = 0usize;
             let mut first = None;
             let t = Instant::now();
-            search_library(&library, &query, candidates, &read, &cancel, &mut |_, h| {
-                let n = h.map_or(0, |h| h.len());
-                if n > 0 && first.is_none() {
-                    first = Some(t.elapsed());
-                }
-                hits += n;
-            });
+            search_library(
+                &library,
+                &query,
+                candidates,
+                &|_, p| read(p),
+                &cancel,
+                &mut |_, h| {
+                    let n = h.map_or(0, |h| h.len());
+                    if n > 0 && first.is_none() {
+                        first = Some(t.elapsed());
+                    }
+                    hits += n;
+                },
+            );
             (hits, first)
         };
-        let (cands, c) = time(runs, || idx.candidates(q).expect("candidates"));
+        let (cands, c) = time(runs, || idx.candidates(&q).expect("candidates"));
         let (with, (hits, first)) = time(runs, || search(c.as_ref()));
         let scanned = if scan {
             let (without, (hits2, _)) = time(runs.min(3), || search(None));
@@ -139,6 +168,95 @@ fn main() {
         println!(
             "{q:?}: {hits} hits in {} articles; candidates {cands:.2?}, then first hit {first:.2?}, all {with:.2?}{scanned}",
             c.map_or(0, |c| c.matching())
+        );
+    }
+    reader_search(&loaded, &cache, &config, runs);
+}
+
+/// The reader's library-wide search from `S` Enter to its last result, as its worker does
+/// it (`workers::search_library`, results through the channel), in a reader that got the
+/// search ready when the library came in (`KeptStamps::prepare`: the folder watched and
+/// every file looked at before): the copy of the library the job takes, the look at what
+/// changed, the index opened and brought up to date, its candidates, and the matcher on
+/// each of them.
+fn reader_search(
+    library: &blatt::library::Library,
+    cache: &Path,
+    config: &blatt::config::Config,
+    runs: usize,
+) {
+    use blatt::app::Action;
+    use blatt::app::results::{LibrarySearch, SearchEvent};
+    use blatt::runtime::workers::{self, Outbox, Source};
+    use std::sync::Arc;
+
+    let mut kept = blatt::runtime::stamps::KeptStamps::default();
+    let cache_dir = cache.to_path_buf();
+    let (ready, thread) = time(1, || kept.prepare(library, || Some(cache_dir.clone())));
+    let thread = thread.expect("the library has an index: its first search is got ready");
+    let t = Instant::now();
+    thread.join().expect("the look");
+    println!(
+        "KeptStamps::prepare: {ready:.2?} on the reader's thread, then the look at every file {:.2?} on its own",
+        t.elapsed()
+    );
+    for q in queries() {
+        let query = Arc::new(Query::new(&q, Options::default()).expect("query"));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (mut firsts, mut alls, mut found) = (Vec::new(), Vec::new(), (0, 0));
+        for _ in 0..runs {
+            // The worker frees its copy of the library after it reports done (25-30 ms at
+            // 100,000 entries): the searches a person makes are further apart than that.
+            std::thread::sleep(Duration::from_millis(300));
+            let t = Instant::now();
+            let job = LibrarySearch {
+                id: 1,
+                text: q.to_string(),
+                regex: false,
+                query: Arc::clone(&query),
+                library: library.clone(),
+            };
+            workers::search_library(
+                job,
+                Some(cache.to_path_buf()),
+                Some(kept.handle()),
+                config.max_article_bytes(),
+                Arc::new(AtomicBool::new(false)),
+                Outbox::new(tx.clone(), Source::Search, None),
+                Outbox::new(tx.clone(), Source::Search, None),
+            )
+            .expect("the worker starts");
+            let (mut hits, mut articles, mut first) = (0, 0, None);
+            loop {
+                let sent = rx.recv().expect("the worker sends until it is done");
+                match sent.action {
+                    Action::SearchedAll {
+                        event: SearchEvent::Article { count, .. },
+                        ..
+                    } => {
+                        first.get_or_insert_with(|| t.elapsed());
+                        hits += count;
+                        articles += 1;
+                    }
+                    Action::SearchedAll {
+                        event: SearchEvent::Done,
+                        ..
+                    } => break,
+                    _ => {}
+                }
+            }
+            alls.push(t.elapsed());
+            firsts.extend(first);
+            found = (hits, articles);
+        }
+        let (all, (hits, articles)) = (median(alls), found);
+        let first = if firsts.is_empty() {
+            None
+        } else {
+            Some(median(firsts))
+        };
+        println!(
+            "the reader, {q:?}: {hits} hits in {articles} articles; first on its way {first:.2?}, all {all:.2?}"
         );
     }
 }

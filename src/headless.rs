@@ -573,7 +573,7 @@ fn search_with(
         library,
         query,
         candidates.as_ref(),
-        &read,
+        &|_, path| read(path),
         &cancel,
         &mut |index, hits| {
             let hits = match hits {

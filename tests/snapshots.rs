@@ -782,7 +782,7 @@ fn search_all(state: &mut State, effects: &[Effect], upto: usize, finish: bool) 
         &library,
         &job.query,
         None,
-        &read,
+        &|_, path| read(path),
         &AtomicBool::new(false),
         &mut |entry, found| {
             if entry >= upto {

@@ -732,6 +732,13 @@ impl Loop {
         // What to watch follows the library and the article shown.
         if self.shown {
             self.follow(state);
+            // Once all of the library is in, the first library-wide search of a library
+            // searched before is got ready (see `KeptStamps::prepare`).
+            if runtime.watch && !state.reading_index {
+                let _ = self
+                    .stamps
+                    .prepare(&state.library, crate::search::index::cache_root);
+            }
         }
         Ok(false)
     }

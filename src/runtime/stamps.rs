@@ -33,35 +33,100 @@ const MOST_CHANGED: usize = 10_000;
 #[derive(Default)]
 pub struct KeptStamps {
     shared: Stamps,
-    /// The folder watched, and its watcher (dropped to stop watching).
-    watching: Option<(PathBuf, RecommendedWatcher)>,
+    /// The folder watched, and its watcher once the watch is set up (dropped to stop
+    /// watching).
+    watching: Option<(PathBuf, WatcherSlot)>,
+    /// The folder whose first search [`KeptStamps::prepare`] got ready (or found nothing
+    /// to get ready for).
+    prepared: Option<PathBuf>,
 }
+
+/// Where the thread that sets a watch up leaves its watcher.
+type WatcherSlot = Arc<Mutex<Option<RecommendedWatcher>>>;
 
 impl KeptStamps {
     /// Watches the folder of `library` (a library on disk) from now on, unless it already
-    /// does; the stamps of another folder are forgotten. A folder that cannot be watched
-    /// leaves every search to look at every file, as before.
-    pub fn watch(&mut self, library: &Library) -> Result<(), String> {
+    /// does; the stamps of another folder are forgotten. The watch is set up on a thread
+    /// of its own, returned (at 100,000 articles in 100 folders it took 0.4 s, which the
+    /// reader's thread spent before its first search): until it is, every look is at
+    /// every file, and the first look after it is too (what changed between an earlier
+    /// look and the watch would not be seen). A folder that cannot be watched leaves every
+    /// search to look at every file, as before.
+    pub fn watch(
+        &mut self,
+        library: &Library,
+    ) -> Result<Option<std::thread::JoinHandle<()>>, String> {
         let Origin::Dir { root, .. } = &library.origin else {
-            return Ok(());
+            return Ok(None);
         };
         if self.watching.as_ref().is_some_and(|(r, _)| r == root) {
-            return Ok(());
+            return Ok(None);
         }
         self.watching = None;
         // Afresh, not cleared: a worker may still hold the old ones (and their lock).
         self.shared = Stamps::default();
-        let shared = self.shared.clone();
+        let recorder = self.shared.clone();
         let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
-            shared.lock().record(event);
+            recorder.lock().record(event);
         })
         .map_err(|e| e.to_string())?;
-        watcher
-            .watch(root, RecursiveMode::Recursive)
-            .map_err(|e| e.to_string())?;
-        self.shared.lock().root = Some(root.clone());
-        self.watching = Some((root.clone(), watcher));
-        Ok(())
+        let slot = WatcherSlot::default();
+        self.watching = Some((root.clone(), Arc::clone(&slot)));
+        let shared = self.shared.clone();
+        let root = root.clone();
+        std::thread::Builder::new()
+            .name("search-watch".into())
+            .spawn(move || {
+                if watcher.watch(&root, RecursiveMode::Recursive).is_err() {
+                    return;
+                }
+                let mut kept = shared.lock();
+                kept.root = Some(root);
+                kept.stamps = None;
+                drop(kept);
+                *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(watcher);
+            })
+            .map(Some)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Gets the first library-wide search of `library` (all of it read in) ready, once per
+    /// folder: when the library has a search index under `cache` (it was searched before),
+    /// its folder is watched from now on and every file is looked at on a thread of its
+    /// own, so that the first search finds the stamps kept and looks only at what changed
+    /// since, as later searches do. At 100,000 articles that look is most of a search
+    /// (0.2-0.4 s); a library never searched is left alone. Returns the thread, or `None`
+    /// when there is nothing to do (no index, a library not on disk, done before, a folder
+    /// that cannot be watched).
+    pub fn prepare(
+        &mut self,
+        library: &Library,
+        cache: impl FnOnce() -> Option<PathBuf>,
+    ) -> Option<std::thread::JoinHandle<()>> {
+        let Origin::Dir { root, .. } = &library.origin else {
+            return None;
+        };
+        if self.prepared.as_ref() == Some(root) {
+            return None;
+        }
+        self.prepared = Some(root.clone());
+        if !crate::search::index::has_index(&cache()?, library) {
+            return None;
+        }
+        let watch = self.watch(library).ok()?;
+        let stamps = self.handle();
+        let mut library = library.clone();
+        std::thread::Builder::new()
+            .name("search-look".into())
+            .spawn(move || {
+                if let Some(watch) = watch {
+                    let _ = watch.join();
+                }
+                // As the search worker takes the library: every link checked.
+                library.check_all();
+                stamps.look(&library);
+            })
+            .ok()
     }
 
     /// A handle for a worker.

@@ -162,6 +162,12 @@ pub fn library_index_dir(cache: &Path, library: &Library) -> Option<PathBuf> {
     }
 }
 
+/// Whether `library` has a search index under `cache` (it was searched before): its list
+/// of articles is there. Says nothing of whether the index can be used.
+pub fn has_index(cache: &Path, library: &Library) -> bool {
+    library_index_dir(cache, library).is_some_and(|dir| dir.join(KNOWN_FILE).is_file())
+}
+
 /// The words of `text` as the index keeps them: folded as far as the matcher ever folds,
 /// cut at every character that is not a letter or a digit.
 pub fn index_words(text: &str) -> Vec<String> {
@@ -995,9 +1001,9 @@ fn path_hash(path: &str) -> u64 {
 /// the standard hasher on short strings, which matters at one lookup per word of 100,000
 /// articles.
 #[derive(Default)]
-struct QuickHasher(u64);
+pub(crate) struct QuickHasher(u64);
 
-type QuickHash = std::hash::BuildHasherDefault<QuickHasher>;
+pub(crate) type QuickHash = std::hash::BuildHasherDefault<QuickHasher>;
 
 impl std::hash::Hasher for QuickHasher {
     fn write(&mut self, bytes: &[u8]) {

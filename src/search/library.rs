@@ -36,7 +36,7 @@ pub fn entry_path(target: &Target) -> Option<PathBuf> {
 }
 
 /// Searches the readable entries of `library` for `query`, in library order, reading each
-/// article with `read`, and calls `found` once per article searched: with its hits (maybe
+/// article with `read` (given the entry's number and its path), and calls `found` once per article searched: with its hits (maybe
 /// none), or with why it could not be read. With `candidates`, articles the index rules out
 /// are skipped. Stops between articles once `cancel` is set, so a worker thread can run it
 /// and the reader can cancel it.
@@ -49,7 +49,7 @@ pub fn search_library(
     library: &Library,
     query: &Query,
     candidates: Option<&Candidates>,
-    read: &(dyn Fn(&Path) -> Result<Document, String> + Sync),
+    read: &(dyn Fn(usize, &Path) -> Result<Document, String> + Sync),
     cancel: &AtomicBool,
     found: &mut dyn FnMut(usize, Result<Vec<LibraryHit>, String>),
 ) -> Finished {
@@ -86,7 +86,7 @@ pub fn search_library(
         {
             return Ok(hits);
         }
-        match read(path) {
+        match read(index, path) {
             Ok(doc) => Ok(hits_in(&doc, query, index)),
             Err(e) => Err(e),
         }
@@ -344,9 +344,16 @@ mod tests {
         let q = Query::new("zoom", Options::default()).unwrap();
         let cancel = AtomicBool::new(false);
         let mut seen = Vec::new();
-        let finished = search_library(&library, &q, None, &read, &cancel, &mut |i, hits| {
-            seen.push((i, hits.unwrap().len()));
-        });
+        let finished = search_library(
+            &library,
+            &q,
+            None,
+            &|_, p| read(p),
+            &cancel,
+            &mut |i, hits| {
+                seen.push((i, hits.unwrap().len()));
+            },
+        );
         assert_eq!(finished, Finished::Done);
         let want: Vec<_> = (0..60)
             .map(|i| (i, if i % 3 == 0 { 2 } else { 0 }))
@@ -355,7 +362,7 @@ mod tests {
 
         // Cancelled from the callback: nothing is reported after.
         let mut seen = Vec::new();
-        let finished = search_library(&library, &q, None, &read, &cancel, &mut |i, _| {
+        let finished = search_library(&library, &q, None, &|_, p| read(p), &cancel, &mut |i, _| {
             seen.push(i);
             if i == 10 {
                 cancel.store(true, Ordering::Relaxed);

@@ -41,6 +41,15 @@ fn look_until_fresh(stamps: &Stamps, library: &Library) -> Vec<Look> {
     }
 }
 
+/// Watches the folder of `library`, the watch set up before this returns.
+fn watched(kept: &mut KeptStamps, library: &Library) {
+    let setting_up = kept.watch(library).expect("watch");
+    setting_up
+        .expect("a new watch")
+        .join()
+        .expect("the watch is set up");
+}
+
 const ARTICLES: [&str; 5] = ["a.md", "b.md", "sub/c.md", "sub/d.md", "other/e.md"];
 
 #[test]
@@ -48,7 +57,7 @@ fn the_first_look_is_at_every_file_then_only_at_what_changed() {
     let dir = tempfile::tempdir().unwrap();
     let library = library_with(dir.path(), &ARTICLES);
     let mut kept = KeptStamps::default();
-    kept.watch(&library).expect("watch");
+    watched(&mut kept, &library);
     let stamps = kept.handle();
 
     let first = stamps.look(&library);
@@ -94,7 +103,7 @@ fn another_library_or_a_missed_event_means_every_file_is_looked_at() {
     let dir = tempfile::tempdir().unwrap();
     let library = library_with(dir.path(), &ARTICLES);
     let mut kept = KeptStamps::default();
-    kept.watch(&library).expect("watch");
+    watched(&mut kept, &library);
     let stamps = kept.handle();
     assert!(stamps.look(&library).all);
     assert!(!stamps.look(&library).all);
@@ -146,4 +155,55 @@ fn an_event_on_a_folder_touches_every_entry_below_it() {
     // `sub` names a folder, not every path starting with those letters.
     assert!(names(&root.join("su")).is_empty());
     assert_eq!(names(&root).len(), 5);
+}
+
+#[test]
+fn a_library_searched_before_has_its_first_search_got_ready_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let cache_dir = || Some(cache.path().to_path_buf());
+    let checked = library_with(dir.path(), &ARTICLES);
+    // As the reader holds it: links not checked yet.
+    let library = crate::library::load_library(dir.path()).unwrap();
+
+    // Never searched: nothing is got ready, and the first search looks at every file.
+    let mut kept = KeptStamps::default();
+    assert!(kept.prepare(&library, cache_dir).is_none());
+    assert!(kept.handle().look(&checked).all);
+
+    // Searched once (its index made as a search makes it): in a new reader the folder is
+    // watched and every file looked at before the first search, which then looks at none.
+    let config = crate::config::Config::default();
+    let read = |p: &Path| crate::headless::read_for_search(p, &config).map_err(|e| e.to_string());
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let found = crate::search::index::prepare(
+        &checked,
+        "Text",
+        false,
+        Some(cache.path()),
+        &read,
+        &cancel,
+        &mut |_| {},
+    );
+    assert!(found.is_some(), "the index answers");
+    let mut kept = KeptStamps::default();
+    kept.prepare(&library, cache_dir)
+        .expect("got ready")
+        .join()
+        .expect("the look ends");
+    let first = kept.handle().look(&checked);
+    assert!(!first.all, "the stamps kept are trusted");
+    assert_eq!(first.looked, 0);
+    assert_eq!(first.stamps, FileStamps::of(&checked));
+    // Once per folder.
+    assert!(
+        kept.prepare(&library, || panic!("not asked again"))
+            .is_none()
+    );
+
+    // An edit after the look is still seen by the first search.
+    let path = dir.path().join("b.md");
+    std::fs::write(&path, "# b.md\n\nEdited after the reader got ready.\n").unwrap();
+    let looks = look_until_fresh(&kept.handle(), &checked);
+    assert!(looks.iter().all(|l| !l.all && l.looked <= 1));
 }

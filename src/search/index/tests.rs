@@ -850,7 +850,7 @@ fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
             library,
             &q,
             c.as_ref(),
-            &counting,
+            &|_, p| counting(p),
             &cancel,
             &mut |i, hits| found.push((i, hits.unwrap())),
         );
@@ -859,9 +859,14 @@ fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
     let scanned = |library: &Library, query: &str| -> Found {
         let q = Query::new(query, Options::default()).unwrap();
         let mut found = Vec::new();
-        search_library(library, &q, None, &read, &cancel, &mut |i, hits| {
-            found.push((i, hits.unwrap()))
-        });
+        search_library(
+            library,
+            &q,
+            None,
+            &|_, p| read(p),
+            &cancel,
+            &mut |i, hits| found.push((i, hits.unwrap())),
+        );
         found.retain(|(_, hits)| !hits.is_empty());
         found
     };
