@@ -5,7 +5,10 @@
 //! file (one `lstat` each, on a few threads); opening the index (its list of articles);
 //! comparing the two; the reader's kept stamps (its folder watched, nothing changed); and
 //! per query the candidates, then the matcher on each candidate
-//! article, against reading every article without the index.
+//! article, against reading every article without the index. Last, the reader's whole
+//! library-wide search per query (its worker, from the job to its last result, in a reader
+//! that got its first search ready), beside `grep -rl` of the same folder in the same run.
+//! QUERIES=a,b sets the queries.
 //!
 //!     python3 scripts/gen_library.py /tmp/lib100000 --articles 100000
 //!     BLATT_CACHE_DIR=/tmp/cache blatt search x /tmp/lib100000   # builds the index
@@ -170,7 +173,7 @@ fn main() {
             c.map_or(0, |c| c.matching())
         );
     }
-    reader_search(&loaded, &cache, &config, runs);
+    reader_search(lib, &loaded, &cache, &config, runs);
 }
 
 /// The reader's library-wide search from `S` Enter to its last result, as its worker does
@@ -180,6 +183,7 @@ fn main() {
 /// changed, the index opened and brought up to date, its candidates, and the matcher on
 /// each of them.
 fn reader_search(
+    lib: &Path,
     library: &blatt::library::Library,
     cache: &Path,
     config: &blatt::config::Config,
@@ -250,13 +254,30 @@ fn reader_search(
             found = (hits, articles);
         }
         let (all, (hits, articles)) = (median(alls), found);
+        // `grep -rl` of the same folder, in the same run.
+        let grep = (0..runs.min(5))
+            .map(|_| {
+                let t = Instant::now();
+                let ran = std::process::Command::new("grep")
+                    .args(["-rlF", "--", q.as_str()])
+                    .arg(lib)
+                    .stdout(std::process::Stdio::null())
+                    .status();
+                ran.is_ok().then(|| t.elapsed())
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(median);
         let first = if firsts.is_empty() {
             None
         } else {
             Some(median(firsts))
         };
         println!(
-            "the reader, {q:?}: {hits} hits in {articles} articles; first on its way {first:.2?}, all {all:.2?}"
+            "the reader, {q:?}: {hits} hits in {articles} articles; first on its way {first:.2?}, all {all:.2?}{}",
+            grep.map_or(String::new(), |g| format!(
+                "; grep -rl {g:.2?} ({:.3}x)",
+                all.as_secs_f64() / g.as_secs_f64()
+            ))
         );
     }
 }
