@@ -227,22 +227,27 @@ fn set_modified(path: &Path, time: std::time::SystemTime) {
         .unwrap();
 }
 
+/// Writes six letters for six into `leer.md` (its size stays) and sets its modification
+/// time `later` than it was. Returns its metadata before and after.
+fn edit_leer(lib: &Path, later: std::time::Duration) -> (fs::Metadata, fs::Metadata) {
+    let path = lib.join("leer.md");
+    let before = fs::metadata(&path).unwrap();
+    fs::write(&path, "# Leer\n\nQuokka zu finden.\n").unwrap();
+    set_modified(&path, before.modified().unwrap() + later);
+    let after = fs::metadata(&path).unwrap();
+    (before, after)
+}
+
 #[test]
 fn an_article_edited_in_place_with_the_same_size_is_found() {
     let tmp = tempfile::tempdir().unwrap();
     let config = tmp.path().join("config");
     let lib = library(tmp.path());
     search(&config, &["zoom"], &lib).expect_code(0);
-    let path = lib.join("leer.md");
-    let before = fs::metadata(&path).unwrap();
-    // Six letters for six: the size stays; the time moves on, as with any edit a clock
-    // tick later (set here, so the test does not depend on the clock's resolution).
-    fs::write(&path, "# Leer\n\nQuokka zu finden.\n").unwrap();
-    set_modified(
-        &path,
-        before.modified().unwrap() + std::time::Duration::from_secs(1),
-    );
-    assert_eq!(fs::metadata(&path).unwrap().len(), before.len());
+    // The time moves on, as with any edit a clock tick later (set here, so the test does
+    // not depend on the clock's resolution).
+    let (before, after) = edit_leer(&lib, std::time::Duration::from_secs(1));
+    assert_eq!(after.len(), before.len());
     let run = same_as_scanning(&config, &["quokka"], &lib);
     run.expect_code(0);
     assert_eq!(run.out(), "Leer: Quokka zu finden.\n");
@@ -261,11 +266,7 @@ fn an_article_edited_with_its_size_and_modification_time_kept_is_found() {
     let config = tmp.path().join("config");
     let lib = library(tmp.path());
     search(&config, &["zoom"], &lib).expect_code(0);
-    let path = lib.join("leer.md");
-    let before = fs::metadata(&path).unwrap();
-    fs::write(&path, "# Leer\n\nQuokka zu finden.\n").unwrap();
-    set_modified(&path, before.modified().unwrap());
-    let after = fs::metadata(&path).unwrap();
+    let (before, after) = edit_leer(&lib, std::time::Duration::ZERO);
     assert_eq!(
         (after.len(), after.modified().unwrap()),
         (before.len(), before.modified().unwrap())

@@ -139,14 +139,7 @@ impl FirstWord {
         let Some(needle) = &self.needle else {
             return FirstWord::folds_any(text, fold, scratch);
         };
-        let bytes = text.as_bytes();
-        let mut at = 0;
-        while let Some(skip) = first_non_ascii(&bytes[at..]) {
-            at += skip;
-            let Some(c) = text[at..].chars().next() else {
-                break;
-            };
-            at += c.len_utf8();
+        for c in non_ascii_chars(text) {
             if scratch.kind(c, fold) != CharKind::Folds {
                 continue;
             }
@@ -191,19 +184,7 @@ impl FirstWord {
     /// Whether `text` has a character that folds to ASCII (or to nothing, or is a
     /// combining mark).
     fn folds_any(text: &str, fold: Fold, scratch: &mut Folded) -> bool {
-        let bytes = text.as_bytes();
-        let mut at = 0;
-        while let Some(skip) = first_non_ascii(&bytes[at..]) {
-            at += skip;
-            let Some(c) = text[at..].chars().next() else {
-                break;
-            };
-            if scratch.kind(c, fold) == CharKind::Folds {
-                return true;
-            }
-            at += c.len_utf8();
-        }
-        false
+        non_ascii_chars(text).any(|c| scratch.kind(c, fold) == CharKind::Folds)
     }
 
     /// The matches of the query in `text`, which has no character that folds to ASCII
@@ -489,6 +470,19 @@ fn find_in_words(
         scratch.remember(id, fold, w, found.collect());
     }
     out[first..].sort_unstable_by_key(|r| r.start);
+}
+
+/// The characters of `text` that are not ASCII, in order (the ASCII between passed over
+/// eight bytes at a time).
+fn non_ascii_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        at += first_non_ascii(&bytes[at..])?;
+        let c = text[at..].chars().next()?;
+        at += c.len_utf8();
+        Some(c)
+    })
 }
 
 /// The index of the first byte of `bytes` that is not ASCII, looked for eight bytes at a
