@@ -80,10 +80,7 @@ impl KeptStamps {
                 if watcher.watch(&root, RecursiveMode::Recursive).is_err() {
                     return;
                 }
-                let mut kept = shared.lock();
-                kept.root = Some(root);
-                kept.stamps = None;
-                drop(kept);
+                shared.watched(root);
                 *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(watcher);
             })
             .map(Some)
@@ -186,6 +183,15 @@ pub struct Look {
 impl Stamps {
     fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// `root` is watched from now on. Stamps kept from a look before are dropped: what
+    /// changed between that look and the watch had no event, so the next look is at
+    /// every file.
+    fn watched(&self, root: PathBuf) {
+        let mut kept = self.lock();
+        kept.root = Some(root);
+        kept.stamps = None;
     }
 
     /// The stamps of `library`'s files now: those kept, with the files that changed since

@@ -207,3 +207,27 @@ fn a_library_searched_before_has_its_first_search_got_ready_once() {
     let looks = look_until_fresh(&kept.handle(), &checked);
     assert!(looks.iter().all(|l| !l.all && l.looked <= 1));
 }
+
+#[test]
+fn a_look_before_the_watch_was_set_up_is_not_trusted_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = library_with(dir.path(), &ARTICLES);
+    let stamps = Stamps::default();
+    // A search looks while the watch is still being set up (on its thread)...
+    assert!(stamps.look(&library).all);
+    // ... an article is edited before the watch sees anything (no event comes) ...
+    std::fs::write(
+        dir.path().join("a.md"),
+        "# a.md\n\nEdited before the watch.\n",
+    )
+    .unwrap();
+    // ... then the watch is up: the next look is at every file, and sees the edit.
+    stamps.watched(dir.path().canonicalize().unwrap());
+    let look = stamps.look(&library);
+    assert!(look.all);
+    assert_eq!(look.stamps, FileStamps::of(&library));
+    assert!(
+        !stamps.look(&library).all,
+        "from then on the watch is trusted"
+    );
+}
