@@ -21,8 +21,12 @@ fn read(path: &Path) -> Document {
 }
 
 fn is_break_friendly(c: char) -> bool {
-    // Chinese, Japanese and Korean break between characters; Thai between its words.
-    unicode_width::UnicodeWidthChar::width(c) == Some(2) || ('\u{0E00}'..='\u{0EFF}').contains(&c)
+    // Chinese and Japanese break between characters; Thai between its words. Korean puts
+    // spaces between its words and breaks there, as a Korean reader expects.
+    let hangul = matches!(c, '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{A960}'..='\u{A97F}' | '\u{AC00}'..='\u{D7FF}');
+    !hangul
+        && (unicode_width::UnicodeWidthChar::width(c) == Some(2)
+            || ('\u{0E00}'..='\u{0EFF}').contains(&c))
 }
 
 /// A line that ends where it may not: shown (with `Debug`) when a test fails.

@@ -444,8 +444,8 @@ fn literal_cut(part: &str, room: usize) -> Option<usize> {
 
 /// The words of one line (see [`Word`]) into `out` (emptied first; the caller keeps it
 /// from line to line, so its room is reused): split at spaces for text in scripts that
-/// separate words with spaces, by Unicode line breaking (textwrap) for text with Chinese,
-/// Japanese, Korean, Thai and other scripts that do not. A word split at spaces is measured
+/// separate words with spaces (Korean among them), by Unicode line breaking for text with
+/// Chinese, Japanese, Thai and other scripts that do not. A word split at spaces is measured
 /// on the way when its characters [add up](adds_up).
 fn words(line: &str, out: &mut Vec<Word>) {
     out.clear();
@@ -676,9 +676,23 @@ fn complex_segmenter() -> &'static icu_segmenter::LineSegmenterBorrowed<'static>
 
 /// Characters of scripts written without spaces between words (or with other break rules),
 /// which need Unicode line breaking: everything from Thai on, except the Latin, Greek,
-/// punctuation and symbol blocks of U+1E00..U+2DFF.
+/// punctuation and symbol blocks of U+1E00..U+2DFF, and Hangul. Korean puts spaces between
+/// its words and is broken there, as Korean readers expect (CSS's `word-break: keep-all`;
+/// Unicode's default would break between any two syllables); a word wider than the line
+/// is still split.
 fn needs_line_breaking(c: char) -> bool {
-    c >= '\u{0E00}' && !('\u{1E00}'..='\u{2DFF}').contains(&c)
+    c >= '\u{0E00}' && !('\u{1E00}'..='\u{2DFF}').contains(&c) && !is_hangul(c)
+}
+
+/// Hangul: its jamo, compatibility jamo and syllables.
+fn is_hangul(c: char) -> bool {
+    matches!(
+        c,
+        '\u{1100}'..='\u{11FF}'
+            | '\u{3130}'..='\u{318F}'
+            | '\u{A960}'..='\u{A97F}'
+            | '\u{AC00}'..='\u{D7FF}'
+    )
 }
 
 /// The longest start of `part` that fits in `room` cells, ending at an allowed split point:
