@@ -1325,7 +1325,7 @@ fn forget_waiting_places(state: &mut State, entry: usize) {
 /// else once a window shown there (or the article read in order) has caught up. Waits while
 /// the reader waits for the match's place or shows a window.
 fn start_open_search(state: &mut State, effects: &mut Vec<Effect>) {
-    let Some(reader) = state.reader.as_ref() else {
+    let Some(reader) = state.reader.as_mut() else {
         return;
     };
     let Some(search) = state.open_search.as_ref() else {
@@ -1340,10 +1340,10 @@ fn start_open_search(state: &mut State, effects: &mut Vec<Effect>) {
     let Some(search) = state.open_search.take() else {
         return;
     };
-    // Moved on from the match while it was read ahead: the search goes on from there.
-    let here = reader.anchor();
-    let at_match = here.block == search.place.block && here.offset == search.place.offset;
-    let place = if at_match {
+    // At the match while it is on screen (the top line's place is the start of its line,
+    // which may hold an earlier match of the paragraph); moved on from it while it was
+    // read ahead, the search goes on from where the reader is.
+    let place = if reader.shows(search.place.block, search.place.offset) {
         search.place
     } else {
         reader.top_place()

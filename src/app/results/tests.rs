@@ -477,3 +477,49 @@ fn the_list_started_in_the_reader_closes_back_to_the_article() {
     assert_eq!(state.overlay, None);
     assert_eq!(state.screen, Screen::Library);
 }
+
+#[test]
+fn every_listed_hit_opens_at_its_own_match_also_beside_another_in_its_paragraph() {
+    let searched = || {
+        let mut state = library_state();
+        update(&mut state, press(KeyCode::Char('S')));
+        type_text(&mut state, "die");
+        let effects = update(&mut state, press(KeyCode::Enter));
+        let job = job(&effects).clone();
+        run_worker(&mut state, &job);
+        state
+    };
+    let hits = results(&searched()).groups[0].hits.clone();
+    assert!(
+        hits.windows(2).any(|w| w[0].block == w[1].block),
+        "the seed has two listed matches in one paragraph"
+    );
+    for (i, hit) in hits.iter().enumerate() {
+        let mut state = searched();
+        // Row 0 is the article; its hits follow.
+        for _ in 0..=i {
+            update(&mut state, press(KeyCode::Char('j')));
+        }
+        update(&mut state, press(KeyCode::Enter));
+        let doc = seed(&state);
+        update(
+            &mut state,
+            Action::Loaded {
+                entry: 0,
+                result: Ok(doc),
+            },
+        );
+        let find = state
+            .reader
+            .as_ref()
+            .and_then(|r| r.find.as_ref())
+            .expect("the search is on");
+        let current = find.current.expect("at a match");
+        assert_eq!(
+            (current.start.block, current.start.offset),
+            (hit.block, hit.offset),
+            "hit {i}"
+        );
+        assert_eq!(find.current_index(), Some(i), "hit {i}");
+    }
+}
