@@ -1414,11 +1414,17 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
         | Command::HalfPageDown
         | Command::ScreenMiddle
         | Command::ScreenBottom => {
-            // Moving on from a screen means it was read, and so is each page on the way.
-            let by = step.unwrap_or(1).max(1);
-            reader.mark_read();
-            for _ in 0..count {
-                reader.scroll_down(by);
+            // Moving on from a screen means it was read, and so is the screen moved to
+            // (every line passed is on one of the two). A count that moves further than a
+            // screen passes over lines never shown: it is a jump, as `G` or `]` is
+            // (`100000j`), and reads nothing.
+            let by = times(step.unwrap_or(1).max(1));
+            let moving_through = by <= reader.height();
+            if moving_through {
+                reader.mark_read();
+            }
+            reader.scroll_down(by);
+            if moving_through {
                 reader.mark_read();
             }
         }

@@ -192,6 +192,43 @@ fn jumping_over_sections_does_not_mark_them_read() {
 }
 
 #[test]
+fn a_count_that_passes_over_text_never_shown_does_not_read_it() {
+    // A jump made of lines, as `G` is: the sections between were never on screen.
+    let mut state = state_with(long_doc());
+    typed(&mut state, "100000j");
+    let r = reader(&state);
+    assert!(r.at_end(), "the count goes to the end");
+    assert!(r.read_sections.is_empty(), "{:?}", r.read_sections);
+    assert!(!r.finished);
+    typed(&mut state, "g");
+    assert_eq!(reader(&state).top, crate::layout::LinePos::default());
+    typed(&mut state, "3 ");
+    assert!(
+        reader(&state).top > crate::layout::LinePos::default(),
+        "three pages down"
+    );
+    assert!(
+        reader(&state).read_sections.is_empty(),
+        "three pages at once"
+    );
+    // A count within a screen reads what it scrolls through, as the same lines one by one.
+    let mut counted = state_with(long_doc());
+    let mut one_by_one = state_with(long_doc());
+    for _ in 0..3 {
+        typed(&mut counted, "9j");
+        for _ in 0..9 {
+            cmd(&mut one_by_one, Command::Down);
+        }
+    }
+    assert_eq!(reader(&counted).top, reader(&one_by_one).top);
+    assert_eq!(
+        reader(&counted).read_sections,
+        reader(&one_by_one).read_sections
+    );
+    assert!(reader(&counted).is_read(0));
+}
+
+#[test]
 fn contents_overlay_jumps_to_the_selected_section() {
     let mut state = state_with(long_doc());
     cmd(&mut state, Command::Contents);
