@@ -1516,7 +1516,9 @@ fn reader_command(state: &mut State, command: Command, count: usize, effects: &m
             // starting again tomorrow reopens it (`--fresh` starts at the library).
             remember_position(state, key, effects);
             effects.push(Effect::Flush);
-            if state.single {
+            // With one article there is nothing to go back to, but for the list of a
+            // library-wide search the article was opened from.
+            if state.single && !results::opened_from_list(state, entry) {
                 state.quit = true;
                 effects.push(Effect::Quit);
             }

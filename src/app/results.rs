@@ -452,15 +452,26 @@ impl OpenSearch {
     }
 }
 
+/// Whether the article of `entry` was opened from the results (back from it shows them).
+pub fn opened_from_list(state: &State, entry: usize) -> bool {
+    state
+        .search_all
+        .results
+        .as_ref()
+        .and_then(|r| r.opened)
+        .is_some_and(|(opened, _, _)| opened == entry)
+}
+
 /// Back from an article: if it was opened from the results, the list shows again where it
-/// was.
+/// was (once: the article opened again some other way goes back as usual).
 pub fn reopen_list(state: &mut State, entry: usize) {
-    let Some(results) = state.search_all.results.as_ref() else {
+    let Some(results) = state.search_all.results.as_mut() else {
         return;
     };
     if let Some((opened, selected, offset)) = results.opened
         && opened == entry
     {
+        results.opened = None;
         state.overlay = Some(Overlay::Results { selected, offset });
         super::overlay::clamp(state);
     }

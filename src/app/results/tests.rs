@@ -523,3 +523,45 @@ fn every_listed_hit_opens_at_its_own_match_also_beside_another_in_its_paragraph(
         assert_eq!(find.current_index(), Some(i), "hit {i}");
     }
 }
+
+#[test]
+fn with_one_article_back_from_a_hit_is_the_list_then_the_article_then_out() {
+    // `blatt FILE`: the article is all there is; the list still comes back.
+    let mut state = seed_in_reader();
+    state.single = true;
+    update(&mut state, press(KeyCode::Char('S')));
+    type_text(&mut state, "tiktok");
+    let effects = update(&mut state, press(KeyCode::Enter));
+    let search = job(&effects).clone();
+    run_worker(&mut state, &search);
+    update(&mut state, press(KeyCode::Char('j')));
+    update(&mut state, press(KeyCode::Char('j')));
+    update(&mut state, press(KeyCode::Enter));
+    let doc = seed(&state);
+    update(
+        &mut state,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(doc),
+        },
+    );
+    assert_eq!(state.screen, Screen::Reader);
+    update(&mut state, press(KeyCode::Char('q')));
+    assert!(!state.quit, "back from the hit is the list");
+    assert_eq!(
+        state.overlay,
+        Some(Overlay::Results {
+            selected: 2,
+            offset: 0
+        })
+    );
+    update(&mut state, press(KeyCode::Esc));
+    assert_eq!(state.overlay, None);
+    assert_eq!(
+        state.screen,
+        Screen::Reader,
+        "the list closes to the article"
+    );
+    update(&mut state, press(KeyCode::Char('q')));
+    assert!(state.quit, "and back from the article leaves");
+}
