@@ -536,7 +536,7 @@ pub fn is_heading(line: &str) -> bool {
     {
         return false;
     }
-    if wholly_bracketed(line) {
+    if wholly_bracketed(line) || opens_speech(line) {
         return false;
     }
     let without_credit = strip_trailing_bracket_group(line);
@@ -544,6 +544,15 @@ pub fn is_heading(line: &str) -> bool {
         return false;
     }
     !ends_like_sentence(line) || numbered_label(line)
+}
+
+/// A line that opens with a quotation mark or a dash is speech, not a heading: novels set
+/// a short line of dialogue as a paragraph of its own (`"Well, listen: two festive young
+/// men were driving—"`, `"Anything, only not divorce!" answered Darya Alexandrovna`). An
+/// apostrophe is left alone (`'Tis`), and so are Japanese brackets, which also set titles
+/// apart (`『世界人権宣言』`).
+fn opens_speech(line: &str) -> bool {
+    line.starts_with(['"', '“', '”', '„', '‚', '‘', '«', '»', '‹', '›', '—', '–'])
 }
 
 /// `Article 1.`: at most three words, the last a number (digits of any script, a Roman
@@ -682,6 +691,17 @@ mod tests {
         assert!(is_heading("Er sagte „Nein“"));
         assert!(!is_heading("Er sagte: „Nein.“"));
         assert!(!is_heading("Ein Satz."));
+        // Speech set as a paragraph of its own.
+        assert!(!is_heading(
+            "\"Well, listen: two festive young men were driving—\""
+        ));
+        assert!(!is_heading(
+            "\"Anything, only not divorce!\" answered Darya Alexandrovna"
+        ));
+        assert!(!is_heading("„Nein“, sagte er"));
+        assert!(!is_heading("«Non», dit-il"));
+        assert!(!is_heading("— Погоди, — сказал он"));
+        assert!(is_heading("'Tis the Season"));
         assert!(!is_heading("Wirklich?"));
         assert!(!is_heading("Und dann…"));
         assert!(!is_heading("Folgendes:"));
