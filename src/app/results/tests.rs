@@ -35,19 +35,24 @@ fn library_state() -> State {
 fn seed_in_reader() -> State {
     let mut state = library_state();
     update(&mut state, press(KeyCode::Enter));
-    let doc = seed(&state);
-    update(
-        &mut state,
-        Action::Loaded {
-            entry: 0,
-            result: Ok(doc),
-        },
-    );
+    seed_loaded(&mut state);
     state
 }
 
 fn seed(state: &State) -> Arc<Document> {
     Arc::new(crate::runtime::read_entry(&state.library.entries[0], u64::MAX).expect("the seed"))
+}
+
+/// The seed, asked for, arrives (as the loader sends it).
+fn seed_loaded(state: &mut State) {
+    let doc = seed(state);
+    update(
+        state,
+        Action::Loaded {
+            entry: 0,
+            result: Ok(doc),
+        },
+    );
 }
 
 fn job(effects: &[Effect]) -> &LibrarySearchJob {
@@ -159,14 +164,7 @@ fn a_hit_opens_its_article_there_with_n_going_on_and_back_returns_to_the_list() 
     let hit = results(&state).groups[0].hits[1].clone();
     let effects = update(&mut state, press(KeyCode::Enter));
     assert_eq!(effects, [Effect::Load { entry: 0 }]);
-    let doc = seed(&state);
-    update(
-        &mut state,
-        Action::Loaded {
-            entry: 0,
-            result: Ok(doc),
-        },
-    );
+    seed_loaded(&mut state);
     assert_eq!(state.screen, Screen::Reader);
     assert_eq!(state.overlay, None);
     let reader = state.reader.as_ref().expect("a reader");
@@ -310,14 +308,7 @@ fn tab_switches_the_scope_keeping_the_text() {
     // From the article's search to every article and back.
     update(&mut state, press(KeyCode::Esc));
     update(&mut state, press(KeyCode::Enter));
-    let doc = seed(&state);
-    update(
-        &mut state,
-        Action::Loaded {
-            entry: 0,
-            result: Ok(doc),
-        },
-    );
+    seed_loaded(&mut state);
     let top = state.reader.as_ref().expect("reader").top;
     update(&mut state, press(KeyCode::Char('/')));
     type_text(&mut state, "TikTok");
@@ -424,14 +415,7 @@ fn an_article_with_many_matches_lists_the_first_and_counts_all() {
     // The "more" row opens at the last hit listed.
     update(&mut state, press(KeyCode::Char('G')));
     update(&mut state, press(KeyCode::Enter));
-    let doc = seed(&state);
-    update(
-        &mut state,
-        Action::Loaded {
-            entry: 0,
-            result: Ok(doc),
-        },
-    );
+    seed_loaded(&mut state);
     let find = state
         .reader
         .as_ref()
@@ -501,14 +485,7 @@ fn every_listed_hit_opens_at_its_own_match_also_beside_another_in_its_paragraph(
             update(&mut state, press(KeyCode::Char('j')));
         }
         update(&mut state, press(KeyCode::Enter));
-        let doc = seed(&state);
-        update(
-            &mut state,
-            Action::Loaded {
-                entry: 0,
-                result: Ok(doc),
-            },
-        );
+        seed_loaded(&mut state);
         let find = state
             .reader
             .as_ref()
@@ -537,14 +514,7 @@ fn with_one_article_back_from_a_hit_is_the_list_then_the_article_then_out() {
     update(&mut state, press(KeyCode::Char('j')));
     update(&mut state, press(KeyCode::Char('j')));
     update(&mut state, press(KeyCode::Enter));
-    let doc = seed(&state);
-    update(
-        &mut state,
-        Action::Loaded {
-            entry: 0,
-            result: Ok(doc),
-        },
-    );
+    seed_loaded(&mut state);
     assert_eq!(state.screen, Screen::Reader);
     update(&mut state, press(KeyCode::Char('q')));
     assert!(!state.quit, "back from the hit is the list");
