@@ -84,6 +84,22 @@ fn run_worker(state: &mut State, job: &LibrarySearchJob) -> usize {
     count
 }
 
+/// Where the search in the open article is: the current match's block and offset, and
+/// its number among the article's matches.
+fn current_match(state: &State) -> (usize, usize, Option<usize>) {
+    let find = state
+        .reader
+        .as_ref()
+        .and_then(|r| r.find.as_ref())
+        .expect("the search is on");
+    let current = find.current.expect("at a match");
+    (
+        current.start.block,
+        current.start.offset,
+        find.current_index(),
+    )
+}
+
 fn results(state: &State) -> &super::Results {
     state.search_all.results.as_ref().expect("results")
 }
@@ -416,17 +432,10 @@ fn an_article_with_many_matches_lists_the_first_and_counts_all() {
     update(&mut state, press(KeyCode::Char('G')));
     update(&mut state, press(KeyCode::Enter));
     seed_loaded(&mut state);
-    let find = state
-        .reader
-        .as_ref()
-        .and_then(|r| r.find.as_ref())
-        .expect("search");
-    let current = find.current.expect("a match");
     assert_eq!(
-        (current.start.block, current.start.offset),
-        (last_listed.block, last_listed.offset)
+        current_match(&state),
+        (last_listed.block, last_listed.offset, Some(PER_ARTICLE - 1))
     );
-    assert_eq!(find.current_index(), Some(PER_ARTICLE - 1));
 }
 
 #[test]
@@ -486,18 +495,11 @@ fn every_listed_hit_opens_at_its_own_match_also_beside_another_in_its_paragraph(
         }
         update(&mut state, press(KeyCode::Enter));
         seed_loaded(&mut state);
-        let find = state
-            .reader
-            .as_ref()
-            .and_then(|r| r.find.as_ref())
-            .expect("the search is on");
-        let current = find.current.expect("at a match");
         assert_eq!(
-            (current.start.block, current.start.offset),
-            (hit.block, hit.offset),
+            current_match(&state),
+            (hit.block, hit.offset, Some(i)),
             "hit {i}"
         );
-        assert_eq!(find.current_index(), Some(i), "hit {i}");
     }
 }
 

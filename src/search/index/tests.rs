@@ -6,6 +6,20 @@ use super::*;
 use crate::document::{Format, parse};
 use crate::search::{Options, Query};
 
+/// Writes `text` over the file at `path`, which must keep its size, and sets its
+/// modification time a second later (as an edit a clock tick later would).
+fn edit_in_place(path: &Path, text: &str) {
+    let before = std::fs::metadata(path).unwrap();
+    std::fs::write(path, text).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(before.modified().unwrap() + std::time::Duration::from_secs(1))
+        .unwrap();
+    assert_eq!(std::fs::metadata(path).unwrap().len(), before.len());
+}
+
 #[test]
 fn words_are_folded_as_far_as_the_matcher_folds() {
     assert_eq!(
@@ -721,15 +735,7 @@ fn candidates_asked_before_an_article_changed_are_asked_again() {
     // are looked at: the early answer is of the index before the update, not taken.
     let early = open_early(cache.path(), index_md, None, "quokka", false).unwrap();
     let path = lib.path().join("b.md");
-    let before = std::fs::metadata(&path).unwrap();
-    std::fs::write(&path, "# B\n\nQuokka da.\n").unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(before.modified().unwrap() + std::time::Duration::from_secs(1))
-        .unwrap();
-    assert_eq!(std::fs::metadata(&path).unwrap().len(), before.len());
+    edit_in_place(&path, "# B\n\nQuokka da.\n");
     let c = prepare(&library, Some(early)).unwrap();
     assert_eq!(c.matching(), 1);
     assert!(c.may_match(&path));
@@ -911,15 +917,7 @@ fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
     assert_eq!(read, 3);
     // Edited in place (same size, a later time): kept anew, never the old text.
     let path = lib.path().join("d.txt");
-    let before = std::fs::metadata(&path).unwrap();
-    std::fs::write(&path, "Plain\n\nprince edward, klein geschrieben; Cafe.\n").unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(before.modified().unwrap() + std::time::Duration::from_secs(1))
-        .unwrap();
-    assert_eq!(std::fs::metadata(&path).unwrap().len(), before.len());
+    edit_in_place(&path, "Plain\n\nprince edward, klein geschrieben; Cafe.\n");
     for query in ["prince andrew", "prince edward", "cafe"] {
         let (mut found, read) = indexed(&library, query, Some("test"));
         found.retain(|(_, hits)| !hits.is_empty());
