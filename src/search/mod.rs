@@ -171,13 +171,7 @@ impl FirstWord {
         if is_combining_mark(c) {
             return true;
         }
-        let mut folded = String::new();
-        fold_into(
-            c.encode_utf8(&mut [0; 4]),
-            fold,
-            &mut folded,
-            &mut Vec::new(),
-        );
+        let folded = fold_char(c, fold);
         folded.is_empty() || folded.bytes().any(|b| needle.as_bytes().contains(&b))
     }
 
@@ -472,6 +466,18 @@ fn find_in_words(
     out[first..].sort_unstable_by_key(|r| r.start);
 }
 
+/// One character folded as the matcher folds text ([`fold_into`]).
+fn fold_char(c: char, fold: Fold) -> String {
+    let mut folded = String::new();
+    fold_into(
+        c.encode_utf8(&mut [0; 4]),
+        fold,
+        &mut folded,
+        &mut Vec::new(),
+    );
+    folded
+}
+
 /// The characters of `text` that are not ASCII, in order (the ASCII between passed over
 /// eight bytes at a time).
 fn non_ascii_chars(text: &str) -> impl Iterator<Item = char> + '_ {
@@ -603,13 +609,7 @@ impl Folded {
         {
             return kind;
         }
-        let mut folded = String::new();
-        fold_into(
-            c.encode_utf8(&mut [0; 4]),
-            fold,
-            &mut folded,
-            &mut Vec::new(),
-        );
+        let folded = fold_char(c, fold);
         let kind = if c.is_whitespace() {
             CharKind::Barrier
         } else if folded.is_ascii() || is_combining_mark(c) {
