@@ -97,6 +97,17 @@ fn more(state: &mut State, loader: &mut Loader) -> (bool, Vec<Effect>) {
 }
 
 /// Carries out the windows the effects ask for, as the runtime does.
+/// The large article `text` opened, `G` pressed while it loads, and the part at its end
+/// read ahead and shown: the reader is provisional. Returns the loader of the rest.
+fn at_the_end_read_ahead(text: &str) -> (State, Loader) {
+    let (mut state, loader, _) = opened(text, "buch.txt");
+    let loader = loader.expect("read in pieces");
+    let effects = update(&mut state, Action::Command(Command::Bottom));
+    read_ahead(&mut state, &effects, text, "buch.txt");
+    assert!(reader(&state).provisional());
+    (state, loader)
+}
+
 fn read_ahead(state: &mut State, effects: &[Effect], text: &str, name: &str) -> Vec<Effect> {
     let mut out = Vec::new();
     for effect in effects {
@@ -190,11 +201,7 @@ fn drawn(state: &State) -> String {
 #[test]
 fn the_contents_of_a_part_read_ahead_say_the_sections_before_are_to_come() {
     let text = article(3 << 20);
-    let (mut state, loader, _) = opened(&text, "buch.txt");
-    let mut loader = loader.expect("read in pieces");
-    let effects = update(&mut state, Action::Command(Command::Bottom));
-    read_ahead(&mut state, &effects, &text, "buch.txt");
-    assert!(reader(&state).provisional());
+    let (mut state, mut loader) = at_the_end_read_ahead(&text);
     update(&mut state, Action::Command(Command::Contents));
     let shown = drawn(&state);
     assert!(
@@ -666,11 +673,7 @@ fn a_library_hit_waited_for_is_forgotten_once_the_person_moves() {
 #[test]
 fn a_search_typed_in_a_part_read_ahead_starts_once_the_article_is_read_there() {
     let text = article(3 << 20);
-    let (mut state, loader, _) = opened(&text, "buch.txt");
-    let mut loader = loader.expect("read in pieces");
-    let effects = update(&mut state, Action::Command(Command::Bottom));
-    read_ahead(&mut state, &effects, &text, "buch.txt");
-    assert!(reader(&state).provisional());
+    let (mut state, mut loader) = at_the_end_read_ahead(&text);
     let shown = screen(&state);
     // The letters go to the prompt, not to the commands they are (`G`, `d`, `n`, ...).
     for c in "/letzte Wort".chars() {
