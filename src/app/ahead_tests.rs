@@ -797,8 +797,15 @@ proptest! {
         update(&mut other, Action::Resize(80, 24));
         update(&mut other, Action::Command(Command::Open));
         update(&mut other, Action::Loaded { entry: 0, result: Ok(Arc::new(whole)) });
-        let anchor = reader(&state).anchor();
-        other.reader.as_mut().expect("a reader").reopen_at(&anchor);
+        // `100%` is the end, as `G`: the last line stays at the bottom, whatever line is on
+        // top (a blank between blocks, whose place is the next block's).
+        if percent == 100 {
+            prop_assert!(reader(&state).at_end());
+            update(&mut other, Action::Command(Command::Bottom));
+        } else {
+            let anchor = reader(&state).anchor();
+            other.reader.as_mut().expect("a reader").reopen_at(&anchor);
+        }
         prop_assert_eq!(screen(&state), screen(&other));
     }
 }
