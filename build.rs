@@ -9,7 +9,7 @@
 //!
 //! The defaults are parsed at every start; TOML took 0.19 ms of it (cold), the same values
 //! as JSON take a quarter of that. `config.rs` checks in a test that both give the same
-//! configuration, and falls back to the TOML should the JSON not read.
+//! configuration.
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=config/blatt.toml");

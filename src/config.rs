@@ -247,10 +247,8 @@ const DEFAULT_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/default_confi
 impl Default for Config {
     fn default() -> Self {
         // The shipped default is checked by a test, so this cannot fail in a release.
-        serde_json::from_str(DEFAULT_JSON).unwrap_or_else(|_| {
-            toml::from_str(DEFAULT_TOML)
-                .unwrap_or_else(|e| panic!("config/blatt.toml is invalid: {e}"))
-        })
+        serde_json::from_str(DEFAULT_JSON)
+            .unwrap_or_else(|e| panic!("config/blatt.toml (as JSON) is invalid: {e}"))
     }
 }
 

@@ -310,13 +310,11 @@ const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100
 /// progress), then searches the articles the index leaves in library order and sends each one's matches.
 /// Stops once `cancel` is set or the loop stops listening. Always ends with
 /// [`SearchEvent::Done`] sent through `last` (which has no budget).
-/// The path of an entry's article as the library-wide search names it
-/// ([`crate::search::library::entry_path`]), borrowed where it can be.
-fn entry_key(target: &crate::library::Target) -> Option<std::borrow::Cow<'_, std::ffi::OsStr>> {
-    match target {
-        crate::library::Target::File(path) => Some(std::borrow::Cow::Borrowed(path.as_os_str())),
-        target => crate::search::library::entry_path(target)
-            .map(|p| std::borrow::Cow::Owned(p.into_os_string())),
+/// A path as its bytes (hashed as they are, not component by component as a `Path`).
+fn os_str(path: std::borrow::Cow<'_, std::path::Path>) -> std::borrow::Cow<'_, std::ffi::OsStr> {
+    match path {
+        std::borrow::Cow::Borrowed(p) => std::borrow::Cow::Borrowed(p.as_os_str()),
+        std::borrow::Cow::Owned(p) => std::borrow::Cow::Owned(p.into_os_string()),
     }
 }
 
@@ -360,7 +358,10 @@ pub fn search_library(
                 entries
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, e)| Some((entry_key(&e.target)?, i)))
+                    .filter_map(|(i, e)| {
+                        let path = crate::search::library::entry_path_borrowed(&e.target)?;
+                        Some((os_str(path), i))
+                    })
                     .collect::<std::collections::HashMap<_, _, crate::search::index::QuickHash>>()
             });
             match paths.get(path.as_os_str()) {

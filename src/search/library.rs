@@ -35,6 +35,14 @@ pub fn entry_path(target: &Target) -> Option<PathBuf> {
     }
 }
 
+/// [`entry_path`], borrowed for a file (most entries).
+pub fn entry_path_borrowed(target: &Target) -> Option<Cow<'_, Path>> {
+    match target {
+        Target::File(path) => Some(Cow::Borrowed(path)),
+        target => entry_path(target).map(Cow::Owned),
+    }
+}
+
 /// Searches the readable entries of `library` for `query`, in library order, reading each
 /// article with `read` (given the entry's number and its path), and calls `found` once per article searched: with its hits (maybe
 /// none), or with why it could not be read. With `candidates`, articles the index rules out
@@ -63,10 +71,7 @@ pub fn search_library(
         .iter()
         .enumerate()
         .filter_map(|(index, entry)| {
-            let path: Cow<Path> = match &entry.target {
-                Target::File(path) => Cow::Borrowed(path),
-                target => Cow::Owned(entry_path(target)?),
-            };
+            let path = entry_path_borrowed(&entry.target)?;
             let kept = match in_order.as_mut().map(|c| c.look(&path)) {
                 Some(Look::Skip) => return None,
                 Some(Look::Search(kept)) => Some(kept),
