@@ -103,14 +103,20 @@ pub fn list(library: &Library, json: bool) -> anyhow::Result<String> {
 /// Reads and parses an article given by path (a large one in pieces, so that memory holds
 /// the parsed text once, not several copies of it).
 pub fn read_document(path: &Path, config: &Config) -> anyhow::Result<Document> {
-    read_document_as(path, config, None)
+    read_document_as(path, config, None, None)
 }
 
 /// [`read_document`] for searching and indexing: the same blocks, without guessing the
 /// article's language from its words (only hyphenation uses the language, and for a news
 /// article the guess costs more than the rest of reading it).
 pub fn read_for_search(path: &Path, config: &Config) -> anyhow::Result<Document> {
-    read_document_as(path, config, Some(UNDETERMINED))
+    read_document_as(path, config, Some(UNDETERMINED), None)
+}
+
+/// [`read_for_search`] of a library's entry, titled `title` when the article names no
+/// title of its own (as the reader reads it).
+fn read_entry_for_search(path: &Path, config: &Config, title: &str) -> anyhow::Result<Document> {
+    read_document_as(path, config, Some(UNDETERMINED), Some(title))
 }
 
 /// The language of an article read for searching: "undetermined" (ISO 639-2).
@@ -120,8 +126,9 @@ fn read_document_as(
     path: &Path,
     config: &Config,
     language: Option<&str>,
+    fallback: Option<&str>,
 ) -> anyhow::Result<Document> {
-    let (mut doc, loader) = open_document(path, config, language)?;
+    let (mut doc, loader) = open_document(path, config, language, fallback)?;
     if let Some(mut loader) = loader {
         doc.read_rest(&mut loader)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
@@ -130,7 +137,8 @@ fn read_document_as(
 }
 
 /// Opens an article given by path: all of a small one; the first piece of a large one, and
-/// a loader for the rest.
+/// a loader for the rest. An article that names no title is titled `fallback`, or by its
+/// file's name.
 ///
 /// `bundled:NAME`, as `blatt list` prints the bundled library's entries, names the article
 /// compiled into blatt; a file of that name on disk can still be given as `./bundled:NAME`.
@@ -138,6 +146,7 @@ fn open_document(
     path: &Path,
     config: &Config,
     language: Option<&str>,
+    fallback: Option<&str>,
 ) -> anyhow::Result<(Document, Option<Loader>)> {
     let cap = config.max_article_bytes();
     let (source, size): (Box<dyn std::io::Read + Send>, u64) = match bundled_name(path) {
@@ -155,9 +164,13 @@ fn open_document(
         }
     };
     let name = path.to_string_lossy();
-    let fallback = path
-        .file_stem()
-        .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
+    let fallback = fallback.map_or_else(
+        || {
+            path.file_stem()
+                .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned())
+        },
+        str::to_string,
+    );
     document::open(source, size, &name, &fallback, language, cap)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
@@ -203,7 +216,7 @@ pub fn render(
         hyphenate: config.hyphenation,
         justify: config.justify,
     };
-    let (doc, loader) = open_document(path, config, None)?;
+    let (doc, loader) = open_document(path, config, None, None)?;
     let Some(mut loader) = loader else {
         return Ok(render_parallel(&doc, options, out)?);
     };
@@ -573,7 +586,10 @@ fn search_with(
         library,
         query,
         candidates.as_ref(),
-        &|_, path| read(path),
+        &|index, path| {
+            read_entry_for_search(path, config, &library.entries[index].title)
+                .map_err(|e| format!("{e:#}"))
+        },
         &cancel,
         &mut |index, hits| {
             let hits = match hits {
@@ -607,10 +623,9 @@ fn search_with(
 }
 
 /// How `blatt search` reads articles ([`read_for_search`]), as the search index marks what
-/// it keeps of them ([`crate::search::index::LibraryIndex::set_reading`]): an article kept
-/// by a search that read it another way (the reader, another size limit) is read again.
+/// it keeps of them: as the reader does ([`crate::search::index::reading`]).
 fn search_reading(config: &Config) -> String {
-    format!("blatt search, up to {} bytes", config.max_article_bytes())
+    crate::search::index::reading(config.max_article_bytes())
 }
 
 /// One hit of `blatt search`, as a plain line or a JSON item (`found` hits came before).
@@ -807,7 +822,7 @@ mod tests {
             hyphenate: config.hyphenation,
             justify: config.justify,
         };
-        let (doc, loader) = open_document(path, config, None).expect("open");
+        let (doc, loader) = open_document(path, config, None, None).expect("open");
         let mut loader = loader.expect("read in pieces");
         let dict = dictionary_for(&doc, options);
         let mut out = String::new();

@@ -563,6 +563,10 @@ impl Metadata {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub title: String,
+    /// The article names itself (a heading, its front matter, a plain text's title line):
+    /// `title` is not the fallback its reader gave (an untitled section is labelled with
+    /// `title`, see [`Document::section_label`]).
+    pub titled: bool,
     /// The text of all blocks, one after another.
     text: String,
     /// Spans of all blocks, one block's after another's; ranges relative to their block.
@@ -694,6 +698,7 @@ pub fn open(
         piece.blocks = more.blocks;
         piece.done = more.done;
     }
+    let titled = piece.title.is_some();
     let title = piece
         .title
         .unwrap_or_else(|| sanitize::sanitize_line(fallback_title));
@@ -711,6 +716,7 @@ pub fn open(
             guess_language(&sample).map(str::to_string)
         });
     let mut doc = Document::from_blocks(title, piece.blocks, language);
+    doc.titled = titled;
     doc.meta = piece.meta;
     doc.expected = size;
     doc.sources = vec![(0, 0), (doc.block_count(), piece.end)];
@@ -739,12 +745,14 @@ pub fn parse(
         }
         Format::Markdown => markdown::parse_article(clean),
     };
+    let titled = title.is_some();
     let title = title.unwrap_or_else(|| fallback_title.to_string());
     let language = language
         .map(str::to_string)
         .or_else(|| meta.language.clone())
         .or_else(|| guess_language(clean).map(str::to_string));
     let mut doc = Document::from_blocks(title, blocks, language);
+    doc.titled = titled;
     doc.meta = meta;
     doc
 }
@@ -754,6 +762,7 @@ impl Document {
     pub fn from_blocks(title: String, blocks: Vec<Block>, language: Option<String>) -> Self {
         let mut doc = Document {
             title,
+            titled: false,
             text: String::new(),
             spans: Vec::new(),
             markers: String::new(),

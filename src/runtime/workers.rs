@@ -385,9 +385,13 @@ pub fn search_library(
         // The files as they are now: those that changed since the last search looked at
         // again (see `stamps`), or every one.
         let looked = stamps.map(|s| s.look(&library).stamps);
-        let candidates = index::prepare_with(
+        // Read as `blatt search` reads: each answers from the text the other kept.
+        let reading = index::reading(cap);
+        let candidates = index::prepare_early(
             &library,
             looked.as_ref(),
+            None,
+            Some(&reading),
             &text,
             regex,
             cache.as_deref(),

@@ -91,9 +91,17 @@ use crate::library::{Library, Origin, Target};
 /// caches elsewhere), as `BLATT_CONFIG_DIR` names the config directory.
 pub const ENV_CACHE_DIR: &str = "BLATT_CACHE_DIR";
 
+/// How `blatt search` and the reader read the articles they search, with articles of at
+/// most `cap` bytes (the configuration's limit), as the index marks what it keeps of them
+/// ([`LibraryIndex::set_reading`]): both read an entry's article the same way, so each
+/// answers from what the other kept.
+pub fn reading(cap: u64) -> String {
+    format!("articles up to {cap} bytes")
+}
+
 /// Changes whenever what is indexed or how it is folded changes: an index written by
 /// another version is rebuilt.
-const FORMAT: &str = "blatt-index 3";
+const FORMAT: &str = "blatt-index 4";
 const FORMAT_FILE: &str = "blatt-index-format";
 const TOKENIZER: &str = "blatt_fold";
 /// Longer words are not indexed whole: the article gets [`LONG_WORD`], and the word is
@@ -1941,14 +1949,16 @@ impl Candidates {
         self.matching.iter().filter(|m| m.is_some()).count()
     }
 
-    /// The hits of `query` in the article the index keeps at `at`, as entry `entry`
-    /// ([`crate::search::library::hits_in_text`]): the hits of reading it again. `None`
-    /// when the index keeps nothing of it for this search (read the article then).
+    /// The hits of `query` in the article the index keeps at `at`, as entry `entry` with the
+    /// fallback title `fallback` ([`crate::search::library::hits_in_text`]): the hits of
+    /// reading it again. `None` when the index keeps nothing of it for this search (read
+    /// the article then).
     pub fn hits_at(
         &self,
         at: Kept,
         query: &crate::search::Query,
         entry: usize,
+        fallback: &str,
     ) -> Option<Vec<crate::search::library::LibraryHit>> {
         use tantivy::schema::Value as _;
         let store = self.store.0.as_deref()?;
@@ -1956,7 +1966,7 @@ impl Candidates {
         let record = doc.get_first(store.field)?.as_str()?;
         let kept = text::SearchText::decode(record)?;
         (kept.reading == store.reading)
-            .then(|| crate::search::library::hits_in_text(&kept, query, entry))
+            .then(|| crate::search::library::hits_in_text(&kept, query, entry, fallback))
     }
 }
 

@@ -44,8 +44,9 @@ pub fn entry_path_borrowed(target: &Target) -> Option<Cow<'_, Path>> {
 }
 
 /// Searches the readable entries of `library` for `query`, in library order, reading each
-/// article with `read` (given the entry's number and its path), and calls `found` once per article searched: with its hits (maybe
-/// none), or with why it could not be read. With `candidates`, articles the index rules out
+/// article with `read` (given the entry's number and its path; it reads the article with
+/// the entry's title as its fallback title, as the reader does), and calls `found` once
+/// per article searched: with its hits (maybe none), or with why it could not be read. With `candidates`, articles the index rules out
 /// are skipped. Stops between articles once `cancel` is set, so a worker thread can run it
 /// and the reader can cancel it.
 ///
@@ -87,7 +88,7 @@ pub fn search_library(
     let search = |index: usize, path: &Path, kept: Option<Kept>| {
         if let Some(hits) = kept
             .zip(candidates)
-            .and_then(|(kept, c)| c.hits_at(kept, query, index))
+            .and_then(|(kept, c)| c.hits_at(kept, query, index, &library.entries[index].title))
         {
             return Ok(hits);
         }
@@ -222,9 +223,14 @@ fn hit_snippet(text: &str, hit: &Hit) -> (String, Range<usize>) {
 }
 
 /// [`hits_in`] for an article as the index keeps it: the same hits, sections and snippets
-/// as from the article read whole (the only kind the index keeps: no hit has a place in
-/// its file).
-pub fn hits_in_text(doc: &SearchText, query: &Query, entry: usize) -> Vec<LibraryHit> {
+/// as from the article read whole with the fallback title `fallback` (the only kind the
+/// index keeps: no hit has a place in its file).
+pub fn hits_in_text(
+    doc: &SearchText,
+    query: &Query,
+    entry: usize,
+    fallback: &str,
+) -> Vec<LibraryHit> {
     let mut hits = Vec::new();
     find_in(doc, query, 0..doc.block_count(), &mut hits);
     hits.iter()
@@ -232,7 +238,9 @@ pub fn hits_in_text(doc: &SearchText, query: &Query, entry: usize) -> Vec<Librar
             let (snippet, matched) = hit_snippet(doc.text(hit.start.block), hit);
             LibraryHit {
                 entry,
-                section: doc.label(doc.section_of(hit.start.block)).into_owned(),
+                section: doc
+                    .label(doc.section_of(hit.start.block), fallback)
+                    .into_owned(),
                 snippet,
                 matched,
                 block: hit.start.block,

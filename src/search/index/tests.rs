@@ -207,8 +207,13 @@ fn library_with(dir: &Path, articles: &[(&str, &str)]) -> Library {
 }
 
 fn read(path: &Path) -> Result<Document, String> {
+    read_titled(path, "t")
+}
+
+/// [`read`], with `fallback` as the title of an article that names none.
+fn read_titled(path: &Path, fallback: &str) -> Result<Document, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    Ok(parse(&text, Format::Markdown, "t", None))
+    Ok(parse(&text, Format::Markdown, fallback, None))
 }
 
 fn update(index: &LibraryIndex, library: &Library) -> UpdateStats {
@@ -856,7 +861,10 @@ fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
             library,
             &q,
             c.as_ref(),
-            &|_, p| counting(p),
+            &|i, p| {
+                reads.fetch_add(1, Ordering::Relaxed);
+                read_titled(p, &library.entries[i].title)
+            },
             &cancel,
             &mut |i, hits| found.push((i, hits.unwrap())),
         );
@@ -869,7 +877,7 @@ fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
             library,
             &q,
             None,
-            &|_, p| read(p),
+            &|i, p| read_titled(p, &library.entries[i].title),
             &cancel,
             &mut |i, hits| found.push((i, hits.unwrap())),
         );
@@ -890,6 +898,8 @@ fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
         assert_eq!(found, scanned(&library, query), "{query}");
         assert_eq!(read, 0, "{query}");
     }
+    // The index kept the articles as read with another fallback title ("t", by path): a
+    // section named by it is named by the entry's title, as reading the article names it.
     let (found, _) = indexed(&library, "Prince Andrew", Some("test"));
     let sections: Vec<&str> = found
         .iter()
@@ -900,8 +910,22 @@ fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
             .into_iter()
             .filter(|s| *s != "Lang")
             .collect::<Vec<_>>(),
-        ["t", "Buch › Teil 1 › Kapitel", "Buch › Teil 2 › Kapitel"]
+        ["a.md", "Buch › Teil 1 › Kapitel", "Buch › Teil 2 › Kapitel"]
     );
+    // The library gives the article another title (its file as it was): the section is
+    // named by the new one, as reading the article names it, still without reading it.
+    let renamed = std::fs::read_to_string(lib.path().join("INDEX.md"))
+        .unwrap()
+        .replace("[a.md]", "[Neuer Titel]");
+    std::fs::write(lib.path().join("INDEX.md"), renamed).unwrap();
+    let mut retitled = crate::library::load_library(lib.path()).unwrap();
+    retitled.check_all();
+    let (found, read) = indexed(&retitled, "Prince Andrew", Some("test"));
+    assert_eq!(read, 0);
+    assert_eq!(found[0].1[0].section, "Neuer Titel");
+    let mut again = scanned(&retitled, "Prince Andrew");
+    again.retain(|(i, _)| *i == 0);
+    assert_eq!(found[0].1, again[0].1);
     // The long article is cut into blocks, and the phrase is found across a cut.
     let long: Vec<_> = found
         .iter()

@@ -5,11 +5,12 @@
 //! made from the article read again ([`crate::search::library::hits_in_text`]).
 //!
 //! Kept only for an article read whole (a large one read in pieces has places in its file
-//! that its hits carry, and is read again), and marked with how it was read (`reading`:
-//! `blatt search` and the reader name their articles' fallback titles differently, and a
+//! that its hits carry, and is read again), and marked with how it was read (`reading`: a
 //! configuration can change what is read at all): a search that reads another way reads the
-//! article. The index is brought up to date by size and modification time before it is
-//! asked, so the text kept is the text of the file as it is.
+//! article. A section labelled with the fallback title its reader gave an article that
+//! names none is kept as such, and labelled with the fallback of the search that asks (the
+//! title its library gives the entry now). The index is brought up to date by size and
+//! change time before it is asked, so the text kept is the text of the file as it is.
 
 use std::borrow::Cow;
 
@@ -19,16 +20,17 @@ use crate::search::document::Blocks;
 /// The record starts with this. It is text, so that tantivy's store keeps and gives it
 /// back as a string (a bytes value is read back a byte at a time, which took a tenth of a
 /// search of a common phrase): numbers in decimal, each ended by one mark; strings as their
-/// length, `:`, and the string; then the blocks' text.
-const VERSION: &str = "blatt-text 1;";
+/// length, `:`, and the string; then the blocks' text. A section's label is `,` and the
+/// string, or `!` alone for the fallback title.
+const VERSION: &str = "blatt-text 2;";
 
 /// An article as kept ([`encode`]), borrowed from the text it is read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchText<'a> {
     /// How the article was read.
     pub reading: &'a str,
-    /// Each section's first block and label, in order.
-    sections: Vec<(usize, &'a str)>,
+    /// Each section's first block and label (`None`: the fallback title), in order.
+    sections: Vec<(usize, Option<&'a str>)>,
     /// The text of every block, one after another.
     text: &'a str,
     /// Where each block ends in `text`, and whether it goes on from the block before.
@@ -52,8 +54,12 @@ pub fn encode(doc: &Document, reading: &str) -> Option<String> {
     let label = doc.section_labeler();
     let _ = write!(w, "{};", doc.sections.len());
     for (i, section) in doc.sections.iter().enumerate() {
-        let _ = write!(w, "{},", section.blocks.start);
-        string(&mut w, &label(i));
+        if section.title.is_none() && !doc.titled {
+            let _ = write!(w, "{}!", section.blocks.start);
+        } else {
+            let _ = write!(w, "{},", section.blocks.start);
+            string(&mut w, &label(i));
+        }
     }
     let _ = write!(w, "{};", count);
     let mut end = 0;
@@ -110,11 +116,12 @@ impl<'a> SearchText<'a> {
         let count = r.count(b';')?;
         let mut sections = Vec::with_capacity(count);
         for _ in 0..count {
-            let (start, mark) = r.number()?;
-            if mark != b',' {
-                return None;
-            }
-            sections.push((start, r.string()?));
+            let label = match r.number()? {
+                (start, b',') => (start, Some(r.string()?)),
+                (start, b'!') => (start, None),
+                _ => return None,
+            };
+            sections.push(label);
         }
         let count = r.count(b';')?;
         let mut blocks = Vec::with_capacity(count);
@@ -151,10 +158,14 @@ impl<'a> SearchText<'a> {
             .saturating_sub(1)
     }
 
-    /// The label of section `index`, as [`Document::section_labeler`] gives it (empty past
-    /// the end).
-    pub fn label(&self, index: usize) -> Cow<'a, str> {
-        Cow::Borrowed(self.sections.get(index).map_or("", |s| s.1))
+    /// The label of section `index`, as [`Document::section_labeler`] gives it for the
+    /// article read with `fallback` as its fallback title (empty past the end).
+    pub fn label(&self, index: usize, fallback: &str) -> Cow<'a, str> {
+        match self.sections.get(index) {
+            Some((_, Some(label))) => Cow::Borrowed(label),
+            Some((_, None)) => Cow::Owned(crate::document::sanitize::sanitize_line(fallback)),
+            None => Cow::Borrowed(""),
+        }
     }
 }
 
