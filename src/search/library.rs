@@ -277,23 +277,32 @@ pub fn snippet(text: &str, range: Range<usize>) -> (String, Range<usize>) {
     {
         to = space;
     }
-    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::new();
+    // Each part's words, one space between (no copy of a part made first: a common phrase
+    // has tens of thousands of snippets).
+    let collapse = |out: &mut String, s: &str| {
+        for (i, word) in s.split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    };
+    let mut out = String::with_capacity(range.len() + 2 * CONTEXT + 8);
     if from > 0 {
         out.push('…');
     }
-    let lead = collapse(&before[from..]);
-    out.push_str(&lead);
-    if !lead.is_empty() && before.ends_with(char::is_whitespace) {
+    let lead = out.len();
+    collapse(&mut out, &before[from..]);
+    if out.len() > lead && before.ends_with(char::is_whitespace) {
         out.push(' ');
     }
     let start = out.len();
-    out.push_str(&collapse(&text[range]));
+    collapse(&mut out, &text[range]);
     let end = out.len();
     if after.starts_with(char::is_whitespace) && !after[..to].trim().is_empty() {
         out.push(' ');
     }
-    out.push_str(&collapse(&after[..to]));
+    collapse(&mut out, &after[..to]);
     if to < after.len() {
         out.push('…');
     }
@@ -320,6 +329,70 @@ mod tests {
         // Line breaks become spaces.
         let (s, m) = snippet("a\nzoom\n\nb", 2..6);
         assert_eq!((s.as_str(), &s[m]), ("a zoom b", "zoom"));
+    }
+
+    /// [`snippet`] as it was first written, each part collapsed into a string of its own:
+    /// what the one that writes the parts in place must give.
+    fn snippet_by_parts(text: &str, range: Range<usize>) -> (String, Range<usize>) {
+        let (before, after) = (&text[..range.start], &text[range.end..]);
+        let mut from = before
+            .char_indices()
+            .rev()
+            .nth(CONTEXT - 1)
+            .map_or(0, |(i, _)| i);
+        if from > 0
+            && let Some(space) = before[from..].find(char::is_whitespace)
+        {
+            from += space;
+        }
+        let mut to = after
+            .char_indices()
+            .nth(CONTEXT)
+            .map_or(after.len(), |(i, _)| i);
+        if to < after.len()
+            && let Some(space) = after[..to].rfind(char::is_whitespace)
+        {
+            to = space;
+        }
+        let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut out = String::new();
+        if from > 0 {
+            out.push('…');
+        }
+        let lead = collapse(&before[from..]);
+        out.push_str(&lead);
+        if !lead.is_empty() && before.ends_with(char::is_whitespace) {
+            out.push(' ');
+        }
+        let start = out.len();
+        out.push_str(&collapse(&text[range]));
+        let end = out.len();
+        if after.starts_with(char::is_whitespace) && !after[..to].trim().is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&collapse(&after[..to]));
+        if to < after.len() {
+            out.push('…');
+        }
+        (out, start..end)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_snippet_is_its_parts_collapsed(
+            text in "[ab \\n\\tä\\u{a0}]{0,200}",
+            a in 0usize..400,
+            b in 0usize..400,
+        ) {
+            let bounds: Vec<usize> =
+                (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let (a, b) = (bounds[a % bounds.len()], bounds[b % bounds.len()]);
+            let range = a.min(b)..a.max(b);
+            proptest::prop_assert_eq!(
+                snippet(&text, range.clone()),
+                snippet_by_parts(&text, range)
+            );
+        }
     }
 
     /// A library of `n` articles in `dir`, every third one with `Zoom` in it.
