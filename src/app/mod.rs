@@ -1344,6 +1344,7 @@ fn start_open_search(state: &mut State, effects: &mut Vec<Effect>) {
     // which may hold an earlier match of the paragraph); moved on from it while it was
     // read ahead, the search goes on from where the reader is.
     let place = if reader.shows(search.place.block, search.place.offset) {
+        reader.settle();
         search.place
     } else {
         reader.top_place()

@@ -516,7 +516,8 @@ impl Reader {
     }
 
     /// Shows byte `offset` of `block`: the view stays if its line is on screen, else that
-    /// line goes to the top.
+    /// line goes to the top, or in the last screenful of a whole article the last screenful
+    /// shows (see [`Reader::settle`]).
     pub fn reveal(&mut self, block: usize, offset: usize) {
         let doc = Arc::clone(&self.doc);
         let Some(pos) = self.layout().line_at(&doc, block, offset) else {
@@ -530,6 +531,24 @@ impl Reader {
         self.bottom_when_loaded = false;
         self.top = pos;
         self.prepare();
+        self.settle();
+    }
+
+    /// In a whole article, a top line further than scrolling goes (a match in the last
+    /// screenful put at the top) goes back to the last screenful: what was shown still
+    /// is, without empty rows below that scrolling could not come back to.
+    pub fn settle(&mut self) {
+        if !self.doc.complete || self.ahead.is_some() {
+            return;
+        }
+        let last = self.max_top();
+        if self.top > last {
+            self.top = last;
+            // A resize still keeps the place the reader was asked for.
+            let anchor = self.resize_anchor;
+            self.prepare();
+            self.resize_anchor = anchor;
+        }
     }
 
     /// How much of a large article is read so far (100 when complete).

@@ -537,3 +537,47 @@ fn with_one_article_back_from_a_hit_is_the_list_then_the_article_then_out() {
     update(&mut state, press(KeyCode::Char('q')));
     assert!(state.quit, "and back from the article leaves");
 }
+
+/// The reader's top line, and where it is after one line up and one down.
+fn top_and_back(state: &mut State) -> (crate::layout::LinePos, crate::layout::LinePos) {
+    let top = state.reader.as_ref().expect("reading").top;
+    update(state, press(KeyCode::Char('k')));
+    update(state, press(KeyCode::Char('j')));
+    (top, state.reader.as_ref().expect("reading").top)
+}
+
+#[test]
+fn a_match_in_the_last_screenful_shows_the_end_at_the_bottom_not_empty_rows() {
+    // The seed's last word, from the library's search and from the article's own.
+    let mut state = library_state();
+    update(&mut state, press(KeyCode::Char('S')));
+    type_text(&mut state, "UNTERSTÜTZEN");
+    let effects = update(&mut state, press(KeyCode::Enter));
+    let job = job(&effects).clone();
+    run_worker(&mut state, &job);
+    update(&mut state, press(KeyCode::Char('j')));
+    update(&mut state, press(KeyCode::Enter));
+    seed_loaded(&mut state);
+    let hit = current_match(&state);
+    let shown = |state: &mut State| {
+        let reader = state.reader.as_mut().expect("reading");
+        reader.shows(hit.0, hit.1)
+    };
+    assert!(shown(&mut state), "the match is on screen");
+    let (top, back) = top_and_back(&mut state);
+    assert_eq!(
+        top, back,
+        "a line up and down comes back to where the match was shown"
+    );
+
+    let mut state = seed_in_reader();
+    update(&mut state, press(KeyCode::Char('/')));
+    type_text(&mut state, "UNTERSTÜTZEN");
+    update(&mut state, press(KeyCode::Enter));
+    assert!(shown(&mut state), "the match is on screen");
+    let (top, back) = top_and_back(&mut state);
+    assert_eq!(
+        top, back,
+        "a line up and down comes back to where the match was shown"
+    );
+}
