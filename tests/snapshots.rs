@@ -857,6 +857,26 @@ fn search_results_screens() {
     }
 }
 
+#[test]
+fn a_hit_in_the_part_under_an_articles_title_is_not_named_by_it_again() {
+    // "Deserts without water" has text under its title and no other heading.
+    let size = (80, 24);
+    let mut s = state(search_fixtures(), size);
+    update(&mut s, key('S'));
+    for c in "wind".chars() {
+        update(&mut s, key(c));
+    }
+    let effects = update(&mut s, enter());
+    search_all(&mut s, &effects, usize::MAX, true);
+    let shown = screen(&s, size);
+    assert!(
+        shown.contains("│Deserts without water · 1 match"),
+        "{shown}"
+    );
+    assert!(shown.contains("│  Sand, stone and wind."), "{shown}");
+    assert!(!shown.contains("  Deserts without water: "), "{shown}");
+}
+
 fn links_fixtures() -> Library {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/links");
     load_library(&path).expect("links fixture library")

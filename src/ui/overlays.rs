@@ -246,9 +246,13 @@ fn result_rows(
                 ])
             }
             ResultRow::Hit(g, h) => {
-                let hit = &results.groups[g].hits[h];
+                let group = &results.groups[g];
+                let hit = &group.hits[h];
                 let indent = "  ";
-                let section = if hit.section.is_empty() {
+                // A section named as its article (one without headings, or the part under
+                // its title) is not named again under the article's row.
+                let title = state.library.entries.get(group.entry).map(|e| &e.title);
+                let section = if hit.section.is_empty() || title == Some(&hit.section) {
                     String::new()
                 } else {
                     // The section takes at most a third of the row: the snippet matters.
