@@ -771,8 +771,17 @@ impl Keymap {
             .unwrap_or_else(|| "—".to_string())
     }
 
-    /// The lines of the help screen for `context`: its commands and their keys.
-    pub fn help_lines(&self, context: Context) -> Vec<String> {
+    /// The lines of the help screen for `context`, `width` cells wide: its commands and
+    /// their keys, each description wrapped in its column (or, when the keys leave it too
+    /// little room, on lines of its own below them, indented), and the notes wrapped.
+    pub fn help_lines(&self, context: Context, width: usize) -> Vec<String> {
+        let width = width.max(1);
+        let wrap = |text: &str, room: usize| -> Vec<String> {
+            textwrap::wrap(text, textwrap::Options::new(room.max(1)).break_words(true))
+                .into_iter()
+                .map(std::borrow::Cow::into_owned)
+                .collect()
+        };
         let commands = context.commands();
         let keys: Vec<String> = commands
             .iter()
@@ -791,23 +800,50 @@ impl Keymap {
             .max()
             .unwrap_or(0)
             + 2;
-        let mut out = vec![
-            format!("Keys in the {}:", context_title(context)),
-            String::new(),
-        ];
+        let mut out = wrap(&format!("Keys in the {}:", context_title(context)), width);
+        out.push(String::new());
+        // Room enough beside the keys for a few words of each description.
+        let beside = column + HELP_DESCRIPTION_ROOM <= width;
         for (command, keys) in commands.iter().zip(keys) {
-            let pad = column.saturating_sub(crate::layout::text_width(&keys));
-            out.push(format!("{keys}{}{}", " ".repeat(pad), command.describe()));
+            if beside {
+                let pad = column.saturating_sub(crate::layout::text_width(&keys));
+                for (i, line) in wrap(command.describe(), width - column)
+                    .into_iter()
+                    .enumerate()
+                {
+                    if i == 0 {
+                        out.push(format!("{keys}{}{line}", " ".repeat(pad)));
+                    } else {
+                        out.push(format!("{}{line}", " ".repeat(column)));
+                    }
+                }
+            } else {
+                out.extend(wrap(&keys, width));
+                let indent = if width > 2 { "  " } else { "" };
+                out.extend(
+                    wrap(command.describe(), width - indent.len())
+                        .into_iter()
+                        .map(|line| format!("{indent}{line}")),
+                );
+            }
         }
         out.push(String::new());
+        let mut notes = Vec::new();
         if matches!(context, Context::Reader | Context::Library) {
-            out.push("A count before a move repeats it: 5j, 3].".into());
+            notes.push("A count before a move repeats it: 5j, 3].");
         }
-        out.push("Mouse: the wheel scrolls, a click selects, a second click opens.".into());
-        out.push("Keys are set in config.toml: blatt --print-default-config".into());
+        notes.push("Mouse: the wheel scrolls, a click selects, a second click opens.");
+        notes.push("Keys are set in config.toml: blatt --print-default-config");
+        for note in notes {
+            out.extend(wrap(note, width));
+        }
         out
     }
 }
+
+/// Cells a help line leaves beside the keys for the description at least; with less, the
+/// description goes on lines of its own below its keys.
+const HELP_DESCRIPTION_ROOM: usize = 16;
 
 /// Whether two bindings' origins (`[keys] down`, `[keys.reader] up`) are the same table.
 fn same_table(a: &str, b: &str) -> bool {
@@ -1065,15 +1101,56 @@ mod tests {
     fn help_follows_remapped_keys_in_its_context() {
         let keys = shared(&[("next_section", &["o", "F5"])]);
         let (map, _) = Keymap::from_config(&keys);
-        let text = map.help_lines(Context::Reader).join("\n");
+        let text = map.help_lines(Context::Reader, 78).join("\n");
         assert!(text.contains("o F5"), "{text}");
         assert!(text.contains("next section"));
         assert!(!text.lines().any(|l| l.starts_with(']')));
-        let bookmarks = map.help_lines(Context::Bookmarks).join("\n");
+        let bookmarks = map.help_lines(Context::Bookmarks, 78).join("\n");
         assert!(
             bookmarks.contains("delete the selected bookmark"),
             "{bookmarks}"
         );
         assert!(!bookmarks.contains("next section"), "{bookmarks}");
+    }
+
+    #[test]
+    fn help_lines_are_wrapped_to_the_width_and_lose_no_word() {
+        let map = Keymap::default();
+        // What is written, white space aside (a word wider than the line is broken).
+        let words = |lines: &[String]| -> String {
+            lines
+                .iter()
+                .flat_map(|l| l.chars().filter(|c| !c.is_whitespace()))
+                .collect()
+        };
+        let wide = map.help_lines(Context::Reader, 200);
+        for width in [10, 20, 34, 40, 78] {
+            let lines = map.help_lines(Context::Reader, width);
+            for line in &lines {
+                assert!(
+                    crate::layout::text_width(line) <= width,
+                    "{width}: {line:?} is wider"
+                );
+            }
+            // Every word of every description and note is there, in order.
+            assert_eq!(words(&lines), words(&wide), "{width}");
+        }
+        // At 45 cells a long description goes on under its column.
+        let lines = map.help_lines(Context::Reader, 45);
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("Ctrl-l "))
+            .expect("the line of Ctrl-l");
+        let column = lines[at].find("draw").expect("its description");
+        assert!(lines[at + 1][..column].trim().is_empty(), "{lines:#?}");
+        assert!(lines[at + 1].len() > column, "{lines:#?}");
+        // At 34, the keys' column leaves too little room: each description is below its
+        // keys, indented.
+        let lines = map.help_lines(Context::Reader, 34);
+        let at = lines
+            .iter()
+            .position(|l| l.trim_end() == "Ctrl-l")
+            .expect("the line of Ctrl-l");
+        assert!(lines[at + 1].starts_with("  draw the whole"), "{lines:#?}");
     }
 }

@@ -38,7 +38,9 @@ use crate::store::{Bookmark, DocState, Op};
 pub use input::{Intent, Message, Mode, Pending, Prompt, Typing};
 pub use keymap::{Command, Context, Keymap};
 pub use library::{Lookup, PendingOpen};
-pub use overlay::{MESSAGE_WIDTH, overlay_box, overlay_height, overlay_rows, overlay_width};
+pub use overlay::{
+    MESSAGE_WIDTH, help_width, overlay_box, overlay_height, overlay_rows, overlay_width,
+};
 pub use reader::Reader;
 
 /// Settings that shape what is shown, from the configuration.

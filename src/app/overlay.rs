@@ -189,7 +189,7 @@ pub(super) fn move_selection(
 pub fn overlay_rows(state: &State, overlay: &Overlay) -> usize {
     match overlay {
         Overlay::Contents { .. } => state.reader.as_ref().map_or(0, |r| r.doc.sections.len()),
-        Overlay::Help { context, .. } => state.keymap.help_lines(*context).len(),
+        Overlay::Help { context, .. } => state.keymap.help_lines(*context, help_width(state)).len(),
         Overlay::Bookmarks { .. } => state.bookmarks.len(),
         // An empty list still has its row saying what is going on.
         Overlay::Results { .. } => state
@@ -200,6 +200,16 @@ pub fn overlay_rows(state: &State, overlay: &Overlay) -> usize {
             .max(1),
         Overlay::Links { .. } => state.links.len(),
     }
+}
+
+/// The width of the help's lines: the inside of its box, as wide at any number of lines.
+pub fn help_width(state: &State) -> usize {
+    let help = Overlay::Help {
+        context: crate::app::Context::Reader,
+        offset: 0,
+    };
+    let rect = geometry::overlay(state.width, state.height, overlay_width(&help), 1);
+    usize::from(geometry::inner(rect).width)
 }
 
 /// The box of an overlay at the current size (its rows and, for bookmarks, the details).

@@ -68,7 +68,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, overlay: &Overlay, them
         Overlay::Links { .. } => link_rows(state, theme, usize::from(inner.width), window.clone()),
         Overlay::Help { context, .. } => state
             .keymap
-            .help_lines(*context)
+            .help_lines(*context, crate::app::help_width(state))
             .into_iter()
             .skip(window.start)
             .take(window.len())
