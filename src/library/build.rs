@@ -243,10 +243,24 @@ fn summary(text: &str, format: Format, path: &str) -> (String, String, Option<St
     const NO_TITLE: &str = "\u{0}";
     let doc = document::parse(text, format, NO_TITLE, None);
     let first_line = || {
-        text.lines()
+        let line = text
+            .lines()
             .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with("---") && !l.starts_with("+++"))
-            .map(|l| l.trim_start_matches('#').trim().chars().take(100).collect())
+            .find(|l| !l.is_empty() && !l.starts_with("---") && !l.starts_with("+++"))?
+            .trim_start_matches('#')
+            .trim();
+        // A book that starts with its text: the first line is a line of wrapped prose,
+        // cut inside a sentence. Its first sentence then, cut at a word if long.
+        if is_wrapped_prose(line)
+            && let Some(opening) = doc
+                .blocks()
+                .find(|b| matches!(b.kind, BlockKind::Paragraph))
+                .map(|b| sentence_within(&b.text, LONGEST_TITLE))
+                .filter(|s| !s.is_empty())
+        {
+            return Some(opening);
+        }
+        Some(line.chars().take(100).collect())
     };
     let stem = || {
         Path::new(path)
@@ -274,8 +288,10 @@ fn summary(text: &str, format: Format, path: &str) -> (String, String, Option<St
         .take(DESCRIPTION_CANDIDATES)
         .peekable();
     let first = paragraphs.peek().copied().unwrap_or("");
+    // (A title cut from the first sentence is the start of its paragraph too.)
+    let opening = title.trim().trim_end_matches('…');
     let body = paragraphs
-        .find(|text| !text.starts_with(title.trim()) && !is_notice(&first_sentence(text)))
+        .find(|text| !text.starts_with(opening) && !is_notice(&first_sentence(text)))
         .unwrap_or(first);
     (title, first_sentence(body), doc.language.clone())
 }
@@ -289,9 +305,28 @@ fn is_notice(sentence: &str) -> bool {
     sentence.contains('©') || lower.starts_with("copyright") || lower.starts_with("(c) ")
 }
 
+/// A title made of an article's first sentence has at most this many characters.
+const LONGEST_TITLE: usize = 80;
+
+/// Whether a text's first line is a line of wrapped prose rather than a title: as long as
+/// lines of a text wrapped for reading, and ending inside a sentence (on a small letter or
+/// a comma), as `Happy families are all alike; every unhappy family is unhappy in its own`.
+fn is_wrapped_prose(line: &str) -> bool {
+    line.chars().count() >= 60
+        && line
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_lowercase() || c == ',')
+}
+
 /// The first sentence of `text` on one line, at most [`LONGEST_DESCRIPTION`] characters
 /// (cut at a word, with `…`).
 pub fn first_sentence(text: &str) -> String {
+    sentence_within(text, LONGEST_DESCRIPTION)
+}
+
+/// [`first_sentence`], at most `longest` characters.
+fn sentence_within(text: &str, longest: usize) -> String {
     let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut end = line.len();
     for (i, c) in line.char_indices() {
@@ -314,10 +349,10 @@ pub fn first_sentence(text: &str) -> String {
         }
     }
     let sentence = &line[..end];
-    if sentence.chars().count() <= LONGEST_DESCRIPTION {
+    if sentence.chars().count() <= longest {
         return sentence.to_string();
     }
-    let cut: String = sentence.chars().take(LONGEST_DESCRIPTION).collect();
+    let cut: String = sentence.chars().take(longest).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
     format!("{cut}…")
 }

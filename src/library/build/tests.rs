@@ -57,6 +57,46 @@ fn titles_and_first_sentences() {
 }
 
 #[test]
+fn a_book_that_starts_with_its_text_is_titled_by_its_first_sentence_not_a_cut_line() {
+    // As the books of the shared corpus begin.
+    let text = "Happy families are all alike; every unhappy family is unhappy in its own\n\
+                way.\n\n\
+                Everything was in confusion in the Oblonskys’ house. The wife had\n\
+                discovered that the husband was carrying on an intrigue.\n";
+    let (t, d) = describe(text, Format::Plain, "pg1399-anna-karenina.txt");
+    assert_eq!(
+        t,
+        "Happy families are all alike; every unhappy family is unhappy in its own way."
+    );
+    assert_eq!(d, "Everything was in confusion in the Oblonskys’ house.");
+    // A long first sentence is cut at a word, and said to be.
+    let text = "On an exceptionally hot evening early in July a young man came out of\n\
+                the garret in which he lodged in S. Place and walked slowly, with\n\
+                hesitation, towards K. bridge.\n\n\
+                He had successfully avoided meeting his landlady on the staircase.\n";
+    let (t, d) = describe(text, Format::Plain, "pg2554-crime-and-punishment.txt");
+    assert!(
+        t.ends_with('…') && t.chars().count() <= LONGEST_TITLE + 1,
+        "{t}"
+    );
+    assert!(
+        t.starts_with("On an exceptionally hot evening early in July a young man came out of the"),
+        "{t}"
+    );
+    assert_eq!(
+        d,
+        "He had successfully avoided meeting his landlady on the staircase."
+    );
+    // A short first line that the text runs on from is still the title.
+    let (t, _) = describe(
+        "A short title line\nrunning on\n\nText.\n",
+        Format::Plain,
+        "a.txt",
+    );
+    assert_eq!(t, "A short title line");
+}
+
+#[test]
 fn a_description_is_not_the_title_run_on_nor_a_copyright_notice() {
     // As the UDHR texts of the shared corpus begin.
     let text = "Universal Declaration of Human Rights - Russian\n\
