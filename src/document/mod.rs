@@ -613,17 +613,25 @@ pub struct Part {
     pub continues: bool,
     /// This part is cut inside a block: its last block is only the beginning of one.
     pub ends_inside: bool,
+    /// The part before ends with a paragraph of plain text that stops inside a sentence
+    /// (see [`plain::leaves_sentence_open`]).
+    pub after_open: bool,
 }
 
 /// The first block of a later part of a text read in pieces, if it goes on from the block
 /// at the end of the part before: that part was cut inside a block (`continues`), and this
 /// one does not start with a blank line.
 fn continuing<'b>(blocks: &'b mut [Block], text: &str, continues: bool) -> Option<&'b mut Block> {
-    let starts_inside = text
-        .split('\n')
+    blocks
+        .first_mut()
+        .filter(|_| continues && starts_inside(text))
+}
+
+/// Whether a later part's text starts inside a block: not with a blank line.
+fn starts_inside(text: &str) -> bool {
+    text.split('\n')
         .next()
-        .is_some_and(|l| !l.trim().is_empty());
-    blocks.first_mut().filter(|_| continues && starts_inside)
+        .is_some_and(|l| !l.trim().is_empty())
 }
 
 /// Which parser a document needs.

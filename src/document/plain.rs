@@ -72,18 +72,17 @@ fn parse_part(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
     let mut blocks = Vec::new();
     let mut title = None;
     // The first paragraph goes on from the part before: it is no heading, and has none.
-    let continues = part.continues
-        && text
-            .split('\n')
-            .next()
-            .is_some_and(|l| !l.trim().is_empty());
+    let continues = goes_on(text, part);
     let (all_lines, paragraphs) = paragraphs(text);
     let last = paragraphs.len().saturating_sub(1);
+    // The paragraph before stops inside a sentence.
+    let mut open = part.after_open;
     for (index, range) in paragraphs.into_iter().enumerate() {
         let lines = &all_lines[range];
         // The last paragraph of a part cut inside it is only its beginning.
         let fragment = part.ends_inside && index == last;
         let inside = fragment || (continues && index == 0);
+        let after_open = std::mem::replace(&mut open, leaves_sentence_open(lines, inside));
         if lines.len() == 1 && inside {
             blocks.push(Block::new(
                 BlockKind::Paragraph,
@@ -96,6 +95,11 @@ fn parse_part(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
             if index == 0 && part.first {
                 title = Some(line.to_string());
                 blocks.push(Block::new(BlockKind::Title, line.to_string()));
+                open = false;
+            } else if after_open && heading_level(line).is_some_and(|l| l >= OTHER_HEADING) {
+                // It goes on from the paragraph before (`…no one can love you more than
+                // does` / `Your Sónya`); a book division is a heading wherever it is.
+                blocks.push(Block::new(BlockKind::Paragraph, line.to_string()));
             } else {
                 blocks.push(one_line_block(lines[0]));
             }
@@ -157,6 +161,46 @@ fn link_urls(block: &mut Block) {
     for (range, url) in found {
         block.add_link(range, &url);
     }
+}
+
+/// Whether the first paragraph of `text`, a part read in pieces, goes on from the part
+/// before: that part was cut inside a block, and this one does not start with a blank line.
+fn goes_on(text: &str, part: Part) -> bool {
+    part.continues && super::starts_inside(text)
+}
+
+/// Whether a paragraph of `lines` (`more`: it has lines in another part too) stops
+/// inside a sentence: it is prose, not a line that is a heading, and its last line ends on
+/// a small letter or a comma (`…no one can love you more than does`, `Schönbrunn, 25th
+/// Brumaire, 1805,`), closing quotes aside. (Scripts without capitals, Thai, Chinese,
+/// Japanese, may end a paragraph on any letter: they never leave one open.) A short line right after it goes on from it (a
+/// letter's signature, the rest of a dateline), and is no heading.
+pub fn leaves_sentence_open(lines: &[&str], more: bool) -> bool {
+    let Some(last) = lines.last() else {
+        return false;
+    };
+    let last = last
+        .trim_end()
+        .trim_end_matches(['"', '\'', '“', '”', '‘', '’', '«', '»', '‹', '›', ')']);
+    let open = last
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_lowercase() || c == ',');
+    open && (more || lines.len() > 1 || heading_level(lines[0]).is_none())
+}
+
+/// Whether `text`, a part of a plain text read in pieces (`part`), ends with a paragraph
+/// that stops inside a sentence ([`leaves_sentence_open`]): what the next part is told.
+pub fn ends_sentence_open(text: &str, part: Part) -> bool {
+    let (lines, paragraphs) = paragraphs(text);
+    let Some(last) = paragraphs.last() else {
+        return false;
+    };
+    // As `parse_part` tells it of the paragraph: it has lines in another part when it goes
+    // on from the part before or on into the next.
+    let continues = goes_on(text, part);
+    let more = part.ends_inside || (continues && paragraphs.len() == 1);
+    leaves_sentence_open(&lines[last.clone()], more)
 }
 
 /// A paragraph of one line: a heading or a paragraph.
@@ -645,6 +689,46 @@ mod tests {
             .filter(|b| b.is_heading())
             .map(|b| b.text)
             .collect()
+    }
+
+    /// As War and Peace sets its letters and datelines: the line after a paragraph that
+    /// stops inside a sentence goes on from it.
+    const LETTERS: &str = "Title\n\nCHAPTER I\n\nShe wrote to him at last, and\n\
+        no one can love you more than does\n\nYour Sónya\n\nBoth letters were written \
+        from Tróitsa.\n\nSchönbrunn, 25th Brumaire, 1805,\n\nat eight o’clock in the \
+        morning\n\nTo PRINCE MURAT,\n\nThe letter went on at length\n\n\
+        CHAPTER II\n\nThe next day came.\n\nA Heading Of Its Own\n\nMore text.\n";
+
+    #[test]
+    fn a_short_line_going_on_from_a_paragraph_is_no_heading() {
+        assert_eq!(
+            headings(LETTERS),
+            ["CHAPTER I", "CHAPTER II", "A Heading Of Its Own"]
+        );
+        // Scripts without capitals end paragraphs on any letter: no line goes on from one.
+        let thai = "หัวเรื่อง\n\nข้อ 10\n\nทุกคนมีสิทธิในความเสมอภาค\nโดยสมบูรณ์\n\nข้อ 11\n\nบุคคล\nทุกคน\n";
+        assert_eq!(headings(thai), ["ข้อ 10", "ข้อ 11"]);
+    }
+
+    #[test]
+    fn a_line_going_on_from_the_part_before_is_no_heading_either() {
+        // Cut after every paragraph, the two parts parse as the whole text does.
+        let (whole_title, whole) = parse(LETTERS);
+        for (cut, _) in LETTERS.match_indices("\n\n") {
+            let (a, b) = LETTERS.split_at(cut + 2);
+            let first = Part {
+                first: true,
+                ..Part::default()
+            };
+            let (title, mut blocks) = parse_piece(a, first);
+            let second = Part {
+                after_open: ends_sentence_open(a, first),
+                ..Part::default()
+            };
+            blocks.extend(parse_piece(b, second).1);
+            assert_eq!(title, whole_title, "cut at {cut}");
+            assert_eq!(blocks, whole, "cut at {cut}");
+        }
     }
 
     #[test]

@@ -140,6 +140,8 @@ pub struct Loader {
     /// The last piece was cut inside a Markdown table, whose header was put before the rest:
     /// the header row the next piece parses is not drawn again.
     skip_header: bool,
+    /// The last piece of plain text ends with a paragraph that stops inside a sentence.
+    after_open: bool,
 }
 
 impl Loader {
@@ -159,6 +161,7 @@ impl Loader {
             done: false,
             continues: false,
             skip_header: false,
+            after_open: false,
         }
     }
 
@@ -252,15 +255,15 @@ impl Loader {
             rest.push_str(&self.clean[cut..]);
             self.clean.truncate(cut);
             let text = std::mem::replace(&mut self.clean, rest);
-            piece.text = Some((
-                text,
-                self.format,
-                Part {
-                    first: self.first,
-                    continues: std::mem::replace(&mut self.continues, ends_inside),
-                    ends_inside,
-                },
-            ));
+            let part = Part {
+                first: self.first,
+                continues: std::mem::replace(&mut self.continues, ends_inside),
+                ends_inside,
+                after_open: self.after_open,
+            };
+            self.after_open =
+                self.format == Format::Plain && super::plain::ends_sentence_open(&text, part);
+            piece.text = Some((text, self.format, part));
             piece.skip_header = skip_header;
             self.first = false;
             if let Some(head) = reopen {
