@@ -251,12 +251,10 @@ pub fn hits_in_text(
         .collect()
 }
 
-/// A one-line snippet of `text` around `range`: up to [`CONTEXT`] characters either side,
-/// started and ended at a word where there is one, `…` where text is left out, every run
-/// of white space one space. Returns the snippet and where the match is in it.
-pub fn snippet(text: &str, range: Range<usize>) -> (String, Range<usize>) {
-    let before = &text[..range.start];
-    let after = &text[range.end..];
+/// Where a snippet of `text` around `range` starts in the text before the match, and ends
+/// in the text after it (see [`snippet`]).
+fn context(text: &str, range: Range<usize>) -> (usize, usize) {
+    let (before, after) = (&text[..range.start], &text[range.end..]);
     let mut from = before
         .char_indices()
         .rev()
@@ -277,6 +275,15 @@ pub fn snippet(text: &str, range: Range<usize>) -> (String, Range<usize>) {
     {
         to = space;
     }
+    (from, to)
+}
+
+/// A one-line snippet of `text` around `range`: up to [`CONTEXT`] characters either side,
+/// started and ended at a word where there is one, `…` where text is left out, every run
+/// of white space one space. Returns the snippet and where the match is in it.
+pub fn snippet(text: &str, range: Range<usize>) -> (String, Range<usize>) {
+    let (before, after) = (&text[..range.start], &text[range.end..]);
+    let (from, to) = context(text, range.clone());
     // Each part's words, one space between (no copy of a part made first: a common phrase
     // has tens of thousands of snippets).
     let collapse = |out: &mut String, s: &str| {
@@ -335,25 +342,7 @@ mod tests {
     /// what the one that writes the parts in place must give.
     fn snippet_by_parts(text: &str, range: Range<usize>) -> (String, Range<usize>) {
         let (before, after) = (&text[..range.start], &text[range.end..]);
-        let mut from = before
-            .char_indices()
-            .rev()
-            .nth(CONTEXT - 1)
-            .map_or(0, |(i, _)| i);
-        if from > 0
-            && let Some(space) = before[from..].find(char::is_whitespace)
-        {
-            from += space;
-        }
-        let mut to = after
-            .char_indices()
-            .nth(CONTEXT)
-            .map_or(after.len(), |(i, _)| i);
-        if to < after.len()
-            && let Some(space) = after[..to].rfind(char::is_whitespace)
-        {
-            to = space;
-        }
+        let (from, to) = context(text, range.clone());
         let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         let mut out = String::new();
         if from > 0 {
