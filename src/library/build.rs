@@ -255,7 +255,7 @@ fn summary(text: &str, format: Format, path: &str) -> (String, String, Option<St
             && let Some(opening) = doc
                 .blocks()
                 .find(|b| matches!(b.kind, BlockKind::Paragraph))
-                .map(|b| sentence_within(&b.text, LONGEST_TITLE))
+                .map(|b| sentence_within(b.text, LONGEST_TITLE))
                 .filter(|s| !s.is_empty())
         {
             return Some(opening);
