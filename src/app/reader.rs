@@ -544,6 +544,9 @@ impl Reader {
         let last = self.max_top();
         if self.top > last {
             self.top = last;
+            // The place kept is the top line's (a reopened article shows what this showed),
+            // not the place asked for, now further down.
+            self.place = None;
             // A resize still keeps the place the reader was asked for.
             let anchor = self.resize_anchor;
             self.prepare();

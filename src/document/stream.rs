@@ -172,11 +172,20 @@ impl Loader {
 
     /// A loader for text that starts inside an article (at a line start found by
     /// [`super::window`]), not at its beginning: its first line is no title and it has no
-    /// front matter; `offset` is where in the file it starts.
-    pub fn inside(source: Box<dyn Read + Send>, format: Format, cap: u64, offset: u64) -> Self {
+    /// front matter; `offset` is where in the file it starts; `after_open`: the text before
+    /// it ends with a paragraph of plain text that stops inside a sentence (see
+    /// [`super::plain::leaves_sentence_open`]).
+    pub fn inside(
+        source: Box<dyn Read + Send>,
+        format: Format,
+        cap: u64,
+        offset: u64,
+        after_open: bool,
+    ) -> Self {
         let mut loader = Loader::new(source, format, cap);
         loader.first = false;
         loader.offset = offset;
+        loader.after_open = after_open;
         loader
     }
 

@@ -12,6 +12,10 @@ use super::cuts;
 use super::stream::{LoadError, Loader, PIECE};
 use super::{Document, Format};
 
+/// Bytes read before a window's start to know the paragraph before it (see [`ends_open`]):
+/// a paragraph longer than that is prose whatever its last line.
+const LOOK_BACK: u64 = 1024;
+
 /// Bytes a window holds at most: dozens of screens, read and parsed within a frame (a few
 /// ms), while the in-order reading catches up with it (about a second into a 100 MB
 /// article).
@@ -85,16 +89,33 @@ pub fn read<R: Read + Seek>(
 ) -> Result<Window, LoadError> {
     let from = from.min(size);
     let len = len.min(size - from);
-    source.seek(SeekFrom::Start(from))?;
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    source.by_ref().take(len).read_to_end(&mut bytes)?;
-    let at_eof = from + bytes.len() as u64 >= size;
-    let (start, end) = bounds(&bytes, from == 0, at_eof, format);
+    // A little before `from` too: the paragraph before the window says whether the
+    // window's first line goes on from it, as the article read in order tells it.
+    let back = from.saturating_sub(LOOK_BACK);
+    source.seek(SeekFrom::Start(back))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(from - back + len).unwrap_or(0));
+    source
+        .by_ref()
+        .take(from - back + len)
+        .read_to_end(&mut bytes)?;
+    let at_eof = back + bytes.len() as u64 >= size;
+    let ahead = usize::try_from(from - back)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    let (start, end) = bounds(&bytes[ahead..], from == 0, at_eof, format);
+    let (start, end) = (ahead + start, ahead + end);
+    let after_open = format == Format::Plain && ends_open(&bytes[..start], back == 0);
     let text = bytes[start..end].to_vec();
     drop(bytes);
-    let start = from + start as u64;
-    let end = from + end as u64;
-    let mut loader = Loader::inside(Box::new(std::io::Cursor::new(text)), format, cap, start);
+    let start = back + start as u64;
+    let end = back + end as u64;
+    let mut loader = Loader::inside(
+        Box::new(std::io::Cursor::new(text)),
+        format,
+        cap,
+        start,
+        after_open,
+    );
     let mut doc = Document::from_blocks(title.to_string(), Vec::new(), None);
     doc.sources = vec![(0, start)];
     loop {
@@ -142,6 +163,23 @@ fn bounds(bytes: &[u8], at_start: bool, at_eof: bool, format: Format) -> (usize,
     (start, end)
 }
 
+/// Whether `skipped`, the text read before a window's start (from the file's start when
+/// `at_start`, else from inside a line [`LOOK_BACK`] bytes or so before), ends with a
+/// paragraph that stops inside a sentence ([`super::plain::leaves_sentence_open`]). A
+/// paragraph with no blank line above it in `skipped` began before: it has more lines than
+/// those read (a paragraph that long is prose, whatever its last line).
+fn ends_open(skipped: &[u8], at_start: bool) -> bool {
+    let text = String::from_utf8_lossy(skipped);
+    let above = text.trim_end();
+    let mut lines: Vec<&str> = above
+        .rsplit('\n')
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    let began_before = !at_start && lines.len() == above.split('\n').count();
+    lines.reverse();
+    super::plain::leaves_sentence_open(&lines, began_before)
+}
+
 fn memchr_newline(bytes: &[u8], from: usize) -> Option<usize> {
     bytes[from..]
         .iter()
@@ -154,6 +192,42 @@ mod tests {
     use std::io::Cursor;
 
     use super::*;
+
+    #[test]
+    fn a_window_tells_a_line_going_on_from_the_paragraph_before_as_the_article_does() {
+        // A letter's signature after a paragraph that stops inside a sentence: no heading,
+        // wherever the window is read from.
+        let text = "Title\n\nShe wrote to him at last, and\nno one can love you more than \
+                    does\n\nYour Sónya\n\nBoth letters came.\n\nA Heading Here\n\nText.\n"
+            .repeat(30);
+        let whole = crate::document::parse(&text, Format::Plain, "T", None);
+        let blocks = |doc: &Document| -> Vec<(crate::document::BlockKind, String)> {
+            doc.blocks()
+                .map(|b| (b.kind.clone(), b.text.to_string()))
+                .collect()
+        };
+        let all = blocks(&whole);
+        let size = text.len() as u64;
+        for from in 1..size - 1 {
+            let window = read(
+                Cursor::new(text.as_bytes()),
+                size,
+                (from, 120),
+                Format::Plain,
+                "T",
+                u64::MAX - 1,
+            )
+            .expect("window");
+            let shown = blocks(&window.doc);
+            if shown.is_empty() {
+                continue;
+            }
+            assert!(
+                all.windows(shown.len()).any(|w| w == shown.as_slice()),
+                "from {from}: {shown:?}"
+            );
+        }
+    }
 
     #[test]
     fn bounds_are_after_blank_lines() {

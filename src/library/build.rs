@@ -250,11 +250,13 @@ fn summary(text: &str, format: Format, path: &str) -> (String, String, Option<St
             .trim_start_matches('#')
             .trim();
         // A book that starts with its text: the first line is a line of wrapped prose,
-        // cut inside a sentence. Its first sentence then, cut at a word if long.
+        // cut inside a sentence, that opens the first paragraph. Its first sentence then,
+        // cut at a word if long.
         if is_wrapped_prose(line)
             && let Some(opening) = doc
                 .blocks()
-                .find(|b| matches!(b.kind, BlockKind::Paragraph))
+                .next()
+                .filter(|b| matches!(b.kind, BlockKind::Paragraph) && b.text.starts_with(line))
                 .map(|b| sentence_within(b.text, LONGEST_TITLE))
                 .filter(|s| !s.is_empty())
         {
@@ -309,10 +311,22 @@ fn is_notice(sentence: &str) -> bool {
 const LONGEST_TITLE: usize = 80;
 
 /// Whether a text's first line is a line of wrapped prose rather than a title: as long as
-/// lines of a text wrapped for reading, and ending inside a sentence (on a small letter or
-/// a comma), as `Happy families are all alike; every unhappy family is unhappy in its own`.
+/// lines of a text wrapped for reading, ending inside a sentence (on a small letter or a
+/// comma), and mostly words in small letters, as `Happy families are all alike; every
+/// unhappy family is unhappy in its own` (not `The Project Gutenberg EBook of The Adventures
+/// of Sherlock Holmes`).
 fn is_wrapped_prose(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    let small = line
+        .split_whitespace()
+        .filter(|w| {
+            w.chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(char::is_lowercase)
+        })
+        .count();
     line.chars().count() >= 60
+        && 2 * small > words
         && line
             .chars()
             .next_back()

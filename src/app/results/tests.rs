@@ -564,6 +564,10 @@ fn a_match_in_the_last_screenful_shows_the_end_at_the_bottom_not_empty_rows() {
         reader.shows(hit.0, hit.1)
     };
     assert!(shown(&mut state), "the match is on screen");
+    // The place saved is what is shown: reopened, the article shows it again.
+    let reader = state.reader.as_ref().expect("reading");
+    let (saved, top) = (reader.anchor(), reader.top_place());
+    assert_eq!((saved.block, saved.offset), (top.block, top.offset));
     let (top, back) = top_and_back(&mut state);
     assert_eq!(
         top, back,

@@ -87,6 +87,30 @@ fn a_book_that_starts_with_its_text_is_titled_by_its_first_sentence_not_a_cut_li
         d,
         "He had successfully avoided meeting his landlady on the staircase."
     );
+    // A long title over its byline, a long heading over a paragraph: still the titles.
+    let (t, _) = describe(
+        "The Project Gutenberg EBook of The Adventures of Sherlock Holmes\n\
+         by Sir Arthur Conan Doyle\n\nTo Sherlock Holmes she is always the woman.\n",
+        Format::Plain,
+        "a.txt",
+    );
+    assert_eq!(
+        t,
+        "The Project Gutenberg EBook of The Adventures of Sherlock Holmes"
+    );
+    let (t, d) = describe(
+        "## Notes on the migration of the storage layer to the new cluster\n\n\
+         We moved the data in three steps. Then more.\n",
+        Format::Markdown,
+        "a.md",
+    );
+    assert_eq!(
+        (t.as_str(), d.as_str()),
+        (
+            "Notes on the migration of the storage layer to the new cluster",
+            "We moved the data in three steps."
+        )
+    );
     // A short first line that the text runs on from is still the title.
     let (t, _) = describe(
         "A short title line\nrunning on\n\nText.\n",
