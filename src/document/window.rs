@@ -203,7 +203,7 @@ mod tests {
         let whole = crate::document::parse(&text, Format::Plain, "T", None);
         let blocks = |doc: &Document| -> Vec<(crate::document::BlockKind, String)> {
             doc.blocks()
-                .map(|b| (b.kind.clone(), b.text.to_string()))
+                .map(|b| (*b.kind, b.text.to_string()))
                 .collect()
         };
         let all = blocks(&whole);
