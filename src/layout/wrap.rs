@@ -20,7 +20,7 @@ use textwrap::WordSeparator;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::document::sanitize::ascii_from;
+use crate::document::sanitize::ascii_prefix_from;
 
 /// Width of text in terminal cells, summed over grapheme clusters.
 pub fn text_width(text: &str) -> usize {
@@ -519,15 +519,16 @@ fn spaced_words(line: &str, out: &mut Vec<Word>) -> Option<bool> {
         let mut width = 0;
         let mut measured = true;
         let mut ascii = true;
-        loop {
+        'word: loop {
             while let Some(chunk) = bytes.get(i..i + 8) {
                 let mut word = [0; 8];
                 word.copy_from_slice(chunk);
-                if !ascii_from(u64::from_le_bytes(word), 0x21) {
+                let letters = ascii_prefix_from(u64::from_le_bytes(word), 0x21);
+                width += letters;
+                i += letters;
+                if letters < 8 {
                     break;
                 }
-                width += 8;
-                i += 8;
             }
             let Some(&b) = bytes.get(i) else {
                 break;
@@ -535,28 +536,37 @@ fn spaced_words(line: &str, out: &mut Vec<Word>) -> Option<bool> {
             if b == b' ' {
                 break;
             }
-            let (w, len) = if b.is_ascii() {
-                (table[usize::from(b)], 1)
-            } else {
-                ascii = false;
-                match line.get(i..).and_then(|rest| rest.chars().next()) {
-                    Some(c) => {
-                        if is_complex_script(c) {
-                            return None;
-                        }
-                        line_breaking |= needs_line_breaking(c);
-                        let w = added_width_from(table, c).and_then(|w| u8::try_from(w).ok());
-                        (w.unwrap_or(NOT_ADDED), c.len_utf8())
-                    }
-                    None => (NOT_ADDED, 1),
+            if b.is_ascii() {
+                let w = table[usize::from(b)];
+                if w == NOT_ADDED {
+                    measured = false;
+                    break;
                 }
-            };
-            if w == NOT_ADDED {
-                measured = false;
-                break;
+                width += usize::from(w);
+                i += 1;
+                continue;
             }
-            width += usize::from(w);
-            i += len;
+            // A run of characters outside ASCII, up to the next ASCII one.
+            ascii = false;
+            for c in line.get(i..).unwrap_or_default().chars() {
+                if c.is_ascii() {
+                    continue 'word;
+                }
+                // Both kinds of breaking are of characters from U+0E00 on.
+                if c >= '\u{0E00}' {
+                    if is_complex_script(c) {
+                        return None;
+                    }
+                    line_breaking |= needs_line_breaking(c);
+                }
+                let Some(w) = added_width_from(table, c) else {
+                    measured = false;
+                    break 'word;
+                };
+                width += w;
+                i += c.len_utf8();
+            }
+            break;
         }
         if !measured {
             // The rest of the word is not measured, only looked through.
