@@ -15,6 +15,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use super::sanitize::is_letter;
 use super::{Block, BlockKind, Part};
 
 /// Longest line, in characters, that can still be a heading.
@@ -216,7 +217,7 @@ fn paragraph_block(lines: &[&str]) -> Block {
     // the text was written a paragraph per line.
     let unwrapped = lines
         .iter()
-        .any(|l| l.contains(' ') && l.width() > LONG_LINE_CELLS);
+        .any(|l| l.contains(' ') && cells(l) > LONG_LINE_CELLS);
     let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
     for line in &lines {
         if let Some(before) = text.chars().next_back() {
@@ -230,6 +231,16 @@ fn paragraph_block(lines: &[&str]) -> Block {
         text.push_str(line);
     }
     Block::new(BlockKind::Paragraph, text)
+}
+
+/// The width of `text` in cells, as unicode-width gives it: a line of printable ASCII (most
+/// lines of most books) is as wide as it is long, without looking each character up.
+fn cells(text: &str) -> usize {
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        text.len()
+    } else {
+        text.width()
+    }
 }
 
 /// Whether `text` has more than `n` characters, without counting them all in a long text
@@ -248,7 +259,7 @@ fn heading_level(line: &str) -> Option<u8> {
     let text = line.trim();
     let indent = indent(line.trim_end());
     if indent >= DEEP_INDENT {
-        let width = text.width();
+        let width = cells(text);
         // Centred on a page of 56 to 90 columns.
         if width > LEADING_HEADING_CELLS || !(56..=90).contains(&(2 * indent + width)) {
             return None;
@@ -273,14 +284,14 @@ fn leading_heading(first: &str, second: &str) -> Option<(u8, bool)> {
         return Some((level, false));
     }
     let (head, next) = (first.trim(), second.trim());
-    if head.width() > LEADING_HEADING_CELLS || next.starts_with(char::is_lowercase) {
+    if cells(head) > LEADING_HEADING_CELLS || next.starts_with(char::is_lowercase) {
         return None;
     }
     let set_apart = indent(first) == 0 && indent(second) >= 4;
     // A short line of text below counts when it ends a sentence: `第三条` over
     // `人人有权享有生命、自由和人身安全。`.
-    let wider = next.width() >= 2 * head.width()
-        && (next.width() > SHORT_LINE_CHARS || ends_with_full_stop(next));
+    let wider = cells(next) >= 2 * cells(head)
+        && (cells(next) > SHORT_LINE_CHARS || ends_with_full_stop(next));
     (set_apart || wider).then_some((level, set_apart))
 }
 
@@ -291,7 +302,7 @@ fn chapter_with_title(lines: &[&str], fragment: bool) -> Option<Block> {
     };
     let level = division_level(first.trim()).filter(|_| !fragment)?;
     let title = second.trim();
-    let titled = title.width() <= LEADING_HEADING_CELLS
+    let titled = cells(title) <= LEADING_HEADING_CELLS
         && (is_heading(title) || !title.chars().any(char::is_lowercase));
     titled.then(|| {
         Block::new(
@@ -530,10 +541,7 @@ fn to_roman(mut n: u32) -> String {
 /// (`अनुच्छेद ३.`, `סעיף א.`, `Article 1.`) may end with a full stop.
 pub fn is_heading(line: &str) -> bool {
     let line = line.trim();
-    if line.is_empty()
-        || more_chars_than(line, HEADING_MAX_CHARS)
-        || !line.chars().any(char::is_alphabetic)
-    {
+    if line.is_empty() || more_chars_than(line, HEADING_MAX_CHARS) || !line.chars().any(is_letter) {
         return false;
     }
     if wholly_bracketed(line) || opens_speech(line) {
@@ -754,5 +762,25 @@ mod tests {
     fn empty_text_has_no_blocks() {
         assert_eq!(parse(""), (None, Vec::new()));
         assert_eq!(parse("\n\n  \n"), (None, Vec::new()));
+    }
+
+    #[test]
+    fn cells_of_printable_ascii_are_its_length() {
+        // Every pair of printable characters: no sequence of them measures other than one
+        // cell a character.
+        let printable: Vec<char> = (' '..='~').collect();
+        for &a in &printable {
+            for &b in &printable {
+                let pair = format!("{a}{b}");
+                assert_eq!(cells(&pair), pair.width(), "{pair:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cells_are_unicode_widths(text in "[ -~]{0,120}|\\PC{0,40}") {
+            proptest::prop_assert_eq!(cells(&text), text.width());
+        }
     }
 }

@@ -20,7 +20,7 @@ use textwrap::WordSeparator;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::document::sanitize::ascii_prefix_from;
+use crate::document::sanitize::{ascii_prefix_from, is_letter};
 
 /// Width of text in terminal cells, summed over grapheme clusters.
 pub fn text_width(text: &str) -> usize {
@@ -120,7 +120,13 @@ fn added_width_from(table: &[u8; 0x1000], c: char) -> Option<usize> {
     match table.get(c as usize) {
         Some(&NOT_ADDED) => None,
         Some(&width) => Some(usize::from(width)),
-        None => added_width(c),
+        // Chinese and Japanese letters and the punctuation of any text first: most
+        // characters from U+1000 on are these.
+        None => match c {
+            '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' => Some(1),
+            '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}' => Some(2),
+            _ => added_width(c),
+        },
     }
 }
 
@@ -719,7 +725,7 @@ fn best_cut(part: &str, room: usize, dict: Option<&Standard>) -> Option<(usize, 
     let fits = prefix_within(part, room);
     let mut scan = fits;
     for c in part[fits..].chars().take(MAX_WORD) {
-        if !c.is_alphabetic() && scan > fits {
+        if !is_letter(c) && scan > fits {
             break;
         }
         scan += c.len_utf8();
@@ -771,7 +777,7 @@ fn hyphenation_points(part: &str, dict: &Standard) -> Vec<usize> {
         }
     };
     for (i, c) in part.char_indices() {
-        match (c.is_alphabetic(), run_start) {
+        match (is_letter(c), run_start) {
             (true, None) => run_start = Some(i),
             (false, Some(start)) => {
                 check(start, i, &mut points);
