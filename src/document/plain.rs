@@ -175,7 +175,11 @@ fn paragraphs(text: &str) -> (Vec<&str>, Vec<std::ops::Range<usize>>) {
     let mut lines = Vec::new();
     let mut ranges = Vec::new();
     let mut start = 0;
-    for line in text.split('\n') {
+    // The line breaks found by memchr's vector search.
+    let mut from = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
+        let line = &text[from..end];
+        from = end + 1;
         if !line.trim().is_empty() {
             lines.push(line);
             continue;

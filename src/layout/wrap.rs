@@ -183,10 +183,11 @@ pub fn wrap_flow(
         // Only a wrap inside a wrap (none today) would find the buffer taken.
         let mut kept = found.try_borrow_mut();
         let found = kept.as_deref_mut().unwrap_or(&mut fresh);
+        // The line breaks found by memchr's vector search (most blocks are a line long).
         let mut base = 0;
-        for hard in text.split('\n') {
-            wrap_hard_line(hard, base, width, dict, literal, found, out);
-            base += hard.len() + 1;
+        for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
+            wrap_hard_line(&text[base..end], base, width, dict, literal, found, out);
+            base = end + 1;
         }
     });
 }
@@ -472,7 +473,9 @@ fn words(line: &str, out: &mut Vec<Word>) {
     for k in 0..spaced {
         let word = out[k];
         let token = &line[word.start..word.end];
-        if word.ascii || is_address(token) {
+        // One character has no break inside it: it stays one word, as line breaking
+        // would leave it.
+        if word.ascii || is_one_char(token) || is_address(token) {
             out.push(word);
             continue;
         }
@@ -482,6 +485,17 @@ fn words(line: &str, out: &mut Vec<Word>) {
             && let Some(last) = out.last_mut()
         {
             last.space = word.space;
+        }
+        // A token measured as the line was split is made of characters that add up, and
+        // so is each of its words: each is measured by adding up its characters.
+        if word.width.is_some() {
+            let table = small_widths();
+            for part in &mut out[first..] {
+                part.width = line[part.start..part.end]
+                    .chars()
+                    .map(|c| added_width_from(table, c))
+                    .sum();
+            }
         }
     }
     out.drain(..spaced);
@@ -831,6 +845,11 @@ fn width_within(text: &str, room: usize) -> Option<usize> {
 
 /// [`width_within`] by grapheme cluster.
 fn clusters_within(text: &str, room: usize) -> Option<usize> {
+    // One character is one cluster (an emoji between spaces, most often).
+    if is_one_char(text) {
+        let width = text.width();
+        return (width <= room).then_some(width);
+    }
     let mut used = 0;
     for g in text.graphemes(true) {
         used += g.width();
@@ -839,6 +858,12 @@ fn clusters_within(text: &str, room: usize) -> Option<usize> {
         }
     }
     Some(used)
+}
+
+/// Whether `text` is one character.
+fn is_one_char(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some() && chars.next().is_none()
 }
 
 /// Byte length of the longest start of `text` that is at most `room` cells wide.
