@@ -323,6 +323,17 @@ pub fn division_level(text: &str) -> Option<u8> {
     if more_chars_than(text, HEADING_MAX_CHARS) {
         return None;
     }
+    // Every division starts with a capital or a keyword in ASCII: not with a letter of a
+    // script without case (Chinese, Hindi, Arabic, Thai...) nor any other character outside
+    // ASCII that is no capital. (The Kelvin sign is the one that lower-cases into ASCII.)
+    if text
+        .trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_ascii() && c != '\u{212A}' && !c.is_uppercase())
+    {
+        return None;
+    }
     // The first three words are all it looks at (and whether there are two, or one).
     let mut first = [""; 3];
     let mut count = 0;

@@ -445,12 +445,15 @@ fn gutter_width(block: &BlockRef, prefix: usize, width: usize) -> usize {
 /// Whether a blank line separates `block` from the one before. Blocks that go on from the
 /// one before, items of a tight list (the parser marks them `joined`) and rows of one table
 /// follow without one.
-fn needs_gap(doc: &Document, block: usize) -> bool {
-    let Some(prev) = block.checked_sub(1).and_then(|b| doc.get(b)) else {
+fn needs_gap(doc: &Document, block: usize, this: &BlockRef) -> bool {
+    if this.continued || this.joined || block == 0 {
         return false;
-    };
-    let this = doc.block(block);
-    !(this.continued || this.joined || this.same_table(&prev))
+    }
+    // Only a row of a table can share it with the block before.
+    this.table.is_none()
+        || !doc
+            .get(block - 1)
+            .is_some_and(|prev| this.same_table(&prev))
 }
 
 fn lay_out_block(
@@ -461,7 +464,7 @@ fn lay_out_block(
 ) -> Box<[Line]> {
     let block = doc.block(index);
     let mut lines = Vec::new();
-    if needs_gap(doc, index) {
+    if needs_gap(doc, index, &block) {
         lines.push(Line {
             start: 0,
             end: 0,
