@@ -282,6 +282,21 @@ fn wrap_hard_line(
         ..
     } in found.iter()
     {
+        // Most words are measured and fit where they are: placed at once.
+        if let Some(measured) = measured {
+            let fits = match current {
+                Some((line_start, _, used)) => {
+                    let used = used + pending_space + measured;
+                    (used <= width).then_some((line_start, word_end, used))
+                }
+                None => (measured <= width).then_some((word_start, word_end, measured)),
+            };
+            if fits.is_some() {
+                current = fits;
+                pending_space = space;
+                continue;
+            }
+        }
         // Asked only of a word that does not fit where it is (most words fit), and once: a
         // word without end is split into many lines, and looking at all of it again for
         // each would take time in the square of its length.
