@@ -462,8 +462,23 @@ fn lay_out_block(
     width: usize,
     dict: Option<&Standard>,
 ) -> Box<[Line]> {
-    let block = doc.block(index);
     let mut lines = Vec::new();
+    lay_out_block_into(doc, index, width, dict, &mut Vec::new(), &mut lines);
+    lines.into_boxed_slice()
+}
+
+/// [`lay_out_block`] into `lines` (empty), with `pieces` for the wrapped pieces: a caller
+/// that lays out block after block keeps both, and allocates nothing per block once they
+/// have grown.
+fn lay_out_block_into(
+    doc: &Document,
+    index: usize,
+    width: usize,
+    dict: Option<&Standard>,
+    pieces: &mut Vec<wrap::Piece>,
+    lines: &mut Vec<Line>,
+) {
+    let block = doc.block(index);
     if needs_gap(doc, index, &block) {
         lines.push(Line {
             start: 0,
@@ -517,21 +532,22 @@ fn lay_out_block(
                     row: u16::try_from(i).unwrap_or(u16::MAX),
                 });
             }
-            return lines.into_boxed_slice();
+            return;
         }
     }
     // Room for about the lines a text of one-cell characters makes, in one allocation.
-    let mut pieces = Vec::with_capacity(block.text.len() / avail + 2);
+    pieces.clear();
+    pieces.reserve(block.text.len() / avail + 2);
     match block.kind {
         BlockKind::Rule => pieces.push(wrap::Piece {
             start: 0,
             end: 0,
             hyphen: false,
         }),
-        BlockKind::Code => wrap::wrap_preformatted(block.text, avail, &mut pieces),
+        BlockKind::Code => wrap::wrap_preformatted(block.text, avail, pieces),
         _ => {
             let code = literal_ranges(block.spans);
-            wrap::wrap_flow(block.text, avail, dict, &code, &mut pieces)
+            wrap::wrap_flow(block.text, avail, dict, &code, pieces)
         }
     }
     // The furthest end of the spans up to each index: a line starting at `s` can only be
@@ -572,7 +588,6 @@ fn lay_out_block(
             row: 0,
         });
     }
-    lines.into_boxed_slice()
 }
 
 /// The cells a block's text has to fit in after its prefix.
@@ -1012,8 +1027,11 @@ pub fn render_blocks(
     dict: Option<&Standard>,
     out: &mut String,
 ) {
+    // The buffers of each block's pieces and lines, kept from block to block.
+    let (mut pieces, mut lines) = (Vec::new(), Vec::new());
     for index in range {
-        let lines = lay_out_block(doc, index, options.width, dict);
+        lines.clear();
+        lay_out_block_into(doc, index, options.width, dict, &mut pieces, &mut lines);
         let block = doc.block(index);
         for line in lines.iter() {
             let line_start = out.len();
