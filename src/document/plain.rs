@@ -140,7 +140,11 @@ fn parse_part(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
 /// which knows where a URL in prose ends: not at the full stop or the closing parenthesis
 /// after it).
 fn link_urls(block: &mut Block) {
-    if !block.text.contains("://") {
+    // memchr's vector search, set up once: every block of every piece is asked.
+    static SCHEME: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    let scheme = SCHEME.get_or_init(|| memchr::memmem::Finder::new(b"://"));
+    if scheme.find(block.text.as_bytes()).is_none() {
         return;
     }
     let mut finder = linkify::LinkFinder::new();
@@ -585,8 +589,12 @@ fn numbered_label(line: &str) -> bool {
         return false;
     };
     // More than three words are no label.
-    let words: Vec<&str> = label.split_whitespace().take(4).collect();
-    let Some(last) = words.last() else {
+    let (mut words, mut last) = (0, None);
+    for word in label.split_whitespace().take(4) {
+        words += 1;
+        last = Some(word);
+    }
+    let Some(last) = last.filter(|_| words <= 3) else {
         return false;
     };
     // Letters as numbers: one letter, or up to three of a script without capitals
@@ -596,8 +604,7 @@ fn numbered_label(line: &str) -> bool {
             && last
                 .chars()
                 .all(|c| c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase()));
-    words.len() <= 3
-        && (last.chars().all(char::is_numeric) || is_roman(last) || (letters && words.len() > 1))
+    last.chars().all(char::is_numeric) || is_roman(last) || (letters && words > 1)
 }
 
 fn ends_with_full_stop(text: &str) -> bool {
