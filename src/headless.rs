@@ -293,9 +293,12 @@ impl crate::ordered::Work for RenderPieces {
 
     fn finish(&self, blocks: Vec<document::Block>, before: Option<document::Block>) -> String {
         let first = usize::from(before.is_some());
+        // Room for the text and a little more (the line breaks, indents, markers) at once,
+        // rather than the lines copied over as they grow.
+        let text: usize = blocks.iter().map(|b| b.text.len()).sum();
         let blocks: Vec<_> = before.into_iter().chain(blocks).collect();
         let window = Document::for_layout(blocks, self.language.clone());
-        let mut lines = String::new();
+        let mut lines = String::with_capacity(text + text / 8 + 64);
         render_blocks(
             &window,
             first..window.block_count(),

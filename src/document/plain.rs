@@ -15,6 +15,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use super::sanitize::is_letter;
 use super::{Block, BlockKind, Part};
 
 /// Longest line, in characters, that can still be a heading.
@@ -143,7 +144,11 @@ fn parse_part(text: &str, part: Part) -> (Option<String>, Vec<Block>) {
 /// which knows where a URL in prose ends: not at the full stop or the closing parenthesis
 /// after it).
 fn link_urls(block: &mut Block) {
-    if !block.text.contains("://") {
+    // memchr's vector search, set up once: every block of every piece is asked.
+    static SCHEME: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    let scheme = SCHEME.get_or_init(|| memchr::memmem::Finder::new(b"://"));
+    if scheme.find(block.text.as_bytes()).is_none() {
         return;
     }
     let mut finder = linkify::LinkFinder::new();
@@ -218,7 +223,11 @@ fn paragraphs(text: &str) -> (Vec<&str>, Vec<std::ops::Range<usize>>) {
     let mut lines = Vec::new();
     let mut ranges = Vec::new();
     let mut start = 0;
-    for line in text.split('\n') {
+    // The line breaks found by memchr's vector search.
+    let mut from = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
+        let line = &text[from..end];
+        from = end + 1;
         if !line.trim().is_empty() {
             lines.push(line);
             continue;
@@ -260,7 +269,7 @@ fn paragraph_block(lines: &[&str]) -> Block {
     // the text was written a paragraph per line.
     let unwrapped = lines
         .iter()
-        .any(|l| l.contains(' ') && l.width() > LONG_LINE_CELLS);
+        .any(|l| l.contains(' ') && cells(l) > LONG_LINE_CELLS);
     let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
     for line in &lines {
         if let Some(before) = text.chars().next_back() {
@@ -274,6 +283,16 @@ fn paragraph_block(lines: &[&str]) -> Block {
         text.push_str(line);
     }
     Block::new(BlockKind::Paragraph, text)
+}
+
+/// The width of `text` in cells, as unicode-width gives it: a line of printable ASCII (most
+/// lines of most books) is as wide as it is long, without looking each character up.
+fn cells(text: &str) -> usize {
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        text.len()
+    } else {
+        text.width()
+    }
 }
 
 /// Whether `text` has more than `n` characters, without counting them all in a long text
@@ -292,7 +311,7 @@ fn heading_level(line: &str) -> Option<u8> {
     let text = line.trim();
     let indent = indent(line.trim_end());
     if indent >= DEEP_INDENT {
-        let width = text.width();
+        let width = cells(text);
         // Centred on a page of 56 to 90 columns.
         if width > LEADING_HEADING_CELLS || !(56..=90).contains(&(2 * indent + width)) {
             return None;
@@ -317,14 +336,14 @@ fn leading_heading(first: &str, second: &str) -> Option<(u8, bool)> {
         return Some((level, false));
     }
     let (head, next) = (first.trim(), second.trim());
-    if head.width() > LEADING_HEADING_CELLS || next.starts_with(char::is_lowercase) {
+    if cells(head) > LEADING_HEADING_CELLS || next.starts_with(char::is_lowercase) {
         return None;
     }
     let set_apart = indent(first) == 0 && indent(second) >= 4;
     // A short line of text below counts when it ends a sentence: `第三条` over
     // `人人有权享有生命、自由和人身安全。`.
-    let wider = next.width() >= 2 * head.width()
-        && (next.width() > SHORT_LINE_CHARS || ends_with_full_stop(next));
+    let wider = cells(next) >= 2 * cells(head)
+        && (cells(next) > SHORT_LINE_CHARS || ends_with_full_stop(next));
     (set_apart || wider).then_some((level, set_apart))
 }
 
@@ -335,7 +354,7 @@ fn chapter_with_title(lines: &[&str], fragment: bool) -> Option<Block> {
     };
     let level = division_level(first.trim()).filter(|_| !fragment)?;
     let title = second.trim();
-    let titled = title.width() <= LEADING_HEADING_CELLS
+    let titled = cells(title) <= LEADING_HEADING_CELLS
         && (is_heading(title) || !title.chars().any(char::is_lowercase));
     titled.then(|| {
         Block::new(
@@ -350,6 +369,17 @@ fn chapter_with_title(lines: &[&str], fragment: bool) -> Option<Block> {
 /// chapters of an epilogue). `None` for anything else, such as `Book two of the series`.
 pub fn division_level(text: &str) -> Option<u8> {
     if more_chars_than(text, HEADING_MAX_CHARS) {
+        return None;
+    }
+    // Every division starts with a capital or a keyword in ASCII: not with a letter of a
+    // script without case (Chinese, Hindi, Arabic, Thai...) nor any other character outside
+    // ASCII that is no capital. (The Kelvin sign is the one that lower-cases into ASCII.)
+    if text
+        .trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_ascii() && c != '\u{212A}' && !c.is_uppercase())
+    {
         return None;
     }
     // The first three words are all it looks at (and whether there are two, or one).
@@ -574,10 +604,7 @@ fn to_roman(mut n: u32) -> String {
 /// (`अनुच्छेद ३.`, `סעיף א.`, `Article 1.`) may end with a full stop.
 pub fn is_heading(line: &str) -> bool {
     let line = line.trim();
-    if line.is_empty()
-        || more_chars_than(line, HEADING_MAX_CHARS)
-        || !line.chars().any(char::is_alphabetic)
-    {
+    if line.is_empty() || more_chars_than(line, HEADING_MAX_CHARS) || !line.chars().any(is_letter) {
         return false;
     }
     if wholly_bracketed(line) || opens_speech(line) {
@@ -606,8 +633,12 @@ fn numbered_label(line: &str) -> bool {
         return false;
     };
     // More than three words are no label.
-    let words: Vec<&str> = label.split_whitespace().take(4).collect();
-    let Some(last) = words.last() else {
+    let (mut words, mut last) = (0, None);
+    for word in label.split_whitespace().take(4) {
+        words += 1;
+        last = Some(word);
+    }
+    let Some(last) = last.filter(|_| words <= 3) else {
         return false;
     };
     // Letters as numbers: one letter, or up to three of a script without capitals
@@ -617,8 +648,7 @@ fn numbered_label(line: &str) -> bool {
             && last
                 .chars()
                 .all(|c| c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase()));
-    words.len() <= 3
-        && (last.chars().all(char::is_numeric) || is_roman(last) || (letters && words.len() > 1))
+    last.chars().all(char::is_numeric) || is_roman(last) || (letters && words > 1)
 }
 
 fn ends_with_full_stop(text: &str) -> bool {
@@ -838,5 +868,25 @@ mod tests {
     fn empty_text_has_no_blocks() {
         assert_eq!(parse(""), (None, Vec::new()));
         assert_eq!(parse("\n\n  \n"), (None, Vec::new()));
+    }
+
+    #[test]
+    fn cells_of_printable_ascii_are_its_length() {
+        // Every pair of printable characters: no sequence of them measures other than one
+        // cell a character.
+        let printable: Vec<char> = (' '..='~').collect();
+        for &a in &printable {
+            for &b in &printable {
+                let pair = format!("{a}{b}");
+                assert_eq!(cells(&pair), pair.width(), "{pair:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cells_are_unicode_widths(text in "[ -~]{0,120}|\\PC{0,40}") {
+            proptest::prop_assert_eq!(cells(&text), text.width());
+        }
     }
 }

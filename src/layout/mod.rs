@@ -420,6 +420,10 @@ fn prefix(block: &BlockRef, first: bool) -> String {
 
 /// The prefix actually drawn at `width`: dropped when it would leave no room for text.
 fn fitted_prefix(block: &BlockRef, first: bool, width: usize) -> String {
+    // Most blocks (paragraphs) have none: asked for every line, this is the answer at once.
+    if block.quote == 0 && block.indent == 0 && (!first || block.marker.is_empty()) {
+        return String::new();
+    }
     let prefix = prefix(block, first);
     if text_width(&prefix) + 1 > width || text_width(&prefix) * 2 > width + 8 {
         String::new()
@@ -441,12 +445,15 @@ fn gutter_width(block: &BlockRef, prefix: usize, width: usize) -> usize {
 /// Whether a blank line separates `block` from the one before. Blocks that go on from the
 /// one before, items of a tight list (the parser marks them `joined`) and rows of one table
 /// follow without one.
-fn needs_gap(doc: &Document, block: usize) -> bool {
-    let Some(prev) = block.checked_sub(1).and_then(|b| doc.get(b)) else {
+fn needs_gap(doc: &Document, block: usize, this: &BlockRef) -> bool {
+    if this.continued || this.joined || block == 0 {
         return false;
-    };
-    let this = doc.block(block);
-    !(this.continued || this.joined || this.same_table(&prev))
+    }
+    // Only a row of a table can share it with the block before.
+    this.table.is_none()
+        || !doc
+            .get(block - 1)
+            .is_some_and(|prev| this.same_table(&prev))
 }
 
 fn lay_out_block(
@@ -455,9 +462,24 @@ fn lay_out_block(
     width: usize,
     dict: Option<&Standard>,
 ) -> Box<[Line]> {
-    let block = doc.block(index);
     let mut lines = Vec::new();
-    if needs_gap(doc, index) {
+    lay_out_block_into(doc, index, width, dict, &mut Vec::new(), &mut lines);
+    lines.into_boxed_slice()
+}
+
+/// [`lay_out_block`] into `lines` (empty), with `pieces` for the wrapped pieces: a caller
+/// that lays out block after block keeps both, and allocates nothing per block once they
+/// have grown.
+fn lay_out_block_into(
+    doc: &Document,
+    index: usize,
+    width: usize,
+    dict: Option<&Standard>,
+    pieces: &mut Vec<wrap::Piece>,
+    lines: &mut Vec<Line>,
+) {
+    let block = doc.block(index);
+    if needs_gap(doc, index, &block) {
         lines.push(Line {
             start: 0,
             end: 0,
@@ -510,21 +532,22 @@ fn lay_out_block(
                     row: u16::try_from(i).unwrap_or(u16::MAX),
                 });
             }
-            return lines.into_boxed_slice();
+            return;
         }
     }
     // Room for about the lines a text of one-cell characters makes, in one allocation.
-    let mut pieces = Vec::with_capacity(block.text.len() / avail + 2);
+    pieces.clear();
+    pieces.reserve(block.text.len() / avail + 2);
     match block.kind {
         BlockKind::Rule => pieces.push(wrap::Piece {
             start: 0,
             end: 0,
             hyphen: false,
         }),
-        BlockKind::Code => wrap::wrap_preformatted(block.text, avail, &mut pieces),
+        BlockKind::Code => wrap::wrap_preformatted(block.text, avail, pieces),
         _ => {
             let code = literal_ranges(block.spans);
-            wrap::wrap_flow(block.text, avail, dict, &code, &mut pieces)
+            wrap::wrap_flow(block.text, avail, dict, &code, pieces)
         }
     }
     // The furthest end of the spans up to each index: a line starting at `s` can only be
@@ -565,7 +588,6 @@ fn lay_out_block(
             row: 0,
         });
     }
-    lines.into_boxed_slice()
 }
 
 /// The cells a block's text has to fit in after its prefix.
@@ -1005,8 +1027,11 @@ pub fn render_blocks(
     dict: Option<&Standard>,
     out: &mut String,
 ) {
+    // The buffers of each block's pieces and lines, kept from block to block.
+    let (mut pieces, mut lines) = (Vec::new(), Vec::new());
     for index in range {
-        let lines = lay_out_block(doc, index, options.width, dict);
+        lines.clear();
+        lay_out_block_into(doc, index, options.width, dict, &mut pieces, &mut lines);
         let block = doc.block(index);
         for line in lines.iter() {
             let line_start = out.len();

@@ -20,7 +20,7 @@ use textwrap::WordSeparator;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::document::sanitize::ascii_from;
+use crate::document::sanitize::{ascii_prefix_from, is_letter};
 
 /// Width of text in terminal cells, summed over grapheme clusters.
 pub fn text_width(text: &str) -> usize {
@@ -120,7 +120,13 @@ fn added_width_from(table: &[u8; 0x1000], c: char) -> Option<usize> {
     match table.get(c as usize) {
         Some(&NOT_ADDED) => None,
         Some(&width) => Some(usize::from(width)),
-        None => added_width(c),
+        // Chinese and Japanese letters and the punctuation of any text first: most
+        // characters from U+1000 on are these.
+        None => match c {
+            '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' => Some(1),
+            '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}' => Some(2),
+            _ => added_width(c),
+        },
     }
 }
 
@@ -177,10 +183,11 @@ pub fn wrap_flow(
         // Only a wrap inside a wrap (none today) would find the buffer taken.
         let mut kept = found.try_borrow_mut();
         let found = kept.as_deref_mut().unwrap_or(&mut fresh);
+        // The line breaks found by memchr's vector search (most blocks are a line long).
         let mut base = 0;
-        for hard in text.split('\n') {
-            wrap_hard_line(hard, base, width, dict, literal, found, out);
-            base += hard.len() + 1;
+        for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
+            wrap_hard_line(&text[base..end], base, width, dict, literal, found, out);
+            base = end + 1;
         }
     });
 }
@@ -275,6 +282,21 @@ fn wrap_hard_line(
         ..
     } in found.iter()
     {
+        // Most words are measured and fit where they are: placed at once.
+        if let Some(measured) = measured {
+            let fits = match current {
+                Some((line_start, _, used)) => {
+                    let used = used + pending_space + measured;
+                    (used <= width).then_some((line_start, word_end, used))
+                }
+                None => (measured <= width).then_some((word_start, word_end, measured)),
+            };
+            if fits.is_some() {
+                current = fits;
+                pending_space = space;
+                continue;
+            }
+        }
         // Asked only of a word that does not fit where it is (most words fit), and once: a
         // word without end is split into many lines, and looking at all of it again for
         // each would take time in the square of its length.
@@ -466,7 +488,9 @@ fn words(line: &str, out: &mut Vec<Word>) {
     for k in 0..spaced {
         let word = out[k];
         let token = &line[word.start..word.end];
-        if word.ascii || is_address(token) {
+        // One character has no break inside it: it stays one word, as line breaking
+        // would leave it.
+        if word.ascii || is_one_char(token) || is_address(token) {
             out.push(word);
             continue;
         }
@@ -476,6 +500,17 @@ fn words(line: &str, out: &mut Vec<Word>) {
             && let Some(last) = out.last_mut()
         {
             last.space = word.space;
+        }
+        // A token measured as the line was split is made of characters that add up, and
+        // so is each of its words: each is measured by adding up its characters.
+        if word.width.is_some() {
+            let table = small_widths();
+            for part in &mut out[first..] {
+                part.width = line[part.start..part.end]
+                    .chars()
+                    .map(|c| added_width_from(table, c))
+                    .sum();
+            }
         }
     }
     out.drain(..spaced);
@@ -519,15 +554,16 @@ fn spaced_words(line: &str, out: &mut Vec<Word>) -> Option<bool> {
         let mut width = 0;
         let mut measured = true;
         let mut ascii = true;
-        loop {
+        'word: loop {
             while let Some(chunk) = bytes.get(i..i + 8) {
                 let mut word = [0; 8];
                 word.copy_from_slice(chunk);
-                if !ascii_from(u64::from_le_bytes(word), 0x21) {
+                let letters = ascii_prefix_from(u64::from_le_bytes(word), 0x21);
+                width += letters;
+                i += letters;
+                if letters < 8 {
                     break;
                 }
-                width += 8;
-                i += 8;
             }
             let Some(&b) = bytes.get(i) else {
                 break;
@@ -535,28 +571,37 @@ fn spaced_words(line: &str, out: &mut Vec<Word>) -> Option<bool> {
             if b == b' ' {
                 break;
             }
-            let (w, len) = if b.is_ascii() {
-                (table[usize::from(b)], 1)
-            } else {
-                ascii = false;
-                match line.get(i..).and_then(|rest| rest.chars().next()) {
-                    Some(c) => {
-                        if is_complex_script(c) {
-                            return None;
-                        }
-                        line_breaking |= needs_line_breaking(c);
-                        let w = added_width_from(table, c).and_then(|w| u8::try_from(w).ok());
-                        (w.unwrap_or(NOT_ADDED), c.len_utf8())
-                    }
-                    None => (NOT_ADDED, 1),
+            if b.is_ascii() {
+                let w = table[usize::from(b)];
+                if w == NOT_ADDED {
+                    measured = false;
+                    break;
                 }
-            };
-            if w == NOT_ADDED {
-                measured = false;
-                break;
+                width += usize::from(w);
+                i += 1;
+                continue;
             }
-            width += usize::from(w);
-            i += len;
+            // A run of characters outside ASCII, up to the next ASCII one.
+            ascii = false;
+            for c in line.get(i..).unwrap_or_default().chars() {
+                if c.is_ascii() {
+                    continue 'word;
+                }
+                // Both kinds of breaking are of characters from U+0E00 on.
+                if c >= '\u{0E00}' {
+                    if is_complex_script(c) {
+                        return None;
+                    }
+                    line_breaking |= needs_line_breaking(c);
+                }
+                let Some(w) = added_width_from(table, c) else {
+                    measured = false;
+                    break 'word;
+                };
+                width += w;
+                i += c.len_utf8();
+            }
+            break;
         }
         if !measured {
             // The rest of the word is not measured, only looked through.
@@ -709,7 +754,7 @@ fn best_cut(part: &str, room: usize, dict: Option<&Standard>) -> Option<(usize, 
     let fits = prefix_within(part, room);
     let mut scan = fits;
     for c in part[fits..].chars().take(MAX_WORD) {
-        if !c.is_alphabetic() && scan > fits {
+        if !is_letter(c) && scan > fits {
             break;
         }
         scan += c.len_utf8();
@@ -761,7 +806,7 @@ fn hyphenation_points(part: &str, dict: &Standard) -> Vec<usize> {
         }
     };
     for (i, c) in part.char_indices() {
-        match (c.is_alphabetic(), run_start) {
+        match (is_letter(c), run_start) {
             (true, None) => run_start = Some(i),
             (false, Some(start)) => {
                 check(start, i, &mut points);
@@ -815,6 +860,11 @@ fn width_within(text: &str, room: usize) -> Option<usize> {
 
 /// [`width_within`] by grapheme cluster.
 fn clusters_within(text: &str, room: usize) -> Option<usize> {
+    // One character is one cluster (an emoji between spaces, most often).
+    if is_one_char(text) {
+        let width = text.width();
+        return (width <= room).then_some(width);
+    }
     let mut used = 0;
     for g in text.graphemes(true) {
         used += g.width();
@@ -823,6 +873,12 @@ fn clusters_within(text: &str, room: usize) -> Option<usize> {
         }
     }
     Some(used)
+}
+
+/// Whether `text` is one character.
+fn is_one_char(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some() && chars.next().is_none()
 }
 
 /// Byte length of the longest start of `text` that is at most `room` cells wide.
