@@ -147,10 +147,11 @@ fn main() {
                 &library,
                 &query,
                 candidates,
+                usize::MAX,
                 &|_, p| read(p),
                 &cancel,
                 &mut |_, h| {
-                    let n = h.map_or(0, |h| h.len());
+                    let n = h.map_or(0, |h| h.count);
                     if n > 0 && first.is_none() {
                         first = Some(t.elapsed());
                     }

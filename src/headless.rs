@@ -589,6 +589,7 @@ fn search_with(
         library,
         query,
         candidates.as_ref(),
+        usize::MAX,
         &|index, path| {
             read_entry_for_search(path, config, &library.entries[index].title)
                 .map_err(|e| format!("{e:#}"))
@@ -596,7 +597,7 @@ fn search_with(
         &cancel,
         &mut |index, hits| {
             let hits = match hits {
-                Ok(hits) => hits,
+                Ok(found) => found.hits,
                 Err(problem) => return problems(problem),
             };
             let entry = &library.entries[index];

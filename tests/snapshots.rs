@@ -782,6 +782,7 @@ fn search_all(state: &mut State, effects: &[Effect], upto: usize, finish: bool) 
         &library,
         &job.query,
         None,
+        usize::MAX,
         &|_, path| read(path),
         &AtomicBool::new(false),
         &mut |entry, found| {
@@ -789,10 +790,10 @@ fn search_all(state: &mut State, effects: &[Effect], upto: usize, finish: bool) 
                 return;
             }
             match found {
-                Ok(hits) if !hits.is_empty() => events.push(SearchEvent::Article {
+                Ok(found) if found.count > 0 => events.push(SearchEvent::Article {
                     entry,
-                    count: hits.len(),
-                    hits,
+                    count: found.count,
+                    hits: found.hits,
                 }),
                 Ok(_) => {}
                 Err(text) => events.push(SearchEvent::Problem { entry, text }),

@@ -417,13 +417,12 @@ pub fn search_library(
             &library,
             &query,
             candidates.as_ref(),
+            PER_ARTICLE,
             &read_entry,
             &cancel,
             &mut |entry, found| {
                 let event = match found {
-                    Ok(mut hits) => {
-                        let count = hits.len();
-                        hits.truncate(PER_ARTICLE);
+                    Ok(crate::search::library::Found { count, hits }) => {
                         (count > 0).then_some(SearchEvent::Article { entry, count, hits })
                     }
                     Err(text) => Some(SearchEvent::Problem { entry, text }),

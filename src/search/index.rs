@@ -1950,7 +1950,8 @@ impl Candidates {
     }
 
     /// The hits of `query` in the article the index keeps at `at`, as entry `entry` with the
-    /// fallback title `fallback` ([`crate::search::library::hits_in_text`]): the hits of
+    /// fallback title `fallback`, the first `listed` ready to show
+    /// ([`crate::search::library::hits_in_text`]): the hits of
     /// reading it again. `None` when the index keeps nothing of it for this search (read
     /// the article then).
     pub fn hits_at(
@@ -1959,14 +1960,15 @@ impl Candidates {
         query: &crate::search::Query,
         entry: usize,
         fallback: &str,
-    ) -> Option<Vec<crate::search::library::LibraryHit>> {
+        listed: usize,
+    ) -> Option<crate::search::library::Found> {
         use tantivy::schema::Value as _;
         let store = self.store.0.as_deref()?;
         let doc: TantivyDocument = store.searcher.doc(at.0).ok()?;
         let record = doc.get_first(store.field)?.as_str()?;
         let kept = text::SearchText::decode(record)?;
         (kept.reading == store.reading)
-            .then(|| crate::search::library::hits_in_text(&kept, query, entry, fallback))
+            .then(|| crate::search::library::hits_in_text(&kept, query, entry, fallback, listed))
     }
 }
 

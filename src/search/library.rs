@@ -46,7 +46,8 @@ pub fn entry_path_borrowed(target: &Target) -> Option<Cow<'_, Path>> {
 /// Searches the readable entries of `library` for `query`, in library order, reading each
 /// article with `read` (given the entry's number and its path; it reads the article with
 /// the entry's title as its fallback title, as the reader does), and calls `found` once
-/// per article searched: with its hits (maybe none), or with why it could not be read. With `candidates`, articles the index rules out
+/// per article searched: with its hits (maybe none; every one counted, the first `listed`
+/// made ready to show), or with why it could not be read. With `candidates`, articles the index rules out
 /// are skipped. Stops between articles once `cancel` is set, so a worker thread can run it
 /// and the reader can cancel it.
 ///
@@ -58,9 +59,10 @@ pub fn search_library(
     library: &Library,
     query: &Query,
     candidates: Option<&Candidates>,
+    listed: usize,
     read: &(dyn Fn(usize, &Path) -> Result<Document, String> + Sync),
     cancel: &AtomicBool,
-    found: &mut dyn FnMut(usize, Result<Vec<LibraryHit>, String>),
+    found: &mut dyn FnMut(usize, Result<Found, String>),
 ) -> Finished {
     // The articles to search, numbered in order, taken one at a time by whichever thread
     // is free (looking an entry up in the candidates is quick; reading it is not). A path
@@ -86,14 +88,15 @@ pub fn search_library(
     // An article the index keeps for this search is searched as kept (the index is up to
     // date with the file's size and time); any other is read.
     let search = |index: usize, path: &Path, kept: Option<Kept>| {
-        if let Some(hits) = kept
+        let title = &library.entries[index].title;
+        if let Some(found) = kept
             .zip(candidates)
-            .and_then(|(kept, c)| c.hits_at(kept, query, index, &library.entries[index].title))
+            .and_then(|(kept, c)| c.hits_at(kept, query, index, title, listed))
         {
-            return Ok(hits);
+            return Ok(found);
         }
         match read(index, path) {
-            Ok(doc) => Ok(hits_in(&doc, query, index)),
+            Ok(doc) => Ok(hits_listed(&doc, query, index, listed)),
             Err(e) => Err(e),
         }
     };
@@ -178,17 +181,37 @@ pub struct LibraryHit {
     pub place: Option<(u64, String)>,
 }
 
+/// The hits of one article: every match counted, the first of them ready to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Every match in the article.
+    pub count: usize,
+    /// The first matches (as many as asked for), with their sections and snippets.
+    pub hits: Vec<LibraryHit>,
+}
+
 /// Characters of context shown either side of a match in a snippet.
 const CONTEXT: usize = 40;
 
 /// The hits of `query` in `doc`, as entry `entry` of a library.
 pub fn hits_in(doc: &Document, query: &Query, entry: usize) -> Vec<LibraryHit> {
+    hits_listed(doc, query, entry, usize::MAX).hits
+}
+
+/// [`hits_in`], every one counted and the first `listed` made ready to show (a section
+/// label and a snippet each: a common word in a book has thousands).
+pub fn hits_listed(doc: &Document, query: &Query, entry: usize, listed: usize) -> Found {
     let mut hits = Vec::new();
     find(doc, query, 0..doc.block_count(), &mut hits);
     let label = doc.section_labeler();
-    hits.iter()
-        .map(|hit| library_hit(doc, hit, entry, &label))
-        .collect()
+    Found {
+        count: hits.len(),
+        hits: hits
+            .iter()
+            .take(listed)
+            .map(|hit| library_hit(doc, hit, entry, &label))
+            .collect(),
+    }
 }
 
 fn library_hit(
@@ -222,7 +245,7 @@ fn hit_snippet(text: &str, hit: &Hit) -> (String, Range<usize>) {
     snippet(text, hit.start.offset..end)
 }
 
-/// [`hits_in`] for an article as the index keeps it: the same hits, sections and snippets
+/// [`hits_listed`] for an article as the index keeps it: the same hits, sections and snippets
 /// as from the article read whole with the fallback title `fallback` (the only kind the
 /// index keeps: no hit has a place in its file).
 pub fn hits_in_text(
@@ -230,10 +253,14 @@ pub fn hits_in_text(
     query: &Query,
     entry: usize,
     fallback: &str,
-) -> Vec<LibraryHit> {
+    listed: usize,
+) -> Found {
     let mut hits = Vec::new();
     find_in(doc, query, 0..doc.block_count(), &mut hits);
-    hits.iter()
+    let count = hits.len();
+    let hits = hits
+        .iter()
+        .take(listed)
         .map(|hit| {
             let (snippet, matched) = hit_snippet(doc.text(hit.start.block), hit);
             LibraryHit {
@@ -248,7 +275,8 @@ pub fn hits_in_text(
                 place: None,
             }
         })
-        .collect()
+        .collect();
+    Found { count, hits }
 }
 
 /// Where a snippet of `text` around `range` starts in the text before the match, and ends
@@ -423,10 +451,11 @@ mod tests {
             &library,
             &q,
             None,
+            usize::MAX,
             &|_, p| read(p),
             &cancel,
             &mut |i, hits| {
-                seen.push((i, hits.unwrap().len()));
+                seen.push((i, hits.unwrap().count));
             },
         );
         assert_eq!(finished, Finished::Done);
@@ -437,14 +466,40 @@ mod tests {
 
         // Cancelled from the callback: nothing is reported after.
         let mut seen = Vec::new();
-        let finished = search_library(&library, &q, None, &|_, p| read(p), &cancel, &mut |i, _| {
-            seen.push(i);
-            if i == 10 {
-                cancel.store(true, Ordering::Relaxed);
-            }
-        });
+        let finished = search_library(
+            &library,
+            &q,
+            None,
+            usize::MAX,
+            &|_, p| read(p),
+            &cancel,
+            &mut |i, _| {
+                seen.push(i);
+                if i == 10 {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            },
+        );
         assert_eq!(finished, Finished::Cancelled);
         assert_eq!(seen, (0..=10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn every_hit_is_counted_and_only_those_listed_are_made_ready() {
+        let d = parse(
+            "# Zeitung\n\nZoom, zoom, zoom.\n\n## Zwei\n\nZoom und zoom.\n",
+            Format::Markdown,
+            "t",
+            None,
+        );
+        let q = Query::new("zoom", Options::default()).unwrap();
+        let all = hits_in(&d, &q, 0);
+        assert_eq!(all.len(), 5);
+        for listed in [0, 2, 5, 9] {
+            let found = hits_listed(&d, &q, 0, listed);
+            assert_eq!(found.count, 5);
+            assert_eq!(found.hits, all[..listed.min(5)]);
+        }
     }
 
     #[test]

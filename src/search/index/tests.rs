@@ -861,12 +861,13 @@ fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
             library,
             &q,
             c.as_ref(),
+            usize::MAX,
             &|i, p| {
                 reads.fetch_add(1, Ordering::Relaxed);
                 read_titled(p, &library.entries[i].title)
             },
             &cancel,
-            &mut |i, hits| found.push((i, hits.unwrap())),
+            &mut |i, hits| found.push((i, hits.unwrap().hits)),
         );
         (found, reads.load(Ordering::Relaxed))
     };
@@ -877,9 +878,10 @@ fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
             library,
             &q,
             None,
+            usize::MAX,
             &|i, p| read_titled(p, &library.entries[i].title),
             &cancel,
-            &mut |i, hits| found.push((i, hits.unwrap())),
+            &mut |i, hits| found.push((i, hits.unwrap().hits)),
         );
         found.retain(|(_, hits)| !hits.is_empty());
         found
@@ -897,6 +899,43 @@ fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
         found.retain(|(_, hits)| !hits.is_empty());
         assert_eq!(found, scanned(&library, query), "{query}");
         assert_eq!(read, 0, "{query}");
+    }
+    // Only the first hits of each article made ready (as the reader lists them), every one
+    // counted, from what the index keeps as from reading.
+    let (whole, _) = indexed(&library, "Prince Andrew", Some("test"));
+    for c in [
+        prepare_early(
+            &library,
+            Some(&FileStamps::of(&library)),
+            None,
+            Some("test"),
+            "Prince Andrew",
+            false,
+            Some(cache.path()),
+            &read,
+            &cancel,
+            &mut |_| {},
+        ),
+        None,
+    ] {
+        let q = Query::new("Prince Andrew", Options::default()).unwrap();
+        let mut listed = Vec::new();
+        search_library(
+            &library,
+            &q,
+            c.as_ref(),
+            1,
+            &|i, p| read_titled(p, &library.entries[i].title),
+            &cancel,
+            &mut |i, found| listed.push((i, found.unwrap())),
+        );
+        listed.retain(|(_, found)| found.count > 0);
+        let whole: Vec<_> = whole.iter().filter(|(_, hits)| !hits.is_empty()).collect();
+        assert_eq!(listed.len(), whole.len());
+        for ((i, found), (j, hits)) in listed.iter().zip(whole) {
+            assert_eq!((i, found.count), (j, hits.len()));
+            assert_eq!(found.hits, hits[..hits.len().min(1)]);
+        }
     }
     // The index kept the articles as read with another fallback title ("t", by path): a
     // section named by it is named by the entry's title, as reading the article names it.
