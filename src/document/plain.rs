@@ -197,15 +197,27 @@ pub fn leaves_sentence_open(lines: &[&str], more: bool) -> bool {
 /// Whether `text`, a part of a plain text read in pieces (`part`), ends with a paragraph
 /// that stops inside a sentence ([`leaves_sentence_open`]): what the next part is told.
 pub fn ends_sentence_open(text: &str, part: Part) -> bool {
-    let (lines, paragraphs) = paragraphs(text);
-    let Some(last) = paragraphs.last() else {
+    // The last paragraph's lines, from the end (a piece is long; only its end matters).
+    let mut lines = Vec::new();
+    let mut first_of_part = true;
+    for line in text.rsplit('\n') {
+        if line.trim().is_empty() {
+            if lines.is_empty() {
+                continue;
+            }
+            first_of_part = false;
+            break;
+        }
+        lines.push(line);
+    }
+    if lines.is_empty() {
         return false;
-    };
+    }
+    lines.reverse();
     // As `parse_part` tells it of the paragraph: it has lines in another part when it goes
     // on from the part before or on into the next.
-    let continues = goes_on(text, part);
-    let more = part.ends_inside || (continues && paragraphs.len() == 1);
-    leaves_sentence_open(&lines[last.clone()], more)
+    let more = part.ends_inside || (goes_on(text, part) && first_of_part);
+    leaves_sentence_open(&lines, more)
 }
 
 /// A paragraph of one line: a heading or a paragraph.

@@ -169,15 +169,11 @@ fn bounds(bytes: &[u8], at_start: bool, at_eof: bool, format: Format) -> (usize,
 /// paragraph with no blank line above it in `skipped` began before: it has more lines than
 /// those read (a paragraph that long is prose, whatever its last line).
 fn ends_open(skipped: &[u8], at_start: bool) -> bool {
-    let text = String::from_utf8_lossy(skipped);
-    let above = text.trim_end();
-    let mut lines: Vec<&str> = above
-        .rsplit('\n')
-        .take_while(|l| !l.trim().is_empty())
-        .collect();
-    let began_before = !at_start && lines.len() == above.split('\n').count();
-    lines.reverse();
-    super::plain::leaves_sentence_open(&lines, began_before)
+    let part = super::Part {
+        continues: !at_start,
+        ..super::Part::default()
+    };
+    super::plain::ends_sentence_open(&String::from_utf8_lossy(skipped), part)
 }
 
 fn memchr_newline(bytes: &[u8], from: usize) -> Option<usize> {
