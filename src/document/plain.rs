@@ -178,8 +178,9 @@ fn goes_on(text: &str, part: Part) -> bool {
 /// inside a sentence: it is prose, not a line that is a heading, and its last line ends on
 /// a small letter or a comma (`…no one can love you more than does`, `Schönbrunn, 25th
 /// Brumaire, 1805,`), closing quotes aside. (Scripts without capitals, Thai, Chinese,
-/// Japanese, may end a paragraph on any letter: they never leave one open.) A short line right after it goes on from it (a
-/// letter's signature, the rest of a dateline), and is no heading.
+/// Japanese, may end a paragraph on any letter: they never leave one open.) A short line
+/// right after it goes on from it (a letter's signature, the rest of a dateline), and is
+/// no heading.
 pub fn leaves_sentence_open(lines: &[&str], more: bool) -> bool {
     let Some(last) = lines.last() else {
         return false;

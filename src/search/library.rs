@@ -47,9 +47,9 @@ pub fn entry_path_borrowed(target: &Target) -> Option<Cow<'_, Path>> {
 /// article with `read` (given the entry's number and its path; it reads the article with
 /// the entry's title as its fallback title, as the reader does), and calls `found` once
 /// per article searched: with its hits (maybe none; every one counted, the first `listed`
-/// made ready to show), or with why it could not be read. With `candidates`, articles the index rules out
-/// are skipped. Stops between articles once `cancel` is set, so a worker thread can run it
-/// and the reader can cancel it.
+/// made ready to show), or with why it could not be read. With `candidates`, articles the
+/// index rules out are skipped. Stops between articles once `cancel` is set, so a worker
+/// thread can run it and the reader can cancel it.
 ///
 /// The articles are read and searched on one thread per core (up to four; reading and
 /// parsing is most of the time), each taking the next article still to do; `found` is
