@@ -91,6 +91,13 @@ pub fn find_from(doc: &Document, query: &Query, blocks: Range<usize>, out: &mut 
     find_inner(doc, query, blocks, false, out);
 }
 
+thread_local! {
+    /// What the matcher keeps from one text to the next on this thread: buffers, and what
+    /// it learnt of characters and words for the query (a search of the library matches
+    /// thousands of articles one after another on a few threads).
+    static SCRATCH: std::cell::RefCell<Folded> = std::cell::RefCell::new(Folded::default());
+}
+
 fn find_inner<D: Blocks + ?Sized>(
     doc: &D,
     query: &Query,
@@ -98,7 +105,23 @@ fn find_inner<D: Blocks + ?Sized>(
     skip_run: bool,
     out: &mut Vec<Hit>,
 ) {
-    let mut scratch = Folded::default();
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => {
+            find_with(doc, query, blocks, skip_run, &mut scratch, out);
+            scratch.trim();
+        }
+        Err(_) => find_with(doc, query, blocks, skip_run, &mut Folded::default(), out),
+    });
+}
+
+fn find_with<D: Blocks + ?Sized>(
+    doc: &D,
+    query: &Query,
+    blocks: Range<usize>,
+    skip_run: bool,
+    scratch: &mut Folded,
+    out: &mut Vec<Hit>,
+) {
     let mut found = Vec::new();
     let mut joined = String::new();
     // Where each block of a joined run starts in the joined text.
@@ -116,7 +139,7 @@ fn find_inner<D: Blocks + ?Sized>(
         }
         found.clear();
         if last == index {
-            query.find_into(doc.text(index), &mut scratch, &mut found);
+            query.find_into(doc.text(index), scratch, &mut found);
             out.extend(found.iter().map(|r| Hit {
                 start: Place {
                     block: index,
@@ -139,7 +162,7 @@ fn find_inner<D: Blocks + ?Sized>(
                 starts.push((block, joined.len()));
                 joined.push_str(doc.text(block));
             }
-            query.find_into(&joined, &mut scratch, &mut found);
+            query.find_into(&joined, scratch, &mut found);
             let place = |at: usize, end: bool| {
                 // The block the byte is in; an end at a block's start belongs to the
                 // block before.

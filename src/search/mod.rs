@@ -106,6 +106,19 @@ struct FirstWord {
     /// The folded query, when it neither begins nor ends with white space (else folding
     /// the text is left to do).
     needle: Option<String>,
+    /// For a needle no two matches of which can overlap, with at most [`MAX_REACH`]
+    /// spaces: how many. Text with characters that may fold into a match is then folded
+    /// only around them ([`FirstWord::find_around`]).
+    reach: Option<usize>,
+}
+
+/// The most spaces a query may have for text to be folded only around the characters
+/// that may fold into a match (each of which is folded with this many words either side).
+const MAX_REACH: usize = 8;
+
+/// Whether no two matches of `needle` can overlap: no part at its start is also at its end.
+fn overlaps_never(needle: &[u8]) -> bool {
+    (1..needle.len()).all(|n| needle[..n] != needle[needle.len() - n..])
 }
 
 impl FirstWord {
@@ -120,7 +133,13 @@ impl FirstWord {
         fold_into(text, fold, &mut needle, &mut Vec::new());
         let needle = (needle.is_ascii() && !needle.starts_with(' ') && !needle.ends_with(' '))
             .then_some(needle);
+        let reach = needle
+            .as_deref()
+            .filter(|n| overlaps_never(n.as_bytes()))
+            .map(|n| n.bytes().filter(|&b| b == b' ').count())
+            .filter(|&spaces| spaces <= MAX_REACH);
         Some(FirstWord {
+            reach,
             ascii: AhoCorasickBuilder::new()
                 .ascii_case_insensitive(fold.case)
                 .build([word])
@@ -135,31 +154,103 @@ impl FirstWord {
     /// stress marks of `Natásha` and `Rostóv` when the query is `Prince Andrew`) is never
     /// part of a match, as a character that does not fold to ASCII is never.
     fn folds_into(&self, text: &str, fold: Fold, id: u64, scratch: &mut Folded) -> bool {
-        const SLOTS: usize = 256;
         let Some(needle) = &self.needle else {
             return FirstWord::folds_any(text, fold, scratch);
         };
-        for c in non_ascii_chars(text) {
-            if scratch.kind(c, fold) != CharKind::Folds {
-                continue;
-            }
-            if scratch.relevant.is_empty() {
-                scratch.relevant = vec![('\0', u64::MAX, true); SLOTS];
-            }
-            let slot = c as usize % SLOTS;
-            let relevant = match scratch.relevant[slot] {
-                (k, q, relevant) if k == c && q == id => relevant,
-                _ => {
-                    let relevant = FirstWord::may_fold_into(c, fold, needle);
-                    scratch.relevant[slot] = (c, id, relevant);
-                    relevant
-                }
-            };
-            if relevant {
-                return true;
+        non_ascii_chars(text).any(|c| FirstWord::relevant(c, fold, needle, id, scratch))
+    }
+
+    /// Whether `c` (not ASCII) folds to ASCII and may be part of a match of the folded
+    /// `needle` of query `id` ([`FirstWord::may_fold_into`]), remembered in `scratch`.
+    fn relevant(c: char, fold: Fold, needle: &str, id: u64, scratch: &mut Folded) -> bool {
+        const SLOTS: usize = 256;
+        if scratch.kind(c, fold) != CharKind::Folds {
+            return false;
+        }
+        if scratch.relevant.is_empty() {
+            scratch.relevant = vec![('\0', u64::MAX, true); SLOTS];
+        }
+        let slot = c as usize % SLOTS;
+        match scratch.relevant[slot] {
+            (k, q, relevant) if k == c && q == id => relevant,
+            _ => {
+                let relevant = FirstWord::may_fold_into(c, fold, needle);
+                scratch.relevant[slot] = (c, id, relevant);
+                relevant
             }
         }
-        false
+    }
+
+    /// The matches of the query in `text`, which has characters that may fold into a
+    /// match: `false` when the query cannot be matched so (then fold the whole text).
+    ///
+    /// A match is made of `reach + 1` runs of characters that are not white space (one
+    /// space of the query for each run of white space between), so a match with such a
+    /// character in it, or touching it (a combining mark after the match, `ß` of which
+    /// the match takes one `s`: both in the same run), lies within `reach` runs either
+    /// side of the character's run. Those *windows* are folded and searched as the whole
+    /// text would be (they start and end at white space, which folding takes whole). The
+    /// rest is compared as it is ([`FirstWord::find_phrase`]): a match found so that lies
+    /// within a window is left to the window, any other has no such character in or
+    /// touching it and is a match of folding the whole text. No two matches of the needle
+    /// overlap, so the matches of the two ways are the matches of folding the whole text.
+    fn find_around(
+        &self,
+        text: &str,
+        fold: Fold,
+        finder: &AhoCorasick,
+        id: u64,
+        scratch: &mut Folded,
+        out: &mut Vec<Range<usize>>,
+    ) -> bool {
+        let (Some(needle), Some(reach)) = (&self.needle, self.reach) else {
+            return false;
+        };
+        // The windows, in order, merged where they touch.
+        let mut windows: Vec<Range<usize>> = Vec::new();
+        // The end of the run the last character that may fold into a match is in.
+        let mut run_end = 0;
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(skip) = first_non_ascii(&bytes[at..]) {
+            at += skip;
+            let Some(c) = text[at..].chars().next() else {
+                break;
+            };
+            if at < run_end || !FirstWord::relevant(c, fold, needle, id, scratch) {
+                at += c.len_utf8();
+                continue;
+            }
+            // Back over `reach` runs, up to the window before (windows start in order).
+            let floor = windows.last().map_or(0, |w| w.end);
+            let start = runs_before(text, at, reach, floor);
+            let (own_end, end) = runs_after(text, at, reach);
+            run_end = own_end;
+            match windows.last_mut() {
+                Some(w) if start <= w.end => w.end = w.end.max(end),
+                _ => windows.push(start..end),
+            }
+            at += c.len_utf8();
+        }
+        let first = out.len();
+        if self.ascii.is_match(text) {
+            let mut phrases = Vec::new();
+            self.find_phrase(text, fold, &mut phrases);
+            let mut next = 0;
+            out.extend(phrases.into_iter().filter(|m| {
+                while windows.get(next).is_some_and(|w| w.end <= m.start) {
+                    next += 1;
+                }
+                windows
+                    .get(next)
+                    .is_none_or(|w| !(w.start <= m.start && m.end <= w.end))
+            }));
+        }
+        for w in windows {
+            find_folded(&text[w.clone()], w.start, fold, finder, scratch, out);
+        }
+        out[first..].sort_unstable_by_key(|r| r.start);
+        true
     }
 
     /// Whether `c` (which folds to ASCII, or is a combining mark) may be part of a match
@@ -339,15 +430,19 @@ impl Query {
                 Some(ascii) => find_in_words(text, *fold, ascii, finder, self.id, scratch, out),
                 None => match first_word {
                     Some(word) => {
-                        if !word.ascii.is_match(text) {
-                            // Without the first word as it is, only a character that
-                            // may fold into a match can make one.
-                            if word.folds_into(text, *fold, self.id, scratch) {
-                                find_folded(text, 0, *fold, finder, scratch, out);
-                            }
-                        } else if word.folds_into(text, *fold, self.id, scratch)
-                            || !word.find_phrase(text, *fold, out)
-                        {
+                        // Folding only around the characters that may fold into a match
+                        // (looked for once), or, when the query cannot be matched so,
+                        // folding the text that has one.
+                        let found = if word.reach.is_some() {
+                            word.find_around(text, *fold, finder, self.id, scratch, out)
+                        } else if word.folds_into(text, *fold, self.id, scratch) {
+                            false
+                        } else {
+                            // Without a character that may fold into a match, and without
+                            // the first word as it is, there is none.
+                            !word.ascii.is_match(text) || word.find_phrase(text, *fold, out)
+                        };
+                        if !found {
                             find_folded(text, 0, *fold, finder, scratch, out);
                         }
                     }
@@ -511,6 +606,56 @@ fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
         .map(|i| at + i)
 }
 
+/// Where the run of characters that are not white space with the one at `at` in it
+/// starts, after going back over `more` runs before it, or `floor` if that comes first.
+fn runs_before(text: &str, at: usize, more: usize, floor: usize) -> usize {
+    let mut start = at;
+    let mut left = more;
+    let mut in_space = false;
+    for (i, c) in text[..at].char_indices().rev() {
+        if i < floor {
+            return floor;
+        }
+        if c.is_whitespace() {
+            if !in_space {
+                if left == 0 {
+                    return start;
+                }
+                left -= 1;
+                in_space = true;
+            }
+        } else {
+            in_space = false;
+        }
+        start = i;
+    }
+    0
+}
+
+/// Where the run of characters that are not white space with the one at `at` in it
+/// ends, and where the `more`th run after it ends.
+fn runs_after(text: &str, at: usize, more: usize) -> (usize, usize) {
+    let mut own = None;
+    let mut left = more;
+    let mut in_space = false;
+    for (i, c) in text[at..].char_indices() {
+        if c.is_whitespace() {
+            if !in_space {
+                let end = at + i;
+                own.get_or_insert(end);
+                if left == 0 {
+                    return (own.unwrap_or(end), end);
+                }
+                left -= 1;
+                in_space = true;
+            }
+        } else {
+            in_space = false;
+        }
+    }
+    (own.unwrap_or(text.len()), text.len())
+}
+
 /// Where the word around the character at `at` starts (see [`find_in_words`]).
 fn word_start(text: &str, mut at: usize, fold: Fold, scratch: &mut Folded) -> usize {
     while let Some(c) = text[..at].chars().next_back() {
@@ -621,6 +766,17 @@ impl Folded {
         kind
     }
 
+    /// Lets go of the buffers of a long text folded (a thread keeps its [`Folded`]).
+    pub fn trim(&mut self) {
+        const KEEP: usize = 1 << 16;
+        if self.text.capacity() > KEEP {
+            self.text = String::new();
+        }
+        if self.from.capacity() > KEEP {
+            self.from = Vec::new();
+        }
+    }
+
     fn fold(&mut self, text: &str, fold: Fold) {
         self.text.clear();
         self.from.clear();
@@ -679,15 +835,29 @@ fn fold_into(text: &str, fold: Fold, out: &mut String, from: &mut Vec<(u32, u32)
     let mut decomposed = String::new();
     out.reserve(text.len());
     from.reserve(text.len());
-    for (at, c) in text.char_indices() {
-        let end = at + c.len_utf8();
-        // Most characters: ASCII and not white space, one byte folded to one.
-        if c.is_ascii_graphic() {
+    let bytes = text.as_bytes();
+    let mut next = 0;
+    while let Some(c) = text.get(next..).and_then(|rest| rest.chars().next()) {
+        let at = next;
+        // Most characters: ASCII and not white space, one byte folded to one, taken a run
+        // at a time.
+        let run = bytes[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_graphic())
+            .count();
+        if run > 0 {
             space = None;
-            out.push(if fold.case { c.to_ascii_lowercase() } else { c });
-            from.push((offset(at), offset(end)));
+            let start = out.len();
+            out.push_str(&text[at..at + run]);
+            if fold.case {
+                out[start..].make_ascii_lowercase();
+            }
+            from.extend((at..at + run).map(|i| (offset(i), offset(i + 1))));
+            next = at + run;
             continue;
         }
+        let end = at + c.len_utf8();
+        next = end;
         if c.is_whitespace() {
             match space {
                 // A run of white space is one space, made from all of it.

@@ -279,6 +279,46 @@ mod runs {
             prop_assert_eq!(again, whole);
         }
 
+        /// Text folded only around the characters that may fold into a match finds
+        /// exactly what folding the whole text finds: long texts of many runs, the query's
+        /// words among them with those characters in, next to and between them.
+        #[test]
+        fn folding_around_the_characters_that_may_fold_finds_what_folding_everything_finds(
+            pieces in prop::collection::vec(
+                prop_oneof![
+                    3 => prop::sample::select(PIECES).prop_map(str::to_string),
+                    1 => prop::collection::vec(needle(), 1..3).prop_map(|w| w.join(" ")),
+                ],
+                0..60,
+            ),
+            words in prop::collection::vec(needle(), 2..5),
+            gap in prop::sample::select(&[" ", "\n", " \t"][..]),
+            case_sensitive in prop::option::of(any::<bool>()),
+            ignore_diacritics in any::<bool>(),
+        ) {
+            let text = pieces.concat();
+            let needle = words.join(gap);
+            let options = Options { case_sensitive, ignore_diacritics, ..Options::default() };
+            let query = Query::new(&needle, options).unwrap();
+            let Matcher::Literal { fold, finder, ascii: None, first_word: Some(word) } =
+                &query.matcher
+            else {
+                panic!("an ASCII query with white space has its first word");
+            };
+            let mut whole = Vec::new();
+            find_folded(&text, 0, *fold, finder, &mut Folded::default(), &mut whole);
+            // After the matches of an earlier text, which stay as they are.
+            let mut around = vec![7..9];
+            let mut scratch = Folded::default();
+            if word.find_around(&text, *fold, finder, query.id, &mut scratch, &mut around) {
+                prop_assert_eq!(around[0].clone(), 7..9);
+                prop_assert_eq!(&around[1..], &whole[..]);
+            } else {
+                prop_assert!(word.reach.is_none());
+            }
+            prop_assert_eq!(query.find_all(&text), whole);
+        }
+
         /// A query with white space finds, with its first word looked for first, exactly
         /// what folding the whole text finds.
         #[test]
@@ -361,4 +401,119 @@ fn words_remembered_for_one_query_are_not_used_for_another() {
         .unwrap()
         .find_into(text, &mut scratch, &mut out);
     assert!(out.is_empty(), "{out:?}");
+}
+
+/// Folding takes runs of ASCII at a time: the same text and origins as a character at a
+/// time (the loop before, kept here as the oracle).
+mod fold_runs {
+    use super::super::*;
+    use proptest::prelude::*;
+
+    fn fold_char_by_char(text: &str, fold: Fold, out: &mut String, from: &mut Vec<(u32, u32)>) {
+        let case = CaseMapper::new();
+        let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let mut space: Option<usize> = None;
+        let mut decomposed = String::new();
+        out.reserve(text.len());
+        from.reserve(text.len());
+        for (at, c) in text.char_indices() {
+            let end = at + c.len_utf8();
+            // Most characters: ASCII and not white space, one byte folded to one.
+            if c.is_ascii_graphic() {
+                space = None;
+                out.push(if fold.case { c.to_ascii_lowercase() } else { c });
+                from.push((offset(at), offset(end)));
+                continue;
+            }
+            if c.is_whitespace() {
+                match space {
+                    // A run of white space is one space, made from all of it.
+                    Some(i) => from[i].1 = offset(end),
+                    None => {
+                        space = Some(from.len());
+                        out.push(' ');
+                        from.push((offset(at), offset(end)));
+                    }
+                }
+                continue;
+            }
+            if is_invisible(c) {
+                continue;
+            }
+            space = None;
+            let before = out.len();
+            if c.is_ascii() {
+                out.push(if fold.case { c.to_ascii_lowercase() } else { c });
+            } else {
+                decomposed.clear();
+                decompose_canonical(c, |d| {
+                    if !(fold.marks && is_combining_mark(d)) {
+                        decomposed.push(d);
+                    }
+                });
+                if fold.case {
+                    let folded = case.fold_string(&decomposed);
+                    // Folding can bring marks back (İ folds to i and a dot above) and
+                    // make characters that decompose further.
+                    for f in folded.chars() {
+                        decompose_canonical(f, |d| {
+                            if !(fold.marks && is_combining_mark(d)) {
+                                out.push(d);
+                            }
+                        });
+                    }
+                } else {
+                    out.push_str(&decomposed);
+                }
+            }
+            for _ in before..out.len() {
+                from.push((offset(at), offset(end)));
+            }
+        }
+    }
+
+    const PIECES: &[&str] = &[
+        "a",
+        "Zoom",
+        "Hello, World!",
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        "\u{b}",
+        "\u{1}",
+        "\u{7f}",
+        "\u{e9}",
+        "e\u{301}",
+        "\u{df}",
+        "\u{130}",
+        "\u{212a}",
+        "\u{ad}",
+        "\u{a0}",
+        "\u{3a3}",
+        "\u{201c}",
+        "\u{430}",
+        "\u{fb01}",
+        "\u{4e2d}",
+        "~",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn folding_a_run_at_a_time_is_folding_a_character_at_a_time(
+            pieces in prop::collection::vec(prop::sample::select(PIECES), 0..30),
+            case in any::<bool>(),
+            marks in any::<bool>(),
+        ) {
+            let text = pieces.concat();
+            let fold = Fold { case, marks };
+            let (mut fast, mut fast_from) = (String::from("x"), vec![(9, 9)]);
+            let (mut slow, mut slow_from) = (String::from("x"), vec![(9, 9)]);
+            fold_into(&text, fold, &mut fast, &mut fast_from);
+            fold_char_by_char(&text, fold, &mut slow, &mut slow_from);
+            prop_assert_eq!(fast, slow);
+            prop_assert_eq!(fast_from, slow_from);
+        }
+    }
 }
