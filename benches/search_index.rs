@@ -147,7 +147,7 @@ fn main() {
                 &library,
                 &query,
                 candidates,
-                usize::MAX,
+                blatt::search::library::Listing::ALL,
                 &|_, p| read(p),
                 &cancel,
                 &mut |_, h| {

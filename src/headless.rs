@@ -589,7 +589,7 @@ fn search_with(
         library,
         query,
         candidates.as_ref(),
-        usize::MAX,
+        crate::search::library::Listing::ALL,
         &|index, path| {
             read_entry_for_search(path, config, &library.entries[index].title)
                 .map_err(|e| format!("{e:#}"))

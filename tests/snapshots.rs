@@ -782,7 +782,7 @@ fn search_all(state: &mut State, effects: &[Effect], upto: usize, finish: bool) 
         &library,
         &job.query,
         None,
-        usize::MAX,
+        blatt::search::library::Listing::ALL,
         &|_, path| read(path),
         &AtomicBool::new(false),
         &mut |entry, found| {

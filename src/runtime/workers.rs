@@ -327,7 +327,7 @@ pub fn search_library(
     outbox: Outbox,
     last: Outbox,
 ) -> Result<(), String> {
-    use crate::app::results::{PER_ARTICLE, SearchEvent};
+    use crate::app::results::{MAX_LISTED, PER_ARTICLE, SearchEvent};
     use crate::search::index::{self, Event as IndexEvent};
     use std::sync::atomic::Ordering;
     spawn("search-all", move || {
@@ -417,7 +417,10 @@ pub fn search_library(
             &library,
             &query,
             candidates.as_ref(),
-            PER_ARTICLE,
+            crate::search::library::Listing {
+                per_article: PER_ARTICLE,
+                in_all: MAX_LISTED,
+            },
             &read_entry,
             &cancel,
             &mut |entry, found| {

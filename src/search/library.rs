@@ -43,28 +43,51 @@ pub fn entry_path_borrowed(target: &Target) -> Option<Cow<'_, Path>> {
     }
 }
 
+/// How many hits a search makes ready to show (a section label and a snippet each): every
+/// hit is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listing {
+    /// The first hits of each article.
+    pub per_article: usize,
+    /// Hits in all, in library order: an article after them has its hits counted only.
+    pub in_all: usize,
+}
+
+impl Listing {
+    /// Every hit.
+    pub const ALL: Listing = Listing {
+        per_article: usize::MAX,
+        in_all: usize::MAX,
+    };
+}
+
+/// Articles a thread of [`search_library`] takes at a time, and reports together: one
+/// article at a time, waking the reporting thread for each, took a sixth of a search for a
+/// common phrase at 100,000 articles.
+const BATCH: usize = 16;
+
 /// Searches the readable entries of `library` for `query`, in library order, reading each
 /// article with `read` (given the entry's number and its path; it reads the article with
 /// the entry's title as its fallback title, as the reader does), and calls `found` once
-/// per article searched: with its hits (maybe none; every one counted, the first `listed`
-/// made ready to show), or with why it could not be read. With `candidates`, articles the
-/// index rules out are skipped. Stops between articles once `cancel` is set, so a worker
-/// thread can run it and the reader can cancel it.
+/// per article searched: with its hits (maybe none; every one counted, those `listing`
+/// allows made ready to show), or with why it could not be read. With `candidates`,
+/// articles the index rules out are skipped. Stops between articles once `cancel` is set,
+/// so a worker thread can run it and the reader can cancel it.
 ///
 /// The articles are read and searched on one thread per core (up to four; reading and
-/// parsing is most of the time), each taking the next article still to do; `found` is
-/// called on this thread, in library order, as soon as every article before has been
+/// parsing is most of the time), each taking the next few articles still to do; `found`
+/// is called on this thread, in library order, as soon as every article before has been
 /// reported.
 pub fn search_library(
     library: &Library,
     query: &Query,
     candidates: Option<&Candidates>,
-    listed: usize,
+    listing: Listing,
     read: &(dyn Fn(usize, &Path) -> Result<Document, String> + Sync),
     cancel: &AtomicBool,
     found: &mut dyn FnMut(usize, Result<Found, String>),
 ) -> Finished {
-    // The articles to search, numbered in order, taken one at a time by whichever thread
+    // The articles to search, numbered in order, taken a few at a time by whichever thread
     // is free (looking an entry up in the candidates is quick; reading it is not). A path
     // is borrowed for a file: most entries are only looked up, not read. The entries are
     // looked up in order, as the index keeps its articles.
@@ -84,10 +107,23 @@ pub fn search_library(
         })
         .enumerate();
     let todo = std::sync::Mutex::new(todo);
-    let take = || todo.lock().ok()?.next();
+    let take = || -> Vec<_> {
+        todo.lock()
+            .map(|mut todo| todo.by_ref().take(BATCH).collect())
+            .unwrap_or_default()
+    };
+    // Hits listed by the articles reported so far (in order): an article searched ahead
+    // of its turn makes ready as many as are left after them, at least as many as are left
+    // when its turn comes, and is cut to those then.
+    let reported = std::sync::atomic::AtomicUsize::new(0);
     // An article the index keeps for this search is searched as kept (the index is up to
     // date with the file's size and time); any other is read.
     let search = |index: usize, path: &Path, kept: Option<Kept>| {
+        let listed = listing.per_article.min(
+            listing
+                .in_all
+                .saturating_sub(reported.load(Ordering::Relaxed)),
+        );
         let title = &library.entries[index].title;
         if let Some(found) = kept
             .zip(candidates)
@@ -100,21 +136,30 @@ pub fn search_library(
             Err(e) => Err(e),
         }
     };
+    // A batch searched: its first turn, and each article's entry and hits.
+    let search_batch = |batch: Vec<(usize, (usize, Cow<'_, Path>, Option<Kept>))>| {
+        let first = batch.first().map(|(turn, _)| *turn);
+        let mut done = Vec::with_capacity(batch.len());
+        for (_, (index, path, kept)) in batch {
+            if cancel.load(Ordering::Relaxed) {
+                break;
+            }
+            done.push((index, search(index, &path, kept)));
+        }
+        first.map(|first| (first, done))
+    };
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(4));
     let (tell, told) = std::sync::mpsc::channel();
     std::thread::scope(|s| {
         for _ in 0..threads {
             let tell = tell.clone();
-            let (take, search) = (&take, &search);
+            let (take, search_batch) = (&take, &search_batch);
             let started = std::thread::Builder::new().spawn_scoped(s, move || {
                 while !cancel.load(Ordering::Relaxed) {
-                    let Some((turn, (index, path, kept))) = take() else {
+                    let Some(done) = search_batch(take()) else {
                         return;
                     };
-                    if tell
-                        .send((turn, index, search(index, &path, kept)))
-                        .is_err()
-                    {
+                    if tell.send(done).is_err() {
                         return;
                     }
                 }
@@ -125,21 +170,28 @@ pub fn search_library(
             }
         }
         drop(tell);
-        // Results that came before their turn.
+        // Batches that came before their turn, by their first turn.
         let mut waiting = std::collections::BTreeMap::new();
         let mut turn = 0;
-        let mut report = |waiting: &mut std::collections::BTreeMap<usize, _>| {
-            while let Some((index, result)) = waiting.remove(&turn) {
-                if cancel.load(Ordering::Relaxed) {
-                    return false;
+        let mut report = |waiting: &mut std::collections::BTreeMap<usize, Vec<_>>| {
+            while let Some(batch) = waiting.remove(&turn) {
+                for (index, mut result) in batch {
+                    if cancel.load(Ordering::Relaxed) {
+                        return false;
+                    }
+                    if let Ok(Found { hits, .. }) = &mut result {
+                        let listed = reported.load(Ordering::Relaxed);
+                        hits.truncate(listing.in_all.saturating_sub(listed));
+                        reported.store(listed + hits.len(), Ordering::Relaxed);
+                    }
+                    found(index, result);
+                    turn += 1;
                 }
-                found(index, result);
-                turn += 1;
             }
             true
         };
-        for (at, index, result) in told.iter() {
-            waiting.insert(at, (index, result));
+        for (at, batch) in told.iter() {
+            waiting.insert(at, batch);
             if !report(&mut waiting) {
                 return Finished::Cancelled;
             }
@@ -149,10 +201,10 @@ pub fn search_library(
             if cancel.load(Ordering::Relaxed) {
                 return Finished::Cancelled;
             }
-            let Some((at, (index, path, kept))) = take() else {
+            let Some((at, batch)) = search_batch(take()) else {
                 return Finished::Done;
             };
-            waiting.insert(at, (index, search(index, &path, kept)));
+            waiting.insert(at, batch);
             if !report(&mut waiting) {
                 return Finished::Cancelled;
             }
@@ -451,7 +503,7 @@ mod tests {
             &library,
             &q,
             None,
-            usize::MAX,
+            Listing::ALL,
             &|_, p| read(p),
             &cancel,
             &mut |i, hits| {
@@ -470,7 +522,7 @@ mod tests {
             &library,
             &q,
             None,
-            usize::MAX,
+            Listing::ALL,
             &|_, p| read(p),
             &cancel,
             &mut |i, _| {

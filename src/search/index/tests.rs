@@ -812,7 +812,7 @@ type Found = Vec<(usize, Vec<crate::search::library::LibraryHit>)>;
 
 #[test]
 fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
-    use crate::search::library::search_library;
+    use crate::search::library::{Listing, search_library};
     use std::sync::atomic::AtomicUsize;
     let lib = tempfile::tempdir().unwrap();
     let cache = tempfile::tempdir().unwrap();
@@ -861,7 +861,7 @@ fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
             library,
             &q,
             c.as_ref(),
-            usize::MAX,
+            Listing::ALL,
             &|i, p| {
                 reads.fetch_add(1, Ordering::Relaxed);
                 read_titled(p, &library.entries[i].title)
@@ -878,7 +878,7 @@ fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
             library,
             &q,
             None,
-            usize::MAX,
+            Listing::ALL,
             &|i, p| read_titled(p, &library.entries[i].title),
             &cancel,
             &mut |i, hits| found.push((i, hits.unwrap().hits)),
@@ -924,7 +924,10 @@ fn hits_from_the_text_the_index_keeps_are_those_of_reading_the_articles() {
             &library,
             &q,
             c.as_ref(),
-            1,
+            Listing {
+                per_article: 1,
+                in_all: usize::MAX,
+            },
             &|i, p| read_titled(p, &library.entries[i].title),
             &cancel,
             &mut |i, found| listed.push((i, found.unwrap())),
