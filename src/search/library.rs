@@ -536,6 +536,55 @@ mod tests {
         assert_eq!(seen, (0..=10).collect::<Vec<_>>());
     }
 
+    /// The hits listed are those the reader's list keeps: the first of each article, up to
+    /// a number in all in library order, whichever thread searched an article first.
+    #[test]
+    fn hits_are_listed_per_article_and_in_all_in_library_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = zoom_library(dir.path(), 90);
+        // Later articles are done first, ahead of their turn.
+        let read = |path: &Path| {
+            let i: u64 = path.file_stem().unwrap().to_str().unwrap().parse().unwrap();
+            if i < 20 {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+            Ok(parse(&text, Format::Markdown, "t", None))
+        };
+        let q = Query::new("zoom", Options::default()).unwrap();
+        for (per_article, in_all) in [(1, 7), (2, 9), (2, 0), (5, usize::MAX)] {
+            let mut seen = Vec::new();
+            search_library(
+                &library,
+                &q,
+                None,
+                Listing {
+                    per_article,
+                    in_all,
+                },
+                &|_, p| read(p),
+                &AtomicBool::new(false),
+                &mut |i, found| {
+                    let found = found.unwrap();
+                    if found.count > 0 {
+                        seen.push((i, found.count, found.hits.len()));
+                    }
+                },
+            );
+            // Every third article has two matches.
+            let mut left = in_all;
+            let want: Vec<_> = (0..90)
+                .step_by(3)
+                .map(|i| {
+                    let listed = 2.min(per_article).min(left);
+                    left -= listed;
+                    (i, 2, listed)
+                })
+                .collect();
+            assert_eq!(seen, want, "{per_article} per article, {in_all} in all");
+        }
+    }
+
     #[test]
     fn every_hit_is_counted_and_only_those_listed_are_made_ready() {
         let d = parse(
