@@ -66,6 +66,10 @@ impl Listing {
 /// common phrase at 100,000 articles.
 const BATCH: usize = 16;
 
+/// An article [`search_library`] is to search: its entry, its path, and where the index
+/// keeps it for this search.
+type Todo<'a> = (usize, Cow<'a, Path>, Option<Kept>);
+
 /// Searches the readable entries of `library` for `query`, in library order, reading each
 /// article with `read` (given the entry's number and its path; it reads the article with
 /// the entry's title as its fallback title, as the reader does), and calls `found` once
@@ -137,7 +141,7 @@ pub fn search_library(
         }
     };
     // A batch searched: its first turn, and each article's entry and hits.
-    let search_batch = |batch: Vec<(usize, (usize, Cow<'_, Path>, Option<Kept>))>| {
+    let search_batch = |batch: Vec<(usize, Todo<'_>)>| {
         let first = batch.first().map(|(turn, _)| *turn);
         let mut done = Vec::with_capacity(batch.len());
         for (_, (index, path, kept)) in batch {

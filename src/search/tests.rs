@@ -308,10 +308,11 @@ mod runs {
             let mut whole = Vec::new();
             find_folded(&text, 0, *fold, finder, &mut Folded::default(), &mut whole);
             // After the matches of an earlier text, which stay as they are.
-            let mut around = vec![7..9];
+            let earlier: Range<usize> = 7..9;
+            let mut around = vec![earlier.clone()];
             let mut scratch = Folded::default();
             if word.find_around(&text, *fold, finder, query.id, &mut scratch, &mut around) {
-                prop_assert_eq!(around[0].clone(), 7..9);
+                prop_assert_eq!(around[0].clone(), earlier);
                 prop_assert_eq!(&around[1..], &whole[..]);
             } else {
                 prop_assert!(word.reach.is_none());
