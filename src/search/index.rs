@@ -1974,13 +1974,42 @@ impl Candidates {
         fallback: &str,
         listed: usize,
     ) -> Option<crate::search::library::Found> {
-        use tantivy::schema::Value as _;
         let store = self.store.0.as_deref()?;
-        let doc: TantivyDocument = store.searcher.doc(at.0).ok()?;
-        let record = doc.get_first(store.field)?.as_str()?;
-        let kept = text::SearchText::decode(record)?;
+        let Stored(fields) = store.searcher.doc(at.0).ok()?;
+        let record = fields.iter().find(|(f, _)| *f == store.field)?;
+        let kept = text::SearchText::decode(&record.1)?;
         (kept.reading == store.reading)
             .then(|| crate::search::library::hits_in_text(&kept, query, entry, fallback, listed))
+    }
+}
+
+/// The text values an article is stored with, read as they are: what tantivy's own
+/// document makes of them (a copy of each into one buffer, values with their types, for a
+/// search to take one string out of it) was a seventh of a search of a common phrase.
+struct Stored(Vec<(Field, String)>);
+
+impl tantivy::schema::document::DocumentDeserialize for Stored {
+    fn deserialize<'de, D>(mut doc: D) -> Result<Self, tantivy::schema::document::DeserializeError>
+    where
+        D: tantivy::schema::document::DocumentDeserializer<'de>,
+    {
+        let mut fields = Vec::with_capacity(doc.size_hint());
+        while let Some((field, StoredText(text))) = doc.next_field()? {
+            fields.push((field, text));
+        }
+        Ok(Stored(fields))
+    }
+}
+
+/// A stored value of [`Stored`]: every value the index stores is text.
+struct StoredText(String);
+
+impl tantivy::schema::document::ValueDeserialize for StoredText {
+    fn deserialize<'de, D>(value: D) -> Result<Self, tantivy::schema::document::DeserializeError>
+    where
+        D: tantivy::schema::document::ValueDeserializer<'de>,
+    {
+        value.deserialize_string().map(StoredText)
     }
 }
 
