@@ -205,6 +205,8 @@ fn reader_search(
         "KeptStamps::prepare: {ready:.2?} on the reader's thread, then the look at every file {:.2?} on its own",
         t.elapsed()
     );
+    // The reader keeps the index open from one search to the next.
+    let index = blatt::search::index::KeptIndex::default();
     for q in queries() {
         let query = Arc::new(Query::new(&q, Options::default()).expect("query"));
         let (tx, rx) = std::sync::mpsc::channel();
@@ -223,6 +225,7 @@ fn reader_search(
             };
             workers::search_library(
                 job,
+                index.clone(),
                 Some(cache.to_path_buf()),
                 Some(kept.handle()),
                 config.max_article_bytes(),

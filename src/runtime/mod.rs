@@ -92,6 +92,7 @@ pub fn run(mut state: State, mut runtime: Runtime, initial: Vec<Effect>) -> anyh
         last_draw: None,
         live: watch::Live::new(runtime.watch),
         stamps: stamps::KeptStamps::default(),
+        index: crate::search::index::KeptIndex::default(),
         shown: false,
         deferred_rest: None,
     };
@@ -225,6 +226,8 @@ struct Loop {
     live: watch::Live,
     /// What library-wide searches know of the library's files between them.
     stamps: stamps::KeptStamps,
+    /// The search index, open from one library-wide search to the next.
+    index: crate::search::index::KeptIndex,
     /// The first frame is out: files may be watched (starting the watcher, its threads and
     /// its look at the folders, waits until then).
     shown: bool,
@@ -615,6 +618,7 @@ impl Loop {
                         .then(|| self.stamps.handle());
                     match workers::search_library(
                         *job,
+                        self.index.clone(),
                         cache,
                         stamps,
                         runtime.read_cap,

@@ -304,12 +304,6 @@ pub fn search_article(
 /// How often a library-wide search reports how far it has come.
 const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
-/// Searches every article of a library on its own thread: checks the links still unchecked,
-/// looks at the files (through `stamps`, when given: only those that changed since the last
-/// search), gets the library's search index ready (made or brought up to date, with
-/// progress), then searches the articles the index leaves in library order and sends each one's matches.
-/// Stops once `cancel` is set or the loop stops listening. Always ends with
-/// [`SearchEvent::Done`] sent through `last` (which has no budget).
 /// A path as its bytes (hashed as they are, not component by component as a `Path`).
 fn os_str(path: std::borrow::Cow<'_, std::path::Path>) -> std::borrow::Cow<'_, std::ffi::OsStr> {
     match path {
@@ -318,8 +312,17 @@ fn os_str(path: std::borrow::Cow<'_, std::path::Path>) -> std::borrow::Cow<'_, s
     }
 }
 
+/// Searches every article of a library on its own thread: checks the links still unchecked,
+/// looks at the files (through `stamps`, when given: only those that changed since the last
+/// search), gets the library's search index ready (the one `kept` open from the search
+/// before, or opened; made or brought up to date, with progress), then searches the
+/// articles the index leaves in library order and sends each one's matches. Stops once
+/// `cancel` is set or the loop stops listening. Always ends with [`SearchEvent::Done`] sent
+/// through `last` (which has no budget).
+#[allow(clippy::too_many_arguments)]
 pub fn search_library(
     job: crate::app::results::LibrarySearch,
+    kept: crate::search::index::KeptIndex,
     cache: Option<std::path::PathBuf>,
     stamps: Option<super::stamps::Stamps>,
     cap: u64,
@@ -387,10 +390,10 @@ pub fn search_library(
         let looked = stamps.map(|s| s.look(&library).stamps);
         // Read as `blatt search` reads: each answers from the text the other kept.
         let reading = index::reading(cap);
-        let candidates = index::prepare_early(
+        let candidates = index::prepare_kept(
+            &kept,
             &library,
             looked.as_ref(),
-            None,
             Some(&reading),
             &text,
             regex,

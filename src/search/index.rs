@@ -2153,12 +2153,88 @@ pub fn prepare_early(
     cancel: &AtomicBool,
     events: &mut dyn FnMut(Event),
 ) -> Option<Candidates> {
+    prepare_inner(
+        library, files, early, reading, text, regex, cache, read, cancel, events,
+    )
+    .0
+}
+
+/// The index a reader keeps open from one library-wide search to the next: opening it
+/// again, and learning its list of articles, was a fifth of a search for a rare word at
+/// 100,000 articles. Taken by a search and put back when it is done; a search that finds
+/// none (the first, or one while another runs) opens the index as ever.
+#[derive(Clone, Default)]
+pub struct KeptIndex(Arc<Mutex<Option<LibraryIndex>>>);
+
+impl KeptIndex {
+    /// The index kept, if any, brought to what is on disk (another blatt may have
+    /// updated it): as if opened again. `None` when there is none, or it is no longer the
+    /// index in its folder (rebuilt, removed, of another format).
+    fn take(&self) -> Option<Early> {
+        let index = self.0.lock().ok()?.take()?;
+        let format = std::fs::read_to_string(index.dir.join(FORMAT_FILE)).ok()?;
+        if format != FORMAT || index.reader.reload().is_err() {
+            return None;
+        }
+        Some(Early {
+            index,
+            candidates: None,
+        })
+    }
+
+    fn keep(&self, index: LibraryIndex) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(index);
+        }
+    }
+}
+
+/// [`prepare_early`] with the index `kept` open from the search before, which keeps it
+/// open for the next.
+#[allow(clippy::too_many_arguments)]
+pub fn prepare_kept(
+    kept: &KeptIndex,
+    library: &Library,
+    files: Option<&FileStamps>,
+    reading: Option<&str>,
+    text: &str,
+    regex: bool,
+    cache: Option<&Path>,
+    read: &(dyn Fn(&Path) -> Result<Document, String> + Sync),
+    cancel: &AtomicBool,
+    events: &mut dyn FnMut(Event),
+) -> Option<Candidates> {
+    let early = if regex { None } else { kept.take() };
+    let (candidates, index) = prepare_inner(
+        library, files, early, reading, text, regex, cache, read, cancel, events,
+    );
+    if let Some(index) = index {
+        kept.keep(index);
+    }
+    candidates
+}
+
+/// [`prepare_early`], giving back the index it opened or was given.
+#[allow(clippy::too_many_arguments)]
+fn prepare_inner(
+    library: &Library,
+    files: Option<&FileStamps>,
+    early: Option<Early>,
+    reading: Option<&str>,
+    text: &str,
+    regex: bool,
+    cache: Option<&Path>,
+    read: &(dyn Fn(&Path) -> Result<Document, String> + Sync),
+    cancel: &AtomicBool,
+    events: &mut dyn FnMut(Event),
+) -> (Option<Candidates>, Option<LibraryIndex>) {
     if regex {
         // A regular expression cannot be looked up in words: every article is scanned.
-        return None;
+        return (None, None);
     }
-    let cache = cache?;
-    let dir = library_index_dir(cache, library)?;
+    let Some(dir) = cache.and_then(|cache| library_index_dir(cache, library)) else {
+        return (None, None);
+    };
     let (opened, asked) = match early {
         Some(Early { index, candidates }) if index.dir == dir => (Ok(index), candidates),
         _ => (LibraryIndex::open_or_create(&dir), None),
@@ -2175,7 +2251,7 @@ pub fn prepare_early(
                     events(Event::Notice(format!(
                         "the search index cannot be built ({e}); scanning every article"
                     )));
-                    return None;
+                    return (None, None);
                 }
             }
         }
@@ -2192,12 +2268,12 @@ pub fn prepare_early(
     let mut forward = |p: Progress| events(Event::Progress(p));
     match index.update_with(library, files, read, cancel, &mut forward) {
         Ok(stats) => events(Event::Updated(stats)),
-        Err(IndexError::Cancelled) => return None,
+        Err(IndexError::Cancelled) => return (None, Some(index)),
         Err(e) => {
             events(Event::Notice(format!(
                 "the search index cannot be updated ({e}); scanning every article"
             )));
-            return None;
+            return (None, None);
         }
     }
     // Asked before the update: still the answer when the update left the index's commit
@@ -2210,13 +2286,13 @@ pub fn prepare_early(
             if let Some(c) = &c {
                 events(Event::Candidates(c.matching()));
             }
-            c
+            (c, Some(index))
         }
         Err(e) => {
             events(Event::Notice(format!(
                 "the search index cannot be read ({e}); scanning every article"
             )));
-            None
+            (None, None)
         }
     }
 }

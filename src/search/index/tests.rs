@@ -1004,3 +1004,67 @@ fn long_matches(text: &str) -> usize {
         .filter(|w| w[0] == "Prince" && w[1].starts_with("Andrew"))
         .count()
 }
+
+/// The index a reader keeps open between searches answers as one opened anew: after
+/// another blatt brought it up to date on disk, after an article changed in place, after
+/// the cache was cleared, and for another library.
+#[test]
+fn an_index_kept_open_between_searches_answers_as_one_opened_anew() {
+    let lib = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let library = library_with(
+        lib.path(),
+        &[
+            ("a.md", "# A\n\nZoom z.\n"),
+            ("b.md", "# B\n\nNichts da.\n"),
+        ],
+    );
+    let cancel = AtomicBool::new(false);
+    let kept = KeptIndex::default();
+    let ask = |library: &Library, word: &str| -> Vec<bool> {
+        let files = FileStamps::of(library);
+        let c = prepare_kept(
+            &kept,
+            library,
+            Some(&files),
+            None,
+            word,
+            false,
+            Some(cache.path()),
+            &read,
+            &cancel,
+            &mut |_| {},
+        )
+        .expect("candidates");
+        library
+            .entries
+            .iter()
+            .map(|e| match &e.target {
+                Target::File(path) => c.may_match(path),
+                _ => false,
+            })
+            .collect()
+    };
+    assert_eq!(ask(&library, "zoom"), [true, false]);
+    assert!(kept.0.lock().unwrap().is_some(), "kept open");
+    // Another blatt (its own index opened on the same folder) sees b.md changed and
+    // brings the index up to date: the kept one answers from that.
+    edit_in_place(&lib.path().join("b.md"), "# B\n\nQuokka da.\n");
+    let dir = library_index_dir(cache.path(), &library).unwrap();
+    let other = LibraryIndex::open_or_create(&dir).unwrap();
+    assert_eq!(update(&other, &library).read, 1);
+    drop(other);
+    assert_eq!(ask(&library, "quokka"), [false, true]);
+    // Changed in place again, seen by the kept index itself.
+    edit_in_place(&lib.path().join("a.md"), "# A\n\nQuokka.\n");
+    assert_eq!(ask(&library, "quokka"), [true, true]);
+    // The cache cleared: built anew.
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(ask(&library, "zoom"), [false, false]);
+    assert_eq!(ask(&library, "quokka"), [true, true]);
+    // Another library: its own index.
+    let lib2 = tempfile::tempdir().unwrap();
+    let library2 = library_with(lib2.path(), &[("c.md", "# C\n\nZoom.\n")]);
+    assert_eq!(ask(&library2, "zoom"), [true]);
+    assert_eq!(ask(&library, "zoom"), [false, false]);
+}
