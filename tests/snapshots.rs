@@ -1025,3 +1025,42 @@ fn library_views_and_read_counts() {
         insta::assert_snapshot!(name("library_finished_hidden_down", size), screen(&s, size));
     }
 }
+
+/// Past the hits the list keeps in all, an article comes with its matches counted and none
+/// listed: its row says how many it has and that Enter opens at its first, not at "the
+/// last one listed" (there is none).
+#[test]
+fn an_article_with_no_hit_listed_says_enter_opens_at_its_first() {
+    use blatt::app::results::SearchEvent;
+    let size = (100, 24);
+    let mut s = state(search_fixtures(), size);
+    update(&mut s, key('S'));
+    for c in "river".chars() {
+        update(&mut s, key(c));
+    }
+    let effects = update(&mut s, enter());
+    let id = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::SearchLibrary(job) => Some(job.id),
+            _ => None,
+        })
+        .expect("a library search");
+    for event in [
+        SearchEvent::Article {
+            entry: 0,
+            count: 3,
+            hits: Vec::new(),
+        },
+        SearchEvent::Done,
+    ] {
+        update(&mut s, Action::SearchedAll { search: id, event });
+    }
+    let shown = screen(&s, size);
+    assert!(shown.contains("3 matches"), "{shown}");
+    assert!(!shown.contains("last one listed"), "{shown}");
+    assert!(
+        shown.contains("… 3 in this article, none listed (Enter opens at the first"),
+        "{shown}"
+    );
+}

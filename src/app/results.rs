@@ -236,7 +236,7 @@ impl Results {
     }
 
     /// The hit a row opens at: a hit row its own, an article row its first, a "more" row
-    /// the last one listed (`n` goes on from there).
+    /// the last one listed (`n` goes on from there), or the first when none is listed.
     pub fn hit_of(&self, row: usize) -> Option<(usize, Option<&LibraryHit>)> {
         let (group, hit) = match *self.rows.get(row)? {
             ResultRow::Article(g) => (g, Some(0)),

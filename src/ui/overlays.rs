@@ -271,11 +271,20 @@ fn result_rows(
             ResultRow::More(g) => {
                 let group = &results.groups[g];
                 let more = group.count - group.hits.len();
-                let text = format!(
-                    "  … {more} more in this article ({} opens at the last one listed, then {} goes on)",
+                let (open, next) = (
                     state.hint(Command::Open),
-                    state.keymap.hint(crate::app::Context::Reader, Command::NextMatch)
+                    state.keymap.hint(crate::app::Context::Reader, Command::NextMatch),
                 );
+                // Past the hits the list keeps in all, an article has none listed.
+                let text = if group.hits.is_empty() {
+                    format!(
+                        "  … {more} in this article, none listed ({open} opens at the first, then {next} goes on)"
+                    )
+                } else {
+                    format!(
+                        "  … {more} more in this article ({open} opens at the last one listed, then {next} goes on)"
+                    )
+                };
                 Line::styled(ellipsize(&text, width), theme.dim())
             }
         })
