@@ -670,7 +670,18 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.width = width;
             state.height = height;
             if let Some(reader) = state.reader.as_mut() {
+                // The match the reader is at, if on screen, stays there: `n` goes on from
+                // it (off screen, `n` would go on from the screen).
+                let current = reader
+                    .find
+                    .as_ref()
+                    .and_then(|f| f.current)
+                    .map(|c| (c.start.block, c.start.offset))
+                    .filter(|&(block, offset)| reader.shows(block, offset));
                 reader.resize(width, height, &state.settings);
+                if let Some((block, offset)) = current {
+                    reader.keep_shown(block, offset);
+                }
             }
             keep_selection_visible(state);
             overlay::clamp(state);

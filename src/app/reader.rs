@@ -515,6 +515,25 @@ impl Reader {
             .is_some_and(|pos| self.visible().contains(&pos))
     }
 
+    /// After a resize pushed the line of byte `offset` of `block` below the screen (the
+    /// top line is kept, so what was shown can only go off the bottom): the view scrolls
+    /// down just far enough to show it again, at the bottom, as vim keeps its cursor.
+    pub fn keep_shown(&mut self, block: usize, offset: usize) {
+        // It was on screen before: a narrower column at most makes its lines a few times
+        // as many.
+        let most = self.height.saturating_mul(8).max(64);
+        for _ in 0..most {
+            if self.shows(block, offset) {
+                return;
+            }
+            let top = self.top;
+            self.scroll_down(1);
+            if self.top == top {
+                return;
+            }
+        }
+    }
+
     /// Shows byte `offset` of `block`: the view stays if its line is on screen, else that
     /// line goes to the top, or in the last screenful of a whole article the last screenful
     /// shows (see [`Reader::settle`]).

@@ -894,6 +894,54 @@ fn typing_a_search_moves_to_each_match_as_typed_and_esc_goes_back_exactly() {
     assert!(find_state(&state).hits.is_empty());
 }
 
+/// A resize that would push the match the reader is at off the screen scrolls just enough
+/// to keep it there, so `n` goes on from it (it went back to the first match on screen).
+#[test]
+fn a_resize_keeps_the_current_match_on_screen_and_n_goes_on_from_it() {
+    let search = |state: &mut State| {
+        update(state, Action::Key(press(KeyCode::Char('/'))));
+        type_text(state, "paragraph");
+        update(state, Action::Key(press(KeyCode::Enter)));
+    };
+    // How many `n` keep the view where it is: the match then reached is low on the screen.
+    let mut state = state_with(long_doc());
+    search(&mut state);
+    let top = reader(&state).top;
+    let mut low = 0;
+    loop {
+        update(&mut state, Action::Key(press(KeyCode::Char('n'))));
+        if reader(&state).top != top {
+            break;
+        }
+        low += 1;
+    }
+    assert!(low >= 3, "several matches on the first screen: {low}");
+    for (width, height) in [(80, 10), (40, 24), (30, 8)] {
+        let mut state = state_with(long_doc());
+        search(&mut state);
+        for _ in 0..low {
+            update(&mut state, Action::Key(press(KeyCode::Char('n'))));
+        }
+        let current = find_state(&state).current.expect("at a match");
+        assert_eq!(find_state(&state).current_index(), Some(low));
+        update(&mut state, Action::Resize(width, height));
+        let r = state.reader.as_mut().unwrap();
+        assert!(
+            r.shows(current.start.block, current.start.offset),
+            "at {width}x{height} the match is on screen"
+        );
+        // Its line is the last on screen: the view moved no further than it had to.
+        let last = *r.visible().last().unwrap();
+        assert_eq!(last.block, current.start.block, "at {width}x{height}");
+        update(&mut state, Action::Key(press(KeyCode::Char('n'))));
+        assert_eq!(
+            find_state(&state).current_index(),
+            Some(low + 1),
+            "at {width}x{height}"
+        );
+    }
+}
+
 #[test]
 fn enter_keeps_the_search_and_n_and_shift_n_go_round_with_a_notice() {
     let mut state = state_with(long_doc());
