@@ -384,13 +384,20 @@ pub fn snippet(text: &str, range: Range<usize>) -> (String, Range<usize>) {
     }
     let lead = out.len();
     collapse(&mut out, &before[from..]);
-    if out.len() > lead && before.ends_with(char::is_whitespace) {
+    // White space between the parts, in the text before or after the match or at the
+    // match's own start or end (a query may begin or end with a space), is one space.
+    let matched = &text[range];
+    if out.len() > lead
+        && (before.ends_with(char::is_whitespace) || matched.starts_with(char::is_whitespace))
+    {
         out.push(' ');
     }
     let start = out.len();
-    collapse(&mut out, &text[range]);
+    collapse(&mut out, matched);
     let end = out.len();
-    if after.starts_with(char::is_whitespace) && !after[..to].trim().is_empty() {
+    if (after.starts_with(char::is_whitespace) || matched.ends_with(char::is_whitespace))
+        && !after[..to].trim().is_empty()
+    {
         out.push(' ');
     }
     collapse(&mut out, &after[..to]);
@@ -420,6 +427,14 @@ mod tests {
         // Line breaks become spaces.
         let (s, m) = snippet("a\nzoom\n\nb", 2..6);
         assert_eq!((s.as_str(), &s[m]), ("a zoom b", "zoom"));
+        // A match that begins or ends with white space (a query ` zoom` or `zoom `) keeps
+        // its words apart from those around it.
+        let text = "im Deutschen Bundestag einer Vorlage";
+        let at = text.find(" Bundestag").unwrap();
+        let (s, m) = snippet(text, at..at + " Bundestag".len());
+        assert_eq!((s.as_str(), &s[m]), (text, "Bundestag"));
+        let (s, m) = snippet(text, at + 1..at + " Bundestag ".len());
+        assert_eq!((s.as_str(), &s[m]), (text, "Bundestag"));
     }
 
     /// [`snippet`] as it was first written, each part collapsed into a string of its own:
@@ -434,13 +449,18 @@ mod tests {
         }
         let lead = collapse(&before[from..]);
         out.push_str(&lead);
-        if !lead.is_empty() && before.ends_with(char::is_whitespace) {
+        let matched = &text[range];
+        if !lead.is_empty()
+            && (before.ends_with(char::is_whitespace) || matched.starts_with(char::is_whitespace))
+        {
             out.push(' ');
         }
         let start = out.len();
-        out.push_str(&collapse(&text[range]));
+        out.push_str(&collapse(matched));
         let end = out.len();
-        if after.starts_with(char::is_whitespace) && !after[..to].trim().is_empty() {
+        if (after.starts_with(char::is_whitespace) || matched.ends_with(char::is_whitespace))
+            && !after[..to].trim().is_empty()
+        {
             out.push(' ');
         }
         out.push_str(&collapse(&after[..to]));
