@@ -196,14 +196,14 @@ const FULL_FOLD: Fold = Fold {
 
 /// The runs of letters and digits of `folded`, with where they start.
 fn words(folded: &str) -> impl Iterator<Item = (usize, &str)> {
+    // Where each word starts, from where it is in `folded` (a separator may be more than
+    // one byte: counting one each put a query's last word short of the query's end, so it
+    // was not let run on in the text, and articles it was in were not candidates).
+    let base = folded.as_ptr() as usize;
     folded
         .split(|c: char| !c.is_alphanumeric())
-        .scan(0usize, |at, w| {
-            let start = *at;
-            *at += w.len() + 1;
-            Some((start, w))
-        })
-        .filter(|(_, w)| !w.is_empty())
+        .filter(|w| !w.is_empty())
+        .map(move |w| (w.as_ptr() as usize - base, w))
 }
 
 /// The terms of an article: the distinct words of `text` as [`index_words`] makes them,

@@ -87,6 +87,11 @@ fn the_index_keeps_every_article_the_matcher_finds_something_in() {
         ("İstanbul", "istanbul"),
         ("ΣΊΣΥΦΟΣ", "σίσυφος"),
         ("Σ", "ς"),
+        // A separator of more than one byte before the query's last word: that word may
+        // still run on in the text.
+        ("l’Andrews kam", "l’andrew"),
+        ("Prince Andréws", "prince\u{a0}andrew"),
+        ("a—bcd", "a—bc"),
     ];
     for (text, query) in cases {
         let q = Query::new(query, Options::default()).unwrap();
