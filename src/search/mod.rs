@@ -784,15 +784,20 @@ impl Folded {
     }
 
     /// Whether a folded range is made of whole characters of the original, with no
-    /// combining mark after it: `s` is not found in `ß` (folded `ss`), nor `cafe` in `café`
-    /// when diacritics count (folded `cafe` and a mark).
+    /// diacritic after it, nor a mark that makes one letter with its last: `s` is not found
+    /// in `ß` (folded `ss`), nor `cafe` in `café` when diacritics count (folded `cafe` and
+    /// a mark), nor `か` in `か` and a voicing mark (`が`). A vowel sign of Hindi or Thai
+    /// after it is the next letter of a longer word (`अधिकार` in `अधिकारों`, as `Andrew` in
+    /// `Andrews`).
     fn whole(&self, folded: Range<usize>) -> bool {
         let split =
             |at: usize| at > 0 && at < self.from.len() && self.from[at - 1] == self.from[at];
-        let mark_after = self.text[folded.end..]
-            .chars()
-            .next()
-            .is_some_and(is_combining_mark);
+        let last = self.text[..folded.end].chars().next_back();
+        let mark_after = self.text[folded.end..].chars().next().is_some_and(|m| {
+            is_diacritic(m)
+                || (is_combining_mark(m)
+                    && last.is_some_and(|l| unicode_normalization::char::compose(l, m).is_some()))
+        });
         !split(folded.start) && !split(folded.end) && !mark_after
     }
 
@@ -820,9 +825,30 @@ fn is_invisible(c: char) -> bool {
 fn has_marks(text: &str) -> bool {
     let mut marks = false;
     for c in text.chars() {
-        decompose_canonical(c, |d| marks |= is_combining_mark(d));
+        decompose_canonical(c, |d| marks |= is_diacritic(d));
     }
     marks
+}
+
+/// A combining mark that is a diacritic, which searching ignores when the query has none:
+/// accents and the like of Latin, Greek and Cyrillic letters (the combining diacritical
+/// marks' blocks), Hebrew points and Arabic vowel marks. The vowel signs and viramas of
+/// Hindi, Thai and other scripts, and Japanese voicing marks, are combining marks too but
+/// letters of their words: `मन` is not `मान`, nor `か` `が`.
+fn is_diacritic(c: char) -> bool {
+    matches!(
+        c,
+        '\u{300}'..='\u{36f}'
+            | '\u{1ab0}'..='\u{1aff}'
+            | '\u{1dc0}'..='\u{1dff}'
+            | '\u{20d0}'..='\u{20ff}'
+            | '\u{fe20}'..='\u{fe2f}'
+            | '\u{591}'..='\u{5c7}'
+            | '\u{610}'..='\u{61a}'
+            | '\u{64b}'..='\u{65f}'
+            | '\u{670}'
+            | '\u{6d6}'..='\u{6ed}'
+    ) && is_combining_mark(c)
 }
 
 /// Appends the folded form of `text` to `out`, and for each byte appended, the original
@@ -880,7 +906,7 @@ fn fold_into(text: &str, fold: Fold, out: &mut String, from: &mut Vec<(u32, u32)
         } else {
             decomposed.clear();
             decompose_canonical(c, |d| {
-                if !(fold.marks && is_combining_mark(d)) {
+                if !(fold.marks && is_diacritic(d)) {
                     decomposed.push(d);
                 }
             });
@@ -890,7 +916,7 @@ fn fold_into(text: &str, fold: Fold, out: &mut String, from: &mut Vec<(u32, u32)
                 // make characters that decompose further.
                 for f in folded.chars() {
                     decompose_canonical(f, |d| {
-                        if !(fold.marks && is_combining_mark(d)) {
+                        if !(fold.marks && is_diacritic(d)) {
                             out.push(d);
                         }
                     });

