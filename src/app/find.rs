@@ -68,6 +68,8 @@ pub struct Find {
     pub full: bool,
     /// Go to the first match at or after this place once it is found.
     seek: Option<Place>,
+    /// There was none after it: the search went round to the first, from the top.
+    went_round: bool,
     /// The view when the prompt was opened: Esc goes back to it.
     origin: Option<super::reader::ViewMark>,
 }
@@ -90,6 +92,7 @@ impl Find {
             stopped: false,
             full: false,
             seek: None,
+            went_round: false,
             origin,
         }
     }
@@ -474,11 +477,15 @@ fn settle(state: &mut State) {
     // Searched to the end, and no more of the article to come: a match after the place
     // may still arrive with the next piece while it loads.
     let ahead_done = find.ahead >= reader.doc.block_count() && reader.doc.complete;
+    let mut round = false;
     let target = match find.hits.get(at) {
         Some(hit) => *hit,
         None if ahead_done || find.stopped => match find.hits.first() {
-            // Nothing after the place: the first match, from the top.
-            Some(hit) => *hit,
+            // Nothing after the place: the first match, from the top, said as `n` says it.
+            Some(hit) => {
+                round = true;
+                *hit
+            }
             None => {
                 if find.finished(&reader.doc) {
                     find.seek = None;
@@ -489,8 +496,12 @@ fn settle(state: &mut State) {
         None => return,
     };
     find.seek = None;
+    find.went_round = round;
     find.current = Some(target);
     reader.reveal(target.start.block, target.start.offset);
+    if round {
+        state.flash = Some("search went round to the top".to_string());
+    }
 }
 
 /// Enter in the prompt: the search stays (its matches highlighted, `n`/`N` move through
@@ -525,6 +536,8 @@ pub fn submit(state: &mut State, typing: Typing, effects: &mut Vec<Effect>) {
     find.origin = None;
     if find.current.is_none() && find.finished(&reader.doc) && find.hits.is_empty() {
         state.flash = Some(format!("no match for {}", find.shown()));
+    } else if find.went_round {
+        state.flash = Some("search went round to the top".to_string());
     }
 }
 

@@ -894,6 +894,26 @@ fn typing_a_search_moves_to_each_match_as_typed_and_esc_goes_back_exactly() {
     assert!(find_state(&state).hits.is_empty());
 }
 
+/// A search with no match after the screen goes to the first one, from the top, and says
+/// so as `n` does when it goes round (it went there without a word).
+#[test]
+fn a_search_with_nothing_below_goes_round_to_the_top_with_a_notice() {
+    let mut state = state_with(long_doc());
+    cmd(&mut state, Command::Bottom);
+    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
+    type_text(&mut state, "section 1,");
+    update(&mut state, Action::Key(press(KeyCode::Enter)));
+    assert_eq!(find_state(&state).current_index(), Some(0));
+    assert_eq!(state.flash.as_deref(), Some("search went round to the top"));
+    // Below the screen: no notice.
+    let mut state = state_with(long_doc());
+    update(&mut state, Action::Key(press(KeyCode::Char('/'))));
+    type_text(&mut state, "section 5,");
+    update(&mut state, Action::Key(press(KeyCode::Enter)));
+    assert_eq!(find_state(&state).current_index(), Some(0));
+    assert_eq!(state.flash, None);
+}
+
 /// A resize that would push the match the reader is at off the screen scrolls just enough
 /// to keep it there, so `n` goes on from it (it went back to the first match on screen).
 #[test]
