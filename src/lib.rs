@@ -33,6 +33,7 @@ pub mod news;
 pub mod ordered;
 pub mod runtime;
 pub mod search;
+mod shared;
 pub mod store;
 pub mod terminal;
 pub mod ui;

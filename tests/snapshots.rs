@@ -768,7 +768,7 @@ fn search_all(state: &mut State, effects: &[Effect], upto: usize, finish: bool) 
         })
         .expect("a library search");
     let mut library = job.library.clone();
-    library.check_all();
+    blatt::library::Library::check_all_shared(&mut library);
     let read = |path: &Path| {
         let entry = library
             .entries

@@ -13,7 +13,7 @@
 
 use super::browse::Step;
 use super::{Effect, LibraryRow, State, keep_selection_visible};
-use crate::library::{Entry, Target};
+use crate::library::{Entry, Library, Target};
 use crate::store::Bookmark;
 
 /// What is known about the entry of a saved-state key.
@@ -191,11 +191,12 @@ pub(super) fn more_entries(
     done: bool,
     effects: &mut Vec<Effect>,
 ) {
-    if state.library.title.is_none() {
-        state.library.title = title;
+    let library = std::sync::Arc::make_mut(&mut state.library);
+    if library.title.is_none() {
+        library.title = title;
     }
-    let from = state.library.entries.len();
-    state.library.entries.extend(entries);
+    let from = library.entries.len();
+    library.entries.extend(entries);
     state.take_in_entries(from);
     super::filter::take_in(state, effects);
     state.reading_index = !done;
@@ -245,13 +246,17 @@ pub(super) fn not_opened(state: &mut State, entry: usize, message: String) {
 /// Gives entry `i` its target, with its key and counts. Returns whether the entry gained a
 /// description row (its problem shows there) and whether it left the rows shown.
 fn set_target(state: &mut State, i: usize, target: Target) -> (bool, bool) {
-    let Some(entry) = state.library.entries.get_mut(i) else {
+    if i >= state.library.entries.len() {
         return (false, false);
-    };
+    }
+    let Library {
+        entries, origin, ..
+    } = std::sync::Arc::make_mut(&mut state.library);
+    let entry = &mut entries[i];
     let had_row = has_description_row(entry);
     entry.target = target;
     let gained = !had_row && has_description_row(entry);
-    let key = entry.key(&state.library.origin);
+    let key = entry.key(origin);
     if let Some(key) = &key {
         state.note_key(key, i);
     }
@@ -634,7 +639,7 @@ mod tests {
     fn a_problem_without_description_gains_its_row_and_the_view_stays() {
         let (_dir, root) = temp_library(40);
         let eager = state_of(load_library(&root).expect("eager"));
-        let mut library = eager.library.clone();
+        let mut library = Library::clone(&eager.library);
         library.entries = unchecked(&library.entries);
         let mut lazy = State::new(library, Settings::default(), Keymap::default());
         lazy.width = 80;
@@ -872,7 +877,7 @@ mod tests {
         steps: &[Step],
     ) -> Result<(), TestCaseError> {
         let count = eager.library.entries.len();
-        let mut head = eager.library.clone();
+        let mut head = Library::clone(&eager.library);
         let tail = head.entries.split_off(first.min(count));
         head.entries = unchecked(&head.entries);
         let mut state = State::new(head, eager.settings.clone(), Keymap::default());

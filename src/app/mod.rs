@@ -131,7 +131,9 @@ pub struct Progress {
 
 #[derive(Debug)]
 pub struct State {
-    pub library: Library,
+    /// Shared with the workers that need all of it (a library-wide search): handed to one
+    /// without copying 100,000 entries, and copied on a change only while one holds it.
+    pub library: Arc<Library>,
     pub rows: Vec<LibraryRow>,
     /// Saved-state key of each entry (none while it is unchecked), and the first checked
     /// entry of each key: made as entries arrive and are checked, not on every lookup.
@@ -423,7 +425,7 @@ impl State {
         let count = library.entries.len();
         let browse = browse::Browse::new(&settings);
         let mut state = State {
-            library,
+            library: Arc::new(library),
             rows: Vec::new(),
             keys: Vec::with_capacity(count),
             entry_of: HashMap::with_capacity(count),
@@ -469,7 +471,7 @@ impl State {
     /// Shows another library, as if blatt had been started on it; what is saved stays.
     pub fn replace_library(&mut self, library: Library, reading: bool) {
         let count = library.entries.len();
-        self.library = library;
+        self.library = Arc::new(library);
         self.rows.clear();
         self.keys = Vec::with_capacity(count);
         self.entry_of = HashMap::with_capacity(count);
@@ -1189,13 +1191,13 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
 
 fn open_entry(state: &mut State, entry: usize, effects: &mut Vec<Effect>) {
     // An article that could not be opened before is looked at again (it may be fixed).
-    if let Some(e) = state.library.entries.get_mut(entry)
-        && matches!(
+    if state.library.entries.get(entry).is_some_and(|e| {
+        matches!(
             e.target,
             Target::Problem(crate::library::EntryProblem::NotOpened(_))
         )
-    {
-        e.target = Target::Unchecked;
+    }) {
+        Arc::make_mut(&mut state.library).entries[entry].target = Target::Unchecked;
     }
     let Some(e) = state.library.entries.get(entry) else {
         return;

@@ -56,8 +56,8 @@ pub struct LibrarySearch {
     pub text: String,
     pub regex: bool,
     pub query: Arc<Query>,
-    /// The library as it is now (the worker checks the links still unchecked).
-    pub library: Library,
+    /// The library as it is now, shared (the worker checks the links still unchecked).
+    pub library: Arc<Library>,
 }
 
 impl PartialEq for LibrarySearch {

@@ -193,6 +193,14 @@ impl Library {
             .collect()
     }
 
+    /// [`Library::check_all`] on a shared library: copied first only when an entry is
+    /// still unchecked (a copy of 100,000 entries took 17-30 ms).
+    pub fn check_all_shared(library: &mut std::sync::Arc<Library>) {
+        if library.entries.iter().any(|e| !e.target.is_checked()) {
+            std::sync::Arc::make_mut(library).check_all();
+        }
+    }
+
     /// Resolves every entry not checked yet.
     pub fn check_all(&mut self) {
         for i in 0..self.entries.len() {

@@ -17,7 +17,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use notify_debouncer_full::notify::{self, Event, RecommendedWatcher, RecursiveMode, Watcher as _};
 
@@ -97,7 +97,7 @@ impl KeptStamps {
     /// that cannot be watched).
     pub fn prepare(
         &mut self,
-        library: &Library,
+        library: &Arc<Library>,
         cache: impl FnOnce() -> Option<PathBuf>,
     ) -> Option<std::thread::JoinHandle<()>> {
         let Origin::Dir { root, .. } = &library.origin else {
@@ -112,7 +112,7 @@ impl KeptStamps {
         }
         let watch = self.watch(library).ok()?;
         let stamps = self.handle();
-        let mut library = library.clone();
+        let mut library = Arc::clone(library);
         std::thread::Builder::new()
             .name("search-look".into())
             .spawn(move || {
@@ -120,7 +120,7 @@ impl KeptStamps {
                     let _ = watch.join();
                 }
                 // As the search worker takes the library: every link checked.
-                library.check_all();
+                Library::check_all_shared(&mut library);
                 stamps.look(&library);
             })
             .ok()
@@ -141,8 +141,14 @@ struct Kept {
     /// The folder watched; `None` while nothing is.
     root: Option<PathBuf>,
     /// The stamps of the last look, and the fingerprint of the library's files they were
-    /// taken of (in entry order).
-    stamps: Option<(u64, FileStamps)>,
+    /// taken of (in entry order). Shared with the searches that asked for them: a look
+    /// that finds nothing changed gives the same ones again, uncopied.
+    stamps: Option<(u64, Arc<FileStamps>)>,
+    /// The library the last fingerprint was taken of, and that fingerprint: the same
+    /// library again is not taken apart again (its 100,000 paths took 5-10 ms). Held weakly,
+    /// so that the reader can change its library without copying it
+    /// ([`crate::shared::unchanged`]).
+    fingerprinted: Option<(Weak<Library>, u64)>,
     /// The entries with a file below `root`, ordered by path (so that the entries below a
     /// folder are one run), and those with a file elsewhere.
     inside: Vec<usize>,
@@ -173,7 +179,9 @@ impl Kept {
 /// What [`Stamps::look`] did.
 #[derive(Debug)]
 pub struct Look {
-    pub stamps: FileStamps,
+    /// The stamps of the library's files now: the same (by [`Arc::ptr_eq`]) as the last
+    /// look's when none changed since.
+    pub stamps: Arc<FileStamps>,
     /// Files looked at.
     pub looked: usize,
     /// Every file was looked at (no stamps kept, or they could not be trusted).
@@ -198,16 +206,23 @@ impl Stamps {
     /// looked at again, or every file looked at. The lock is held throughout, so events
     /// that come meanwhile are recorded for the next look, and two searches never mix
     /// their looks.
-    pub fn look(&self, library: &Library) -> Look {
+    pub fn look(&self, library: &Arc<Library>) -> Look {
         let mut kept = self.lock();
-        let fingerprint = fingerprint(library);
+        let fingerprint = match &kept.fingerprinted {
+            Some((of, fingerprint)) if crate::shared::unchanged(of, library) => *fingerprint,
+            _ => {
+                let fingerprint = fingerprint(library);
+                kept.fingerprinted = Some((Arc::downgrade(library), fingerprint));
+                fingerprint
+            }
+        };
         let trusted = kept.root.is_some()
             && !kept.lost
             && kept.stamps.as_ref().is_some_and(|(f, _)| *f == fingerprint);
         if !trusted {
             kept.changed.clear();
             kept.lost = false;
-            let stamps = FileStamps::of(library);
+            let stamps = Arc::new(FileStamps::of(library));
             let looked = library
                 .entries
                 .iter()
@@ -216,7 +231,7 @@ impl Stamps {
             let (inside, outside) = split(library, kept.root.as_deref());
             kept.inside = inside;
             kept.outside = outside;
-            kept.stamps = Some((fingerprint, stamps.clone()));
+            kept.stamps = Some((fingerprint, Arc::clone(&stamps)));
             return Look {
                 stamps,
                 looked,
@@ -230,9 +245,9 @@ impl Stamps {
         }
         let Kept { stamps, .. } = &mut *kept;
         let (_, stamps) = stamps.as_mut().expect("trusted stamps are kept");
-        let looked = stamps.look_again(library, again);
+        let looked = FileStamps::look_again(stamps, library, again);
         Look {
-            stamps: stamps.clone(),
+            stamps: Arc::clone(stamps),
             looked,
             all: false,
         }

@@ -348,7 +348,7 @@ pub fn search_library(
             }
             sent
         };
-        library.check_all();
+        crate::library::Library::check_all_shared(&mut library);
         // The index's update reads the articles that changed by path: the entry of each
         // path, made when the first is read (none, mostly), keyed by the path's bytes.
         // (Made up front with `Path` keys, hashed component by component, the map took
@@ -448,7 +448,9 @@ pub fn search_library(
             search: id,
             event: SearchEvent::Done,
         });
-        // Freed after the search is reported done (100,000 entries take 25-30 ms).
+        // Let go after the search is reported done: if the reader changed its library
+        // meanwhile, this is the last holder of the old one (100,000 entries take 25-30 ms
+        // to free).
         drop(library);
     })
 }

@@ -631,22 +631,28 @@ impl FileStamps {
 
     /// Looks again at the files of `entries` of `library` (the library these stamps were
     /// taken of); the others keep their stamps. Returns how many files were looked at.
+    /// Stamps shared with a search are copied only if one of the files changed: stamps
+    /// that are the same [`Arc`] as before are the same stamps.
     pub fn look_again(
-        &mut self,
+        stamps: &mut Arc<FileStamps>,
         library: &Library,
         entries: impl IntoIterator<Item = usize>,
     ) -> usize {
         let mut looker = Looker::default();
         let mut looked = 0;
         for i in entries {
-            if let (Some(slot), Some(entry)) = (self.files.get_mut(i), library.entries.get(i)) {
-                *slot = match &entry.target {
-                    Target::File(path) => {
-                        looked += 1;
-                        looker.look(path)
-                    }
-                    _ => None,
-                };
+            let (Some(&before), Some(entry)) = (stamps.files.get(i), library.entries.get(i)) else {
+                continue;
+            };
+            let now = match &entry.target {
+                Target::File(path) => {
+                    looked += 1;
+                    looker.look(path)
+                }
+                _ => None,
+            };
+            if now != before {
+                Arc::make_mut(stamps).files[i] = now;
             }
         }
         looked
@@ -2108,6 +2114,9 @@ pub struct Early {
     index: LibraryIndex,
     /// The candidates of the query as the index was when opened (`None`: it could not say).
     candidates: Option<Candidates>,
+    /// The index is known to be up to date with the library and the files of this search
+    /// ([`KeptIndex`]): it is not brought up to date again.
+    fresh: bool,
 }
 
 /// Opens the index kept under `cache` for the library whose INDEX.md is `index_md`
@@ -2135,7 +2144,11 @@ pub fn open_early(
     let mut index = LibraryIndex::open_or_create(&dir).ok()?;
     index.set_reading(reading);
     let candidates = index.candidates(text).ok().flatten();
-    Some(Early { index, candidates })
+    Some(Early {
+        index,
+        candidates,
+        fresh: false,
+    })
 }
 
 /// [`prepare_with`], with the index already opened and asked by [`open_early`], for a
@@ -2163,39 +2176,99 @@ pub fn prepare_early(
 /// again, and learning its list of articles, was a fifth of a search for a rare word at
 /// 100,000 articles. Taken by a search and put back when it is done; a search that finds
 /// none (the first, or one while another runs) opens the index as ever.
+///
+/// Kept with it: what its last update left it up to date with. Comparing 100,000 files'
+/// stamps with the index's took 10-15 ms of every search; a search of the same library
+/// (the same shared [`Library`]), with the same stamps of its files (the same shared
+/// [`FileStamps`]: none changed, [`FileStamps::look_again`]), of the index as it was then
+/// (the same segments: no other blatt changed it) skips it.
 #[derive(Clone, Default)]
-pub struct KeptIndex(Arc<Mutex<Option<LibraryIndex>>>);
+pub struct KeptIndex(Arc<Mutex<Option<KeptOpen>>>);
+
+/// An index kept between searches, and what its last update left it up to date with.
+type KeptOpen = (LibraryIndex, Option<UpToDate>);
+
+/// What an update left the index up to date with ([`KeptIndex`]).
+struct UpToDate {
+    library: std::sync::Weak<Library>,
+    files: std::sync::Weak<FileStamps>,
+    segments: std::collections::BTreeMap<tantivy::index::SegmentId, Option<u64>>,
+    reading: Option<String>,
+}
+
+impl UpToDate {
+    fn of(
+        index: &LibraryIndex,
+        library: &Arc<Library>,
+        files: &Arc<FileStamps>,
+        reading: Option<&str>,
+    ) -> UpToDate {
+        UpToDate {
+            library: Arc::downgrade(library),
+            files: Arc::downgrade(files),
+            segments: index.reader.searcher().generation().segments().clone(),
+            reading: reading.map(str::to_string),
+        }
+    }
+
+    fn holds(
+        &self,
+        index: &LibraryIndex,
+        library: &Arc<Library>,
+        files: &Arc<FileStamps>,
+        reading: Option<&str>,
+    ) -> bool {
+        crate::shared::unchanged(&self.library, library)
+            && crate::shared::unchanged(&self.files, files)
+            && self.reading.as_deref() == reading
+            && self.segments == *index.reader.searcher().generation().segments()
+    }
+}
 
 impl KeptIndex {
     /// The index kept, if any, brought to what is on disk (another blatt may have
-    /// updated it): as if opened again. `None` when there is none, or it is no longer the
+    /// updated it): as if opened again, and known up to date with `library` and `files`
+    /// if its last update left it so. `None` when there is none, or it is no longer the
     /// index in its folder (rebuilt, removed, of another format).
-    fn take(&self) -> Option<Early> {
-        let index = self.0.lock().ok()?.take()?;
+    fn take(
+        &self,
+        library: &Arc<Library>,
+        files: Option<&Arc<FileStamps>>,
+        reading: Option<&str>,
+    ) -> Option<(Early, Option<UpToDate>)> {
+        let (index, up_to_date) = self.0.lock().ok()?.take()?;
         let format = std::fs::read_to_string(index.dir.join(FORMAT_FILE)).ok()?;
         if format != FORMAT || index.reader.reload().is_err() {
             return None;
         }
-        Some(Early {
-            index,
-            candidates: None,
-        })
+        let fresh = files
+            .zip(up_to_date.as_ref())
+            .is_some_and(|(files, u)| u.holds(&index, library, files, reading));
+        Some((
+            Early {
+                index,
+                candidates: None,
+                fresh,
+            },
+            up_to_date.filter(|_| fresh),
+        ))
     }
 
-    fn keep(&self, index: LibraryIndex) {
+    fn keep(&self, index: LibraryIndex, up_to_date: Option<UpToDate>) {
         if let Ok(mut slot) = self.0.lock() {
-            *slot = Some(index);
+            *slot = Some((index, up_to_date));
         }
     }
 }
 
 /// [`prepare_early`] with the index `kept` open from the search before, which keeps it
-/// open for the next.
+/// open for the next, and with the library and its files as shared by the reader (see
+/// [`KeptIndex`]).
 #[allow(clippy::too_many_arguments)]
 pub fn prepare_kept(
     kept: &KeptIndex,
-    library: &Library,
-    files: Option<&FileStamps>,
+    library: &Arc<Library>,
+    files: Option<&Arc<FileStamps>>,
     reading: Option<&str>,
     text: &str,
     regex: bool,
@@ -2204,12 +2277,36 @@ pub fn prepare_kept(
     cancel: &AtomicBool,
     events: &mut dyn FnMut(Event),
 ) -> Option<Candidates> {
-    let early = if regex { None } else { kept.take() };
+    let (early, mut up_to_date) = match regex {
+        true => (None, None),
+        false => kept
+            .take(library, files, reading)
+            .map_or((None, None), |(e, u)| (Some(e), u)),
+    };
+    // An update that left no article out: the index is then up to date with the files.
+    let mut complete = false;
     let (candidates, index) = prepare_inner(
-        library, files, early, reading, text, regex, cache, read, cancel, events,
+        library,
+        files.map(|f| &**f),
+        early,
+        reading,
+        text,
+        regex,
+        cache,
+        read,
+        cancel,
+        &mut |event| {
+            if let Event::Updated(stats) = &event {
+                complete = stats.failed == 0;
+            }
+            events(event)
+        },
     );
     if let Some(index) = index {
-        kept.keep(index);
+        if complete && let Some(files) = files.filter(|f| f.len() == library.entries.len()) {
+            up_to_date = Some(UpToDate::of(&index, library, files, reading));
+        }
+        kept.keep(index, up_to_date);
     }
     candidates
 }
@@ -2235,9 +2332,13 @@ fn prepare_inner(
     let Some(dir) = cache.and_then(|cache| library_index_dir(cache, library)) else {
         return (None, None);
     };
-    let (opened, asked) = match early {
-        Some(Early { index, candidates }) if index.dir == dir => (Ok(index), candidates),
-        _ => (LibraryIndex::open_or_create(&dir), None),
+    let (opened, asked, fresh) = match early {
+        Some(Early {
+            index,
+            candidates,
+            fresh,
+        }) if index.dir == dir => (Ok(index), candidates, fresh),
+        _ => (LibraryIndex::open_or_create(&dir), None, false),
     };
     let mut index = match opened {
         Ok(index) => index,
@@ -2257,23 +2358,25 @@ fn prepare_inner(
         }
     };
     index.set_reading(reading);
-    let looked;
-    let files = match files {
-        Some(files) if files.len() == library.entries.len() => files,
-        _ => {
-            looked = FileStamps::of(library);
-            &looked
-        }
-    };
-    let mut forward = |p: Progress| events(Event::Progress(p));
-    match index.update_with(library, files, read, cancel, &mut forward) {
-        Ok(stats) => events(Event::Updated(stats)),
-        Err(IndexError::Cancelled) => return (None, Some(index)),
-        Err(e) => {
-            events(Event::Notice(format!(
-                "the search index cannot be updated ({e}); scanning every article"
-            )));
-            return (None, None);
+    if !fresh {
+        let looked;
+        let files = match files {
+            Some(files) if files.len() == library.entries.len() => files,
+            _ => {
+                looked = FileStamps::of(library);
+                &looked
+            }
+        };
+        let mut forward = |p: Progress| events(Event::Progress(p));
+        match index.update_with(library, files, read, cancel, &mut forward) {
+            Ok(stats) => events(Event::Updated(stats)),
+            Err(IndexError::Cancelled) => return (None, Some(index)),
+            Err(e) => {
+                events(Event::Notice(format!(
+                    "the search index cannot be updated ({e}); scanning every article"
+                )));
+                return (None, None);
+            }
         }
     }
     // Asked before the update: still the answer when the update left the index's commit

@@ -3,7 +3,7 @@ use std::time::{Duration, Instant};
 
 use super::*;
 
-fn library_with(dir: &Path, articles: &[&str]) -> Library {
+fn library_with(dir: &Path, articles: &[&str]) -> Arc<Library> {
     let mut index = String::from("# Test\n\n");
     for name in articles {
         let path = dir.join(name);
@@ -14,14 +14,14 @@ fn library_with(dir: &Path, articles: &[&str]) -> Library {
     std::fs::write(dir.join("INDEX.md"), index).unwrap();
     let mut library = crate::library::load_library(dir).unwrap();
     library.check_all();
-    library
+    Arc::new(library)
 }
 
 /// Looks until the kept stamps are the files' (after a change, its events may come in
 /// more than one part: a write, then its close; a rename after the write of the new file),
 /// waiting for the watcher's events in between. Returns the looks made; each must have
 /// trusted the kept stamps. The time limit guards against a hang, it is not a timing.
-fn look_until_fresh(stamps: &Stamps, library: &Library) -> Vec<Look> {
+fn look_until_fresh(stamps: &Stamps, library: &Arc<Library>) -> Vec<Look> {
     let start = Instant::now();
     let mut looks = Vec::new();
     loop {
@@ -33,7 +33,7 @@ fn look_until_fresh(stamps: &Stamps, library: &Library) -> Vec<Look> {
             std::thread::sleep(Duration::from_millis(10));
         }
         let look = stamps.look(library);
-        let fresh = look.stamps == FileStamps::of(library);
+        let fresh = *look.stamps == FileStamps::of(library);
         looks.push(look);
         if fresh {
             return looks;
@@ -63,7 +63,7 @@ fn the_first_look_is_at_every_file_then_only_at_what_changed() {
     let first = stamps.look(&library);
     assert!(first.all);
     assert_eq!(first.looked, 5);
-    assert_eq!(first.stamps, FileStamps::of(&library));
+    assert_eq!(*first.stamps, FileStamps::of(&library));
 
     // Nothing changed: nothing is looked at, and the stamps are the same.
     let second = stamps.look(&library);
@@ -114,7 +114,7 @@ fn another_library_or_a_missed_event_means_every_file_is_looked_at() {
         .record(Err(notify::Error::generic("queue overflow")));
     let look = stamps.look(&library);
     assert!(look.all);
-    assert_eq!(look.stamps, FileStamps::of(&library));
+    assert_eq!(*look.stamps, FileStamps::of(&library));
     assert!(!stamps.look(&library).all);
 
     // INDEX.md read again with one more entry: another library.
@@ -122,7 +122,7 @@ fn another_library_or_a_missed_event_means_every_file_is_looked_at() {
     let look = stamps.look(&more);
     assert!(look.all);
     assert_eq!(look.looked, 6);
-    assert_eq!(look.stamps, FileStamps::of(&more));
+    assert_eq!(*look.stamps, FileStamps::of(&more));
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn a_library_searched_before_has_its_first_search_got_ready_once() {
     let cache_dir = || Some(cache.path().to_path_buf());
     let checked = library_with(dir.path(), &ARTICLES);
     // As the reader holds it: links not checked yet.
-    let library = crate::library::load_library(dir.path()).unwrap();
+    let library = Arc::new(crate::library::load_library(dir.path()).unwrap());
 
     // Never searched: nothing is got ready, and the first search looks at every file.
     let mut kept = KeptStamps::default();
@@ -194,7 +194,7 @@ fn a_library_searched_before_has_its_first_search_got_ready_once() {
     let first = kept.handle().look(&checked);
     assert!(!first.all, "the stamps kept are trusted");
     assert_eq!(first.looked, 0);
-    assert_eq!(first.stamps, FileStamps::of(&checked));
+    assert_eq!(*first.stamps, FileStamps::of(&checked));
     // Once per folder.
     assert!(
         kept.prepare(&library, || panic!("not asked again"))
@@ -225,7 +225,7 @@ fn a_look_before_the_watch_was_set_up_is_not_trusted_after() {
     stamps.watched(dir.path().canonicalize().unwrap());
     let look = stamps.look(&library);
     assert!(look.all);
-    assert_eq!(look.stamps, FileStamps::of(&library));
+    assert_eq!(*look.stamps, FileStamps::of(&library));
     assert!(
         !stamps.look(&library).all,
         "from then on the watch is trusted"

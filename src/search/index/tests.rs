@@ -1018,17 +1018,17 @@ fn long_matches(text: &str) -> usize {
 fn an_index_kept_open_between_searches_answers_as_one_opened_anew() {
     let lib = tempfile::tempdir().unwrap();
     let cache = tempfile::tempdir().unwrap();
-    let library = library_with(
+    let library = Arc::new(library_with(
         lib.path(),
         &[
             ("a.md", "# A\n\nZoom z.\n"),
             ("b.md", "# B\n\nNichts da.\n"),
         ],
-    );
+    ));
     let cancel = AtomicBool::new(false);
     let kept = KeptIndex::default();
-    let ask = |library: &Library, word: &str| -> Vec<bool> {
-        let files = FileStamps::of(library);
+    let ask = |library: &Arc<Library>, word: &str| -> Vec<bool> {
+        let files = Arc::new(FileStamps::of(library));
         let c = prepare_kept(
             &kept,
             library,
@@ -1070,7 +1070,106 @@ fn an_index_kept_open_between_searches_answers_as_one_opened_anew() {
     assert_eq!(ask(&library, "quokka"), [true, true]);
     // Another library: its own index.
     let lib2 = tempfile::tempdir().unwrap();
-    let library2 = library_with(lib2.path(), &[("c.md", "# C\n\nZoom.\n")]);
+    let library2 = Arc::new(library_with(lib2.path(), &[("c.md", "# C\n\nZoom.\n")]));
     assert_eq!(ask(&library2, "zoom"), [true]);
     assert_eq!(ask(&library, "zoom"), [false, false]);
+}
+
+/// The articles of `library` that the kept index says may match `word`, asked with the
+/// library and the stamps of its files as the reader shares them, and whether the index
+/// was brought up to date for it.
+fn ask_kept(
+    kept: &KeptIndex,
+    cache: &Path,
+    library: &Arc<Library>,
+    files: &Arc<FileStamps>,
+    word: &str,
+) -> (Vec<bool>, bool) {
+    let mut updated = false;
+    let c = prepare_kept(
+        kept,
+        library,
+        Some(files),
+        None,
+        word,
+        false,
+        Some(cache),
+        &read,
+        &AtomicBool::new(false),
+        &mut |event| updated |= matches!(event, Event::Updated(_)),
+    )
+    .expect("candidates");
+    let may = library
+        .entries
+        .iter()
+        .map(|e| match &e.target {
+            Target::File(path) => c.may_match(path),
+            _ => false,
+        })
+        .collect();
+    (may, updated)
+}
+
+#[test]
+fn a_kept_index_left_up_to_date_is_brought_up_to_date_again_only_after_a_change() {
+    let lib = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let cache = cache.path();
+    let mut library = Arc::new(library_with(
+        lib.path(),
+        &[
+            ("a.md", "# A\n\nZoom z.\n"),
+            ("b.md", "# B\n\nNichts da.\n"),
+        ],
+    ));
+    let kept = KeptIndex::default();
+    let mut files = Arc::new(FileStamps::of(&library));
+    assert_eq!(
+        ask_kept(&kept, cache, &library, &files, "zoom"),
+        (vec![true, false], true)
+    );
+    // The index left up to date with this library and these stamps: asked again as it is.
+    assert_eq!(
+        ask_kept(&kept, cache, &library, &files, "zoom"),
+        (vec![true, false], false)
+    );
+    // The same library with its files looked at again and found the same: the same stamps.
+    assert_eq!(FileStamps::look_again(&mut files, &library, 0..2), 2);
+    assert_eq!(
+        ask_kept(&kept, cache, &library, &files, "zoom"),
+        (vec![true, false], false)
+    );
+    // An edit seen by a look: new stamps, and the index brought up to date.
+    edit_in_place(&lib.path().join("b.md"), "# B\n\nQuokka da.\n");
+    FileStamps::look_again(&mut files, &library, [1]);
+    assert_eq!(
+        ask_kept(&kept, cache, &library, &files, "quokka"),
+        (vec![false, true], true)
+    );
+    assert_eq!(
+        ask_kept(&kept, cache, &library, &files, "quokka"),
+        (vec![false, true], false)
+    );
+    // Another blatt brings the index up to date with an edit this one has not looked at:
+    // the index is not as it was found up to date, and the update finds b.md's stamp is
+    // not the index's.
+    edit_in_place(&lib.path().join("b.md"), "# B\n\nZebras da.\n");
+    let other = LibraryIndex::open_or_create(&library_index_dir(cache, &library).unwrap()).unwrap();
+    assert_eq!(update(&other, &library).read, 1);
+    drop(other);
+    assert_eq!(
+        ask_kept(&kept, cache, &library, &files, "zebras"),
+        (vec![false, true], true)
+    );
+    assert_eq!(
+        ask_kept(&kept, cache, &library, &files, "zebras"),
+        (vec![false, true], false)
+    );
+    // The reader's library changed while only the kept index remembers it: another library
+    // to the kept index, wherever it is kept now.
+    Arc::make_mut(&mut library).title = Some("Anders".into());
+    assert_eq!(
+        ask_kept(&kept, cache, &library, &files, "zebras"),
+        (vec![false, true], true)
+    );
 }
