@@ -241,20 +241,20 @@ fn reader_search(
             let (mut hits, mut articles, mut first) = (0, 0, None);
             loop {
                 let sent = rx.recv().expect("the worker sends until it is done");
-                match sent.action {
-                    Action::SearchedAll {
-                        event: SearchEvent::Article { count, .. },
-                        ..
-                    } => {
+                let Action::SearchedAll { event, .. } = sent.action else {
+                    continue;
+                };
+                let events = match event {
+                    SearchEvent::Several(events) => events,
+                    SearchEvent::Done => break,
+                    event => vec![event],
+                };
+                for event in events {
+                    if let SearchEvent::Article { count, .. } = event {
                         first.get_or_insert_with(|| t.elapsed());
                         hits += count;
                         articles += 1;
                     }
-                    Action::SearchedAll {
-                        event: SearchEvent::Done,
-                        ..
-                    } => break,
-                    _ => {}
                 }
             }
             alls.push(t.elapsed());

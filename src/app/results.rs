@@ -44,6 +44,9 @@ pub enum SearchEvent {
     },
     /// An article could not be read.
     Problem { entry: usize, text: String },
+    /// Events that came together, in order (sent as one, so that thousands of articles
+    /// found do not wake the reader's thread thousands of times).
+    Several(Vec<SearchEvent>),
     /// The search has ended (or was stopped).
     Done,
 }
@@ -227,6 +230,7 @@ impl Results {
                 self.groups.push(Group { entry, count, hits });
             }
             SearchEvent::Problem { entry, text } => self.problems.push((entry, text)),
+            SearchEvent::Several(events) => events.into_iter().for_each(|e| self.take(e)),
             SearchEvent::Done => {
                 if self.phase != Phase::Stopped {
                     self.phase = Phase::Done;

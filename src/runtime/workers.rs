@@ -304,6 +304,9 @@ pub fn search_article(
 /// How often a library-wide search reports how far it has come.
 const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
+/// How often a library-wide search sends what it found since it last did (about a frame).
+const SEND_EVERY: std::time::Duration = std::time::Duration::from_millis(16);
+
 /// A path as its bytes (hashed as they are, not component by component as a `Path`).
 fn os_str(path: std::borrow::Cow<'_, std::path::Path>) -> std::borrow::Cow<'_, std::ffi::OsStr> {
     match path {
@@ -416,6 +419,19 @@ pub fn search_library(
             },
         );
         let total = library.entries.len();
+        // What was found, sent together (the first at once): one action per article woke
+        // the reader's thread 15,000 times for a common phrase at 100,000 articles, on two
+        // cores taken from the search.
+        let mut pending = Vec::new();
+        let mut sent = None;
+        let flush = |pending: &mut Vec<SearchEvent>| {
+            let event = match pending.len() {
+                0 => return,
+                1 => pending.pop().expect("one event"),
+                _ => SearchEvent::Several(std::mem::take(pending)),
+            };
+            send(event);
+        };
         crate::search::library::search_library(
             &library,
             &query,
@@ -433,17 +449,22 @@ pub fn search_library(
                     }
                     Err(text) => Some(SearchEvent::Problem { entry, text }),
                 };
-                if let Some(event) = event {
-                    send(event);
-                }
+                pending.extend(event);
                 if due(&mut reported) {
-                    send(SearchEvent::Searching {
+                    pending.push(SearchEvent::Searching {
                         done: entry + 1,
                         total,
                     });
                 }
+                let now = std::time::Instant::now();
+                if !pending.is_empty() && sent.is_none_or(|at| now.duration_since(at) >= SEND_EVERY)
+                {
+                    flush(&mut pending);
+                    sent = Some(now);
+                }
             },
         );
+        flush(&mut pending);
         let _ = last.send(Action::SearchedAll {
             search: id,
             event: SearchEvent::Done,

@@ -585,3 +585,47 @@ fn a_match_in_the_last_screenful_shows_the_end_at_the_bottom_not_empty_rows() {
         "a line up and down comes back to where the match was shown"
     );
 }
+
+#[test]
+fn events_sent_together_are_taken_one_after_another() {
+    let started = |state: &mut State| {
+        update(state, press(KeyCode::Char('S')));
+        type_text(state, "zoom");
+        let effects = update(state, press(KeyCode::Enter));
+        let job = job(&effects);
+        (job.id, hits_in(&seed(state), &job.query, 0))
+    };
+    let events = |hits: &[crate::search::library::LibraryHit]| {
+        vec![
+            SearchEvent::Searching { done: 0, total: 3 },
+            SearchEvent::Article {
+                entry: 0,
+                count: hits.len() + 2,
+                hits: hits.to_vec(),
+            },
+            SearchEvent::Problem {
+                entry: 1,
+                text: "not text".into(),
+            },
+            SearchEvent::Searching { done: 2, total: 3 },
+        ]
+    };
+    let mut one_by_one = library_state();
+    let (id, hits) = started(&mut one_by_one);
+    for event in events(&hits) {
+        update(&mut one_by_one, Action::SearchedAll { search: id, event });
+    }
+    let mut together = library_state();
+    let (id, hits) = started(&mut together);
+    update(
+        &mut together,
+        Action::SearchedAll {
+            search: id,
+            event: SearchEvent::Several(events(&hits)),
+        },
+    );
+    let (a, b) = (results(&one_by_one), results(&together));
+    assert!(a.matches > 2 && a.problems.len() == 1);
+    assert_eq!(a, b);
+    assert_eq!(a.summary(), b.summary());
+}
