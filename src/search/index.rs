@@ -971,10 +971,18 @@ impl Known {
 
     /// Where `path` is in the list.
     fn find(&self, path: &str) -> Option<usize> {
-        match *self.by_hash().get(&path_hash(path))? {
-            AMBIGUOUS => (0..self.len()).find(|&i| self.path(i) == path),
-            i => Some(i as usize).filter(|&i| i < self.len() && self.path(i) == path),
-        }
+        self.find_all(path).next()
+    }
+
+    /// Everywhere `path` is in the list (once, unless the index is damaged).
+    fn find_all<'a>(&'a self, path: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let (all, one) = match self.by_hash().get(&path_hash(path)) {
+            Some(&AMBIGUOUS) => (0..self.len(), None),
+            Some(&i) => (0..0, Some(i as usize)),
+            None => (0..0, None),
+        };
+        all.chain(one)
+            .filter(move |&i| i < self.len() && self.path(i) == path)
     }
 
     fn encode(&self) -> Vec<u8> {
@@ -1241,6 +1249,9 @@ pub struct LibraryIndex {
     known: Mutex<Option<(Arc<Known>, bool)>>,
     /// The index's words as last read from the list beside it ([`TermList`]).
     terms: Mutex<Option<Arc<TermList>>>,
+    /// Where the entries of the library last searched are in the list of articles last
+    /// learnt ([`EntryOrder`]).
+    entry_order: Mutex<Option<EntryOrder>>,
     /// How the articles are read by the one updating and asking the index: articles
     /// read are kept for searching ([`text`]) with this mark, and articles kept with it
     /// are searched without reading them. `None`: neither.
@@ -1312,6 +1323,7 @@ impl LibraryIndex {
             fields,
             known: Mutex::new(None),
             terms: Mutex::new(None),
+            entry_order: Mutex::new(None),
             reading: None,
         };
         // Learning what the index holds reads its list of articles (or, without one, every
@@ -1659,12 +1671,15 @@ impl LibraryIndex {
             );
         }
         // A document the list does not know cannot happen (the list is made for this
-        // commit); its article would be searched anyway.
-        let found: HashMap<&str, tantivy::DocAddress, QuickHash> =
-            found.iter().map(|(p, at)| (p.as_str(), *at)).collect();
-        let matching = (0..known.len())
-            .map(|i| found.get(known.path(i)).copied())
-            .collect();
+        // commit); its article would be searched anyway. Each found looked up in the list
+        // (by the hashes of its paths, made once per list), rather than every article of
+        // the list among those found: 100,000 paths hashed for each search.
+        let mut matching = vec![None; known.len()];
+        for (path, at) in &found {
+            for i in known.find_all(path) {
+                matching[i] = Some(*at);
+            }
+        }
         let store = self.reading.as_ref().map(|reading| {
             Arc::new(Store {
                 searcher,
@@ -1676,6 +1691,7 @@ impl LibraryIndex {
             known,
             matching,
             store: StoreRef(store),
+            by_entry: ByEntry::default(),
         }))
     }
 
@@ -1895,6 +1911,44 @@ pub struct Candidates {
     /// Where what a search needs of the articles is kept, for a caller that reads them the
     /// way they were kept ([`LibraryIndex::set_reading`]).
     store: StoreRef,
+    /// Where the entries of one library are in `known`, for a search of that library
+    /// ([`Candidates::for_library`]).
+    by_entry: ByEntry,
+}
+
+/// Where each entry of a library is in an index's list of articles ([`NOT_KNOWN`]: not
+/// there), for that library unchanged and that list. Walking the library's 100,000 paths
+/// beside the list took 10 ms of every search (the entries' paths are scattered in
+/// memory); the reader searches the same library again and again.
+struct EntryOrder {
+    library: std::sync::Weak<Library>,
+    known: std::sync::Weak<Known>,
+    at: Arc<[u32]>,
+}
+
+/// An entry of the library that is not in the index's list.
+const NOT_KNOWN: u32 = u32::MAX;
+
+/// [`Candidates::by_entry`]. Two are the same whatever they hold: they say where to find
+/// an article, not which articles may match.
+#[derive(Clone, Default)]
+struct ByEntry(Option<(std::sync::Weak<Library>, Arc<[u32]>)>);
+
+impl PartialEq for ByEntry {
+    fn eq(&self, _: &ByEntry) -> bool {
+        true
+    }
+}
+
+impl Eq for ByEntry {}
+
+impl std::fmt::Debug for ByEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some((_, at)) => write!(f, "ByEntry({} entries)", at.len()),
+            None => f.write_str("None"),
+        }
+    }
 }
 
 /// The index's store of articles ([`text`]), as a search reads it.
@@ -1959,6 +2013,65 @@ impl Candidates {
         InOrder {
             candidates: self,
             next: 0,
+        }
+    }
+
+    /// These candidates, knowing where each entry of `library` is in the index's list
+    /// (worked out once for the library and the list, and kept by `index` for the next
+    /// search of the same): a search of that library then looks its entries up by number
+    /// ([`Candidates::looks`]).
+    pub fn for_library(mut self, index: &LibraryIndex, library: &Arc<Library>) -> Candidates {
+        let Ok(mut kept) = index.entry_order.lock() else {
+            return self;
+        };
+        let at = match &*kept {
+            Some(order)
+                if crate::shared::unchanged(&order.library, library)
+                    && crate::shared::unchanged(&order.known, &self.known) =>
+            {
+                Arc::clone(&order.at)
+            }
+            _ => {
+                let mut in_order = self.in_order();
+                let at: Arc<[u32]> = library
+                    .entries
+                    .iter()
+                    .map(|e| {
+                        crate::search::library::entry_path_borrowed(&e.target)
+                            .and_then(|path| in_order.position(&path))
+                            .and_then(|i| u32::try_from(i).ok())
+                            .unwrap_or(NOT_KNOWN)
+                    })
+                    .collect();
+                *kept = Some(EntryOrder {
+                    library: Arc::downgrade(library),
+                    known: Arc::downgrade(&self.known),
+                    at: Arc::clone(&at),
+                });
+                at
+            }
+        };
+        drop(kept);
+        self.by_entry = ByEntry(Some((Arc::downgrade(library), at)));
+        self
+    }
+
+    /// What a search of `library` does with each of its entries, asked in order: by the
+    /// entry's number when these candidates know where `library`'s entries are
+    /// ([`Candidates::for_library`]), else by its path ([`Candidates::in_order`]).
+    pub fn looks<'a>(&'a self, library: &'a Library) -> Looks<'a> {
+        match &self.by_entry.0 {
+            Some((of, at)) if std::ptr::eq(of.as_ptr(), library) => Looks::ByEntry(self, at),
+            _ => Looks::InOrder(self.in_order()),
+        }
+    }
+
+    /// What to do with the article at `i` in the index's list.
+    fn look_at(&self, i: usize) -> Look {
+        match self.matching.get(i) {
+            Some(Some(at)) => Look::Search(Kept(*at)),
+            Some(None) => Look::Skip,
+            None => Look::Read,
         }
     }
 
@@ -2035,27 +2148,44 @@ impl InOrder<'_> {
     /// What to do with the article at `path` ([`InOrder::may_match`], and where the index
     /// keeps it).
     pub fn look(&mut self, path: &Path) -> Look {
-        let Some(path) = path.to_str() else {
-            return Look::Read;
-        };
-        let Candidates {
-            known, matching, ..
-        } = self.candidates;
+        match self.position(path) {
+            Some(i) => self.candidates.look_at(i),
+            None => Look::Read,
+        }
+    }
+
+    /// Where the article at `path` is in the index's list.
+    fn position(&mut self, path: &Path) -> Option<usize> {
+        let path = path.to_str()?;
+        let known = &self.candidates.known;
         let at = if self.next < known.len() && known.path(self.next) == path {
             Some(self.next)
         } else {
             known.find(path)
         };
-        match at {
-            Some(i) => {
-                self.next = i + 1;
-                match matching.get(i) {
-                    Some(Some(at)) => Look::Search(Kept(*at)),
-                    Some(None) => Look::Skip,
-                    None => Look::Read,
-                }
-            }
-            None => Look::Read,
+        if let Some(i) = at {
+            self.next = i + 1;
+        }
+        at
+    }
+}
+
+/// [`Candidates::looks`].
+pub enum Looks<'a> {
+    ByEntry(&'a Candidates, &'a [u32]),
+    InOrder(InOrder<'a>),
+}
+
+impl Looks<'_> {
+    /// What to do with entry `entry`, whose article is `target`.
+    pub fn look(&mut self, entry: usize, target: &Target) -> Look {
+        match self {
+            Looks::ByEntry(candidates, at) => match at.get(entry) {
+                Some(&i) if i != NOT_KNOWN => candidates.look_at(i as usize),
+                _ => Look::Read,
+            },
+            Looks::InOrder(in_order) => crate::search::library::entry_path_borrowed(target)
+                .map_or(Look::Read, |path| in_order.look(&path)),
         }
     }
 }
@@ -2302,6 +2432,10 @@ pub fn prepare_kept(
             events(event)
         },
     );
+    let candidates = match (&index, candidates) {
+        (Some(index), Some(c)) => Some(c.for_library(index, library)),
+        (_, c) => c,
+    };
     if let Some(index) = index {
         if complete && let Some(files) = files.filter(|f| f.len() == library.entries.len()) {
             up_to_date = Some(UpToDate::of(&index, library, files, reading));

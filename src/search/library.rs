@@ -95,19 +95,19 @@ pub fn search_library(
     // is free (looking an entry up in the candidates is quick; reading it is not). A path
     // is borrowed for a file: most entries are only looked up, not read. The entries are
     // looked up in order, as the index keeps its articles.
-    let mut in_order = candidates.map(Candidates::in_order);
+    let mut looks = candidates.map(|c| c.looks(library));
     let todo = library
         .entries
         .iter()
         .enumerate()
         .filter_map(|(index, entry)| {
-            let path = entry_path_borrowed(&entry.target)?;
-            let kept = match in_order.as_mut().map(|c| c.look(&path)) {
+            // Ruled out before its path is taken, when the index can tell by number.
+            let kept = match looks.as_mut().map(|l| l.look(index, &entry.target)) {
                 Some(Look::Skip) => return None,
                 Some(Look::Search(kept)) => Some(kept),
                 Some(Look::Read) | None => None,
             };
-            Some((index, path, kept))
+            Some((index, entry_path_borrowed(&entry.target)?, kept))
         })
         .enumerate();
     let todo = std::sync::Mutex::new(todo);

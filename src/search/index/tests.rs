@@ -681,6 +681,7 @@ fn asked_in_library_order_or_not_the_candidates_answer_the_same() {
             .map(|(i, m)| m.then(|| tantivy::DocAddress::new(0, i as u32)))
             .collect(),
         store: StoreRef::default(),
+        by_entry: ByEntry::default(),
     };
     // In order; with an article left out, one the index lacks, one asked twice, and the
     // list walked backwards (each answer as the hash lookup gives it).
@@ -1171,5 +1172,78 @@ fn a_kept_index_left_up_to_date_is_brought_up_to_date_again_only_after_a_change(
     assert_eq!(
         ask_kept(&kept, cache, &library, &files, "zebras"),
         (vec![false, true], true)
+    );
+}
+
+#[test]
+fn candidates_for_a_library_look_its_entries_up_by_number_as_by_their_paths() {
+    let lib = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let articles = [
+        ("a.md", "# A\n\nZoom.\n"),
+        ("b.md", "# B\n\nNichts.\n"),
+        ("c.md", "# C\n\nZoom zoom.\n"),
+        ("d.md", "# D\n\nAuch nichts.\n"),
+    ];
+    let mut library = Arc::new(library_with(lib.path(), &articles));
+    let index =
+        LibraryIndex::open_or_create(&library_index_dir(cache.path(), &library).unwrap()).unwrap();
+    update(&index, &library);
+    // Not in the index: read.
+    std::fs::write(lib.path().join("e.md"), "# E\n\nZoom.\n").unwrap();
+    let e = crate::library::Entry {
+        target: Target::File(lib.path().join("e.md")),
+        ..library.entries[0].clone()
+    };
+    Arc::make_mut(&mut library).entries.push(e);
+    let by_path = |c: &Candidates, library: &Library| -> Vec<Look> {
+        let mut in_order = c.in_order();
+        library
+            .entries
+            .iter()
+            .map(|e| match &e.target {
+                Target::File(path) => in_order.look(path),
+                _ => Look::Read,
+            })
+            .collect()
+    };
+    let by_number = |c: &Candidates, library: &Library| -> Vec<Look> {
+        let mut looks = c.looks(library);
+        library
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| looks.look(i, &e.target))
+            .collect()
+    };
+    let asked = index.candidates("zoom").unwrap().expect("words");
+    let c = asked.clone().for_library(&index, &library);
+    let expected = by_path(&asked, &library);
+    assert_eq!(
+        expected
+            .iter()
+            .map(|l| matches!(l, Look::Search(_)))
+            .collect::<Vec<_>>(),
+        [true, false, true, false, false]
+    );
+    assert_eq!(expected[4], Look::Read);
+    assert_eq!(by_number(&c, &library), expected);
+
+    // Another library (its entries in another order): looked up by path.
+    let mut reversed = Library::clone(&library);
+    reversed.entries.reverse();
+    assert_eq!(by_number(&c, &reversed), by_path(&asked, &reversed));
+
+    // The same library changed in place: its entries are worked out again.
+    drop(c);
+    Arc::make_mut(&mut library).entries.swap(0, 1);
+    let c = asked.clone().for_library(&index, &library);
+    assert_eq!(by_number(&c, &library), by_path(&asked, &library));
+    assert_eq!(
+        by_number(&c, &library)[1..3]
+            .iter()
+            .map(|l| matches!(l, Look::Search(_)))
+            .collect::<Vec<_>>(),
+        [true, true]
     );
 }
