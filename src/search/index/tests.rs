@@ -1247,3 +1247,54 @@ fn candidates_for_a_library_look_its_entries_up_by_number_as_by_their_paths() {
         [true, true]
     );
 }
+
+#[test]
+fn the_store_read_in_place_is_what_tantivy_reads() {
+    let lib = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let long = "Ein langer Absatz über Straßen und Plätze. ".repeat(600);
+    let articles = [
+        ("a.md", "# A\n\nZoom.\n".to_string()),
+        ("b.md", "# Grüße\n\nÜber die Straße, café.\n".to_string()),
+        ("c.md", format!("# Lang\n\n{long}\n")),
+        (
+            "d.md",
+            "# 人権\n\nすべての人間は、生まれながらにして自由である。\n".to_string(),
+        ),
+    ];
+    let articles: Vec<(&str, &str)> = articles.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let library = library_with(lib.path(), &articles);
+    let mut index =
+        LibraryIndex::open_or_create(&library_index_dir(cache.path(), &library).unwrap()).unwrap();
+    index.set_reading(Some("articles as read here"));
+    update(&index, &library);
+    let searcher = index.reader.searcher();
+    let (mut values, mut long_ones) = (0, 0);
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let store = segment.get_store_reader(0).unwrap();
+        for doc in 0..segment.max_doc() {
+            let raw = store.get_document_bytes(doc).unwrap();
+            let Stored(fields) = searcher
+                .doc(tantivy::DocAddress::new(ord as u32, doc))
+                .unwrap();
+            assert_eq!(fields.len(), 3, "path, title and what a search needs");
+            for (field, text) in &fields {
+                assert_eq!(stored_text(&raw, *field), Some(text.as_str()));
+                values += 1;
+                long_ones += usize::from(text.len() > 16_384);
+            }
+        }
+    }
+    assert_eq!(values, 12);
+    assert!(long_ones >= 1, "a length of three bytes is read");
+    assert_eq!(stored_text(b"", index.fields.cached), None);
+}
+
+proptest! {
+    #[test]
+    fn the_store_read_in_place_takes_any_bytes(doc in proptest::collection::vec(any::<u8>(), 0..64), field in 0u32..4) {
+        if let Some(text) = stored_text(&doc, Field::from_field_id(field)) {
+            prop_assert!(doc.len() > text.len());
+        }
+    }
+}
