@@ -1298,3 +1298,75 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn candidates_asked_again_are_the_same_and_follow_the_index() {
+    let lib = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let articles = [
+        ("a.md", "# A\n\nZoom.\n"),
+        ("b.md", "# B\n\nNichts.\n"),
+        ("c.md", "# C\n\nZoom zoom.\n"),
+        ("d.md", "# D\n\nAuch nichts.\n"),
+        ("e.md", "# E\n\nZoom auch.\n"),
+    ];
+    // Two commits: two segments.
+    let library = library_with(lib.path(), &articles[..3]);
+    let dir = library_index_dir(cache.path(), &library).unwrap();
+    let index = LibraryIndex::open_or_create(&dir).unwrap();
+    update(&index, &library);
+    let library = library_with(lib.path(), &articles);
+    update(&index, &library);
+    let fresh = || {
+        LibraryIndex::open_or_create(&dir)
+            .unwrap()
+            .candidates("zoom")
+            .unwrap()
+            .expect("words")
+    };
+    // The places of the documents as an index opened anew works them out (asked twice).
+    let places = |index: &LibraryIndex| {
+        let (known, _) = index.known().unwrap();
+        index.doc_order(&index.reader.searcher(), &known)
+    };
+    let fresh_places = || {
+        let index = LibraryIndex::open_or_create(&dir).unwrap();
+        assert_eq!(places(&index), None, "not worked out when asked once");
+        places(&index).expect("worked out when asked again")
+    };
+    let may = |c: &Candidates, library: &Library| -> Vec<bool> {
+        library
+            .entries
+            .iter()
+            .map(|e| match &e.target {
+                Target::File(path) => c.may_match(path),
+                _ => false,
+            })
+            .collect()
+    };
+    // Asked once, twice (the documents' places worked out), three times (kept).
+    for _ in 0..3 {
+        let c = index.candidates("zoom").unwrap().expect("words");
+        assert_eq!(c, fresh());
+        assert_eq!(may(&c, &library), [true, false, true, false, true]);
+    }
+    assert_eq!(places(&index), Some(fresh_places()));
+    // The first article gone from the library, and another changed: every article after
+    // the first has another place in the list.
+    let library = library_with(
+        lib.path(),
+        &[
+            articles[1],
+            ("c.md", "# C\n\nNichts mehr.\n"),
+            articles[3],
+            articles[4],
+        ],
+    );
+    update(&index, &library);
+    for _ in 0..3 {
+        let c = index.candidates("zoom").unwrap().expect("words");
+        assert_eq!(c, fresh());
+        assert_eq!(may(&c, &library), [false, false, false, true]);
+    }
+    assert_eq!(places(&index), Some(fresh_places()));
+}
