@@ -253,12 +253,12 @@ fn index_events(verbose: bool) -> impl FnMut(blatt::search::index::Event) {
             }
             Event::Progress(p) => {
                 if p.done == 0 {
-                    let _ = writeln!(err, "blatt: indexing {} articles", p.total);
+                    let _ = writeln!(err, "blatt: indexing {}", articles(p.total));
                 }
             }
             Event::Candidates(n) => {
                 if verbose {
-                    let _ = writeln!(err, "blatt: index: {n} articles may match");
+                    let _ = writeln!(err, "blatt: index: {} may match", articles(n));
                 }
             }
             Event::Updated(stats) => {
@@ -552,4 +552,12 @@ fn bundled_article(path: &Path) -> Option<Library> {
         .entries
         .retain(|e| e.key(&origin).as_deref() == Some(key));
     (library.entries.len() == 1).then_some(library)
+}
+
+/// `n article(s)`.
+fn articles(n: usize) -> String {
+    match n {
+        1 => "1 article".to_string(),
+        n => format!("{n} articles"),
+    }
 }

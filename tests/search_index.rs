@@ -85,7 +85,7 @@ fn the_index_is_built_used_and_updated() {
     );
     // The index is in the cache directory; both hits of the one matching article are there.
     assert!(index_folder(&config).is_dir());
-    assert!(err(&run).contains("1 articles may match"), "{}", err(&run));
+    assert!(err(&run).contains("1 article may match"), "{}", err(&run));
     assert_eq!(
         run.out(),
         "Zoom: Zoom\nZoom: Die Kommission nutzt Zoom weiter.\nZoom › TikTok: TikTok und Zoom.\n"

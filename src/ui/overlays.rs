@@ -293,7 +293,8 @@ fn result_rows(
 
 /// The part of a snippet that fits `room` cells with its match in view: some text before
 /// the match (a third of what is left, more when little follows), the match, then what
-/// follows; an ellipsis where the snippet was cut.
+/// follows; an ellipsis where the snippet was cut, at a word's edge where one is in reach
+/// (a word cut in two reads as another word).
 fn snippet_window(
     snippet: &str,
     matched: &std::ops::Range<usize>,
@@ -331,14 +332,42 @@ fn snippet_window(
             kept.push(g);
         }
         let tail: String = kept.into_iter().rev().collect();
+        // Cut inside a word: from the next word on, if one starts in what is kept.
+        let cut_in_word = before[..before.len() - tail.len()]
+            .chars()
+            .next_back()
+            .is_some_and(|c| !c.is_whitespace())
+            && tail.chars().next().is_some_and(|c| !c.is_whitespace());
+        let tail = match tail.find(char::is_whitespace) {
+            Some(space) if cut_in_word => tail[space..].trim_start(),
+            _ => &tail,
+        };
         if want_before > 0 {
             format!("…{tail}")
         } else {
-            tail
+            tail.to_string()
         }
     };
-    let after = ellipsize(after, room - found_width - text_width(&before));
+    let after = ellipsize_words(after, room - found_width - text_width(&before));
     (before, found.to_string(), after)
+}
+
+/// [`ellipsize`], cut at the end of a word when one ends in what fits (and the text was cut
+/// inside a word).
+fn ellipsize_words(text: &str, width: usize) -> String {
+    let cut = ellipsize(text, width);
+    let Some(kept) = cut.strip_suffix('…').filter(|_| cut != text) else {
+        return cut;
+    };
+    let in_word = text[kept.len()..]
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_whitespace())
+        && kept.chars().next_back().is_some_and(|c| !c.is_whitespace());
+    match kept.rfind(char::is_whitespace) {
+        Some(space) if in_word => format!("{}…", kept[..space].trim_end()),
+        _ => cut,
+    }
 }
 
 /// Reading time of `words` words at 200 words a minute.
@@ -651,5 +680,62 @@ pub fn message(buf: &mut Buffer, area: Rect, state: &State, message: &Message, t
     for (row, line) in lines.iter().enumerate() {
         let y = inner.y + u16::try_from(row).unwrap_or(u16::MAX);
         put(buf, area, inner.x, y, line, inner.width);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The snippet's parts and the words of its text, for a match in the middle.
+    fn window(snippet: &str, word: &str, room: usize) -> (String, String, String) {
+        let start = snippet.find(word).expect("the word is in the snippet");
+        snippet_window(snippet, &(start..start + word.len()), room)
+    }
+
+    #[test]
+    fn a_snippet_cut_to_fit_is_cut_between_words() {
+        let snippet = "im Deutschen Bundestag beschlossen die Abgeordneten gestern das Gesetz über \
+                       die Regierung und ihre Ausschüsse nach langer Beratung am Abend";
+        let words: Vec<&str> = snippet.split_whitespace().collect();
+        for room in 20..70 {
+            let (before, found, after) = window(snippet, "Regierung", room);
+            assert_eq!(found, "Regierung");
+            let shown = format!("{before}{found}{after}");
+            assert!(text_width(&shown) <= room, "{shown:?} in {room}");
+            // Every word shown is a whole word of the snippet (the match stands alone).
+            for w in shown.trim_matches('…').split_whitespace() {
+                let w = w.trim_matches('…');
+                assert!(
+                    w.is_empty() || words.contains(&w),
+                    "{w:?} is cut from a word in {shown:?} ({room} cells)"
+                );
+            }
+        }
+        // A word longer than the room around it is still cut inside (nothing else fits).
+        let (before, _, after) = window(
+            "Donaudampfschifffahrtsgesellschaft Regierung Kapitänsmütze",
+            "Regierung",
+            20,
+        );
+        assert!(before.starts_with('…') || before.is_empty());
+        assert!(after.ends_with('…') || after.is_empty());
+    }
+
+    #[test]
+    fn what_follows_the_match_is_shown_whole_when_it_fits_even_with_its_own_ellipsis() {
+        let snippet = "…eine lange Einleitung vor der Sache mit der Regierung endet hier…";
+        let (before, found, after) = window(snippet, "Regierung", 40);
+        assert_eq!(found, "Regierung");
+        assert_eq!(after, " endet hier…");
+        assert!(before.starts_with('…'));
+    }
+
+    #[test]
+    fn a_snippet_that_fits_is_shown_whole() {
+        assert_eq!(
+            window("vor Regierung nach", "Regierung", 40),
+            ("vor ".into(), "Regierung".into(), " nach".into())
+        );
     }
 }
