@@ -192,6 +192,7 @@ pub fn index_words(text: &str) -> Vec<String> {
 const FULL_FOLD: Fold = Fold {
     case: true,
     marks: true,
+    quotes: true,
 };
 
 /// The runs of letters and digits of `folded`, with where they start.

@@ -344,6 +344,18 @@ fn phrase_at(text: &str, start: usize, needle: &[u8], case: bool) -> Option<usiz
 struct Fold {
     case: bool,
     marks: bool,
+    /// Typographic quotes and apostrophes fold to the typewriter's (`’` to `'`, `“` to `"`).
+    quotes: bool,
+}
+
+/// The typewriter quote that a typographic quote or apostrophe stands for, if `c` is one:
+/// what a query typed on a keyboard means by it (`don't` finds `don’t`).
+fn straight_quote(c: char) -> Option<char> {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{02bc}' => Some('\''),
+        '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' => Some('"'),
+        _ => None,
+    }
 }
 
 /// The most a regular expression may grow to once compiled; a hostile pattern gets an
@@ -372,9 +384,13 @@ impl Query {
             });
         }
         let marks = options.ignore_diacritics && !has_marks(text);
+        // A query with a typewriter quote finds the typographic ones too (one with a
+        // typographic quote finds only that, as one with an accent finds only it).
+        let quotes = text.contains(['\'', '"']);
         let fold = Fold {
             case: !case_sensitive,
             marks,
+            quotes,
         };
         let mut needle = String::new();
         fold_into(text, fold, &mut needle, &mut Vec::new());
@@ -903,6 +919,10 @@ fn fold_into(text: &str, fold: Fold, out: &mut String, from: &mut Vec<(u32, u32)
         let before = out.len();
         if c.is_ascii() {
             out.push(if fold.case { c.to_ascii_lowercase() } else { c });
+        } else if fold.quotes
+            && let Some(quote) = straight_quote(c)
+        {
+            out.push(quote);
         } else {
             decomposed.clear();
             decompose_canonical(c, |d| {

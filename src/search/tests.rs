@@ -178,7 +178,7 @@ mod runs {
     const PIECES: &[&str] = &[
         "a", "b", "s", "A", "B", "S", ";", " ", "\n", "\u{e9}", "e\u{301}", "\u{301}", "\u{df}",
         "\u{212a}", "k", "\u{ad}", "\u{a0}", "\u{37e}", "\u{201c}", "\u{2014}", "\u{430}",
-        "\u{1e9e}", "\u{fb01}", "fi", "e",
+        "\u{1e9e}", "\u{fb01}", "fi", "e", "'", "\u{2019}", "\"",
     ];
 
     fn text() -> impl Strategy<Value = String> {
@@ -187,7 +187,7 @@ mod runs {
 
     fn needle() -> impl Strategy<Value = String> {
         prop::collection::vec(
-            prop::sample::select(&["a", "b", "s", "A", "S", "k", "e", "fi", ";"][..]),
+            prop::sample::select(&["a", "b", "s", "A", "S", "k", "e", "fi", ";", "'"][..]),
             1..4,
         )
         .prop_map(|p| p.concat())
@@ -445,6 +445,10 @@ mod fold_runs {
             let before = out.len();
             if c.is_ascii() {
                 out.push(if fold.case { c.to_ascii_lowercase() } else { c });
+            } else if fold.quotes
+                && let Some(quote) = straight_quote(c)
+            {
+                out.push(quote);
             } else {
                 decomposed.clear();
                 decompose_canonical(c, |d| {
@@ -506,9 +510,10 @@ mod fold_runs {
             pieces in prop::collection::vec(prop::sample::select(PIECES), 0..30),
             case in any::<bool>(),
             marks in any::<bool>(),
+            quotes in any::<bool>(),
         ) {
             let text = pieces.concat();
-            let fold = Fold { case, marks };
+            let fold = Fold { case, marks, quotes };
             let (mut fast, mut fast_from) = (String::from("x"), vec![(9, 9)]);
             let (mut slow, mut slow_from) = (String::from("x"), vec![(9, 9)]);
             fold_into(&text, fold, &mut fast, &mut fast_from);
@@ -517,6 +522,31 @@ mod fold_runs {
             prop_assert_eq!(fast_from, slow_from);
         }
     }
+}
+
+/// A typewriter quote in the query finds the typographic ones (`don't` found none of the
+/// 528 `don’t` of War and Peace); a typographic one finds only itself, as an accent does.
+#[test]
+fn a_typewriter_quote_finds_the_typographic_ones() {
+    let found = |query: &str, text: &str| -> Vec<String> {
+        Query::new(query, Options::default())
+            .unwrap()
+            .find_all(text)
+            .into_iter()
+            .map(|r| text[r].to_string())
+            .collect()
+    };
+    let text = "I don’t know. I don't. Don‘t! donʼt “Well,” said “he”.";
+    assert_eq!(found("don't", text), ["don’t", "don't", "Don‘t", "donʼt"]);
+    assert_eq!(found("don’t", text), ["don’t"]);
+    assert_eq!(found("\"Well", text), ["“Well"]);
+    assert_eq!(found("\"he\"", text), ["“he”"]);
+    // In a phrase, and in text with accents that fold.
+    let text = "Prince Andrew’s wife, and Prince Andrew's, Natásha’s";
+    assert_eq!(found("Andrew's wife", text), ["Andrew’s wife"]);
+    assert_eq!(found("natasha's", text), ["Natásha’s"]);
+    // Without a quote in the query, quotes stay as they are.
+    assert_eq!(found("don", "don’t"), ["don"]);
 }
 
 /// Diacritics are ignored, the vowel signs of Hindi and Thai and Japanese voicing marks
