@@ -1043,14 +1043,7 @@ fn an_index_kept_open_between_searches_answers_as_one_opened_anew() {
             &mut |_| {},
         )
         .expect("candidates");
-        library
-            .entries
-            .iter()
-            .map(|e| match &e.target {
-                Target::File(path) => c.may_match(path),
-                _ => false,
-            })
-            .collect()
+        may_match(&c, library)
     };
     assert_eq!(ask(&library, "zoom"), [true, false]);
     assert!(kept.0.lock().unwrap().is_some(), "kept open");
@@ -1100,16 +1093,29 @@ fn ask_kept(
         &mut |event| updated |= matches!(event, Event::Updated(_)),
     )
     .expect("candidates");
-    let may = library
+    (may_match(&c, library), updated)
+}
+
+/// Whether each entry of `library` may match, as `c` says (an entry without a file: no).
+fn may_match(c: &Candidates, library: &Library) -> Vec<bool> {
+    library
         .entries
         .iter()
         .map(|e| match &e.target {
             Target::File(path) => c.may_match(path),
             _ => false,
         })
-        .collect();
-    (may, updated)
+        .collect()
 }
+
+/// Five articles, three with `zoom`.
+const ZOOMS: [(&str, &str); 5] = [
+    ("a.md", "# A\n\nZoom.\n"),
+    ("b.md", "# B\n\nNichts.\n"),
+    ("c.md", "# C\n\nZoom zoom.\n"),
+    ("d.md", "# D\n\nAuch nichts.\n"),
+    ("e.md", "# E\n\nZoom auch.\n"),
+];
 
 #[test]
 fn a_kept_index_left_up_to_date_is_brought_up_to_date_again_only_after_a_change() {
@@ -1179,13 +1185,7 @@ fn a_kept_index_left_up_to_date_is_brought_up_to_date_again_only_after_a_change(
 fn candidates_for_a_library_look_its_entries_up_by_number_as_by_their_paths() {
     let lib = tempfile::tempdir().unwrap();
     let cache = tempfile::tempdir().unwrap();
-    let articles = [
-        ("a.md", "# A\n\nZoom.\n"),
-        ("b.md", "# B\n\nNichts.\n"),
-        ("c.md", "# C\n\nZoom zoom.\n"),
-        ("d.md", "# D\n\nAuch nichts.\n"),
-    ];
-    let mut library = Arc::new(library_with(lib.path(), &articles));
+    let mut library = Arc::new(library_with(lib.path(), &ZOOMS[..4]));
     let index =
         LibraryIndex::open_or_create(&library_index_dir(cache.path(), &library).unwrap()).unwrap();
     update(&index, &library);
@@ -1303,13 +1303,7 @@ proptest! {
 fn candidates_asked_again_are_the_same_and_follow_the_index() {
     let lib = tempfile::tempdir().unwrap();
     let cache = tempfile::tempdir().unwrap();
-    let articles = [
-        ("a.md", "# A\n\nZoom.\n"),
-        ("b.md", "# B\n\nNichts.\n"),
-        ("c.md", "# C\n\nZoom zoom.\n"),
-        ("d.md", "# D\n\nAuch nichts.\n"),
-        ("e.md", "# E\n\nZoom auch.\n"),
-    ];
+    let articles = ZOOMS;
     // Two commits: two segments.
     let library = library_with(lib.path(), &articles[..3]);
     let dir = library_index_dir(cache.path(), &library).unwrap();
@@ -1334,16 +1328,7 @@ fn candidates_asked_again_are_the_same_and_follow_the_index() {
         assert_eq!(places(&index), None, "not worked out when asked once");
         places(&index).expect("worked out when asked again")
     };
-    let may = |c: &Candidates, library: &Library| -> Vec<bool> {
-        library
-            .entries
-            .iter()
-            .map(|e| match &e.target {
-                Target::File(path) => c.may_match(path),
-                _ => false,
-            })
-            .collect()
-    };
+    let may = may_match;
     // Asked once, twice (the documents' places worked out), three times (kept).
     for _ in 0..3 {
         let c = index.candidates("zoom").unwrap().expect("words");
