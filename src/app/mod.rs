@@ -1190,13 +1190,14 @@ fn library_command(state: &mut State, command: Command, count: usize, effects: &
 }
 
 fn open_entry(state: &mut State, entry: usize, effects: &mut Vec<Effect>) {
-    // An article that could not be opened before is looked at again (it may be fixed).
-    if state.library.entries.get(entry).is_some_and(|e| {
-        matches!(
-            e.target,
-            Target::Problem(crate::library::EntryProblem::NotOpened(_))
-        )
-    }) {
+    // An article that could not be opened before, or was missing, is looked at again (it
+    // may be fixed).
+    if state
+        .library
+        .entries
+        .get(entry)
+        .is_some_and(|e| matches!(&e.target, Target::Problem(p) if p.may_change()))
+    {
         Arc::make_mut(&mut state.library).entries[entry].target = Target::Unchecked;
     }
     let Some(e) = state.library.entries.get(entry) else {

@@ -23,7 +23,9 @@ use std::path::{Path, PathBuf};
 
 pub use bundled::{BUNDLED_INDEX, bundled_file, bundled_library};
 pub use index::{IndexParts, ParsedIndex, RawEntry, language_of, parse_index};
-pub use read::{DEFAULT_READ_CAP, ReadError, open_path, open_target, read_path, read_target};
+pub use read::{
+    DEFAULT_READ_CAP, ReadError, open_entry_path, open_path, open_target, read_path, read_target,
+};
 pub use resolve::{EntryProblem, Resolver, Target, link_path, resolve};
 
 /// The name of the index file in a library folder.
@@ -198,6 +200,30 @@ impl Library {
     pub fn check_all_shared(library: &mut std::sync::Arc<Library>) {
         if library.entries.iter().any(|e| !e.target.is_checked()) {
             std::sync::Arc::make_mut(library).check_all();
+        }
+    }
+
+    /// Checks again the links of the entries whose problem is one of what is on disk
+    /// ([`EntryProblem::may_change`]: a file missing when INDEX.md was read may be there
+    /// now), and takes what they lead to now. A shared library is copied only when one
+    /// changed.
+    pub fn check_problems_again(library: &mut std::sync::Arc<Library>) {
+        let now: Vec<(usize, Target)> = library
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| matches!(&e.target, Target::Problem(p) if p.may_change()))
+            .filter_map(|(i, e)| {
+                let target = library.check_entry(i)?;
+                (target != e.target).then_some((i, target))
+            })
+            .collect();
+        if now.is_empty() {
+            return;
+        }
+        let library = std::sync::Arc::make_mut(library);
+        for (i, target) in now {
+            library.entries[i].target = target;
         }
     }
 
@@ -504,6 +530,44 @@ mod tests {
         );
         let bytes = read_target(&e[0].target, DEFAULT_READ_CAP).expect("read");
         assert_eq!(&*bytes, b"A");
+    }
+
+    /// An entry whose file was missing, or led out of the library, is checked again by a
+    /// search: the file that came back is searched (it never was while blatt ran).
+    #[test]
+    fn problems_of_what_is_on_disk_are_checked_again() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        fs::write(
+            root.join("INDEX.md"),
+            "# T\n\n- [A](a.md)\n- [Web](https://example.org/)\n- [B](b.md)\n",
+        )
+        .unwrap();
+        fs::write(root.join("b.md"), "# B\n").unwrap();
+        let mut library = load_library(root).expect("library");
+        library.check_all();
+        assert!(matches!(
+            library.entries[0].target,
+            Target::Problem(EntryProblem::Missing(_))
+        ));
+        let mut shared = std::sync::Arc::new(library);
+        let before = std::sync::Arc::clone(&shared);
+        // Nothing changed: nothing copied.
+        Library::check_problems_again(&mut shared);
+        assert!(std::sync::Arc::ptr_eq(&shared, &before));
+        fs::write(root.join("a.md"), "# A\n").unwrap();
+        Library::check_problems_again(&mut shared);
+        assert!(matches!(&shared.entries[0].target, Target::File(p) if p.ends_with("a.md")));
+        assert!(matches!(
+            shared.entries[1].target,
+            Target::Problem(EntryProblem::Url(_))
+        ));
+        assert_eq!(shared.entries[2].target, before.entries[2].target);
+        // The reader's own library is left as it was.
+        assert!(matches!(
+            before.entries[0].target,
+            Target::Problem(EntryProblem::Missing(_))
+        ));
     }
 
     #[test]

@@ -37,6 +37,13 @@ pub enum ReadError {
     /// The entry's link has not been checked yet, so it names nothing to read.
     #[error("this entry's link has not been checked yet")]
     Unchecked,
+    /// A library entry's file is reached through a symbolic link that was not there when
+    /// its link was checked ([`open_entry_path`]).
+    #[error(
+        "{} is reached through a symbolic link now, which was not there when the library was read: not followed (it may lead out of the library)",
+        path.display()
+    )]
+    LinkSince { path: PathBuf },
 }
 
 impl ReadError {
@@ -107,10 +114,51 @@ pub fn read_path(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
 /// yields at most `cap + 1` bytes, so a reader of it can tell that the cap was passed; the
 /// size is the file's length when it was opened.
 pub fn open_path(path: &Path, cap: u64) -> Result<(io::Take<File>, u64), ReadError> {
+    open_with(path, cap, |path| {
+        open_nonblocking(path).map_err(|e| ReadError::from_io(path, e))
+    })
+}
+
+/// [`open_path`] of a library entry's file at the path its link was checked at (every
+/// folder on it canonical, the file itself not a symbolic link): refused when a part of
+/// that path has become a symbolic link since, which may lead out of the library (a file
+/// replaced by a link, a folder by a link to another). Checking the link again says where
+/// it leads now.
+pub fn open_entry_path(path: &Path, cap: u64) -> Result<(io::Take<File>, u64), ReadError> {
+    open_with(path, cap, open_without_links)
+}
+
+#[cfg(target_os = "linux")]
+fn open_without_links(path: &Path) -> Result<File, ReadError> {
+    use rustix::fs::{CWD, Mode, OFlags, ResolveFlags};
+    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+    match rustix::fs::openat2(CWD, path, flags, Mode::empty(), ResolveFlags::NO_SYMLINKS) {
+        Ok(fd) => Ok(File::from(fd)),
+        Err(rustix::io::Errno::LOOP) => Err(ReadError::LinkSince {
+            path: path.to_owned(),
+        }),
+        // A kernel without openat2 (before 5.6), or a sandbox that refuses it.
+        Err(rustix::io::Errno::NOSYS | rustix::io::Errno::PERM) => {
+            open_nonblocking(path).map_err(|e| ReadError::from_io(path, e))
+        }
+        Err(e) => Err(ReadError::from_io(path, e.into())),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open_without_links(path: &Path) -> Result<File, ReadError> {
+    open_nonblocking(path).map_err(|e| ReadError::from_io(path, e))
+}
+
+fn open_with(
+    path: &Path,
+    cap: u64,
+    open: impl FnOnce(&Path) -> Result<File, ReadError>,
+) -> Result<(io::Take<File>, u64), ReadError> {
     // Stat first so a device is refused without being opened (opening some has effects).
     let before = std::fs::metadata(path).map_err(|e| ReadError::from_io(path, e))?;
     check_regular(path, &before)?;
-    let file = open_nonblocking(path).map_err(|e| ReadError::from_io(path, e))?;
+    let file = open(path)?;
     // Check the handle itself: the name may point elsewhere by now.
     let meta = file.metadata().map_err(|e| ReadError::from_io(path, e))?;
     check_regular(path, &meta)?;
@@ -130,7 +178,7 @@ pub fn open_path(path: &Path, cap: u64) -> Result<(io::Take<File>, u64), ReadErr
 pub fn open_target(target: &Target, cap: u64) -> Result<(Box<dyn Read + Send>, u64), ReadError> {
     match target {
         Target::File(path) => {
-            let (file, size) = open_path(path, cap)?;
+            let (file, size) = open_entry_path(path, cap)?;
             Ok((Box::new(file), size))
         }
         Target::Bundled(_) | Target::Problem(_) | Target::Unchecked => {
@@ -176,6 +224,50 @@ mod tests {
     use super::*;
     use std::fs;
     use std::time::{Duration, Instant};
+
+    /// An entry's file read by the path its link was checked at is not read through a
+    /// symbolic link that came since (a file or a folder replaced by one, leading out of the
+    /// library); a document named on the command line still is.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_entry_is_not_read_through_a_symbolic_link_that_came_since() {
+        use std::io::Read as _;
+        let read = |path: &Path| -> Result<String, ReadError> {
+            let mut text = String::new();
+            open_entry_path(path, 1000)?
+                .0
+                .read_to_string(&mut text)
+                .unwrap();
+            Ok(text)
+        };
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().unwrap();
+        let (lib, outside) = (root.join("lib"), root.join("outside"));
+        fs::create_dir_all(lib.join("sub")).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(lib.join("a.md"), "inside").unwrap();
+        fs::write(lib.join("sub/b.md"), "inside too").unwrap();
+        fs::write(outside.join("a.md"), "outside").unwrap();
+        fs::write(outside.join("b.md"), "outside too").unwrap();
+        assert_eq!(read(&lib.join("a.md")).unwrap(), "inside");
+        assert_eq!(read(&lib.join("sub/b.md")).unwrap(), "inside too");
+
+        // The file replaced by a link out of the library.
+        fs::remove_file(lib.join("a.md")).unwrap();
+        std::os::unix::fs::symlink(outside.join("a.md"), lib.join("a.md")).unwrap();
+        assert!(matches!(
+            read(&lib.join("a.md")),
+            Err(ReadError::LinkSince { .. })
+        ));
+        // A folder on the way replaced by a link to another.
+        fs::remove_dir_all(lib.join("sub")).unwrap();
+        std::os::unix::fs::symlink(&outside, lib.join("sub")).unwrap();
+        let err = read(&lib.join("sub/b.md")).unwrap_err();
+        assert!(matches!(err, ReadError::LinkSince { .. }), "{err}");
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        // Named on the command line, a link is followed.
+        assert_eq!(read_path(&lib.join("a.md"), 100).unwrap(), b"outside");
+    }
 
     #[test]
     fn reads_a_file_within_the_cap() {

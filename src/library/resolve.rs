@@ -65,6 +65,18 @@ pub enum EntryProblem {
     NotOpened(String),
 }
 
+impl EntryProblem {
+    /// Whether the problem is one of what is on disk (a file missing, a link leading out
+    /// of the library, an article that could not be opened), which checking the link again
+    /// may find gone; not one of the link as written.
+    pub fn may_change(&self) -> bool {
+        !matches!(
+            self,
+            EntryProblem::EmptyLink | EntryProblem::Url(_) | EntryProblem::Absolute(_)
+        )
+    }
+}
+
 /// Resolves a link from INDEX.md against the library folder `root`, which must be
 /// canonical (as [`std::fs::canonicalize`] returns it).
 ///

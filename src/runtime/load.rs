@@ -85,7 +85,7 @@ pub fn read_ahead(
 ) -> Result<Box<document::window::Window>, String> {
     let shown = |err: &dyn std::fmt::Display| escape_controls(&err.to_string());
     let (e, path) = entry_file(state, entry)?;
-    let (file, size) = library::open_path(path, cap).map_err(|err| shown(&err))?;
+    let (file, size) = library::open_entry_path(path, cap).map_err(|err| shown(&err))?;
     let title = state
         .reader
         .as_ref()

@@ -352,6 +352,9 @@ pub fn search_library(
             sent
         };
         crate::library::Library::check_all_shared(&mut library);
+        // An article missing when INDEX.md was read may be there now (and one reached
+        // through a link since may not be).
+        crate::library::Library::check_problems_again(&mut library);
         // The index's update reads the articles that changed by path: the entry of each
         // path, made when the first is read (none, mostly), keyed by the path's bytes.
         // (Made up front with `Path` keys, hashed component by component, the map took
