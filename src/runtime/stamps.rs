@@ -10,7 +10,8 @@
 //! have missed something (the kernel's event queue overflowed, the watcher failed), the
 //! library is not the one the stamps were taken of (INDEX.md was read again), or the folder
 //! cannot be watched at all. Files outside the folder (an entry reached through a symbolic
-//! link) are looked at every time.
+//! link), and files with another name too (a hard link, which may be edited through a name
+//! in a folder no watch sees), are looked at every time.
 //!
 //! Events are only recorded here, never waited for: a change is seen by a search that
 //! starts after the kernel reported it (a few milliseconds after the write).
@@ -228,7 +229,10 @@ impl Stamps {
                 .iter()
                 .filter(|e| matches!(e.target, Target::File(_)))
                 .count();
-            let (inside, outside) = split(library, kept.root.as_deref());
+            let (inside, mut outside) = split(library, kept.root.as_deref());
+            // A file with another name may change through it, unseen by the watch: looked
+            // at every time, as a file outside the folder is.
+            outside.extend(stamps.linked());
             kept.inside = inside;
             kept.outside = outside;
             kept.stamps = Some((fingerprint, Arc::clone(&stamps)));
@@ -243,9 +247,17 @@ impl Stamps {
         for path in &changed {
             again.extend(below(library, &kept.inside, path));
         }
-        let Kept { stamps, .. } = &mut *kept;
+        let Kept {
+            stamps, outside, ..
+        } = &mut *kept;
         let (_, stamps) = stamps.as_mut().expect("trusted stamps are kept");
-        let looked = FileStamps::look_again(stamps, library, again);
+        let looked = FileStamps::look_again(stamps, library, again.iter().copied());
+        // A file that has another name now is looked at every time from now on.
+        for i in again.into_iter().filter(|&i| stamps.is_linked(i)) {
+            if !outside.contains(&i) {
+                outside.push(i);
+            }
+        }
         Look {
             stamps: Arc::clone(stamps),
             looked,

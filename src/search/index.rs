@@ -561,6 +561,9 @@ struct Stamp {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileStat {
     stamp: Stamp,
+    /// The file has another name (a hard link) too: it may change through that name, in a
+    /// folder no watch of the library sees.
+    linked: bool,
 }
 
 impl FileStat {
@@ -574,21 +577,27 @@ impl FileStat {
             return None;
         }
         #[cfg(unix)]
-        let changed = {
+        let (changed, linked) = {
             use std::os::unix::fs::MetadataExt;
-            nanos_since_1970(meta.ctime(), meta.ctime_nsec())
+            (
+                nanos_since_1970(meta.ctime(), meta.ctime_nsec()),
+                meta.nlink() > 1,
+            )
         };
         #[cfg(not(unix))]
-        let changed = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        let (changed, linked) = (
+            meta.modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
+            false,
+        );
         Some(FileStat {
             stamp: Stamp {
                 size: meta.len(),
                 changed,
             },
+            linked,
         })
     }
 }
@@ -663,6 +672,23 @@ impl FileStamps {
         self.files.get(entry).copied().flatten().map(|f| f.stamp)
     }
 
+    /// Whether the file of entry `entry` has another name too ([`FileStat`]).
+    pub fn is_linked(&self, entry: usize) -> bool {
+        self.files
+            .get(entry)
+            .copied()
+            .flatten()
+            .is_some_and(|f| f.linked)
+    }
+
+    /// The entries whose file has another name too ([`FileStat`]).
+    pub fn linked(&self) -> impl Iterator<Item = usize> + '_ {
+        self.files
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| f.is_some_and(|f| f.linked).then_some(i))
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }
@@ -731,6 +757,8 @@ impl Looker {
                         size: u64::try_from(stat.st_size).unwrap_or(0),
                         changed: nanos_since_1970(seconds, nanos),
                     },
+                    #[allow(clippy::useless_conversion)]
+                    linked: u64::from(stat.st_nlink) > 1,
                 });
             }
         }

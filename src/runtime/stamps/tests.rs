@@ -231,3 +231,28 @@ fn a_look_before_the_watch_was_set_up_is_not_trusted_after() {
         "from then on the watch is trusted"
     );
 }
+
+/// A file with another name outside the library (a hard link) changes through that name
+/// without an event in the library's folder: it is looked at on every search.
+#[test]
+fn a_file_with_another_name_is_looked_at_every_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let library = library_with(dir.path(), &ARTICLES);
+    let other_name = outside.path().join("a.md");
+    std::fs::hard_link(dir.path().join("a.md"), &other_name).unwrap();
+    let mut kept = KeptStamps::default();
+    watched(&mut kept, &library);
+    let stamps = kept.handle();
+    let first = stamps.look(&library);
+    assert!(first.all);
+    // Edited through its other name: the library's folder has no event.
+    let mut text = std::fs::read_to_string(&other_name).unwrap();
+    text.push_str("\nEdited elsewhere.\n");
+    std::fs::write(&other_name, &text).unwrap();
+    let look = stamps.look(&library);
+    assert!(!look.all);
+    assert_eq!(look.looked, 1, "only the file with another name");
+    assert_eq!(*look.stamps, FileStamps::of(&library));
+    assert_ne!(look.stamps, first.stamps, "the edit is seen");
+}
