@@ -1805,8 +1805,8 @@ impl LibraryIndex {
         Ok(Some(Candidates {
             known,
             matching,
-            store: StoreRef(store),
-            by_entry: ByEntry::default(),
+            store: Aside(store),
+            by_entry: Aside::default(),
         }))
     }
 
@@ -2025,10 +2025,10 @@ pub struct Candidates {
     matching: Vec<Option<tantivy::DocAddress>>,
     /// Where what a search needs of the articles is kept, for a caller that reads them the
     /// way they were kept ([`LibraryIndex::set_reading`]).
-    store: StoreRef,
+    store: Aside<Arc<Store>>,
     /// Where the entries of one library are in `known`, for a search of that library
     /// ([`Candidates::for_library`]).
-    by_entry: ByEntry,
+    by_entry: Aside<(std::sync::Weak<Library>, Arc<[u32]>)>,
 }
 
 /// Where each entry of a library is in an index's list of articles ([`NOT_KNOWN`]: not
@@ -2053,28 +2053,6 @@ struct DocOrder {
     at: Option<Arc<[Vec<u32>]>>,
 }
 
-/// [`Candidates::by_entry`]. Two are the same whatever they hold: they say where to find
-/// an article, not which articles may match.
-#[derive(Clone, Default)]
-struct ByEntry(Option<(std::sync::Weak<Library>, Arc<[u32]>)>);
-
-impl PartialEq for ByEntry {
-    fn eq(&self, _: &ByEntry) -> bool {
-        true
-    }
-}
-
-impl Eq for ByEntry {}
-
-impl std::fmt::Debug for ByEntry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0 {
-            Some((_, at)) => write!(f, "ByEntry({} entries)", at.len()),
-            None => f.write_str("None"),
-        }
-    }
-}
-
 /// The index's store of articles ([`text`]), as a search reads it.
 struct Store {
     searcher: tantivy::Searcher,
@@ -2084,25 +2062,29 @@ struct Store {
     reading: String,
 }
 
-/// [`Store`], when there is one to read. Two are the same whatever they hold: they say how
-/// to read an article, not which articles may match.
-#[derive(Clone, Default)]
-struct StoreRef(Option<Arc<Store>>);
+/// What candidates carry to say how to read or find an article, not which articles may
+/// match ([`Store`], [`Candidates::for_library`]): two candidates are the same whatever
+/// they hold of it.
+#[derive(Clone)]
+struct Aside<T>(Option<T>);
 
-impl PartialEq for StoreRef {
-    fn eq(&self, _: &StoreRef) -> bool {
+impl<T> Default for Aside<T> {
+    fn default() -> Self {
+        Aside(None)
+    }
+}
+
+impl<T> PartialEq for Aside<T> {
+    fn eq(&self, _: &Aside<T>) -> bool {
         true
     }
 }
 
-impl Eq for StoreRef {}
+impl<T> Eq for Aside<T> {}
 
-impl std::fmt::Debug for StoreRef {
+impl<T> std::fmt::Debug for Aside<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0 {
-            Some(store) => write!(f, "Store({:?})", store.reading),
-            None => f.write_str("None"),
-        }
+        f.write_str(if self.0.is_some() { "Some(..)" } else { "None" })
     }
 }
 
@@ -2178,7 +2160,7 @@ impl Candidates {
             }
         };
         drop(kept);
-        self.by_entry = ByEntry(Some((Arc::downgrade(library), at)));
+        self.by_entry = Aside(Some((Arc::downgrade(library), at)));
         self
     }
 

@@ -680,8 +680,8 @@ fn asked_in_library_order_or_not_the_candidates_answer_the_same() {
             .enumerate()
             .map(|(i, m)| m.then(|| tantivy::DocAddress::new(0, i as u32)))
             .collect(),
-        store: StoreRef::default(),
-        by_entry: ByEntry::default(),
+        store: Aside::default(),
+        by_entry: Aside::default(),
     };
     // In order; with an article left out, one the index lacks, one asked twice, and the
     // list walked backwards (each answer as the hash lookup gives it).
