@@ -206,13 +206,18 @@ impl Library {
     /// Checks again the links of the entries whose problem is one of what is on disk
     /// ([`EntryProblem::may_change`]: a file missing when INDEX.md was read may be there
     /// now), and takes what they lead to now. A shared library is copied only when one
-    /// changed.
+    /// changed. An article that could not be opened is left as it is: its link leads to a
+    /// file all right (checking it again would find a change every time), and opening it
+    /// again is what tells.
     pub fn check_problems_again(library: &mut std::sync::Arc<Library>) {
         let now: Vec<(usize, Target)> = library
             .entries
             .iter()
             .enumerate()
-            .filter(|(_, e)| matches!(&e.target, Target::Problem(p) if p.may_change()))
+            .filter(|(_, e)| {
+                matches!(&e.target, Target::Problem(p)
+                    if p.may_change() && !matches!(p, EntryProblem::NotOpened(_)))
+            })
             .filter_map(|(i, e)| {
                 let target = library.check_entry(i)?;
                 (target != e.target).then_some((i, target))
@@ -550,6 +555,13 @@ mod tests {
             library.entries[0].target,
             Target::Problem(EntryProblem::Missing(_))
         ));
+        // An article that could not be opened stays so (its link leads to a file).
+        fs::write(root.join("c.bin"), [0u8, 159, 146, 150]).unwrap();
+        library.entries.push(Entry {
+            link: "c.bin".into(),
+            target: Target::Problem(EntryProblem::NotOpened("not text".into())),
+            ..library.entries[2].clone()
+        });
         let mut shared = std::sync::Arc::new(library);
         let before = std::sync::Arc::clone(&shared);
         // Nothing changed: nothing copied.
@@ -563,6 +575,7 @@ mod tests {
             Target::Problem(EntryProblem::Url(_))
         ));
         assert_eq!(shared.entries[2].target, before.entries[2].target);
+        assert_eq!(shared.entries[3].target, before.entries[3].target);
         // The reader's own library is left as it was.
         assert!(matches!(
             before.entries[0].target,
