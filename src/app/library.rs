@@ -336,7 +336,7 @@ pub(super) fn retry_pending_open(state: &mut State, effects: &mut Vec<Effect>) {
     match pending {
         PendingOpen::Entry(entry) => {
             if state.is_checked(entry) {
-                super::open_entry(state, entry, effects);
+                super::open_checked_entry(state, entry, effects);
             } else if entry < state.library.entries.len() {
                 state.pending_open = Some(PendingOpen::Entry(entry));
             }
@@ -587,6 +587,32 @@ mod tests {
         for i in checked {
             assert_eq!(state.library.entries[i], eager.entries[i]);
         }
+    }
+
+    #[test]
+    fn a_missing_article_that_came_back_is_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join("INDEX.md"), "# T\n\n- [A](a.md)\n").unwrap();
+        let library = load_library(&root).expect("library");
+        assert!(matches!(
+            library.entries[0].target,
+            Target::Problem(EntryProblem::Missing(_))
+        ));
+        let mut state = State::new(library, Settings::default(), Keymap::default());
+        apply(&mut state, Action::Resize(80, 24));
+        std::fs::write(root.join("a.md"), "# A\n\nBack.\n").unwrap();
+        state.selected = 0;
+        let effects = update(&mut state, Action::Command(Command::Open));
+        assert_eq!(effects[0], Effect::Check { entries: vec![0] });
+        let checked = check_entries(&state, &[0]);
+        let effects = apply(&mut state, checked);
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::Load { entry: 0 })),
+            "{effects:?}"
+        );
     }
 
     #[test]

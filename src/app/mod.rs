@@ -1200,6 +1200,13 @@ fn open_entry(state: &mut State, entry: usize, effects: &mut Vec<Effect>) {
     {
         Arc::make_mut(&mut state.library).entries[entry].target = Target::Unchecked;
     }
+    open_checked_entry(state, entry, effects);
+}
+
+/// [`open_entry`] of an entry as it was last checked (its link is checked first if it
+/// never was): what opening it does once the check it asked for came back, which must not
+/// ask again (a problem that stays would ask for ever).
+fn open_checked_entry(state: &mut State, entry: usize, effects: &mut Vec<Effect>) {
     let Some(e) = state.library.entries.get(entry) else {
         return;
     };
