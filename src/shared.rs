@@ -1,19 +1,22 @@
 //! Telling a shared value unchanged by where it lives.
 
-use std::sync::{Arc, Weak};
+use std::sync::Weak;
 
 /// Whether `now` is the value `of` was taken of, unchanged since: the same allocation. A
-/// shared value is only changed in place through [`Arc::make_mut`] or [`Arc::get_mut`];
+/// shared value is only changed in place through [`Arc::make_mut`](std::sync::Arc::make_mut) or
+/// [`Arc::get_mut`](std::sync::Arc::get_mut);
 /// while `of` exists the first moves the value elsewhere (or copies it) and the second
 /// refuses, and the allocation is not freed (so not used again for another value). An
-/// `Arc` pointing where `of` points therefore holds what it held when `of` was taken.
-pub fn unchanged<T>(of: &Weak<T>, now: &Arc<T>) -> bool {
-    std::ptr::eq(of.as_ptr(), Arc::as_ptr(now))
+/// `Arc` pointing where `of` points therefore holds what it held when `of` was taken; so
+/// does a reference to the value inside it (`now` may be either).
+pub fn unchanged<T>(of: &Weak<T>, now: &T) -> bool {
+    std::ptr::eq(of.as_ptr(), now)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[test]
     fn a_value_changed_in_place_or_dropped_is_not_the_same() {

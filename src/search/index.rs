@@ -1761,8 +1761,9 @@ impl LibraryIndex {
                 .filter(|&doc| all.as_ref().is_none_or(|a| a[doc as usize]))
                 .filter(|&doc| !segment.alive_bitset().is_some_and(|a| a.is_deleted(doc)))
                 .collect();
-            let at = |doc| tantivy::DocAddress::new(ord as u32, doc);
-            if let Some(order) = order.as_ref().and_then(|o| o.get(ord)) {
+            let ord = u32::try_from(ord).map_err(|e| self.error(e))?;
+            let at = |doc| tantivy::DocAddress::new(ord, doc);
+            if let Some(order) = order.as_ref().and_then(|o| o.get(ord as usize)) {
                 for doc in docs {
                     match order.get(doc as usize) {
                         Some(&i) if i != NOT_KNOWN => matching[i as usize] = Some(at(doc)),
@@ -2169,7 +2170,7 @@ impl Candidates {
     /// ([`Candidates::for_library`]), else by its path ([`Candidates::in_order`]).
     pub fn looks<'a>(&'a self, library: &'a Library) -> Looks<'a> {
         match &self.by_entry.0 {
-            Some((of, at)) if std::ptr::eq(of.as_ptr(), library) => Looks::ByEntry(self, at),
+            Some((of, at)) if crate::shared::unchanged(of, library) => Looks::ByEntry(self, at),
             _ => Looks::InOrder(self.in_order()),
         }
     }
